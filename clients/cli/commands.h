@@ -1,0 +1,98 @@
+// The candorctl commands: each takes the global options and its own, makes
+// its calls, prints the result to stdout and problems to stderr, and
+// returns the process exit code. main.cc only parses the command line.
+#ifndef CANDOR_CLIENTS_CLI_COMMANDS_H_
+#define CANDOR_CLIENTS_CLI_COMMANDS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "clients/cli/output.h"
+#include "clients/cli/staff_update.h"
+
+namespace candor::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;  // a call failed, or the server said no
+inline constexpr int kExitUsage =
+    2;  // the command line or an input file is wrong
+
+struct GlobalOptions {
+  std::string address = "127.0.0.1:50051";
+  std::string token;
+  OutputFormat output = OutputFormat::kTable;
+  std::string timeout;  // empty: the command's default
+  bool tls = false;
+};
+
+struct TokenMintOptions {
+  std::string secret_file;
+  std::string organization;
+  std::string subject;
+  std::vector<std::string> roles;
+  std::string ttl = "1h";
+};
+int RunTokenMint(const TokenMintOptions& options);
+
+int RunHealth(const GlobalOptions& global, const std::string& service);
+
+struct OrgCreateOptions {
+  std::string organization_id;
+  std::string display_name;
+  std::string admin_email;
+  std::string admin_name;
+  std::string admin_employee_id = "E0001";
+  std::string request_id;
+};
+int RunOrgCreate(const GlobalOptions& global, const OrgCreateOptions& options);
+int RunOrgGet(const GlobalOptions& global, const std::string& name);
+
+struct StaffCreateOptions {
+  std::string parent;
+  std::string employee_id;
+  std::string display_name;
+  std::string email;
+  std::string department;
+  std::string title;
+  std::string location;
+  std::string manager;
+  std::vector<std::string> roles;
+  std::string staff_member_id;
+  std::string request_id;
+};
+int RunStaffCreate(const GlobalOptions& global,
+                   const StaffCreateOptions& options);
+int RunStaffGet(const GlobalOptions& global, const std::string& name);
+
+struct StaffListOptions {
+  std::string parent;
+  std::string filter;
+  int32_t page_size = 0;
+  std::string page_token;
+  bool all = false;
+};
+int RunStaffList(const GlobalOptions& global, const StaffListOptions& options);
+
+int RunStaffUpdate(const GlobalOptions& global, const std::string& name,
+                   const StaffUpdateFlags& flags);
+
+struct StaffDeactivateOptions {
+  std::string name;
+  std::string reason;
+  std::string request_id;
+};
+int RunStaffDeactivate(const GlobalOptions& global,
+                       const StaffDeactivateOptions& options);
+
+struct StaffImportOptions {
+  std::string parent;
+  std::string file;  // "-" reads standard input
+  bool dry_run = false;
+};
+int RunStaffImport(const GlobalOptions& global,
+                   const StaffImportOptions& options);
+
+}  // namespace candor::cli
+
+#endif  // CANDOR_CLIENTS_CLI_COMMANDS_H_

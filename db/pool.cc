@@ -1,0 +1,207 @@
+#include "db/pool.h"
+
+#include <mysql_driver.h>
+
+#include <cppconn/connection.h>
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/statement.h>
+
+#include <mutex>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "db/transaction.h"
+
+namespace candor::db {
+namespace {
+
+// get_mysql_driver_instance() is not thread-safe: create the driver once.
+sql::mysql::MySQL_Driver* Driver() {
+  static sql::mysql::MySQL_Driver* const driver =
+      sql::mysql::get_mysql_driver_instance();
+  return driver;
+}
+
+int WholeSeconds(absl::Duration d) {
+  const int64_t seconds = absl::ToInt64Seconds(absl::Ceil(d, absl::Seconds(1)));
+  return static_cast<int>(seconds < 1 ? 1 : seconds);
+}
+
+}  // namespace
+
+Connection::Connection(std::unique_ptr<sql::Connection> connection)
+    : connection_(std::move(connection)), last_used_(absl::Now()) {}
+
+Connection::~Connection() {
+  // Statements must go before their connection.
+  statements_.clear();
+  try {
+    if (connection_ != nullptr) connection_->close();
+  } catch (const sql::SQLException&) {
+    // Closing a dead connection fails; nothing is left to release.
+  }
+}
+
+absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
+    const ConnectionOptions& options) {
+  sql::ConnectOptionsMap properties;
+  if (!options.unix_socket.empty()) {
+    properties["hostName"] = sql::SQLString("unix://" + options.unix_socket);
+  } else {
+    properties["hostName"] = sql::SQLString(
+        absl::StrCat("tcp://", options.host, ":", options.port));
+  }
+  properties["userName"] = sql::SQLString(options.user);
+  properties["password"] = sql::SQLString(options.password);
+  if (!options.schema.empty()) {
+    properties["schema"] = sql::SQLString(options.schema);
+  }
+  properties["OPT_CONNECT_TIMEOUT"] = WholeSeconds(options.connect_timeout);
+  properties["OPT_READ_TIMEOUT"] = WholeSeconds(options.read_timeout);
+  properties["OPT_WRITE_TIMEOUT"] = WholeSeconds(options.write_timeout);
+  properties["OPT_RECONNECT"] = false;  // a silent reconnect loses session state
+  properties["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+  // Timestamps are stored as integers, but keep the session in UTC and
+  // strict so nothing is silently truncated.
+  properties["postInit"] = sql::SQLString(
+      "SET SESSION time_zone = '+00:00', "
+      "sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION'");
+  try {
+    std::unique_ptr<sql::Connection> raw(Driver()->connect(properties));
+    return std::unique_ptr<Connection>(new Connection(std::move(raw)));
+  } catch (const sql::SQLException& e) {
+    // Any failure to connect (refused, access denied, unknown schema) is
+    // reported as unavailability: the caller can only retry later.
+    return absl::UnavailableError(absl::StrCat(
+        "database: cannot connect (error ", e.getErrorCode(), ")"));
+  }
+}
+
+sql::PreparedStatement& Connection::Prepare(absl::string_view sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    std::unique_ptr<sql::PreparedStatement> statement(
+        connection_->prepareStatement(sql::SQLString(sql.data(), sql.size())));
+    it = statements_.emplace(sql, std::move(statement)).first;
+  }
+  it->second->clearParameters();
+  return *it->second;
+}
+
+void Connection::Execute(absl::string_view sql) {
+  std::unique_ptr<sql::Statement> statement(connection_->createStatement());
+  statement->execute(sql::SQLString(sql.data(), sql.size()));
+}
+
+bool Connection::IsValid() {
+  try {
+    return connection_->isValid();
+  } catch (const sql::SQLException&) {
+    return false;
+  }
+}
+
+PooledConnection::PooledConnection(PooledConnection&& other) noexcept
+    : pool_(other.pool_), connection_(std::move(other.connection_)) {}
+
+PooledConnection& PooledConnection::operator=(
+    PooledConnection&& other) noexcept {
+  if (this != &other) {
+    Release();
+    pool_ = other.pool_;
+    connection_ = std::move(other.connection_);
+  }
+  return *this;
+}
+
+PooledConnection::~PooledConnection() { Release(); }
+
+void PooledConnection::Release() {
+  if (connection_ != nullptr) pool_->Return(std::move(connection_));
+}
+
+Pool::Pool(PoolOptions options) : options_(std::move(options)) {
+  Driver();  // created here, on one thread, before any concurrent Borrow
+}
+
+Pool::~Pool() {
+  absl::MutexLock lock(&mu_);
+  idle_.clear();
+}
+
+absl::StatusOr<PooledConnection> Pool::Borrow() {
+  const absl::Time deadline = absl::Now() + options_.borrow_timeout;
+  while (true) {
+    std::unique_ptr<Connection> candidate;
+    bool may_open = false;
+    {
+      absl::MutexLock lock(&mu_);
+      ++waiting_;
+      auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return !idle_.empty() || open_ < options_.max_connections;
+      };
+      const bool got = mu_.AwaitWithDeadline(absl::Condition(&available),
+                                             deadline);
+      --waiting_;
+      if (!got) {
+        return absl::UnavailableError(
+            "database: no connection free in time; the service is overloaded "
+            "or the database is slow");
+      }
+      ++in_use_;
+      if (!idle_.empty()) {
+        candidate = std::move(idle_.back());  // most recently used: warmest
+        idle_.pop_back();
+      } else {
+        ++open_;  // reserve the slot before opening outside the lock
+        may_open = true;
+      }
+    }
+
+    if (may_open) {
+      auto opened = Connection::Open(options_.connection);
+      if (!opened.ok()) {
+        absl::MutexLock lock(&mu_);
+        --open_;
+        --in_use_;
+        return opened.status();
+      }
+      candidate = *std::move(opened);
+    } else if (absl::Now() - candidate->last_used_ >
+                   options_.validate_after_idle &&
+               !candidate->IsValid()) {
+      // A stale connection (server restarted, idle timeout): drop it and try
+      // again, which opens a fresh one.
+      candidate.reset();
+      absl::MutexLock lock(&mu_);
+      --open_;
+      --in_use_;
+      continue;
+    }
+    return PooledConnection(this, std::move(candidate));
+  }
+}
+
+void Pool::Return(std::unique_ptr<Connection> connection) {
+  const bool keep = !connection->broken();
+  if (keep) {
+    connection->last_used_ = absl::Now();
+  } else {
+    connection.reset();  // closed here, before taking the lock
+  }
+  absl::MutexLock lock(&mu_);
+  --in_use_;
+  if (keep) {
+    idle_.push_back(std::move(connection));
+  } else {
+    --open_;
+  }
+}
+
+Pool::Stats Pool::stats() const {
+  absl::MutexLock lock(&mu_);
+  return Stats{open_, in_use_, waiting_};
+}
+
+}  // namespace candor::db

@@ -1,0 +1,247 @@
+// candord: the one Candor server binary. Runs every service (the default,
+// for a laptop or a small company) or the subset named by --services, each
+// with its own schema and connection pool, behind one gRPC port.
+//
+//   candord --services=all --listen=127.0.0.1:50051 --db_port=3307 ...
+//   candord --migrate_only ...   # apply schema migrations and exit
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/notification.h"
+#include "db/migrations.h"
+#include "db/pool.h"
+#include "services/common/access_log.h"
+#include "services/common/auth.h"
+#include "services/common/call.h"
+#include "services/common/executor.h"
+#include "services/common/page_token.h"
+#include "services/common/server.h"
+#include "services/common/status_macros.h"
+#include "services/staff/staff_service.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "address:port to serve gRPC on");
+ABSL_FLAG(std::string, services, "all",
+          "comma-separated services to run (staff), or all");
+ABSL_FLAG(std::string, db_host, "127.0.0.1", "MariaDB host");
+ABSL_FLAG(int, db_port, 3306, "MariaDB port");
+ABSL_FLAG(std::string, db_socket, "",
+          "MariaDB Unix socket; when set, db_host and db_port are not used");
+ABSL_FLAG(std::string, db_user, "candor", "MariaDB user");
+ABSL_FLAG(std::string, db_password_file, "", "file holding the MariaDB password");
+ABSL_FLAG(int, db_pool_size, 8, "connections per service");
+ABSL_FLAG(int, db_timeout_seconds, 10,
+          "read/write timeout of every database call");
+ABSL_FLAG(std::string, jwt_hs256_secret_file, "",
+          "verify bearer tokens with this HS256 secret (local use)");
+ABSL_FLAG(std::string, jwt_rs256_public_key_file, "",
+          "verify bearer tokens with this RS256 PEM public key (identity provider)");
+ABSL_FLAG(std::string, page_token_secret_file, "",
+          "key for page tokens, shared by replicas; random per process when empty");
+ABSL_FLAG(int, executor_queue, 1024,
+          "calls that may wait for a worker before RESOURCE_EXHAUSTED");
+ABSL_FLAG(std::string, access_log, "-",
+          "where to write one JSON line per call: '-' for stderr, a file path, "
+          "or empty for none");
+ABSL_FLAG(bool, migrate_only, false, "apply database migrations and exit");
+
+namespace candor {
+namespace {
+
+const std::vector<std::string>& KnownServices() {
+  static const auto* const kServices = new std::vector<std::string>{"staff"};
+  return *kServices;
+}
+
+absl::StatusOr<std::vector<std::string>> SelectedServices() {
+  const std::string flag = absl::GetFlag(FLAGS_services);
+  if (flag == "all") return KnownServices();
+  std::vector<std::string> selected;
+  for (absl::string_view name : absl::StrSplit(flag, ',', absl::SkipEmpty())) {
+    const std::string service(name);
+    if (std::find(KnownServices().begin(), KnownServices().end(), service) ==
+        KnownServices().end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--services: unknown service '", service, "' (known: ",
+                       absl::StrJoin(KnownServices(), ", "), ", or all)"));
+    }
+    selected.push_back(service);
+  }
+  if (selected.empty()) return absl::InvalidArgumentError("--services: empty");
+  return selected;
+}
+
+absl::StatusOr<db::ConnectionOptions> DatabaseOptions() {
+  db::ConnectionOptions options;
+  options.unix_socket = absl::GetFlag(FLAGS_db_socket);
+  options.host = absl::GetFlag(FLAGS_db_host);
+  options.port = absl::GetFlag(FLAGS_db_port);
+  options.user = absl::GetFlag(FLAGS_db_user);
+  const std::string password_file = absl::GetFlag(FLAGS_db_password_file);
+  if (!password_file.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(options.password, ReadKeyFile(password_file));
+  }
+  options.read_timeout = options.write_timeout =
+      absl::Seconds(absl::GetFlag(FLAGS_db_timeout_seconds));
+  return options;
+}
+
+absl::StatusOr<std::unique_ptr<TokenVerifier>> MakeVerifier() {
+  const std::string hs256 = absl::GetFlag(FLAGS_jwt_hs256_secret_file);
+  const std::string rs256 = absl::GetFlag(FLAGS_jwt_rs256_public_key_file);
+  if (hs256.empty() == rs256.empty()) {
+    return absl::InvalidArgumentError(
+        "give exactly one of --jwt_hs256_secret_file and "
+        "--jwt_rs256_public_key_file");
+  }
+  if (!hs256.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(std::string secret, ReadKeyFile(hs256));
+    return TokenVerifier::ForHs256Secret(std::move(secret));
+  }
+  CANDOR_ASSIGN_OR_RETURN(std::string key, ReadKeyFile(rs256));
+  return TokenVerifier::ForRs256PublicKey(std::move(key));
+}
+
+absl::StatusOr<std::string> PageTokenKey() {
+  const std::string file = absl::GetFlag(FLAGS_page_token_secret_file);
+  if (!file.empty()) return ReadKeyFile(file);
+  std::cerr << "candord: no --page_token_secret_file; page tokens will not "
+               "survive a restart or work across replicas\n";
+  absl::BitGen bits;
+  std::string key(32, '\0');
+  for (char& c : key) c = static_cast<char>(absl::Uniform<uint8_t>(bits));
+  return key;
+}
+
+absl::StatusOr<std::FILE*> OpenAccessLog() {
+  const std::string path = absl::GetFlag(FLAGS_access_log);
+  if (path.empty()) return nullptr;
+  if (path == "-") return stderr;
+  std::FILE* file = std::fopen(path.c_str(), "a");
+  if (file == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("--access_log: cannot open ", path));
+  }
+  return file;
+}
+
+int Fail(const absl::Status& status) {
+  std::cerr << "candord: " << status.message() << "\n";
+  return 1;
+}
+
+int Run() {
+  auto selected = SelectedServices();
+  if (!selected.ok()) return Fail(selected.status());
+  auto database = DatabaseOptions();
+  if (!database.ok()) return Fail(database.status());
+
+  for (const std::string& service : *selected) {
+    absl::Status migrated =
+        db::Migrate(*database, service, db::MigrationsFor(service));
+    if (!migrated.ok()) return Fail(migrated);
+  }
+  if (absl::GetFlag(FLAGS_migrate_only)) {
+    std::cerr << "candord: migrations applied for "
+              << absl::StrJoin(*selected, ", ") << "\n";
+    return 0;
+  }
+
+  auto verifier = MakeVerifier();
+  if (!verifier.ok()) return Fail(verifier.status());
+  auto page_token_key = PageTokenKey();
+  if (!page_token_key.ok()) return Fail(page_token_key.status());
+  auto access_log_file = OpenAccessLog();
+  if (!access_log_file.ok()) return Fail(access_log_file.status());
+
+  const int pool_size = absl::GetFlag(FLAGS_db_pool_size);
+  if (pool_size < 1) return Fail(absl::InvalidArgumentError("--db_pool_size: at least 1"));
+  const PageTokenCodec page_tokens(*std::move(page_token_key));
+  const AccessLog access_log(*access_log_file);
+  // Blocking work never needs more threads than there are connections.
+  BoundedExecutor executor(pool_size * static_cast<int>(selected->size()),
+                           absl::GetFlag(FLAGS_executor_queue));
+  const CallEnvironment env{verifier->get(), &executor, &access_log};
+
+  std::vector<std::unique_ptr<db::Pool>> pools;
+  std::unique_ptr<staff::StaffService> staff_service;
+  std::vector<Server::HostedService> hosted;
+  // name -> health check, for the services this process runs
+  std::vector<std::pair<std::string, std::function<absl::Status()>>> checks;
+  for (const std::string& service : *selected) {
+    db::PoolOptions pool_options;
+    pool_options.connection = *database;
+    pool_options.connection.schema = db::SchemaFor(service);
+    pool_options.max_connections = pool_size;
+    pools.push_back(std::make_unique<db::Pool>(pool_options));
+    if (service == "staff") {
+      staff_service = std::make_unique<staff::StaffService>(
+          &env, pools.back().get(), &page_tokens);
+      hosted.push_back({staff::StaffService::kServiceName, staff_service.get()});
+      checks.emplace_back(staff::StaffService::kServiceName,
+                          [s = staff_service.get()] { return s->CheckHealth(); });
+    }
+  }
+
+  ServerOptions server_options;
+  server_options.listen_address = absl::GetFlag(FLAGS_listen);
+  auto server = Server::Start(server_options, hosted);
+  if (!server.ok()) return Fail(server.status());
+
+  // Health follows the database: NOT_SERVING while a service cannot reach it.
+  absl::Notification stopping;
+  std::thread health([&] {
+    do {
+      for (const auto& [name, check] : checks) {
+        (*server)->SetServing(name, check().ok());
+      }
+    } while (!stopping.WaitForNotificationWithTimeout(absl::Seconds(2)));
+  });
+
+  std::cerr << "candord: serving " << absl::StrJoin(*selected, ", ") << " on "
+            << server_options.listen_address << "\n";
+
+  // Signals were blocked in main() before any thread started; wait here.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  std::cerr << "candord: stopping (signal " << signal_number << ")\n";
+
+  stopping.Notify();
+  health.join();
+  (*server)->Shutdown(std::chrono::seconds(5));
+  server->reset();
+  return 0;
+}
+
+}  // namespace
+}  // namespace candor
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "the Candor server: candord [--services=all|staff,...] [--migrate_only] ...");
+  absl::ParseCommandLine(argc, argv);
+  // Every thread inherits this mask, so SIGINT/SIGTERM reach only sigwait.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return candor::Run();
+}

@@ -1,0 +1,34 @@
+// Authorization checks shared by every service. Order in a handler: parse
+// the names that say which organization is meant, then these checks, then
+// validate the remaining fields, then act.
+//
+// A caller of another organization gets NOT_FOUND (never a hint that the
+// resource exists); a caller of the right organization without the role
+// gets PERMISSION_DENIED. Pure functions; thread-safe.
+#ifndef CANDOR_SERVICES_COMMON_AUTHZ_H_
+#define CANDOR_SERVICES_COMMON_AUTHZ_H_
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "services/common/auth.h"
+
+namespace candor {
+
+// Staff of `org` (any staff role) pass. Operators and services without an
+// organization get PERMISSION_DENIED; anyone else NOT_FOUND naming
+// `resource` (the name the caller asked for).
+absl::Status RequireStaffOf(const Caller& caller, absl::string_view org,
+                            absl::string_view resource);
+
+// Like RequireStaffOf, and service callers pass too (for reads other
+// services make on a user's behalf).
+absl::Status RequireStaffOrServiceOf(const Caller& caller, absl::string_view org,
+                                     absl::string_view resource);
+
+// PERMISSION_DENIED "only <role>s can <action>" unless the caller has `role`.
+absl::Status RequireRole(const Caller& caller, Role role,
+                         absl::string_view action);
+
+}  // namespace candor
+
+#endif  // CANDOR_SERVICES_COMMON_AUTHZ_H_

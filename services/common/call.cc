@@ -1,0 +1,87 @@
+#include "services/common/call.h"
+
+#include <chrono>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/descriptor.h"
+#include "services/common/grpc_status.h"
+
+namespace candor {
+
+absl::StatusOr<Caller> Authenticate(const CallEnvironment& env,
+                                    const grpc::ServerContextBase& context) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("authorization");
+  absl::string_view header;
+  if (it != metadata.end()) header = absl::string_view(it->second.data(), it->second.size());
+  return env.verifier->Verify(header);
+}
+
+std::string RequestIdOf(const google::protobuf::Message& request) {
+  const google::protobuf::FieldDescriptor* field =
+      request.GetDescriptor()->FindFieldByName("request_id");
+  if (field == nullptr ||
+      field->type() != google::protobuf::FieldDescriptor::TYPE_STRING ||
+      field->is_repeated()) {
+    return {};
+  }
+  return request.GetReflection()->GetString(request, field);
+}
+
+void LogCall(const CallEnvironment& env, absl::string_view method,
+             absl::Time start, const absl::Status& status,
+             absl::string_view caller, absl::string_view request_id) {
+  if (env.access_log == nullptr) return;
+  const std::string code(absl::StatusCodeToString(status.code()));
+  env.access_log->Write(AccessRecord{method, code, absl::Now() - start, caller,
+                                     request_id, status.message()});
+}
+
+absl::Status Offload(const CallEnvironment& env, std::function<void()> work) {
+  if (!env.executor->TrySubmit(std::move(work))) {
+    return absl::ResourceExhaustedError(
+        "server busy: too many calls waiting; retry with backoff");
+  }
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* RunUnary(
+    const CallEnvironment& env, grpc::CallbackServerContext* context,
+    absl::string_view method, const google::protobuf::Message& request,
+    std::function<absl::Status(const Caller&)> body) {
+  const absl::Time start = absl::Now();
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  std::string request_id = RequestIdOf(request);
+
+  absl::StatusOr<Caller> caller = Authenticate(env, *context);
+  if (!caller.ok()) {
+    LogCall(env, method, start, caller.status(), "", request_id);
+    reactor->Finish(ToGrpcStatus(caller.status()));
+    return reactor;
+  }
+
+  const std::string subject = caller->subject;
+  auto run = [&env, context, reactor, method, start, request_id,
+              caller = *std::move(caller), body = std::move(body)]() {
+    absl::Status status;
+    if (context->IsCancelled()) {
+      status = absl::CancelledError("the client cancelled the call");
+    } else if (context->deadline() <= std::chrono::system_clock::now()) {
+      status = absl::DeadlineExceededError(
+          "the deadline passed while the call waited to run");
+    } else {
+      status = body(caller);
+    }
+    LogCall(env, method, start, status, caller.ForLog(), request_id);
+    reactor->Finish(ToGrpcStatus(status));
+  };
+  absl::Status queued = Offload(env, std::move(run));
+  if (!queued.ok()) {
+    LogCall(env, method, start, queued, subject, request_id);
+    reactor->Finish(ToGrpcStatus(queued));
+  }
+  return reactor;
+}
+
+}  // namespace candor

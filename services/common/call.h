@@ -1,0 +1,67 @@
+// How a gRPC handler runs a call: authenticate, run the body on the bounded
+// executor (database work never blocks gRPC's threads), map the status, and
+// write the access log line.
+//
+//   grpc::ServerUnaryReactor* StaffService::GetStaffMember(
+//       grpc::CallbackServerContext* context,
+//       const GetStaffMemberRequest* request, StaffMember* response) {
+//     return RunUnary(env_, context, kGetStaffMember, *request,
+//                     [=](const Caller& caller) {
+//                       return logic_.GetStaffMember(caller, *request, response);
+//                     });
+//   }
+//
+// A full executor queue answers RESOURCE_EXHAUSTED; a call whose deadline
+// passed or that was cancelled while queued is not run.
+#ifndef CANDOR_SERVICES_COMMON_CALL_H_
+#define CANDOR_SERVICES_COMMON_CALL_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <functional>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "google/protobuf/message.h"
+#include "services/common/access_log.h"
+#include "services/common/auth.h"
+#include "services/common/executor.h"
+
+namespace candor {
+
+// What every handler needs; owned by the server, shared by all services.
+struct CallEnvironment {
+  const TokenVerifier* verifier = nullptr;
+  BoundedExecutor* executor = nullptr;
+  const AccessLog* access_log = nullptr;
+};
+
+// The Caller for the call's `authorization` metadata.
+absl::StatusOr<Caller> Authenticate(const CallEnvironment& env,
+                                    const grpc::ServerContextBase& context);
+
+// The request's `request_id` field, when its message has one.
+std::string RequestIdOf(const google::protobuf::Message& request);
+
+// Writes the access log line for a finished call.
+void LogCall(const CallEnvironment& env, absl::string_view method,
+             absl::Time start, const absl::Status& status,
+             absl::string_view caller, absl::string_view request_id);
+
+// Runs a unary call as described above. `request` and `body` must stay valid
+// until the call finishes (they do: gRPC keeps request and response alive
+// until Finish).
+grpc::ServerUnaryReactor* RunUnary(
+    const CallEnvironment& env, grpc::CallbackServerContext* context,
+    absl::string_view method, const google::protobuf::Message& request,
+    std::function<absl::Status(const Caller&)> body);
+
+// Runs `work` on the executor, or returns RESOURCE_EXHAUSTED when its queue
+// is full. For streaming handlers that finish on their own.
+absl::Status Offload(const CallEnvironment& env, std::function<void()> work);
+
+}  // namespace candor
+
+#endif  // CANDOR_SERVICES_COMMON_CALL_H_

@@ -1,0 +1,22 @@
+// The edge between absl::Status (used everywhere inside) and grpc::Status
+// (used only by handlers). Thread-safe.
+#ifndef CANDOR_SERVICES_COMMON_GRPC_STATUS_H_
+#define CANDOR_SERVICES_COMMON_GRPC_STATUS_H_
+
+#include <grpcpp/support/status.h>
+
+
+#include "absl/strings/string_view.h"
+#include "absl/status/status.h"
+
+namespace candor {
+
+// Same code, same message (the codes share their numbering).
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// "OK", "NOT_FOUND", ...
+absl::string_view GrpcCodeName(grpc::StatusCode code);
+
+}  // namespace candor
+
+#endif  // CANDOR_SERVICES_COMMON_GRPC_STATUS_H_

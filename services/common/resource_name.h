@@ -1,0 +1,30 @@
+// Parsing of AIP-122 resource names such as
+// `organizations/{organization}/staffMembers/{staff_member}`.
+// Pure functions; safe from any thread.
+#ifndef CANDOR_SERVICES_COMMON_RESOURCE_NAME_H_
+#define CANDOR_SERVICES_COMMON_RESOURCE_NAME_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/statusor.h"
+
+namespace candor {
+
+// Matches `name` against `pattern`, whose segments are literal collection
+// ids or `{variable}`s, and returns the variables' values in order. Each
+// value must be a valid resource id (see CheckResourceId). INVALID_ARGUMENT
+// naming `field` and the expected shape otherwise.
+absl::StatusOr<std::vector<std::string>> ParseResourceName(
+    absl::string_view field, absl::string_view name, absl::string_view pattern);
+
+// `organizations/{organization}` -> organization id.
+absl::StatusOr<std::string> ParseOrganizationName(absl::string_view field,
+                                                  absl::string_view name);
+
+std::string OrganizationName(absl::string_view organization_id);
+
+}  // namespace candor
+
+#endif  // CANDOR_SERVICES_COMMON_RESOURCE_NAME_H_
