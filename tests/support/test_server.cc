@@ -1,0 +1,124 @@
+#include "tests/support/test_server.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "db/migrations.h"
+#include "gtest/gtest.h"
+#include "tests/support/test_database.h"
+
+namespace candor::testing {
+namespace {
+
+void DieUnless(const absl::Status& status, const char* what) {
+  if (status.ok()) return;
+  std::cerr << "test server: " << what << ": " << status << "\n";
+  std::abort();
+}
+
+}  // namespace
+
+TestServer& TestServer::Get() {
+  static TestServer* const server = new TestServer();
+  return *server;
+}
+
+TestServer::TestServer() {
+  const db::ConnectionOptions& database = TestDatabase::Get().options();
+  DieUnless(db::Migrate(database, "staff", db::MigrationsFor("staff")),
+            "migrate staff");
+
+  verifier_ = *TokenVerifier::ForHs256Secret(kTestJwtSecret);
+  executor_ = std::make_unique<BoundedExecutor>(8, 1024);
+  env_ = CallEnvironment{verifier_.get(), executor_.get(), &access_log_};
+  page_tokens_ = std::make_unique<PageTokenCodec>("test page token key");
+
+  db::PoolOptions pool_options;
+  pool_options.connection = database;
+  pool_options.connection.schema = db::SchemaFor("staff");
+  pool_options.max_connections = 8;
+  staff_pool_ = std::make_unique<db::Pool>(pool_options);
+  staff_service_ = std::make_unique<staff::StaffService>(
+      &env_, staff_pool_.get(), page_tokens_.get());
+
+  ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  auto server = Server::Start(
+      options, {{staff::StaffService::kServiceName, staff_service_.get()}});
+  DieUnless(server.status(), "start");
+  server_ = *std::move(server);
+  server_->SetServing(staff::StaffService::kServiceName, true);
+  channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                 grpc::InsecureChannelCredentials());
+}
+
+std::unique_ptr<staffpb::StaffService::Stub> TestServer::StaffStub() {
+  return staffpb::StaffService::NewStub(channel_);
+}
+
+std::string TestServer::OperatorToken() {
+  TokenClaims claims;
+  claims.subject = "operator";
+  claims.roles = {Role::kOperator};
+  return *MintHs256Token(claims, kTestJwtSecret);
+}
+
+std::string TestServer::StaffToken(const std::string& staff_name,
+                                   std::vector<Role> roles) {
+  TokenClaims claims;
+  claims.subject = staff_name;
+  // organizations/{org}/staffMembers/{id}
+  const size_t start = staff_name.find('/') + 1;
+  claims.organization_id =
+      staff_name.substr(start, staff_name.find('/', start) - start);
+  claims.roles = std::move(roles);
+  return *MintHs256Token(claims, kTestJwtSecret);
+}
+
+std::unique_ptr<grpc::ClientContext> TestServer::Context(const std::string& token) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  return context;
+}
+
+TestServer::Organization TestServer::CreateOrganization(const std::string& prefix) {
+  Organization org;
+  org.id = UniqueId(prefix);
+  org.name = absl::StrCat("organizations/", org.id);
+  staffpb::CreateOrganizationRequest request;
+  request.set_organization_id(org.id);
+  request.mutable_organization()->set_display_name("Test Company " + org.id);
+  request.mutable_first_admin()->set_employee_id("A0001");
+  request.mutable_first_admin()->set_display_name("First Admin");
+  request.mutable_first_admin()->set_email("admin@" + org.id + ".example");
+  staffpb::Organization response;
+  grpc::Status status = StaffStub()->CreateOrganization(
+      Context(OperatorToken()).get(), request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  org.admin_name = response.founding_admin();
+  org.admin_token = StaffToken(org.admin_name, {Role::kEmployee, Role::kAdmin});
+  return org;
+}
+
+staffpb::StaffMember TestServer::CreateStaff(
+    const Organization& org, const std::string& employee_id,
+    std::vector<staffpb::StaffMember::Role> roles) {
+  staffpb::CreateStaffMemberRequest request;
+  request.set_parent(org.name);
+  staffpb::StaffMember* member = request.mutable_staff_member();
+  member->set_employee_id(employee_id);
+  member->set_display_name("Person " + employee_id);
+  member->set_email(employee_id + "@" + org.id + ".example");
+  member->set_department("Engineering");
+  for (auto role : roles) member->add_roles(role);
+  staffpb::StaffMember response;
+  grpc::Status status = StaffStub()->CreateStaffMember(
+      Context(org.admin_token).get(), request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return response;
+}
+
+}  // namespace candor::testing

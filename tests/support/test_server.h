@@ -1,0 +1,103 @@
+// An in-process Candor server for integration tests: the real services on a
+// real gRPC port (127.0.0.1, chosen by the kernel) over the test database,
+// with tokens minted from a test secret. Shared by the tests of one binary
+// (TestServer::Get()); each test makes its own organization. Thread-safe.
+#ifndef CANDOR_TESTS_SUPPORT_TEST_SERVER_H_
+#define CANDOR_TESTS_SUPPORT_TEST_SERVER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "candor/staff/v1/staff.grpc.pb.h"
+#include "db/pool.h"
+#include "gmock/gmock.h"
+#include "services/common/access_log.h"
+#include "services/common/auth.h"
+#include "services/common/call.h"
+#include "services/common/executor.h"
+#include "services/common/page_token.h"
+#include "services/common/server.h"
+#include "services/staff/staff_service.h"
+
+namespace candor::testing {
+
+namespace staffpb = ::candor::staff::v1;
+
+// The HS256 secret the test server trusts.
+inline constexpr char kTestJwtSecret[] = "test-secret-test-secret-test-secret-0123";
+
+class TestServer {
+ public:
+  static TestServer& Get();
+
+  std::shared_ptr<grpc::Channel> channel() { return channel_; }
+  std::unique_ptr<staffpb::StaffService::Stub> StaffStub();
+  db::Pool& staff_pool() { return *staff_pool_; }
+
+  // Tokens signed with kTestJwtSecret, valid for an hour.
+  static std::string OperatorToken();
+  static std::string StaffToken(const std::string& staff_name,
+                                std::vector<Role> roles);
+  // A client context carrying `token` (none when empty) and a 10 s deadline.
+  static std::unique_ptr<grpc::ClientContext> Context(const std::string& token);
+
+  struct Organization {
+    std::string id;          // "org-123-4"
+    std::string name;        // "organizations/org-123-4"
+    std::string admin_name;  // the founding admin's resource name
+    std::string admin_token;
+  };
+  // Creates a new organization with a founding admin through the API.
+  Organization CreateOrganization(const std::string& prefix = "org");
+
+  // Creates a staff member as `admin_token`; fails the test on error.
+  staffpb::StaffMember CreateStaff(const Organization& org,
+                                   const std::string& employee_id,
+                                   std::vector<staffpb::StaffMember::Role> roles = {});
+
+ private:
+  TestServer();
+
+  std::unique_ptr<TokenVerifier> verifier_;
+  std::unique_ptr<BoundedExecutor> executor_;
+  AccessLog access_log_{nullptr};
+  CallEnvironment env_;
+  std::unique_ptr<PageTokenCodec> page_tokens_;
+  std::unique_ptr<db::Pool> staff_pool_;
+  std::unique_ptr<staff::StaffService> staff_service_;
+  std::unique_ptr<Server> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+// Matches a grpc::Status with `code` and a message containing `substring`.
+MATCHER_P2(GrpcStatusIs, code, substring,
+           "has code " + std::to_string(static_cast<int>(code)) +
+               " and a message containing \"" + std::string(substring) + "\"") {
+  *result_listener << "code " << static_cast<int>(arg.error_code())
+                   << ", message \"" << arg.error_message() << "\"";
+  return arg.error_code() == code &&
+         arg.error_message().find(substring) != std::string::npos;
+}
+
+// Matches a grpc::Status with `code`.
+MATCHER_P(GrpcCodeIs, code,
+          "has code " + std::to_string(static_cast<int>(code))) {
+  *result_listener << "code " << static_cast<int>(arg.error_code())
+                   << ", message \"" << arg.error_message() << "\"";
+  return arg.error_code() == code;
+}
+
+}  // namespace candor::testing
+
+namespace grpc {
+// Lets GoogleTest print statuses readably in failure messages.
+inline void PrintTo(const Status& status, std::ostream* os) {
+  *os << "grpc::Status(" << static_cast<int>(status.error_code()) << ", \""
+      << status.error_message() << "\")";
+}
+}  // namespace grpc
+
+#endif  // CANDOR_TESTS_SUPPORT_TEST_SERVER_H_
