@@ -270,7 +270,9 @@ grpc::Status CallListStaffMembers(Fixture& fx, Who, const std::string& token) {
   staffpb::ListStaffMembersResponse response;
   grpc::Status status = TestServer::Get().StaffStub()->ListStaffMembers(
       TestServer::Context(token).get(), request, &response);
-  if (status.ok()) EXPECT_GE(response.staff_members_size(), 4);
+  if (status.ok()) {
+    EXPECT_GE(response.staff_members_size(), 4);
+  }
   return status;
 }
 
@@ -307,7 +309,9 @@ grpc::Status CallDeactivateStaffMember(Fixture& fx, Who who,
   staffpb::StaffMember response;
   grpc::Status status = TestServer::Get().StaffStub()->DeactivateStaffMember(
       TestServer::Context(token).get(), request, &response);
-  if (status.ok()) EXPECT_EQ(response.state(), staffpb::StaffMember::INACTIVE);
+  if (status.ok()) {
+    EXPECT_EQ(response.state(), staffpb::StaffMember::INACTIVE);
+  }
   return status;
 }
 

@@ -1,6 +1,10 @@
 #include "services/common/auth.h"
 
 #include <jwt.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -111,6 +115,78 @@ TEST(AuthTest, RejectsTokenWithoutExpiry) {
 TEST(AuthTest, MintRefusesShortSecret) {
   EXPECT_EQ(MintHs256Token(StaffClaims(), "short").status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// An RSA key pair in PEM, made fresh for the test.
+struct RsaKeys {
+  std::string private_pem;
+  std::string public_pem;
+};
+
+RsaKeys MakeRsaKeys() {
+  EVP_PKEY* key = EVP_RSA_gen(2048);
+  auto to_string = [](BIO* bio) {
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(bio, &data);
+    std::string pem(data, static_cast<size_t>(size));
+    BIO_free(bio);
+    return pem;
+  };
+  BIO* private_bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PrivateKey(private_bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+  BIO* public_bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PUBKEY(public_bio, key);
+  EVP_PKEY_free(key);
+  return RsaKeys{to_string(private_bio), to_string(public_bio)};
+}
+
+std::string SignedToken(jwt_alg_t alg, const std::string& key) {
+  jwt_t* jwt = nullptr;
+  jwt_new(&jwt);
+  jwt_add_grants_json(
+      jwt, R"({"sub":"organizations/acme/staffMembers/ada","org":"acme",
+               "roles":["employee"],"exp":4102444800})");
+  jwt_set_alg(jwt, alg, reinterpret_cast<const unsigned char*>(key.data()),
+              static_cast<int>(key.size()));
+  char* raw = jwt_encode_str(jwt);
+  std::string token = raw == nullptr ? "" : raw;
+  free(raw);
+  jwt_free(jwt);
+  return token;
+}
+
+TEST(AuthTest, Rs256TokensOfTheIdentityProviderVerify) {
+  const RsaKeys keys = MakeRsaKeys();
+  auto verifier = TokenVerifier::ForRs256PublicKey(keys.public_pem);
+  ASSERT_TRUE(verifier.ok()) << verifier.status();
+  auto caller = (*verifier)->Verify("Bearer " + SignedToken(JWT_ALG_RS256, keys.private_pem));
+  ASSERT_TRUE(caller.ok()) << caller.status();
+  EXPECT_EQ(caller->staff_member_id, "ada");
+
+  const RsaKeys other = MakeRsaKeys();
+  EXPECT_EQ((*verifier)->Verify("Bearer " + SignedToken(JWT_ALG_RS256, other.private_pem))
+                .status()
+                .code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+// The classic confusion: an HS256 token whose HMAC key is the server's RSA
+// public key (which is public). libjwt alone would accept it.
+TEST(AuthTest, Rs256VerifierRefusesHs256KeyedWithThePublicKey) {
+  const RsaKeys keys = MakeRsaKeys();
+  auto verifier = TokenVerifier::ForRs256PublicKey(keys.public_pem);
+  ASSERT_TRUE(verifier.ok());
+  auto caller = (*verifier)->Verify("Bearer " + SignedToken(JWT_ALG_HS256, keys.public_pem));
+  EXPECT_EQ(caller.status().code(), absl::StatusCode::kUnauthenticated);
+}
+
+TEST(AuthTest, RefusesUnsignedAlgNone) {
+  // header {"alg":"none","typ":"JWT"}, payload with a far expiry, no signature
+  const std::string token =
+      "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0."
+      "eyJzdWIiOiJvcGVyYXRvciIsInJvbGVzIjpbIm9wZXJhdG9yIl0sImV4cCI6NDEwMjQ0NDgwMH0.";
+  EXPECT_EQ(Verifier()->Verify("Bearer " + token).status().code(),
+            absl::StatusCode::kUnauthenticated);
 }
 
 }  // namespace

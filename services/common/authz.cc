@@ -19,8 +19,12 @@ absl::Status RequireStaffOf(const Caller& caller, absl::string_view org,
         "this method is for staff of an organization; operator and service "
         "tokens without an organization cannot call it");
   }
-  if (caller.organization_id != org || !HasStaffRole(caller)) {
+  if (caller.organization_id != org) {
     return absl::NotFoundError(absl::StrCat(resource, " not found"));
+  }
+  if (!HasStaffRole(caller)) {
+    return absl::PermissionDeniedError(
+        "this method is for staff of the organization");
   }
   return absl::OkStatus();
 }

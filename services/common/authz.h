@@ -14,9 +14,9 @@
 
 namespace candor {
 
-// Staff of `org` (any staff role) pass. Operators and services without an
-// organization get PERMISSION_DENIED; anyone else NOT_FOUND naming
-// `resource` (the name the caller asked for).
+// Staff of `org` (any staff role) pass. Callers of another organization get
+// NOT_FOUND naming `resource` (the name the caller asked for); operators,
+// services and other callers without a staff role get PERMISSION_DENIED.
 absl::Status RequireStaffOf(const Caller& caller, absl::string_view org,
                             absl::string_view resource);
 

@@ -125,16 +125,21 @@ StaffMemberRecord RowToStaffMember(sql::ResultSet& row) {
   return r;
 }
 
-// A duplicate key on staff_members names the index: tell the client which
-// of its values is taken, without echoing the server's message.
+// A duplicate key on staff_members names the index at the end of the
+// server's message ("Duplicate entry 'x' for key 'staff_by_email'"): tell the
+// client which of its values is taken, without echoing the message (the
+// value itself may contain an index name).
 absl::Status DuplicateStaffValue(const sql::SQLException& e,
                                  absl::string_view prefix) {
   const std::string what = e.what();
-  if (what.find("staff_by_email") != std::string::npos) {
+  const size_t key_at = what.rfind("for key '");
+  const std::string key =
+      key_at == std::string::npos ? "" : what.substr(key_at + 9);
+  if (key == "staff_by_email'") {
     return absl::AlreadyExistsError(absl::StrCat(
         prefix, "email: another staff member of the organization has this email"));
   }
-  if (what.find("staff_by_employee_id") != std::string::npos) {
+  if (key == "staff_by_employee_id'") {
     return absl::AlreadyExistsError(absl::StrCat(
         prefix, "employee_id: another staff member has this employee_id"));
   }

@@ -521,6 +521,10 @@ absl::Status StaffService::DoUpdateStaffMember(
                           db::Transaction::Begin(repository_.pool()));
   CANDOR_ASSIGN_OR_RETURN(StaffMemberRecord before,
                           repository_.FindStaffMemberForUpdate(tx, name.org, name.id));
+  if (is_self && !is_admin && before.state == StaffState::kInactive) {
+    return absl::PermissionDeniedError(
+        "a deactivated staff member cannot change their profile");
+  }
   if (!in.etag().empty() && in.etag() != EtagFor(before.version)) {
     return absl::AbortedError(
         "etag: the staff member changed since it was read; read it again");
@@ -615,7 +619,11 @@ class StaffService::ImportReactor
   }
 
   void OnReadDone(bool ok) override {
-    if (!ok) {  // the client finished sending
+    if (!ok) {  // the client finished sending, or went away
+      if (context_->IsCancelled()) {
+        Fail(absl::CancelledError("the client cancelled the import"));
+        return;
+      }
       if (org_.empty()) {
         Fail(InvalidField("parent", "required in the first message"));
         return;
