@@ -199,6 +199,16 @@ void Pool::Return(std::unique_ptr<Connection> connection) {
   }
 }
 
+absl::Status Pool::CheckHealth() {
+  auto connection = Borrow();
+  if (!connection.ok()) return connection.status();
+  if (!(*connection)->IsValid()) {
+    (*connection)->MarkBroken();
+    return absl::UnavailableError("database does not answer");
+  }
+  return absl::OkStatus();
+}
+
 Pool::Stats Pool::stats() const {
   absl::MutexLock lock(&mu_);
   return Stats{open_, in_use_, waiting_};

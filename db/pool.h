@@ -137,6 +137,10 @@ class Pool {
   // timeout (pool exhausted or database unreachable).
   absl::StatusOr<PooledConnection> Borrow();
 
+  // OK when a connection can be borrowed and answers a ping; UNAVAILABLE
+  // otherwise. For health checks.
+  absl::Status CheckHealth();
+
   Stats stats() const;
   const PoolOptions& options() const { return options_; }
 

@@ -1,6 +1,7 @@
 // StaffService over real gRPC against the real database: the behaviour a
 // user of the API sees. Each test makes its own organization.
 #include <set>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"

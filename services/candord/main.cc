@@ -22,27 +22,27 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
-#include "db/migrations.h"
-#include "db/pool.h"
 #include "services/common/access_log.h"
 #include "services/common/auth.h"
-#include "services/common/call.h"
-#include "services/common/executor.h"
 #include "services/common/page_token.h"
-#include "services/common/server.h"
 #include "services/common/status_macros.h"
-#include "services/staff/staff_service.h"
+#include "services/candord/service_host.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "address:port to serve gRPC on");
 ABSL_FLAG(std::string, services, "all",
-          "comma-separated services to run (staff), or all");
+          "comma-separated services to run (staff, values, advocacy), or all");
+ABSL_FLAG(std::string, staff_address, "",
+          "where the staff service listens, when it does not run here");
+ABSL_FLAG(std::string, values_address, "",
+          "where the values service listens, when it does not run here");
 ABSL_FLAG(std::string, db_host, "127.0.0.1", "MariaDB host");
 ABSL_FLAG(int, db_port, 3306, "MariaDB port");
 ABSL_FLAG(std::string, db_socket, "",
           "MariaDB Unix socket; when set, db_host and db_port are not used");
 ABSL_FLAG(std::string, db_user, "candor", "MariaDB user");
 ABSL_FLAG(std::string, db_password_file, "", "file holding the MariaDB password");
-ABSL_FLAG(int, db_pool_size, 8, "connections per service");
+ABSL_FLAG(int, db_pool_size, 8,
+          "connections per service, and worker threads per service");
 ABSL_FLAG(int, db_timeout_seconds, 10,
           "read/write timeout of every database call");
 ABSL_FLAG(std::string, jwt_hs256_secret_file, "",
@@ -60,29 +60,6 @@ ABSL_FLAG(bool, migrate_only, false, "apply database migrations and exit");
 
 namespace candor {
 namespace {
-
-const std::vector<std::string>& KnownServices() {
-  static const auto* const kServices = new std::vector<std::string>{"staff"};
-  return *kServices;
-}
-
-absl::StatusOr<std::vector<std::string>> SelectedServices() {
-  const std::string flag = absl::GetFlag(FLAGS_services);
-  if (flag == "all") return KnownServices();
-  std::vector<std::string> selected;
-  for (absl::string_view name : absl::StrSplit(flag, ',', absl::SkipEmpty())) {
-    const std::string service(name);
-    if (std::find(KnownServices().begin(), KnownServices().end(), service) ==
-        KnownServices().end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--services: unknown service '", service, "' (known: ",
-                       absl::StrJoin(KnownServices(), ", "), ", or all)"));
-    }
-    selected.push_back(service);
-  }
-  if (selected.empty()) return absl::InvalidArgumentError("--services: empty");
-  return selected;
-}
 
 absl::StatusOr<db::ConnectionOptions> DatabaseOptions() {
   db::ConnectionOptions options;
@@ -144,16 +121,13 @@ int Fail(const absl::Status& status) {
 }
 
 int Run() {
-  auto selected = SelectedServices();
+  auto selected = ServiceHost::ParseServices(absl::GetFlag(FLAGS_services));
   if (!selected.ok()) return Fail(selected.status());
   auto database = DatabaseOptions();
   if (!database.ok()) return Fail(database.status());
 
-  for (const std::string& service : *selected) {
-    absl::Status migrated =
-        db::Migrate(*database, service, db::MigrationsFor(service));
-    if (!migrated.ok()) return Fail(migrated);
-  }
+  absl::Status migrated = ServiceHost::Migrate(*database, *selected);
+  if (!migrated.ok()) return Fail(migrated);
   if (absl::GetFlag(FLAGS_migrate_only)) {
     std::cerr << "candord: migrations applied for "
               << absl::StrJoin(*selected, ", ") << "\n";
@@ -166,53 +140,37 @@ int Run() {
   if (!page_token_key.ok()) return Fail(page_token_key.status());
   auto access_log_file = OpenAccessLog();
   if (!access_log_file.ok()) return Fail(access_log_file.status());
-
-  const int pool_size = absl::GetFlag(FLAGS_db_pool_size);
-  if (pool_size < 1) return Fail(absl::InvalidArgumentError("--db_pool_size: at least 1"));
   const PageTokenCodec page_tokens(*std::move(page_token_key));
   const AccessLog access_log(*access_log_file);
-  // Blocking work never needs more threads than there are connections.
-  BoundedExecutor executor(pool_size * static_cast<int>(selected->size()),
-                           absl::GetFlag(FLAGS_executor_queue));
-  const CallEnvironment env{verifier->get(), &executor, &access_log};
 
-  std::vector<std::unique_ptr<db::Pool>> pools;
-  std::unique_ptr<staff::StaffService> staff_service;
-  std::vector<Server::HostedService> hosted;
-  // name -> health check, for the services this process runs
-  std::vector<std::pair<std::string, std::function<absl::Status()>>> checks;
-  for (const std::string& service : *selected) {
-    db::PoolOptions pool_options;
-    pool_options.connection = *database;
-    pool_options.connection.schema = db::SchemaFor(service);
-    pool_options.max_connections = pool_size;
-    pools.push_back(std::make_unique<db::Pool>(pool_options));
-    if (service == "staff") {
-      staff_service = std::make_unique<staff::StaffService>(
-          &env, pools.back().get(), &page_tokens);
-      hosted.push_back({staff::StaffService::kServiceName, staff_service.get()});
-      checks.emplace_back(staff::StaffService::kServiceName,
-                          [s = staff_service.get()] { return s->CheckHealth(); });
-    }
+  HostOptions options;
+  options.services = *selected;
+  options.server.listen_address = absl::GetFlag(FLAGS_listen);
+  options.database = *database;
+  options.pool_size = absl::GetFlag(FLAGS_db_pool_size);
+  options.executor_queue = absl::GetFlag(FLAGS_executor_queue);
+  for (const auto& [service, address] :
+       {std::pair<std::string, std::string>{"staff", absl::GetFlag(FLAGS_staff_address)},
+        {"values", absl::GetFlag(FLAGS_values_address)}}) {
+    if (!address.empty()) options.remote_addresses[service] = address;
   }
+  options.verifier = verifier->get();
+  options.access_log = &access_log;
+  options.page_tokens = &page_tokens;
+  auto host = ServiceHost::Start(options);
+  if (!host.ok()) return Fail(host.status());
 
-  ServerOptions server_options;
-  server_options.listen_address = absl::GetFlag(FLAGS_listen);
-  auto server = Server::Start(server_options, hosted);
-  if (!server.ok()) return Fail(server.status());
-
-  // Health follows the database: NOT_SERVING while a service cannot reach it.
+  // Health follows the databases: NOT_SERVING while a service cannot reach
+  // its own.
   absl::Notification stopping;
   std::thread health([&] {
     do {
-      for (const auto& [name, check] : checks) {
-        (*server)->SetServing(name, check().ok());
-      }
+      (*host)->RefreshHealth();
     } while (!stopping.WaitForNotificationWithTimeout(absl::Seconds(2)));
   });
 
   std::cerr << "candord: serving " << absl::StrJoin(*selected, ", ") << " on "
-            << server_options.listen_address << "\n";
+            << options.server.listen_address << "\n";
 
   // Signals were blocked in main() before any thread started; wait here.
   sigset_t signals;
@@ -225,8 +183,8 @@ int Run() {
 
   stopping.Notify();
   health.join();
-  (*server)->Shutdown(std::chrono::seconds(5));
-  server->reset();
+  (*host)->Shutdown(absl::Seconds(5));
+  host->reset();
   return 0;
 }
 

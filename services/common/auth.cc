@@ -195,6 +195,7 @@ absl::StatusOr<Caller> TokenVerifier::Verify(absl::string_view authorization,
   }
 
   Caller caller;
+  caller.authorization = std::string(authorization);
   caller.subject = std::string(StringField(claims, "sub"));
   caller.organization_id = std::string(StringField(claims, "org"));
   if (caller.subject.empty()) return Unauthenticated("token has no subject (sub)");

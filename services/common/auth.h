@@ -39,12 +39,13 @@ struct Caller {
   // The staff member id within the organization when `subject` names one.
   std::string staff_member_id;
   std::vector<Role> roles;
+  // The `authorization` header the caller presented, forwarded on calls a
+  // service makes on the caller's behalf (see internal_call.h).
+  std::string authorization;
 
   bool HasRole(Role role) const;
   // True when the caller is the staff member `organizations/{org}/staffMembers/{id}`.
   bool IsStaffMember(absl::string_view org, absl::string_view id) const;
-  // A short description for logs: the subject.
-  const std::string& ForLog() const { return subject; }
 };
 
 // The claims a minted token carries.

@@ -49,10 +49,11 @@ absl::Status Offload(const CallEnvironment& env, std::function<void()> work) {
 grpc::ServerUnaryReactor* RunUnary(
     const CallEnvironment& env, grpc::CallbackServerContext* context,
     absl::string_view method, const google::protobuf::Message& request,
-    std::function<absl::Status(const Caller&)> body) {
+    std::function<absl::Status(const Caller&)> body, CallerLogging logging) {
   const absl::Time start = absl::Now();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  std::string request_id = RequestIdOf(request);
+  const bool anonymous = logging == CallerLogging::kAnonymous;
+  std::string request_id = anonymous ? "" : RequestIdOf(request);
 
   absl::StatusOr<Caller> caller = Authenticate(env, *context);
   if (!caller.ok()) {
@@ -61,8 +62,8 @@ grpc::ServerUnaryReactor* RunUnary(
     return reactor;
   }
 
-  const std::string subject = caller->subject;
-  auto run = [&env, context, reactor, method, start, request_id,
+  const std::string subject = anonymous ? "anonymous" : caller->subject;
+  auto run = [&env, context, reactor, method, start, request_id, subject,
               caller = *std::move(caller), body = std::move(body)]() {
     absl::Status status;
     if (context->IsCancelled()) {
@@ -73,7 +74,7 @@ grpc::ServerUnaryReactor* RunUnary(
     } else {
       status = body(caller);
     }
-    LogCall(env, method, start, status, caller.ForLog(), request_id);
+    LogCall(env, method, start, status, subject, request_id);
     reactor->Finish(ToGrpcStatus(status));
   };
   absl::Status queued = Offload(env, std::move(run));

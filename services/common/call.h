@@ -50,13 +50,19 @@ void LogCall(const CallEnvironment& env, absl::string_view method,
              absl::Time start, const absl::Status& status,
              absl::string_view caller, absl::string_view request_id);
 
+// Whether the access log may name the caller. kAnonymous is for calls whose
+// author must stay unknown (anonymous feedback): the line then says
+// "anonymous" and carries no request_id.
+enum class CallerLogging { kNamed, kAnonymous };
+
 // Runs a unary call as described above. `request` and `body` must stay valid
 // until the call finishes (they do: gRPC keeps request and response alive
 // until Finish).
 grpc::ServerUnaryReactor* RunUnary(
     const CallEnvironment& env, grpc::CallbackServerContext* context,
     absl::string_view method, const google::protobuf::Message& request,
-    std::function<absl::Status(const Caller&)> body);
+    std::function<absl::Status(const Caller&)> body,
+    CallerLogging logging = CallerLogging::kNamed);
 
 // Runs `work` on the executor, or returns RESOURCE_EXHAUSTED when its queue
 // is full. For streaming handlers that finish on their own.

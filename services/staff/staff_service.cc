@@ -232,16 +232,6 @@ StaffService::StaffService(const CallEnvironment* env, db::Pool* pool,
                            const PageTokenCodec* page_tokens)
     : env_(env), page_tokens_(page_tokens), repository_(pool) {}
 
-absl::Status StaffService::CheckHealth() {
-  auto connection = repository_.pool().Borrow();
-  if (!connection.ok()) return connection.status();
-  if (!(*connection)->IsValid()) {
-    (*connection)->MarkBroken();
-    return absl::UnavailableError("database does not answer");
-  }
-  return absl::OkStatus();
-}
-
 // --- handlers ---------------------------------------------------------------
 
 grpc::ServerUnaryReactor* StaffService::CreateOrganization(

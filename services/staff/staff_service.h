@@ -60,9 +60,6 @@ class StaffService final : public v1::StaffService::CallbackService {
       grpc::CallbackServerContext* context,
       v1::ImportStaffMembersResponse* response) override;
 
-  // OK when the service can reach its database.
-  absl::Status CheckHealth();
-
  private:
   class ImportReactor;
 

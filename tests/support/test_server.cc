@@ -5,7 +5,6 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
-#include "db/migrations.h"
 #include "gtest/gtest.h"
 #include "tests/support/test_database.h"
 
@@ -27,35 +26,37 @@ TestServer& TestServer::Get() {
 
 TestServer::TestServer() {
   const db::ConnectionOptions& database = TestDatabase::Get().options();
-  DieUnless(db::Migrate(database, "staff", db::MigrationsFor("staff")),
-            "migrate staff");
-
+  DieUnless(ServiceHost::Migrate(database, ServiceHost::KnownServices()),
+            "migrate");
   verifier_ = *TokenVerifier::ForHs256Secret(kTestJwtSecret);
-  executor_ = std::make_unique<BoundedExecutor>(8, 1024);
-  env_ = CallEnvironment{verifier_.get(), executor_.get(), &access_log_};
   page_tokens_ = std::make_unique<PageTokenCodec>("test page token key");
 
-  db::PoolOptions pool_options;
-  pool_options.connection = database;
-  pool_options.connection.schema = db::SchemaFor("staff");
-  pool_options.max_connections = 8;
-  staff_pool_ = std::make_unique<db::Pool>(pool_options);
-  staff_service_ = std::make_unique<staff::StaffService>(
-      &env_, staff_pool_.get(), page_tokens_.get());
-
-  ServerOptions options;
-  options.listen_address = "127.0.0.1:0";
-  auto server = Server::Start(
-      options, {{staff::StaffService::kServiceName, staff_service_.get()}});
-  DieUnless(server.status(), "start");
-  server_ = *std::move(server);
-  server_->SetServing(staff::StaffService::kServiceName, true);
-  channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+  HostOptions options;
+  options.services = ServiceHost::KnownServices();
+  options.server.listen_address = "127.0.0.1:0";
+  options.database = database;
+  options.pool_size = 4;
+  options.verifier = verifier_.get();
+  options.access_log = &access_log_;
+  options.page_tokens = page_tokens_.get();
+  auto host = ServiceHost::Start(options);
+  DieUnless(host.status(), "start");
+  host_ = *std::move(host);
+  host_->RefreshHealth();
+  channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", host_->port()),
                                  grpc::InsecureChannelCredentials());
 }
 
 std::unique_ptr<staffpb::StaffService::Stub> TestServer::StaffStub() {
   return staffpb::StaffService::NewStub(channel_);
+}
+
+std::unique_ptr<valuespb::ValuesService::Stub> TestServer::ValuesStub() {
+  return valuespb::ValuesService::NewStub(channel_);
+}
+
+std::unique_ptr<advocacypb::AdvocacyService::Stub> TestServer::AdvocacyStub() {
+  return advocacypb::AdvocacyService::NewStub(channel_);
 }
 
 std::string TestServer::OperatorToken() {

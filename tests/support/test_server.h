@@ -1,6 +1,7 @@
-// An in-process Candor server for integration tests: the real services on a
-// real gRPC port (127.0.0.1, chosen by the kernel) over the test database,
-// with tokens minted from a test secret. Shared by the tests of one binary
+// An in-process Candor server for integration tests: every service, wired
+// as candord wires them (ServiceHost), on a real gRPC port (127.0.0.1, chosen
+// by the kernel) over the test database, with tokens minted from a test
+// secret. Shared by the tests of one binary
 // (TestServer::Get()); each test makes its own organization. Thread-safe.
 #ifndef CANDOR_TESTS_SUPPORT_TEST_SERVER_H_
 #define CANDOR_TESTS_SUPPORT_TEST_SERVER_H_
@@ -11,20 +12,20 @@
 #include <string>
 #include <vector>
 
+#include "candor/advocacy/v1/advocacy.grpc.pb.h"
 #include "candor/staff/v1/staff.grpc.pb.h"
-#include "db/pool.h"
+#include "candor/values/v1/values.grpc.pb.h"
 #include "gmock/gmock.h"
+#include "services/candord/service_host.h"
 #include "services/common/access_log.h"
 #include "services/common/auth.h"
-#include "services/common/call.h"
-#include "services/common/executor.h"
 #include "services/common/page_token.h"
-#include "services/common/server.h"
-#include "services/staff/staff_service.h"
 
 namespace candor::testing {
 
 namespace staffpb = ::candor::staff::v1;
+namespace valuespb = ::candor::values::v1;
+namespace advocacypb = ::candor::advocacy::v1;
 
 // The HS256 secret the test server trusts.
 inline constexpr char kTestJwtSecret[] = "test-secret-test-secret-test-secret-0123";
@@ -35,7 +36,8 @@ class TestServer {
 
   std::shared_ptr<grpc::Channel> channel() { return channel_; }
   std::unique_ptr<staffpb::StaffService::Stub> StaffStub();
-  db::Pool& staff_pool() { return *staff_pool_; }
+  std::unique_ptr<valuespb::ValuesService::Stub> ValuesStub();
+  std::unique_ptr<advocacypb::AdvocacyService::Stub> AdvocacyStub();
 
   // Tokens signed with kTestJwtSecret, valid for an hour.
   static std::string OperatorToken();
@@ -62,13 +64,9 @@ class TestServer {
   TestServer();
 
   std::unique_ptr<TokenVerifier> verifier_;
-  std::unique_ptr<BoundedExecutor> executor_;
   AccessLog access_log_{nullptr};
-  CallEnvironment env_;
   std::unique_ptr<PageTokenCodec> page_tokens_;
-  std::unique_ptr<db::Pool> staff_pool_;
-  std::unique_ptr<staff::StaffService> staff_service_;
-  std::unique_ptr<Server> server_;
+  std::unique_ptr<ServiceHost> host_;
   std::shared_ptr<grpc::Channel> channel_;
 };
 

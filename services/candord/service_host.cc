@@ -1,0 +1,158 @@
+#include "services/candord/service_host.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "db/migrations.h"
+#include "services/advocacy/advocacy_service.h"
+#include "services/common/call.h"
+#include "services/common/executor.h"
+#include "services/common/status_macros.h"
+#include "services/staff/staff_service.h"
+#include "services/values/values_service.h"
+
+namespace candor {
+
+// One hosted service and what it owns. Members are destroyed in reverse
+// order: the service before its executor (which drains queued calls), the
+// executor before the pool those calls use.
+struct ServiceHost::Hosted {
+  std::string name;       // "staff"
+  std::string full_name;  // "candor.staff.v1.StaffService"
+  std::unique_ptr<db::Pool> pool;
+  std::unique_ptr<BoundedExecutor> executor;
+  CallEnvironment env;
+  std::unique_ptr<grpc::Service> service;
+};
+
+const std::vector<std::string>& ServiceHost::KnownServices() {
+  static const auto* const kServices =
+      new std::vector<std::string>{"staff", "values", "advocacy"};
+  return *kServices;
+}
+
+std::vector<std::string> ServiceHost::DependenciesOf(const std::string& service) {
+  if (service == "advocacy") return {"staff", "values"};
+  return {};
+}
+
+absl::StatusOr<std::vector<std::string>> ServiceHost::ParseServices(
+    const std::string& list) {
+  if (list == "all") return KnownServices();
+  std::vector<std::string> selected;
+  for (absl::string_view name : absl::StrSplit(list, ',', absl::SkipEmpty())) {
+    const std::string service(name);
+    if (std::find(KnownServices().begin(), KnownServices().end(), service) ==
+        KnownServices().end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("services: unknown service '", service, "' (known: ",
+                       absl::StrJoin(KnownServices(), ", "), ", or all)"));
+    }
+    if (std::find(selected.begin(), selected.end(), service) == selected.end()) {
+      selected.push_back(service);
+    }
+  }
+  if (selected.empty()) return absl::InvalidArgumentError("services: empty");
+  return selected;
+}
+
+absl::Status ServiceHost::Migrate(const db::ConnectionOptions& database,
+                                  const std::vector<std::string>& services) {
+  for (const std::string& service : services) {
+    CANDOR_RETURN_IF_ERROR(
+        db::Migrate(database, service, db::MigrationsFor(service)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
+    const HostOptions& options) {
+  if (options.pool_size < 1) {
+    return absl::InvalidArgumentError("pool size: at least 1");
+  }
+  std::unique_ptr<ServiceHost> host(new ServiceHost());
+  for (const std::string& name : options.services) {
+    auto hosted = std::make_unique<Hosted>();
+    hosted->name = name;
+    db::PoolOptions pool_options;
+    pool_options.connection = options.database;
+    pool_options.connection.schema = db::SchemaFor(name);
+    pool_options.max_connections = options.pool_size;
+    hosted->pool = std::make_unique<db::Pool>(pool_options);
+    // Blocking work never needs more workers than there are connections.
+    hosted->executor = std::make_unique<BoundedExecutor>(options.pool_size,
+                                                         options.executor_queue);
+    hosted->env = CallEnvironment{options.verifier, hosted->executor.get(),
+                                  options.access_log};
+    if (name == "staff") {
+      hosted->full_name = staff::StaffService::kServiceName;
+      hosted->service = std::make_unique<staff::StaffService>(
+          &hosted->env, hosted->pool.get(), options.page_tokens);
+    } else if (name == "values") {
+      hosted->full_name = values::ValuesService::kServiceName;
+      hosted->service = std::make_unique<values::ValuesService>(
+          &hosted->env, hosted->pool.get(), options.page_tokens);
+    } else if (name == "advocacy") {
+      hosted->full_name = advocacy::AdvocacyService::kServiceName;
+      hosted->service = std::make_unique<advocacy::AdvocacyService>(
+          &hosted->env, hosted->pool.get(), options.page_tokens);
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat("unknown service ", name));
+    }
+    host->hosted_.push_back(std::move(hosted));
+  }
+
+  std::vector<Server::HostedService> services;
+  for (const auto& hosted : host->hosted_) {
+    services.push_back({hosted->full_name, hosted->service.get()});
+  }
+  CANDOR_ASSIGN_OR_RETURN(host->server_, Server::Start(options.server, services));
+
+  // A dependency is reached in-process when it runs here, else remotely.
+  auto channel_to = [&](const std::string& dependency)
+      -> absl::StatusOr<std::shared_ptr<grpc::Channel>> {
+    for (const auto& hosted : host->hosted_) {
+      if (hosted->name == dependency) {
+        return host->server_->grpc_server().InProcessChannel(
+            grpc::ChannelArguments());
+      }
+    }
+    auto remote = options.remote_addresses.find(dependency);
+    if (remote == options.remote_addresses.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "service ", dependency, " is neither run here nor given an address "
+          "(--", dependency, "_address)"));
+    }
+    return grpc::CreateChannel(remote->second, grpc::InsecureChannelCredentials());
+  };
+  for (const auto& hosted : host->hosted_) {
+    if (hosted->name == "advocacy") {
+      CANDOR_ASSIGN_OR_RETURN(auto staff_channel, channel_to("staff"));
+      CANDOR_ASSIGN_OR_RETURN(auto values_channel, channel_to("values"));
+      static_cast<advocacy::AdvocacyService*>(hosted->service.get())
+          ->SetDependencies(std::move(staff_channel), std::move(values_channel));
+    }
+  }
+  return host;
+}
+
+// server_ is declared after hosted_, so it stops (and waits for running
+// calls) before the services, executors and pools go.
+ServiceHost::~ServiceHost() = default;
+
+void ServiceHost::RefreshHealth() {
+  for (const auto& hosted : hosted_) {
+    server_->SetServing(hosted->full_name, hosted->pool->CheckHealth().ok());
+  }
+}
+
+int ServiceHost::port() const { return server_->port(); }
+
+void ServiceHost::Shutdown(absl::Duration grace) {
+  server_->Shutdown(absl::ToChronoMilliseconds(grace));
+}
+
+}  // namespace candor

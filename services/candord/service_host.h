@@ -1,0 +1,85 @@
+// Hosts a chosen set of Candor services in one process: one schema, one
+// connection pool and one bounded executor per service (so a service that
+// waits on another never starves it of workers), one gRPC server, health
+// that follows each service's database, and the channels a service uses to
+// reach the services it depends on: in-process when they run here, remote
+// addresses otherwise. Used by candord and by the tests, so both wire the
+// services the same way.
+//
+// Thread-safe after Start().
+#ifndef CANDOR_SERVICES_CANDORD_SERVICE_HOST_H_
+#define CANDOR_SERVICES_CANDORD_SERVICE_HOST_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "db/pool.h"
+#include "services/common/access_log.h"
+#include "services/common/auth.h"
+#include "services/common/page_token.h"
+#include "services/common/server.h"
+
+namespace candor {
+
+struct HostOptions {
+  // Services to run, from KnownServices().
+  std::vector<std::string> services;
+  ServerOptions server;
+  // The database server (no schema: each service uses its own).
+  db::ConnectionOptions database;
+  int pool_size = 8;
+  int executor_queue = 1024;
+  // Where services that do not run here listen ("staff" -> "host:port"),
+  // for the services that depend on them.
+  std::map<std::string, std::string> remote_addresses;
+  // Not owned; must outlive the host.
+  const TokenVerifier* verifier = nullptr;
+  const AccessLog* access_log = nullptr;
+  const PageTokenCodec* page_tokens = nullptr;
+};
+
+class ServiceHost {
+ public:
+  // Every service candord can run, in dependency order (a service depends
+  // only on services before it).
+  static const std::vector<std::string>& KnownServices();
+  // The services a service calls.
+  static std::vector<std::string> DependenciesOf(const std::string& service);
+  // Parses "all" or a comma-separated list; INVALID_ARGUMENT naming an
+  // unknown service.
+  static absl::StatusOr<std::vector<std::string>> ParseServices(
+      const std::string& list);
+
+  // Applies every pending migration of `services`.
+  static absl::Status Migrate(const db::ConnectionOptions& database,
+                              const std::vector<std::string>& services);
+
+  // Builds the services, starts serving, and wires their dependencies.
+  // Health stays NOT_SERVING until RefreshHealth() finds a database.
+  static absl::StatusOr<std::unique_ptr<ServiceHost>> Start(
+      const HostOptions& options);
+
+  ~ServiceHost();
+
+  // Checks each service's database and sets its health accordingly.
+  void RefreshHealth();
+
+  int port() const;
+  // Stops accepting calls; waits up to `grace` for running ones.
+  void Shutdown(absl::Duration grace);
+
+ private:
+  struct Hosted;
+  ServiceHost() = default;
+
+  std::vector<std::unique_ptr<Hosted>> hosted_;
+  std::unique_ptr<Server> server_;
+};
+
+}  // namespace candor
+
+#endif  // CANDOR_SERVICES_CANDORD_SERVICE_HOST_H_

@@ -1,0 +1,32 @@
+// Calls one service makes to another (ARCHITECTURE.md: a service reaches
+// another only through its gRPC stub). The call carries the original
+// caller's credentials, so the other service authorizes it exactly as if the
+// caller had asked directly, and a deadline, so a slow dependency cannot
+// hold a worker forever. Thread-safe.
+#ifndef CANDOR_SERVICES_COMMON_INTERNAL_CALL_H_
+#define CANDOR_SERVICES_COMMON_INTERNAL_CALL_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "services/common/auth.h"
+
+namespace candor {
+
+inline constexpr absl::Duration kInternalCallTimeout = absl::Seconds(5);
+
+// A client context acting for `caller`, with a deadline.
+std::unique_ptr<grpc::ClientContext> OnBehalfOf(
+    const Caller& caller, absl::Duration timeout = kInternalCallTimeout);
+
+// The status of a finished internal call as an absl::Status. A dependency
+// that cannot be reached is UNAVAILABLE, naming `dependency`.
+absl::Status FromInternalCall(const grpc::Status& status,
+                              absl::string_view dependency);
+
+}  // namespace candor
+
+#endif  // CANDOR_SERVICES_COMMON_INTERNAL_CALL_H_
