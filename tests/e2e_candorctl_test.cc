@@ -2,43 +2,23 @@
 // database, driven by the real `candorctl` binary, as a new user would run
 // them. One candord serves the whole suite; each test works in its own
 // organization(s), created through candorctl.
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <chrono>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <map>
-#include <random>
-#include <sstream>
+#include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "candor/staff/v1/staff.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
-#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "tests/support/e2e.h"
 #include "tests/support/test_database.h"
-
-extern char** environ;
 
 namespace candor::testing {
 namespace {
@@ -51,222 +31,6 @@ using ::testing::Not;
 
 constexpr char kCreateMethod[] =
     "/candor.staff.v1.StaffService/CreateStaffMember";
-
-// ---------------------------------------------------------------------------
-// Processes
-
-struct CommandResult {
-  int exit_code = -1;  // -1: killed by a signal or never ran
-  std::string out;
-  std::string err;
-
-  std::string Describe() const {
-    return absl::StrCat("exit code ", exit_code, "\n--- stdout ---\n", out,
-                        "--- stderr ---\n", err, "--------------");
-  }
-};
-
-std::ostream& operator<<(std::ostream& os, const CommandResult& r) {
-  return os << r.Describe();
-}
-
-// argv/envp as execve wants them, built before fork (the child may only
-// make async-signal-safe calls).
-class CArgs {
- public:
-  explicit CArgs(const std::vector<std::string>& strings) : strings_(strings) {
-    for (std::string& s : strings_) pointers_.push_back(s.data());
-    pointers_.push_back(nullptr);
-  }
-  char* const* get() { return pointers_.data(); }
-
- private:
-  std::vector<std::string> strings_;
-  std::vector<char*> pointers_;
-};
-
-// This process's environment without any CANDOR_* variable (a developer's
-// shell may set CANDOR_ADDR/CANDOR_TOKEN), plus `extra` ("NAME=value").
-std::vector<std::string> ChildEnvironment(
-    const std::vector<std::string>& extra) {
-  std::vector<std::string> env;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-    if (!absl::StartsWith(*e, "CANDOR_")) env.emplace_back(*e);
-  }
-  env.insert(env.end(), extra.begin(), extra.end());
-  return env;
-}
-
-// In the child after fork: default signal handling and mask, then exec.
-[[noreturn]] void ExecChild(char* const* argv, char* const* envp) {
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
-  signal(SIGPIPE, SIG_DFL);
-  execve(argv[0], argv, envp);
-  _exit(127);
-}
-
-// Runs argv[0] (a path) with `argv`, stdin from /dev/null, and returns its
-// exit code and everything it wrote. Kills it after `timeout`.
-CommandResult RunCommand(
-    const std::vector<std::string>& argv,
-    const std::vector<std::string>& env = {},
-    std::chrono::seconds timeout = std::chrono::seconds(300)) {
-  CommandResult result;
-  int out_pipe[2], err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0) {
-    result.err = "pipe2 failed";
-    return result;
-  }
-  if (pipe2(err_pipe, O_CLOEXEC) != 0) {
-    close(out_pipe[0]);
-    close(out_pipe[1]);
-    result.err = "pipe2 failed";
-    return result;
-  }
-  const int dev_null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  CArgs c_argv(argv);
-  CArgs c_env(ChildEnvironment(env));
-
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(dev_null, STDIN_FILENO);
-    dup2(out_pipe[1], STDOUT_FILENO);
-    dup2(err_pipe[1], STDERR_FILENO);
-    ExecChild(c_argv.get(), c_env.get());
-  }
-  close(dev_null);
-  close(out_pipe[1]);
-  close(err_pipe[1]);
-  if (pid < 0) {
-    close(out_pipe[0]);
-    close(err_pipe[0]);
-    result.err = absl::StrCat("fork failed: ", std::strerror(errno));
-    return result;
-  }
-
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  std::string* sinks[2] = {&result.out, &result.err};
-  int open_fds = 2;
-  bool killed = false;
-  while (open_fds > 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      kill(pid, SIGKILL);
-      killed = true;
-      break;
-    }
-    const int ready = poll(fds, 2, static_cast<int>(left.count()));
-    if (ready < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
-      char buffer[65536];
-      const ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
-      if (n > 0) {
-        sinks[i]->append(buffer, static_cast<size_t>(n));
-      } else if (n == 0 || errno != EINTR) {
-        close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_fds;
-      }
-    }
-  }
-  for (pollfd& fd : fds) {
-    if (fd.fd >= 0) close(fd.fd);
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (killed) absl::StrAppend(&result.err, "\n[test: killed after timeout]\n");
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-// A port that was free a moment ago (the kernel's choice for port 0).
-int PickFreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof address;
-  int port = -1;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-    port = ntohs(address.sin_port);
-  }
-  close(fd);
-  return port;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
-
-bool WriteFile(const std::string& path, const std::string& contents,
-               mode_t mode = 0644) {
-  const int fd =
-      open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return false;
-  bool ok = write(fd, contents.data(), contents.size()) ==
-            static_cast<ssize_t>(contents.size());
-  ok = (fchmod(fd, mode) == 0) && ok;
-  return (close(fd) == 0) && ok;
-}
-
-std::string RandomHex(size_t chars) {
-  std::random_device device;
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  for (size_t i = 0; i < chars; ++i) hex += kDigits[device() % 16];
-  return hex;
-}
-
-template <typename Message>
-::testing::AssertionResult ParseJson(const std::string& json,
-                                     Message* message) {
-  message->Clear();
-  const auto status =
-      google::protobuf::util::JsonStringToMessage(json, message);
-  if (!status.ok()) {
-    return ::testing::AssertionFailure()
-           << "not " << message->GetTypeName() << " JSON (" << status.ToString()
-           << "):\n"
-           << json;
-  }
-  return ::testing::AssertionSuccess();
-}
-
-// Lines of `text` that are not empty.
-std::vector<std::string> Lines(const std::string& text) {
-  return absl::StrSplit(text, '\n', absl::SkipEmpty());
-}
-
-// "key:  value" as RenderFields prints it.
-::testing::AssertionResult HasField(const std::string& text,
-                                    const std::string& key,
-                                    const std::string& value) {
-  for (const std::string& line : Lines(text)) {
-    absl::string_view rest = line;
-    if (!absl::ConsumePrefix(&rest, key + ":")) continue;
-    if (absl::StripAsciiWhitespace(rest) == value) {
-      return ::testing::AssertionSuccess();
-    }
-  }
-  return ::testing::AssertionFailure()
-         << "no line \"" << key << ": " << value << "\" in:\n"
-         << text;
-}
 
 // ---------------------------------------------------------------------------
 // CSV fixtures, generated at run time.
@@ -331,199 +95,52 @@ std::string MakeStaffCsv(int rows, int bad_email_row = 0) {
 }
 
 // ---------------------------------------------------------------------------
-// The suite: one candord for every test.
+// The suite: one candord for every test (tests/support/e2e.h).
 
-struct Org {
-  std::string id;          // "acme-123-4"
-  std::string name;        // "organizations/acme-123-4"
-  std::string admin_name;  // the founding admin's resource name
-  std::string admin_token;
-};
+using Org = E2eOrg;
 
 class CandorctlEndToEndTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    startup_error_.clear();
-    char pattern[] = "/tmp/candor-e2e-XXXXXX";
-    if (mkdtemp(pattern) == nullptr) {
-      startup_error_ = "mkdtemp failed";
-      return;
-    }
-    dir_ = pattern;
-    jwt_secret_file_ = dir_ + "/jwt.secret";
-    page_token_secret_file_ = dir_ + "/page_token.secret";
-    access_log_ = dir_ + "/access.log";
-    candord_log_ = dir_ + "/candord.log";
-    if (!WriteFile(jwt_secret_file_, RandomHex(64) + "\n", 0600) ||
-        !WriteFile(page_token_secret_file_, RandomHex(64) + "\n", 0600)) {
-      startup_error_ = "cannot write the secret files";
-      return;
-    }
-    TestDatabase& database = TestDatabase::Get();
-
-    // The port may be taken between picking and listening: try a few.
-    for (int attempt = 0; attempt < 5 && candord_pid_ <= 0; ++attempt) {
-      const int port = PickFreePort();
-      if (port <= 0) continue;
-      address_ = absl::StrCat("127.0.0.1:", port);
-      std::vector<std::string> argv = {
-          BinaryDir() + "/services/candord/candord",
-          "--listen=" + address_,
-          "--db_socket=" + database.socket_path(),
-          "--db_user=candor",
-          "--db_password_file=" + database.password_file(),
-          "--jwt_hs256_secret_file=" + jwt_secret_file_,
-          "--page_token_secret_file=" + page_token_secret_file_,
-          "--access_log=" + access_log_,
-      };
-      const pid_t pid = SpawnCandord(argv);
-      if (pid <= 0) {
-        startup_error_ = "cannot start candord";
-        return;
-      }
-      if (WaitUntilHealthy(pid)) {
-        candord_pid_ = pid;
-        break;
-      }
-    }
-    if (candord_pid_ <= 0) {
-      startup_error_ = absl::StrCat(
-          "candord did not become healthy; its log:\n", ReadFile(candord_log_));
+    server_ = std::make_unique<E2eServer>();
+    startup_error_ = server_->Start();
+    if (startup_error_.empty()) {
+      address_ = server_->Address();
+      dir_ = server_->dir();
+      access_log_ = server_->access_log();
     }
   }
 
   static void TearDownTestSuite() {
-    if (candord_pid_ > 0) {
-      EXPECT_EQ(kill(candord_pid_, SIGTERM), 0);
-      int status = 0;
-      bool exited = false;
-      // Bounded: the server drains for at most 5 s.
-      for (int i = 0; i < 300 && !exited; ++i) {
-        const pid_t done = waitpid(candord_pid_, &status, WNOHANG);
-        if (done == candord_pid_) {
-          exited = true;
-        } else {
-          std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-      }
-      if (!exited) {
-        kill(candord_pid_, SIGKILL);
-        waitpid(candord_pid_, &status, 0);
-      }
-      EXPECT_TRUE(exited) << "candord ignored SIGTERM for 30 s";
-      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-          << "candord did not exit 0 after SIGTERM (status " << status
-          << "); its log:\n"
-          << ReadFile(candord_log_);
-      EXPECT_THAT(ReadFile(candord_log_), HasSubstr("stopping (signal"));
-      candord_pid_ = -1;
-    }
-    if (!dir_.empty()) {
-      std::error_code ignored;
-      std::filesystem::remove_all(dir_, ignored);
-      dir_.clear();
-    }
+    server_->Stop();
+    server_.reset();
   }
 
   void SetUp() override {
     ASSERT_TRUE(startup_error_.empty()) << startup_error_;
-    ASSERT_GT(candord_pid_, 0);
+    ASSERT_TRUE(server_->running());
   }
 
-  // Starts candord with stdout and stderr going to candord_log_.
-  static pid_t SpawnCandord(const std::vector<std::string>& argv) {
-    const int log = open(candord_log_.c_str(),
-                         O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    const int dev_null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (log < 0 || dev_null < 0) return -1;
-    CArgs c_argv(argv);
-    CArgs c_env(ChildEnvironment({}));
-    const pid_t pid = fork();
-    if (pid == 0) {
-      dup2(dev_null, STDIN_FILENO);
-      dup2(log, STDOUT_FILENO);
-      dup2(log, STDERR_FILENO);
-      ExecChild(c_argv.get(), c_env.get());
-    }
-    close(log);
-    close(dev_null);
-    return pid;
-  }
-
-  // Polls `candorctl health` (at most 200 times, 100 ms apart). False, with
-  // candord reaped or killed, when it exits or never serves.
-  static bool WaitUntilHealthy(pid_t pid) {
-    for (int i = 0; i < 200; ++i) {
-      int status = 0;
-      if (waitpid(pid, &status, WNOHANG) == pid) return false;  // it died
-      const CommandResult health = RunCommand(
-          {Candorctl(), "--addr", address_, "--timeout", "2s", "health"});
-      if (health.exit_code == 0) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
-    return false;
-  }
-
-  static std::string Candorctl() {
-    return BinaryDir() + "/clients/cli/candorctl";
-  }
+  static std::string Candorctl() { return CandorctlPath(); }
 
   // candorctl --addr ADDRESS [--token TOKEN] ARGS...
   static CommandResult Ctl(const std::string& token,
                            const std::vector<std::string>& args,
                            const std::vector<std::string>& env = {}) {
-    std::vector<std::string> argv = {Candorctl(), "--addr", address_};
-    if (!token.empty()) {
-      argv.push_back("--token");
-      argv.push_back(token);
-    }
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunCommand(argv, env);
+    return server_->Ctl(token, args, env);
   }
+
+  static std::string OperatorToken() { return server_->OperatorToken(); }
 
   static void MintToken(const std::vector<std::string>& args,
                         std::string* token) {
-    std::vector<std::string> argv = {Candorctl(), "token", "mint",
-                                     "--secret-file", jwt_secret_file_};
-    argv.insert(argv.end(), args.begin(), args.end());
-    const CommandResult minted = RunCommand(argv);
-    ASSERT_EQ(minted.exit_code, 0) << minted;
-    *token = std::string(absl::StripAsciiWhitespace(minted.out));
-    ASSERT_EQ(std::count(token->begin(), token->end(), '.'), 2) << minted;
-  }
-
-  static std::string OperatorToken() {
-    std::string token;
-    MintToken({"--subject", "operator", "--role", "operator"}, &token);
-    return token;
+    server_->MintToken(args, token);
   }
 
   // Scenario 1 as every test starts: an operator creates the organization;
   // the founding admin gets a token.
   static void CreateOrg(const std::string& prefix, Org* org) {
-    const std::string operator_token = OperatorToken();
-    ASSERT_FALSE(operator_token.empty());
-    org->id = UniqueId(prefix);
-    const CommandResult created =
-        Ctl(operator_token,
-            {"--output", "json", "org", "create", org->id, "--display-name",
-             "Acme, Inc. (" + org->id + ")", "--admin-email",
-             "admin@" + org->id + ".example", "--admin-name", "Ada Admin"});
-    ASSERT_EQ(created.exit_code, 0) << created;
-    staffpb::Organization parsed;
-    ASSERT_TRUE(ParseJson(created.out, &parsed));
-    EXPECT_THAT(created.out, HasSubstr("\"foundingAdmin\""));
-    org->name = parsed.name();
-    org->admin_name = parsed.founding_admin();
-    ASSERT_EQ(org->name, "organizations/" + org->id) << created;
-    ASSERT_TRUE(absl::StartsWith(org->admin_name, org->name + "/staffMembers/"))
-        << created;
-    EXPECT_EQ(parsed.display_name(), "Acme, Inc. (" + org->id + ")");
-    MintToken({"--org", org->id, "--subject", org->admin_name, "--role",
-               "admin", "--role", "employee"},
-              &org->admin_token);
+    server_->CreateOrg(prefix, org);
   }
 
   // Every staff member of `org`, through `staff list --all -o json`.
@@ -549,42 +166,26 @@ class CandorctlEndToEndTest : public ::testing::Test {
 
   static std::string TempFile(const std::string& name,
                               const std::string& contents) {
-    const std::string path = dir_ + "/" + name;
-    EXPECT_TRUE(WriteFile(path, contents)) << path;
-    return path;
+    return server_->TempFile(name, contents);
   }
 
-  // The access log's lines once it holds at least `at_least` of them
-  // (bounded polling; each line is written before the call's answer, so
-  // this normally returns at once).
   static std::vector<std::string> AccessLogLines(size_t at_least) {
-    std::vector<std::string> lines;
-    for (int i = 0; i < 50; ++i) {
-      lines = Lines(ReadFile(access_log_));
-      if (lines.size() >= at_least) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return lines;
+    return server_->AccessLogLines(at_least);
   }
 
-  static std::string dir_;
-  static std::string jwt_secret_file_;
-  static std::string page_token_secret_file_;
-  static std::string access_log_;
-  static std::string candord_log_;
-  static std::string address_;
-  static pid_t candord_pid_;
+  static std::unique_ptr<E2eServer> server_;
   static std::string startup_error_;
+  // Shorthands for the server's.
+  static std::string address_;
+  static std::string dir_;
+  static std::string access_log_;
 };
 
-std::string CandorctlEndToEndTest::dir_;
-std::string CandorctlEndToEndTest::jwt_secret_file_;
-std::string CandorctlEndToEndTest::page_token_secret_file_;
-std::string CandorctlEndToEndTest::access_log_;
-std::string CandorctlEndToEndTest::candord_log_;
-std::string CandorctlEndToEndTest::address_;
-pid_t CandorctlEndToEndTest::candord_pid_ = -1;
+std::unique_ptr<E2eServer> CandorctlEndToEndTest::server_;
 std::string CandorctlEndToEndTest::startup_error_;
+std::string CandorctlEndToEndTest::address_;
+std::string CandorctlEndToEndTest::dir_;
+std::string CandorctlEndToEndTest::access_log_;
 
 // 1. An operator creates an organization; its founding admin can act.
 TEST_F(CandorctlEndToEndTest, OperatorCreatesOrganizationAndAdminActs) {

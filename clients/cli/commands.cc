@@ -12,12 +12,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "candor/staff/v1/staff.grpc.pb.h"
+#include "clients/cli/connection.h"
 #include "clients/cli/duration.h"
 #include "clients/cli/health_codec.h"
 #include "clients/cli/staff_fields.h"
 #include "clients/cli/staff_import.h"
 #include "clients/cli/token_claims.h"
-#include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "services/common/auth.h"
@@ -25,90 +25,11 @@
 namespace candor::cli {
 namespace {
 
-using ::candor::staff::v1::StaffService;
 namespace staffpb = ::candor::staff::v1;
 
-const absl::Duration kDefaultTimeout = absl::Seconds(10);
 // An import of a whole company sends and checks every row in one call.
 const absl::Duration kDefaultImportTimeout = absl::Seconds(120);
 constexpr size_t kImportRowsPerMessage = 500;
-
-int UsageError(const std::string& command, const absl::Status& status) {
-  std::cerr << "candorctl: " << command << ": " << status.message() << "\n";
-  return kExitUsage;
-}
-
-// One command's connection to the server: every call it makes carries the
-// deadline and the token.
-class Connection {
- public:
-  Connection(const GlobalOptions& global, std::string command,
-             absl::Duration timeout)
-      : global_(global),
-        command_(std::move(command)),
-        timeout_(timeout),
-        channel_(grpc::CreateChannel(
-            global.address,
-            global.tls ? grpc::SslCredentials(grpc::SslCredentialsOptions())
-                       : grpc::InsecureChannelCredentials())),
-        staff_(StaffService::NewStub(channel_)) {}
-
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
-
-  // A context for one call: the deadline starts now.
-  std::unique_ptr<grpc::ClientContext> NewContext() const {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
-    if (!global_.token.empty()) {
-      context->AddMetadata("authorization", "Bearer " + global_.token);
-    }
-    return context;
-  }
-
-  StaffService::Stub& staff() { return *staff_; }
-  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
-  absl::Duration timeout() const { return timeout_; }
-
-  // Prints what went wrong and returns the exit code for it.
-  int CallFailed(const grpc::Status& status) const {
-    std::cerr << DescribeCallError(command_, status, global_.address, timeout_,
-                                   !global_.token.empty());
-    return kExitFailed;
-  }
-
- private:
-  const GlobalOptions& global_;
-  const std::string command_;
-  const absl::Duration timeout_;
-  const std::shared_ptr<grpc::Channel> channel_;
-  const std::unique_ptr<StaffService::Stub> staff_;
-};
-
-// Opens the connection for `command`, or prints why --timeout is wrong.
-std::unique_ptr<Connection> Open(const GlobalOptions& global,
-                                 const std::string& command,
-                                 absl::Duration default_timeout) {
-  absl::Duration timeout = default_timeout;
-  if (!global.timeout.empty()) {
-    absl::StatusOr<absl::Duration> parsed = ParseDuration(global.timeout);
-    if (!parsed.ok()) {
-      UsageError(command,
-                 absl::InvalidArgumentError(
-                     "--timeout: " + std::string(parsed.status().message())));
-      return nullptr;
-    }
-    timeout = *parsed;
-  }
-  return std::make_unique<Connection>(global, command, timeout);
-}
-
-void Print(const GlobalOptions& global,
-           const google::protobuf::Message& message,
-           const std::string& table_text) {
-  std::cout << (global.output == OutputFormat::kJson ? ToJson(message)
-                                                     : table_text);
-}
 
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   std::ostringstream contents;
@@ -295,54 +216,24 @@ int RunStaffList(const GlobalOptions& global, const StaffListOptions& options) {
   request.set_filter(options.filter);
   request.set_page_size(options.page_size);
   request.set_page_token(options.page_token);
-
-  if (!options.all) {
-    staffpb::ListStaffMembersResponse response;
-    const grpc::Status status = connection->staff().ListStaffMembers(
-        connection->NewContext().get(), request, &response);
-    if (!status.ok()) return connection->CallFailed(status);
-    if (global.output == OutputFormat::kJson) {
-      std::cout << ToJson(response);
-      return kExitOk;
-    }
-    Table table = StaffMemberTable();
-    for (const auto& member : response.staff_members()) {
-      AddStaffMemberRow(member, table);
-    }
-    std::cout << table.Render();
-    if (!response.next_page_token().empty()) {
-      std::cerr << "candorctl: more staff members: add --page-token "
-                << response.next_page_token() << " (or --all)\n";
-    }
-    return kExitOk;
-  }
-
   std::vector<staffpb::StaffMember> members;
-  while (true) {
-    staffpb::ListStaffMembersResponse response;
-    const grpc::Status status = connection->staff().ListStaffMembers(
-        connection->NewContext().get(), request, &response);
-    if (!status.ok()) return connection->CallFailed(status);
-    for (auto& member : *response.mutable_staff_members()) {
-      members.push_back(std::move(member));
-    }
-    if (response.next_page_token().empty()) break;
-    if (response.next_page_token() == request.page_token()) {
-      std::cerr << "candorctl: staff list: the server returned the same "
-                   "page token twice; stopping\n";
-      return kExitFailed;
-    }
-    request.set_page_token(response.next_page_token());
-  }
-  if (global.output == OutputFormat::kJson) {
-    std::vector<const google::protobuf::Message*> messages;
-    for (const auto& member : members) messages.push_back(&member);
-    std::cout << ToJsonArray(messages);
-    return kExitOk;
-  }
-  Table table = StaffMemberTable();
-  for (const auto& member : members) AddStaffMemberRow(member, table);
-  std::cout << table.Render();
+  staffpb::ListStaffMembersResponse last;
+  const int code = FetchPages(
+      *connection, request, options.all,
+      [&](grpc::ClientContext* context,
+          const staffpb::ListStaffMembersRequest& r,
+          staffpb::ListStaffMembersResponse* response) {
+        return connection->staff().ListStaffMembers(context, r, response);
+      },
+      [&](staffpb::ListStaffMembersResponse& response) {
+        for (auto& member : *response.mutable_staff_members()) {
+          members.push_back(member);
+        }
+      },
+      &last);
+  if (code != kExitOk) return code;
+  PrintList(global, options.all, last, members, StaffMemberTable(),
+            &AddStaffMemberRow, "staff members");
   return kExitOk;
 }
 

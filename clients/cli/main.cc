@@ -10,6 +10,8 @@
 
 #include "CLI/CLI.hpp"
 #include "clients/cli/commands.h"
+#include "clients/cli/stories_commands.h"
+#include "clients/cli/values_commands.h"
 
 namespace candor::cli {
 namespace {
@@ -33,7 +35,8 @@ std::optional<std::string> IfGiven(const CLI::Option* option,
 
 int Main(int argc, char** argv) {
   CLI::App app{
-      "candorctl: manage organizations and staff on a Candor server.\n"
+      "candorctl: manage organizations, staff, values and stories on a "
+      "Candor server.\n"
       "Exit codes: 0 done, 1 the call failed, 2 usage or input file wrong.",
       "candorctl"};
   app.fallthrough();  // global options may also come after the command
@@ -232,6 +235,262 @@ int Main(int argc, char** argv) {
   staff_import->add_flag("--dry-run", import.dry_run,
                          "Check every row; store nothing");
 
+  // values
+  CLI::App* values = app.add_subcommand("values", "The organization's values");
+  values->require_subcommand(1);
+
+  ValueCreateOptions value_create;
+  CLI::App* values_create =
+      values->add_subcommand("create", "Create a value (admin)");
+  values_create
+      ->add_option("parent", value_create.parent, "organizations/ID, or just ID")
+      ->required();
+  values_create->add_option("--title", value_create.title, "At most 120 characters")
+      ->required();
+  values_create
+      ->add_option("--statement", value_create.statement,
+                   "What the company commits to, at most 2000 characters")
+      ->required();
+  values_create->add_option("--id", value_create.value_id,
+                            "Value id (default: the server picks one)");
+  values_create->add_option("--request-id", value_create.request_id,
+                            "Makes a retry return the first answer");
+
+  std::string value_get_name;
+  CLI::App* values_get = values->add_subcommand("get", "Show a value");
+  values_get
+      ->add_option("name", value_get_name, "organizations/ORG/values/ID")
+      ->required();
+
+  ValueListOptions value_list;
+  CLI::App* values_list = values->add_subcommand("list", "List values");
+  values_list
+      ->add_option("parent", value_list.parent, "organizations/ID, or just ID")
+      ->required();
+  values_list->add_option("--filter", value_list.filter,
+                          "state = ACTIVE or state = RETIRED");
+  values_list->add_option("--page-size", value_list.page_size, "1 to 1000")
+      ->check(CLI::Range(1, 1000));
+  values_list->add_option("--page-token", value_list.page_token,
+                          "From the previous page");
+  values_list->add_flag("--all", value_list.all, "Follow every page to the end");
+
+  std::string value_update_name;
+  struct {
+    std::string title, statement, etag;
+  } value_raw;
+  CLI::App* values_update = values->add_subcommand(
+      "update", "Reword a value (admin); the earlier wording stays in history");
+  values_update
+      ->add_option("name", value_update_name, "organizations/ORG/values/ID")
+      ->required();
+  CLI::Option* value_title_opt =
+      values_update->add_option("--title", value_raw.title);
+  CLI::Option* value_statement_opt =
+      values_update->add_option("--statement", value_raw.statement);
+  CLI::Option* value_etag_opt = values_update->add_option(
+      "--etag", value_raw.etag, "Refuse the change if the value changed since");
+
+  std::string value_retire_name, value_retire_request_id;
+  CLI::App* values_retire = values->add_subcommand(
+      "retire", "Retire a value (admin): readable, no longer endorsed");
+  values_retire
+      ->add_option("name", value_retire_name, "organizations/ORG/values/ID")
+      ->required();
+  values_retire->add_option("--request-id", value_retire_request_id,
+                            "Makes a retry return the first answer");
+
+  ValuePagesOptions value_history;
+  CLI::App* values_history = values->add_subcommand(
+      "history", "Every wording of a value, newest first");
+  values_history
+      ->add_option("name", value_history.name, "organizations/ORG/values/ID")
+      ->required();
+  values_history->add_option("--page-size", value_history.page_size, "1 to 1000")
+      ->check(CLI::Range(1, 1000));
+  values_history->add_option("--page-token", value_history.page_token,
+                             "From the previous page");
+  values_history->add_flag("--all", value_history.all,
+                           "Follow every page to the end");
+
+  ValuePagesOptions value_feedback;
+  CLI::App* values_feedback = values->add_subcommand(
+      "feedback", "List the feedback on a value, newest first");
+  values_feedback
+      ->add_option("name", value_feedback.name, "organizations/ORG/values/ID")
+      ->required();
+  values_feedback
+      ->add_option("--page-size", value_feedback.page_size, "1 to 1000")
+      ->check(CLI::Range(1, 1000));
+  values_feedback->add_option("--page-token", value_feedback.page_token,
+                              "From the previous page");
+  values_feedback->add_flag("--all", value_feedback.all,
+                            "Follow every page to the end");
+
+  std::string value_endorse_name;
+  CLI::App* values_endorse =
+      values->add_subcommand("endorse", "Endorse a value as yourself");
+  values_endorse
+      ->add_option("name", value_endorse_name, "organizations/ORG/values/ID")
+      ->required();
+  std::string value_unendorse_name;
+  CLI::App* values_unendorse = values->add_subcommand(
+      "unendorse", "Withdraw your endorsement of a value");
+  values_unendorse
+      ->add_option("name", value_unendorse_name, "organizations/ORG/values/ID")
+      ->required();
+
+  ValueGiveFeedbackOptions give_feedback;
+  CLI::App* values_give_feedback = values->add_subcommand(
+      "give-feedback", "Answer a value with feedback");
+  values_give_feedback
+      ->add_option("name", give_feedback.name, "organizations/ORG/values/ID")
+      ->required();
+  values_give_feedback
+      ->add_option("--text", give_feedback.text, "At most 2000 characters")
+      ->required();
+  values_give_feedback->add_flag(
+      "--anonymous", give_feedback.anonymous,
+      "Keep no author anywhere, not even for admins");
+  values_give_feedback->add_option("--request-id", give_feedback.request_id,
+                                   "Makes a retry return the first answer");
+
+  // stories
+  CLI::App* stories = app.add_subcommand("stories", "Advocacy stories");
+  stories->require_subcommand(1);
+
+  // The story fields, shared by create and update.
+  struct StoryRaw {
+    std::string title, summary, url, expire_time, expires_in, etag;
+    std::vector<std::string> points, values, departments;
+    bool no_expiry = false, clear_points = false, clear_values = false,
+         everyone = false;
+  };
+  struct StoryOptions {
+    CLI::Option *title, *summary, *url, *points, *values, *departments,
+        *expire_time, *expires_in, *etag;
+  };
+  const auto add_story_options = [](CLI::App* command, StoryRaw& raw,
+                                    bool update) {
+    StoryOptions options{};
+    options.title =
+        command->add_option("--title", raw.title, "At most 200 characters");
+    options.summary = command->add_option("--summary", raw.summary,
+                                          "At most 2000 characters");
+    options.url = command->add_option("--url", raw.url,
+                                      "The source, an https URL");
+    options.points = AddRepeatable(
+        command, "--point", raw.points,
+        update ? "Sets the talking points (repeatable; replaces all)"
+               : "A talking point: a fact staff may use (repeatable)");
+    options.values = AddRepeatable(
+        command, "--value", raw.values,
+        "A related value, by id or name (repeatable, must be ACTIVE)");
+    options.departments = AddRepeatable(
+        command, "--department", raw.departments,
+        "An audience department (repeatable; none: everyone)");
+    options.expire_time = command->add_option(
+        "--expire-time", raw.expire_time,
+        "When employees stop seeing it, RFC 3339: 2025-01-31T17:00:00Z");
+    options.expires_in = command->add_option(
+        "--expires-in", raw.expires_in, "Expire after this long, e.g. 7d, 12h");
+    options.expires_in->excludes(options.expire_time);
+    if (update) {
+      CLI::Option* no_expiry = command->add_flag(
+          "--no-expiry", raw.no_expiry, "Remove the expiry time");
+      no_expiry->excludes(options.expire_time)->excludes(options.expires_in);
+      command->add_flag("--clear-points", raw.clear_points,
+                        "Remove every talking point")
+          ->excludes(options.points);
+      command->add_flag("--clear-values", raw.clear_values,
+                        "Remove every related value")
+          ->excludes(options.values);
+      command->add_flag("--everyone", raw.everyone,
+                        "Remove the audience departments: for everyone")
+          ->excludes(options.departments);
+      options.etag = command->add_option(
+          "--etag", raw.etag, "Refuse the change if the story changed since");
+    }
+    return options;
+  };
+  const auto story_flags = [](const StoryRaw& raw,
+                              const StoryOptions& options) {
+    StoryFlags flags;
+    flags.title = IfGiven(options.title, raw.title);
+    flags.summary = IfGiven(options.summary, raw.summary);
+    flags.url = IfGiven(options.url, raw.url);
+    if (options.points->count() > 0 || raw.clear_points) {
+      flags.talking_points = raw.points;
+    }
+    if (options.values->count() > 0 || raw.clear_values) {
+      flags.values = raw.values;
+    }
+    if (options.departments->count() > 0 || raw.everyone) {
+      flags.audience_departments = raw.departments;
+    }
+    flags.expire_time = IfGiven(options.expire_time, raw.expire_time);
+    flags.expires_in = IfGiven(options.expires_in, raw.expires_in);
+    flags.no_expiry = raw.no_expiry;
+    if (options.etag != nullptr) flags.etag = IfGiven(options.etag, raw.etag);
+    return flags;
+  };
+
+  StoryCreateOptions story_create;
+  StoryRaw story_create_raw;
+  CLI::App* stories_create = stories->add_subcommand(
+      "create", "Create a story (reviewer or admin)");
+  stories_create
+      ->add_option("parent", story_create.parent, "organizations/ID, or just ID")
+      ->required();
+  const StoryOptions story_create_options =
+      add_story_options(stories_create, story_create_raw, /*update=*/false);
+  story_create_options.title->required();
+  story_create_options.summary->required();
+  stories_create->add_option("--id", story_create.story_id,
+                             "Story id (default: the server picks one)");
+  stories_create->add_option("--request-id", story_create.request_id,
+                             "Makes a retry return the first answer");
+
+  std::string story_get_name;
+  CLI::App* stories_get = stories->add_subcommand("get", "Show a story");
+  stories_get
+      ->add_option("name", story_get_name, "organizations/ORG/stories/ID")
+      ->required();
+
+  StoryListOptions story_list;
+  CLI::App* stories_list = stories->add_subcommand(
+      "list", "List stories, newest first (employees: those for them)");
+  stories_list
+      ->add_option("parent", story_list.parent, "organizations/ID, or just ID")
+      ->required();
+  stories_list->add_option("--filter", story_list.filter,
+                           "state = ACTIVE or state = ARCHIVED (reviewers, "
+                           "admins)");
+  stories_list->add_option("--page-size", story_list.page_size, "1 to 1000")
+      ->check(CLI::Range(1, 1000));
+  stories_list->add_option("--page-token", story_list.page_token,
+                           "From the previous page");
+  stories_list->add_flag("--all", story_list.all, "Follow every page to the end");
+
+  std::string story_update_name;
+  StoryRaw story_update_raw;
+  CLI::App* stories_update = stories->add_subcommand(
+      "update", "Change the fields given, and only those (reviewer or admin)");
+  stories_update
+      ->add_option("name", story_update_name, "organizations/ORG/stories/ID")
+      ->required();
+  const StoryOptions story_update_options =
+      add_story_options(stories_update, story_update_raw, /*update=*/true);
+
+  std::string story_archive_name, story_archive_request_id;
+  CLI::App* stories_archive = stories->add_subcommand(
+      "archive", "Archive a story (reviewer or admin)");
+  stories_archive
+      ->add_option("name", story_archive_name, "organizations/ORG/stories/ID")
+      ->required();
+  stories_archive->add_option("--request-id", story_archive_request_id,
+                              "Makes a retry return the first answer");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -264,6 +523,46 @@ int Main(int argc, char** argv) {
   }
   if (staff_deactivate->parsed()) return RunStaffDeactivate(global, deactivate);
   if (staff_import->parsed()) return RunStaffImport(global, import);
+  if (values_create->parsed()) return RunValueCreate(global, value_create);
+  if (values_get->parsed()) return RunValueGet(global, value_get_name);
+  if (values_list->parsed()) return RunValueList(global, value_list);
+  if (values_update->parsed()) {
+    ValueUpdateFlags flags;
+    flags.title = IfGiven(value_title_opt, value_raw.title);
+    flags.statement = IfGiven(value_statement_opt, value_raw.statement);
+    flags.etag = IfGiven(value_etag_opt, value_raw.etag);
+    return RunValueUpdate(global, value_update_name, flags);
+  }
+  if (values_retire->parsed()) {
+    return RunValueRetire(global, value_retire_name, value_retire_request_id);
+  }
+  if (values_history->parsed()) return RunValueHistory(global, value_history);
+  if (values_feedback->parsed()) {
+    return RunValueFeedbackList(global, value_feedback);
+  }
+  if (values_endorse->parsed()) {
+    return RunValueEndorse(global, value_endorse_name);
+  }
+  if (values_unendorse->parsed()) {
+    return RunValueUnendorse(global, value_unendorse_name);
+  }
+  if (values_give_feedback->parsed()) {
+    return RunValueGiveFeedback(global, give_feedback);
+  }
+  if (stories_create->parsed()) {
+    story_create.flags = story_flags(story_create_raw, story_create_options);
+    return RunStoryCreate(global, story_create);
+  }
+  if (stories_get->parsed()) return RunStoryGet(global, story_get_name);
+  if (stories_list->parsed()) return RunStoryList(global, story_list);
+  if (stories_update->parsed()) {
+    return RunStoryUpdate(global, story_update_name,
+                          story_flags(story_update_raw, story_update_options));
+  }
+  if (stories_archive->parsed()) {
+    return RunStoryArchive(global, story_archive_name,
+                           story_archive_request_id);
+  }
   // require_subcommand makes this unreachable.
   std::cerr << app.help();
   return kExitUsage;

@@ -24,11 +24,6 @@ size_t DisplayWidth(const std::string& text) {
       [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
-std::string TimeText(const google::protobuf::Timestamp& time) {
-  if (time.seconds() == 0 && time.nanos() == 0) return "";
-  return google::protobuf::util::TimeUtil::ToString(time);
-}
-
 std::string RolesText(const StaffMember& member) {
   std::vector<std::string> roles;
   for (int role : member.roles()) {
@@ -43,6 +38,11 @@ std::string StateText(const StaffMember& member) {
 }
 
 }  // namespace
+
+std::string TimeText(const google::protobuf::Timestamp& time) {
+  if (time.seconds() == 0 && time.nanos() == 0) return "";
+  return google::protobuf::util::TimeUtil::ToString(time);
+}
 
 Table::Table(std::vector<std::string> headers) {
   rows_.push_back(std::move(headers));

@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "candor/staff/v1/staff.pb.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "grpcpp/support/status.h"
 
 namespace candor::cli {
@@ -34,6 +35,9 @@ class Table {
 // "key: value" lines with the values aligned; empty values are left out.
 std::string RenderFields(
     const std::vector<std::pair<std::string, std::string>>& fields);
+
+// RFC 3339 in UTC ("2024-05-01T12:00:00Z"); empty for an unset time.
+std::string TimeText(const google::protobuf::Timestamp& time);
 
 // Pretty proto JSON (lowerCamelCase names, enums by name, default values
 // included so that scripts always find every key), ending in '\n'.

@@ -1,9 +1,613 @@
 #include "services/values/values_service.h"
 
+#include <google/protobuf/util/time_util.h>
+
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/common/authz.h"
+#include "services/common/idempotency.h"
+#include "services/common/ids.h"
+#include "services/common/resource_name.h"
+#include "services/common/status_macros.h"
+#include "services/common/validation.h"
+#include "services/values/value.h"
+
 namespace candor::values {
+namespace {
+
+using ::google::protobuf::util::TimeUtil;
+
+constexpr absl::string_view kValuePattern =
+    "organizations/{organization}/values/{value}";
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 1000;
+
+// Method names for the access log, idempotency fingerprints and page tokens.
+constexpr absl::string_view kCreateValueMethod =
+    "/candor.values.v1.ValuesService/CreateValue";
+constexpr absl::string_view kGetValueMethod =
+    "/candor.values.v1.ValuesService/GetValue";
+constexpr absl::string_view kListValuesMethod =
+    "/candor.values.v1.ValuesService/ListValues";
+constexpr absl::string_view kUpdateValueMethod =
+    "/candor.values.v1.ValuesService/UpdateValue";
+constexpr absl::string_view kListValueRevisionsMethod =
+    "/candor.values.v1.ValuesService/ListValueRevisions";
+constexpr absl::string_view kRetireValueMethod =
+    "/candor.values.v1.ValuesService/RetireValue";
+constexpr absl::string_view kEndorseValueMethod =
+    "/candor.values.v1.ValuesService/EndorseValue";
+constexpr absl::string_view kUnendorseValueMethod =
+    "/candor.values.v1.ValuesService/UnendorseValue";
+constexpr absl::string_view kCreateValueFeedbackMethod =
+    "/candor.values.v1.ValuesService/CreateValueFeedback";
+constexpr absl::string_view kListValueFeedbackMethod =
+    "/candor.values.v1.ValuesService/ListValueFeedback";
+
+struct ValueName {
+  std::string org;
+  std::string id;
+};
+
+absl::StatusOr<ValueName> ParseValueName(absl::string_view field,
+                                         absl::string_view name) {
+  CANDOR_ASSIGN_OR_RETURN(std::vector<std::string> parts,
+                          ParseResourceName(field, name, kValuePattern));
+  return ValueName{std::move(parts[0]), std::move(parts[1])};
+}
+
+std::string ValueResourceName(absl::string_view org, absl::string_view id) {
+  return absl::StrCat("organizations/", org, "/values/", id);
+}
+
+std::string StaffMemberName(absl::string_view org, absl::string_view id) {
+  return absl::StrCat("organizations/", org, "/staffMembers/", id);
+}
+
+int64_t NowMicros() { return absl::ToUnixMicros(absl::Now()); }
+
+// Writes that record who did them (revisions, endorsements, feedback) need
+// a staff member, not merely a token with a staff role.
+absl::Status RequireStaffMember(const Caller& caller,
+                                absl::string_view action) {
+  if (caller.staff_member_id.empty()) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("only staff members can ", action));
+  }
+  return absl::OkStatus();
+}
+
+// The cursor of a newest-first list (revisions, feedback): the number of the
+// last item of the previous page; the next page lists numbers below it.
+absl::StatusOr<int64_t> DecodeBefore(const PageTokenCodec& codec,
+                                     absl::string_view query,
+                                     absl::string_view token) {
+  if (token.empty()) return std::numeric_limits<int64_t>::max();
+  CANDOR_ASSIGN_OR_RETURN(std::string cursor, codec.Decode(query, token));
+  return ParseSequenceId("page_token", cursor);
+}
+
+// --- domain -> proto --------------------------------------------------------
+
+void ValueToProto(const ValueRecord& r, bool endorsed_by_caller,
+                  v1::Value* out) {
+  out->Clear();
+  out->set_name(ValueResourceName(r.organization_id, r.value_id));
+  out->set_title(r.title);
+  out->set_statement(r.statement);
+  out->set_state(static_cast<v1::Value::State>(r.state));
+  out->set_revision_id(RevisionId(r.revision_number));
+  out->set_endorsement_count(r.endorsement_count);
+  *out->mutable_create_time() =
+      TimeUtil::MicrosecondsToTimestamp(r.create_time_us);
+  *out->mutable_update_time() =
+      TimeUtil::MicrosecondsToTimestamp(r.update_time_us);
+  out->set_etag(ValueEtag(r.version));
+  out->set_endorsed_by_caller(endorsed_by_caller);
+}
+
+void RevisionToProto(const RevisionRecord& r, v1::ValueRevision* out) {
+  out->Clear();
+  out->set_name(absl::StrCat(ValueResourceName(r.organization_id, r.value_id),
+                             "/revisions/", RevisionId(r.revision_number)));
+  out->set_revision_id(RevisionId(r.revision_number));
+  out->set_title(r.title);
+  out->set_statement(r.statement);
+  out->set_editor(StaffMemberName(r.organization_id, r.editor_id));
+  *out->mutable_create_time() =
+      TimeUtil::MicrosecondsToTimestamp(r.create_time_us);
+}
+
+void FeedbackToProto(const FeedbackRecord& r, v1::ValueFeedback* out) {
+  out->Clear();
+  out->set_name(absl::StrCat(ValueResourceName(r.organization_id, r.value_id),
+                             "/feedback/", r.sequence));
+  out->set_text(r.text);
+  out->set_anonymous(r.anonymous);
+  if (!r.anonymous)
+    out->set_author(StaffMemberName(r.organization_id, r.author_id));
+  out->set_value_revision_id(RevisionId(r.value_revision_number));
+  *out->mutable_create_time() =
+      TimeUtil::MicrosecondsToTimestamp(r.create_time_us);
+}
+
+}  // namespace
 
 ValuesService::ValuesService(const CallEnvironment* env, db::Pool* pool,
                              const PageTokenCodec* page_tokens)
-    : env_(env), pool_(pool), page_tokens_(page_tokens) {}
+    : env_(env), page_tokens_(page_tokens), repository_(pool) {}
+
+// --- handlers ---------------------------------------------------------------
+
+grpc::ServerUnaryReactor* ValuesService::CreateValue(
+    grpc::CallbackServerContext* context, const v1::CreateValueRequest* request,
+    v1::Value* response) {
+  return RunUnary(*env_, context, kCreateValueMethod, *request,
+                  [=](const Caller& caller) {
+                    return DoCreateValue(caller, *request, response);
+                  });
+}
+
+grpc::ServerUnaryReactor* ValuesService::GetValue(
+    grpc::CallbackServerContext* context, const v1::GetValueRequest* request,
+    v1::Value* response) {
+  return RunUnary(*env_, context, kGetValueMethod, *request,
+                  [=](const Caller& caller) {
+                    return DoGetValue(caller, *request, response);
+                  });
+}
+
+grpc::ServerUnaryReactor* ValuesService::ListValues(
+    grpc::CallbackServerContext* context, const v1::ListValuesRequest* request,
+    v1::ListValuesResponse* response) {
+  return RunUnary(*env_, context, kListValuesMethod, *request,
+                  [=](const Caller& caller) {
+                    return DoListValues(caller, *request, response);
+                  });
+}
+
+grpc::ServerUnaryReactor* ValuesService::UpdateValue(
+    grpc::CallbackServerContext* context, const v1::UpdateValueRequest* request,
+    v1::Value* response) {
+  return RunUnary(*env_, context, kUpdateValueMethod, *request,
+                  [=](const Caller& caller) {
+                    return DoUpdateValue(caller, *request, response);
+                  });
+}
+
+grpc::ServerUnaryReactor* ValuesService::ListValueRevisions(
+    grpc::CallbackServerContext* context,
+    const v1::ListValueRevisionsRequest* request,
+    v1::ListValueRevisionsResponse* response) {
+  return RunUnary(*env_, context, kListValueRevisionsMethod, *request,
+                  [=](const Caller& caller) {
+                    return DoListValueRevisions(caller, *request, response);
+                  });
+}
+
+grpc::ServerUnaryReactor* ValuesService::RetireValue(
+    grpc::CallbackServerContext* context, const v1::RetireValueRequest* request,
+    v1::Value* response) {
+  return RunUnary(*env_, context, kRetireValueMethod, *request,
+                  [=](const Caller& caller) {
+                    return DoRetireValue(caller, *request, response);
+                  });
+}
+
+grpc::ServerUnaryReactor* ValuesService::EndorseValue(
+    grpc::CallbackServerContext* context,
+    const v1::EndorseValueRequest* request, v1::Value* response) {
+  return RunUnary(*env_, context, kEndorseValueMethod, *request,
+                  [=](const Caller& caller) {
+                    return DoSetEndorsement(caller, request->name(),
+                                            /*endorse=*/true, response);
+                  });
+}
+
+grpc::ServerUnaryReactor* ValuesService::UnendorseValue(
+    grpc::CallbackServerContext* context,
+    const v1::UnendorseValueRequest* request, v1::Value* response) {
+  return RunUnary(*env_, context, kUnendorseValueMethod, *request,
+                  [=](const Caller& caller) {
+                    return DoSetEndorsement(caller, request->name(),
+                                            /*endorse=*/false, response);
+                  });
+}
+
+grpc::ServerUnaryReactor* ValuesService::CreateValueFeedback(
+    grpc::CallbackServerContext* context,
+    const v1::CreateValueFeedbackRequest* request,
+    v1::ValueFeedback* response) {
+  // The access log line of anonymous feedback names no caller and no
+  // request_id.
+  const CallerLogging logging = request->feedback().anonymous()
+                                    ? CallerLogging::kAnonymous
+                                    : CallerLogging::kNamed;
+  return RunUnary(
+      *env_, context, kCreateValueFeedbackMethod, *request,
+      [=](const Caller& caller) {
+        return DoCreateValueFeedback(caller, *request, response);
+      },
+      logging);
+}
+
+grpc::ServerUnaryReactor* ValuesService::ListValueFeedback(
+    grpc::CallbackServerContext* context,
+    const v1::ListValueFeedbackRequest* request,
+    v1::ListValueFeedbackResponse* response) {
+  return RunUnary(*env_, context, kListValueFeedbackMethod, *request,
+                  [=](const Caller& caller) {
+                    return DoListValueFeedback(caller, *request, response);
+                  });
+}
+
+// --- logic ------------------------------------------------------------------
+
+absl::Status ValuesService::DoCreateValue(const Caller& caller,
+                                          const v1::CreateValueRequest& request,
+                                          v1::Value* response) {
+  CANDOR_ASSIGN_OR_RETURN(std::string org,
+                          ParseOrganizationName("parent", request.parent()));
+  CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, org, request.parent()));
+  CANDOR_RETURN_IF_ERROR(RequireRole(caller, Role::kAdmin, "create values"));
+  CANDOR_RETURN_IF_ERROR(RequireStaffMember(caller, "create values"));
+
+  if (!request.has_value()) return InvalidField("value", "required");
+  CANDOR_RETURN_IF_ERROR(ValidateTitle("value.", request.value().title()));
+  CANDOR_RETURN_IF_ERROR(
+      ValidateStatement("value.", request.value().statement()));
+  if (!request.value_id().empty()) {
+    CANDOR_RETURN_IF_ERROR(ValidateValueId("value_id", request.value_id()));
+  }
+  CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+
+  ValueRecord value;
+  value.organization_id = org;
+  value.value_id =
+      request.value_id().empty() ? NewResourceId() : request.value_id();
+  value.title = request.value().title();
+  value.statement = request.value().statement();
+  value.state = ValueState::kActive;
+  value.revision_number = 1;
+  value.create_time_us = value.update_time_us = NowMicros();
+  value.version = 1;
+  RevisionRecord revision;
+  revision.organization_id = org;
+  revision.value_id = value.value_id;
+  revision.revision_number = value.revision_number;
+  revision.title = value.title;
+  revision.statement = value.statement;
+  revision.editor_id = caller.staff_member_id;
+  revision.create_time_us = value.create_time_us;
+
+  return RunIdempotent(
+      repository_.pool(),
+      MakeIdempotencyKey(caller, kCreateValueMethod, request), response,
+      [&](db::Transaction& tx) {
+        CANDOR_RETURN_IF_ERROR(repository_.InsertValue(tx, value));
+        CANDOR_RETURN_IF_ERROR(repository_.InsertRevision(tx, revision));
+        ValueToProto(value, /*endorsed_by_caller=*/false, response);
+        return absl::OkStatus();
+      });
+}
+
+absl::Status ValuesService::DoGetValue(const Caller& caller,
+                                       const v1::GetValueRequest& request,
+                                       v1::Value* response) {
+  CANDOR_ASSIGN_OR_RETURN(ValueName name,
+                          ParseValueName("name", request.name()));
+  CANDOR_RETURN_IF_ERROR(
+      RequireStaffOrServiceOf(caller, name.org, request.name()));
+  CANDOR_ASSIGN_OR_RETURN(ValueRecord value,
+                          repository_.FindValue(name.org, name.id));
+  bool endorsed = false;
+  if (!caller.staff_member_id.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(
+        absl::flat_hash_set<std::string> ids,
+        repository_.EndorsedBetween(name.org, caller.staff_member_id, name.id,
+                                    name.id));
+    endorsed = ids.contains(name.id);
+  }
+  ValueToProto(value, endorsed, response);
+  return absl::OkStatus();
+}
+
+absl::Status ValuesService::DoListValues(const Caller& caller,
+                                         const v1::ListValuesRequest& request,
+                                         v1::ListValuesResponse* response) {
+  CANDOR_ASSIGN_OR_RETURN(std::string org,
+                          ParseOrganizationName("parent", request.parent()));
+  CANDOR_RETURN_IF_ERROR(
+      RequireStaffOrServiceOf(caller, org, request.parent()));
+  int page_size = 0;
+  CANDOR_RETURN_IF_ERROR(CheckPageSize(request.page_size(), kDefaultPageSize,
+                                       kMaxPageSize, &page_size));
+  CANDOR_ASSIGN_OR_RETURN(std::optional<ValueState> state,
+                          ParseValueFilter(request.filter()));
+  // A token is only good for the same parent and filter.
+  const std::string query =
+      absl::StrCat(kListValuesMethod, "\n", org, "\n", request.filter());
+  std::optional<ValueCursor> after;
+  if (!request.page_token().empty()) {
+    CANDOR_ASSIGN_OR_RETURN(std::string cursor,
+                            page_tokens_->Decode(query, request.page_token()));
+    CANDOR_ASSIGN_OR_RETURN(after, DecodeValueCursor(cursor));
+  }
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<ValueRecord> values,
+      repository_.ListValues(org, state, after, page_size + 1));
+  const bool more = static_cast<int>(values.size()) > page_size;
+  if (more) values.resize(page_size);
+
+  // Which of the page's values the caller endorses: one range read over the
+  // page's ids (ids need not be in creation order, so take min and max).
+  absl::flat_hash_set<std::string> endorsed;
+  if (!values.empty() && !caller.staff_member_id.empty()) {
+    std::string min_id = values.front().value_id;
+    std::string max_id = min_id;
+    for (const ValueRecord& value : values) {
+      if (value.value_id < min_id) min_id = value.value_id;
+      if (value.value_id > max_id) max_id = value.value_id;
+    }
+    CANDOR_ASSIGN_OR_RETURN(
+        endorsed, repository_.EndorsedBetween(org, caller.staff_member_id,
+                                              min_id, max_id));
+  }
+  for (const ValueRecord& value : values) {
+    ValueToProto(value, endorsed.contains(value.value_id),
+                 response->add_values());
+  }
+  if (more) {
+    response->set_next_page_token(page_tokens_->Encode(
+        query, EncodeValueCursor(
+                   {values.back().create_time_us, values.back().value_id})));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValuesService::DoUpdateValue(const Caller& caller,
+                                          const v1::UpdateValueRequest& request,
+                                          v1::Value* response) {
+  const v1::Value& in = request.value();
+  CANDOR_ASSIGN_OR_RETURN(ValueName name,
+                          ParseValueName("value.name", in.name()));
+  CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, name.org, in.name()));
+  CANDOR_RETURN_IF_ERROR(RequireRole(caller, Role::kAdmin, "update values"));
+  CANDOR_RETURN_IF_ERROR(RequireStaffMember(caller, "update values"));
+
+  const std::vector<std::string> paths(request.update_mask().paths().begin(),
+                                       request.update_mask().paths().end());
+  CANDOR_ASSIGN_OR_RETURN(
+      ValueUpdate update,
+      ResolveUpdatePaths(paths, !in.title().empty(), !in.statement().empty()));
+  if (update.title) CANDOR_RETURN_IF_ERROR(ValidateTitle("value.", in.title()));
+  if (update.statement) {
+    CANDOR_RETURN_IF_ERROR(ValidateStatement("value.", in.statement()));
+  }
+
+  CANDOR_ASSIGN_OR_RETURN(db::Transaction tx,
+                          db::Transaction::Begin(repository_.pool()));
+  CANDOR_ASSIGN_OR_RETURN(ValueRecord before, repository_.FindValueForUpdate(
+                                                  tx, name.org, name.id));
+  if (before.state == ValueState::kRetired) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        in.name(), " is retired; a retired value is no longer updated"));
+  }
+  if (!in.etag().empty() && in.etag() != ValueEtag(before.version)) {
+    return absl::AbortedError(
+        "etag: the value changed since it was read; read it again");
+  }
+  ValueRecord after = before;
+  if (update.title) after.title = in.title();
+  if (update.statement) after.statement = in.statement();
+  // Same wording: nothing to record (no empty revision, same etag).
+  if (after.title != before.title || after.statement != before.statement) {
+    after.revision_number = before.revision_number + 1;
+    after.version = before.version + 1;
+    after.update_time_us = NowMicros();
+    CANDOR_RETURN_IF_ERROR(repository_.InsertRevision(
+        tx, RevisionRecord{name.org, name.id, after.revision_number,
+                           after.title, after.statement, caller.staff_member_id,
+                           after.update_time_us}));
+    CANDOR_RETURN_IF_ERROR(repository_.UpdateValue(tx, after));
+  }
+  // Read in the transaction: a call holds one connection at a time.
+  CANDOR_ASSIGN_OR_RETURN(
+      bool endorsed,
+      repository_.IsEndorsedBy(tx, name.org, name.id, caller.staff_member_id));
+  CANDOR_RETURN_IF_ERROR(tx.Commit());
+  ValueToProto(after, endorsed, response);
+  return absl::OkStatus();
+}
+
+absl::Status ValuesService::DoListValueRevisions(
+    const Caller& caller, const v1::ListValueRevisionsRequest& request,
+    v1::ListValueRevisionsResponse* response) {
+  CANDOR_ASSIGN_OR_RETURN(ValueName name,
+                          ParseValueName("parent", request.parent()));
+  CANDOR_RETURN_IF_ERROR(
+      RequireStaffOrServiceOf(caller, name.org, request.parent()));
+  int page_size = 0;
+  CANDOR_RETURN_IF_ERROR(CheckPageSize(request.page_size(), kDefaultPageSize,
+                                       kMaxPageSize, &page_size));
+  const std::string query =
+      absl::StrCat(kListValueRevisionsMethod, "\n", request.parent());
+  CANDOR_ASSIGN_OR_RETURN(
+      int64_t before, DecodeBefore(*page_tokens_, query, request.page_token()));
+  // A missing value is NOT_FOUND, not an empty history.
+  CANDOR_RETURN_IF_ERROR(repository_.FindValue(name.org, name.id).status());
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<RevisionRecord> revisions,
+      repository_.ListRevisions(name.org, name.id, before, page_size + 1));
+  const bool more = static_cast<int>(revisions.size()) > page_size;
+  if (more) revisions.resize(page_size);
+  for (const RevisionRecord& revision : revisions) {
+    RevisionToProto(revision, response->add_revisions());
+  }
+  if (more) {
+    response->set_next_page_token(page_tokens_->Encode(
+        query, RevisionId(revisions.back().revision_number)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValuesService::DoRetireValue(const Caller& caller,
+                                          const v1::RetireValueRequest& request,
+                                          v1::Value* response) {
+  CANDOR_ASSIGN_OR_RETURN(ValueName name,
+                          ParseValueName("name", request.name()));
+  CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, name.org, request.name()));
+  CANDOR_RETURN_IF_ERROR(RequireRole(caller, Role::kAdmin, "retire values"));
+  CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+
+  return RunIdempotent(
+      repository_.pool(),
+      MakeIdempotencyKey(caller, kRetireValueMethod, request), response,
+      [&](db::Transaction& tx) {
+        CANDOR_ASSIGN_OR_RETURN(
+            ValueRecord value,
+            repository_.FindValueForUpdate(tx, name.org, name.id));
+        if (value.state != ValueState::kRetired) {  // else already done
+          value.state = ValueState::kRetired;
+          value.version += 1;
+          value.update_time_us = NowMicros();
+          CANDOR_RETURN_IF_ERROR(repository_.UpdateValue(tx, value));
+        }
+        bool endorsed = false;
+        if (!caller.staff_member_id.empty()) {
+          CANDOR_ASSIGN_OR_RETURN(
+              endorsed, repository_.IsEndorsedBy(tx, name.org, name.id,
+                                                 caller.staff_member_id));
+        }
+        ValueToProto(value, endorsed, response);
+        return absl::OkStatus();
+      });
+}
+
+absl::Status ValuesService::DoSetEndorsement(const Caller& caller,
+                                             const std::string& name_text,
+                                             bool endorse,
+                                             v1::Value* response) {
+  CANDOR_ASSIGN_OR_RETURN(ValueName name, ParseValueName("name", name_text));
+  CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, name.org, name_text));
+  CANDOR_RETURN_IF_ERROR(RequireStaffMember(
+      caller, endorse ? "endorse values" : "withdraw endorsements"));
+
+  // The value row is locked first, so endorsements of one value serialize
+  // and the count moves only with a row that really changed.
+  CANDOR_ASSIGN_OR_RETURN(db::Transaction tx,
+                          db::Transaction::Begin(repository_.pool()));
+  CANDOR_ASSIGN_OR_RETURN(
+      ValueRecord value, repository_.FindValueForUpdate(tx, name.org, name.id));
+  if (endorse && value.state == ValueState::kRetired) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        name_text, " is retired; a retired value can no longer be endorsed"));
+  }
+  if (endorse) {
+    CANDOR_ASSIGN_OR_RETURN(
+        bool added,
+        repository_.AddEndorsement(tx, name.org, name.id,
+                                   caller.staff_member_id, NowMicros()));
+    if (added) value.endorsement_count += 1;
+  } else {
+    // Withdrawing stays possible on a retired value: it is the person's own.
+    CANDOR_ASSIGN_OR_RETURN(
+        bool removed, repository_.RemoveEndorsement(tx, name.org, name.id,
+                                                    caller.staff_member_id));
+    if (removed) value.endorsement_count -= 1;
+  }
+  CANDOR_RETURN_IF_ERROR(tx.Commit());
+  ValueToProto(value, /*endorsed_by_caller=*/endorse, response);
+  return absl::OkStatus();
+}
+
+absl::Status ValuesService::DoCreateValueFeedback(
+    const Caller& caller, const v1::CreateValueFeedbackRequest& request,
+    v1::ValueFeedback* response) {
+  CANDOR_ASSIGN_OR_RETURN(ValueName name,
+                          ParseValueName("parent", request.parent()));
+  CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, name.org, request.parent()));
+  CANDOR_RETURN_IF_ERROR(RequireStaffMember(caller, "give feedback"));
+  if (!request.has_feedback()) return InvalidField("feedback", "required");
+  const bool anonymous = request.feedback().anonymous();
+  CANDOR_RETURN_IF_ERROR(
+      ValidateFeedbackText("feedback.", request.feedback().text()));
+  CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+
+  // The idempotency fingerprint hashes the caller and the request: for
+  // anonymous feedback neither may carry the author (a hash of a staff name
+  // is easily reversed by trying every colleague). Output-only fields a
+  // client set are dropped for the same reason.
+  Caller key_caller;
+  key_caller.organization_id = caller.organization_id;
+  if (!anonymous) key_caller.subject = caller.subject;
+  v1::CreateValueFeedbackRequest key_request = request;
+  v1::ValueFeedback* key_feedback = key_request.mutable_feedback();
+  key_feedback->clear_name();
+  key_feedback->clear_author();
+  key_feedback->clear_value_revision_id();
+  key_feedback->clear_create_time();
+  const IdempotencyKey key =
+      MakeIdempotencyKey(key_caller, kCreateValueFeedbackMethod, key_request);
+
+  const int64_t now = NowMicros();
+  return RunIdempotent(
+      repository_.pool(), key, response, [&](db::Transaction& tx) {
+        CANDOR_ASSIGN_OR_RETURN(
+            ValueRecord value,
+            repository_.FindValueForUpdate(tx, name.org, name.id));
+        FeedbackRecord feedback;
+        feedback.organization_id = name.org;
+        feedback.value_id = name.id;
+        CANDOR_ASSIGN_OR_RETURN(
+            feedback.sequence,
+            repository_.NextFeedbackSequence(tx, name.org, name.id));
+        feedback.text = request.feedback().text();
+        feedback.anonymous = anonymous;
+        if (!anonymous) feedback.author_id = caller.staff_member_id;
+        feedback.value_revision_number = value.revision_number;
+        feedback.create_time_us = anonymous ? AnonymousTime(now) : now;
+        CANDOR_RETURN_IF_ERROR(repository_.InsertFeedback(tx, feedback));
+        FeedbackToProto(feedback, response);
+        return absl::OkStatus();
+      });
+}
+
+absl::Status ValuesService::DoListValueFeedback(
+    const Caller& caller, const v1::ListValueFeedbackRequest& request,
+    v1::ListValueFeedbackResponse* response) {
+  CANDOR_ASSIGN_OR_RETURN(ValueName name,
+                          ParseValueName("parent", request.parent()));
+  CANDOR_RETURN_IF_ERROR(
+      RequireStaffOrServiceOf(caller, name.org, request.parent()));
+  int page_size = 0;
+  CANDOR_RETURN_IF_ERROR(CheckPageSize(request.page_size(), kDefaultPageSize,
+                                       kMaxPageSize, &page_size));
+  const std::string query =
+      absl::StrCat(kListValueFeedbackMethod, "\n", request.parent());
+  CANDOR_ASSIGN_OR_RETURN(
+      int64_t before, DecodeBefore(*page_tokens_, query, request.page_token()));
+  CANDOR_RETURN_IF_ERROR(repository_.FindValue(name.org, name.id).status());
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<FeedbackRecord> feedback,
+      repository_.ListFeedback(name.org, name.id, before, page_size + 1));
+  const bool more = static_cast<int>(feedback.size()) > page_size;
+  if (more) feedback.resize(page_size);
+  for (const FeedbackRecord& item : feedback) {
+    FeedbackToProto(item, response->add_feedback());
+  }
+  if (more) {
+    response->set_next_page_token(
+        page_tokens_->Encode(query, absl::StrCat(feedback.back().sequence)));
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace candor::values

@@ -1,0 +1,74 @@
+#include "clients/cli/connection.h"
+
+#include <utility>
+
+#include "clients/cli/duration.h"
+#include "clients/cli/output.h"
+#include "grpcpp/create_channel.h"
+
+namespace candor::cli {
+
+int UsageError(const std::string& command, const absl::Status& status) {
+  std::cerr << "candorctl: " << command << ": " << status.message() << "\n";
+  return kExitUsage;
+}
+
+Connection::Connection(const GlobalOptions& global, std::string command,
+                       absl::Duration timeout)
+    : global_(global),
+      command_(std::move(command)),
+      timeout_(timeout),
+      channel_(grpc::CreateChannel(
+          global.address,
+          global.tls ? grpc::SslCredentials(grpc::SslCredentialsOptions())
+                     : grpc::InsecureChannelCredentials())),
+      staff_(candor::staff::v1::StaffService::NewStub(channel_)),
+      values_(candor::values::v1::ValuesService::NewStub(channel_)),
+      advocacy_(candor::advocacy::v1::AdvocacyService::NewStub(channel_)) {}
+
+std::unique_ptr<grpc::ClientContext> Connection::NewContext() const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+  if (!global_.token.empty()) {
+    context->AddMetadata("authorization", "Bearer " + global_.token);
+  }
+  return context;
+}
+
+int Connection::CallFailed(const grpc::Status& status) const {
+  std::cerr << DescribeCallError(command_, status, global_.address, timeout_,
+                                 !global_.token.empty());
+  return kExitFailed;
+}
+
+std::unique_ptr<Connection> Open(const GlobalOptions& global,
+                                 const std::string& command,
+                                 absl::Duration default_timeout) {
+  absl::Duration timeout = default_timeout;
+  if (!global.timeout.empty()) {
+    absl::StatusOr<absl::Duration> parsed = ParseDuration(global.timeout);
+    if (!parsed.ok()) {
+      UsageError(command,
+                 absl::InvalidArgumentError(
+                     "--timeout: " + std::string(parsed.status().message())));
+      return nullptr;
+    }
+    timeout = *parsed;
+  }
+  return std::make_unique<Connection>(global, command, timeout);
+}
+
+void Print(const GlobalOptions& global,
+           const google::protobuf::Message& message,
+           const std::string& table_text) {
+  std::cout << (global.output == OutputFormat::kJson ? ToJson(message)
+                                                     : table_text);
+}
+
+void HintNextPage(const std::string& what, const std::string& next_page_token) {
+  if (next_page_token.empty()) return;
+  std::cerr << "candorctl: more " << what << ": add --page-token "
+            << next_page_token << " (or --all)\n";
+}
+
+}  // namespace candor::cli

@@ -1,0 +1,123 @@
+// What every candorctl command that calls the server shares: the
+// connection (deadline and token on every call), printing a result as a
+// table or JSON, usage errors, and following list pages.
+#ifndef CANDOR_CLIENTS_CLI_CONNECTION_H_
+#define CANDOR_CLIENTS_CLI_CONNECTION_H_
+
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "candor/advocacy/v1/advocacy.grpc.pb.h"
+#include "candor/staff/v1/staff.grpc.pb.h"
+#include "candor/values/v1/values.grpc.pb.h"
+#include "clients/cli/commands.h"
+#include "clients/cli/output.h"
+#include "google/protobuf/message.h"
+#include "grpcpp/grpcpp.h"
+
+namespace candor::cli {
+
+inline const absl::Duration kDefaultTimeout = absl::Seconds(10);
+
+// Prints "candorctl: COMMAND: message" and returns kExitUsage.
+int UsageError(const std::string& command, const absl::Status& status);
+
+// One command's connection to the server: every call it makes carries the
+// deadline and the token.
+class Connection {
+ public:
+  Connection(const GlobalOptions& global, std::string command,
+             absl::Duration timeout);
+
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // A context for one call: the deadline starts now.
+  std::unique_ptr<grpc::ClientContext> NewContext() const;
+
+  candor::staff::v1::StaffService::Stub& staff() { return *staff_; }
+  candor::values::v1::ValuesService::Stub& values() { return *values_; }
+  candor::advocacy::v1::AdvocacyService::Stub& advocacy() { return *advocacy_; }
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+  absl::Duration timeout() const { return timeout_; }
+  const std::string& command() const { return command_; }
+
+  // Prints what went wrong and returns the exit code for it.
+  int CallFailed(const grpc::Status& status) const;
+
+ private:
+  const GlobalOptions& global_;
+  const std::string command_;
+  const absl::Duration timeout_;
+  const std::shared_ptr<grpc::Channel> channel_;
+  const std::unique_ptr<candor::staff::v1::StaffService::Stub> staff_;
+  const std::unique_ptr<candor::values::v1::ValuesService::Stub> values_;
+  const std::unique_ptr<candor::advocacy::v1::AdvocacyService::Stub> advocacy_;
+};
+
+// Opens the connection for `command`, or prints why --timeout is wrong
+// (then nullptr: exit with kExitUsage).
+std::unique_ptr<Connection> Open(const GlobalOptions& global,
+                                 const std::string& command,
+                                 absl::Duration default_timeout);
+
+// Prints `message` as JSON, or `table_text`, per --output.
+void Print(const GlobalOptions& global,
+           const google::protobuf::Message& message,
+           const std::string& table_text);
+
+// Calls a List method once, or page after page with `all`, handing every
+// response to `take` (which copies its items: `last` is printed as it is).
+// `call(context, request, response)` makes one call. Returns kExitOk, or the
+// exit code after printing the failure. `last` holds the last response.
+template <typename Request, typename Response, typename Call, typename Take>
+int FetchPages(Connection& connection, Request request, bool all, Call call,
+               Take take, Response* last) {
+  while (true) {
+    last->Clear();
+    const grpc::Status status =
+        call(connection.NewContext().get(), request, last);
+    if (!status.ok()) return connection.CallFailed(status);
+    take(*last);
+    if (!all || last->next_page_token().empty()) return kExitOk;
+    if (last->next_page_token() == request.page_token()) {
+      std::cerr << "candorctl: " << connection.command()
+                << ": the server returned the same page token twice; "
+                   "stopping\n";
+      return kExitFailed;
+    }
+    request.set_page_token(last->next_page_token());
+  }
+}
+
+// After one page of a list (no --all): says how to get the next one.
+void HintNextPage(const std::string& what, const std::string& next_page_token);
+
+// Prints a list: the one response as JSON, or (with --all) a JSON array of
+// every item; as a table otherwise, with a hint when there are more pages.
+template <typename Response, typename Item>
+void PrintList(const GlobalOptions& global, bool all, const Response& last,
+               const std::vector<Item>& items, Table table,
+               void (*add_row)(const Item&, Table&), const std::string& what) {
+  if (global.output == OutputFormat::kJson) {
+    if (!all) {
+      std::cout << ToJson(last);
+      return;
+    }
+    std::vector<const google::protobuf::Message*> messages;
+    for (const Item& item : items) messages.push_back(&item);
+    std::cout << ToJsonArray(messages);
+    return;
+  }
+  for (const Item& item : items) add_row(item, table);
+  std::cout << table.Render();
+  if (!all) HintNextPage(what, last.next_page_token());
+}
+
+}  // namespace candor::cli
+
+#endif  // CANDOR_CLIENTS_CLI_CONNECTION_H_

@@ -1,0 +1,69 @@
+// `candorctl values ...`: the organization's shared values. Admins create,
+// update and retire values and read their history and feedback; every
+// staff member endorses values and gives feedback. Each command returns
+// the process exit code (see commands.h).
+#ifndef CANDOR_CLIENTS_CLI_VALUES_COMMANDS_H_
+#define CANDOR_CLIENTS_CLI_VALUES_COMMANDS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "clients/cli/commands.h"
+#include "clients/cli/values_fields.h"
+
+namespace candor::cli {
+
+struct ValueCreateOptions {
+  std::string parent;  // organizations/ID, or just ID
+  std::string title;
+  std::string statement;
+  std::string value_id;
+  std::string request_id;
+};
+int RunValueCreate(const GlobalOptions& global,
+                   const ValueCreateOptions& options);
+int RunValueGet(const GlobalOptions& global, const std::string& name);
+
+struct ValueListOptions {
+  std::string parent;
+  std::string filter;
+  int32_t page_size = 0;
+  std::string page_token;
+  bool all = false;
+};
+int RunValueList(const GlobalOptions& global, const ValueListOptions& options);
+
+int RunValueUpdate(const GlobalOptions& global, const std::string& name,
+                   const ValueUpdateFlags& flags);
+int RunValueRetire(const GlobalOptions& global, const std::string& name,
+                   const std::string& request_id);
+
+// `values history` (ListValueRevisions) and `values feedback`
+// (ListValueFeedback) of the value `name`.
+struct ValuePagesOptions {
+  std::string name;
+  int32_t page_size = 0;
+  std::string page_token;
+  bool all = false;
+};
+int RunValueHistory(const GlobalOptions& global,
+                    const ValuePagesOptions& options);
+int RunValueFeedbackList(const GlobalOptions& global,
+                         const ValuePagesOptions& options);
+
+// As the caller.
+int RunValueEndorse(const GlobalOptions& global, const std::string& name);
+int RunValueUnendorse(const GlobalOptions& global, const std::string& name);
+
+struct ValueGiveFeedbackOptions {
+  std::string name;
+  std::string text;
+  bool anonymous = false;
+  std::string request_id;
+};
+int RunValueGiveFeedback(const GlobalOptions& global,
+                         const ValueGiveFeedbackOptions& options);
+
+}  // namespace candor::cli
+
+#endif  // CANDOR_CLIENTS_CLI_VALUES_COMMANDS_H_

@@ -1,0 +1,170 @@
+// End-to-end support: the real `candord` binary as a child process over the
+// test database, and the real `candorctl` binary run as a person would run
+// it, with its exit code, stdout and stderr captured.
+//
+// One E2eServer normally serves a whole test suite (start it in
+// SetUpTestSuite, stop it in TearDownTestSuite); each test works in its own
+// organization(s), created through candorctl (CreateOrg).
+#ifndef CANDOR_TESTS_SUPPORT_E2E_H_
+#define CANDOR_TESTS_SUPPORT_E2E_H_
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+
+namespace candor::testing {
+
+// ---------------------------------------------------------------------------
+// Processes
+
+struct CommandResult {
+  int exit_code = -1;  // -1: killed by a signal or never ran
+  std::string out;
+  std::string err;
+
+  std::string Describe() const;
+};
+
+std::ostream& operator<<(std::ostream& os, const CommandResult& r);
+
+// Runs argv[0] (a path) with `argv`, stdin from /dev/null, and returns its
+// exit code and everything it wrote. The environment is this process's
+// without any CANDOR_* variable (a developer's shell may set CANDOR_ADDR or
+// CANDOR_TOKEN), plus `env` ("NAME=value"). Kills it after `timeout`.
+CommandResult RunCommand(
+    const std::vector<std::string>& argv,
+    const std::vector<std::string>& env = {},
+    std::chrono::seconds timeout = std::chrono::seconds(300));
+
+// The candorctl binary of this build.
+std::string CandorctlPath();
+
+// `candorctl ARGS...`, talking to no server unless `args` or `env` say so
+// (for `token mint`, `--help`, ...). See E2eServer::Ctl for calls.
+CommandResult RunCandorctl(const std::vector<std::string>& args,
+                           const std::vector<std::string>& env = {});
+
+// A port that was free a moment ago (the kernel's choice for port 0).
+int PickFreePort();
+
+// ---------------------------------------------------------------------------
+// Files and text
+
+std::string ReadFile(const std::string& path);
+bool WriteFile(const std::string& path, const std::string& contents,
+               mode_t mode = 0644);
+std::string RandomHex(size_t chars);
+
+// Lines of `text` that are not empty.
+std::vector<std::string> Lines(const std::string& text);
+
+// Whether `text` has the line "key:  value" as RenderFields prints it.
+::testing::AssertionResult HasField(const std::string& text,
+                                    const std::string& key,
+                                    const std::string& value);
+
+// Parses candorctl's `--output json` into `message`.
+template <typename Message>
+::testing::AssertionResult ParseJson(const std::string& json,
+                                     Message* message) {
+  message->Clear();
+  const auto status =
+      google::protobuf::util::JsonStringToMessage(json, message);
+  if (!status.ok()) {
+    return ::testing::AssertionFailure()
+           << "not " << message->GetTypeName() << " JSON (" << status.ToString()
+           << "):\n"
+           << json;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// ---------------------------------------------------------------------------
+// The server
+
+// An organization made through candorctl by an operator, with a token for
+// its founding admin.
+struct E2eOrg {
+  std::string id;          // "acme-123-4"
+  std::string name;        // "organizations/acme-123-4"
+  std::string admin_name;  // the founding admin's resource name
+  std::string admin_token;
+};
+
+class E2eServer {
+ public:
+  E2eServer() = default;
+  E2eServer(const E2eServer&) = delete;
+  E2eServer& operator=(const E2eServer&) = delete;
+  // Stops a server still running (see Stop).
+  ~E2eServer();
+
+  // Writes fresh secret files into a new temporary directory and starts
+  // candord (every service) on a free port over TestDatabase, waiting until
+  // `candorctl health` says SERVING. Empty on success, else why not
+  // (candord's log included).
+  std::string Start();
+
+  // SIGTERM, then expects candord to drain and exit 0 (failing the current
+  // test otherwise); removes the temporary directory. Does nothing when
+  // not running.
+  void Stop();
+
+  bool running() const { return pid_ > 0; }
+  const std::string& Address() const { return address_; }
+  // The temporary directory (for input files the test writes).
+  const std::string& dir() const { return dir_; }
+  const std::string& jwt_secret_file() const { return jwt_secret_file_; }
+  const std::string& access_log() const { return access_log_; }
+  std::string CandordLog() const { return ReadFile(candord_log_); }
+
+  // `candorctl --addr ADDRESS [--token TOKEN] ARGS...`.
+  CommandResult Ctl(const std::string& token,
+                    const std::vector<std::string>& args,
+                    const std::vector<std::string>& env = {}) const;
+
+  // `candorctl token mint --secret-file <the server's secret> ARGS...`;
+  // fails the test (fatally) unless it prints a JWT.
+  void MintToken(const std::vector<std::string>& args,
+                 std::string* token) const;
+  // A token for `subject` (staff id or resource name) in `org` with `roles`.
+  void MintStaffToken(const E2eOrg& org, const std::string& subject,
+                      const std::vector<std::string>& roles,
+                      std::string* token) const;
+  // An operator token; empty (and a test failure) when minting fails.
+  std::string OperatorToken() const;
+
+  // An operator creates a new organization (id from UniqueId(prefix)) with
+  // `candorctl org create -o json`; its founding admin gets an admin token.
+  void CreateOrg(const std::string& prefix, E2eOrg* org) const;
+
+  // Writes `contents` to dir()/name and returns the path.
+  std::string TempFile(const std::string& name,
+                       const std::string& contents) const;
+
+  // The access log's lines once it holds at least `at_least` of them
+  // (bounded polling).
+  std::vector<std::string> AccessLogLines(size_t at_least) const;
+
+ private:
+  pid_t SpawnCandord(const std::vector<std::string>& argv) const;
+  bool WaitUntilHealthy(pid_t pid) const;
+
+  std::string dir_;
+  std::string jwt_secret_file_;
+  std::string page_token_secret_file_;
+  std::string access_log_;
+  std::string candord_log_;
+  std::string address_;
+  pid_t pid_ = -1;
+};
+
+}  // namespace candor::testing
+
+#endif  // CANDOR_TESTS_SUPPORT_E2E_H_
