@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/authz.h"
+#include "services/common/etag.h"
 #include "services/common/idempotency.h"
 #include "services/common/ids.h"
 #include "services/common/internal_call.h"
@@ -24,8 +25,6 @@ using ::google::protobuf::util::TimeUtil;
 
 constexpr absl::string_view kStoryPattern =
     "organizations/{organization}/stories/{story}";
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 1000;
 
 // Method names for the access log, idempotency fingerprints and page tokens.
 constexpr absl::string_view kCreateStoryMethod =
@@ -130,7 +129,7 @@ void StoryToProto(const StoryRecord& r, v1::Story* out) {
       TimeUtil::MicrosecondsToTimestamp(r.create_time_us);
   *out->mutable_update_time() =
       TimeUtil::MicrosecondsToTimestamp(r.update_time_us);
-  out->set_etag(StoryEtag(r.version));
+  out->set_etag(EtagOf(r.version));
   if (!r.creator_id.empty()) {
     out->set_creator(StaffMemberName(r.organization_id, r.creator_id));
   }
@@ -363,25 +362,23 @@ absl::Status AdvocacyService::DoListStories(
   CANDOR_ASSIGN_OR_RETURN(std::string org,
                           ParseOrganizationName("parent", request.parent()));
   CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, org, request.parent()));
-  int page_size = 0;
-  CANDOR_RETURN_IF_ERROR(CheckPageSize(request.page_size(), kDefaultPageSize,
-                                       kMaxPageSize, &page_size));
   CANDOR_ASSIGN_OR_RETURN(std::optional<StoryState> state,
                           ParseStoryFilter(request.filter()));
   // A token is only good for the same parent and filter.
-  const std::string query =
-      absl::StrCat(kListStoriesMethod, "\n", org, "\n", request.filter());
+  CANDOR_ASSIGN_OR_RETURN(
+      PageRequest page,
+      page_tokens_->StartPage(
+          absl::StrCat(kListStoriesMethod, "\n", org, "\n", request.filter()),
+          request.page_size(), request.page_token()));
   StoryCursor after = StoryCursor::Start();
-  if (!request.page_token().empty()) {
-    CANDOR_ASSIGN_OR_RETURN(std::string cursor,
-                            page_tokens_->Decode(query, request.page_token()));
-    CANDOR_ASSIGN_OR_RETURN(after, DecodeStoryCursor(cursor));
+  if (!page.cursor.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(after, DecodeStoryCursor(page.cursor));
   }
 
   std::vector<StoryRecord> records;
   if (IsStoryEditor(caller)) {
     CANDOR_ASSIGN_OR_RETURN(
-        records, repository_.ListStories(org, state, after, page_size + 1));
+        records, repository_.ListStories(org, state, after, page.limit()));
   } else {
     // Employees see active stories only: a filter for archived ones
     // narrows their view to nothing.
@@ -389,16 +386,14 @@ absl::Status AdvocacyService::DoListStories(
     CANDOR_ASSIGN_OR_RETURN(std::string department, DepartmentOf(caller, org));
     CANDOR_ASSIGN_OR_RETURN(records, repository_.ListVisibleStories(
                                          org, DepartmentKey(department),
-                                         NowMicros(), after, page_size + 1));
+                                         NowMicros(), after, page.limit()));
   }
-  const bool more = static_cast<int>(records.size()) > page_size;
-  if (more) records.resize(page_size);
+  response->set_next_page_token(
+      page_tokens_->FinishPage(page, records, [](const StoryRecord& r) {
+        return EncodeStoryCursor(StoryCursor::After(r));
+      }));
   for (const StoryRecord& record : records) {
     StoryToProto(record, response->add_stories());
-  }
-  if (more) {
-    response->set_next_page_token(page_tokens_->Encode(
-        query, EncodeStoryCursor(StoryCursor::After(records.back()))));
   }
   return absl::OkStatus();
 }
@@ -452,10 +447,7 @@ absl::Status AdvocacyService::DoUpdateStory(
                           db::Transaction::Begin(repository_.pool()));
   CANDOR_ASSIGN_OR_RETURN(StoryRecord before, repository_.FindStoryForUpdate(
                                                   tx, name.org, name.id));
-  if (!in.etag().empty() && in.etag() != StoryEtag(before.version)) {
-    return absl::AbortedError(
-        "etag: the story changed since it was read; read it again");
-  }
+  CANDOR_RETURN_IF_ERROR(CheckEtag(in.etag(), before.version, "story"));
   if (before.state == StoryState::kArchived) {
     return absl::FailedPreconditionError(
         "the story is archived; it cannot change");

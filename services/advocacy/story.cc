@@ -79,10 +79,6 @@ absl::Status CheckTextList(const std::vector<std::string>& items,
 
 }  // namespace
 
-std::string StoryEtag(int64_t version) {
-  return absl::StrCat("\"", version, "\"");
-}
-
 std::string DepartmentKey(absl::string_view department) {
   return absl::AsciiStrToLower(absl::StripAsciiWhitespace(department));
 }

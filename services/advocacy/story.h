@@ -49,9 +49,6 @@ struct StoryRecord {
   int64_t version = 0;  // bumped by every change; the etag
 };
 
-// The etag of a story at `version`.
-std::string StoryEtag(int64_t version);
-
 // How departments are matched: without surrounding white space, ASCII
 // letters lowercased ("  Sales " and "sales" are one department).
 std::string DepartmentKey(absl::string_view department);

@@ -99,7 +99,11 @@ absl::Status RunIdempotent(
       insert.setString(1, key.scope);
       insert.setString(2, key.request_id);
       insert.setString(3, key.fingerprint);
-      insert.setInt64(4, absl::ToUnixMicros(absl::Now()));
+      // Kept only to expire old keys, so a day is precise enough; an exact
+      // time could single out the author of anonymous feedback.
+      insert.setInt64(4, absl::ToUnixMicros(absl::Floor(
+                             absl::Now() - absl::UnixEpoch(), absl::Hours(24)) +
+                         absl::UnixEpoch()));
       insert.executeUpdate();
       return absl::OkStatus();
     });

@@ -58,4 +58,19 @@ absl::StatusOr<std::string> PageTokenCodec::Decode(
   return cursor;
 }
 
+absl::StatusOr<PageRequest> PageTokenCodec::StartPage(
+    std::string query, int page_size, absl::string_view page_token,
+    int default_size, int max_size) const {
+  PageRequest page;
+  absl::Status size = CheckPageSize(page_size, default_size, max_size, &page.size);
+  if (!size.ok()) return size;
+  if (!page_token.empty()) {
+    absl::StatusOr<std::string> cursor = Decode(query, page_token);
+    if (!cursor.ok()) return cursor.status();
+    page.cursor = *std::move(cursor);
+  }
+  page.query = std::move(query);
+  return page;
+}
+
 }  // namespace candor

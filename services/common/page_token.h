@@ -16,6 +16,18 @@
 
 namespace candor {
 
+// What a list call asks for, once its page_size and page_token are checked.
+struct PageRequest {
+  std::string query;   // what the page token is bound to
+  int size = 0;        // rows to return
+  std::string cursor;  // where the previous page ended; empty on the first
+  // Rows to read: one more than the page, to learn whether another follows.
+  int limit() const { return size + 1; }
+};
+
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 1000;
+
 class PageTokenCodec {
  public:
   // `key` is the server's secret (from --page_token_secret_file); replicas
@@ -28,6 +40,26 @@ class PageTokenCodec {
   // not made by Encode for this `query` with this key.
   absl::StatusOr<std::string> Decode(absl::string_view query,
                                      absl::string_view token) const;
+
+  // Checks page_size (0 means `default_size`; negative or above `max_size`
+  // is INVALID_ARGUMENT naming page_size) and decodes `page_token` for
+  // `query` (method, parent and filter: whatever must not change between
+  // pages).
+  absl::StatusOr<PageRequest> StartPage(std::string query, int page_size,
+                                        absl::string_view page_token,
+                                        int default_size = kDefaultPageSize,
+                                        int max_size = kMaxPageSize) const;
+
+  // Cuts `rows` (read with page.limit()) to the page and returns the next
+  // page token, made from the cursor of the last row kept, or "" when this
+  // is the last page.
+  template <typename Row, typename CursorOf>
+  std::string FinishPage(const PageRequest& page, std::vector<Row>& rows,
+                         CursorOf cursor_of) const {
+    if (static_cast<int>(rows.size()) <= page.size) return "";
+    rows.resize(page.size);
+    return Encode(page.query, cursor_of(rows.back()));
+  }
 
  private:
   std::string Mac(absl::string_view query, absl::string_view cursor) const;

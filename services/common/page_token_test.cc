@@ -26,5 +26,36 @@ TEST(PageTokenTest, RefusesAnotherQueryAnotherKeyAndTampering) {
   EXPECT_FALSE(codec.Decode("list|acme|", std::string(5000, 'A')).ok());
 }
 
+TEST(PageTokenTest, StartPageChecksSizeAndToken) {
+  PageTokenCodec codec("secret-key");
+  auto first = codec.StartPage("q", 0, "");
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->size, kDefaultPageSize);
+  EXPECT_EQ(first->limit(), kDefaultPageSize + 1);
+  EXPECT_TRUE(first->cursor.empty());
+  EXPECT_EQ(codec.StartPage("q", -1, "").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(codec.StartPage("q", kMaxPageSize + 1, "").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(codec.StartPage("q", 5, "forged").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(PageTokenTest, FinishPageCutsTheExtraRowAndPointsAfterTheLastKept) {
+  PageTokenCodec codec("secret-key");
+  PageRequest page = *codec.StartPage("q", 2, "");
+  std::vector<std::string> rows = {"a", "b", "c"};  // read with limit() = 3
+  const std::string next =
+      codec.FinishPage(page, rows, [](const std::string& row) { return row; });
+  EXPECT_EQ(rows, (std::vector<std::string>{"a", "b"}));
+  auto second = codec.StartPage("q", 2, next);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->cursor, "b");
+
+  std::vector<std::string> last = {"c"};
+  EXPECT_EQ(codec.FinishPage(*second, last, [](const std::string& r) { return r; }),
+            "");
+}
+
 }  // namespace
 }  // namespace candor

@@ -81,8 +81,6 @@ std::string EmailKey(absl::string_view email) {
   return absl::AsciiStrToLower(absl::StripAsciiWhitespace(email));
 }
 
-std::string EtagFor(int64_t version) { return absl::StrCat("\"", version, "\""); }
-
 absl::Status ValidateEmployeeId(absl::string_view field, absl::string_view value) {
   if (value.empty()) return InvalidField(field, "required");
   if (value.size() > kMaxEmployeeIdLength) {

@@ -83,9 +83,6 @@ std::string HandleKey(absl::string_view handle);
 // How an email is compared for uniqueness: ASCII-lowercased.
 std::string EmailKey(absl::string_view email);
 
-// The etag of a record at `version`.
-std::string EtagFor(int64_t version);
-
 // Checks the employment fields (employee_id, display_name, email,
 // department, title, location); `prefix` is prepended to field names in
 // errors ("staff_member." or "").

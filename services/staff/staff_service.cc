@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "services/common/authz.h"
+#include "services/common/etag.h"
 #include "services/common/grpc_status.h"
 #include "services/common/idempotency.h"
 #include "services/common/ids.h"
@@ -28,8 +29,6 @@ using ::google::protobuf::util::TimeUtil;
 
 constexpr absl::string_view kStaffPattern =
     "organizations/{organization}/staffMembers/{staff_member}";
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 1000;
 
 // Method names for the access log and idempotency fingerprints.
 constexpr absl::string_view kCreateOrganizationMethod =
@@ -143,7 +142,7 @@ void StaffMemberToProto(const StaffMemberRecord& r, bool private_view,
   out->set_bio(r.bio);
   *out->mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(r.create_time_us);
   *out->mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(r.update_time_us);
-  out->set_etag(EtagFor(r.version));
+  out->set_etag(EtagOf(r.version));
 }
 
 void OrganizationToProto(const OrganizationRecord& o, v1::Organization* out) {
@@ -421,9 +420,6 @@ absl::Status StaffService::DoListStaffMembers(
   CANDOR_ASSIGN_OR_RETURN(std::string org,
                           ParseOrganizationName("parent", request.parent()));
   CANDOR_RETURN_IF_ERROR(RequireStaffOrServiceOf(caller, org, request.parent()));
-  int page_size = 0;
-  CANDOR_RETURN_IF_ERROR(CheckPageSize(request.page_size(), kDefaultPageSize,
-                                       kMaxPageSize, &page_size));
   CANDOR_ASSIGN_OR_RETURN(StaffFilter filter, ParseStaffFilter(request.filter()));
   std::string manager_id;
   if (filter.manager.has_value()) {
@@ -435,26 +431,21 @@ absl::Status StaffService::DoListStaffMembers(
     manager_id = manager->id;
   }
   // A token is only good for the same parent and filter.
-  const std::string query =
-      absl::StrCat(kListStaffMembersMethod, "\n", org, "\n", request.filter());
-  std::string after_id;
-  if (!request.page_token().empty()) {
-    CANDOR_ASSIGN_OR_RETURN(after_id,
-                            page_tokens_->Decode(query, request.page_token()));
-  }
+  CANDOR_ASSIGN_OR_RETURN(
+      PageRequest page,
+      page_tokens_->StartPage(
+          absl::StrCat(kListStaffMembersMethod, "\n", org, "\n", request.filter()),
+          request.page_size(), request.page_token()));
   CANDOR_ASSIGN_OR_RETURN(
       std::vector<StaffMemberRecord> records,
-      repository_.ListStaffMembers(org, filter, manager_id, after_id,
-                                   page_size + 1));
-  const bool more = static_cast<int>(records.size()) > page_size;
-  if (more) records.resize(page_size);
+      repository_.ListStaffMembers(org, filter, manager_id, page.cursor,
+                                   page.limit()));
+  response->set_next_page_token(page_tokens_->FinishPage(
+      page, records,
+      [](const StaffMemberRecord& r) { return r.staff_member_id; }));
   for (const StaffMemberRecord& record : records) {
     StaffMemberToProto(record, CanSeePrivateFields(caller, record),
                        response->add_staff_members());
-  }
-  if (more) {
-    response->set_next_page_token(
-        page_tokens_->Encode(query, records.back().staff_member_id));
   }
   return absl::OkStatus();
 }
@@ -515,10 +506,7 @@ absl::Status StaffService::DoUpdateStaffMember(
     return absl::PermissionDeniedError(
         "a deactivated staff member cannot change their profile");
   }
-  if (!in.etag().empty() && in.etag() != EtagFor(before.version)) {
-    return absl::AbortedError(
-        "etag: the staff member changed since it was read; read it again");
-  }
+  CANDOR_RETURN_IF_ERROR(CheckEtag(in.etag(), before.version, "staff member"));
   StaffMemberRecord after = before;
   if (has("employee_id")) after.employee_id = incoming.employee_id;
   if (has("display_name")) after.display_name = incoming.display_name;

@@ -16,10 +16,6 @@ constexpr int64_t kMicrosPerDay = int64_t{86'400} * 1'000'000;
 
 }  // namespace
 
-std::string ValueEtag(int64_t version) {
-  return absl::StrCat("\"", version, "\"");
-}
-
 std::string RevisionId(int64_t revision_number) {
   return absl::StrCat(revision_number);
 }

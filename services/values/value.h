@@ -69,9 +69,6 @@ struct FeedbackRecord {
   int64_t create_time_us = 0;
 };
 
-// The etag of a value at `version`.
-std::string ValueEtag(int64_t version);
-
 // A revision number as a resource id ("1", "2", ...), and back;
 // INVALID_ARGUMENT naming `field` when `id` is not one.
 std::string RevisionId(int64_t revision_number);

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/authz.h"
+#include "services/common/etag.h"
 #include "services/common/idempotency.h"
 #include "services/common/ids.h"
 #include "services/common/resource_name.h"
@@ -26,8 +27,6 @@ using ::google::protobuf::util::TimeUtil;
 
 constexpr absl::string_view kValuePattern =
     "organizations/{organization}/values/{value}";
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 1000;
 
 // Method names for the access log, idempotency fingerprints and page tokens.
 constexpr absl::string_view kCreateValueMethod =
@@ -86,12 +85,9 @@ absl::Status RequireStaffMember(const Caller& caller,
 
 // The cursor of a newest-first list (revisions, feedback): the number of the
 // last item of the previous page; the next page lists numbers below it.
-absl::StatusOr<int64_t> DecodeBefore(const PageTokenCodec& codec,
-                                     absl::string_view query,
-                                     absl::string_view token) {
-  if (token.empty()) return std::numeric_limits<int64_t>::max();
-  CANDOR_ASSIGN_OR_RETURN(std::string cursor, codec.Decode(query, token));
-  return ParseSequenceId("page_token", cursor);
+absl::StatusOr<int64_t> ListBefore(const PageRequest& page) {
+  if (page.cursor.empty()) return std::numeric_limits<int64_t>::max();
+  return ParseSequenceId("page_token", page.cursor);
 }
 
 // --- domain -> proto --------------------------------------------------------
@@ -109,7 +105,7 @@ void ValueToProto(const ValueRecord& r, bool endorsed_by_caller,
       TimeUtil::MicrosecondsToTimestamp(r.create_time_us);
   *out->mutable_update_time() =
       TimeUtil::MicrosecondsToTimestamp(r.update_time_us);
-  out->set_etag(ValueEtag(r.version));
+  out->set_etag(EtagOf(r.version));
   out->set_endorsed_by_caller(endorsed_by_caller);
 }
 
@@ -326,25 +322,24 @@ absl::Status ValuesService::DoListValues(const Caller& caller,
                           ParseOrganizationName("parent", request.parent()));
   CANDOR_RETURN_IF_ERROR(
       RequireStaffOrServiceOf(caller, org, request.parent()));
-  int page_size = 0;
-  CANDOR_RETURN_IF_ERROR(CheckPageSize(request.page_size(), kDefaultPageSize,
-                                       kMaxPageSize, &page_size));
   CANDOR_ASSIGN_OR_RETURN(std::optional<ValueState> state,
                           ParseValueFilter(request.filter()));
   // A token is only good for the same parent and filter.
-  const std::string query =
-      absl::StrCat(kListValuesMethod, "\n", org, "\n", request.filter());
-  std::optional<ValueCursor> after;
-  if (!request.page_token().empty()) {
-    CANDOR_ASSIGN_OR_RETURN(std::string cursor,
-                            page_tokens_->Decode(query, request.page_token()));
-    CANDOR_ASSIGN_OR_RETURN(after, DecodeValueCursor(cursor));
-  }
   CANDOR_ASSIGN_OR_RETURN(
-      std::vector<ValueRecord> values,
-      repository_.ListValues(org, state, after, page_size + 1));
-  const bool more = static_cast<int>(values.size()) > page_size;
-  if (more) values.resize(page_size);
+      PageRequest page,
+      page_tokens_->StartPage(
+          absl::StrCat(kListValuesMethod, "\n", org, "\n", request.filter()),
+          request.page_size(), request.page_token()));
+  std::optional<ValueCursor> after;
+  if (!page.cursor.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(after, DecodeValueCursor(page.cursor));
+  }
+  CANDOR_ASSIGN_OR_RETURN(std::vector<ValueRecord> values,
+                          repository_.ListValues(org, state, after, page.limit()));
+  response->set_next_page_token(
+      page_tokens_->FinishPage(page, values, [](const ValueRecord& value) {
+        return EncodeValueCursor({value.create_time_us, value.value_id});
+      }));
 
   // Which of the page's values the caller endorses: one range read over the
   // page's ids (ids need not be in creation order, so take min and max).
@@ -363,11 +358,6 @@ absl::Status ValuesService::DoListValues(const Caller& caller,
   for (const ValueRecord& value : values) {
     ValueToProto(value, endorsed.contains(value.value_id),
                  response->add_values());
-  }
-  if (more) {
-    response->set_next_page_token(page_tokens_->Encode(
-        query, EncodeValueCursor(
-                   {values.back().create_time_us, values.back().value_id})));
   }
   return absl::OkStatus();
 }
@@ -400,10 +390,7 @@ absl::Status ValuesService::DoUpdateValue(const Caller& caller,
     return absl::FailedPreconditionError(absl::StrCat(
         in.name(), " is retired; a retired value is no longer updated"));
   }
-  if (!in.etag().empty() && in.etag() != ValueEtag(before.version)) {
-    return absl::AbortedError(
-        "etag: the value changed since it was read; read it again");
-  }
+  CANDOR_RETURN_IF_ERROR(CheckEtag(in.etag(), before.version, "value"));
   ValueRecord after = before;
   if (update.title) after.title = in.title();
   if (update.statement) after.statement = in.statement();
@@ -434,26 +421,22 @@ absl::Status ValuesService::DoListValueRevisions(
                           ParseValueName("parent", request.parent()));
   CANDOR_RETURN_IF_ERROR(
       RequireStaffOrServiceOf(caller, name.org, request.parent()));
-  int page_size = 0;
-  CANDOR_RETURN_IF_ERROR(CheckPageSize(request.page_size(), kDefaultPageSize,
-                                       kMaxPageSize, &page_size));
-  const std::string query =
-      absl::StrCat(kListValueRevisionsMethod, "\n", request.parent());
   CANDOR_ASSIGN_OR_RETURN(
-      int64_t before, DecodeBefore(*page_tokens_, query, request.page_token()));
+      PageRequest page,
+      page_tokens_->StartPage(
+          absl::StrCat(kListValueRevisionsMethod, "\n", request.parent()),
+          request.page_size(), request.page_token()));
+  CANDOR_ASSIGN_OR_RETURN(int64_t before, ListBefore(page));
   // A missing value is NOT_FOUND, not an empty history.
   CANDOR_RETURN_IF_ERROR(repository_.FindValue(name.org, name.id).status());
   CANDOR_ASSIGN_OR_RETURN(
       std::vector<RevisionRecord> revisions,
-      repository_.ListRevisions(name.org, name.id, before, page_size + 1));
-  const bool more = static_cast<int>(revisions.size()) > page_size;
-  if (more) revisions.resize(page_size);
+      repository_.ListRevisions(name.org, name.id, before, page.limit()));
+  response->set_next_page_token(page_tokens_->FinishPage(
+      page, revisions,
+      [](const RevisionRecord& r) { return RevisionId(r.revision_number); }));
   for (const RevisionRecord& revision : revisions) {
     RevisionToProto(revision, response->add_revisions());
-  }
-  if (more) {
-    response->set_next_page_token(page_tokens_->Encode(
-        query, RevisionId(revisions.back().revision_number)));
   }
   return absl::OkStatus();
 }
@@ -587,25 +570,21 @@ absl::Status ValuesService::DoListValueFeedback(
                           ParseValueName("parent", request.parent()));
   CANDOR_RETURN_IF_ERROR(
       RequireStaffOrServiceOf(caller, name.org, request.parent()));
-  int page_size = 0;
-  CANDOR_RETURN_IF_ERROR(CheckPageSize(request.page_size(), kDefaultPageSize,
-                                       kMaxPageSize, &page_size));
-  const std::string query =
-      absl::StrCat(kListValueFeedbackMethod, "\n", request.parent());
   CANDOR_ASSIGN_OR_RETURN(
-      int64_t before, DecodeBefore(*page_tokens_, query, request.page_token()));
+      PageRequest page,
+      page_tokens_->StartPage(
+          absl::StrCat(kListValueFeedbackMethod, "\n", request.parent()),
+          request.page_size(), request.page_token()));
+  CANDOR_ASSIGN_OR_RETURN(int64_t before, ListBefore(page));
   CANDOR_RETURN_IF_ERROR(repository_.FindValue(name.org, name.id).status());
   CANDOR_ASSIGN_OR_RETURN(
       std::vector<FeedbackRecord> feedback,
-      repository_.ListFeedback(name.org, name.id, before, page_size + 1));
-  const bool more = static_cast<int>(feedback.size()) > page_size;
-  if (more) feedback.resize(page_size);
+      repository_.ListFeedback(name.org, name.id, before, page.limit()));
+  response->set_next_page_token(page_tokens_->FinishPage(
+      page, feedback,
+      [](const FeedbackRecord& f) { return absl::StrCat(f.sequence); }));
   for (const FeedbackRecord& item : feedback) {
     FeedbackToProto(item, response->add_feedback());
-  }
-  if (more) {
-    response->set_next_page_token(
-        page_tokens_->Encode(query, absl::StrCat(feedback.back().sequence)));
   }
   return absl::OkStatus();
 }
