@@ -99,26 +99,15 @@ std::string MakeStaffCsv(int rows, int bad_email_row = 0) {
 
 using Org = E2eOrg;
 
-class CandorctlEndToEndTest : public ::testing::Test {
+class CandorctlEndToEndTest : public E2eTest {
  protected:
   static void SetUpTestSuite() {
-    server_ = std::make_unique<E2eServer>();
-    startup_error_ = server_->Start();
+    E2eTest::SetUpTestSuite();
     if (startup_error_.empty()) {
       address_ = server_->Address();
       dir_ = server_->dir();
       access_log_ = server_->access_log();
     }
-  }
-
-  static void TearDownTestSuite() {
-    server_->Stop();
-    server_.reset();
-  }
-
-  void SetUp() override {
-    ASSERT_TRUE(startup_error_.empty()) << startup_error_;
-    ASSERT_TRUE(server_->running());
   }
 
   static std::string Candorctl() { return CandorctlPath(); }
@@ -173,16 +162,12 @@ class CandorctlEndToEndTest : public ::testing::Test {
     return server_->AccessLogLines(at_least);
   }
 
-  static std::unique_ptr<E2eServer> server_;
-  static std::string startup_error_;
   // Shorthands for the server's.
   static std::string address_;
   static std::string dir_;
   static std::string access_log_;
 };
 
-std::unique_ptr<E2eServer> CandorctlEndToEndTest::server_;
-std::string CandorctlEndToEndTest::startup_error_;
 std::string CandorctlEndToEndTest::address_;
 std::string CandorctlEndToEndTest::dir_;
 std::string CandorctlEndToEndTest::access_log_;

@@ -45,21 +45,10 @@ std::vector<std::string> RowsFor(const std::string& table,
   return rows;
 }
 
-class ValuesStoriesEndToEndTest : public ::testing::Test {
+class ValuesStoriesEndToEndTest : public E2eTest {
  protected:
-  static void SetUpTestSuite() {
-    server_ = std::make_unique<E2eServer>();
-    startup_error_ = server_->Start();
-  }
-
-  static void TearDownTestSuite() {
-    server_->Stop();
-    server_.reset();
-  }
-
   void SetUp() override {
-    ASSERT_TRUE(startup_error_.empty()) << startup_error_;
-    ASSERT_TRUE(server_->running());
+    ASSERT_NO_FATAL_FAILURE(E2eTest::SetUp());
     ASSERT_NO_FATAL_FAILURE(server_->CreateOrg("vs", &org_));
   }
 
@@ -153,13 +142,8 @@ class ValuesStoriesEndToEndTest : public ::testing::Test {
     return org_.name + "/values/" + id;
   }
 
-  static std::unique_ptr<E2eServer> server_;
-  static std::string startup_error_;
   E2eOrg org_;
 };
-
-std::unique_ptr<E2eServer> ValuesStoriesEndToEndTest::server_;
-std::string ValuesStoriesEndToEndTest::startup_error_;
 
 // Three values and a story for Sales tied to two of them: Sales sees it,
 // Engineering does not.

@@ -11,21 +11,15 @@
 //   an allowed caller                           -> OK and the expected result
 //
 // Real server, real gRPC, real MariaDB (tests/support).
-#include <jwt.h>
-
-#include <cstdlib>
 #include <functional>
-#include <map>
 #include <string>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "absl/time/clock.h"
-#include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "services/common/grpc_status.h"
+#include "tests/support/test_callers.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
 
@@ -46,20 +40,8 @@ enum class Method {
   kImportStaffMembers,
 };
 
-enum class Who {
-  kNoToken,
-  kExpired,
-  kBadSignature,
-  kHs512,
-  kAlgNone,
-  kOtherOrgAdmin,
-  kEmployee,      // an employee of the org acting on someone else
-  kEmployeeSelf,  // an employee acting on themself
-  kReviewer,
-  kAdmin,
-  kOperator,
-  kService,  // role service, org claim = the organization
-};
+// The kinds of caller (tests/support/test_callers.h).
+using Who = CallerKind;
 
 const char* MethodName(Method m) {
   switch (m) {
@@ -76,69 +58,11 @@ const char* MethodName(Method m) {
   return "?";
 }
 
-const char* WhoName(Who w) {
-  switch (w) {
-    case Who::kNoToken: return "no token";
-    case Who::kExpired: return "expired token";
-    case Who::kBadSignature: return "bad signature";
-    case Who::kHs512: return "HS512 token";
-    case Who::kAlgNone: return "alg none token";
-    case Who::kOtherOrgAdmin: return "other organization's admin";
-    case Who::kEmployee: return "employee (on another person)";
-    case Who::kEmployeeSelf: return "employee (on self)";
-    case Who::kReviewer: return "reviewer";
-    case Who::kAdmin: return "admin";
-    case Who::kOperator: return "operator";
-    case Who::kService: return "service";
-  }
-  return "?";
-}
-
 struct Case {
   Method method;
   Who who;
   StatusCode expected;
 };
-
-// --- tokens -----------------------------------------------------------------
-
-TokenClaims AdminClaims(const TestServer::Organization& org) {
-  TokenClaims claims;
-  claims.subject = org.admin_name;
-  claims.organization_id = org.id;
-  claims.roles = {Role::kEmployee, Role::kAdmin};
-  return claims;
-}
-
-std::string GrantsJson(const TestServer::Organization& org) {
-  return absl::StrCat(R"({"sub":")", org.admin_name, R"(","org":")", org.id,
-                      R"(","roles":["employee","admin"],"exp":)",
-                      absl::ToUnixSeconds(absl::Now() + absl::Hours(1)), "}");
-}
-
-// An admin token of `org` signed with the right secret, but HS512.
-std::string Hs512Token(const TestServer::Organization& org) {
-  jwt_t* jwt = nullptr;
-  EXPECT_EQ(jwt_new(&jwt), 0);
-  EXPECT_EQ(jwt_add_grants_json(jwt, GrantsJson(org).c_str()), 0);
-  const std::string secret = kTestJwtSecret;
-  EXPECT_EQ(jwt_set_alg(jwt, JWT_ALG_HS512,
-                        reinterpret_cast<const unsigned char*>(secret.data()),
-                        static_cast<int>(secret.size())),
-            0);
-  char* encoded = jwt_encode_str(jwt);
-  jwt_free(jwt);
-  std::string token = encoded == nullptr ? "" : encoded;
-  free(encoded);
-  EXPECT_FALSE(token.empty());
-  return token;
-}
-
-// An unsigned admin token of `org`: {"alg":"none"}.
-std::string AlgNoneToken(const TestServer::Organization& org) {
-  return absl::StrCat(absl::WebSafeBase64Escape(R"({"alg":"none","typ":"JWT"})"),
-                      ".", absl::WebSafeBase64Escape(GrantsJson(org)), ".");
-}
 
 // --- fixtures ---------------------------------------------------------------
 
@@ -149,50 +73,25 @@ std::string NextEmployeeId(const std::string& prefix) {
 
 struct Fixture {
   TestServer::Organization org;    // the organization acted on
-  TestServer::Organization other;  // someone else's
-  staffpb::StaffMember employee;
-  staffpb::StaffMember reviewer;
+  TableCallers callers;            // every kind of caller, with a token
   staffpb::StaffMember colleague;  // the "other person" of read cases
-  std::map<Who, std::string> tokens;
 
   Fixture() {
     TestServer& server = TestServer::Get();
     org = server.CreateOrganization("authz");
-    other = server.CreateOrganization("authz-other");
-    employee = server.CreateStaff(org, NextEmployeeId("E"));
-    reviewer = server.CreateStaff(org, NextEmployeeId("R"),
-                                  {staffpb::StaffMember::REVIEWER});
+    CallerOptions options;
+    options.other_prefix = "authz-other";
+    options.employee_id = NextEmployeeId("E");
+    options.reviewer_id = NextEmployeeId("R");
+    callers = MakeTableCallers(org, options);
     colleague = server.CreateStaff(org, NextEmployeeId("C"));
-
-    TokenClaims expired = AdminClaims(org);
-    expired.ttl = absl::Minutes(5);
-    TokenClaims service;
-    service.subject = "services/advocacy";
-    service.organization_id = org.id;
-    service.roles = {Role::kService};
-
-    tokens[Who::kNoToken] = "";
-    tokens[Who::kExpired] =
-        *MintHs256Token(expired, kTestJwtSecret, absl::Now() - absl::Hours(1));
-    tokens[Who::kBadSignature] =
-        *MintHs256Token(AdminClaims(org), std::string(40, 'x'));
-    tokens[Who::kHs512] = Hs512Token(org);
-    tokens[Who::kAlgNone] = AlgNoneToken(org);
-    tokens[Who::kOtherOrgAdmin] = other.admin_token;
-    tokens[Who::kEmployee] = TestServer::StaffToken(employee.name(), {Role::kEmployee});
-    tokens[Who::kEmployeeSelf] = tokens[Who::kEmployee];
-    tokens[Who::kReviewer] = TestServer::StaffToken(
-        reviewer.name(), {Role::kEmployee, Role::kReviewer});
-    tokens[Who::kAdmin] = org.admin_token;
-    tokens[Who::kOperator] = TestServer::OperatorToken();
-    tokens[Who::kService] = *MintHs256Token(service, kTestJwtSecret);
   }
 
   // The staff member a call acts on: the caller themself for kEmployeeSelf,
   // else a fresh person (so that a call that wrongly succeeds changes no
   // other case) or the shared colleague for reads.
   std::string Target(Who who, bool fresh) {
-    if (who == Who::kEmployeeSelf) return employee.name();
+    if (who == Who::kEmployeeSelf) return callers.employee.name();
     if (!fresh) return colleague.name();
     return TestServer::Get().CreateStaff(org, NextEmployeeId("T")).name();
   }
@@ -465,11 +364,11 @@ TEST(StaffAuthorizationTest, EveryMethodForEveryCaller) {
   const std::vector<Case> cases = Cases();
   int mismatches = 0;
   for (const Case& c : cases) {
-    SCOPED_TRACE(absl::StrCat(MethodName(c.method), " as ", WhoName(c.who)));
-    const grpc::Status status = CallFor(c.method)(fx, c.who, fx.tokens.at(c.who));
+    SCOPED_TRACE(absl::StrCat(MethodName(c.method), " as ", CallerName(c.who)));
+    const grpc::Status status = CallFor(c.method)(fx, c.who, fx.callers.TokenFor(c.who));
     if (status.error_code() != c.expected) ++mismatches;
     EXPECT_EQ(CodeName(status.error_code()), CodeName(c.expected))
-        << MethodName(c.method) << " as " << WhoName(c.who) << ": got \""
+        << MethodName(c.method) << " as " << CallerName(c.who) << ": got \""
         << status.error_message() << "\"";
     // The broken-token answers say why, under "authorization".
     if (c.expected == StatusCode::UNAUTHENTICATED) {
@@ -485,15 +384,14 @@ TEST(StaffAuthorizationTest, EveryMethodForEveryCaller) {
 TEST(StaffAuthorizationTest, TableCoversEveryMethodAndCaller) {
   const std::vector<Case> cases = Cases();
   for (Method m : kAllMethods) {
-    for (int w = 0; w <= static_cast<int>(Who::kService); ++w) {
-      const Who who = static_cast<Who>(w);
+    for (const Who who : kAllCallerKinds) {
       const bool self_applies = m == Method::kGetStaffMember ||
                                 m == Method::kUpdateSelfField ||
                                 m == Method::kUpdateAdminField;
       if (who == Who::kEmployeeSelf && !self_applies) continue;
       int rows = 0;
       for (const Case& c : cases) rows += c.method == m && c.who == who;
-      EXPECT_EQ(rows, 1) << MethodName(m) << " as " << WhoName(who);
+      EXPECT_EQ(rows, 1) << MethodName(m) << " as " << CallerName(who);
     }
   }
 }

@@ -9,12 +9,13 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "services/common/grpc_status.h"
+#include "tests/support/test_callers.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
+#include "tests/support/test_util.h"
 
 namespace candor::testing {
 namespace {
@@ -22,25 +23,6 @@ namespace {
 using grpc::StatusCode;
 using staffpb::StaffMember;
 namespace commonpb = ::candor::common::v1;
-
-std::string Repeat(const std::string& s, int n) {
-  std::string out;
-  for (int i = 0; i < n; ++i) out += s;
-  return out;
-}
-
-// INVALID_ARGUMENT with a message that starts with `field`.
-::testing::AssertionResult IsInvalidField(const grpc::Status& status,
-                                          const std::string& field) {
-  if (status.error_code() == StatusCode::INVALID_ARGUMENT &&
-      absl::StartsWith(status.error_message(), field)) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure()
-         << "expected INVALID_ARGUMENT starting with \"" << field << "\", got "
-         << GrpcCodeName(status.error_code()) << " \"" << status.error_message()
-         << "\"";
-}
 
 class StaffBadInputTest : public ::testing::Test {
  protected:
@@ -114,10 +96,6 @@ class StaffBadInputTest : public ::testing::Test {
         TestServer::Context(org_.admin_token).get(), request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response;
-  }
-
-  static std::string SelfToken(const StaffMember& member) {
-    return TestServer::StaffToken(member.name(), {Role::kEmployee});
   }
 
   TestServer::Organization org_;
@@ -496,7 +474,7 @@ TEST_F(StaffBadInputTest, UpdateStaffMemberRefusesBadMasksAndValues) {
     c.set(*request.mutable_staff_member());
     for (const std::string& path : c.paths) request.mutable_update_mask()->add_paths(path);
     EXPECT_TRUE(IsInvalidField(
-        Update(c.as_admin ? org_.admin_token : SelfToken(person), request), c.field));
+        Update(c.as_admin ? org_.admin_token : EmployeeToken(person), request), c.field));
   }
   const StaffMember after = Get(person.name());
   EXPECT_EQ(after.etag(), original.etag()) << "a refused update changed the record";
@@ -543,7 +521,7 @@ TEST_F(StaffBadInputTest, SocialAccountOfSomeoneElseIsAlreadyExists) {
     account->set_network(static_cast<commonpb::Network>(network));
     account->set_handle(handle);
     request.mutable_update_mask()->add_paths("social_accounts");
-    return Update(SelfToken(who), request);
+    return Update(EmployeeToken(who), request);
   };
 
   ASSERT_TRUE(link(ada, commonpb::LINKEDIN, "Ada.Lovelace").ok());

@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "tests/support/test_callers.h"
 #include "tests/support/test_server.h"
 
 namespace candor::testing {
@@ -94,10 +95,6 @@ class StaffIntegrationTest : public ::testing::Test {
     row.set_department("Sales");
     row.set_manager_employee_id(manager);
     return row;
-  }
-
-  std::string EmployeeToken(const StaffMember& member) {
-    return TestServer::StaffToken(member.name(), {Role::kEmployee});
   }
 
   TestServer& server_;

@@ -16,6 +16,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "services/common/grpc_status.h"
+#include "tests/support/test_callers.h"
 #include "tests/support/test_server.h"
 
 namespace candor::testing {
@@ -47,30 +48,11 @@ class StoriesTest : public ::testing::Test {
   StaffMember Person(const TestServer::Organization& org, const std::string& id,
                      const std::string& department,
                      std::vector<StaffMember::Role> roles = {}) {
-    staffpb::CreateStaffMemberRequest request;
-    request.set_parent(org.name);
-    StaffMember* member = request.mutable_staff_member();
-    member->set_employee_id(id);
-    member->set_display_name("Person " + id);
-    member->set_email(id + "@" + org.id + ".example");
-    member->set_department(department);
-    for (auto role : roles) member->add_roles(role);
-    StaffMember response;
-    grpc::Status status = server_.StaffStub()->CreateStaffMember(
-        TestServer::Context(org.admin_token).get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return response;
+    return server_.CreateStaff(org, id, std::move(roles), department);
   }
   StaffMember Person(const std::string& id, const std::string& department,
                      std::vector<StaffMember::Role> roles = {}) {
     return Person(org_, id, department, std::move(roles));
-  }
-
-  static std::string EmployeeToken(const StaffMember& m) {
-    return TestServer::StaffToken(m.name(), {Role::kEmployee});
-  }
-  static std::string ReviewerToken(const StaffMember& m) {
-    return TestServer::StaffToken(m.name(), {Role::kEmployee, Role::kReviewer});
   }
 
   // A new ACTIVE value of `org`, created by its admin; its name.
@@ -745,15 +727,8 @@ TEST_F(StoriesTest, UpdateStoryRefusesBadMasksAndValues) {
 // ----------------------------------------------------------------
 
 enum class Method { kCreate, kGet, kList, kUpdate, kArchive };
-enum class Who {
-  kNoToken,
-  kOtherOrgAdmin,
-  kEmployee,
-  kReviewer,
-  kAdmin,
-  kOperator,
-  kService
-};
+// The kinds of caller (tests/support/test_callers.h).
+using Who = CallerKind;
 
 const char* MethodName(Method m) {
   switch (m) {
@@ -771,52 +746,22 @@ const char* MethodName(Method m) {
   return "?";
 }
 
-const char* WhoName(Who w) {
-  switch (w) {
-    case Who::kNoToken:
-      return "no token";
-    case Who::kOtherOrgAdmin:
-      return "other organization's admin";
-    case Who::kEmployee:
-      return "employee";
-    case Who::kReviewer:
-      return "reviewer";
-    case Who::kAdmin:
-      return "admin";
-    case Who::kOperator:
-      return "operator";
-    case Who::kService:
-      return "service of the organization";
-  }
-  return "?";
-}
-
 TEST_F(StoriesTest, AuthorizationOfEveryMethodForEveryCaller) {
-  const TestServer::Organization other =
-      server_.CreateOrganization("stories-authz");
-  const StaffMember employee = Person("E9", "Engineering");
-  const StaffMember reviewer = Person("R9", "Comms", {StaffMember::REVIEWER});
-  TokenClaims service;
-  service.subject = "services/engagement";
-  service.organization_id = org_.id;
-  service.roles = {Role::kService};
-  const std::map<Who, std::string> tokens = {
-      {Who::kNoToken, ""},
-      {Who::kOtherOrgAdmin, other.admin_token},
-      {Who::kEmployee, EmployeeToken(employee)},
-      {Who::kReviewer, ReviewerToken(reviewer)},
-      {Who::kAdmin, org_.admin_token},
-      {Who::kOperator, TestServer::OperatorToken()},
-      {Who::kService, *MintHs256Token(service, kTestJwtSecret)},
-  };
+  CallerOptions options;
+  options.other_prefix = "stories-authz";
+  options.employee_id = "E9";
+  options.reviewer_id = "R9";
+  options.reviewer_department = "Comms";
+  options.service_subject = "services/engagement";
+  const TableCallers callers = MakeTableCallers(org_, options);
   ASSERT_FALSE(HasFailure());
 
   constexpr StatusCode OK = StatusCode::OK;
   constexpr StatusCode UA = StatusCode::UNAUTHENTICATED;
   constexpr StatusCode NF = StatusCode::NOT_FOUND;
   constexpr StatusCode PD = StatusCode::PERMISSION_DENIED;
-  // Columns: no token, other org admin, employee, reviewer, admin, operator,
-  // service. Reviewers and admins write; all staff read (employees what
+  // Columns (kTableColumns): no token, other org admin, employee, reviewer,
+  // admin, operator, service. Reviewers and admins write; all staff read (employees what
   // their audience allows: these stories are for everyone).
   const std::map<Method, std::vector<StatusCode>> expected = {
       {Method::kCreate, {UA, NF, PD, OK, OK, PD, PD}},
@@ -827,9 +772,9 @@ TEST_F(StoriesTest, AuthorizationOfEveryMethodForEveryCaller) {
   };
   int mismatches = 0;
   for (const auto& [method, codes] : expected) {
-    for (int w = 0; w < static_cast<int>(codes.size()); ++w) {
-      const Who who = static_cast<Who>(w);
-      const std::string& token = tokens.at(who);
+    for (size_t w = 0; w < codes.size(); ++w) {
+      const Who who = kTableColumns[w];
+      const std::string& token = callers.TokenFor(who);
       // A fresh story per case, so a call that wrongly succeeds changes no
       // other case.
       const Story target = MustCreate(NewStory("Target"));
@@ -876,14 +821,14 @@ TEST_F(StoriesTest, AuthorizationOfEveryMethodForEveryCaller) {
       const StatusCode want = codes[w];
       if (status.error_code() != want) ++mismatches;
       EXPECT_EQ(GrpcCodeName(status.error_code()), GrpcCodeName(want))
-          << MethodName(method) << " as " << WhoName(who) << ": \""
+          << MethodName(method) << " as " << CallerName(who) << ": \""
           << status.error_message() << "\"";
       if (want != OK && method != Method::kList && method != Method::kCreate) {
         // Nothing changed.
         Story seen;
         ASSERT_TRUE(Get(org_.admin_token, target.name(), &seen).ok());
         EXPECT_EQ(seen.etag(), target.etag())
-            << MethodName(method) << " as " << WhoName(who);
+            << MethodName(method) << " as " << CallerName(who);
       }
     }
   }

@@ -30,8 +30,10 @@
 #include "gtest/gtest.h"
 #include "services/common/grpc_status.h"
 #include "services/common/idempotency.h"
+#include "tests/support/test_callers.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
+#include "tests/support/test_util.h"
 
 namespace candor::testing {
 namespace {
@@ -44,40 +46,9 @@ using Value = valuespb::Value;
 constexpr char kCreateValueFeedbackMethod[] =
     "/candor.values.v1.ValuesService/CreateValueFeedback";
 
-std::string Repeat(const std::string& s, int n) {
-  std::string out;
-  for (int i = 0; i < n; ++i) out += s;
-  return out;
-}
-
 // The id part of a resource name (after the last '/').
 std::string IdOf(const std::string& name) {
   return name.substr(name.rfind('/') + 1);
-}
-
-// INVALID_ARGUMENT with a message that starts with `field`.
-::testing::AssertionResult IsInvalidField(const grpc::Status& status,
-                                          const std::string& field) {
-  if (status.error_code() == StatusCode::INVALID_ARGUMENT &&
-      absl::StartsWith(status.error_message(), field)) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure()
-         << "expected INVALID_ARGUMENT starting with \"" << field << "\", got "
-         << GrpcCodeName(status.error_code()) << " \"" << status.error_message()
-         << "\"";
-}
-
-std::string ServiceToken(const TestServer::Organization& org) {
-  TokenClaims claims;
-  claims.subject = "services/advocacy";
-  claims.organization_id = org.id;
-  claims.roles = {Role::kService};
-  return *MintHs256Token(claims, kTestJwtSecret);
-}
-
-std::string EmployeeToken(const StaffMember& member) {
-  return TestServer::StaffToken(member.name(), {Role::kEmployee});
 }
 
 // Thin wrappers over the stub: one call each, with `token`.
@@ -1033,15 +1004,8 @@ enum class Method {
   kListValueFeedback,
 };
 
-enum class Who {
-  kNoToken,
-  kOtherOrgAdmin,
-  kEmployee,
-  kReviewer,
-  kAdmin,
-  kOperator,
-  kService,
-};
+// The kinds of caller (tests/support/test_callers.h).
+using Who = CallerKind;
 
 const char* MethodName(Method m) {
   switch (m) {
@@ -1065,26 +1029,6 @@ const char* MethodName(Method m) {
       return "CreateValueFeedback";
     case Method::kListValueFeedback:
       return "ListValueFeedback";
-  }
-  return "?";
-}
-
-const char* WhoName(Who w) {
-  switch (w) {
-    case Who::kNoToken:
-      return "no token";
-    case Who::kOtherOrgAdmin:
-      return "other organization's admin";
-    case Who::kEmployee:
-      return "employee";
-    case Who::kReviewer:
-      return "reviewer";
-    case Who::kAdmin:
-      return "admin";
-    case Who::kOperator:
-      return "operator";
-    case Who::kService:
-      return "service";
   }
   return "?";
 }
@@ -1168,30 +1112,17 @@ TEST(ValuesAuthorizationTest, EveryMethodForEveryCaller) {
   TestServer& server = TestServer::Get();
   const TestServer::Organization org =
       server.CreateOrganization("values-authz");
-  const TestServer::Organization other =
-      server.CreateOrganization("values-authz-o");
-  const StaffMember employee = server.CreateStaff(org, "E1");
-  const StaffMember reviewer =
-      server.CreateStaff(org, "R1", {StaffMember::REVIEWER});
+  CallerOptions options;
+  options.other_prefix = "values-authz-o";
+  const TableCallers callers = MakeTableCallers(org, options);
   ASSERT_FALSE(::testing::Test::HasFailure());
-  const std::map<Who, std::string> tokens = {
-      {Who::kNoToken, ""},
-      {Who::kOtherOrgAdmin, other.admin_token},
-      {Who::kEmployee, EmployeeToken(employee)},
-      {Who::kReviewer,
-       TestServer::StaffToken(reviewer.name(),
-                              {Role::kEmployee, Role::kReviewer})},
-      {Who::kAdmin, org.admin_token},
-      {Who::kOperator, TestServer::OperatorToken()},
-      {Who::kService, ServiceToken(org)},
-  };
 
   constexpr StatusCode OK = StatusCode::OK;
   constexpr StatusCode UA = StatusCode::UNAUTHENTICATED;
   constexpr StatusCode NF = StatusCode::NOT_FOUND;
   constexpr StatusCode PD = StatusCode::PERMISSION_DENIED;
-  // Columns: no token, other org admin, employee, reviewer, admin, operator,
-  // service of the org.
+  // Columns (kTableColumns): no token, other org admin, employee, reviewer,
+  // admin, operator, service of the org.
   const std::map<Method, std::vector<StatusCode>> expected = {
       // Admin writes.
       {Method::kCreateValue, {UA, NF, PD, PD, OK, PD, PD}},
@@ -1207,23 +1138,19 @@ TEST(ValuesAuthorizationTest, EveryMethodForEveryCaller) {
       {Method::kUnendorseValue, {UA, NF, OK, OK, OK, PD, PD}},
       {Method::kCreateValueFeedback, {UA, NF, OK, OK, OK, PD, PD}},
   };
-  const Who callers[] = {Who::kNoToken,  Who::kOtherOrgAdmin, Who::kEmployee,
-                         Who::kReviewer, Who::kAdmin,         Who::kOperator,
-                         Who::kService};
   EXPECT_EQ(expected.size(), 10u) << "every ValuesService method";
   int cases = 0;
   int mismatches = 0;
   for (const auto& [method, codes] : expected) {
-    ASSERT_EQ(codes.size(), std::size(callers));
+    ASSERT_EQ(codes.size(), std::size(kTableColumns));
     for (size_t i = 0; i < codes.size(); ++i) {
       ++cases;
-      SCOPED_TRACE(
-          absl::StrCat(MethodName(method), " as ", WhoName(callers[i])));
-      const grpc::Status status =
-          CallMethod(method, org, tokens.at(callers[i]));
+      const Who who = kTableColumns[i];
+      SCOPED_TRACE(absl::StrCat(MethodName(method), " as ", CallerName(who)));
+      const grpc::Status status = CallMethod(method, org, callers.TokenFor(who));
       if (status.error_code() != codes[i]) ++mismatches;
       EXPECT_EQ(GrpcCodeName(status.error_code()), GrpcCodeName(codes[i]))
-          << MethodName(method) << " as " << WhoName(callers[i]) << ": \""
+          << MethodName(method) << " as " << CallerName(who) << ": \""
           << status.error_message() << "\"";
     }
   }

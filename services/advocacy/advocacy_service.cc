@@ -173,10 +173,12 @@ AdvocacyService::AdvocacyService(const CallEnvironment* env, db::Pool* pool,
                                  const PageTokenCodec* page_tokens)
     : env_(env), page_tokens_(page_tokens), repository_(pool) {}
 
-void AdvocacyService::SetDependencies(std::shared_ptr<grpc::Channel> staff,
-                                      std::shared_ptr<grpc::Channel> values) {
-  staff_ = staff::v1::StaffService::NewStub(staff);
-  values_ = values::v1::ValuesService::NewStub(values);
+void AdvocacyService::SetDependencies(const Dependencies& dependencies) {
+  staff_ = staff::v1::StaffService::NewStub(dependencies.staff);
+  values_ = values::v1::ValuesService::NewStub(dependencies.values);
+  transparency_ =
+      transparency::v1::TransparencyService::NewStub(dependencies.transparency);
+  service_tokens_ = dependencies.service_tokens;
 }
 
 // --- handlers ---------------------------------------------------------------

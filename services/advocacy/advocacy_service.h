@@ -22,12 +22,14 @@
 #include "absl/status/statusor.h"
 #include "candor/advocacy/v1/advocacy.grpc.pb.h"
 #include "candor/staff/v1/staff.grpc.pb.h"
+#include "candor/transparency/v1/transparency.grpc.pb.h"
 #include "candor/values/v1/values.grpc.pb.h"
 #include "db/pool.h"
 #include "services/advocacy/advocacy_repository.h"
 #include "services/advocacy/story.h"
 #include "services/common/call.h"
 #include "services/common/page_token.h"
+#include "services/common/service_token.h"
 
 namespace candor::advocacy {
 
@@ -41,10 +43,16 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   AdvocacyService(const CallEnvironment* env, db::Pool* pool,
                   const PageTokenCodec* page_tokens);
 
-  // The services advocacy depends on (in-process or remote channels). Set
-  // once, before the service is marked SERVING.
-  void SetDependencies(std::shared_ptr<grpc::Channel> staff,
-                       std::shared_ptr<grpc::Channel> values);
+  // What advocacy calls: other services (in-process or remote channels)
+  // and its own credentials for calls it makes as itself.
+  struct Dependencies {
+    std::shared_ptr<grpc::Channel> staff;
+    std::shared_ptr<grpc::Channel> values;
+    std::shared_ptr<grpc::Channel> transparency;
+    ServiceTokenSource* service_tokens = nullptr;  // not owned
+  };
+  // Set once, before the service is marked SERVING.
+  void SetDependencies(const Dependencies& dependencies);
 
   grpc::ServerUnaryReactor* CreateStory(grpc::CallbackServerContext* context,
                                         const v1::CreateStoryRequest* request,
@@ -97,6 +105,8 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   AdvocacyRepository repository_;
   std::unique_ptr<staff::v1::StaffService::Stub> staff_;
   std::unique_ptr<values::v1::ValuesService::Stub> values_;
+  std::unique_ptr<transparency::v1::TransparencyService::Stub> transparency_;
+  ServiceTokenSource* service_tokens_ = nullptr;
 };
 
 }  // namespace candor::advocacy

@@ -25,16 +25,23 @@
 #include "services/common/access_log.h"
 #include "services/common/auth.h"
 #include "services/common/page_token.h"
+#include "services/common/service_token.h"
 #include "services/common/status_macros.h"
 #include "services/candord/service_host.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "address:port to serve gRPC on");
 ABSL_FLAG(std::string, services, "all",
-          "comma-separated services to run (staff, values, advocacy), or all");
+          "comma-separated services to run (staff, values, transparency, advocacy), or all");
 ABSL_FLAG(std::string, staff_address, "",
           "where the staff service listens, when it does not run here");
 ABSL_FLAG(std::string, values_address, "",
           "where the values service listens, when it does not run here");
+ABSL_FLAG(std::string, transparency_address, "",
+          "where the transparency service listens, when it does not run here");
+ABSL_FLAG(std::string, service_token_file, "",
+          "a service-role token for calls services make as themselves, kept "
+          "fresh by the platform (with --jwt_rs256_public_key_file); with an "
+          "HS256 secret candord mints its own");
 ABSL_FLAG(std::string, db_host, "127.0.0.1", "MariaDB host");
 ABSL_FLAG(int, db_port, 3306, "MariaDB port");
 ABSL_FLAG(std::string, db_socket, "",
@@ -90,6 +97,16 @@ absl::StatusOr<std::unique_ptr<TokenVerifier>> MakeVerifier() {
   }
   CANDOR_ASSIGN_OR_RETURN(std::string key, ReadKeyFile(rs256));
   return TokenVerifier::ForRs256PublicKey(std::move(key));
+}
+
+// Credentials for calls a service makes as itself (not for a user).
+absl::StatusOr<std::unique_ptr<ServiceTokenSource>> MakeServiceTokens() {
+  const std::string file = absl::GetFlag(FLAGS_service_token_file);
+  if (!file.empty()) return ServiceTokenSource::FromFile(file);
+  const std::string hs256 = absl::GetFlag(FLAGS_jwt_hs256_secret_file);
+  if (hs256.empty()) return std::unique_ptr<ServiceTokenSource>();
+  CANDOR_ASSIGN_OR_RETURN(std::string secret, ReadKeyFile(hs256));
+  return ServiceTokenSource::MintingWith(std::move(secret), "service:candord");
 }
 
 absl::StatusOr<std::string> PageTokenKey() {
@@ -151,12 +168,16 @@ int Run() {
   options.executor_queue = absl::GetFlag(FLAGS_executor_queue);
   for (const auto& [service, address] :
        {std::pair<std::string, std::string>{"staff", absl::GetFlag(FLAGS_staff_address)},
-        {"values", absl::GetFlag(FLAGS_values_address)}}) {
+        {"values", absl::GetFlag(FLAGS_values_address)},
+        {"transparency", absl::GetFlag(FLAGS_transparency_address)}}) {
     if (!address.empty()) options.remote_addresses[service] = address;
   }
   options.verifier = verifier->get();
   options.access_log = &access_log;
   options.page_tokens = &page_tokens;
+  auto service_tokens = MakeServiceTokens();
+  if (!service_tokens.ok()) return Fail(service_tokens.status());
+  options.service_tokens = service_tokens->get();
   auto host = ServiceHost::Start(options);
   if (!host.ok()) return Fail(host.status());
 

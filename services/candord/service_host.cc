@@ -12,6 +12,7 @@
 #include "services/common/executor.h"
 #include "services/common/status_macros.h"
 #include "services/staff/staff_service.h"
+#include "services/transparency/transparency_service.h"
 #include "services/values/values_service.h"
 
 namespace candor {
@@ -30,12 +31,13 @@ struct ServiceHost::Hosted {
 
 const std::vector<std::string>& ServiceHost::KnownServices() {
   static const auto* const kServices =
-      new std::vector<std::string>{"staff", "values", "advocacy"};
+      new std::vector<std::string>{"staff", "values", "transparency", "advocacy"};
   return *kServices;
 }
 
 std::vector<std::string> ServiceHost::DependenciesOf(const std::string& service) {
-  if (service == "advocacy") return {"staff", "values"};
+  if (service == "transparency") return {"staff"};
+  if (service == "advocacy") return {"staff", "values", "transparency"};
   return {};
 }
 
@@ -95,6 +97,10 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
       hosted->full_name = values::ValuesService::kServiceName;
       hosted->service = std::make_unique<values::ValuesService>(
           &hosted->env, hosted->pool.get(), options.page_tokens);
+    } else if (name == "transparency") {
+      hosted->full_name = transparency::TransparencyService::kServiceName;
+      hosted->service = std::make_unique<transparency::TransparencyService>(
+          &hosted->env, hosted->pool.get(), options.page_tokens);
     } else if (name == "advocacy") {
       hosted->full_name = advocacy::AdvocacyService::kServiceName;
       hosted->service = std::make_unique<advocacy::AdvocacyService>(
@@ -129,11 +135,24 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
     return grpc::CreateChannel(remote->second, grpc::InsecureChannelCredentials());
   };
   for (const auto& hosted : host->hosted_) {
-    if (hosted->name == "advocacy") {
+    if (hosted->name == "transparency") {
       CANDOR_ASSIGN_OR_RETURN(auto staff_channel, channel_to("staff"));
-      CANDOR_ASSIGN_OR_RETURN(auto values_channel, channel_to("values"));
+      static_cast<transparency::TransparencyService*>(hosted->service.get())
+          ->SetDependencies(std::move(staff_channel));
+    } else if (hosted->name == "advocacy") {
+      if (options.service_tokens == nullptr) {
+        return absl::InvalidArgumentError(
+            "advocacy needs service credentials (an HS256 secret, or "
+            "--service_token_file with an identity provider)");
+      }
+      advocacy::AdvocacyService::Dependencies dependencies;
+      CANDOR_ASSIGN_OR_RETURN(dependencies.staff, channel_to("staff"));
+      CANDOR_ASSIGN_OR_RETURN(dependencies.values, channel_to("values"));
+      CANDOR_ASSIGN_OR_RETURN(dependencies.transparency,
+                              channel_to("transparency"));
+      dependencies.service_tokens = options.service_tokens;
       static_cast<advocacy::AdvocacyService*>(hosted->service.get())
-          ->SetDependencies(std::move(staff_channel), std::move(values_channel));
+          ->SetDependencies(dependencies);
     }
   }
   return host;

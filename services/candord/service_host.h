@@ -22,6 +22,7 @@
 #include "services/common/auth.h"
 #include "services/common/page_token.h"
 #include "services/common/server.h"
+#include "services/common/service_token.h"
 
 namespace candor {
 
@@ -40,6 +41,8 @@ struct HostOptions {
   const TokenVerifier* verifier = nullptr;
   const AccessLog* access_log = nullptr;
   const PageTokenCodec* page_tokens = nullptr;
+  // Credentials for calls a service makes as itself; needed by advocacy.
+  ServiceTokenSource* service_tokens = nullptr;
 };
 
 class ServiceHost {

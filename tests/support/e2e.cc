@@ -437,4 +437,25 @@ std::vector<std::string> E2eServer::AccessLogLines(size_t at_least) const {
   return lines;
 }
 
+// ---------------------------------------------------------------------------
+// E2eTest
+
+std::unique_ptr<E2eServer> E2eTest::server_;
+std::string E2eTest::startup_error_;
+
+void E2eTest::SetUpTestSuite() {
+  server_ = std::make_unique<E2eServer>();
+  startup_error_ = server_->Start();
+}
+
+void E2eTest::TearDownTestSuite() {
+  server_->Stop();
+  server_.reset();
+}
+
+void E2eTest::SetUp() {
+  ASSERT_TRUE(startup_error_.empty()) << startup_error_;
+  ASSERT_TRUE(server_->running());
+}
+
 }  // namespace candor::testing

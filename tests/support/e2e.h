@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -163,6 +164,20 @@ class E2eServer {
   std::string candord_log_;
   std::string address_;
   pid_t pid_ = -1;
+};
+
+// A test suite sharing one E2eServer (server_): started before its first
+// test, stopped after its last; every test fails at once (SetUp) when it did
+// not start or is no longer running. A suite that overrides SetUpTestSuite
+// or SetUp calls these first.
+class E2eTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+  void SetUp() override;
+
+  static std::unique_ptr<E2eServer> server_;
+  static std::string startup_error_;  // empty: started
 };
 
 }  // namespace candor::testing

@@ -32,17 +32,22 @@ TestDatabase& TestDatabase::Get() {
 }
 
 void TestDatabase::Start() {
-  char pattern[] = "/tmp/candor-test-XXXXXX";
-  if (mkdtemp(pattern) == nullptr) {
-    std::cerr << "test database: cannot make a temporary directory\n";
-    std::abort();
-  }
-  directory_ = pattern;
-  const std::string command =
-      absl::StrCat(SourceDir(), "/deploy/local/mariadb start ", directory_);
-  if (std::system(command.c_str()) != 0) {
-    std::cerr << "test database: `" << command << "` failed\n";
-    std::abort();
+  // A second try in a fresh directory: a first start can fail for reasons
+  // outside the test (a busy machine timing out mariadb-install-db).
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    char pattern[] = "/tmp/candor-test-XXXXXX";
+    if (mkdtemp(pattern) == nullptr) {
+      std::cerr << "test database: cannot make a temporary directory\n";
+      std::abort();
+    }
+    directory_ = pattern;
+    const std::string command =
+        absl::StrCat(SourceDir(), "/deploy/local/mariadb start ", directory_);
+    if (std::system(command.c_str()) == 0) break;
+    std::cerr << "test database: `" << command << "` failed (attempt "
+              << attempt << ")\n";
+    Stop();
+    if (attempt == 2) std::abort();
   }
   password_file_ = directory_ + "/db.password";
   options_.unix_socket = directory_ + "/mysqld.sock";

@@ -30,6 +30,8 @@ TestServer::TestServer() {
             "migrate");
   verifier_ = *TokenVerifier::ForHs256Secret(kTestJwtSecret);
   page_tokens_ = std::make_unique<PageTokenCodec>("test page token key");
+  service_tokens_ =
+      ServiceTokenSource::MintingWith(kTestJwtSecret, "service:candord-test");
 
   HostOptions options;
   options.services = ServiceHost::KnownServices();
@@ -39,6 +41,7 @@ TestServer::TestServer() {
   options.verifier = verifier_.get();
   options.access_log = &access_log_;
   options.page_tokens = page_tokens_.get();
+  options.service_tokens = service_tokens_.get();
   auto host = ServiceHost::Start(options);
   DieUnless(host.status(), "start");
   host_ = *std::move(host);
@@ -106,14 +109,15 @@ TestServer::Organization TestServer::CreateOrganization(const std::string& prefi
 
 staffpb::StaffMember TestServer::CreateStaff(
     const Organization& org, const std::string& employee_id,
-    std::vector<staffpb::StaffMember::Role> roles) {
+    std::vector<staffpb::StaffMember::Role> roles,
+    const std::string& department) {
   staffpb::CreateStaffMemberRequest request;
   request.set_parent(org.name);
   staffpb::StaffMember* member = request.mutable_staff_member();
   member->set_employee_id(employee_id);
   member->set_display_name("Person " + employee_id);
   member->set_email(employee_id + "@" + org.id + ".example");
-  member->set_department("Engineering");
+  member->set_department(department);
   for (auto role : roles) member->add_roles(role);
   staffpb::StaffMember response;
   grpc::Status status = StaffStub()->CreateStaffMember(

@@ -15,11 +15,12 @@
 #include "candor/advocacy/v1/advocacy.grpc.pb.h"
 #include "candor/staff/v1/staff.grpc.pb.h"
 #include "candor/values/v1/values.grpc.pb.h"
-#include "gmock/gmock.h"
 #include "services/candord/service_host.h"
 #include "services/common/access_log.h"
 #include "services/common/auth.h"
 #include "services/common/page_token.h"
+#include "services/common/service_token.h"
+#include "tests/support/matchers.h"
 
 namespace candor::testing {
 
@@ -55,10 +56,12 @@ class TestServer {
   // Creates a new organization with a founding admin through the API.
   Organization CreateOrganization(const std::string& prefix = "org");
 
-  // Creates a staff member as `admin_token`; fails the test on error.
+  // Creates a staff member of `department` with `roles`
+  // as the organization's admin; fails the test on error.
   staffpb::StaffMember CreateStaff(const Organization& org,
                                    const std::string& employee_id,
-                                   std::vector<staffpb::StaffMember::Role> roles = {});
+                                   std::vector<staffpb::StaffMember::Role> roles = {},
+                                   const std::string& department = "Engineering");
 
  private:
   TestServer();
@@ -66,36 +69,11 @@ class TestServer {
   std::unique_ptr<TokenVerifier> verifier_;
   AccessLog access_log_{nullptr};
   std::unique_ptr<PageTokenCodec> page_tokens_;
+  std::unique_ptr<ServiceTokenSource> service_tokens_;
   std::unique_ptr<ServiceHost> host_;
   std::shared_ptr<grpc::Channel> channel_;
 };
 
-// Matches a grpc::Status with `code` and a message containing `substring`.
-MATCHER_P2(GrpcStatusIs, code, substring,
-           "has code " + std::to_string(static_cast<int>(code)) +
-               " and a message containing \"" + std::string(substring) + "\"") {
-  *result_listener << "code " << static_cast<int>(arg.error_code())
-                   << ", message \"" << arg.error_message() << "\"";
-  return arg.error_code() == code &&
-         arg.error_message().find(substring) != std::string::npos;
-}
-
-// Matches a grpc::Status with `code`.
-MATCHER_P(GrpcCodeIs, code,
-          "has code " + std::to_string(static_cast<int>(code))) {
-  *result_listener << "code " << static_cast<int>(arg.error_code())
-                   << ", message \"" << arg.error_message() << "\"";
-  return arg.error_code() == code;
-}
-
 }  // namespace candor::testing
-
-namespace grpc {
-// Lets GoogleTest print statuses readably in failure messages.
-inline void PrintTo(const Status& status, std::ostream* os) {
-  *os << "grpc::Status(" << static_cast<int>(status.error_code()) << ", \""
-      << status.error_message() << "\")";
-}
-}  // namespace grpc
 
 #endif  // CANDOR_TESTS_SUPPORT_TEST_SERVER_H_
