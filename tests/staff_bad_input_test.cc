@@ -288,20 +288,19 @@ TEST_F(StaffBadInputTest, CreateStaffMemberAcceptsLimitsAndQuotesVerbatim) {
 }
 
 // Invalid UTF-8 in a proto3 string field never reaches the service's own
-// check (CheckText's "not valid UTF-8"): the server's protobuf parser refuses
-// the message first (the client's serializer only logs an error and sends
-// it). gRPC 1.51's callback API then answers a request it cannot parse with
-// UNIMPLEMENTED and an empty message (CallbackUnaryHandler's
-// UnimplementedUnaryReactor; see grpc/grpc#30454), not INVALID_ARGUMENT
-// naming the field, and the handler (and the access log) never runs. This
-// records what a client gets today; nothing is stored.
-TEST_F(StaffBadInputTest, InvalidUtf8IsRefusedByTheParser) {
+// check: the server's protobuf parser refuses the message first (the C++
+// client's serializer only logs an error and sends it). The server turns
+// that into INVALID_ARGUMENT naming the field (services/common/
+// parse_errors.h) instead of gRPC 1.51's bare UNIMPLEMENTED; nothing is
+// stored.
+TEST_F(StaffBadInputTest, InvalidUtf8IsInvalidArgumentNamingTheField) {
   const int before = Count();
   staffpb::CreateStaffMemberRequest request = ValidCreate();
   request.mutable_staff_member()->set_display_name("Ad\xC3(a\xFF");
   const grpc::Status status = Create(request);
-  EXPECT_EQ(status.error_code(), StatusCode::UNIMPLEMENTED)
+  EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT)
       << GrpcCodeName(status.error_code()) << " \"" << status.error_message() << "\"";
+  EXPECT_EQ(status.error_message(), "StaffMember.display_name: not valid UTF-8");
   EXPECT_EQ(Count(), before);
 }
 
