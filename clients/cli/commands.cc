@@ -31,24 +31,6 @@ namespace staffpb = ::candor::staff::v1;
 const absl::Duration kDefaultImportTimeout = absl::Seconds(120);
 constexpr size_t kImportRowsPerMessage = 500;
 
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
-  std::ostringstream contents;
-  if (path == "-") {
-    contents << std::cin.rdbuf();
-    return contents.str();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
-  }
-  contents << in.rdbuf();
-  if (in.bad()) {
-    return absl::DataLossError(absl::StrCat("cannot read ", path));
-  }
-  return contents.str();
-}
-
 }  // namespace
 
 int RunTokenMint(const TokenMintOptions& options) {

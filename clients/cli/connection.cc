@@ -1,12 +1,35 @@
 #include "clients/cli/connection.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "clients/cli/duration.h"
 #include "clients/cli/output.h"
 #include "grpcpp/create_channel.h"
 
 namespace candor::cli {
+
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
+  std::ostringstream contents;
+  if (path == "-") {
+    contents << std::cin.rdbuf();
+    return contents.str();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
+  }
+  contents << in.rdbuf();
+  if (in.bad()) {
+    return absl::DataLossError(absl::StrCat("cannot read ", path));
+  }
+  return contents.str();
+}
 
 int UsageError(const std::string& command, const absl::Status& status) {
   std::cerr << "candorctl: " << command << ": " << status.message() << "\n";
@@ -24,7 +47,9 @@ Connection::Connection(const GlobalOptions& global, std::string command,
                      : grpc::InsecureChannelCredentials())),
       staff_(candor::staff::v1::StaffService::NewStub(channel_)),
       values_(candor::values::v1::ValuesService::NewStub(channel_)),
-      advocacy_(candor::advocacy::v1::AdvocacyService::NewStub(channel_)) {}
+      advocacy_(candor::advocacy::v1::AdvocacyService::NewStub(channel_)),
+      transparency_(
+          candor::transparency::v1::TransparencyService::NewStub(channel_)) {}
 
 std::unique_ptr<grpc::ClientContext> Connection::NewContext() const {
   auto context = std::make_unique<grpc::ClientContext>();

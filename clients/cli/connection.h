@@ -10,9 +10,11 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "candor/advocacy/v1/advocacy.grpc.pb.h"
 #include "candor/staff/v1/staff.grpc.pb.h"
+#include "candor/transparency/v1/transparency.grpc.pb.h"
 #include "candor/values/v1/values.grpc.pb.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/output.h"
@@ -22,6 +24,10 @@
 namespace candor::cli {
 
 inline const absl::Duration kDefaultTimeout = absl::Seconds(10);
+
+// The whole of the file at `path`, or of standard input for "-". NOT_FOUND
+// when it cannot be opened (naming it and why), DATA_LOSS when reading fails.
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path);
 
 // Prints "candorctl: COMMAND: message" and returns kExitUsage.
 int UsageError(const std::string& command, const absl::Status& status);
@@ -42,6 +48,9 @@ class Connection {
   candor::staff::v1::StaffService::Stub& staff() { return *staff_; }
   candor::values::v1::ValuesService::Stub& values() { return *values_; }
   candor::advocacy::v1::AdvocacyService::Stub& advocacy() { return *advocacy_; }
+  candor::transparency::v1::TransparencyService::Stub& transparency() {
+    return *transparency_;
+  }
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
   absl::Duration timeout() const { return timeout_; }
   const std::string& command() const { return command_; }
@@ -57,6 +66,8 @@ class Connection {
   const std::unique_ptr<candor::staff::v1::StaffService::Stub> staff_;
   const std::unique_ptr<candor::values::v1::ValuesService::Stub> values_;
   const std::unique_ptr<candor::advocacy::v1::AdvocacyService::Stub> advocacy_;
+  const std::unique_ptr<candor::transparency::v1::TransparencyService::Stub>
+      transparency_;
 };
 
 // Opens the connection for `command`, or prints why --timeout is wrong

@@ -10,7 +10,9 @@
 
 #include "CLI/CLI.hpp"
 #include "clients/cli/commands.h"
+#include "clients/cli/posts_commands.h"
 #include "clients/cli/stories_commands.h"
+#include "clients/cli/transparency_commands.h"
 #include "clients/cli/values_commands.h"
 
 namespace candor::cli {
@@ -35,8 +37,8 @@ std::optional<std::string> IfGiven(const CLI::Option* option,
 
 int Main(int argc, char** argv) {
   CLI::App app{
-      "candorctl: manage organizations, staff, values and stories on a "
-      "Candor server.\n"
+      "candorctl: manage organizations, staff, values, stories, posts and "
+      "transparency rules on a Candor server.\n"
       "Exit codes: 0 done, 1 the call failed, 2 usage or input file wrong.",
       "candorctl"};
   app.fallthrough();  // global options may also come after the command
@@ -491,6 +493,293 @@ int Main(int argc, char** argv) {
   stories_archive->add_option("--request-id", story_archive_request_id,
                               "Makes a retry return the first answer");
 
+  // rules
+  CLI::App* rules =
+      app.add_subcommand("rules", "The organization's transparency rules");
+  rules->require_subcommand(1);
+
+  RulesPublishOptions rules_publish_options;
+  CLI::App* rules_publish = rules->add_subcommand(
+      "publish",
+      "Publish a ruleset written in protobuf text format (admin); it judges "
+      "every post from now on");
+  rules_publish
+      ->add_option("parent", rules_publish_options.parent,
+                   "organizations/ID, or just ID")
+      ->required();
+  rules_publish
+      ->add_option("file", rules_publish_options.file,
+                   "A candor.transparency.v1.Ruleset in text format (see "
+                   "deploy/rulesets/default.textpb); - for stdin")
+      ->required();
+  rules_publish->add_option("--request-id", rules_publish_options.request_id,
+                            "Makes a retry return the first answer");
+
+  std::string rules_show_parent;
+  CLI::App* rules_show = rules->add_subcommand(
+      "show", "Show the ruleset that judges posts now");
+  rules_show
+      ->add_option("parent", rules_show_parent, "organizations/ID, or just ID")
+      ->required();
+
+  RulesListOptions rules_list_options;
+  CLI::App* rules_list =
+      rules->add_subcommand("list", "List rulesets, newest first");
+  rules_list
+      ->add_option("parent", rules_list_options.parent,
+                   "organizations/ID, or just ID")
+      ->required();
+  rules_list->add_option("--page-size", rules_list_options.page_size, "1 to 1000")
+      ->check(CLI::Range(1, 1000));
+  rules_list->add_option("--page-token", rules_list_options.page_token,
+                         "From the previous page");
+  rules_list->add_flag("--all", rules_list_options.all,
+                       "Follow every page to the end");
+
+  RulesCheckOptions rules_check_options;
+  CLI::App* rules_check = rules->add_subcommand(
+      "check",
+      "Dry run: how the current rules judge a text (stores nothing; exit 0 "
+      "whatever the outcome)");
+  rules_check
+      ->add_option("parent", rules_check_options.parent,
+                   "organizations/ID, or just ID")
+      ->required();
+  rules_check
+      ->add_option("--network", rules_check_options.network,
+                   "linkedin, x, facebook, instagram or mastodon")
+      ->required();
+  rules_check->add_option("--text", rules_check_options.text,
+                          "The text as it would be published")
+      ->required();
+  rules_check->add_option("--link", rules_check_options.link_url,
+                          "The post's link, an https URL");
+  rules_check->add_option("--author", rules_check_options.author,
+                          "Staff id or name (default: the token's subject)");
+
+  // posts
+  CLI::App* posts = app.add_subcommand("posts", "Your posts");
+  posts->require_subcommand(1);
+
+  struct PostRaw {
+    std::string network, text, link, story, etag;
+    std::vector<std::string> values;
+    bool clear_values = false;
+  };
+  struct PostOptions {
+    CLI::Option *network, *text, *link, *story, *values, *etag;
+  };
+  const auto add_post_options = [](CLI::App* command, PostRaw& raw,
+                                   bool update) {
+    PostOptions options{};
+    options.network = command->add_option(
+        "--network", raw.network,
+        "linkedin, x, facebook, instagram or mastodon");
+    options.text = command->add_option("--text", raw.text,
+                                       "Your own words, as published");
+    options.link =
+        command->add_option("--link", raw.link, "A link, an https URL");
+    options.story = command->add_option(
+        "--story", raw.story,
+        update ? "The story it draws on, by id or name; \"\" removes it"
+               : "The story it draws on, by id or name");
+    options.values = AddRepeatable(
+        command, "--value", raw.values,
+        update ? "Sets the values it speaks to, by id or name (repeatable)"
+               : "A value it speaks to, by id or name (repeatable)");
+    if (update) {
+      command->add_flag("--clear-values", raw.clear_values,
+                        "Remove every value")
+          ->excludes(options.values);
+      options.etag = command->add_option(
+          "--etag", raw.etag, "Refuse the change if the post changed since");
+    }
+    return options;
+  };
+  const auto post_flags = [](const PostRaw& raw, const PostOptions& options) {
+    PostFlags flags;
+    flags.network = IfGiven(options.network, raw.network);
+    flags.text = IfGiven(options.text, raw.text);
+    flags.link_url = IfGiven(options.link, raw.link);
+    flags.story = IfGiven(options.story, raw.story);
+    if (options.values->count() > 0 || raw.clear_values) {
+      flags.values = raw.values;
+    }
+    if (options.etag != nullptr) flags.etag = IfGiven(options.etag, raw.etag);
+    return flags;
+  };
+
+  PostCreateOptions post_create;
+  PostRaw post_create_raw;
+  CLI::App* posts_create = posts->add_subcommand(
+      "create", "Write a DRAFT post as yourself (submit it to publish)");
+  posts_create
+      ->add_option("parent", post_create.parent, "organizations/ID, or just ID")
+      ->required();
+  const PostOptions post_create_options =
+      add_post_options(posts_create, post_create_raw, /*update=*/false);
+  post_create_options.network->required();
+  post_create_options.text->required();
+  posts_create->add_option("--request-id", post_create.request_id,
+                           "Makes a retry return the first answer");
+
+  std::string post_get_name;
+  CLI::App* posts_get = posts->add_subcommand(
+      "get", "Show a post and the decision on it, rule by rule");
+  posts_get->add_option("name", post_get_name, "organizations/ORG/posts/ID")
+      ->required();
+
+  PostListOptions post_list;
+  CLI::App* posts_list = posts->add_subcommand(
+      "list", "List posts, newest first (yours, and colleagues' approved)");
+  posts_list
+      ->add_option("parent", post_list.parent, "organizations/ID, or just ID")
+      ->required();
+  posts_list->add_option(
+      "--filter", post_list.filter,
+      "e.g. 'state = IN_REVIEW AND author = \"organizations/x/staffMembers/y\"'");
+  posts_list->add_option("--page-size", post_list.page_size, "1 to 1000")
+      ->check(CLI::Range(1, 1000));
+  posts_list->add_option("--page-token", post_list.page_token,
+                         "From the previous page");
+  posts_list->add_flag("--all", post_list.all, "Follow every page to the end");
+
+  std::string post_update_name;
+  PostRaw post_update_raw;
+  CLI::App* posts_update = posts->add_subcommand(
+      "update",
+      "Change a DRAFT or REJECTED post: the fields given, and only those");
+  posts_update
+      ->add_option("name", post_update_name, "organizations/ORG/posts/ID")
+      ->required();
+  const PostOptions post_update_options =
+      add_post_options(posts_update, post_update_raw, /*update=*/true);
+
+  std::string post_delete_name;
+  CLI::App* posts_delete =
+      posts->add_subcommand("delete", "Delete a DRAFT post");
+  posts_delete
+      ->add_option("name", post_delete_name, "organizations/ORG/posts/ID")
+      ->required();
+
+  std::string post_submit_name, post_submit_request_id;
+  CLI::App* posts_submit = posts->add_subcommand(
+      "submit",
+      "Submit a DRAFT post: the published rules judge it (exit 0 whatever "
+      "the decision)");
+  posts_submit
+      ->add_option("name", post_submit_name, "organizations/ORG/posts/ID")
+      ->required();
+  posts_submit->add_option("--request-id", post_submit_request_id,
+                           "Makes a retry return the first answer");
+
+  std::string post_withdraw_name;
+  CLI::App* posts_withdraw = posts->add_subcommand(
+      "withdraw", "Withdraw an IN_REVIEW or APPROVED post");
+  posts_withdraw
+      ->add_option("name", post_withdraw_name, "organizations/ORG/posts/ID")
+      ->required();
+
+  std::string post_appeal_name, post_appeal_reason;
+  CLI::App* posts_appeal = posts->add_subcommand(
+      "appeal", "Ask a reviewer to look again at a REJECTED post");
+  posts_appeal
+      ->add_option("name", post_appeal_name, "organizations/ORG/posts/ID")
+      ->required();
+  posts_appeal
+      ->add_option("--reason", post_appeal_reason,
+                   "Why, at most 2000 characters")
+      ->required();
+
+  // review
+  CLI::App* review =
+      app.add_subcommand("review", "Posts a rule sent to a reviewer");
+  review->require_subcommand(1);
+
+  PostListOptions review_list_options;
+  CLI::App* review_list = review->add_subcommand(
+      "list", "List the posts IN_REVIEW, with the rules that failed");
+  review_list
+      ->add_option("parent", review_list_options.parent,
+                   "organizations/ID, or just ID")
+      ->required();
+  review_list->add_option("--filter", review_list_options.filter,
+                          "More conditions, e.g. 'author = \"...\"'");
+  review_list->add_option("--page-size", review_list_options.page_size,
+                          "1 to 1000")
+      ->check(CLI::Range(1, 1000));
+  review_list->add_option("--page-token", review_list_options.page_token,
+                          "From the previous page");
+  review_list->add_flag("--all", review_list_options.all,
+                        "Follow every page to the end");
+
+  std::string review_approve_name, review_approve_note;
+  CLI::App* review_approve = review->add_subcommand(
+      "approve", "Approve a post IN_REVIEW (reviewer; never your own)");
+  review_approve
+      ->add_option("name", review_approve_name, "organizations/ORG/posts/ID")
+      ->required();
+  review_approve->add_option("--note", review_approve_note,
+                             "Shown to the author, at most 2000 characters");
+
+  std::string review_reject_name, review_reject_note;
+  std::vector<std::string> review_reject_rules;
+  CLI::App* review_reject = review->add_subcommand(
+      "reject", "Reject a post IN_REVIEW, citing the rules you apply");
+  review_reject
+      ->add_option("name", review_reject_name, "organizations/ORG/posts/ID")
+      ->required();
+  AddRepeatable(review_reject, "--rule", review_reject_rules,
+                "Id of a rule of the published ruleset (repeatable)")
+      ->required();
+  review_reject->add_option("--note", review_reject_note,
+                            "Shown to the author, at most 2000 characters");
+
+  // audit
+  CLI::App* audit = app.add_subcommand(
+      "audit", "The organization's tamper-evident audit log");
+  audit->require_subcommand(1);
+
+  AuditListOptions audit_list_options;
+  CLI::App* audit_list =
+      audit->add_subcommand("list", "List audit entries in sequence order");
+  audit_list
+      ->add_option("parent", audit_list_options.parent,
+                   "organizations/ID, or just ID")
+      ->required();
+  audit_list->add_option("--page-size", audit_list_options.page_size,
+                         "1 to 1000")
+      ->check(CLI::Range(1, 1000));
+  audit_list->add_option("--page-token", audit_list_options.page_token,
+                         "From the previous page");
+  audit_list->add_flag("--all", audit_list_options.all,
+                       "Follow every page to the end");
+
+  std::string audit_verify_parent;
+  CLI::App* audit_verify = audit->add_subcommand(
+      "verify", "Recompute the hash chain (exit 1 when an entry does not match)");
+  audit_verify
+      ->add_option("parent", audit_verify_parent,
+                   "organizations/ID, or just ID")
+      ->required();
+
+  // report
+  std::string report_parent;
+  struct {
+    std::string since, start, end;
+  } report_raw;
+  CLI::App* report = app.add_subcommand(
+      "report", "The transparency report: decisions by verdict and by rule");
+  report->add_option("parent", report_parent, "organizations/ID, or just ID")
+      ->required();
+  CLI::Option* report_since_opt = report->add_option(
+      "--since", report_raw.since, "The last DURATION, e.g. 30d (default 30d)");
+  CLI::Option* report_start_opt = report->add_option(
+      "--start", report_raw.start, "From, RFC 3339: 2025-01-01T00:00:00Z");
+  CLI::Option* report_end_opt = report->add_option(
+      "--end", report_raw.end, "Until, RFC 3339 (default: now)");
+  report_since_opt->excludes(report_start_opt)->excludes(report_end_opt);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -562,6 +851,49 @@ int Main(int argc, char** argv) {
   if (stories_archive->parsed()) {
     return RunStoryArchive(global, story_archive_name,
                            story_archive_request_id);
+  }
+  if (rules_publish->parsed()) {
+    return RunRulesPublish(global, rules_publish_options);
+  }
+  if (rules_show->parsed()) return RunRulesShow(global, rules_show_parent);
+  if (rules_list->parsed()) return RunRulesList(global, rules_list_options);
+  if (rules_check->parsed()) return RunRulesCheck(global, rules_check_options);
+  if (posts_create->parsed()) {
+    post_create.flags = post_flags(post_create_raw, post_create_options);
+    return RunPostCreate(global, post_create);
+  }
+  if (posts_get->parsed()) return RunPostGet(global, post_get_name);
+  if (posts_list->parsed()) return RunPostList(global, post_list);
+  if (posts_update->parsed()) {
+    return RunPostUpdate(global, post_update_name,
+                         post_flags(post_update_raw, post_update_options));
+  }
+  if (posts_delete->parsed()) return RunPostDelete(global, post_delete_name);
+  if (posts_submit->parsed()) {
+    return RunPostSubmit(global, post_submit_name, post_submit_request_id);
+  }
+  if (posts_withdraw->parsed()) {
+    return RunPostWithdraw(global, post_withdraw_name);
+  }
+  if (posts_appeal->parsed()) {
+    return RunPostAppeal(global, post_appeal_name, post_appeal_reason);
+  }
+  if (review_list->parsed()) return RunReviewList(global, review_list_options);
+  if (review_approve->parsed()) {
+    return RunReviewApprove(global, review_approve_name, review_approve_note);
+  }
+  if (review_reject->parsed()) {
+    return RunReviewReject(global, review_reject_name, review_reject_rules,
+                           review_reject_note);
+  }
+  if (audit_list->parsed()) return RunAuditList(global, audit_list_options);
+  if (audit_verify->parsed()) return RunAuditVerify(global, audit_verify_parent);
+  if (report->parsed()) {
+    ReportRange range;
+    range.since = IfGiven(report_since_opt, report_raw.since);
+    range.start = IfGiven(report_start_opt, report_raw.start);
+    range.end = IfGiven(report_end_opt, report_raw.end);
+    return RunReport(global, report_parent, range);
   }
   // require_subcommand makes this unreachable.
   std::cerr << app.help();

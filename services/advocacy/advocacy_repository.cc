@@ -20,7 +20,7 @@ namespace {
   "s.organization_id, s.story_id, s.title, s.summary, s.url, "           \
   "s.talking_points, s.value_ids, s.audience_departments, s.state, "     \
   "s.expire_time_us, s.creator_id, s.create_time_us, s.update_time_us, " \
-  "s.version"
+  "s.version, s.incentivized"
 
 // Newest first: (create_time_us, story_id) descending, after a cursor.
 #define CANDOR_STORY_PAGE                                                    \
@@ -30,12 +30,12 @@ namespace {
 constexpr absl::string_view kInsertStory =
     "INSERT INTO stories (organization_id, story_id, title, summary, url, "
     "talking_points, value_ids, audience_departments, audience_count, state, "
-    "expire_time_us, creator_id, create_time_us, update_time_us, version) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "expire_time_us, creator_id, create_time_us, update_time_us, version, "
+    "incentivized) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr absl::string_view kUpdateStory =
     "UPDATE stories SET title = ?, summary = ?, url = ?, talking_points = ?, "
     "value_ids = ?, audience_departments = ?, audience_count = ?, state = ?, "
-    "expire_time_us = ?, update_time_us = ?, version = ? "
+    "expire_time_us = ?, update_time_us = ?, version = ?, incentivized = ? "
     "WHERE organization_id = ? AND story_id = ?";
 constexpr absl::string_view kSelectStory =
     "SELECT " CANDOR_STORY_COLUMNS
@@ -82,6 +82,7 @@ StoryRecord RowToStory(sql::ResultSet& row) {
   r.create_time_us = row.getInt64(12);
   r.update_time_us = row.getInt64(13);
   r.version = row.getInt64(14);
+  r.incentivized = row.getBoolean(15);
   return r;
 }
 
@@ -142,6 +143,7 @@ absl::Status AdvocacyRepository::InsertStory(db::Transaction& tx,
       insert.setInt64(13, r.create_time_us);
       insert.setInt64(14, r.update_time_us);
       insert.setInt64(15, r.version);
+      insert.setBoolean(16, r.incentivized);
       insert.executeUpdate();
     } catch (const sql::SQLException& e) {
       if (e.getErrorCode() != 1062) throw;
@@ -158,6 +160,19 @@ absl::StatusOr<StoryRecord> AdvocacyRepository::FindStory(
     absl::string_view org, absl::string_view id) {
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run("get story", connection,
+                 [&](db::Connection& c) -> absl::StatusOr<StoryRecord> {
+                   auto& select = c.Prepare(kSelectStory);
+                   select.setString(1, std::string(org));
+                   select.setString(2, std::string(id));
+                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+                   if (!row->next()) return NotFound(org, id);
+                   return RowToStory(*row);
+                 });
+}
+
+absl::StatusOr<StoryRecord> AdvocacyRepository::FindStory(
+    db::Transaction& tx, absl::string_view org, absl::string_view id) {
+  return db::Run("get story", tx,
                  [&](db::Connection& c) -> absl::StatusOr<StoryRecord> {
                    auto& select = c.Prepare(kSelectStory);
                    select.setString(1, std::string(org));
@@ -197,8 +212,9 @@ absl::Status AdvocacyRepository::UpdateStory(db::Transaction& tx,
     update.setInt64(9, r.expire_time_us);
     update.setInt64(10, r.update_time_us);
     update.setInt64(11, r.version);
-    update.setString(12, r.organization_id);
-    update.setString(13, r.story_id);
+    update.setBoolean(12, r.incentivized);
+    update.setString(13, r.organization_id);
+    update.setString(14, r.story_id);
     update.executeUpdate();
     if (!audience_changed) return absl::OkStatus();
     auto& remove = c.Prepare(kDeleteAudience);

@@ -38,6 +38,10 @@ class AdvocacyRepository {
   // NOT_FOUND when absent.
   absl::StatusOr<StoryRecord> FindStory(absl::string_view org,
                                         absl::string_view id);
+  // Reads the story in `tx` without locking it; NOT_FOUND when absent.
+  absl::StatusOr<StoryRecord> FindStory(db::Transaction& tx,
+                                        absl::string_view org,
+                                        absl::string_view id);
   // Reads and locks the row for a read-modify-write; NOT_FOUND when absent.
   absl::StatusOr<StoryRecord> FindStoryForUpdate(db::Transaction& tx,
                                                  absl::string_view org,

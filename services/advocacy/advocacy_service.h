@@ -1,11 +1,26 @@
 // candor.advocacy.v1.AdvocacyService: the gRPC edge of the advocacy service.
 // Each handler authorizes (role, organization, visibility), validates every
-// field, maps protos to domain records (story.h), and calls the repository;
-// blocking work runs on the service's bounded executor (services/common/
-// call.h). Values a story names are checked through the values service and
-// an employee's department is read through the staff service, both on the
-// caller's own credentials (internal_call.h): advocacy reads no other
-// service's tables.
+// field, maps protos to domain records (story.h, post.h), and calls the
+// repositories; blocking work runs on the service's bounded executor
+// (services/common/call.h). Values a story or post names are checked through
+// the values service and staff facts (department, state) are read through
+// the staff service, both on the caller's own credentials
+// (internal_call.h): advocacy reads no other service's tables. Decisions on
+// posts are recorded by the transparency service, called with advocacy's
+// own service credentials (service_token.h), since only the service role
+// may record them.
+//
+// Posts move DRAFT -> (SubmitPost) APPROVED | IN_REVIEW | REJECTED; IN_REVIEW
+// -> (ApprovePost/RejectPost) APPROVED | REJECTED; REJECTED -> (AppealPost)
+// IN_REVIEW or (UpdatePost) DRAFT as a new revision; IN_REVIEW | APPROVED ->
+// (WithdrawPost) WITHDRAWN. Every change of state happens with the post's
+// row locked, so concurrent calls on one post record one decision.
+//
+// Deactivated authors: the staff service cannot call advocacy (dependencies
+// point one way), so advocacy asks staff for an author's state on
+// SubmitPost, ApprovePost/RejectPost, and when a reviewer or admin reads
+// IN_REVIEW posts (GetPost, ListPosts: once per distinct author of a page),
+// and moves the DRAFT and IN_REVIEW posts of an INACTIVE author to WITHDRAWN.
 //
 // Thread-safe: handlers share only immutable state, the repository and the
 // stubs (set once by SetDependencies before serving).
@@ -26,6 +41,8 @@
 #include "candor/values/v1/values.grpc.pb.h"
 #include "db/pool.h"
 #include "services/advocacy/advocacy_repository.h"
+#include "services/advocacy/post.h"
+#include "services/advocacy/post_repository.h"
 #include "services/advocacy/story.h"
 #include "services/common/call.h"
 #include "services/common/page_token.h"
@@ -71,6 +88,42 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
                                          const v1::ArchiveStoryRequest* request,
                                          v1::Story* response) override;
 
+  grpc::ServerUnaryReactor* CreatePost(grpc::CallbackServerContext* context,
+                                       const v1::CreatePostRequest* request,
+                                       v1::Post* response) override;
+  grpc::ServerUnaryReactor* GetPost(grpc::CallbackServerContext* context,
+                                    const v1::GetPostRequest* request,
+                                    v1::Post* response) override;
+  grpc::ServerUnaryReactor* ListPosts(grpc::CallbackServerContext* context,
+                                      const v1::ListPostsRequest* request,
+                                      v1::ListPostsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdatePost(grpc::CallbackServerContext* context,
+                                       const v1::UpdatePostRequest* request,
+                                       v1::Post* response) override;
+  grpc::ServerUnaryReactor* DeletePost(
+      grpc::CallbackServerContext* context,
+      const v1::DeletePostRequest* request,
+      google::protobuf::Empty* response) override;
+  grpc::ServerUnaryReactor* SubmitPost(
+      grpc::CallbackServerContext* context,
+      const v1::SubmitPostRequest* request,
+      v1::SubmitPostResponse* response) override;
+  grpc::ServerUnaryReactor* WithdrawPost(grpc::CallbackServerContext* context,
+                                         const v1::WithdrawPostRequest* request,
+                                         v1::Post* response) override;
+  grpc::ServerUnaryReactor* AppealPost(grpc::CallbackServerContext* context,
+                                       const v1::AppealPostRequest* request,
+                                       v1::Post* response) override;
+  grpc::ServerUnaryReactor* ApprovePost(grpc::CallbackServerContext* context,
+                                        const v1::ApprovePostRequest* request,
+                                        v1::Post* response) override;
+  grpc::ServerUnaryReactor* RejectPost(grpc::CallbackServerContext* context,
+                                       const v1::RejectPostRequest* request,
+                                       v1::Post* response) override;
+  grpc::ServerUnaryReactor* ListFeed(grpc::CallbackServerContext* context,
+                                     const v1::ListFeedRequest* request,
+                                     v1::ListFeedResponse* response) override;
+
  private:
   absl::Status DoCreateStory(const Caller& caller,
                              const v1::CreateStoryRequest& request,
@@ -88,6 +141,81 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
                               const v1::ArchiveStoryRequest& request,
                               v1::Story* response);
 
+  absl::Status DoCreatePost(const Caller& caller,
+                            const v1::CreatePostRequest& request,
+                            v1::Post* response);
+  absl::Status DoGetPost(const Caller& caller,
+                         const v1::GetPostRequest& request, v1::Post* response);
+  absl::Status DoListPosts(const Caller& caller,
+                           const v1::ListPostsRequest& request,
+                           v1::ListPostsResponse* response);
+  absl::Status DoUpdatePost(const Caller& caller,
+                            const v1::UpdatePostRequest& request,
+                            v1::Post* response);
+  absl::Status DoDeletePost(const Caller& caller,
+                            const v1::DeletePostRequest& request);
+  absl::Status DoSubmitPost(const Caller& caller,
+                            const v1::SubmitPostRequest& request,
+                            v1::SubmitPostResponse* response);
+  absl::Status DoWithdrawPost(const Caller& caller,
+                              const v1::WithdrawPostRequest& request,
+                              v1::Post* response);
+  absl::Status DoAppealPost(const Caller& caller,
+                            const v1::AppealPostRequest& request,
+                            v1::Post* response);
+  // ApprovePost and RejectPost: a human decision by a reviewer or admin.
+  struct HumanDecision {
+    std::string name;  // the post
+    int verdict = 0;   // candor.transparency.v1.Decision.Verdict
+    std::vector<std::string> cited_rule_ids;
+    std::string note;
+  };
+  absl::Status DecidePost(const Caller& caller, const HumanDecision& decision,
+                          v1::Post* response);
+  absl::Status DoListFeed(const Caller& caller,
+                          const v1::ListFeedRequest& request,
+                          v1::ListFeedResponse* response);
+
+  // The post `name` as `caller` may see it (GetPost's visibility):
+  // NOT_FOUND when it does not exist or is hidden from the caller.
+  absl::StatusOr<PostRecord> FindVisiblePost(const Caller& caller,
+                                             absl::string_view field,
+                                             absl::string_view name);
+  // Like FindVisiblePost, and PERMISSION_DENIED unless the caller wrote it.
+  absl::StatusOr<PostRecord> FindOwnPost(const Caller& caller,
+                                         absl::string_view field,
+                                         absl::string_view name,
+                                         absl::string_view action);
+  // OK when `story_id` (may be empty) names a story of `org` the caller
+  // sees; INVALID_ARGUMENT naming `field` otherwise.
+  absl::Status CheckStoryForPost(const Caller& caller, const std::string& org,
+                                 const std::string& story_id,
+                                 absl::string_view field);
+
+  // Deactivated authors (the chosen mechanism): the staff service cannot
+  // call advocacy (dependencies point one way), so advocacy asks staff for
+  // the author's state where it matters and withdraws the DRAFT and
+  // IN_REVIEW posts of an INACTIVE author itself.
+  //
+  // FAILED_PRECONDITION after withdrawing when `post`'s author is INACTIVE.
+  absl::Status RequireActiveAuthor(const Caller& caller,
+                                   const PostRecord& post);
+  // For the IN_REVIEW posts among `posts`: asks once per distinct author
+  // and withdraws (in the database and in `posts`) the pending posts of
+  // authors who are INACTIVE.
+  absl::Status WithdrawPostsOfInactiveAuthors(const Caller& caller,
+                                              std::vector<PostRecord>& posts);
+
+  // The content transparency judges: the post and its story's context, read
+  // in `tx` (no second connection while a row is locked).
+  absl::StatusOr<transparency::v1::PostContent> ContentOf(
+      db::Transaction& tx, const PostRecord& post);
+  // Records a decision through transparency with the service's own
+  // credentials (only the service role may), with a deadline. Transparency's
+  // refusals pass through unchanged.
+  absl::StatusOr<transparency::v1::Decision> RecordDecision(
+      const transparency::v1::CreateDecisionRequest& request);
+
   // OK when every referenced value exists and is ACTIVE, asked of the values
   // service as `caller`. INVALID_ARGUMENT naming `<field>[i]` for a missing
   // or retired value; UNAVAILABLE when the values service cannot answer.
@@ -103,6 +231,7 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   const CallEnvironment* const env_;
   const PageTokenCodec* const page_tokens_;
   AdvocacyRepository repository_;
+  PostRepository posts_;
   std::unique_ptr<staff::v1::StaffService::Stub> staff_;
   std::unique_ptr<values::v1::ValuesService::Stub> values_;
   std::unique_ptr<transparency::v1::TransparencyService::Stub> transparency_;

@@ -192,7 +192,7 @@ absl::StatusOr<std::vector<ValueReference>> ParseValueReferences(
         ParseResourceName(item, names[i], kValuePattern);
     if (!parts.ok()) return parts.status();
     if ((*parts)[0] != org) {
-      return InvalidField(item, "must be a value of the story's organization");
+      return InvalidField(item, "must be a value of the same organization");
     }
     if (!seen.insert((*parts)[1]).second) continue;
     result.push_back(ValueReference{i, std::move((*parts)[1])});
@@ -210,9 +210,9 @@ std::string ValueName(absl::string_view org, absl::string_view value_id) {
 
 const std::vector<std::string>& UpdatableStoryPaths() {
   static const auto* const kPaths = new std::vector<std::string>{
-      "title",          "summary", "url",
-      "talking_points", "values",  "audience_departments",
-      "expire_time"};
+      "title",          "summary",     "url",
+      "talking_points", "values",      "audience_departments",
+      "expire_time",    "incentivized"};
   return *kPaths;
 }
 

@@ -47,6 +47,9 @@ struct StoryRecord {
   int64_t create_time_us = 0;
   int64_t update_time_us = 0;
   int64_t version = 0;  // bumped by every change; the etag
+  // Whether staff get something for sharing it (posts about it must carry
+  // an incentive disclosure).
+  bool incentivized = false;
 };
 
 // How departments are matched: without surrounding white space, ASCII

@@ -70,7 +70,12 @@ class ParseErrorInterceptorFactory
     : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   grpc::experimental::Interceptor* CreateServerInterceptor(
-      grpc::experimental::ServerRpcInfo*) override {
+      grpc::experimental::ServerRpcInfo* info) override {
+    // Only a unary request's missing message means it did not parse; a
+    // stream's last receive carries no message because the stream ended.
+    if (info->type() != grpc::experimental::ServerRpcInfo::Type::UNARY) {
+      return nullptr;
+    }
     return new ParseErrorInterceptor();
   }
 };

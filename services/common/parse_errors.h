@@ -9,7 +9,9 @@
 // protobuf's log through a handler that remembers, per thread, the field of
 // the last such error; the server interceptor made by
 // MakeParseErrorInterceptorFactory() reads it on the thread that parsed the
-// request and rewrites the call's status.
+// request and rewrites the call's status. Unary calls only: a client
+// stream's messages are read by its reactor, which sees a bad one as the
+// end of the stream.
 //
 // Thread-safe once installed; install once, before serving.
 #ifndef CANDOR_SERVICES_COMMON_PARSE_ERRORS_H_

@@ -1,23 +1,64 @@
 // candor.transparency.v1.TransparencyService: the gRPC edge of the
-// transparency service. Thread-safe.
+// transparency service. Each handler parses the names that say which
+// organization is meant, authorizes, validates the remaining fields, and
+// acts through the rules engine (engine/), the conversions
+// (ruleset_convert.h) and the repository; blocking work runs on the shared
+// bounded executor (services/common/call.h).
+//
+// Who may call what:
+//   Create/PublishRuleset: admins of the organization;
+//   Get/List/GetPublishedRuleset, EvaluatePost, ListAuditEntries,
+//     VerifyAuditLog, GetTransparencyReport: any staff of the organization,
+//     and services (an org-less service token reaches every organization);
+//     EvaluatePost of another author's post only for reviewers, admins and
+//     services;
+//   CreateDecision: services only (the advocacy service records decisions);
+//   Get/ListDecisions: the post's author sees their own posts' decisions,
+//     reviewers, admins and services all of them; anyone else NOT_FOUND or
+//     an empty list.
+//
+// Near-duplicate index: one NearDuplicateIndex per organization, built on
+// the organization's first evaluation from every stored shingle set
+// (post_shingles) and kept current by CreateDecision (a post is added
+// unless its decision rejects it, and removed when one does). Memory is
+// what the index reports (near_duplicate_index.h: about 250 bytes of band
+// entries plus ~4 bytes a shingle per post, i.e. well under 1 KiB per post)
+// for every organization served since start. Each replica keeps its own
+// index; a post decided by another replica reaches this one's index only
+// when it restarts (one replica per deployment today).
+//
+// Thread-safe: handlers share the repository, immutable state, and the
+// index and ruleset caches, each behind its own mutex.
 #ifndef CANDOR_SERVICES_TRANSPARENCY_TRANSPARENCY_SERVICE_H_
 #define CANDOR_SERVICES_TRANSPARENCY_TRANSPARENCY_SERVICE_H_
 
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "candor/staff/v1/staff.grpc.pb.h"
 #include "candor/transparency/v1/transparency.grpc.pb.h"
 #include "db/pool.h"
 #include "services/common/call.h"
 #include "services/common/page_token.h"
+#include "services/transparency/engine/evaluate.h"
+#include "services/transparency/engine/near_duplicate_index.h"
+#include "services/transparency/engine/rules.h"
+#include "services/transparency/records.h"
+#include "services/transparency/transparency_repository.h"
 
 namespace candor::transparency {
 
 namespace v1 = ::candor::transparency::v1;
 
-class TransparencyService final : public v1::TransparencyService::CallbackService {
+class TransparencyService final
+    : public v1::TransparencyService::CallbackService {
  public:
   static constexpr char kServiceName[] =
       "candor.transparency.v1.TransparencyService";
@@ -25,15 +66,141 @@ class TransparencyService final : public v1::TransparencyService::CallbackServic
   // `env`, `pool` and `page_tokens` must outlive the service.
   TransparencyService(const CallEnvironment* env, db::Pool* pool,
                       const PageTokenCodec* page_tokens);
+  ~TransparencyService() override;
 
   // The staff service (for author facts). Set once, before serving.
   void SetDependencies(std::shared_ptr<grpc::Channel> staff);
 
+  grpc::ServerUnaryReactor* CreateRuleset(
+      grpc::CallbackServerContext* context,
+      const v1::CreateRulesetRequest* request, v1::Ruleset* response) override;
+  grpc::ServerUnaryReactor* GetRuleset(grpc::CallbackServerContext* context,
+                                       const v1::GetRulesetRequest* request,
+                                       v1::Ruleset* response) override;
+  grpc::ServerUnaryReactor* ListRulesets(
+      grpc::CallbackServerContext* context,
+      const v1::ListRulesetsRequest* request,
+      v1::ListRulesetsResponse* response) override;
+  grpc::ServerUnaryReactor* PublishRuleset(
+      grpc::CallbackServerContext* context,
+      const v1::PublishRulesetRequest* request, v1::Ruleset* response) override;
+  grpc::ServerUnaryReactor* GetPublishedRuleset(
+      grpc::CallbackServerContext* context,
+      const v1::GetPublishedRulesetRequest* request,
+      v1::Ruleset* response) override;
+  grpc::ServerUnaryReactor* EvaluatePost(grpc::CallbackServerContext* context,
+                                         const v1::EvaluatePostRequest* request,
+                                         v1::Evaluation* response) override;
+  grpc::ServerUnaryReactor* CreateDecision(
+      grpc::CallbackServerContext* context,
+      const v1::CreateDecisionRequest* request,
+      v1::Decision* response) override;
+  grpc::ServerUnaryReactor* GetDecision(grpc::CallbackServerContext* context,
+                                        const v1::GetDecisionRequest* request,
+                                        v1::Decision* response) override;
+  grpc::ServerUnaryReactor* ListDecisions(
+      grpc::CallbackServerContext* context,
+      const v1::ListDecisionsRequest* request,
+      v1::ListDecisionsResponse* response) override;
+  grpc::ServerUnaryReactor* ListAuditEntries(
+      grpc::CallbackServerContext* context,
+      const v1::ListAuditEntriesRequest* request,
+      v1::ListAuditEntriesResponse* response) override;
+  grpc::ServerUnaryReactor* VerifyAuditLog(
+      grpc::CallbackServerContext* context,
+      const v1::VerifyAuditLogRequest* request,
+      v1::VerifyAuditLogResponse* response) override;
+  grpc::ServerUnaryReactor* GetTransparencyReport(
+      grpc::CallbackServerContext* context,
+      const v1::GetTransparencyReportRequest* request,
+      v1::TransparencyReport* response) override;
+
  private:
+  // One organization's near-duplicate index, loaded on first use.
+  struct OrgIndex {
+    absl::Mutex mu;
+    bool loaded ABSL_GUARDED_BY(mu) = false;
+    NearDuplicateIndex index ABSL_GUARDED_BY(mu);
+  };
+
+  // What evaluating a post produced.
+  struct Judgement {
+    RulesetRecord ruleset;
+    std::shared_ptr<const Ruleset> rules;
+    Evaluation evaluation;
+  };
+
+  absl::Status DoCreateRuleset(const Caller& caller,
+                               const v1::CreateRulesetRequest& request,
+                               v1::Ruleset* response);
+  absl::Status DoGetRuleset(const Caller& caller,
+                            const v1::GetRulesetRequest& request,
+                            v1::Ruleset* response);
+  absl::Status DoListRulesets(const Caller& caller,
+                              const v1::ListRulesetsRequest& request,
+                              v1::ListRulesetsResponse* response);
+  absl::Status DoPublishRuleset(const Caller& caller,
+                                const v1::PublishRulesetRequest& request,
+                                v1::Ruleset* response);
+  absl::Status DoGetPublishedRuleset(
+      const Caller& caller, const v1::GetPublishedRulesetRequest& request,
+      v1::Ruleset* response);
+  absl::Status DoEvaluatePost(const Caller& caller,
+                              const v1::EvaluatePostRequest& request,
+                              v1::Evaluation* response);
+  absl::Status DoCreateDecision(const Caller& caller,
+                                const v1::CreateDecisionRequest& request,
+                                v1::Decision* response);
+  absl::Status DoGetDecision(const Caller& caller,
+                             const v1::GetDecisionRequest& request,
+                             v1::Decision* response);
+  absl::Status DoListDecisions(const Caller& caller,
+                               const v1::ListDecisionsRequest& request,
+                               v1::ListDecisionsResponse* response);
+  absl::Status DoListAuditEntries(const Caller& caller,
+                                  const v1::ListAuditEntriesRequest& request,
+                                  v1::ListAuditEntriesResponse* response);
+  absl::Status DoVerifyAuditLog(const Caller& caller,
+                                const v1::VerifyAuditLogRequest& request,
+                                v1::VerifyAuditLogResponse* response);
+  absl::Status DoGetTransparencyReport(
+      const Caller& caller, const v1::GetTransparencyReportRequest& request,
+      v1::TransparencyReport* response);
+
+  // The organization's current ruleset; publishes the shipped default for
+  // it first when it has none (one transaction, under the organization's
+  // head lock, so concurrent first users publish it once).
+  absl::StatusOr<RulesetRecord> CurrentRuleset(absl::string_view org);
+  // The engine form of a stored ruleset (cached: published rulesets never
+  // change).
+  absl::StatusOr<std::shared_ptr<const Ruleset>> EngineRuleset(
+      const RulesetRecord& ruleset);
+  // Evaluates `post` (validated) of organization `org` against the current
+  // ruleset, fetching author facts and the organization's display name
+  // with the caller's forwarded credentials.
+  absl::StatusOr<Judgement> Judge(const Caller& caller, absl::string_view org,
+                                  const v1::PostContent& post);
+  // The organization's index, loaded on first use.
+  absl::StatusOr<OrgIndex*> IndexFor(absl::string_view org);
+  // Puts a decided post into (or, when rejected, takes it out of) the index.
+  absl::Status UpdateIndex(absl::string_view org, absl::string_view post_id,
+                           absl::string_view author_id, int64_t time_us,
+                           bool rejected, const ShingleSet& shingles);
+
   const CallEnvironment* const env_;
   db::Pool* const pool_;
   const PageTokenCodec* const page_tokens_;
+  TransparencyRepository repository_;
   std::unique_ptr<staff::v1::StaffService::Stub> staff_;
+
+  absl::Mutex indexes_mu_;
+  absl::flat_hash_map<std::string, std::unique_ptr<OrgIndex>> indexes_
+      ABSL_GUARDED_BY(indexes_mu_);
+
+  absl::Mutex rulesets_mu_;
+  // "{org}/{ruleset_id}" of published rulesets -> engine form.
+  absl::flat_hash_map<std::string, std::shared_ptr<const Ruleset>> rulesets_
+      ABSL_GUARDED_BY(rulesets_mu_);
 };
 
 }  // namespace candor::transparency

@@ -1,0 +1,78 @@
+// PostRepository: the SQL of posts and their revisions (schema
+// db/migrations/advocacy/V0002__create_posts.sql). Named prepared
+// statements only; returns domain records (post.h). Reads without a
+// transaction borrow a pooled connection; writes run in the caller's
+// transaction. Thread-safe (state lives in the database and the pool).
+#ifndef CANDOR_SERVICES_ADVOCACY_POST_REPOSITORY_H_
+#define CANDOR_SERVICES_ADVOCACY_POST_REPOSITORY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "db/pool.h"
+#include "db/transaction.h"
+#include "services/advocacy/post.h"
+
+namespace candor::advocacy {
+
+class PostRepository {
+ public:
+  explicit PostRepository(db::Pool* pool) : pool_(pool) {}
+
+  db::Pool& pool() { return *pool_; }
+
+  // Inserts a post and its first revision.
+  absl::Status InsertPost(db::Transaction& tx, const PostRecord& post);
+
+  // NOT_FOUND when absent.
+  absl::StatusOr<PostRecord> FindPost(absl::string_view org,
+                                      absl::string_view id);
+  // Reads and locks the row for a read-modify-write; NOT_FOUND when absent.
+  absl::StatusOr<PostRecord> FindPostForUpdate(db::Transaction& tx,
+                                               absl::string_view org,
+                                               absl::string_view id);
+
+  // Writes every mutable field of `post` (read with FindPostForUpdate and
+  // changed by the caller, who bumps version and revision). When
+  // `new_revision`, the content is also recorded as revision
+  // `post.revision`.
+  absl::Status UpdatePost(db::Transaction& tx, const PostRecord& post,
+                          bool new_revision);
+
+  // Deletes the post and its revisions.
+  absl::Status DeletePost(db::Transaction& tx, absl::string_view org,
+                          absl::string_view id);
+
+  // Up to `limit` posts after `after` in newest-first order, narrowed by
+  // `filter`. With `viewer_id` (a staff member who is neither reviewer nor
+  // admin), only the viewer's own posts and APPROVED ones.
+  absl::StatusOr<std::vector<PostRecord>> ListPosts(
+      absl::string_view org, const PostFilter& filter,
+      const std::optional<std::string>& viewer_id, const PostCursor& after,
+      int limit);
+
+  // Up to `limit` APPROVED posts of authors other than `viewer_id` created
+  // before `before_us`, or at `before_us` with a post id below
+  // `before_id`, newest first: the posts of a feed.
+  absl::StatusOr<std::vector<PostRecord>> ListFeedPosts(
+      absl::string_view org, absl::string_view viewer_id, int64_t before_us,
+      absl::string_view before_id, int limit);
+
+  // Moves every DRAFT and IN_REVIEW post of `author_id` to WITHDRAWN (the
+  // author was deactivated). Returns how many moved.
+  absl::StatusOr<int> WithdrawPendingPostsOf(absl::string_view org,
+                                             absl::string_view author_id,
+                                             int64_t now_us);
+
+ private:
+  db::Pool* const pool_;
+};
+
+}  // namespace candor::advocacy
+
+#endif  // CANDOR_SERVICES_ADVOCACY_POST_REPOSITORY_H_

@@ -1,0 +1,515 @@
+#include "services/transparency/transparency_repository.h"
+
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <limits>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/status_macros.h"
+
+namespace candor::transparency {
+namespace {
+
+// --- organization heads and the audit log -----------------------------------
+
+// Takes the row's exclusive lock directly (an INSERT IGNORE would take a
+// shared lock first, and two first users upgrading it would deadlock).
+constexpr absl::string_view kEnsureHead =
+    "INSERT INTO organization_heads (organization_id, audit_sequence, "
+    "audit_hash) VALUES (?, 0, ?) "
+    "ON DUPLICATE KEY UPDATE organization_id = organization_id";
+constexpr absl::string_view kSelectHeadForUpdate =
+    "SELECT audit_sequence, audit_hash FROM organization_heads "
+    "WHERE organization_id = ? FOR UPDATE";
+constexpr absl::string_view kUpdateHead =
+    "UPDATE organization_heads SET audit_sequence = ?, audit_hash = ? "
+    "WHERE organization_id = ?";
+
+#define CANDOR_AUDIT_COLUMNS                                          \
+  "organization_id, sequence, time_us, actor, actor_digest, action, " \
+  "subject, details, prev_hash, hash"
+
+constexpr absl::string_view kInsertAuditEntry =
+    "INSERT INTO audit_entries (" CANDOR_AUDIT_COLUMNS
+    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr absl::string_view kListAuditEntries =
+    "SELECT " CANDOR_AUDIT_COLUMNS
+    " FROM audit_entries WHERE organization_id = ? AND sequence > ? "
+    "ORDER BY sequence LIMIT ?";
+
+#undef CANDOR_AUDIT_COLUMNS
+
+// --- rulesets ----------------------------------------------------------------
+
+#define CANDOR_RULESET_COLUMNS                                          \
+  "organization_id, ruleset_id, state, ruleset_proto, create_time_us, " \
+  "publish_time_us, publisher"
+
+constexpr absl::string_view kInsertRuleset =
+    "INSERT INTO rulesets (" CANDOR_RULESET_COLUMNS
+    ") VALUES (?, ?, ?, ?, ?, ?, ?)";
+constexpr absl::string_view kSelectRuleset =
+    "SELECT " CANDOR_RULESET_COLUMNS
+    " FROM rulesets WHERE organization_id = ? AND ruleset_id = ?";
+constexpr absl::string_view kSelectRulesetForUpdate =
+    "SELECT " CANDOR_RULESET_COLUMNS
+    " FROM rulesets WHERE organization_id = ? AND ruleset_id = ? FOR UPDATE";
+constexpr absl::string_view kUpdateRulesetPublication =
+    "UPDATE rulesets SET state = ?, publish_time_us = ?, publisher = ? "
+    "WHERE organization_id = ? AND ruleset_id = ?";
+// On rulesets_by_publication.
+constexpr absl::string_view kSelectCurrentRuleset =
+    "SELECT " CANDOR_RULESET_COLUMNS
+    " FROM rulesets WHERE organization_id = ? AND state = 2 "
+    "ORDER BY publish_time_us DESC, ruleset_id DESC LIMIT 1";
+// Newest first on rulesets_by_creation.
+constexpr absl::string_view kListRulesets =
+    "SELECT " CANDOR_RULESET_COLUMNS
+    " FROM rulesets WHERE organization_id = ? "
+    "AND (create_time_us < ? OR (create_time_us = ? AND ruleset_id < ?)) "
+    "ORDER BY create_time_us DESC, ruleset_id DESC LIMIT ?";
+
+#undef CANDOR_RULESET_COLUMNS
+
+// --- decisions ---------------------------------------------------------------
+
+#define CANDOR_DECISION_COLUMNS                                       \
+  "organization_id, decision_id, post_id, post_revision, author_id, " \
+  "decider_id, verdict, outcome, create_time_us, decision_proto"
+
+constexpr absl::string_view kInsertDecision =
+    "INSERT INTO decisions (" CANDOR_DECISION_COLUMNS
+    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr absl::string_view kSelectDecision =
+    "SELECT " CANDOR_DECISION_COLUMNS
+    " FROM decisions WHERE organization_id = ? AND decision_id = ?";
+// One statement for every filter: an empty string or 0 parameter turns its
+// condition off. Newest first on decisions_by_time (or the post and author
+// indexes when those are given).
+constexpr absl::string_view kListDecisions =
+    "SELECT " CANDOR_DECISION_COLUMNS
+    " FROM decisions WHERE organization_id = ? "
+    "AND (? = '' OR post_id = ?) AND (? = '' OR author_id = ?) "
+    "AND (? = 0 OR verdict = ?) AND (? = 0 OR decider_id = '') "
+    "AND (? = '' OR decider_id = ?) "
+    "AND (create_time_us < ? OR (create_time_us = ? AND decision_id < ?)) "
+    "ORDER BY create_time_us DESC, decision_id DESC LIMIT ?";
+constexpr absl::string_view kListDecisionsBetween =
+    "SELECT " CANDOR_DECISION_COLUMNS
+    " FROM decisions WHERE organization_id = ? "
+    "AND create_time_us >= ? AND create_time_us < ? "
+    "AND (create_time_us > ? OR (create_time_us = ? AND decision_id > ?)) "
+    "ORDER BY create_time_us, decision_id LIMIT ?";
+
+#undef CANDOR_DECISION_COLUMNS
+
+// --- post shingles -----------------------------------------------------------
+
+constexpr absl::string_view kUpsertPostShingles =
+    "INSERT INTO post_shingles (organization_id, post_id, author_id, time_us, "
+    "shingles) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+    "author_id = VALUES(author_id), time_us = VALUES(time_us), "
+    "shingles = VALUES(shingles)";
+constexpr absl::string_view kDeletePostShingles =
+    "DELETE FROM post_shingles WHERE organization_id = ? AND post_id = ?";
+constexpr absl::string_view kListPostShingles =
+    "SELECT organization_id, post_id, author_id, time_us, shingles "
+    "FROM post_shingles WHERE organization_id = ? AND time_us >= ?";
+
+constexpr int kBatch = 500;
+
+std::string ReadBlob(sql::ResultSet& row, int column) {
+  std::unique_ptr<std::istream> blob(row.getBlob(column));
+  if (blob == nullptr) return "";
+  std::stringstream bytes;
+  bytes << blob->rdbuf();
+  return bytes.str();
+}
+
+AuditEntryRecord RowToAuditEntry(sql::ResultSet& row) {
+  AuditEntryRecord r;
+  r.organization_id = row.getString(1);
+  r.sequence = row.getInt64(2);
+  r.time_us = row.getInt64(3);
+  r.actor = row.getString(4);
+  r.actor_digest = row.getString(5);
+  r.action = row.getString(6);
+  r.subject = row.getString(7);
+  r.details = row.getString(8);
+  r.prev_hash = row.getString(9);
+  r.hash = row.getString(10);
+  return r;
+}
+
+RulesetRecord RowToRuleset(sql::ResultSet& row) {
+  RulesetRecord r;
+  r.organization_id = row.getString(1);
+  r.ruleset_id = row.getString(2);
+  r.state = row.getInt(3);
+  r.body = ReadBlob(row, 4);
+  r.create_time_us = row.getInt64(5);
+  r.publish_time_us = row.getInt64(6);
+  r.publisher = row.getString(7);
+  return r;
+}
+
+DecisionRecord RowToDecision(sql::ResultSet& row) {
+  DecisionRecord r;
+  r.organization_id = row.getString(1);
+  r.decision_id = row.getString(2);
+  r.post_id = row.getString(3);
+  r.post_revision = row.getInt64(4);
+  r.author_id = row.getString(5);
+  r.decider_id = row.getString(6);
+  r.verdict = row.getInt(7);
+  r.outcome = row.getInt(8);
+  r.create_time_us = row.getInt64(9);
+  r.body = ReadBlob(row, 10);
+  return r;
+}
+
+absl::Status RulesetNotFound(absl::string_view org, absl::string_view id) {
+  return absl::NotFoundError(
+      absl::StrCat("organizations/", org, "/rulesets/", id, " not found"));
+}
+
+absl::StatusOr<RulesetRecord> SelectRuleset(db::Connection& c,
+                                            absl::string_view sql,
+                                            absl::string_view org,
+                                            absl::string_view id) {
+  auto& select = c.Prepare(sql);
+  select.setString(1, std::string(org));
+  select.setString(2, std::string(id));
+  std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+  if (!row->next()) return RulesetNotFound(org, id);
+  return RowToRuleset(*row);
+}
+
+std::optional<RulesetRecord> SelectCurrentRuleset(db::Connection& c,
+                                                  absl::string_view org) {
+  auto& select = c.Prepare(kSelectCurrentRuleset);
+  select.setString(1, std::string(org));
+  std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+  if (!row->next()) return std::nullopt;
+  return RowToRuleset(*row);
+}
+
+}  // namespace
+
+absl::Status TransparencyRepository::LockOrganization(db::Transaction& tx,
+                                                      absl::string_view org) {
+  return db::Run("lock organization", tx, [&](db::Connection& c) {
+    auto& ensure = c.Prepare(kEnsureHead);
+    ensure.setString(1, std::string(org));
+    ensure.setString(2, kGenesisHash);
+    ensure.executeUpdate();
+    return absl::OkStatus();
+  });
+}
+
+absl::Status TransparencyRepository::AppendAuditEntry(db::Transaction& tx,
+                                                      AuditEntryRecord* entry) {
+  CANDOR_RETURN_IF_ERROR(LockOrganization(tx, entry->organization_id));
+  return db::Run("append audit entry", tx, [&](db::Connection& c) {
+    auto& head = c.Prepare(kSelectHeadForUpdate);
+    head.setString(1, entry->organization_id);
+    std::unique_ptr<sql::ResultSet> row(head.executeQuery());
+    if (!row->next()) {
+      return absl::InternalError("audit log head missing after creation");
+    }
+    entry->sequence = row->getInt64(1) + 1;
+    SealEntry(std::string(row->getString(2)), entry);
+
+    auto& insert = c.Prepare(kInsertAuditEntry);
+    insert.setString(1, entry->organization_id);
+    insert.setInt64(2, entry->sequence);
+    insert.setInt64(3, entry->time_us);
+    insert.setString(4, entry->actor);
+    insert.setString(5, entry->actor_digest);
+    insert.setString(6, entry->action);
+    insert.setString(7, entry->subject);
+    insert.setString(8, entry->details);
+    insert.setString(9, entry->prev_hash);
+    insert.setString(10, entry->hash);
+    insert.executeUpdate();
+
+    auto& update = c.Prepare(kUpdateHead);
+    update.setInt64(1, entry->sequence);
+    update.setString(2, entry->hash);
+    update.setString(3, entry->organization_id);
+    update.executeUpdate();
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<AuditEntryRecord>>
+TransparencyRepository::ListAuditEntries(absl::string_view org, int64_t after,
+                                         int limit) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run(
+      "list audit entries", connection,
+      [&](db::Connection& c) -> absl::StatusOr<std::vector<AuditEntryRecord>> {
+        auto& select = c.Prepare(kListAuditEntries);
+        select.setString(1, std::string(org));
+        select.setInt64(2, after);
+        select.setInt(3, limit);
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        std::vector<AuditEntryRecord> entries;
+        while (rows->next()) entries.push_back(RowToAuditEntry(*rows));
+        return entries;
+      });
+}
+
+absl::Status TransparencyRepository::InsertRuleset(db::Transaction& tx,
+                                                   const RulesetRecord& r) {
+  return db::Run("insert ruleset", tx, [&](db::Connection& c) {
+    try {
+      std::istringstream body(r.body);
+      auto& insert = c.Prepare(kInsertRuleset);
+      insert.setString(1, r.organization_id);
+      insert.setString(2, r.ruleset_id);
+      insert.setInt(3, r.state);
+      insert.setBlob(4, &body);
+      insert.setInt64(5, r.create_time_us);
+      insert.setInt64(6, r.publish_time_us);
+      insert.setString(7, r.publisher);
+      insert.executeUpdate();
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() != 1062) throw;
+      return absl::AlreadyExistsError(
+          absl::StrCat("organizations/", r.organization_id, "/rulesets/",
+                       r.ruleset_id, " already exists"));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<RulesetRecord> TransparencyRepository::FindRuleset(
+    absl::string_view org, absl::string_view ruleset_id) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run("get ruleset", connection,
+                 [&](db::Connection& c) -> absl::StatusOr<RulesetRecord> {
+                   return SelectRuleset(c, kSelectRuleset, org, ruleset_id);
+                 });
+}
+
+absl::StatusOr<RulesetRecord> TransparencyRepository::FindRulesetForUpdate(
+    db::Transaction& tx, absl::string_view org, absl::string_view ruleset_id) {
+  return db::Run("lock ruleset", tx,
+                 [&](db::Connection& c) -> absl::StatusOr<RulesetRecord> {
+                   return SelectRuleset(c, kSelectRulesetForUpdate, org,
+                                        ruleset_id);
+                 });
+}
+
+absl::Status TransparencyRepository::UpdateRulesetPublication(
+    db::Transaction& tx, const RulesetRecord& r) {
+  return db::Run("publish ruleset", tx, [&](db::Connection& c) {
+    auto& update = c.Prepare(kUpdateRulesetPublication);
+    update.setInt(1, r.state);
+    update.setInt64(2, r.publish_time_us);
+    update.setString(3, r.publisher);
+    update.setString(4, r.organization_id);
+    update.setString(5, r.ruleset_id);
+    update.executeUpdate();
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::optional<RulesetRecord>>
+TransparencyRepository::FindCurrentRuleset(absl::string_view org) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run(
+      "get current ruleset", connection,
+      [&](db::Connection& c) -> absl::StatusOr<std::optional<RulesetRecord>> {
+        return SelectCurrentRuleset(c, org);
+      });
+}
+
+absl::StatusOr<std::optional<RulesetRecord>>
+TransparencyRepository::FindCurrentRuleset(db::Transaction& tx,
+                                           absl::string_view org) {
+  return db::Run(
+      "get current ruleset", tx,
+      [&](db::Connection& c) -> absl::StatusOr<std::optional<RulesetRecord>> {
+        return SelectCurrentRuleset(c, org);
+      });
+}
+
+absl::StatusOr<std::vector<RulesetRecord>> TransparencyRepository::ListRulesets(
+    absl::string_view org, const TimeCursor& before, int limit) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run(
+      "list rulesets", connection,
+      [&](db::Connection& c) -> absl::StatusOr<std::vector<RulesetRecord>> {
+        auto& select = c.Prepare(kListRulesets);
+        select.setString(1, std::string(org));
+        select.setInt64(2, before.time_us);
+        select.setInt64(3, before.time_us);
+        select.setString(4, before.id);
+        select.setInt(5, limit);
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        std::vector<RulesetRecord> rulesets;
+        while (rows->next()) rulesets.push_back(RowToRuleset(*rows));
+        return rulesets;
+      });
+}
+
+absl::Status TransparencyRepository::InsertDecision(db::Transaction& tx,
+                                                    const DecisionRecord& d) {
+  return db::Run("insert decision", tx, [&](db::Connection& c) {
+    std::istringstream body(d.body);
+    auto& insert = c.Prepare(kInsertDecision);
+    insert.setString(1, d.organization_id);
+    insert.setString(2, d.decision_id);
+    insert.setString(3, d.post_id);
+    insert.setInt64(4, d.post_revision);
+    insert.setString(5, d.author_id);
+    insert.setString(6, d.decider_id);
+    insert.setInt(7, d.verdict);
+    insert.setInt(8, d.outcome);
+    insert.setInt64(9, d.create_time_us);
+    insert.setBlob(10, &body);
+    insert.executeUpdate();
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<DecisionRecord> TransparencyRepository::FindDecision(
+    absl::string_view org, absl::string_view decision_id) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run("get decision", connection,
+                 [&](db::Connection& c) -> absl::StatusOr<DecisionRecord> {
+                   auto& select = c.Prepare(kSelectDecision);
+                   select.setString(1, std::string(org));
+                   select.setString(2, std::string(decision_id));
+                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+                   if (!row->next()) {
+                     return absl::NotFoundError(
+                         absl::StrCat("decision ", decision_id, " not found"));
+                   }
+                   return RowToDecision(*row);
+                 });
+}
+
+absl::StatusOr<std::vector<DecisionRecord>>
+TransparencyRepository::ListDecisions(absl::string_view org,
+                                      const DecisionQuery& q,
+                                      const TimeCursor& before, int limit) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run(
+      "list decisions", connection,
+      [&](db::Connection& c) -> absl::StatusOr<std::vector<DecisionRecord>> {
+        auto& select = c.Prepare(kListDecisions);
+        int i = 1;
+        select.setString(i++, std::string(org));
+        select.setString(i++, q.post_id);
+        select.setString(i++, q.post_id);
+        select.setString(i++, q.author_id);
+        select.setString(i++, q.author_id);
+        select.setInt(i++, q.verdict);
+        select.setInt(i++, q.verdict);
+        select.setInt(i++, q.automatic_only ? 1 : 0);
+        select.setString(i++, q.decider_id);
+        select.setString(i++, q.decider_id);
+        select.setInt64(i++, before.time_us);
+        select.setInt64(i++, before.time_us);
+        select.setString(i++, before.id);
+        select.setInt(i++, limit);
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        std::vector<DecisionRecord> decisions;
+        while (rows->next()) decisions.push_back(RowToDecision(*rows));
+        return decisions;
+      });
+}
+
+absl::Status TransparencyRepository::ForEachDecisionBetween(
+    absl::string_view org, int64_t from_us, int64_t to_us,
+    const std::function<void(const DecisionRecord&)>& visit) {
+  TimeCursor after{std::numeric_limits<int64_t>::min(), ""};
+  while (true) {
+    std::vector<DecisionRecord> batch;
+    {
+      CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+      CANDOR_ASSIGN_OR_RETURN(
+          batch,
+          db::Run("read decisions", connection,
+                  [&](db::Connection& c)
+                      -> absl::StatusOr<std::vector<DecisionRecord>> {
+                    auto& select = c.Prepare(kListDecisionsBetween);
+                    select.setString(1, std::string(org));
+                    select.setInt64(2, from_us);
+                    select.setInt64(3, to_us);
+                    select.setInt64(4, after.time_us);
+                    select.setInt64(5, after.time_us);
+                    select.setString(6, after.id);
+                    select.setInt(7, kBatch);
+                    std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+                    std::vector<DecisionRecord> out;
+                    while (rows->next()) out.push_back(RowToDecision(*rows));
+                    return out;
+                  }));
+    }
+    for (const DecisionRecord& d : batch) visit(d);
+    if (static_cast<int>(batch.size()) < kBatch) return absl::OkStatus();
+    after = TimeCursor{batch.back().create_time_us, batch.back().decision_id};
+  }
+}
+
+absl::Status TransparencyRepository::UpsertPostShingles(
+    db::Transaction& tx, const PostShinglesRecord& r) {
+  return db::Run("store post shingles", tx, [&](db::Connection& c) {
+    std::istringstream shingles(r.shingles);
+    auto& upsert = c.Prepare(kUpsertPostShingles);
+    upsert.setString(1, r.organization_id);
+    upsert.setString(2, r.post_id);
+    upsert.setString(3, r.author_id);
+    upsert.setInt64(4, r.time_us);
+    upsert.setBlob(5, &shingles);
+    upsert.executeUpdate();
+    return absl::OkStatus();
+  });
+}
+
+absl::Status TransparencyRepository::DeletePostShingles(
+    db::Transaction& tx, absl::string_view org, absl::string_view post_id) {
+  return db::Run("delete post shingles", tx, [&](db::Connection& c) {
+    auto& remove = c.Prepare(kDeletePostShingles);
+    remove.setString(1, std::string(org));
+    remove.setString(2, std::string(post_id));
+    remove.executeUpdate();
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<PostShinglesRecord>>
+TransparencyRepository::ListPostShingles(absl::string_view org,
+                                         int64_t since_us) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run("read post shingles", connection,
+                 [&](db::Connection& c)
+                     -> absl::StatusOr<std::vector<PostShinglesRecord>> {
+                   auto& select = c.Prepare(kListPostShingles);
+                   select.setString(1, std::string(org));
+                   select.setInt64(2, since_us);
+                   std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+                   std::vector<PostShinglesRecord> records;
+                   while (rows->next()) {
+                     PostShinglesRecord r;
+                     r.organization_id = rows->getString(1);
+                     r.post_id = rows->getString(2);
+                     r.author_id = rows->getString(3);
+                     r.time_us = rows->getInt64(4);
+                     r.shingles = ReadBlob(*rows, 5);
+                     records.push_back(std::move(r));
+                   }
+                   return records;
+                 });
+}
+
+}  // namespace candor::transparency

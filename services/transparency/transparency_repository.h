@@ -1,0 +1,108 @@
+// The only place the transparency service's SQL lives (schema
+// candor_transparency, see db/migrations/transparency). Takes and returns
+// the records of records.h and audit_chain.h.
+//
+// Methods that take a db::Transaction run inside the caller's transaction;
+// the others borrow a connection for one call, so a call holds at most one.
+//
+// Lock order: a transaction that writes takes the organization's head row
+// (LockOrganization, or AppendAuditEntry which takes it) before any other
+// row of the organization, so writers of one organization serialize in one
+// order and audit sequences have no gaps.
+//
+// Thread-safe: the repository holds no state but the pool.
+#ifndef CANDOR_SERVICES_TRANSPARENCY_TRANSPARENCY_REPOSITORY_H_
+#define CANDOR_SERVICES_TRANSPARENCY_TRANSPARENCY_REPOSITORY_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "db/pool.h"
+#include "db/transaction.h"
+#include "services/transparency/audit_chain.h"
+#include "services/transparency/records.h"
+
+namespace candor::transparency {
+
+// Which decisions ListDecisions returns; empty strings and 0 match any.
+struct DecisionQuery {
+  std::string post_id;
+  std::string author_id;
+  int verdict = 0;
+  bool automatic_only = false;
+  std::string decider_id;
+};
+
+class TransparencyRepository {
+ public:
+  explicit TransparencyRepository(db::Pool* pool) : pool_(pool) {}
+
+  db::Pool& pool() { return *pool_; }
+
+  // Creates the organization's head row when missing and locks it.
+  absl::Status LockOrganization(db::Transaction& tx, absl::string_view org);
+
+  // Appends `entry` (organization_id, time_us, actor, action, subject and
+  // details set) to its organization's log: locks the head row, numbers
+  // the entry, seals it (audit_chain.h) and stores it.
+  absl::Status AppendAuditEntry(db::Transaction& tx, AuditEntryRecord* entry);
+  // Up to `limit` entries with sequence > `after`, in sequence order.
+  absl::StatusOr<std::vector<AuditEntryRecord>> ListAuditEntries(
+      absl::string_view org, int64_t after, int limit);
+
+  // ALREADY_EXISTS when the id is taken.
+  absl::Status InsertRuleset(db::Transaction& tx, const RulesetRecord& ruleset);
+  // NOT_FOUND `organizations/{org}/rulesets/{id} not found`.
+  absl::StatusOr<RulesetRecord> FindRuleset(absl::string_view org,
+                                            absl::string_view ruleset_id);
+  absl::StatusOr<RulesetRecord> FindRulesetForUpdate(
+      db::Transaction& tx, absl::string_view org, absl::string_view ruleset_id);
+  // Writes state, publish time and publisher.
+  absl::Status UpdateRulesetPublication(db::Transaction& tx,
+                                        const RulesetRecord& ruleset);
+  // The newest published ruleset, if any.
+  absl::StatusOr<std::optional<RulesetRecord>> FindCurrentRuleset(
+      absl::string_view org);
+  absl::StatusOr<std::optional<RulesetRecord>> FindCurrentRuleset(
+      db::Transaction& tx, absl::string_view org);
+  // Up to `limit` rulesets created before `before` (newest first).
+  absl::StatusOr<std::vector<RulesetRecord>> ListRulesets(
+      absl::string_view org, const TimeCursor& before, int limit);
+
+  absl::Status InsertDecision(db::Transaction& tx,
+                              const DecisionRecord& decision);
+  // NOT_FOUND when absent.
+  absl::StatusOr<DecisionRecord> FindDecision(absl::string_view org,
+                                              absl::string_view decision_id);
+  // Up to `limit` decisions matching `query` before `before`, newest first.
+  absl::StatusOr<std::vector<DecisionRecord>> ListDecisions(
+      absl::string_view org, const DecisionQuery& query,
+      const TimeCursor& before, int limit);
+  // Calls `visit` for every decision with from_us <= create time < to_us,
+  // oldest first, reading in batches.
+  absl::Status ForEachDecisionBetween(
+      absl::string_view org, int64_t from_us, int64_t to_us,
+      const std::function<void(const DecisionRecord&)>& visit);
+
+  // Stores (or replaces) a post's shingle set.
+  absl::Status UpsertPostShingles(db::Transaction& tx,
+                                  const PostShinglesRecord& record);
+  absl::Status DeletePostShingles(db::Transaction& tx, absl::string_view org,
+                                  absl::string_view post_id);
+  // Every stored shingle set of the organization with time >= since_us.
+  absl::StatusOr<std::vector<PostShinglesRecord>> ListPostShingles(
+      absl::string_view org, int64_t since_us);
+
+ private:
+  db::Pool* const pool_;
+};
+
+}  // namespace candor::transparency
+
+#endif  // CANDOR_SERVICES_TRANSPARENCY_TRANSPARENCY_REPOSITORY_H_

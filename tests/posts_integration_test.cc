@@ -1,0 +1,1279 @@
+// AdvocacyService posts and the feed over real gRPC against the real
+// database, with the real staff, values and transparency services behind
+// it: the behaviour a user of the API sees. Each test makes its own
+// organization.
+//
+// Tests that need TransparencyService to record decisions (every test whose
+// name ends in "_NeedsTransparency") skip themselves, saying so, while its
+// CreateDecision answers UNIMPLEMENTED; every other test runs without it.
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "candor/transparency/v1/transparency.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/common/grpc_status.h"
+#include "tests/support/test_callers.h"
+#include "tests/support/test_server.h"
+#include "tests/support/test_util.h"
+
+namespace candor::testing {
+namespace {
+
+namespace transparencypb = ::candor::transparency::v1;
+
+using grpc::StatusCode;
+using ::testing::ElementsAre;
+using ::testing::ElementsAreArray;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using Post = advocacypb::Post;
+using Story = advocacypb::Story;
+using StaffMember = staffpb::StaffMember;
+
+// Text every rule of the default ruleset passes: a disclosure up front, the
+// author's own words, no story, no link.
+constexpr char kGoodText[] =
+    "#ad Proud of what our team shipped this week: search is now twice as "
+    "fast, and I spent a month testing it myself. Ask me anything about it.";
+// The same kind of text without any disclosure: the BLOCK rule fails.
+constexpr char kUndisclosedText[] =
+    "Proud of what our team shipped this week: search is now twice as fast, "
+    "and I spent a month testing it myself.";
+// Disclosed, but a sensitive term (a REVIEW rule) matches.
+constexpr char kSensitiveText[] =
+    "#ad Our new savings plan offers guaranteed returns to every customer, "
+    "which I find remarkable after years in this industry.";
+
+// A person who writes posts: a staff member who consented to advocacy and
+// linked a LinkedIn account, and their token.
+struct Person {
+  StaffMember member;
+  std::string token;
+  const std::string& name() const { return member.name(); }
+};
+
+class PostsTest : public ::testing::Test {
+ protected:
+  PostsTest()
+      : server_(TestServer::Get()),
+        stub_(server_.AdvocacyStub()),
+        staff_(server_.StaffStub()),
+        transparency_(
+            transparencypb::TransparencyService::NewStub(server_.channel())),
+        org_(server_.CreateOrganization("posts")) {}
+
+  // Whether TransparencyService records decisions yet.
+  bool TransparencyReady() {
+    transparencypb::GetPublishedRulesetRequest request;
+    request.set_parent(org_.name);
+    transparencypb::Ruleset ruleset;
+    const grpc::Status status = transparency_->GetPublishedRuleset(
+        TestServer::Context(org_.admin_token).get(), request, &ruleset);
+    return status.error_code() != StatusCode::UNIMPLEMENTED;
+  }
+
+  // A staff member `id` of `department` with `roles`; with `advocate`, they
+  // consent to advocacy and link a LinkedIn account, updating themselves.
+  Person MakePerson(const std::string& id,
+                    std::vector<StaffMember::Role> roles = {},
+                    const std::string& department = "Engineering",
+                    bool advocate = true) {
+    Person person;
+    bool reviewer = false;
+    for (auto role : roles) reviewer |= role == StaffMember::REVIEWER;
+    person.member = server_.CreateStaff(org_, id, roles, department);
+    person.token =
+        reviewer ? ReviewerToken(person.member) : EmployeeToken(person.member);
+    if (!advocate) return person;
+    staffpb::UpdateStaffMemberRequest request;
+    StaffMember* change = request.mutable_staff_member();
+    change->set_name(person.member.name());
+    change->set_advocacy_consent(true);
+    auto* account = change->add_social_accounts();
+    account->set_network(common::v1::LINKEDIN);
+    account->set_handle(absl::AsciiStrToLower(id) + "-" + org_.id);
+    request.mutable_update_mask()->add_paths("advocacy_consent");
+    request.mutable_update_mask()->add_paths("social_accounts");
+    StaffMember updated;
+    const grpc::Status status = staff_->UpdateStaffMember(
+        TestServer::Context(person.token).get(), request, &updated);
+    EXPECT_TRUE(status.ok()) << "UpdateStaffMember: " << status.error_message();
+    EXPECT_TRUE(updated.advocacy_consent());
+    person.member = updated;
+    return person;
+  }
+
+  static Post NewPost(const std::string& text) {
+    Post post;
+    post.set_network(common::v1::LINKEDIN);
+    post.set_text(text);
+    return post;
+  }
+
+  grpc::Status Create(const std::string& token, const Post& post, Post* out,
+                      const std::string& request_id = "") {
+    advocacypb::CreatePostRequest request;
+    request.set_parent(org_.name);
+    *request.mutable_post() = post;
+    request.set_request_id(request_id);
+    return stub_->CreatePost(TestServer::Context(token).get(), request, out);
+  }
+
+  Post MustCreate(const std::string& token, const Post& post) {
+    Post out;
+    const grpc::Status status = Create(token, post, &out);
+    EXPECT_TRUE(status.ok()) << "CreatePost: " << status.error_message();
+    return out;
+  }
+
+  grpc::Status Get(const std::string& token, const std::string& name,
+                   Post* out) {
+    advocacypb::GetPostRequest request;
+    request.set_name(name);
+    return stub_->GetPost(TestServer::Context(token).get(), request, out);
+  }
+
+  grpc::Status List(const std::string& token, const std::string& filter,
+                    int page_size, const std::string& page_token,
+                    advocacypb::ListPostsResponse* out) {
+    advocacypb::ListPostsRequest request;
+    request.set_parent(org_.name);
+    request.set_filter(filter);
+    request.set_page_size(page_size);
+    request.set_page_token(page_token);
+    return stub_->ListPosts(TestServer::Context(token).get(), request, out);
+  }
+
+  // The names of every post `token` lists with `filter`, following pages.
+  std::vector<std::string> ListNames(const std::string& token,
+                                     const std::string& filter = "",
+                                     int page_size = 100) {
+    std::vector<std::string> names;
+    std::string page_token;
+    int pages = 0;
+    do {
+      advocacypb::ListPostsResponse page;
+      const grpc::Status status =
+          List(token, filter, page_size, page_token, &page);
+      EXPECT_TRUE(status.ok()) << "ListPosts: " << status.error_message();
+      if (!status.ok()) break;
+      EXPECT_LE(page.posts_size(), page_size);
+      for (const Post& p : page.posts()) names.push_back(p.name());
+      page_token = page.next_page_token();
+    } while (!page_token.empty() && ++pages < 100);
+    return names;
+  }
+
+  grpc::Status Update(const std::string& token, const Post& post,
+                      std::vector<std::string> paths, Post* out) {
+    advocacypb::UpdatePostRequest request;
+    *request.mutable_post() = post;
+    for (const std::string& path : paths) {
+      request.mutable_update_mask()->add_paths(path);
+    }
+    return stub_->UpdatePost(TestServer::Context(token).get(), request, out);
+  }
+
+  grpc::Status Delete(const std::string& token, const std::string& name) {
+    advocacypb::DeletePostRequest request;
+    request.set_name(name);
+    google::protobuf::Empty out;
+    return stub_->DeletePost(TestServer::Context(token).get(), request, &out);
+  }
+
+  grpc::Status Submit(const std::string& token, const std::string& name,
+                      advocacypb::SubmitPostResponse* out,
+                      const std::string& request_id = "") {
+    advocacypb::SubmitPostRequest request;
+    request.set_name(name);
+    request.set_request_id(request_id);
+    return stub_->SubmitPost(TestServer::Context(token).get(), request, out);
+  }
+
+  // Creates a post with `text` as `author` and submits it; the answer.
+  advocacypb::SubmitPostResponse MustSubmit(const Person& author,
+                                            const std::string& text) {
+    const Post post = MustCreate(author.token, NewPost(text));
+    advocacypb::SubmitPostResponse out;
+    const grpc::Status status = Submit(author.token, post.name(), &out);
+    EXPECT_TRUE(status.ok()) << "SubmitPost: " << status.error_message();
+    return out;
+  }
+
+  grpc::Status Withdraw(const std::string& token, const std::string& name,
+                        Post* out) {
+    advocacypb::WithdrawPostRequest request;
+    request.set_name(name);
+    return stub_->WithdrawPost(TestServer::Context(token).get(), request, out);
+  }
+
+  grpc::Status Appeal(const std::string& token, const std::string& name,
+                      const std::string& reason, Post* out) {
+    advocacypb::AppealPostRequest request;
+    request.set_name(name);
+    request.set_reason(reason);
+    return stub_->AppealPost(TestServer::Context(token).get(), request, out);
+  }
+
+  grpc::Status Approve(const std::string& token, const std::string& name,
+                       Post* out, const std::string& note = "") {
+    advocacypb::ApprovePostRequest request;
+    request.set_name(name);
+    request.set_note(note);
+    return stub_->ApprovePost(TestServer::Context(token).get(), request, out);
+  }
+
+  grpc::Status Reject(const std::string& token, const std::string& name,
+                      std::vector<std::string> rules, Post* out,
+                      const std::string& note = "") {
+    advocacypb::RejectPostRequest request;
+    request.set_name(name);
+    for (const std::string& rule : rules) request.add_cited_rule_ids(rule);
+    request.set_note(note);
+    return stub_->RejectPost(TestServer::Context(token).get(), request, out);
+  }
+
+  grpc::Status Feed(const std::string& token, int page_size,
+                    const std::string& page_token,
+                    advocacypb::ListFeedResponse* out) {
+    advocacypb::ListFeedRequest request;
+    request.set_parent(org_.name);
+    request.set_page_size(page_size);
+    request.set_page_token(page_token);
+    return stub_->ListFeed(TestServer::Context(token).get(), request, out);
+  }
+
+  // The feed as names (stories and posts), following pages.
+  std::vector<std::string> FeedNames(const std::string& token,
+                                     int page_size = 100) {
+    std::vector<std::string> names;
+    std::string page_token;
+    int pages = 0;
+    do {
+      advocacypb::ListFeedResponse page;
+      const grpc::Status status = Feed(token, page_size, page_token, &page);
+      EXPECT_TRUE(status.ok()) << "ListFeed: " << status.error_message();
+      if (!status.ok()) break;
+      EXPECT_LE(page.items_size(), page_size);
+      for (const advocacypb::FeedItem& item : page.items()) {
+        names.push_back(item.has_story() ? item.story().name()
+                                         : item.post().name());
+      }
+      page_token = page.next_page_token();
+    } while (!page_token.empty() && ++pages < 100);
+    return names;
+  }
+
+  // A story for everyone (or `department`), created by the admin.
+  Story MustCreateStory(const std::string& title,
+                        const std::string& department = "") {
+    advocacypb::CreateStoryRequest request;
+    request.set_parent(org_.name);
+    request.mutable_story()->set_title(title);
+    request.mutable_story()->set_summary("What happened, and why it matters.");
+    if (!department.empty()) {
+      request.mutable_story()->add_audience_departments(department);
+    }
+    Story out;
+    const grpc::Status status = stub_->CreateStory(
+        TestServer::Context(org_.admin_token).get(), request, &out);
+    EXPECT_TRUE(status.ok()) << "CreateStory: " << status.error_message();
+    return out;
+  }
+
+  std::string CreateValue(const std::string& title) {
+    auto values = server_.ValuesStub();
+    valuespb::CreateValueRequest request;
+    request.set_parent(org_.name);
+    request.mutable_value()->set_title(title);
+    request.mutable_value()->set_statement("We commit to " + title + ".");
+    valuespb::Value value;
+    const grpc::Status status = values->CreateValue(
+        TestServer::Context(org_.admin_token).get(), request, &value);
+    EXPECT_TRUE(status.ok()) << "CreateValue: " << status.error_message();
+    return value.name();
+  }
+
+  void Deactivate(const Person& person) {
+    staffpb::DeactivateStaffMemberRequest request;
+    request.set_name(person.name());
+    request.set_reason("Left the company");
+    StaffMember out;
+    const grpc::Status status = staff_->DeactivateStaffMember(
+        TestServer::Context(org_.admin_token).get(), request, &out);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_EQ(out.state(), StaffMember::INACTIVE);
+  }
+
+  // The decisions transparency holds on `post`, as its reviewer sees them.
+  std::vector<transparencypb::Decision> Decisions(const std::string& token,
+                                                  const std::string& post) {
+    transparencypb::ListDecisionsRequest request;
+    request.set_parent(post);
+    request.set_page_size(1000);
+    transparencypb::ListDecisionsResponse out;
+    const grpc::Status status = transparency_->ListDecisions(
+        TestServer::Context(token).get(), request, &out);
+    EXPECT_TRUE(status.ok()) << "ListDecisions: " << status.error_message();
+    return {out.decisions().begin(), out.decisions().end()};
+  }
+
+  TestServer& server_;
+  std::unique_ptr<advocacypb::AdvocacyService::Stub> stub_;
+  std::unique_ptr<staffpb::StaffService::Stub> staff_;
+  std::unique_ptr<transparencypb::TransparencyService::Stub> transparency_;
+  TestServer::Organization org_;
+};
+
+#define SKIP_UNLESS_TRANSPARENCY()                                          \
+  if (!TransparencyReady()) {                                               \
+    GTEST_SKIP() << "TransparencyService answers UNIMPLEMENTED: decisions " \
+                    "cannot be recorded yet";                               \
+  }
+
+const transparencypb::RuleResult* ResultOf(
+    const transparencypb::Decision& decision, const std::string& rule_id) {
+  for (const auto& result : decision.results()) {
+    if (result.rule_id() == rule_id) return &result;
+  }
+  return nullptr;
+}
+
+// --- lifecycle without decisions
+// -----------------------------------------------
+
+TEST_F(PostsTest, CreateThenUpdateKeepsRevisionsAndEtags) {
+  const Person author = MakePerson("W1");
+  ASSERT_FALSE(HasFailure());
+  Post created;
+  ASSERT_TRUE(Create(author.token, NewPost(kGoodText), &created).ok());
+  EXPECT_TRUE(absl::StartsWith(created.name(), org_.name + "/posts/"))
+      << created.name();
+  EXPECT_EQ(created.author(), author.name());
+  EXPECT_EQ(created.state(), Post::DRAFT);
+  EXPECT_EQ(created.revision(), 1);
+  EXPECT_EQ(created.network(), common::v1::LINKEDIN);
+  EXPECT_EQ(created.text(), kGoodText);
+  EXPECT_FALSE(created.has_latest_decision());
+  EXPECT_FALSE(created.etag().empty());
+
+  // A change of content is a new revision.
+  Post change;
+  change.set_name(created.name());
+  change.set_text(std::string(kGoodText) + " Link below.");
+  change.set_link_url("https://example.com/search");
+  change.set_etag(created.etag());
+  Post updated;
+  ASSERT_TRUE(
+      Update(author.token, change, {"text", "link_url"}, &updated).ok());
+  EXPECT_EQ(updated.revision(), 2);
+  EXPECT_EQ(updated.text(), change.text());
+  EXPECT_EQ(updated.link_url(), change.link_url());
+  EXPECT_EQ(updated.state(), Post::DRAFT);
+  EXPECT_NE(updated.etag(), created.etag());
+
+  // The old etag is stale now.
+  Post stale;
+  EXPECT_THAT(Update(author.token, change, {"text"}, &stale),
+              GrpcCodeIs(StatusCode::ABORTED));
+
+  // Naming a field without changing it makes no new revision.
+  change.set_etag(updated.etag());
+  Post same;
+  ASSERT_TRUE(Update(author.token, change, {"text"}, &same).ok());
+  EXPECT_EQ(same.revision(), 2);
+
+  // An empty mask means the fields that are set.
+  Post network_only;
+  network_only.set_name(created.name());
+  network_only.set_network(common::v1::X);
+  Post moved;
+  ASSERT_TRUE(Update(author.token, network_only, {}, &moved).ok());
+  EXPECT_EQ(moved.network(), common::v1::X);
+  EXPECT_EQ(moved.text(), change.text());
+  EXPECT_EQ(moved.revision(), 3);
+
+  Post got;
+  ASSERT_TRUE(Get(author.token, created.name(), &got).ok());
+  EXPECT_EQ(got.revision(), 3);
+  EXPECT_EQ(got.etag(), moved.etag());
+}
+
+TEST_F(PostsTest, PostsDrawOnVisibleStoriesAndActiveValues) {
+  const Person author = MakePerson("W1", {}, "Sales");
+  const Story for_all = MustCreateStory("For everyone");
+  const Story for_sales = MustCreateStory("For sales", "Sales");
+  const Story for_hr = MustCreateStory("For HR", "HR");
+  const std::string honesty = CreateValue("Honesty");
+  ASSERT_FALSE(HasFailure());
+
+  for (const Story& story : {for_all, for_sales}) {
+    Post post = NewPost(kGoodText);
+    post.set_story(story.name());
+    post.add_values(honesty);
+    Post out;
+    ASSERT_TRUE(Create(author.token, post, &out).ok()) << story.name();
+    EXPECT_EQ(out.story(), story.name());
+    EXPECT_THAT(out.values(), ElementsAre(honesty));
+  }
+  // A story the author does not see answers like a missing one.
+  Post hidden = NewPost(kGoodText);
+  hidden.set_story(for_hr.name());
+  Post out;
+  EXPECT_TRUE(IsInvalidField(Create(author.token, hidden, &out), "post.story"));
+  hidden.set_story(org_.name + "/stories/missing");
+  EXPECT_TRUE(IsInvalidField(Create(author.token, hidden, &out), "post.story"));
+  Post missing_value = NewPost(kGoodText);
+  missing_value.add_values(org_.name + "/values/missing");
+  EXPECT_TRUE(IsInvalidField(Create(author.token, missing_value, &out),
+                             "post.values[0]"));
+}
+
+TEST_F(PostsTest, RequestIdRetryCreatesOnce) {
+  const Person author = MakePerson("W1");
+  ASSERT_FALSE(HasFailure());
+  Post first;
+  Post second;
+  ASSERT_TRUE(Create(author.token, NewPost(kGoodText), &first, "req-1").ok());
+  ASSERT_TRUE(Create(author.token, NewPost(kGoodText), &second, "req-1").ok());
+  EXPECT_EQ(first.name(), second.name());
+  EXPECT_THAT(ListNames(author.token), ElementsAre(first.name()));
+  // The same id for another request is refused.
+  Post other;
+  EXPECT_THAT(
+      Create(author.token, NewPost("Something else #ad"), &other, "req-1"),
+      GrpcCodeIs(StatusCode::INVALID_ARGUMENT));
+}
+
+TEST_F(PostsTest, DraftsAreSeenByTheirAuthorAndReviewersOnly) {
+  const Person author = MakePerson("W1");
+  const Person colleague = MakePerson("W2");
+  const Person reviewer = MakePerson("R1", {StaffMember::REVIEWER});
+  ASSERT_FALSE(HasFailure());
+  const Post draft = MustCreate(author.token, NewPost(kGoodText));
+  Post out;
+  EXPECT_TRUE(Get(author.token, draft.name(), &out).ok());
+  EXPECT_TRUE(Get(reviewer.token, draft.name(), &out).ok());
+  EXPECT_TRUE(Get(org_.admin_token, draft.name(), &out).ok());
+  const grpc::Status hidden = Get(colleague.token, draft.name(), &out);
+  EXPECT_THAT(hidden, GrpcStatusIs(StatusCode::NOT_FOUND, draft.name()));
+  // Nor can a colleague act on it: every method answers NOT_FOUND.
+  Post change;
+  change.set_name(draft.name());
+  change.set_text("Mine now #ad");
+  EXPECT_THAT(Update(colleague.token, change, {"text"}, &out),
+              GrpcCodeIs(StatusCode::NOT_FOUND));
+  EXPECT_THAT(Delete(colleague.token, draft.name()),
+              GrpcCodeIs(StatusCode::NOT_FOUND));
+  advocacypb::SubmitPostResponse submitted;
+  EXPECT_THAT(Submit(colleague.token, draft.name(), &submitted),
+              GrpcCodeIs(StatusCode::NOT_FOUND));
+
+  EXPECT_THAT(ListNames(author.token), ElementsAre(draft.name()));
+  EXPECT_THAT(ListNames(reviewer.token), ElementsAre(draft.name()));
+  EXPECT_THAT(ListNames(colleague.token), IsEmpty());
+}
+
+TEST_F(PostsTest, OnlyDraftsAreDeleted) {
+  const Person author = MakePerson("W1");
+  ASSERT_FALSE(HasFailure());
+  const Post draft = MustCreate(author.token, NewPost(kGoodText));
+  ASSERT_TRUE(Delete(author.token, draft.name()).ok());
+  Post out;
+  EXPECT_THAT(Get(author.token, draft.name(), &out),
+              GrpcCodeIs(StatusCode::NOT_FOUND));
+  EXPECT_THAT(Delete(author.token, draft.name()),
+              GrpcCodeIs(StatusCode::NOT_FOUND));
+
+  // A post that left DRAFT stays: here, withdrawn because its author was
+  // deactivated (which needs no decision).
+  const Post kept = MustCreate(author.token, NewPost(kGoodText));
+  ASSERT_NO_FATAL_FAILURE(Deactivate(author));
+  advocacypb::SubmitPostResponse submitted;
+  EXPECT_THAT(Submit(author.token, kept.name(), &submitted),
+              GrpcCodeIs(StatusCode::FAILED_PRECONDITION));
+  ASSERT_TRUE(Get(author.token, kept.name(), &out).ok());
+  EXPECT_EQ(out.state(), Post::WITHDRAWN);
+  EXPECT_THAT(Delete(author.token, kept.name()),
+              GrpcStatusIs(StatusCode::FAILED_PRECONDITION, "WITHDRAWN"));
+  ASSERT_TRUE(Get(author.token, kept.name(), &out).ok());
+}
+
+TEST_F(PostsTest, WrongStatesAreRefusedWithoutChange) {
+  const Person author = MakePerson("W1");
+  const Person reviewer = MakePerson("R1", {StaffMember::REVIEWER});
+  ASSERT_FALSE(HasFailure());
+  const Post draft = MustCreate(author.token, NewPost(kGoodText));
+  Post out;
+  EXPECT_THAT(Withdraw(author.token, draft.name(), &out),
+              GrpcStatusIs(StatusCode::FAILED_PRECONDITION, "DRAFT"));
+  EXPECT_THAT(Appeal(author.token, draft.name(), "Please look again", &out),
+              GrpcStatusIs(StatusCode::FAILED_PRECONDITION, "DRAFT"));
+  EXPECT_THAT(Approve(reviewer.token, draft.name(), &out),
+              GrpcStatusIs(StatusCode::FAILED_PRECONDITION, "DRAFT"));
+  EXPECT_THAT(Reject(reviewer.token, draft.name(), {"disclosure"}, &out),
+              GrpcStatusIs(StatusCode::FAILED_PRECONDITION, "DRAFT"));
+  ASSERT_TRUE(Get(author.token, draft.name(), &out).ok());
+  EXPECT_EQ(out.etag(), draft.etag());
+  EXPECT_EQ(out.state(), Post::DRAFT);
+}
+
+TEST_F(PostsTest, ListsNewestFirstWithFiltersAndPages) {
+  const Person first = MakePerson("W1");
+  const Person second = MakePerson("W2");
+  ASSERT_FALSE(HasFailure());
+  std::vector<std::string> all;  // newest first
+  std::vector<std::string> by_first;
+  for (int i = 0; i < 5; ++i) {
+    const Person& author = i % 2 == 0 ? first : second;
+    const Post post = MustCreate(
+        author.token, NewPost(absl::StrCat("#ad Post number ", i, ".")));
+    all.insert(all.begin(), post.name());
+    if (i % 2 == 0) by_first.insert(by_first.begin(), post.name());
+  }
+  ASSERT_FALSE(HasFailure());
+  EXPECT_THAT(ListNames(org_.admin_token, "", 2), ElementsAreArray(all));
+  EXPECT_THAT(ListNames(org_.admin_token, "state = DRAFT", 1),
+              ElementsAreArray(all));
+  EXPECT_THAT(ListNames(org_.admin_token, "state = APPROVED"), IsEmpty());
+  const std::string by_author = absl::StrCat("author = \"", first.name(), "\"");
+  EXPECT_THAT(ListNames(org_.admin_token, by_author, 2),
+              ElementsAreArray(by_first));
+  EXPECT_THAT(ListNames(org_.admin_token, "state = DRAFT AND " + by_author),
+              ElementsAreArray(by_first));
+  // The author sees their own posts, the other author theirs.
+  EXPECT_THAT(ListNames(first.token), ElementsAreArray(by_first));
+  EXPECT_EQ(ListNames(second.token).size(), all.size() - by_first.size());
+
+  // A page token is good for its own query only.
+  advocacypb::ListPostsResponse page;
+  ASSERT_TRUE(List(org_.admin_token, "", 2, "", &page).ok());
+  ASSERT_FALSE(page.next_page_token().empty());
+  advocacypb::ListPostsResponse other;
+  EXPECT_TRUE(IsInvalidField(List(org_.admin_token, "state = DRAFT", 2,
+                                  page.next_page_token(), &other),
+                             "page_token"));
+}
+
+TEST_F(PostsTest, FeedHoldsTheStoriesOfTheCallersAudienceNewestFirst) {
+  const Person reader = MakePerson("W1", {}, "Sales");
+  ASSERT_FALSE(HasFailure());
+  const Story a = MustCreateStory("A");
+  const Story hr = MustCreateStory("HR only", "HR");
+  const Story b = MustCreateStory("B", "Sales");
+  const Story c = MustCreateStory("C");
+  // Drafts are nobody's feed.
+  MustCreate(reader.token, NewPost(kGoodText));
+  ASSERT_FALSE(HasFailure());
+  EXPECT_THAT(FeedNames(reader.token, 1),
+              ElementsAre(c.name(), b.name(), a.name()));
+  EXPECT_THAT(FeedNames(org_.admin_token, 2), ElementsAre(c.name(), a.name()));
+  (void)hr;
+}
+
+// An author who was deactivated can no longer submit; reviewers reading
+// their pending posts find them withdrawn.
+TEST_F(PostsTest, DeactivatedAuthorsPendingPostsAreWithdrawn) {
+  const Person author = MakePerson("W1");
+  ASSERT_FALSE(HasFailure());
+  const Post draft = MustCreate(author.token, NewPost(kGoodText));
+  const Post other = MustCreate(author.token, NewPost(kUndisclosedText));
+  ASSERT_NO_FATAL_FAILURE(Deactivate(author));
+  advocacypb::SubmitPostResponse submitted;
+  EXPECT_THAT(Submit(author.token, draft.name(), &submitted),
+              GrpcStatusIs(StatusCode::FAILED_PRECONDITION, "deactivated"));
+  for (const std::string& name : {draft.name(), other.name()}) {
+    Post out;
+    ASSERT_TRUE(Get(org_.admin_token, name, &out).ok());
+    EXPECT_EQ(out.state(), Post::WITHDRAWN) << name;
+  }
+}
+
+// --- bad input
+// ------------------------------------------------------------------
+
+TEST_F(PostsTest, CreatePostRefusesBadFieldsAndStoresNothing) {
+  const Person author = MakePerson("W1");
+  const std::string value = CreateValue("Honesty");
+  ASSERT_FALSE(HasFailure());
+  struct Case {
+    std::string what;
+    std::function<void(advocacypb::CreatePostRequest&)> change;
+    std::string field;
+  };
+  const auto post = [](advocacypb::CreatePostRequest& r) {
+    return r.mutable_post();
+  };
+  const std::vector<Case> cases = {
+      {"bad parent", [](auto& r) { r.set_parent("orgs/x"); }, "parent"},
+      {"empty parent", [](auto& r) { r.set_parent(""); }, "parent"},
+      {"no post", [](auto& r) { r.clear_post(); }, "post"},
+      {"no network",
+       [&](auto& r) { post(r)->set_network(common::v1::NETWORK_UNSPECIFIED); },
+       "post.network"},
+      {"unknown network",
+       [&](auto& r) {
+         post(r)->set_network(static_cast<common::v1::Network>(42));
+       },
+       "post.network"},
+      {"no text", [&](auto& r) { post(r)->set_text(""); }, "post.text"},
+      {"blank text", [&](auto& r) { post(r)->set_text(" \n "); }, "post.text"},
+      {"text too long",
+       [&](auto& r) { post(r)->set_text(std::string(63207, 'a')); },
+       "post.text"},
+      {"control character",
+       [&](auto& r) { post(r)->set_text("bell \x07 #ad"); }, "post.text"},
+      {"http link",
+       [&](auto& r) { post(r)->set_link_url("http://example.com"); },
+       "post.link_url"},
+      {"link with user",
+       [&](auto& r) { post(r)->set_link_url("https://me@example.com"); },
+       "post.link_url"},
+      {"link without host",
+       [&](auto& r) { post(r)->set_link_url("https:///x"); }, "post.link_url"},
+      {"malformed story", [&](auto& r) { post(r)->set_story("stories/x"); },
+       "post.story"},
+      {"story of another org",
+       [&](auto& r) {
+         post(r)->set_story("organizations/someone-else/stories/x");
+       },
+       "post.story"},
+      {"missing story",
+       [&](auto& r) { post(r)->set_story(org_.name + "/stories/nope"); },
+       "post.story"},
+      {"malformed value", [&](auto& r) { post(r)->add_values("honesty"); },
+       "post.values[0]"},
+      {"value of another org",
+       [&](auto& r) {
+         post(r)->add_values("organizations/someone-else/values/x");
+       },
+       "post.values[0]"},
+      {"missing value",
+       [&](auto& r) {
+         post(r)->add_values(value);
+         post(r)->add_values(org_.name + "/values/nope");
+       },
+       "post.values[1]"},
+      {"eleven values",
+       [&](auto& r) {
+         for (int i = 0; i < 11; ++i) {
+           post(r)->add_values(absl::StrCat(org_.name, "/values/v", i));
+         }
+       },
+       "post.values"},
+      {"bad request id", [](auto& r) { r.set_request_id("has space"); },
+       "request_id"},
+  };
+  for (const Case& c : cases) {
+    advocacypb::CreatePostRequest request;
+    request.set_parent(org_.name);
+    *request.mutable_post() = NewPost(kGoodText);
+    c.change(request);
+    Post out;
+    const grpc::Status status = stub_->CreatePost(
+        TestServer::Context(author.token).get(), request, &out);
+    EXPECT_TRUE(IsInvalidField(status, c.field)) << c.what;
+  }
+  EXPECT_THAT(ListNames(author.token), IsEmpty());
+}
+
+TEST_F(PostsTest, OtherMethodsRefuseBadInput) {
+  const Person author = MakePerson("W1");
+  const Person reviewer = MakePerson("R1", {StaffMember::REVIEWER});
+  ASSERT_FALSE(HasFailure());
+  const Post draft = MustCreate(author.token, NewPost(kGoodText));
+  Post out;
+  const auto update = [&](std::vector<std::string> paths,
+                          std::function<void(Post&)> change) {
+    Post post;
+    post.set_name(draft.name());
+    change(post);
+    return Update(author.token, post, paths, &out);
+  };
+  EXPECT_TRUE(IsInvalidField(
+      update({"state"}, [](Post& p) { p.set_state(Post::APPROVED); }),
+      "update_mask"));
+  EXPECT_TRUE(
+      IsInvalidField(update({"revision"}, [](Post&) {}), "update_mask"));
+  EXPECT_TRUE(IsInvalidField(update({"author"}, [](Post&) {}), "update_mask"));
+  EXPECT_TRUE(IsInvalidField(update({"colour"}, [](Post&) {}), "update_mask"));
+  EXPECT_TRUE(IsInvalidField(update({}, [](Post&) {}), "update_mask"));
+  EXPECT_TRUE(IsInvalidField(update({"text"}, [](Post&) {}), "post.text"));
+  EXPECT_TRUE(
+      IsInvalidField(update({"network"}, [](Post&) {}), "post.network"));
+  EXPECT_TRUE(IsInvalidField(
+      update({"link_url"}, [](Post& p) { p.set_link_url("ftp://x"); }),
+      "post.link_url"));
+  EXPECT_TRUE(IsInvalidField(
+      update({"story"},
+             [&](Post& p) { p.set_story(org_.name + "/stories/x"); }),
+      "post.story"));
+  EXPECT_TRUE(
+      IsInvalidField(update({"values"}, [](Post& p) { p.add_values("nope"); }),
+                     "post.values[0]"));
+  Post malformed;
+  malformed.set_name("posts/x");
+  malformed.set_text("x");
+  EXPECT_TRUE(IsInvalidField(Update(author.token, malformed, {"text"}, &out),
+                             "post.name"));
+
+  EXPECT_TRUE(IsInvalidField(Get(author.token, "nope", &out), "name"));
+  EXPECT_TRUE(IsInvalidField(Delete(author.token, ""), "name"));
+  advocacypb::SubmitPostResponse submitted;
+  EXPECT_TRUE(IsInvalidField(
+      Submit(author.token, draft.name(), &submitted, "bad id!"), "request_id"));
+  EXPECT_TRUE(
+      IsInvalidField(Appeal(author.token, draft.name(), "", &out), "reason"));
+  EXPECT_TRUE(IsInvalidField(
+      Appeal(author.token, draft.name(), std::string(2001, 'a'), &out),
+      "reason"));
+  EXPECT_TRUE(IsInvalidField(Reject(reviewer.token, draft.name(), {}, &out),
+                             "cited_rule_ids"));
+  EXPECT_TRUE(
+      IsInvalidField(Reject(reviewer.token, draft.name(), {"Not An Id"}, &out),
+                     "cited_rule_ids[0]"));
+  EXPECT_TRUE(IsInvalidField(
+      Approve(reviewer.token, draft.name(), &out, std::string(2001, 'a')),
+      "note"));
+
+  advocacypb::ListPostsResponse page;
+  for (const char* filter :
+       {"state = NOPE", "colour = RED", "author = \"nobody\"",
+        "state = DRAFT OR state = APPROVED"}) {
+    EXPECT_TRUE(
+        IsInvalidField(List(author.token, filter, 10, "", &page), "filter"))
+        << filter;
+  }
+  EXPECT_TRUE(
+      IsInvalidField(List(author.token, "", -1, "", &page), "page_size"));
+  EXPECT_TRUE(IsInvalidField(List(author.token, "", 10, "forged", &page),
+                             "page_token"));
+  advocacypb::ListFeedResponse feed;
+  EXPECT_TRUE(
+      IsInvalidField(Feed(author.token, 10, "forged", &feed), "page_token"));
+  EXPECT_TRUE(IsInvalidField(Feed(author.token, 1001, "", &feed), "page_size"));
+
+  // Nothing changed.
+  ASSERT_TRUE(Get(author.token, draft.name(), &out).ok());
+  EXPECT_EQ(out.etag(), draft.etag());
+}
+
+// --- authorization
+// ------------------------------------------------------------
+
+enum class Method {
+  kCreate,
+  kGet,
+  kList,
+  kUpdate,
+  kDelete,
+  kSubmit,
+  kWithdraw,
+  kAppeal,
+  kApprove,
+  kReject,
+  kFeed,
+};
+
+const char* MethodName(Method method) {
+  switch (method) {
+    case Method::kCreate:
+      return "CreatePost";
+    case Method::kGet:
+      return "GetPost";
+    case Method::kList:
+      return "ListPosts";
+    case Method::kUpdate:
+      return "UpdatePost";
+    case Method::kDelete:
+      return "DeletePost";
+    case Method::kSubmit:
+      return "SubmitPost";
+    case Method::kWithdraw:
+      return "WithdrawPost";
+    case Method::kAppeal:
+      return "AppealPost";
+    case Method::kApprove:
+      return "ApprovePost";
+    case Method::kReject:
+      return "RejectPost";
+    case Method::kFeed:
+      return "ListFeed";
+  }
+  return "?";
+}
+
+// Every method for every kind of caller, on a DRAFT post of the table's
+// employee. Methods that need another state answer FAILED_PRECONDITION to
+// the callers allowed to call them: they passed authorization.
+TEST_F(PostsTest, AuthorizationOfEveryMethodForEveryCaller) {
+  CallerOptions options;
+  options.other_prefix = "posts-authz";
+  options.employee_id = "E9";
+  options.reviewer_id = "R9";
+  const TableCallers callers = MakeTableCallers(org_, options);
+  ASSERT_FALSE(HasFailure());
+  const bool decisions = TransparencyReady();
+
+  constexpr StatusCode OK = StatusCode::OK;
+  constexpr StatusCode UA = StatusCode::UNAUTHENTICATED;
+  constexpr StatusCode NF = StatusCode::NOT_FOUND;
+  constexpr StatusCode PD = StatusCode::PERMISSION_DENIED;
+  constexpr StatusCode FP = StatusCode::FAILED_PRECONDITION;
+  // The author's submit reaches transparency.
+  const StatusCode SB = decisions ? OK : StatusCode::UNIMPLEMENTED;
+  // Columns (kTableColumns): no token, other org admin, employee (the
+  // author), reviewer, admin, operator, service.
+  const std::map<Method, std::vector<StatusCode>> expected = {
+      {Method::kCreate, {UA, NF, OK, OK, OK, PD, PD}},
+      {Method::kGet, {UA, NF, OK, OK, OK, PD, PD}},
+      {Method::kList, {UA, NF, OK, OK, OK, PD, PD}},
+      {Method::kUpdate, {UA, NF, OK, PD, PD, PD, PD}},
+      {Method::kDelete, {UA, NF, OK, PD, PD, PD, PD}},
+      {Method::kSubmit, {UA, NF, SB, PD, PD, PD, PD}},
+      {Method::kWithdraw, {UA, NF, FP, PD, PD, PD, PD}},
+      {Method::kAppeal, {UA, NF, FP, PD, PD, PD, PD}},
+      {Method::kApprove, {UA, NF, PD, FP, FP, PD, PD}},
+      {Method::kReject, {UA, NF, PD, FP, FP, PD, PD}},
+      {Method::kFeed, {UA, NF, OK, OK, OK, PD, PD}},
+  };
+  const std::string& author_token = callers.TokenFor(CallerKind::kEmployee);
+  int mismatches = 0;
+  for (const auto& [method, codes] : expected) {
+    for (size_t w = 0; w < codes.size(); ++w) {
+      const CallerKind who = kTableColumns[w];
+      const std::string& token = callers.TokenFor(who);
+      // A fresh post per case, so a call that wrongly succeeds changes no
+      // other case.
+      const Post target = MustCreate(author_token, NewPost(kGoodText));
+      Post out;
+      grpc::Status status;
+      switch (method) {
+        case Method::kCreate:
+          status = Create(token, NewPost("#ad New words of mine."), &out);
+          break;
+        case Method::kGet:
+          status = Get(token, target.name(), &out);
+          break;
+        case Method::kList: {
+          advocacypb::ListPostsResponse page;
+          status = List(token, "", 1000, "", &page);
+          if (status.ok()) {
+            EXPECT_GE(page.posts_size(), 1) << CallerName(who);
+          }
+          break;
+        }
+        case Method::kUpdate: {
+          Post change;
+          change.set_name(target.name());
+          change.set_text("#ad Changed words.");
+          status = Update(token, change, {"text"}, &out);
+          break;
+        }
+        case Method::kDelete:
+          status = Delete(token, target.name());
+          break;
+        case Method::kSubmit: {
+          advocacypb::SubmitPostResponse submitted;
+          status = Submit(token, target.name(), &submitted);
+          break;
+        }
+        case Method::kWithdraw:
+          status = Withdraw(token, target.name(), &out);
+          break;
+        case Method::kAppeal:
+          status = Appeal(token, target.name(), "Please look again", &out);
+          break;
+        case Method::kApprove:
+          status = Approve(token, target.name(), &out);
+          break;
+        case Method::kReject:
+          status = Reject(token, target.name(), {"disclosure"}, &out);
+          break;
+        case Method::kFeed: {
+          advocacypb::ListFeedResponse page;
+          status = Feed(token, 10, "", &page);
+          break;
+        }
+      }
+      const StatusCode want = codes[w];
+      if (status.error_code() != want) ++mismatches;
+      EXPECT_EQ(GrpcCodeName(status.error_code()), GrpcCodeName(want))
+          << MethodName(method) << " as " << CallerName(who) << ": \""
+          << status.error_message() << "\"";
+      if (want != OK && method != Method::kList && method != Method::kCreate &&
+          method != Method::kFeed) {
+        // Nothing changed.
+        Post seen;
+        ASSERT_TRUE(Get(author_token, target.name(), &seen).ok());
+        EXPECT_EQ(seen.etag(), target.etag())
+            << MethodName(method) << " as " << CallerName(who);
+      }
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
+}
+
+TEST_F(PostsTest, OtherOrganizationsPostsLookMissing) {
+  const Person author = MakePerson("W1");
+  ASSERT_FALSE(HasFailure());
+  const TestServer::Organization other = server_.CreateOrganization("posts-x");
+  const Post ours = MustCreate(author.token, NewPost(kGoodText));
+  Post out;
+  const grpc::Status foreign = Get(other.admin_token, ours.name(), &out);
+  EXPECT_THAT(foreign, GrpcStatusIs(StatusCode::NOT_FOUND, ours.name()));
+  EXPECT_THAT(foreign.error_message(), ::testing::Not(HasSubstr("permission")));
+}
+
+// --- decisions (need TransparencyService)
+// -------------------------------------
+
+TEST_F(PostsTest, SubmitOutcomesFollowThePublishedRules_NeedsTransparency) {
+  SKIP_UNLESS_TRANSPARENCY();
+  const Person author = MakePerson("W1");
+  ASSERT_FALSE(HasFailure());
+
+  const advocacypb::SubmitPostResponse approved = MustSubmit(author, kGoodText);
+  EXPECT_EQ(approved.post().state(), Post::APPROVED) << approved.DebugString();
+  EXPECT_EQ(approved.decision().verdict(), transparencypb::Decision::APPROVED);
+  EXPECT_EQ(approved.decision().post(), approved.post().name());
+  EXPECT_EQ(approved.decision().post_revision(), 1);
+  EXPECT_EQ(approved.decision().decider(), "automatic");
+  EXPECT_FALSE(approved.decision().ruleset().empty());
+  EXPECT_FALSE(approved.decision().results().empty());
+  EXPECT_EQ(approved.post().latest_decision().name(),
+            approved.decision().name());
+
+  const advocacypb::SubmitPostResponse rejected =
+      MustSubmit(author, kUndisclosedText);
+  EXPECT_EQ(rejected.post().state(), Post::REJECTED) << rejected.DebugString();
+  EXPECT_EQ(rejected.decision().verdict(), transparencypb::Decision::REJECTED);
+  const transparencypb::RuleResult* disclosure =
+      ResultOf(rejected.decision(), "disclosure");
+  ASSERT_NE(disclosure, nullptr) << rejected.DebugString();
+  EXPECT_FALSE(disclosure->passed());
+  EXPECT_FALSE(disclosure->explanation().empty());
+  const transparencypb::RuleResult* length =
+      ResultOf(rejected.decision(), "length");
+  ASSERT_NE(length, nullptr);
+  EXPECT_TRUE(length->passed());
+
+  const advocacypb::SubmitPostResponse review =
+      MustSubmit(author, kSensitiveText);
+  EXPECT_EQ(review.post().state(), Post::IN_REVIEW) << review.DebugString();
+  EXPECT_EQ(review.decision().verdict(),
+            transparencypb::Decision::NEEDS_REVIEW);
+  const transparencypb::RuleResult* sensitive =
+      ResultOf(review.decision(), "sensitive-terms");
+  ASSERT_NE(sensitive, nullptr);
+  EXPECT_FALSE(sensitive->passed());
+
+  // A submitted post is no draft any more.
+  advocacypb::SubmitPostResponse again;
+  EXPECT_THAT(Submit(author.token, approved.post().name(), &again),
+              GrpcCodeIs(StatusCode::FAILED_PRECONDITION));
+  Post out;
+  Post change;
+  change.set_name(approved.post().name());
+  change.set_text("#ad Changed.");
+  EXPECT_THAT(Update(author.token, change, {"text"}, &out),
+              GrpcCodeIs(StatusCode::FAILED_PRECONDITION));
+  EXPECT_THAT(Delete(author.token, approved.post().name()),
+              GrpcCodeIs(StatusCode::FAILED_PRECONDITION));
+}
+
+TEST_F(PostsTest, RejectedPostIsRevisedAndResubmitted_NeedsTransparency) {
+  SKIP_UNLESS_TRANSPARENCY();
+  const Person author = MakePerson("W1");
+  ASSERT_FALSE(HasFailure());
+  const advocacypb::SubmitPostResponse rejected =
+      MustSubmit(author, kUndisclosedText);
+  ASSERT_EQ(rejected.post().state(), Post::REJECTED);
+  Post change;
+  change.set_name(rejected.post().name());
+  change.set_text(kGoodText);
+  Post revised;
+  ASSERT_TRUE(Update(author.token, change, {"text"}, &revised).ok());
+  EXPECT_EQ(revised.state(), Post::DRAFT);
+  EXPECT_EQ(revised.revision(), 2);
+  EXPECT_FALSE(revised.has_latest_decision());
+  advocacypb::SubmitPostResponse approved;
+  ASSERT_TRUE(Submit(author.token, revised.name(), &approved).ok());
+  EXPECT_EQ(approved.post().state(), Post::APPROVED);
+  EXPECT_EQ(approved.decision().post_revision(), 2);
+  // Both decisions are kept, each naming its revision.
+  std::set<int64_t> revisions;
+  for (const auto& d : Decisions(org_.admin_token, revised.name())) {
+    revisions.insert(d.post_revision());
+  }
+  EXPECT_THAT(revisions, ElementsAre(1, 2));
+}
+
+TEST_F(PostsTest, ReviewersDecideCitingRules_NeedsTransparency) {
+  SKIP_UNLESS_TRANSPARENCY();
+  const Person author = MakePerson("W1");
+  const Person reviewer = MakePerson("R1", {StaffMember::REVIEWER});
+  ASSERT_FALSE(HasFailure());
+
+  const advocacypb::SubmitPostResponse to_approve =
+      MustSubmit(author, kSensitiveText);
+  ASSERT_EQ(to_approve.post().state(), Post::IN_REVIEW);
+  Post approved;
+  ASSERT_TRUE(Approve(reviewer.token, to_approve.post().name(), &approved,
+                      "Checked with legal")
+                  .ok());
+  EXPECT_EQ(approved.state(), Post::APPROVED);
+  EXPECT_EQ(approved.latest_decision().decider(), reviewer.name());
+  EXPECT_EQ(approved.latest_decision().verdict(),
+            transparencypb::Decision::APPROVED);
+  EXPECT_EQ(approved.latest_decision().note(), "Checked with legal");
+
+  const advocacypb::SubmitPostResponse to_reject =
+      MustSubmit(author, absl::StrCat(kSensitiveText, " Really."));
+  ASSERT_EQ(to_reject.post().state(), Post::IN_REVIEW);
+  Post rejected;
+  ASSERT_TRUE(Reject(reviewer.token, to_reject.post().name(),
+                     {"sensitive-terms"}, &rejected, "A promise we can't make")
+                  .ok());
+  EXPECT_EQ(rejected.state(), Post::REJECTED);
+  EXPECT_THAT(rejected.latest_decision().cited_rule_ids(),
+              ElementsAre("sensitive-terms"));
+  EXPECT_EQ(rejected.latest_decision().decider(), reviewer.name());
+
+  // A rule that is not in the published ruleset cannot be cited.
+  const advocacypb::SubmitPostResponse third =
+      MustSubmit(author, absl::StrCat(kSensitiveText, " Truly."));
+  Post out;
+  EXPECT_FALSE(
+      Reject(reviewer.token, third.post().name(), {"no-such-rule"}, &out).ok());
+  ASSERT_TRUE(Get(author.token, third.post().name(), &out).ok());
+  EXPECT_EQ(out.state(), Post::IN_REVIEW);
+}
+
+TEST_F(PostsTest, NobodyApprovesTheirOwnPost_NeedsTransparency) {
+  SKIP_UNLESS_TRANSPARENCY();
+  const Person reviewer = MakePerson("R1", {StaffMember::REVIEWER});
+  ASSERT_FALSE(HasFailure());
+  const advocacypb::SubmitPostResponse mine =
+      MustSubmit(reviewer, kSensitiveText);
+  ASSERT_EQ(mine.post().state(), Post::IN_REVIEW);
+  Post out;
+  EXPECT_THAT(Approve(reviewer.token, mine.post().name(), &out),
+              GrpcCodeIs(StatusCode::PERMISSION_DENIED));
+  EXPECT_THAT(
+      Reject(reviewer.token, mine.post().name(), {"sensitive-terms"}, &out),
+      GrpcCodeIs(StatusCode::PERMISSION_DENIED));
+  ASSERT_TRUE(Get(reviewer.token, mine.post().name(), &out).ok());
+  EXPECT_EQ(out.state(), Post::IN_REVIEW);
+}
+
+TEST_F(PostsTest, AppealAndWithdraw_NeedsTransparency) {
+  SKIP_UNLESS_TRANSPARENCY();
+  const Person author = MakePerson("W1");
+  const Person reviewer = MakePerson("R1", {StaffMember::REVIEWER});
+  ASSERT_FALSE(HasFailure());
+  const advocacypb::SubmitPostResponse rejected =
+      MustSubmit(author, kUndisclosedText);
+  ASSERT_EQ(rejected.post().state(), Post::REJECTED);
+  Post appealed;
+  ASSERT_TRUE(Appeal(author.token, rejected.post().name(),
+                     "My bio says where I work", &appealed)
+                  .ok());
+  EXPECT_EQ(appealed.state(), Post::IN_REVIEW);
+  // A BLOCK rule still fails: no reviewer can approve it; rejecting works.
+  Post out;
+  EXPECT_FALSE(Approve(reviewer.token, appealed.name(), &out).ok());
+  ASSERT_TRUE(
+      Reject(reviewer.token, appealed.name(), {"disclosure"}, &out).ok());
+  EXPECT_EQ(out.state(), Post::REJECTED);
+
+  const advocacypb::SubmitPostResponse approved = MustSubmit(author, kGoodText);
+  ASSERT_EQ(approved.post().state(), Post::APPROVED);
+  Post withdrawn;
+  ASSERT_TRUE(Withdraw(author.token, approved.post().name(), &withdrawn).ok());
+  EXPECT_EQ(withdrawn.state(), Post::WITHDRAWN);
+  EXPECT_THAT(Withdraw(author.token, approved.post().name(), &out),
+              GrpcCodeIs(StatusCode::FAILED_PRECONDITION));
+}
+
+TEST_F(PostsTest, ConcurrentSubmitsMakeOneDecision_NeedsTransparency) {
+  SKIP_UNLESS_TRANSPARENCY();
+  const Person author = MakePerson("W1");
+  ASSERT_FALSE(HasFailure());
+  const Post post = MustCreate(author.token, NewPost(kGoodText));
+  constexpr int kThreads = 8;
+  std::vector<grpc::Status> statuses(kThreads);
+  std::vector<advocacypb::SubmitPostResponse> answers(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      auto stub = server_.AdvocacyStub();
+      advocacypb::SubmitPostRequest request;
+      request.set_name(post.name());
+      statuses[i] = stub->SubmitPost(TestServer::Context(author.token).get(),
+                                     request, &answers[i]);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  int ok = 0;
+  for (int i = 0; i < kThreads; ++i) {
+    if (statuses[i].ok()) {
+      ++ok;
+    } else {
+      EXPECT_THAT(statuses[i], GrpcCodeIs(StatusCode::FAILED_PRECONDITION));
+    }
+  }
+  EXPECT_EQ(ok, 1);
+  EXPECT_EQ(Decisions(author.token, post.name()).size(), 1u);
+}
+
+TEST_F(PostsTest, SubmitRetryWithRequestIdReplays_NeedsTransparency) {
+  SKIP_UNLESS_TRANSPARENCY();
+  const Person author = MakePerson("W1");
+  ASSERT_FALSE(HasFailure());
+  const Post post = MustCreate(author.token, NewPost(kGoodText));
+  advocacypb::SubmitPostResponse first;
+  advocacypb::SubmitPostResponse second;
+  ASSERT_TRUE(Submit(author.token, post.name(), &first, "submit-1").ok());
+  ASSERT_TRUE(Submit(author.token, post.name(), &second, "submit-1").ok());
+  EXPECT_EQ(first.decision().name(), second.decision().name());
+  EXPECT_EQ(Decisions(author.token, post.name()).size(), 1u);
+}
+
+TEST_F(PostsTest, ColleaguesSeeApprovedPostsOnly_NeedsTransparency) {
+  SKIP_UNLESS_TRANSPARENCY();
+  const Person author = MakePerson("W1");
+  const Person colleague = MakePerson("W2");
+  ASSERT_FALSE(HasFailure());
+  const advocacypb::SubmitPostResponse approved = MustSubmit(author, kGoodText);
+  const advocacypb::SubmitPostResponse rejected =
+      MustSubmit(author, kUndisclosedText);
+  const advocacypb::SubmitPostResponse review =
+      MustSubmit(author, kSensitiveText);
+  const Post draft = MustCreate(author.token, NewPost(kGoodText));
+  ASSERT_FALSE(HasFailure());
+  Post out;
+  EXPECT_TRUE(Get(colleague.token, approved.post().name(), &out).ok());
+  for (const std::string& name :
+       {rejected.post().name(), review.post().name(), draft.name()}) {
+    EXPECT_THAT(Get(colleague.token, name, &out),
+                GrpcCodeIs(StatusCode::NOT_FOUND))
+        << name;
+  }
+  EXPECT_THAT(ListNames(colleague.token), ElementsAre(approved.post().name()));
+  EXPECT_EQ(ListNames(author.token).size(), 4u);
+}
+
+TEST_F(PostsTest,
+       FeedMergesStoriesAndApprovedPostsNewestFirst_NeedsTransparency) {
+  SKIP_UNLESS_TRANSPARENCY();
+  const Person reader = MakePerson("W1");
+  const Person writer = MakePerson("W2");
+  ASSERT_FALSE(HasFailure());
+  const Story first = MustCreateStory("First");
+  const advocacypb::SubmitPostResponse post_a = MustSubmit(writer, kGoodText);
+  const Story second = MustCreateStory("Second");
+  const advocacypb::SubmitPostResponse post_b =
+      MustSubmit(writer,
+                 "#ad Spent the week with our support team; I learned a lot "
+                 "about what customers struggle with and how we help.");
+  // Not in anyone's feed: a post that is not approved, and the reader's own.
+  MustSubmit(writer, kUndisclosedText);
+  MustSubmit(reader, "#ad My own view on our new office, which I helped plan.");
+  ASSERT_FALSE(HasFailure());
+  ASSERT_EQ(post_a.post().state(), Post::APPROVED);
+  ASSERT_EQ(post_b.post().state(), Post::APPROVED);
+  // Posts are ordered by creation, like stories.
+  const std::vector<std::string> want = {post_b.post().name(), second.name(),
+                                         post_a.post().name(), first.name()};
+  EXPECT_THAT(FeedNames(reader.token, 1), ElementsAreArray(want));
+  EXPECT_THAT(FeedNames(reader.token, 3), ElementsAreArray(want));
+  EXPECT_THAT(FeedNames(reader.token), ElementsAreArray(want));
+}
+
+// A post drawing on an incentivized story must disclose the incentive; the
+// story's context reaches the rules through SubmitPost.
+TEST_F(PostsTest,
+       IncentivizedStoriesNeedAnIncentiveDisclosure_NeedsTransparency) {
+  SKIP_UNLESS_TRANSPARENCY();
+  const Person author = MakePerson("W1");
+  ASSERT_FALSE(HasFailure());
+  advocacypb::CreateStoryRequest request;
+  request.set_parent(org_.name);
+  request.mutable_story()->set_title("Referral week");
+  request.mutable_story()->set_summary("Refer a friend, earn points.");
+  request.mutable_story()->set_incentivized(true);
+  Story rewarded;
+  ASSERT_TRUE(stub_
+                  ->CreateStory(TestServer::Context(org_.admin_token).get(),
+                                request, &rewarded)
+                  .ok());
+  EXPECT_TRUE(rewarded.incentivized());
+  const Story plain = MustCreateStory("Plain news");
+  ASSERT_FALSE(HasFailure());
+
+  const std::string text = absl::StrCat(
+      "I work at ", org_.id,
+      " and our team is hiring engineers who like hard search problems.");
+  Post draft = NewPost(text);
+  draft.set_story(plain.name());
+  advocacypb::SubmitPostResponse out;
+  Post created = MustCreate(author.token, draft);
+  ASSERT_TRUE(Submit(author.token, created.name(), &out).ok());
+  EXPECT_EQ(out.post().state(), Post::APPROVED) << out.DebugString();
+
+  draft.set_story(rewarded.name());
+  created = MustCreate(author.token, draft);
+  ASSERT_TRUE(Submit(author.token, created.name(), &out).ok());
+  EXPECT_EQ(out.post().state(), Post::REJECTED) << out.DebugString();
+  const transparencypb::RuleResult* incentive =
+      ResultOf(out.decision(), "incentive-disclosure");
+  ASSERT_NE(incentive, nullptr) << out.DebugString();
+  EXPECT_FALSE(incentive->passed());
+
+  // The flag is updatable like any story field.
+  advocacypb::UpdateStoryRequest update;
+  update.mutable_story()->set_name(rewarded.name());
+  update.mutable_story()->set_incentivized(false);
+  update.mutable_update_mask()->add_paths("incentivized");
+  Story changed;
+  ASSERT_TRUE(stub_
+                  ->UpdateStory(TestServer::Context(org_.admin_token).get(),
+                                update, &changed)
+                  .ok());
+  EXPECT_FALSE(changed.incentivized());
+}
+
+TEST_F(PostsTest,
+       ReviewersFindDeactivatedAuthorsPostsWithdrawn_NeedsTransparency) {
+  SKIP_UNLESS_TRANSPARENCY();
+  const Person author = MakePerson("W1");
+  const Person reviewer = MakePerson("R1", {StaffMember::REVIEWER});
+  ASSERT_FALSE(HasFailure());
+  const advocacypb::SubmitPostResponse review =
+      MustSubmit(author, kSensitiveText);
+  ASSERT_EQ(review.post().state(), Post::IN_REVIEW);
+  const advocacypb::SubmitPostResponse approved = MustSubmit(author, kGoodText);
+  ASSERT_NO_FATAL_FAILURE(Deactivate(author));
+  advocacypb::ListPostsResponse page;
+  ASSERT_TRUE(List(reviewer.token, "", 100, "", &page).ok());
+  std::map<std::string, Post::State> states;
+  for (const Post& p : page.posts()) states[p.name()] = p.state();
+  EXPECT_EQ(states[review.post().name()], Post::WITHDRAWN);
+  // Approved posts stay approved.
+  EXPECT_EQ(states[approved.post().name()], Post::APPROVED);
+  Post out;
+  EXPECT_THAT(Approve(reviewer.token, review.post().name(), &out),
+              GrpcCodeIs(StatusCode::FAILED_PRECONDITION));
+}
+
+}  // namespace
+}  // namespace candor::testing
