@@ -276,12 +276,17 @@ RuleResult EvaluateDisclosure(const Rule& rule, const DisclosureRule& r,
   }
   if (is_cut) {
     return result.Fail(absl::StrCat("The first ", limit, " characters that ", network,
-                                    " shows before 'see more' contain no disclosure "
-                                    "such as ",
+                                    " shows before 'see more' contain no disclosure: "
+                                    "add one there, for example ",
                                     examples, "."));
   }
-  return result.Fail(
-      absl::StrCat("The post contains no disclosure such as ", examples, "."));
+  // Say where a disclosure must go, so the author can fix the post at once.
+  const std::string place =
+      cut ? absl::StrCat("within the first ", prefix_it->second, " characters (what ",
+                         network, " shows before 'see more')")
+          : "where readers see it, near the beginning";
+  return result.Fail(absl::StrCat("The post contains no disclosure: add one ", place,
+                                  ", for example ", examples, "."));
 }
 
 // --- own_words ----------------------------------------------------------------
@@ -289,6 +294,10 @@ RuleResult EvaluateDisclosure(const Rule& rule, const DisclosureRule& r,
 RuleResult EvaluateOwnWords(const Rule& rule, const OwnWordsRule& r, const Post& post) {
   ResultBuilder result(rule);
   result.Evidence("story", post.input.story.story_id);
+  if (post.input.story.story_id.empty()) {
+    return result.Evidence("score", Fixed(0, 3))
+        .Pass("The post draws on no story, so it copies none.");
+  }
   if (post.shingles.empty()) {
     return result.Evidence("score", Fixed(0, 3))
         .Pass("The post has no words to compare with the story.");
@@ -443,6 +452,10 @@ RuleResult EvaluateIncentive(const Rule& rule, const IncentiveDisclosureRule& r,
                              const Post& post) {
   ResultBuilder result(rule);
   result.Evidence("incentivized", post.input.story.incentivized ? "true" : "false");
+  if (post.input.story.story_id.empty()) {
+    return result.Pass(
+        "The post draws on no story, so no incentive disclosure is needed.");
+  }
   if (!post.input.story.incentivized) {
     return result.Pass(
         "This story offers no reward for sharing, so no incentive disclosure is "

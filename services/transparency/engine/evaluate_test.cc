@@ -176,8 +176,9 @@ std::vector<RuleCase> Cases() {
       {"AmbiguousLabelSp", DisclosureRule{}, Text("new release #sp"), false,
        "ambiguous label"},
       {"AdventureIsNotAd", DisclosureRule{}, Text("#adventure time with the team"), false,
-       "The post contains no disclosure such as '#AcmeCorpemployee', 'I work at Acme "
-       "Corp', 'I work for Acme Corp' or '#ad'."},
+       "The post contains no disclosure: add one within the first 210 characters "
+       "(what LinkedIn shows before 'see more'), for example '#AcmeCorpemployee', "
+       "'I work at Acme Corp', 'I work for Acme Corp' or '#ad'."},
       {"NoDisclosureInLongPost", DisclosureRule{}, Text(Filler(400)), false,
        "The first 210 characters that LinkedIn shows before 'see more' contain no "
        "disclosure"},
@@ -218,6 +219,9 @@ std::vector<RuleCase> Cases() {
       {"FullCopyAllowedWhenMaxIsOne", OwnWordsRule{1.0}, Text(kSummary), true,
        "(100%) also appear"},
       {"NoWordsToCompare", OwnWordsRule{}, Text("🚀🚀 !!"), true, "no words"},
+      {"NoStoryNothingToCopy", OwnWordsRule{},
+       [](PostInput& p, EvaluationContext&) { p.story = StoryFacts{}; }, true,
+       "draws on no story"},
 
       // --- no_coordination -------------------------------------------------
       {"TwoOtherAuthorsFail", NoCoordinationRule{},
