@@ -2,10 +2,6 @@
 // database, with the real staff, values and transparency services behind
 // it: the behaviour a user of the API sees. Each test makes its own
 // organization.
-//
-// Tests that need TransparencyService to record decisions (every test whose
-// name ends in "_NeedsTransparency") skip themselves, saying so, while its
-// CreateDecision answers UNIMPLEMENTED; every other test runs without it.
 #include <functional>
 #include <map>
 #include <set>
@@ -69,16 +65,6 @@ class PostsTest : public ::testing::Test {
         transparency_(
             transparencypb::TransparencyService::NewStub(server_.channel())),
         org_(server_.CreateOrganization("posts")) {}
-
-  // Whether TransparencyService records decisions yet.
-  bool TransparencyReady() {
-    transparencypb::GetPublishedRulesetRequest request;
-    request.set_parent(org_.name);
-    transparencypb::Ruleset ruleset;
-    const grpc::Status status = transparency_->GetPublishedRuleset(
-        TestServer::Context(org_.admin_token).get(), request, &ruleset);
-    return status.error_code() != StatusCode::UNIMPLEMENTED;
-  }
 
   // A staff member `id` of `department` with `roles`; with `advocate`, they
   // consent to advocacy and link a LinkedIn account, updating themselves.
@@ -332,12 +318,6 @@ class PostsTest : public ::testing::Test {
   std::unique_ptr<transparencypb::TransparencyService::Stub> transparency_;
   TestServer::Organization org_;
 };
-
-#define SKIP_UNLESS_TRANSPARENCY()                                          \
-  if (!TransparencyReady()) {                                               \
-    GTEST_SKIP() << "TransparencyService answers UNIMPLEMENTED: decisions " \
-                    "cannot be recorded yet";                               \
-  }
 
 const transparencypb::RuleResult* ResultOf(
     const transparencypb::Decision& decision, const std::string& rule_id) {
@@ -821,7 +801,6 @@ TEST_F(PostsTest, AuthorizationOfEveryMethodForEveryCaller) {
   options.reviewer_id = "R9";
   const TableCallers callers = MakeTableCallers(org_, options);
   ASSERT_FALSE(HasFailure());
-  const bool decisions = TransparencyReady();
 
   constexpr StatusCode OK = StatusCode::OK;
   constexpr StatusCode UA = StatusCode::UNAUTHENTICATED;
@@ -829,7 +808,7 @@ TEST_F(PostsTest, AuthorizationOfEveryMethodForEveryCaller) {
   constexpr StatusCode PD = StatusCode::PERMISSION_DENIED;
   constexpr StatusCode FP = StatusCode::FAILED_PRECONDITION;
   // The author's submit reaches transparency.
-  const StatusCode SB = decisions ? OK : StatusCode::UNIMPLEMENTED;
+  const StatusCode SB = OK;
   // Columns (kTableColumns): no token, other org admin, employee (the
   // author), reviewer, admin, operator, service.
   const std::map<Method, std::vector<StatusCode>> expected = {
@@ -936,8 +915,7 @@ TEST_F(PostsTest, OtherOrganizationsPostsLookMissing) {
 // --- decisions (need TransparencyService)
 // -------------------------------------
 
-TEST_F(PostsTest, SubmitOutcomesFollowThePublishedRules_NeedsTransparency) {
-  SKIP_UNLESS_TRANSPARENCY();
+TEST_F(PostsTest, SubmitOutcomesFollowThePublishedRules) {
   const Person author = MakePerson("W1");
   ASSERT_FALSE(HasFailure());
 
@@ -990,8 +968,7 @@ TEST_F(PostsTest, SubmitOutcomesFollowThePublishedRules_NeedsTransparency) {
               GrpcCodeIs(StatusCode::FAILED_PRECONDITION));
 }
 
-TEST_F(PostsTest, RejectedPostIsRevisedAndResubmitted_NeedsTransparency) {
-  SKIP_UNLESS_TRANSPARENCY();
+TEST_F(PostsTest, RejectedPostIsRevisedAndResubmitted) {
   const Person author = MakePerson("W1");
   ASSERT_FALSE(HasFailure());
   const advocacypb::SubmitPostResponse rejected =
@@ -1017,8 +994,7 @@ TEST_F(PostsTest, RejectedPostIsRevisedAndResubmitted_NeedsTransparency) {
   EXPECT_THAT(revisions, ElementsAre(1, 2));
 }
 
-TEST_F(PostsTest, ReviewersDecideCitingRules_NeedsTransparency) {
-  SKIP_UNLESS_TRANSPARENCY();
+TEST_F(PostsTest, ReviewersDecideCitingRules) {
   const Person author = MakePerson("W1");
   const Person reviewer = MakePerson("R1", {StaffMember::REVIEWER});
   ASSERT_FALSE(HasFailure());
@@ -1058,8 +1034,7 @@ TEST_F(PostsTest, ReviewersDecideCitingRules_NeedsTransparency) {
   EXPECT_EQ(out.state(), Post::IN_REVIEW);
 }
 
-TEST_F(PostsTest, NobodyApprovesTheirOwnPost_NeedsTransparency) {
-  SKIP_UNLESS_TRANSPARENCY();
+TEST_F(PostsTest, NobodyApprovesTheirOwnPost) {
   const Person reviewer = MakePerson("R1", {StaffMember::REVIEWER});
   ASSERT_FALSE(HasFailure());
   const advocacypb::SubmitPostResponse mine =
@@ -1075,8 +1050,7 @@ TEST_F(PostsTest, NobodyApprovesTheirOwnPost_NeedsTransparency) {
   EXPECT_EQ(out.state(), Post::IN_REVIEW);
 }
 
-TEST_F(PostsTest, AppealAndWithdraw_NeedsTransparency) {
-  SKIP_UNLESS_TRANSPARENCY();
+TEST_F(PostsTest, AppealAndWithdraw) {
   const Person author = MakePerson("W1");
   const Person reviewer = MakePerson("R1", {StaffMember::REVIEWER});
   ASSERT_FALSE(HasFailure());
@@ -1104,8 +1078,7 @@ TEST_F(PostsTest, AppealAndWithdraw_NeedsTransparency) {
               GrpcCodeIs(StatusCode::FAILED_PRECONDITION));
 }
 
-TEST_F(PostsTest, ConcurrentSubmitsMakeOneDecision_NeedsTransparency) {
-  SKIP_UNLESS_TRANSPARENCY();
+TEST_F(PostsTest, ConcurrentSubmitsMakeOneDecision) {
   const Person author = MakePerson("W1");
   ASSERT_FALSE(HasFailure());
   const Post post = MustCreate(author.token, NewPost(kGoodText));
@@ -1135,8 +1108,7 @@ TEST_F(PostsTest, ConcurrentSubmitsMakeOneDecision_NeedsTransparency) {
   EXPECT_EQ(Decisions(author.token, post.name()).size(), 1u);
 }
 
-TEST_F(PostsTest, SubmitRetryWithRequestIdReplays_NeedsTransparency) {
-  SKIP_UNLESS_TRANSPARENCY();
+TEST_F(PostsTest, SubmitRetryWithRequestIdReplays) {
   const Person author = MakePerson("W1");
   ASSERT_FALSE(HasFailure());
   const Post post = MustCreate(author.token, NewPost(kGoodText));
@@ -1148,8 +1120,7 @@ TEST_F(PostsTest, SubmitRetryWithRequestIdReplays_NeedsTransparency) {
   EXPECT_EQ(Decisions(author.token, post.name()).size(), 1u);
 }
 
-TEST_F(PostsTest, ColleaguesSeeApprovedPostsOnly_NeedsTransparency) {
-  SKIP_UNLESS_TRANSPARENCY();
+TEST_F(PostsTest, ColleaguesSeeApprovedPostsOnly) {
   const Person author = MakePerson("W1");
   const Person colleague = MakePerson("W2");
   ASSERT_FALSE(HasFailure());
@@ -1173,8 +1144,7 @@ TEST_F(PostsTest, ColleaguesSeeApprovedPostsOnly_NeedsTransparency) {
 }
 
 TEST_F(PostsTest,
-       FeedMergesStoriesAndApprovedPostsNewestFirst_NeedsTransparency) {
-  SKIP_UNLESS_TRANSPARENCY();
+       FeedMergesStoriesAndApprovedPostsNewestFirst) {
   const Person reader = MakePerson("W1");
   const Person writer = MakePerson("W2");
   ASSERT_FALSE(HasFailure());
@@ -1202,8 +1172,7 @@ TEST_F(PostsTest,
 // A post drawing on an incentivized story must disclose the incentive; the
 // story's context reaches the rules through SubmitPost.
 TEST_F(PostsTest,
-       IncentivizedStoriesNeedAnIncentiveDisclosure_NeedsTransparency) {
-  SKIP_UNLESS_TRANSPARENCY();
+       IncentivizedStoriesNeedAnIncentiveDisclosure) {
   const Person author = MakePerson("W1");
   ASSERT_FALSE(HasFailure());
   advocacypb::CreateStoryRequest request;
@@ -1253,8 +1222,7 @@ TEST_F(PostsTest,
 }
 
 TEST_F(PostsTest,
-       ReviewersFindDeactivatedAuthorsPostsWithdrawn_NeedsTransparency) {
-  SKIP_UNLESS_TRANSPARENCY();
+       ReviewersFindDeactivatedAuthorsPostsWithdrawn) {
   const Person author = MakePerson("W1");
   const Person reviewer = MakePerson("R1", {StaffMember::REVIEWER});
   ASSERT_FALSE(HasFailure());
@@ -1273,6 +1241,58 @@ TEST_F(PostsTest,
   Post out;
   EXPECT_THAT(Approve(reviewer.token, review.post().name(), &out),
               GrpcCodeIs(StatusCode::FAILED_PRECONDITION));
+}
+
+
+// Three employees post a story's talking points nearly verbatim (a script
+// handed around): the default ruleset rejects every copy on own_words, and
+// each decision names the copied passage, so the author knows what to
+// rewrite.
+TEST_F(PostsTest, CopiedTalkingPointsAreRejectedAsNotOwnWords) {
+  advocacypb::CreateStoryRequest story_request;
+  story_request.set_parent(org_.name);
+  Story* story = story_request.mutable_story();
+  story->set_title("Search got faster");
+  story->set_summary("We rebuilt the search index this quarter.");
+  story->add_talking_points(
+      "Search results now load twice as fast for every customer on every "
+      "plan, thanks to the new index our platform team built this quarter");
+  story->add_talking_points(
+      "The new index also cuts our data centre energy use by a fifth");
+  Story created;
+  ASSERT_TRUE(stub_->CreateStory(TestServer::Context(org_.admin_token).get(),
+                                 story_request, &created)
+                  .ok());
+  // Light edits only: punctuation, case, one word.
+  const std::vector<std::string> copies = {
+      "#ad Search results now load twice as fast for every customer on every "
+      "plan, thanks to the new index our platform team built this quarter. "
+      "The new index also cuts our data centre energy use by a fifth!",
+      "#ad search results now load twice as fast for every customer on every "
+      "plan thanks to the new index our platform team built this quarter - "
+      "the new index also cuts our data centre energy use by a fifth",
+      "#ad Search results now load twice as fast for each customer on every "
+      "plan, thanks to the new index our platform team built this quarter. "
+      "The new index also cuts our data center energy use by a fifth.",
+  };
+  for (size_t i = 0; i < copies.size(); ++i) {
+    SCOPED_TRACE(i);
+    const Person author = MakePerson("CP" + std::to_string(i));
+    Post post = NewPost(copies[i]);
+    post.set_story(created.name());
+    const Post draft = MustCreate(author.token, post);
+    advocacypb::SubmitPostResponse out;
+    ASSERT_TRUE(Submit(author.token, draft.name(), &out).ok());
+    EXPECT_EQ(out.post().state(), Post::REJECTED);
+    const transparencypb::RuleResult* own_words =
+        ResultOf(out.decision(), "own-words");
+    ASSERT_NE(own_words, nullptr);
+    EXPECT_FALSE(own_words->passed());
+    EXPECT_THAT(own_words->explanation(), HasSubstr("own words"));
+    EXPECT_THAT(own_words->evidence().at("copied_passage"),
+                HasSubstr("new index our platform team"));
+    EXPECT_TRUE(ResultOf(out.decision(), "disclosure")->passed());
+  }
 }
 
 }  // namespace
