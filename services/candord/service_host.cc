@@ -138,7 +138,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
     if (hosted->name == "transparency") {
       CANDOR_ASSIGN_OR_RETURN(auto staff_channel, channel_to("staff"));
       static_cast<transparency::TransparencyService*>(hosted->service.get())
-          ->SetDependencies(std::move(staff_channel));
+          ->SetDependencies(std::move(staff_channel), options.service_tokens);
     } else if (hosted->name == "advocacy") {
       if (options.service_tokens == nullptr) {
         return absl::InvalidArgumentError(

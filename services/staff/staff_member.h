@@ -71,6 +71,18 @@ struct StaffMemberRecord {
   }
 };
 
+// A role change or deactivation (db/migrations/staff/V0002__staff_events.sql),
+// recorded in the change's transaction for the audit log.
+struct StaffEventRecord {
+  std::string organization_id;
+  int64_t sequence = 0;  // set by StaffRepository::AppendStaffEvent
+  int64_t time_us = 0;
+  std::string actor;    // staff resource name of who made the change
+  std::string kind;     // "roles.change" or "staff.deactivate"
+  std::string subject;  // staff resource name of the person changed
+  std::string details;
+};
+
 struct OrganizationRecord {
   std::string organization_id;
   std::string display_name;

@@ -77,6 +77,19 @@ constexpr absl::string_view kInsertSocialAccount =
 constexpr absl::string_view kDeleteSocialAccounts =
     "DELETE FROM staff_social_accounts WHERE organization_id = ? AND "
     "staff_member_id = ?";
+// Takes the head row's exclusive lock directly (see the migration).
+constexpr absl::string_view kBumpStaffEventHead =
+    "INSERT INTO staff_event_heads (organization_id, last_sequence) "
+    "VALUES (?, 1) ON DUPLICATE KEY UPDATE last_sequence = last_sequence + 1";
+constexpr absl::string_view kSelectStaffEventHead =
+    "SELECT last_sequence FROM staff_event_heads WHERE organization_id = ?";
+constexpr absl::string_view kInsertStaffEvent =
+    "INSERT INTO staff_events (organization_id, sequence, time_us, actor, "
+    "kind, subject, details) VALUES (?, ?, ?, ?, ?, ?, ?)";
+constexpr absl::string_view kListStaffEvents =
+    "SELECT organization_id, sequence, time_us, actor, kind, subject, details "
+    "FROM staff_events WHERE organization_id = ? AND sequence > ? "
+    "ORDER BY sequence LIMIT ?";
 
 #undef CANDOR_STAFF_COLUMNS
 
@@ -412,6 +425,59 @@ absl::StatusOr<int64_t> StaffRepository::CountActiveAdminsForUpdate(
     while (rows->next()) ++count;
     return count;
   });
+}
+
+absl::Status StaffRepository::AppendStaffEvent(db::Transaction& tx,
+                                               StaffEventRecord* event) {
+  return db::Run("append staff event", tx, [&](db::Connection& c) {
+    auto& bump = c.Prepare(kBumpStaffEventHead);
+    bump.setString(1, event->organization_id);
+    bump.executeUpdate();
+    auto& head = c.Prepare(kSelectStaffEventHead);
+    head.setString(1, event->organization_id);
+    std::unique_ptr<sql::ResultSet> row(head.executeQuery());
+    if (!row->next()) {
+      return absl::InternalError("staff event head missing after creation");
+    }
+    event->sequence = row->getInt64(1);
+    auto& insert = c.Prepare(kInsertStaffEvent);
+    insert.setString(1, event->organization_id);
+    insert.setInt64(2, event->sequence);
+    insert.setInt64(3, event->time_us);
+    insert.setString(4, event->actor);
+    insert.setString(5, event->kind);
+    insert.setString(6, event->subject);
+    insert.setString(7, event->details);
+    insert.executeUpdate();
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<StaffEventRecord>> StaffRepository::ListStaffEvents(
+    absl::string_view org, int64_t after, int limit) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run(
+      "list staff events", connection,
+      [&](db::Connection& c) -> absl::StatusOr<std::vector<StaffEventRecord>> {
+        auto& select = c.Prepare(kListStaffEvents);
+        select.setString(1, std::string(org));
+        select.setInt64(2, after);
+        select.setInt(3, limit);
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        std::vector<StaffEventRecord> events;
+        while (rows->next()) {
+          StaffEventRecord e;
+          e.organization_id = rows->getString(1);
+          e.sequence = rows->getInt64(2);
+          e.time_us = rows->getInt64(3);
+          e.actor = rows->getString(4);
+          e.kind = rows->getString(5);
+          e.subject = rows->getString(6);
+          e.details = rows->getString(7);
+          events.push_back(std::move(e));
+        }
+        return events;
+      });
 }
 
 absl::StatusOr<std::vector<StaffMemberRecord>> StaffRepository::ListAllForUpdate(

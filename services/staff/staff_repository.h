@@ -74,6 +74,14 @@ class StaffRepository {
   absl::StatusOr<int64_t> CountActiveAdminsForUpdate(db::Transaction& tx,
                                                      absl::string_view org);
 
+  // Numbers `event` (the organization's next staff event sequence, without
+  // gaps: the per-organization head row stays locked until the transaction
+  // ends) and stores it. Take staff rows before calling (lock order).
+  absl::Status AppendStaffEvent(db::Transaction& tx, StaffEventRecord* event);
+  // Up to `limit` events with sequence > `after`, in sequence order.
+  absl::StatusOr<std::vector<StaffEventRecord>> ListStaffEvents(
+      absl::string_view org, int64_t after, int limit);
+
   // Every staff member of the organization, locked (for imports).
   absl::StatusOr<std::vector<StaffMemberRecord>> ListAllForUpdate(
       db::Transaction& tx, absl::string_view org);

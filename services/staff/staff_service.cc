@@ -47,6 +47,14 @@ constexpr absl::string_view kDeactivateStaffMemberMethod =
     "/candor.staff.v1.StaffService/DeactivateStaffMember";
 constexpr absl::string_view kImportStaffMembersMethod =
     "/candor.staff.v1.StaffService/ImportStaffMembers";
+constexpr absl::string_view kListStaffEventsMethod =
+    "/candor.staff.v1.StaffService/ListStaffEvents";
+
+// Staff event kinds (the audit log's action names).
+constexpr char kRolesChangeEvent[] = "roles.change";
+constexpr char kDeactivateEvent[] = "staff.deactivate";
+constexpr int kDefaultStaffEventPage = 100;
+constexpr int kMaxStaffEventPage = 1000;
 
 struct StaffName {
   std::string org;
@@ -65,6 +73,31 @@ std::string StaffMemberName(absl::string_view org, absl::string_view id) {
 }
 
 int64_t NowMicros() { return absl::ToUnixMicros(absl::Now()); }
+
+// "employee,reviewer": the roles of a bit set, lowest bit first.
+std::string RoleNames(uint32_t bits) {
+  std::vector<absl::string_view> names;
+  if (bits & kEmployeeBit) names.push_back("employee");
+  if (bits & kReviewerBit) names.push_back("reviewer");
+  if (bits & kAdminBit) names.push_back("admin");
+  return absl::StrJoin(names, ",");
+}
+
+// The event a role change of `before` into `after` records, done by `actor`.
+StaffEventRecord RolesChangeEvent(absl::string_view actor,
+                                  const StaffMemberRecord& before,
+                                  const StaffMemberRecord& after,
+                                  int64_t time_us) {
+  StaffEventRecord event;
+  event.organization_id = after.organization_id;
+  event.time_us = time_us;
+  event.actor = std::string(actor);
+  event.kind = kRolesChangeEvent;
+  event.subject = StaffMemberName(after.organization_id, after.staff_member_id);
+  event.details = absl::StrCat("roles: ", RoleNames(before.roles), " -> ",
+                               RoleNames(after.roles));
+  return event;
+}
 
 // --- proto <-> domain -------------------------------------------------------
 
@@ -285,6 +318,16 @@ grpc::ServerUnaryReactor* StaffService::UpdateStaffMember(
   return RunUnary(*env_, context, kUpdateStaffMemberMethod, *request,
                   [=](const Caller& caller) {
                     return DoUpdateStaffMember(caller, *request, response);
+                  });
+}
+
+grpc::ServerUnaryReactor* StaffService::ListStaffEvents(
+    grpc::CallbackServerContext* context,
+    const v1::ListStaffEventsRequest* request,
+    v1::ListStaffEventsResponse* response) {
+  return RunUnary(*env_, context, kListStaffEventsMethod, *request,
+                  [=](const Caller& caller) {
+                    return DoListStaffEvents(caller, *request, response);
                   });
 }
 
@@ -529,6 +572,11 @@ absl::Status StaffService::DoUpdateStaffMember(
   CANDOR_RETURN_IF_ERROR(repository_.UpdateStaffMember(
       tx, after, after.social_accounts != before.social_accounts,
       "staff_member."));
+  if (after.roles != before.roles) {
+    StaffEventRecord event =
+        RolesChangeEvent(caller.subject, before, after, after.update_time_us);
+    CANDOR_RETURN_IF_ERROR(repository_.AppendStaffEvent(tx, &event));
+  }
   CANDOR_RETURN_IF_ERROR(tx.Commit());
   StaffMemberToProto(after, CanSeePrivateFields(caller, after), response);
   return absl::OkStatus();
@@ -565,9 +613,51 @@ absl::Status StaffService::DoDeactivateStaffMember(
         after.update_time_us = NowMicros();
         CANDOR_RETURN_IF_ERROR(repository_.UpdateStaffMember(
             tx, after, /*social_accounts_changed=*/false, ""));
+        StaffEventRecord event;
+        event.organization_id = name.org;
+        event.time_us = after.update_time_us;
+        event.actor = caller.subject;
+        event.kind = kDeactivateEvent;
+        event.subject = StaffMemberName(name.org, name.id);
+        event.details = request.reason();
+        CANDOR_RETURN_IF_ERROR(repository_.AppendStaffEvent(tx, &event));
         StaffMemberToProto(after, /*private_view=*/true, response);
         return absl::OkStatus();
       });
+}
+
+absl::Status StaffService::DoListStaffEvents(
+    const Caller& caller, const v1::ListStaffEventsRequest& request,
+    v1::ListStaffEventsResponse* response) {
+  CANDOR_ASSIGN_OR_RETURN(std::string org,
+                          ParseOrganizationName("parent", request.parent()));
+  CANDOR_RETURN_IF_ERROR(
+      RequireRole(caller, Role::kService, "list staff events"));
+  if (!caller.organization_id.empty() && caller.organization_id != org) {
+    return absl::NotFoundError(absl::StrCat(request.parent(), " not found"));
+  }
+  if (request.after_sequence() < 0) {
+    return InvalidField("after_sequence", "must not be negative");
+  }
+  if (request.page_size() < 0 || request.page_size() > kMaxStaffEventPage) {
+    return InvalidField("page_size",
+                        absl::StrCat("0 to ", kMaxStaffEventPage));
+  }
+  const int limit = request.page_size() == 0 ? kDefaultStaffEventPage
+                                             : request.page_size();
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<StaffEventRecord> events,
+      repository_.ListStaffEvents(org, request.after_sequence(), limit));
+  for (const StaffEventRecord& e : events) {
+    v1::StaffEvent* out = response->add_events();
+    out->set_sequence(e.sequence);
+    *out->mutable_time() = TimeUtil::MicrosecondsToTimestamp(e.time_us);
+    out->set_actor(e.actor);
+    out->set_kind(e.kind);
+    out->set_subject(e.subject);
+    out->set_details(e.details);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace candor::staff
@@ -682,7 +772,7 @@ absl::Status StaffService::DoImportStaffMembers(
     const Caller& caller, const std::string& org, bool validate_only,
     std::vector<v1::ImportStaffMembersRequest::Row>& rows,
     v1::ImportStaffMembersResponse* response) {
-  (void)caller;  // authorized when the stream opened
+  // Authorized when the stream opened; the caller is the events' actor.
   response->set_rows_total(static_cast<int64_t>(rows.size()));
   std::vector<ImportRow> import_rows;
   import_rows.reserve(rows.size());
@@ -737,9 +827,19 @@ absl::Status StaffService::DoImportStaffMembers(
   for (const StaffMemberRecord& record : plan.creates) {
     CANDOR_RETURN_IF_ERROR(repository_.InsertStaffMember(tx, record, ""));
   }
+  absl::flat_hash_map<std::string, const StaffMemberRecord*> before;
+  for (const StaffMemberRecord& record : existing) {
+    before.emplace(record.staff_member_id, &record);
+  }
   for (const StaffMemberRecord& record : plan.updates) {
     CANDOR_RETURN_IF_ERROR(repository_.UpdateStaffMember(
         tx, record, /*social_accounts_changed=*/false, ""));
+    auto was = before.find(record.staff_member_id);
+    if (was != before.end() && was->second->roles != record.roles) {
+      StaffEventRecord event = RolesChangeEvent(caller.subject, *was->second,
+                                                record, record.update_time_us);
+      CANDOR_RETURN_IF_ERROR(repository_.AppendStaffEvent(tx, &event));
+    }
   }
   CANDOR_RETURN_IF_ERROR(tx.Commit());
   response->set_applied(true);

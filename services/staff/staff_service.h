@@ -59,6 +59,10 @@ class StaffService final : public v1::StaffService::CallbackService {
   grpc::ServerReadReactor<v1::ImportStaffMembersRequest>* ImportStaffMembers(
       grpc::CallbackServerContext* context,
       v1::ImportStaffMembersResponse* response) override;
+  grpc::ServerUnaryReactor* ListStaffEvents(
+      grpc::CallbackServerContext* context,
+      const v1::ListStaffEventsRequest* request,
+      v1::ListStaffEventsResponse* response) override;
 
  private:
   class ImportReactor;
@@ -88,6 +92,9 @@ class StaffService final : public v1::StaffService::CallbackService {
       const Caller& caller, const std::string& org, bool validate_only,
       std::vector<v1::ImportStaffMembersRequest::Row>& rows,
       v1::ImportStaffMembersResponse* response);
+  absl::Status DoListStaffEvents(const Caller& caller,
+                                 const v1::ListStaffEventsRequest& request,
+                                 v1::ListStaffEventsResponse* response);
 
   const CallEnvironment* const env_;
   const PageTokenCodec* const page_tokens_;

@@ -29,6 +29,15 @@ constexpr absl::string_view kSelectHeadForUpdate =
 constexpr absl::string_view kUpdateHead =
     "UPDATE organization_heads SET audit_sequence = ?, audit_hash = ? "
     "WHERE organization_id = ?";
+constexpr absl::string_view kSelectStaffEventCursor =
+    "SELECT staff_event_sequence FROM organization_heads "
+    "WHERE organization_id = ?";
+constexpr absl::string_view kSelectStaffEventCursorForUpdate =
+    "SELECT staff_event_sequence FROM organization_heads "
+    "WHERE organization_id = ? FOR UPDATE";
+constexpr absl::string_view kUpdateStaffEventCursor =
+    "UPDATE organization_heads SET staff_event_sequence = ? "
+    "WHERE organization_id = ?";
 
 #define CANDOR_AUDIT_COLUMNS                                          \
   "organization_id, sequence, time_us, actor, actor_digest, action, " \
@@ -242,6 +251,45 @@ absl::Status TransparencyRepository::AppendAuditEntry(db::Transaction& tx,
     update.setInt64(1, entry->sequence);
     update.setString(2, entry->hash);
     update.setString(3, entry->organization_id);
+    update.executeUpdate();
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<int64_t> TransparencyRepository::StaffEventCursor(
+    absl::string_view org) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run("read staff event cursor", connection,
+                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+    auto& select = c.Prepare(kSelectStaffEventCursor);
+    select.setString(1, std::string(org));
+    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+    if (!row->next()) return int64_t{0};
+    return static_cast<int64_t>(row->getInt64(1));
+  });
+}
+
+absl::StatusOr<int64_t> TransparencyRepository::StaffEventCursorForUpdate(
+    db::Transaction& tx, absl::string_view org) {
+  return db::Run("lock staff event cursor", tx,
+                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+    auto& select = c.Prepare(kSelectStaffEventCursorForUpdate);
+    select.setString(1, std::string(org));
+    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+    if (!row->next()) {
+      return absl::InternalError("audit log head missing; lock it first");
+    }
+    return static_cast<int64_t>(row->getInt64(1));
+  });
+}
+
+absl::Status TransparencyRepository::SetStaffEventCursor(db::Transaction& tx,
+                                                         absl::string_view org,
+                                                         int64_t sequence) {
+  return db::Run("advance staff event cursor", tx, [&](db::Connection& c) {
+    auto& update = c.Prepare(kUpdateStaffEventCursor);
+    update.setInt64(1, sequence);
+    update.setString(2, std::string(org));
     update.executeUpdate();
     return absl::OkStatus();
   });

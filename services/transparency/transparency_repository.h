@@ -52,6 +52,15 @@ class TransparencyRepository {
   // details set) to its organization's log: locks the head row, numbers
   // the entry, seals it (audit_chain.h) and stores it.
   absl::Status AppendAuditEntry(db::Transaction& tx, AuditEntryRecord* entry);
+  // The last staff event sequence the organization's log has imported (0
+  // when none or no head row yet), read without locking.
+  absl::StatusOr<int64_t> StaffEventCursor(absl::string_view org);
+  // The same, read under the head lock: call LockOrganization first.
+  absl::StatusOr<int64_t> StaffEventCursorForUpdate(db::Transaction& tx,
+                                                    absl::string_view org);
+  // Stores the cursor (under the head lock, in the appends' transaction).
+  absl::Status SetStaffEventCursor(db::Transaction& tx, absl::string_view org,
+                                   int64_t sequence);
   // Up to `limit` entries with sequence > `after`, in sequence order.
   absl::StatusOr<std::vector<AuditEntryRecord>> ListAuditEntries(
       absl::string_view org, int64_t after, int limit);

@@ -3,6 +3,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
 #include <optional>
 #include <string>
@@ -29,6 +30,11 @@ namespace {
 
 using ::google::protobuf::util::TimeUtil;
 namespace staffpb = ::candor::staff::v1;
+
+// Staff events fetched per ListStaffEvents call, and calls per import (the
+// rest waits for the next call).
+constexpr int kStaffEventPage = 1000;
+constexpr int kMaxStaffEventPages = 10;
 
 constexpr absl::string_view kRulesetPattern =
     "organizations/{organization}/rulesets/{ruleset}";
@@ -237,8 +243,79 @@ TransparencyService::TransparencyService(const CallEnvironment* env,
 TransparencyService::~TransparencyService() = default;
 
 void TransparencyService::SetDependencies(
-    std::shared_ptr<grpc::Channel> staff) {
+    std::shared_ptr<grpc::Channel> staff, ServiceTokenSource* service_tokens) {
   staff_ = staff::v1::StaffService::NewStub(staff);
+  service_tokens_ = service_tokens;
+}
+
+// --- staff events ------------------------------------------------------------
+
+std::vector<staffpb::StaffEvent> TransparencyService::FetchStaffEvents(
+    absl::string_view org) {
+  std::vector<staffpb::StaffEvent> events;
+  if (staff_ == nullptr || service_tokens_ == nullptr) return events;
+  absl::StatusOr<int64_t> cursor = repository_.StaffEventCursor(org);
+  if (!cursor.ok()) return events;
+  absl::StatusOr<std::string> authorization = service_tokens_->Authorization();
+  if (!authorization.ok()) return events;
+  int64_t after = *cursor;
+  for (int page = 0; page < kMaxStaffEventPages; ++page) {
+    staffpb::ListStaffEventsRequest request;
+    request.set_parent(OrganizationName(org));
+    request.set_after_sequence(after);
+    request.set_page_size(kStaffEventPage);
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", *authorization);
+    context.set_deadline(std::chrono::system_clock::now() +
+                         absl::ToChronoMilliseconds(kInternalCallTimeout));
+    staffpb::ListStaffEventsResponse response;
+    if (!staff_->ListStaffEvents(&context, request, &response).ok()) break;
+    for (staffpb::StaffEvent& event : *response.mutable_events()) {
+      if (event.sequence() <= after) continue;  // defensive: keep the order
+      after = event.sequence();
+      events.push_back(std::move(event));
+    }
+    if (response.events_size() < kStaffEventPage) break;
+  }
+  return events;
+}
+
+absl::Status TransparencyService::AppendStaffEvents(
+    db::Transaction& tx, absl::string_view org,
+    const std::vector<staffpb::StaffEvent>& events) {
+  if (events.empty()) return absl::OkStatus();
+  // Another call may have imported some (or all) of them since the fetch.
+  CANDOR_ASSIGN_OR_RETURN(int64_t cursor,
+                          repository_.StaffEventCursorForUpdate(tx, org));
+  const int64_t start = cursor;
+  for (const staffpb::StaffEvent& event : events) {
+    if (event.sequence() <= cursor) continue;
+    if (event.sequence() != cursor + 1) break;  // a gap: wait for a refetch
+    AuditEntryRecord entry;
+    entry.organization_id = std::string(org);
+    entry.time_us = TimeUtil::TimestampToMicroseconds(event.time());
+    entry.actor = event.actor();
+    entry.action = event.kind();
+    entry.subject = event.subject();
+    entry.details = event.details();
+    CANDOR_RETURN_IF_ERROR(repository_.AppendAuditEntry(tx, &entry));
+    cursor = event.sequence();
+  }
+  if (cursor == start) return absl::OkStatus();
+  return repository_.SetStaffEventCursor(tx, org, cursor);
+}
+
+void TransparencyService::ImportStaffEvents(absl::string_view org) {
+  const std::vector<staffpb::StaffEvent> events = FetchStaffEvents(org);
+  if (events.empty()) return;
+  absl::Status imported = [&]() -> absl::Status {
+    CANDOR_ASSIGN_OR_RETURN(db::Transaction tx,
+                            db::Transaction::Begin(repository_.pool()));
+    CANDOR_RETURN_IF_ERROR(repository_.LockOrganization(tx, org));
+    CANDOR_RETURN_IF_ERROR(AppendStaffEvents(tx, org, events));
+    return tx.Commit();
+  }();
+  imported.IgnoreError();  // the events stay pending; the next call retries
 }
 
 // --- handlers ---------------------------------------------------------------
@@ -358,6 +435,7 @@ absl::Status TransparencyService::DoPublishRuleset(
   CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, org, request.name()));
   CANDOR_RETURN_IF_ERROR(RequireRole(caller, Role::kAdmin, "publish rulesets"));
   CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  const std::vector<staffpb::StaffEvent> staff_events = FetchStaffEvents(org);
 
   return RunIdempotent(
       repository_.pool(),
@@ -365,6 +443,7 @@ absl::Status TransparencyService::DoPublishRuleset(
       [&](db::Transaction& tx) -> absl::Status {
         // The head lock first (lock order), then the ruleset.
         CANDOR_RETURN_IF_ERROR(repository_.LockOrganization(tx, org));
+        CANDOR_RETURN_IF_ERROR(AppendStaffEvents(tx, org, staff_events));
         CANDOR_ASSIGN_OR_RETURN(
             RulesetRecord ruleset,
             repository_.FindRulesetForUpdate(tx, org, name[1]));
@@ -419,11 +498,13 @@ absl::StatusOr<RulesetRecord> TransparencyService::CurrentRuleset(
   if (current.has_value()) return *std::move(current);
 
   // First use: publish the shipped default, once, under the head lock.
+  const std::vector<staffpb::StaffEvent> staff_events = FetchStaffEvents(org);
   CANDOR_ASSIGN_OR_RETURN(db::Transaction tx,
                           db::Transaction::Begin(repository_.pool()));
   CANDOR_RETURN_IF_ERROR(repository_.LockOrganization(tx, org));
   CANDOR_ASSIGN_OR_RETURN(current, repository_.FindCurrentRuleset(tx, org));
   if (current.has_value()) return *std::move(current);
+  CANDOR_RETURN_IF_ERROR(AppendStaffEvents(tx, org, staff_events));
 
   v1::Ruleset body;
   body.set_display_name("Candor default rules");
@@ -749,11 +830,15 @@ absl::Status TransparencyService::DoCreateDecision(
                                : absl::StrJoin(request.cited_rule_ids(), ","))
             : "");
 
+  const std::vector<staffpb::StaffEvent> staff_events = FetchStaffEvents(org);
   CANDOR_RETURN_IF_ERROR(RunIdempotent(
       repository_.pool(),
       MakeIdempotencyKey(caller, kCreateDecisionMethod, request), response,
       [&](db::Transaction& tx) -> absl::Status {
-        // The head lock (taken by the audit append) first, then the rows.
+        // The head lock first, then the rows; pending staff events go
+        // before the decision.
+        CANDOR_RETURN_IF_ERROR(repository_.LockOrganization(tx, org));
+        CANDOR_RETURN_IF_ERROR(AppendStaffEvents(tx, org, staff_events));
         CANDOR_RETURN_IF_ERROR(repository_.AppendAuditEntry(tx, &entry));
         CANDOR_RETURN_IF_ERROR(repository_.InsertDecision(tx, record));
         if (rejected) {
@@ -862,6 +947,7 @@ absl::Status TransparencyService::DoListAuditEntries(
       PageRequest page,
       page_tokens_->StartPage(absl::StrCat(kListAuditEntriesMethod, "\n", org),
                               request.page_size(), request.page_token()));
+  ImportStaffEvents(org);
   int64_t after = 0;
   if (!page.cursor.empty() && !absl::SimpleAtoi(page.cursor, &after)) {
     return InvalidField("page_token", "malformed");
@@ -885,6 +971,7 @@ absl::Status TransparencyService::DoVerifyAuditLog(
                           ParseOrganizationName("parent", request.parent()));
   CANDOR_RETURN_IF_ERROR(
       RequireStaffOrServiceOf(caller, org, request.parent()));
+  ImportStaffEvents(org);
   ChainVerifier verifier;
   int64_t after = 0;
   while (verifier.ok()) {

@@ -27,6 +27,18 @@
 // index; a post decided by another replica reaches this one's index only
 // when it restarts (one replica per deployment today).
 //
+// Staff events: role changes and deactivations happen in the staff
+// service, which never calls this one (ARCHITECTURE.md). Before an append
+// to an organization's audit log, and before ListAuditEntries and
+// VerifyAuditLog read it, the service pulls the staff events after the
+// organization's cursor (organization_heads.staff_event_sequence) with
+// StaffService/ListStaffEvents under its own service token, outside any
+// lock; then, in the append transaction under the head lock, it re-reads
+// the cursor and appends only the events that follow it, in order, so each
+// event is audited exactly once however many calls race. When the staff
+// service cannot be reached the events wait for a later call; the caller's
+// call goes on.
+//
 // Thread-safe: handlers share the repository, immutable state, and the
 // index and ruleset caches, each behind its own mutex.
 #ifndef CANDOR_SERVICES_TRANSPARENCY_TRANSPARENCY_SERVICE_H_
@@ -36,6 +48,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -47,6 +60,7 @@
 #include "db/pool.h"
 #include "services/common/call.h"
 #include "services/common/page_token.h"
+#include "services/common/service_token.h"
 #include "services/transparency/engine/evaluate.h"
 #include "services/transparency/engine/near_duplicate_index.h"
 #include "services/transparency/engine/rules.h"
@@ -68,8 +82,12 @@ class TransparencyService final
                       const PageTokenCodec* page_tokens);
   ~TransparencyService() override;
 
-  // The staff service (for author facts). Set once, before serving.
-  void SetDependencies(std::shared_ptr<grpc::Channel> staff);
+  // The staff service (for author facts and staff events) and the
+  // credentials this service calls it with as itself (for staff events;
+  // null turns the import of staff events off). Set once, before serving;
+  // `service_tokens` must outlive the service.
+  void SetDependencies(std::shared_ptr<grpc::Channel> staff,
+                       ServiceTokenSource* service_tokens);
 
   grpc::ServerUnaryReactor* CreateRuleset(
       grpc::CallbackServerContext* context,
@@ -180,6 +198,20 @@ class TransparencyService final
   // with the caller's forwarded credentials.
   absl::StatusOr<Judgement> Judge(const Caller& caller, absl::string_view org,
                                   const v1::PostContent& post);
+  // The organization's staff events after its stored cursor, in sequence
+  // order, fetched with the service token; empty when there are none or the
+  // staff service cannot be reached (they are fetched again next time).
+  std::vector<staff::v1::StaffEvent> FetchStaffEvents(absl::string_view org);
+  // Appends the fetched `events` that follow the organization's cursor as
+  // audit entries and advances the cursor. Call in the append transaction,
+  // after repository_.LockOrganization(tx, org).
+  absl::Status AppendStaffEvents(
+      db::Transaction& tx, absl::string_view org,
+      const std::vector<staff::v1::StaffEvent>& events);
+  // Before reading the audit log: fetches and appends pending staff events
+  // in a transaction of their own. Best effort: failures leave them for
+  // the next call.
+  void ImportStaffEvents(absl::string_view org);
   // The organization's index, loaded on first use.
   absl::StatusOr<OrgIndex*> IndexFor(absl::string_view org);
   // Puts a decided post into (or, when rejected, takes it out of) the index.
@@ -192,6 +224,7 @@ class TransparencyService final
   const PageTokenCodec* const page_tokens_;
   TransparencyRepository repository_;
   std::unique_ptr<staff::v1::StaffService::Stub> staff_;
+  ServiceTokenSource* service_tokens_ = nullptr;
 
   absl::Mutex indexes_mu_;
   absl::flat_hash_map<std::string, std::unique_ptr<OrgIndex>> indexes_
