@@ -12,6 +12,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/common/clock.h"
 #include "services/common/authz.h"
 #include "services/common/etag.h"
 #include "services/common/idempotency.h"
@@ -81,12 +82,6 @@ absl::StatusOr<StoryName> ParseStoryName(absl::string_view field,
 std::string StoryResourceName(absl::string_view org, absl::string_view id) {
   return absl::StrCat("organizations/", org, "/stories/", id);
 }
-
-std::string StaffMemberName(absl::string_view org, absl::string_view id) {
-  return absl::StrCat("organizations/", org, "/staffMembers/", id);
-}
-
-int64_t NowMicros() { return absl::ToUnixMicros(absl::Now()); }
 
 // Reviewers and admins write stories and see every one of them; everyone
 // else sees what VisibleToEmployee allows.

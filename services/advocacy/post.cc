@@ -19,8 +19,6 @@
 namespace candor::advocacy {
 namespace {
 
-constexpr absl::string_view kStaffPattern =
-    "organizations/{organization}/staffMembers/{staff_member}";
 
 absl::Status NotIn(PostState state, absl::string_view what) {
   return absl::FailedPreconditionError(
@@ -207,7 +205,7 @@ absl::StatusOr<PostFilter> ParsePostFilter(absl::string_view org,
         value = value.substr(1, value.size() - 2);
       }
       absl::StatusOr<std::vector<std::string>> parts =
-          ParseResourceName("filter", value, kStaffPattern);
+          ParseResourceName("filter", value, kStaffMemberPattern);
       if (!parts.ok()) return bad("author is not a staff member name");
       if ((*parts)[0] != org) {
         return bad("author must be of the listed organization");

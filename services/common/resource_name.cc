@@ -43,4 +43,10 @@ std::string OrganizationName(absl::string_view organization_id) {
   return absl::StrCat("organizations/", organization_id);
 }
 
+std::string StaffMemberName(absl::string_view organization_id,
+                            absl::string_view staff_member_id) {
+  return absl::StrCat("organizations/", organization_id, "/staffMembers/",
+                      staff_member_id);
+}
+
 }  // namespace candor

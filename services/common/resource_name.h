@@ -25,6 +25,12 @@ absl::StatusOr<std::string> ParseOrganizationName(absl::string_view field,
 
 std::string OrganizationName(absl::string_view organization_id);
 
+// Staff members are named by several services (authors, editors, actors).
+inline constexpr absl::string_view kStaffMemberPattern =
+    "organizations/{organization}/staffMembers/{staff_member}";
+std::string StaffMemberName(absl::string_view organization_id,
+                            absl::string_view staff_member_id);
+
 }  // namespace candor
 
 #endif  // CANDOR_SERVICES_COMMON_RESOURCE_NAME_H_

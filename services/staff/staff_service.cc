@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "services/common/clock.h"
 #include "services/common/authz.h"
 #include "services/common/etag.h"
 #include "services/common/grpc_status.h"
@@ -27,8 +28,6 @@ namespace {
 
 using ::google::protobuf::util::TimeUtil;
 
-constexpr absl::string_view kStaffPattern =
-    "organizations/{organization}/staffMembers/{staff_member}";
 
 // Method names for the access log and idempotency fingerprints.
 constexpr absl::string_view kCreateOrganizationMethod =
@@ -64,15 +63,9 @@ struct StaffName {
 absl::StatusOr<StaffName> ParseStaffName(absl::string_view field,
                                          absl::string_view name) {
   CANDOR_ASSIGN_OR_RETURN(std::vector<std::string> parts,
-                          ParseResourceName(field, name, kStaffPattern));
+                          ParseResourceName(field, name, kStaffMemberPattern));
   return StaffName{std::move(parts[0]), std::move(parts[1])};
 }
-
-std::string StaffMemberName(absl::string_view org, absl::string_view id) {
-  return absl::StrCat("organizations/", org, "/staffMembers/", id);
-}
-
-int64_t NowMicros() { return absl::ToUnixMicros(absl::Now()); }
 
 // "employee,reviewer": the roles of a bit set, lowest bit first.
 std::string RoleNames(uint32_t bits) {

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "services/common/clock.h"
 #include "services/common/authz.h"
 #include "services/common/idempotency.h"
 #include "services/common/ids.h"
@@ -42,8 +43,6 @@ constexpr absl::string_view kPostPattern =
     "organizations/{organization}/posts/{post}";
 constexpr absl::string_view kDecisionPattern =
     "organizations/{organization}/posts/{post}/decisions/{decision}";
-constexpr absl::string_view kStaffPattern =
-    "organizations/{organization}/staffMembers/{staff_member}";
 
 // Method names for the access log, idempotency fingerprints and page tokens.
 constexpr absl::string_view kCreateRulesetMethod =
@@ -79,8 +78,6 @@ constexpr absl::Duration kDefaultReportRange = absl::Hours(24 * 30);
 // human one in the range (overrides, time in review).
 constexpr absl::Duration kReportLookBehind = absl::Hours(24 * 30);
 
-int64_t NowMicros() { return absl::ToUnixMicros(absl::Now()); }
-
 std::string RulesetName(absl::string_view org, absl::string_view id) {
   return absl::StrCat("organizations/", org, "/rulesets/", id);
 }
@@ -97,7 +94,7 @@ absl::StatusOr<std::string> ParseStaffOf(absl::string_view field,
                                          absl::string_view name,
                                          absl::string_view org) {
   CANDOR_ASSIGN_OR_RETURN(std::vector<std::string> parts,
-                          ParseResourceName(field, name, kStaffPattern));
+                          ParseResourceName(field, name, kStaffMemberPattern));
   if (parts[0] != org) {
     return InvalidField(
         field, absl::StrCat("not a staff member of ", OrganizationName(org)));

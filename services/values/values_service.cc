@@ -11,6 +11,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/common/clock.h"
 #include "services/common/authz.h"
 #include "services/common/etag.h"
 #include "services/common/idempotency.h"
@@ -65,12 +66,6 @@ absl::StatusOr<ValueName> ParseValueName(absl::string_view field,
 std::string ValueResourceName(absl::string_view org, absl::string_view id) {
   return absl::StrCat("organizations/", org, "/values/", id);
 }
-
-std::string StaffMemberName(absl::string_view org, absl::string_view id) {
-  return absl::StrCat("organizations/", org, "/staffMembers/", id);
-}
-
-int64_t NowMicros() { return absl::ToUnixMicros(absl::Now()); }
 
 // Writes that record who did them (revisions, endorsements, feedback) need
 // a staff member, not merely a token with a staff role.
