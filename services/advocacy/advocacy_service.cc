@@ -1142,20 +1142,7 @@ absl::Status AdvocacyService::DoWithdrawPost(
   CANDOR_ASSIGN_OR_RETURN(
       PostRecord current,
       FindOwnPost(caller, "name", request.name(), "withdraw it"));
-  CANDOR_ASSIGN_OR_RETURN(db::Transaction tx,
-                          db::Transaction::Begin(posts_.pool()));
-  CANDOR_ASSIGN_OR_RETURN(
-      PostRecord before,
-      posts_.FindPostForUpdate(tx, current.organization_id, current.post_id));
-  CANDOR_RETURN_IF_ERROR(CheckCanWithdraw(before.state));
-  PostRecord after = before;
-  after.state = PostState::kWithdrawn;
-  after.version = before.version + 1;
-  after.update_time_us = NowMicros();
-  CANDOR_RETURN_IF_ERROR(posts_.UpdatePost(tx, after, /*new_revision=*/false));
-  CANDOR_RETURN_IF_ERROR(tx.Commit());
-  PostToProto(after, response);
-  return absl::OkStatus();
+  return MovePost(current, CheckCanWithdraw, PostState::kWithdrawn, response);
 }
 
 absl::Status AdvocacyService::DoAppealPost(const Caller& caller,
@@ -1167,14 +1154,20 @@ absl::Status AdvocacyService::DoAppealPost(const Caller& caller,
   CANDOR_RETURN_IF_ERROR(CheckText("reason", request.reason(),
                                    kMaxAppealReasonLength, Presence::kRequired,
                                    /*multiline=*/true));
+  return MovePost(current, CheckCanAppeal, PostState::kInReview, response);
+}
+
+absl::Status AdvocacyService::MovePost(const PostRecord& current,
+                                       absl::Status (*allowed)(PostState),
+                                       PostState next, v1::Post* response) {
   CANDOR_ASSIGN_OR_RETURN(db::Transaction tx,
                           db::Transaction::Begin(posts_.pool()));
   CANDOR_ASSIGN_OR_RETURN(
       PostRecord before,
       posts_.FindPostForUpdate(tx, current.organization_id, current.post_id));
-  CANDOR_RETURN_IF_ERROR(CheckCanAppeal(before.state));
+  CANDOR_RETURN_IF_ERROR(allowed(before.state));
   PostRecord after = before;
-  after.state = PostState::kInReview;
+  after.state = next;
   after.version = before.version + 1;
   after.update_time_us = NowMicros();
   CANDOR_RETURN_IF_ERROR(posts_.UpdatePost(tx, after, /*new_revision=*/false));

@@ -163,6 +163,11 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   absl::Status DoAppealPost(const Caller& caller,
                             const v1::AppealPostRequest& request,
                             v1::Post* response);
+  // Moves the caller's own post to `next` when `allowed` accepts its state
+  // under the row lock (withdraw, appeal).
+  absl::Status MovePost(const PostRecord& current,
+                        absl::Status (*allowed)(PostState), PostState next,
+                        v1::Post* response);
   // ApprovePost and RejectPost: a human decision by a reviewer or admin.
   struct HumanDecision {
     std::string name;  // the post
