@@ -31,13 +31,17 @@
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "address:port to serve gRPC on");
 ABSL_FLAG(std::string, services, "all",
-          "comma-separated services to run (staff, values, transparency, advocacy), or all");
+          "comma-separated services to run (staff, values, transparency, advocacy, engagement), or all");
 ABSL_FLAG(std::string, staff_address, "",
           "where the staff service listens, when it does not run here");
 ABSL_FLAG(std::string, values_address, "",
           "where the values service listens, when it does not run here");
 ABSL_FLAG(std::string, transparency_address, "",
           "where the transparency service listens, when it does not run here");
+ABSL_FLAG(std::string, advocacy_address, "",
+          "where the advocacy service listens, when it does not run here");
+ABSL_FLAG(std::string, tracking_base_url, "http://127.0.0.1:50052",
+          "the public base of tracking links: <base>/r/<code>");
 ABSL_FLAG(std::string, service_token_file, "",
           "a service-role token for calls services make as themselves, kept "
           "fresh by the platform (with --jwt_rs256_public_key_file); with an "
@@ -169,7 +173,8 @@ int Run() {
   for (const auto& [service, address] :
        {std::pair<std::string, std::string>{"staff", absl::GetFlag(FLAGS_staff_address)},
         {"values", absl::GetFlag(FLAGS_values_address)},
-        {"transparency", absl::GetFlag(FLAGS_transparency_address)}}) {
+        {"transparency", absl::GetFlag(FLAGS_transparency_address)},
+        {"advocacy", absl::GetFlag(FLAGS_advocacy_address)}}) {
     if (!address.empty()) options.remote_addresses[service] = address;
   }
   options.verifier = verifier->get();
@@ -178,6 +183,7 @@ int Run() {
   auto service_tokens = MakeServiceTokens();
   if (!service_tokens.ok()) return Fail(service_tokens.status());
   options.service_tokens = service_tokens->get();
+  options.tracking_base_url = absl::GetFlag(FLAGS_tracking_base_url);
   auto host = ServiceHost::Start(options);
   if (!host.ok()) return Fail(host.status());
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "db/migrations.h"
 #include "services/advocacy/advocacy_service.h"
+#include "services/engagement/engagement_service.h"
 #include "services/common/call.h"
 #include "services/common/executor.h"
 #include "services/common/status_macros.h"
@@ -31,13 +32,15 @@ struct ServiceHost::Hosted {
 
 const std::vector<std::string>& ServiceHost::KnownServices() {
   static const auto* const kServices =
-      new std::vector<std::string>{"staff", "values", "transparency", "advocacy"};
+      new std::vector<std::string>{"staff", "values", "transparency", "advocacy",
+                                   "engagement"};
   return *kServices;
 }
 
 std::vector<std::string> ServiceHost::DependenciesOf(const std::string& service) {
   if (service == "transparency") return {"staff"};
   if (service == "advocacy") return {"staff", "values", "transparency"};
+  if (service == "engagement") return {"advocacy", "transparency"};
   return {};
 }
 
@@ -101,6 +104,11 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
       hosted->full_name = transparency::TransparencyService::kServiceName;
       hosted->service = std::make_unique<transparency::TransparencyService>(
           &hosted->env, hosted->pool.get(), options.page_tokens);
+    } else if (name == "engagement") {
+      hosted->full_name = engagement::EngagementService::kServiceName;
+      hosted->service = std::make_unique<engagement::EngagementService>(
+          &hosted->env, hosted->pool.get(), options.page_tokens,
+          options.tracking_base_url);
     } else if (name == "advocacy") {
       hosted->full_name = advocacy::AdvocacyService::kServiceName;
       hosted->service = std::make_unique<advocacy::AdvocacyService>(
@@ -152,6 +160,19 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
                               channel_to("transparency"));
       dependencies.service_tokens = options.service_tokens;
       static_cast<advocacy::AdvocacyService*>(hosted->service.get())
+          ->SetDependencies(dependencies);
+    } else if (hosted->name == "engagement") {
+      if (options.service_tokens == nullptr) {
+        return absl::InvalidArgumentError(
+            "engagement needs service credentials (an HS256 secret, or "
+            "--service_token_file with an identity provider)");
+      }
+      engagement::EngagementService::Dependencies dependencies;
+      CANDOR_ASSIGN_OR_RETURN(dependencies.advocacy, channel_to("advocacy"));
+      CANDOR_ASSIGN_OR_RETURN(dependencies.transparency,
+                              channel_to("transparency"));
+      dependencies.service_tokens = options.service_tokens;
+      static_cast<engagement::EngagementService*>(hosted->service.get())
           ->SetDependencies(dependencies);
     }
   }

@@ -41,8 +41,11 @@ struct HostOptions {
   const TokenVerifier* verifier = nullptr;
   const AccessLog* access_log = nullptr;
   const PageTokenCodec* page_tokens = nullptr;
-  // Credentials for calls a service makes as itself; needed by advocacy.
+  // Credentials for calls a service makes as itself; needed by advocacy
+  // and engagement.
   ServiceTokenSource* service_tokens = nullptr;
+  // Where tracking links point: `<tracking_base_url>/r/<code>`.
+  std::string tracking_base_url = "http://127.0.0.1:50052";
 };
 
 class ServiceHost {
