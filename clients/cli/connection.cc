@@ -49,7 +49,9 @@ Connection::Connection(const GlobalOptions& global, std::string command,
       values_(candor::values::v1::ValuesService::NewStub(channel_)),
       advocacy_(candor::advocacy::v1::AdvocacyService::NewStub(channel_)),
       transparency_(
-          candor::transparency::v1::TransparencyService::NewStub(channel_)) {}
+          candor::transparency::v1::TransparencyService::NewStub(channel_)),
+      engagement_(
+          candor::engagement::v1::EngagementService::NewStub(channel_)) {}
 
 std::unique_ptr<grpc::ClientContext> Connection::NewContext() const {
   auto context = std::make_unique<grpc::ClientContext>();

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "candor/advocacy/v1/advocacy.grpc.pb.h"
+#include "candor/engagement/v1/engagement.grpc.pb.h"
 #include "candor/staff/v1/staff.grpc.pb.h"
 #include "candor/transparency/v1/transparency.grpc.pb.h"
 #include "candor/values/v1/values.grpc.pb.h"
@@ -51,6 +52,9 @@ class Connection {
   candor::transparency::v1::TransparencyService::Stub& transparency() {
     return *transparency_;
   }
+  candor::engagement::v1::EngagementService::Stub& engagement() {
+    return *engagement_;
+  }
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
   absl::Duration timeout() const { return timeout_; }
   const std::string& command() const { return command_; }
@@ -68,6 +72,8 @@ class Connection {
   const std::unique_ptr<candor::advocacy::v1::AdvocacyService::Stub> advocacy_;
   const std::unique_ptr<candor::transparency::v1::TransparencyService::Stub>
       transparency_;
+  const std::unique_ptr<candor::engagement::v1::EngagementService::Stub>
+      engagement_;
 };
 
 // Opens the connection for `command`, or prints why --timeout is wrong

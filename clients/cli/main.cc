@@ -10,6 +10,7 @@
 
 #include "CLI/CLI.hpp"
 #include "clients/cli/commands.h"
+#include "clients/cli/engagement_commands.h"
 #include "clients/cli/posts_commands.h"
 #include "clients/cli/stories_commands.h"
 #include "clients/cli/transparency_commands.h"
@@ -780,6 +781,149 @@ int Main(int argc, char** argv) {
       "--end", report_raw.end, "Until, RFC 3339 (default: now)");
   report_since_opt->excludes(report_start_opt)->excludes(report_end_opt);
 
+  // engagement report
+  CLI::App* engagement =
+      app.add_subcommand("engagement", "What advocacy brings: engagement");
+  engagement->require_subcommand(1);
+  EngagementReportOptions engagement_report_options;
+  std::string engagement_output;
+  CLI::App* engagement_report = engagement->add_subcommand(
+      "report",
+      "The organization's engagement totals and leaderboard; with --by, one "
+      "row per post or staff member (admin)");
+  engagement_report
+      ->add_option("parent", engagement_report_options.parent,
+                   "organizations/ID, or just ID")
+      ->required();
+  engagement_report
+      ->add_option("--since", engagement_report_options.since,
+                   "The last DURATION, e.g. 30d, 12h")
+      ->capture_default_str();
+  CLI::Option* engagement_output_opt = engagement_report->add_option(
+      "-o,--output", engagement_output,
+      "csv, json or table (default: the global --output)");
+  engagement_report
+      ->add_option("--by", engagement_report_options.by,
+                   "post or staff: a row per post or per author, found "
+                   "through the organization's shares")
+      ->check(CLI::IsMember({"post", "staff"}));
+  engagement_report
+      ->add_option("--leaderboard-limit",
+                   engagement_report_options.leaderboard_limit, "1 to 100")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  engagement_report
+      ->add_option("--max-subjects", engagement_report_options.max_subjects,
+                   "With --by: at most this many rows (one call each)")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  engagement_report
+      ->add_option("--max-shares", engagement_report_options.max_shares,
+                   "With --by: read at most this many shares, newest first")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+
+  // shares
+  CLI::App* shares = app.add_subcommand(
+      "shares", "Approved posts as published, with tracking links");
+  shares->require_subcommand(1);
+  ShareCreateOptions share_create;
+  CLI::App* shares_create = shares->add_subcommand(
+      "create", "Record that you published your APPROVED post");
+  shares_create
+      ->add_option("post", share_create.post, "organizations/ORG/posts/ID")
+      ->required();
+  shares_create
+      ->add_option("--network", share_create.network,
+                   "linkedin, x, facebook, instagram or mastodon")
+      ->required();
+  shares_create
+      ->add_option("--text", share_create.text, "The text as published")
+      ->required();
+  shares_create->add_option("--external-url", share_create.external_url,
+                            "The published item's own https URL");
+  shares_create->add_option("--request-id", share_create.request_id,
+                            "Makes a retry return the first answer");
+  std::string share_get_name;
+  CLI::App* shares_get = shares->add_subcommand("get", "Show a share");
+  shares_get->add_option("name", share_get_name, "organizations/ORG/shares/ID")
+      ->required();
+  ShareListOptions share_list;
+  CLI::App* shares_list =
+      shares->add_subcommand("list", "List shares, newest first");
+  shares_list
+      ->add_option("parent", share_list.parent, "organizations/ID, or just ID")
+      ->required();
+  shares_list->add_option("--filter", share_list.filter,
+                          "e.g. 'state = NONCOMPLIANT AND author = "
+                          "\"organizations/x/staffMembers/y\"'");
+  shares_list->add_option("--page-size", share_list.page_size, "1 to 1000")
+      ->check(CLI::Range(1, 1000));
+  shares_list->add_option("--page-token", share_list.page_token,
+                          "From the previous page");
+  shares_list->add_flag("--all", share_list.all,
+                        "Follow every page to the end");
+
+  // notifications
+  CLI::App* notifications =
+      app.add_subcommand("notifications", "Your notifications");
+  notifications->require_subcommand(1);
+  NotificationListOptions notification_list;
+  CLI::App* notifications_list = notifications->add_subcommand(
+      "list", "List your notifications, newest first");
+  notifications_list
+      ->add_option("parent", notification_list.parent,
+                   "Your staff name, organizations/ORG/staffMembers/ID")
+      ->required();
+  notifications_list->add_flag("--unread", notification_list.unread,
+                               "Only those not read yet");
+  notifications_list
+      ->add_option("--page-size", notification_list.page_size, "1 to 1000")
+      ->check(CLI::Range(1, 1000));
+  notifications_list->add_option("--page-token", notification_list.page_token,
+                                 "From the previous page");
+  notifications_list->add_flag("--all", notification_list.all,
+                               "Follow every page to the end");
+  NotificationWatchOptions notification_watch;
+  CLI::App* notifications_watch = notifications->add_subcommand(
+      "watch",
+      "Print your notifications as they arrive, until Ctrl-C or --for");
+  notifications_watch
+      ->add_option("parent", notification_watch.parent,
+                   "Your staff name, organizations/ORG/staffMembers/ID")
+      ->required();
+  notifications_watch->add_option(
+      "--resume-token", notification_watch.resume_token,
+      "Start after the notification that carried this token");
+  notifications_watch->add_option(
+      "--for", notification_watch.for_duration,
+      "Stop (exit 0) after this long, e.g. 30s, 5m");
+
+  // leaderboard
+  CLI::App* leaderboard = app.add_subcommand(
+      "leaderboard", "The leaderboard of staff who opted in, and opting in");
+  LeaderboardOptions leaderboard_options;
+  leaderboard->add_option("parent", leaderboard_options.parent,
+                          "organizations/ID, or just ID");
+  leaderboard->add_option("--since", leaderboard_options.since,
+                          "The last DURATION (default: the server's, 30d)");
+  leaderboard->add_option("--limit", leaderboard_options.limit, "1 to 100")
+      ->check(CLI::Range(1, 100));
+  std::string leaderboard_join_name;
+  CLI::App* leaderboard_join = leaderboard->add_subcommand(
+      "join", "Appear on the leaderboard (yourself only)");
+  leaderboard_join
+      ->add_option("staff", leaderboard_join_name,
+                   "Your staff name, organizations/ORG/staffMembers/ID")
+      ->required();
+  std::string leaderboard_leave_name;
+  CLI::App* leaderboard_leave = leaderboard->add_subcommand(
+      "leave", "Leave the leaderboard (yourself only)");
+  leaderboard_leave
+      ->add_option("staff", leaderboard_leave_name,
+                   "Your staff name, organizations/ORG/staffMembers/ID")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -894,6 +1038,34 @@ int Main(int argc, char** argv) {
     range.start = IfGiven(report_start_opt, report_raw.start);
     range.end = IfGiven(report_end_opt, report_raw.end);
     return RunReport(global, report_parent, range);
+  }
+  if (engagement_report->parsed()) {
+    engagement_report_options.output =
+        IfGiven(engagement_output_opt, engagement_output);
+    return RunEngagementReport(global, engagement_report_options);
+  }
+  if (shares_create->parsed()) return RunShareCreate(global, share_create);
+  if (shares_get->parsed()) return RunShareGet(global, share_get_name);
+  if (shares_list->parsed()) return RunShareList(global, share_list);
+  if (notifications_list->parsed()) {
+    return RunNotificationList(global, notification_list);
+  }
+  if (notifications_watch->parsed()) {
+    return RunNotificationWatch(global, notification_watch);
+  }
+  if (leaderboard_join->parsed()) {
+    return RunLeaderboardParticipation(global, leaderboard_join_name, true);
+  }
+  if (leaderboard_leave->parsed()) {
+    return RunLeaderboardParticipation(global, leaderboard_leave_name, false);
+  }
+  if (leaderboard->parsed()) {
+    if (leaderboard_options.parent.empty()) {
+      std::cerr << "candorctl: leaderboard: PARENT is required (or join|leave "
+                   "STAFF_NAME)\n";
+      return kExitUsage;
+    }
+    return RunLeaderboard(global, leaderboard_options);
   }
   // require_subcommand makes this unreachable.
   std::cerr << app.help();

@@ -65,6 +65,24 @@ ensure_packages() {
     --no-install-recommends "${missing[@]}"
 }
 
+# Installs the Node client's npm dependencies (clients/node/node_modules,
+# git-ignored) with `npm ci` from its committed package-lock.json, unless
+# they were installed from this very lock file already. The node_client_e2e
+# ctest entry needs them.
+ensure_node_client_deps() {
+  local dir="$CANDOR_ROOT/clients/node"
+  local stamp="$dir/node_modules/.candor-lock.sha256"
+  local want
+  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  if [[ -f "$stamp" ]] && [[ "$(cat -- "$stamp")" == "$want" ]]; then
+    return 0
+  fi
+  command -v npm >/dev/null 2>&1 || die "npm not found; run ensure_packages first"
+  log "installing the Node client's dependencies (npm ci in clients/node)"
+  (cd -- "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  echo "$want" >"$stamp"
+}
+
 # Installs buf from npm into .tools/ (git-ignored) unless that version is
 # there already.
 ensure_buf() {

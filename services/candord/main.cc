@@ -42,6 +42,9 @@ ABSL_FLAG(std::string, advocacy_address, "",
           "where the advocacy service listens, when it does not run here");
 ABSL_FLAG(std::string, tracking_base_url, "http://127.0.0.1:50052",
           "the public base of tracking links: <base>/r/<code>");
+ABSL_FLAG(std::string, tracking_listen, "127.0.0.1:50052",
+          "address:port of the tracking-link HTTP endpoint (GET /r/<code>), "
+          "served when the engagement service runs here; empty: not served");
 ABSL_FLAG(std::string, service_token_file, "",
           "a service-role token for calls services make as themselves, kept "
           "fresh by the platform (with --jwt_rs256_public_key_file); with an "
@@ -184,6 +187,7 @@ int Run() {
   if (!service_tokens.ok()) return Fail(service_tokens.status());
   options.service_tokens = service_tokens->get();
   options.tracking_base_url = absl::GetFlag(FLAGS_tracking_base_url);
+  options.tracking_listen = absl::GetFlag(FLAGS_tracking_listen);
   auto host = ServiceHost::Start(options);
   if (!host.ok()) return Fail(host.status());
 
@@ -198,6 +202,10 @@ int Run() {
 
   std::cerr << "candord: serving " << absl::StrJoin(*selected, ", ") << " on "
             << options.server.listen_address << "\n";
+  if ((*host)->tracking_port() != 0) {
+    std::cerr << "candord: tracking links on " << options.tracking_listen
+              << " (port " << (*host)->tracking_port() << ")\n";
+  }
 
   // Signals were blocked in main() before any thread started; wait here.
   sigset_t signals;

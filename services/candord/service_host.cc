@@ -174,13 +174,22 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
       dependencies.service_tokens = options.service_tokens;
       static_cast<engagement::EngagementService*>(hosted->service.get())
           ->SetDependencies(dependencies);
+      if (!options.tracking_listen.empty()) {
+        engagement::TrackingServerOptions tracking;
+        tracking.listen_address = options.tracking_listen;
+        tracking.pool = hosted->pool.get();
+        tracking.access_log = options.access_log;
+        CANDOR_ASSIGN_OR_RETURN(host->tracking_,
+                                engagement::TrackingServer::Start(tracking));
+      }
     }
   }
   return host;
 }
 
 // server_ is declared after hosted_, so it stops (and waits for running
-// calls) before the services, executors and pools go.
+// calls) before the services, executors and pools go; tracking_, declared
+// last, stops first.
 ServiceHost::~ServiceHost() = default;
 
 void ServiceHost::RefreshHealth() {
@@ -191,7 +200,12 @@ void ServiceHost::RefreshHealth() {
 
 int ServiceHost::port() const { return server_->port(); }
 
+int ServiceHost::tracking_port() const {
+  return tracking_ == nullptr ? 0 : tracking_->port();
+}
+
 void ServiceHost::Shutdown(absl::Duration grace) {
+  if (tracking_ != nullptr) tracking_->Stop();
   server_->Shutdown(absl::ToChronoMilliseconds(grace));
 }
 

@@ -3,8 +3,9 @@
 // waits on another never starves it of workers), one gRPC server, health
 // that follows each service's database, and the channels a service uses to
 // reach the services it depends on: in-process when they run here, remote
-// addresses otherwise. Used by candord and by the tests, so both wire the
-// services the same way.
+// addresses otherwise; with engagement, the tracking-link HTTP endpoint
+// (HostOptions::tracking_listen). Used by candord and by the tests, so both
+// wire the services the same way.
 //
 // Thread-safe after Start().
 #ifndef CANDOR_SERVICES_CANDORD_SERVICE_HOST_H_
@@ -23,6 +24,7 @@
 #include "services/common/page_token.h"
 #include "services/common/server.h"
 #include "services/common/service_token.h"
+#include "services/engagement/tracking_server.h"
 
 namespace candor {
 
@@ -46,6 +48,9 @@ struct HostOptions {
   ServiceTokenSource* service_tokens = nullptr;
   // Where tracking links point: `<tracking_base_url>/r/<code>`.
   std::string tracking_base_url = "http://127.0.0.1:50052";
+  // Where the tracking-link HTTP endpoint listens ("host:port"; port 0
+  // picks one) when the engagement service runs here; empty: not served.
+  std::string tracking_listen;
 };
 
 class ServiceHost {
@@ -75,6 +80,8 @@ class ServiceHost {
   void RefreshHealth();
 
   int port() const;
+  // The tracking endpoint's port; 0 when it is not served here.
+  int tracking_port() const;
   // Stops accepting calls; waits up to `grace` for running ones.
   void Shutdown(absl::Duration grace);
 
@@ -84,6 +91,8 @@ class ServiceHost {
 
   std::vector<std::unique_ptr<Hosted>> hosted_;
   std::unique_ptr<Server> server_;
+  // Declared last: stops before the pool it reads goes.
+  std::unique_ptr<engagement::TrackingServer> tracking_;
 };
 
 }  // namespace candor

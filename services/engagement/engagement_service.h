@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "candor/advocacy/v1/advocacy.grpc.pb.h"
 #include "candor/engagement/v1/engagement.grpc.pb.h"
@@ -16,6 +17,7 @@
 #include "services/common/call.h"
 #include "services/common/page_token.h"
 #include "services/common/service_token.h"
+#include "services/engagement/engagement_repository.h"
 #include "services/engagement/notifications.h"
 
 namespace candor::engagement {
@@ -44,7 +46,82 @@ class EngagementService final : public v1::EngagementService::CallbackService {
 
   // --- shares, events, metrics, leaderboard (engagement_service.cc) -------
 
+  grpc::ServerUnaryReactor* CreateShare(grpc::CallbackServerContext* context,
+                                        const v1::CreateShareRequest* request,
+                                        v1::Share* response) override;
+  grpc::ServerUnaryReactor* GetShare(grpc::CallbackServerContext* context,
+                                     const v1::GetShareRequest* request,
+                                     v1::Share* response) override;
+  grpc::ServerUnaryReactor* ListShares(grpc::CallbackServerContext* context,
+                                       const v1::ListSharesRequest* request,
+                                       v1::ListSharesResponse* response) override;
+  grpc::ServerReadReactor<v1::RecordEngagementEventsRequest>*
+  RecordEngagementEvents(grpc::CallbackServerContext* context,
+                         v1::RecordEngagementEventsResponse* response) override;
+  grpc::ServerUnaryReactor* GetEngagementMetrics(
+      grpc::CallbackServerContext* context,
+      const v1::GetEngagementMetricsRequest* request,
+      v1::EngagementMetrics* response) override;
+  grpc::ServerUnaryReactor* GetLeaderboard(
+      grpc::CallbackServerContext* context,
+      const v1::GetLeaderboardRequest* request,
+      v1::Leaderboard* response) override;
+  grpc::ServerUnaryReactor* UpdateLeaderboardParticipation(
+      grpc::CallbackServerContext* context,
+      const v1::UpdateLeaderboardParticipationRequest* request,
+      v1::LeaderboardParticipation* response) override;
+
+ private:
+  // The reactor of one RecordEngagementEvents stream.
+  class RecordEventsReactor;
+
+  absl::Status DoCreateShare(const Caller& caller,
+                             const v1::CreateShareRequest& request,
+                             v1::Share* response);
+  absl::Status DoGetShare(const Caller& caller,
+                          const v1::GetShareRequest& request,
+                          v1::Share* response);
+  absl::Status DoListShares(const Caller& caller,
+                            const v1::ListSharesRequest& request,
+                            v1::ListSharesResponse* response);
+  // Records the events read from one stream (in stream order) and fills
+  // `response`; answers after the commit.
+  absl::Status DoRecordEngagementEvents(
+      const Caller& caller, const std::string& org,
+      const std::vector<v1::EngagementEvent>& events,
+      v1::RecordEngagementEventsResponse* response);
+  absl::Status DoGetEngagementMetrics(
+      const Caller& caller, const v1::GetEngagementMetricsRequest& request,
+      v1::EngagementMetrics* response);
+  absl::Status DoGetLeaderboard(const Caller& caller,
+                                const v1::GetLeaderboardRequest& request,
+                                v1::Leaderboard* response);
+  absl::Status DoUpdateLeaderboardParticipation(
+      const Caller& caller,
+      const v1::UpdateLeaderboardParticipationRequest& request,
+      v1::LeaderboardParticipation* response);
+
+  // Declared before the members below (constructor order); all the SQL of
+  // shares, events, metrics and the leaderboard.
+  EngagementRepository repository_;
+
+  // (The notifications region below is public again.)
+ public:
   // --- notifications (engagement_notifications.cc) ------------------------
+
+  grpc::ServerUnaryReactor* ListNotifications(
+      grpc::CallbackServerContext* context,
+      const v1::ListNotificationsRequest* request,
+      v1::ListNotificationsResponse* response) override;
+  grpc::ServerUnaryReactor* MarkNotificationsRead(
+      grpc::CallbackServerContext* context,
+      const v1::MarkNotificationsReadRequest* request,
+      v1::MarkNotificationsReadResponse* response) override;
+  grpc::ServerWriteReactor<v1::WatchNotificationsResponse>* WatchNotifications(
+      grpc::CallbackServerContext* context,
+      const v1::WatchNotificationsRequest* request) override;
+  // The reactor of one WatchNotifications stream.
+  class WatchReactor;
 
  private:
   const CallEnvironment* const env_;

@@ -1,15 +1,226 @@
 #include "services/engagement/notifications.h"
 
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <memory>
+
+#include "services/common/clock.h"
+#include "services/common/status_macros.h"
+
 namespace candor::engagement {
+namespace {
+
+constexpr char kBumpHead[] =
+    "INSERT INTO notification_heads (organization_id, staff_member_id, "
+    "last_sequence) VALUES (?, ?, 1) "
+    "ON DUPLICATE KEY UPDATE last_sequence = last_sequence + 1";
+constexpr char kSelectHead[] =
+    "SELECT last_sequence FROM notification_heads "
+    "WHERE organization_id = ? AND staff_member_id = ?";
+constexpr char kInsertNotification[] =
+    "INSERT INTO notifications (organization_id, staff_member_id, sequence, "
+    "kind, subject, message, is_read, create_time_us) "
+    "VALUES (?, ?, ?, ?, ?, ?, FALSE, ?)";
+constexpr char kSelectAfter[] =
+    "SELECT sequence, kind, subject, message, is_read, create_time_us "
+    "FROM notifications WHERE organization_id = ? AND staff_member_id = ? "
+    "AND sequence > ? ORDER BY sequence ASC LIMIT ?";
+// One statement, so both subqueries read the same snapshot.
+constexpr char kSelectStartOfUnread[] =
+    "SELECT COALESCE("
+    "(SELECT MIN(sequence) - 1 FROM notifications WHERE organization_id = ? "
+    "AND staff_member_id = ? AND is_read = FALSE), "
+    "(SELECT last_sequence FROM notification_heads WHERE organization_id = ? "
+    "AND staff_member_id = ?), 0)";
+constexpr char kSelectNewestFirst[] =
+    "SELECT sequence, kind, subject, message, is_read, create_time_us "
+    "FROM notifications WHERE organization_id = ? AND staff_member_id = ? "
+    "AND sequence < ? AND (is_read = FALSE OR ? = FALSE) "
+    "ORDER BY sequence DESC LIMIT ?";
+constexpr char kMarkAllRead[] =
+    "UPDATE notifications SET is_read = TRUE WHERE organization_id = ? "
+    "AND staff_member_id = ? AND is_read = FALSE";
+constexpr char kMarkOneRead[] =
+    "UPDATE notifications SET is_read = TRUE WHERE organization_id = ? "
+    "AND staff_member_id = ? AND sequence = ? AND is_read = FALSE";
+
+constexpr int64_t kNoUpperBound = INT64_MAX;
+
+std::vector<NotificationRecord> ReadRows(sql::ResultSet& rows) {
+  std::vector<NotificationRecord> records;
+  while (rows.next()) {
+    NotificationRecord r;
+    r.sequence = rows.getInt64(1);
+    r.kind = rows.getInt(2);
+    r.subject = rows.getString(3);
+    r.message = rows.getString(4);
+    r.read = rows.getBoolean(5);
+    r.create_time_us = rows.getInt64(6);
+    records.push_back(std::move(r));
+  }
+  return records;
+}
+
+}  // namespace
 
 Notifications::Notifications(db::Pool* pool) : pool_(pool) {}
 
-Notifications::~Notifications() = default;
-
-absl::Status Notifications::Add(db::Transaction&, const NewNotification&) {
-  return absl::UnimplementedError("notifications are not stored yet");
+Notifications::~Notifications() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (ticker_.joinable()) ticker_.join();
 }
 
-void Notifications::Published(absl::string_view, absl::string_view) {}
+absl::Status Notifications::Add(db::Transaction& tx,
+                                const NewNotification& notification) {
+  return db::Run("add notification", tx, [&](db::Connection& c) -> absl::Status {
+    auto& bump = c.Prepare(kBumpHead);
+    bump.setString(1, notification.organization_id);
+    bump.setString(2, notification.staff_member_id);
+    bump.executeUpdate();
+
+    auto& head = c.Prepare(kSelectHead);
+    head.setString(1, notification.organization_id);
+    head.setString(2, notification.staff_member_id);
+    std::unique_ptr<sql::ResultSet> row(head.executeQuery());
+    if (!row->next()) {
+      return absl::InternalError("notification counter missing after update");
+    }
+    const int64_t sequence = row->getInt64(1);
+
+    auto& insert = c.Prepare(kInsertNotification);
+    insert.setString(1, notification.organization_id);
+    insert.setString(2, notification.staff_member_id);
+    insert.setInt64(3, sequence);
+    insert.setInt(4, notification.kind);
+    insert.setString(5, notification.subject);
+    insert.setString(6, notification.message);
+    insert.setInt64(7, NowMicros());
+    insert.executeUpdate();
+    return absl::OkStatus();
+  });
+}
+
+void Notifications::Published(absl::string_view organization_id,
+                              absl::string_view staff_member_id) {
+  absl::MutexLock lock(&mu_);
+  auto it = watchers_.find(
+      Key(std::string(organization_id), std::string(staff_member_id)));
+  if (it == watchers_.end()) return;
+  for (Watcher* watcher : it->second) watcher->Wake(/*poll=*/false);
+}
+
+absl::StatusOr<std::vector<NotificationRecord>> Notifications::ReadAfter(
+    const std::string& organization_id, const std::string& staff_member_id,
+    int64_t after, int limit) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run("read notifications", connection,
+                 [&](db::Connection& c)
+                     -> absl::StatusOr<std::vector<NotificationRecord>> {
+    auto& select = c.Prepare(kSelectAfter);
+    select.setString(1, organization_id);
+    select.setString(2, staff_member_id);
+    select.setInt64(3, after);
+    select.setInt(4, limit);
+    std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+    return ReadRows(*rows);
+  });
+}
+
+absl::StatusOr<int64_t> Notifications::StartOfUnread(
+    const std::string& organization_id, const std::string& staff_member_id) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run("find unread notifications", connection,
+                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+    auto& select = c.Prepare(kSelectStartOfUnread);
+    select.setString(1, organization_id);
+    select.setString(2, staff_member_id);
+    select.setString(3, organization_id);
+    select.setString(4, staff_member_id);
+    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+    if (!row->next()) return int64_t{0};
+    return static_cast<int64_t>(row->getInt64(1));
+  });
+}
+
+absl::StatusOr<std::vector<NotificationRecord>> Notifications::ListNewestFirst(
+    const std::string& organization_id, const std::string& staff_member_id,
+    int64_t before, bool unread_only, int limit) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run("list notifications", connection,
+                 [&](db::Connection& c)
+                     -> absl::StatusOr<std::vector<NotificationRecord>> {
+    auto& select = c.Prepare(kSelectNewestFirst);
+    select.setString(1, organization_id);
+    select.setString(2, staff_member_id);
+    select.setInt64(3, before > 0 ? before : kNoUpperBound);
+    select.setBoolean(4, unread_only);
+    select.setInt(5, limit);
+    std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+    return ReadRows(*rows);
+  });
+}
+
+absl::StatusOr<int64_t> Notifications::MarkRead(
+    const std::string& organization_id, const std::string& staff_member_id,
+    const std::vector<int64_t>& sequences) {
+  CANDOR_ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(*pool_));
+  CANDOR_ASSIGN_OR_RETURN(
+      int64_t marked,
+      db::Run("mark notifications read", tx,
+              [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+        if (sequences.empty()) {
+          auto& update = c.Prepare(kMarkAllRead);
+          update.setString(1, organization_id);
+          update.setString(2, staff_member_id);
+          return static_cast<int64_t>(update.executeUpdate());
+        }
+        int64_t count = 0;
+        auto& update = c.Prepare(kMarkOneRead);
+        for (int64_t sequence : sequences) {
+          update.setString(1, organization_id);
+          update.setString(2, staff_member_id);
+          update.setInt64(3, sequence);
+          count += update.executeUpdate();
+        }
+        return count;
+      }));
+  CANDOR_RETURN_IF_ERROR(tx.Commit());
+  return marked;
+}
+
+void Notifications::AddWatcher(const std::string& organization_id,
+                               const std::string& staff_member_id,
+                               Watcher* watcher) {
+  absl::MutexLock lock(&mu_);
+  watchers_[Key(organization_id, staff_member_id)].insert(watcher);
+  if (!ticker_.joinable()) ticker_ = std::thread([this] { Tick(); });
+}
+
+void Notifications::RemoveWatcher(const std::string& organization_id,
+                                  const std::string& staff_member_id,
+                                  Watcher* watcher) {
+  absl::MutexLock lock(&mu_);
+  auto it = watchers_.find(Key(organization_id, staff_member_id));
+  if (it == watchers_.end()) return;
+  it->second.erase(watcher);
+  if (it->second.empty()) watchers_.erase(it);
+}
+
+void Notifications::Tick() {
+  absl::MutexLock lock(&mu_);
+  while (!stopping_) {
+    // Waits out the interval unless stopping; the lock is released while
+    // waiting.
+    mu_.AwaitWithTimeout(absl::Condition(&stopping_), kPollInterval);
+    if (stopping_) break;
+    for (auto& [key, watchers] : watchers_) {
+      for (Watcher* watcher : watchers) watcher->Wake(/*poll=*/true);
+    }
+  }
+}
 
 }  // namespace candor::engagement

@@ -262,6 +262,8 @@ std::string E2eServer::Start() {
     const int port = PickFreePort();
     if (port <= 0) continue;
     address_ = absl::StrCat("127.0.0.1:", port);
+    const int tracking_port = PickFreePort();
+    if (tracking_port <= 0) continue;
     const std::vector<std::string> argv = {
         BinaryDir() + "/services/candord/candord",
         "--listen=" + address_,
@@ -271,6 +273,9 @@ std::string E2eServer::Start() {
         "--jwt_hs256_secret_file=" + jwt_secret_file_,
         "--page_token_secret_file=" + page_token_secret_file_,
         "--access_log=" + access_log_,
+        // Parallel test binaries must not share the default tracking port.
+        "--tracking_listen=127.0.0.1:" + std::to_string(tracking_port),
+        "--tracking_base_url=http://127.0.0.1:" + std::to_string(tracking_port),
     };
     const pid_t pid = SpawnCandord(argv);
     if (pid <= 0) return "cannot start candord";

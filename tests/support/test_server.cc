@@ -42,6 +42,7 @@ TestServer::TestServer() {
   options.access_log = &access_log_;
   options.page_tokens = page_tokens_.get();
   options.service_tokens = service_tokens_.get();
+  options.tracking_listen = "127.0.0.1:0";
   auto host = ServiceHost::Start(options);
   DieUnless(host.status(), "start");
   host_ = *std::move(host);
@@ -60,6 +61,11 @@ std::unique_ptr<valuespb::ValuesService::Stub> TestServer::ValuesStub() {
 
 std::unique_ptr<advocacypb::AdvocacyService::Stub> TestServer::AdvocacyStub() {
   return advocacypb::AdvocacyService::NewStub(channel_);
+}
+
+std::unique_ptr<engagementpb::EngagementService::Stub>
+TestServer::EngagementStub() {
+  return engagementpb::EngagementService::NewStub(channel_);
 }
 
 std::string TestServer::OperatorToken() {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "candor/advocacy/v1/advocacy.grpc.pb.h"
+#include "candor/engagement/v1/engagement.grpc.pb.h"
 #include "candor/staff/v1/staff.grpc.pb.h"
 #include "candor/values/v1/values.grpc.pb.h"
 #include "services/candord/service_host.h"
@@ -27,6 +28,7 @@ namespace candor::testing {
 namespace staffpb = ::candor::staff::v1;
 namespace valuespb = ::candor::values::v1;
 namespace advocacypb = ::candor::advocacy::v1;
+namespace engagementpb = ::candor::engagement::v1;
 
 // The HS256 secret the test server trusts.
 inline constexpr char kTestJwtSecret[] = "test-secret-test-secret-test-secret-0123";
@@ -39,6 +41,9 @@ class TestServer {
   std::unique_ptr<staffpb::StaffService::Stub> StaffStub();
   std::unique_ptr<valuespb::ValuesService::Stub> ValuesStub();
   std::unique_ptr<advocacypb::AdvocacyService::Stub> AdvocacyStub();
+  std::unique_ptr<engagementpb::EngagementService::Stub> EngagementStub();
+  // The tracking-link HTTP endpoint's port (on 127.0.0.1).
+  int tracking_port() const { return host_->tracking_port(); }
 
   // Tokens signed with kTestJwtSecret, valid for an hour.
   static std::string OperatorToken();

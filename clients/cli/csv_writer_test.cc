@@ -1,0 +1,56 @@
+#include "clients/cli/csv_writer.h"
+
+#include <string>
+#include <vector>
+
+#include "clients/cli/csv_reader.h"
+#include "gtest/gtest.h"
+
+namespace candor::cli {
+namespace {
+
+TEST(CsvWriterTest, PlainFieldsAreNotQuoted) {
+  EXPECT_EQ(CsvQuote("organizations/acme"), "organizations/acme");
+  EXPECT_EQ(CsvQuote(""), "");
+  EXPECT_EQ(CsvQuote("12"), "12");
+}
+
+TEST(CsvWriterTest, QuotesWhatMustBeQuoted) {
+  EXPECT_EQ(CsvQuote("Acme, Inc."), "\"Acme, Inc.\"");
+  EXPECT_EQ(CsvQuote("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvQuote("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(CsvQuote("cr\rhere"), "\"cr\rhere\"");
+  EXPECT_EQ(CsvQuote(" padded "), "\" padded \"");
+  EXPECT_EQ(CsvQuote("\""), "\"\"\"\"");
+}
+
+TEST(CsvWriterTest, RecordsEndInCrLf) {
+  CsvWriter writer;
+  writer.Add({"a", "b,c", ""});
+  writer.Add({"Zoë", "x"});
+  EXPECT_EQ(writer.text(), "a,\"b,c\",\r\nZoë,x\r\n");
+  EXPECT_EQ(CsvLine({}), "\r\n");
+}
+
+// What the writer writes, candorctl's own CSV reader reads back.
+TEST(CsvWriterTest, RoundTripsThroughTheReader) {
+  const std::vector<std::string> fields = {"plain",       "a,b",  "q\"uote",
+                                           "multi\nline", " sp ", ""};
+  CsvWriter writer;
+  writer.Add(fields);
+  writer.Add({"x", "y", "z", "1", "2", "3"});
+  CsvReader reader(writer.text(), "test.csv");
+  CsvRecord record;
+  ASSERT_TRUE(reader.Next(&record)) << reader.status();
+  ASSERT_EQ(record.fields.size(), fields.size());
+  for (size_t i = 0; i < fields.size(); ++i) {
+    EXPECT_EQ(record.fields[i].value, fields[i]) << i;
+  }
+  ASSERT_TRUE(reader.Next(&record)) << reader.status();
+  EXPECT_EQ(record.fields[2].value, "z");
+  EXPECT_FALSE(reader.Next(&record));
+  EXPECT_TRUE(reader.status().ok()) << reader.status();
+}
+
+}  // namespace
+}  // namespace candor::cli

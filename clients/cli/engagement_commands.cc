@@ -1,0 +1,305 @@
+#include "clients/cli/engagement_commands.h"
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "clients/cli/connection.h"
+#include "clients/cli/duration.h"
+#include "clients/cli/engagement_fields.h"
+#include "clients/cli/output.h"
+#include "clients/cli/staff_fields.h"
+
+namespace candor::cli {
+namespace {
+
+namespace engagementpb = ::candor::engagement::v1;
+
+// ListShares page size for the report's subjects.
+constexpr int32_t kReportPageSize = 200;
+
+}  // namespace
+
+int RunEngagementReport(const GlobalOptions& global,
+                        const EngagementReportOptions& options) {
+  const std::string command = "engagement report";
+  ReportFormat format = global.output == OutputFormat::kJson
+                            ? ReportFormat::kJson
+                            : ReportFormat::kTable;
+  if (options.output) {
+    absl::StatusOr<ReportFormat> parsed = ParseReportFormat(*options.output);
+    if (!parsed.ok()) return UsageError(command, parsed.status());
+    format = *parsed;
+  }
+  absl::StatusOr<ReportBy> by = ParseReportBy(options.by);
+  if (!by.ok()) return UsageError(command, by.status());
+  absl::StatusOr<MetricsRange> range = ParseSince(options.since, absl::Now());
+  if (!range.ok()) return UsageError(command, range.status());
+  const std::string parent = OrganizationName(options.parent);
+
+  std::unique_ptr<Connection> connection =
+      Open(global, command, kDefaultTimeout);
+  if (connection == nullptr) return kExitUsage;
+
+  const auto metrics_of =
+      [&](const std::string& subject,
+          engagementpb::EngagementMetrics* metrics) -> grpc::Status {
+    engagementpb::GetEngagementMetricsRequest request;
+    request.set_subject(subject);
+    *request.mutable_start_time() = range->start_time;
+    *request.mutable_end_time() = range->end_time;
+    return connection->engagement().GetEngagementMetrics(
+        connection->NewContext().get(), request, metrics);
+  };
+
+  EngagementReport report;
+  report.by = *by;
+  grpc::Status status = metrics_of(parent, &report.organization);
+  if (!status.ok()) return connection->CallFailed(status);
+
+  engagementpb::GetLeaderboardRequest leaderboard;
+  leaderboard.set_parent(parent);
+  *leaderboard.mutable_start_time() = range->start_time;
+  *leaderboard.mutable_end_time() = range->end_time;
+  leaderboard.set_limit(options.leaderboard_limit);
+  status = connection->engagement().GetLeaderboard(
+      connection->NewContext().get(), leaderboard, &report.leaderboard);
+  if (!status.ok()) return connection->CallFailed(status);
+
+  if (*by != ReportBy::kNone) {
+    // The shares, newest first, up to max_shares of them.
+    std::vector<engagementpb::Share> shares;
+    engagementpb::ListSharesRequest list;
+    list.set_parent(parent);
+    list.set_page_size(kReportPageSize);
+    engagementpb::ListSharesResponse page;
+    const int list_exit = FetchPages(
+        *connection, list, /*all=*/true,
+        [&connection](grpc::ClientContext* context,
+                      const engagementpb::ListSharesRequest& request,
+                      engagementpb::ListSharesResponse* response) {
+          return connection->engagement().ListShares(context, request,
+                                                     response);
+        },
+        [&shares, &options](const engagementpb::ListSharesResponse& response) {
+          for (const engagementpb::Share& share : response.shares()) {
+            if (static_cast<int32_t>(shares.size()) >= options.max_shares) {
+              break;
+            }
+            shares.push_back(share);
+          }
+        },
+        &page);
+    if (list_exit != kExitOk) return list_exit;
+    bool truncated = false;
+    const std::vector<std::string> subjects = ReportSubjects(
+        shares, *by, static_cast<size_t>(options.max_subjects), &truncated);
+    report.truncated =
+        truncated || static_cast<int32_t>(shares.size()) >= options.max_shares;
+    for (const std::string& subject : subjects) {
+      engagementpb::EngagementMetrics metrics;
+      status = metrics_of(subject, &metrics);
+      if (!status.ok()) return connection->CallFailed(status);
+      report.subjects.push_back(std::move(metrics));
+    }
+  }
+
+  switch (format) {
+    case ReportFormat::kCsv:
+      std::cout << RenderReportCsv(report);
+      break;
+    case ReportFormat::kJson:
+      std::cout << RenderReportJson(report);
+      break;
+    case ReportFormat::kTable:
+      std::cout << RenderReportTable(report);
+      break;
+  }
+  return kExitOk;
+}
+
+int RunShareCreate(const GlobalOptions& global,
+                   const ShareCreateOptions& options) {
+  const std::string command = "shares create";
+  absl::StatusOr<engagementpb::CreateShareRequest> request =
+      BuildCreateShareRequest(options.post, options.network, options.text,
+                              options.external_url, options.request_id);
+  if (!request.ok()) return UsageError(command, request.status());
+  std::unique_ptr<Connection> connection =
+      Open(global, command, kDefaultTimeout);
+  if (connection == nullptr) return kExitUsage;
+  engagementpb::Share share;
+  const grpc::Status status = connection->engagement().CreateShare(
+      connection->NewContext().get(), *request, &share);
+  if (!status.ok()) return connection->CallFailed(status);
+  Print(global, share, DescribeShare(share));
+  if (share.state() == engagementpb::Share::NONCOMPLIANT) {
+    std::cerr << "candorctl: " << command
+              << ": the share was stored NONCOMPLIANT: "
+              << share.compliance_explanation() << "\n";
+  }
+  return kExitOk;
+}
+
+int RunShareGet(const GlobalOptions& global, const std::string& name) {
+  std::unique_ptr<Connection> connection =
+      Open(global, "shares get", kDefaultTimeout);
+  if (connection == nullptr) return kExitUsage;
+  engagementpb::GetShareRequest request;
+  request.set_name(name);
+  engagementpb::Share share;
+  const grpc::Status status = connection->engagement().GetShare(
+      connection->NewContext().get(), request, &share);
+  if (!status.ok()) return connection->CallFailed(status);
+  Print(global, share, DescribeShare(share));
+  return kExitOk;
+}
+
+int RunShareList(const GlobalOptions& global, const ShareListOptions& options) {
+  std::unique_ptr<Connection> connection =
+      Open(global, "shares list", kDefaultTimeout);
+  if (connection == nullptr) return kExitUsage;
+  engagementpb::ListSharesRequest request;
+  request.set_parent(OrganizationName(options.parent));
+  request.set_filter(options.filter);
+  request.set_page_size(options.page_size);
+  request.set_page_token(options.page_token);
+  std::vector<engagementpb::Share> shares;
+  engagementpb::ListSharesResponse last;
+  const int exit_code = FetchPages(
+      *connection, request, options.all,
+      [&connection](grpc::ClientContext* context,
+                    const engagementpb::ListSharesRequest& r,
+                    engagementpb::ListSharesResponse* response) {
+        return connection->engagement().ListShares(context, r, response);
+      },
+      [&shares](const engagementpb::ListSharesResponse& response) {
+        shares.insert(shares.end(), response.shares().begin(),
+                      response.shares().end());
+      },
+      &last);
+  if (exit_code != kExitOk) return exit_code;
+  PrintList(global, options.all, last, shares, ShareTable(), &AddShareRow,
+            "shares");
+  return kExitOk;
+}
+
+int RunNotificationList(const GlobalOptions& global,
+                        const NotificationListOptions& options) {
+  std::unique_ptr<Connection> connection =
+      Open(global, "notifications list", kDefaultTimeout);
+  if (connection == nullptr) return kExitUsage;
+  engagementpb::ListNotificationsRequest request;
+  request.set_parent(options.parent);
+  if (options.unread) request.set_filter("read = false");
+  request.set_page_size(options.page_size);
+  request.set_page_token(options.page_token);
+  std::vector<engagementpb::Notification> notifications;
+  engagementpb::ListNotificationsResponse last;
+  const int exit_code = FetchPages(
+      *connection, request, options.all,
+      [&connection](grpc::ClientContext* context,
+                    const engagementpb::ListNotificationsRequest& r,
+                    engagementpb::ListNotificationsResponse* response) {
+        return connection->engagement().ListNotifications(context, r, response);
+      },
+      [&notifications](const engagementpb::ListNotificationsResponse& r) {
+        notifications.insert(notifications.end(), r.notifications().begin(),
+                             r.notifications().end());
+      },
+      &last);
+  if (exit_code != kExitOk) return exit_code;
+  PrintList(global, options.all, last, notifications, NotificationTable(),
+            &AddNotificationRow, "notifications");
+  return kExitOk;
+}
+
+int RunNotificationWatch(const GlobalOptions& global,
+                         const NotificationWatchOptions& options) {
+  const std::string command = "notifications watch";
+  std::optional<absl::Duration> for_duration;
+  if (!options.for_duration.empty()) {
+    absl::StatusOr<absl::Duration> parsed = ParseDuration(options.for_duration);
+    if (!parsed.ok()) {
+      return UsageError(command, absl::InvalidArgumentError(absl::StrCat(
+                                     "--for: ", parsed.status().message())));
+    }
+    for_duration = *parsed;
+  }
+  std::unique_ptr<Connection> connection =
+      Open(global, command, kDefaultTimeout);
+  if (connection == nullptr) return kExitUsage;
+  std::unique_ptr<grpc::ClientContext> context = connection->NewContext();
+  // A watch runs until interrupted, or for --for.
+  if (for_duration) {
+    context->set_deadline(absl::ToChronoTime(absl::Now() + *for_duration));
+  } else {
+    context->set_deadline(std::chrono::system_clock::time_point::max());
+  }
+  engagementpb::WatchNotificationsRequest request;
+  request.set_parent(options.parent);
+  request.set_resume_token(options.resume_token);
+  std::unique_ptr<grpc::ClientReader<engagementpb::WatchNotificationsResponse>>
+      reader =
+          connection->engagement().WatchNotifications(context.get(), request);
+  engagementpb::WatchNotificationsResponse response;
+  while (reader->Read(&response)) {
+    std::cout << (global.output == OutputFormat::kJson
+                      ? NotificationJsonLine(response.notification())
+                      : NotificationLine(response.notification()))
+              << std::flush;
+  }
+  const grpc::Status status = reader->Finish();
+  if (status.ok()) return kExitOk;
+  if (for_duration && status.error_code() == grpc::DEADLINE_EXCEEDED) {
+    return kExitOk;
+  }
+  return connection->CallFailed(status);
+}
+
+int RunLeaderboard(const GlobalOptions& global,
+                   const LeaderboardOptions& options) {
+  const std::string command = "leaderboard";
+  engagementpb::GetLeaderboardRequest request;
+  request.set_parent(OrganizationName(options.parent));
+  request.set_limit(options.limit);
+  if (!options.since.empty()) {
+    absl::StatusOr<MetricsRange> range = ParseSince(options.since, absl::Now());
+    if (!range.ok()) return UsageError(command, range.status());
+    *request.mutable_start_time() = range->start_time;
+    *request.mutable_end_time() = range->end_time;
+  }
+  std::unique_ptr<Connection> connection =
+      Open(global, command, kDefaultTimeout);
+  if (connection == nullptr) return kExitUsage;
+  engagementpb::Leaderboard leaderboard;
+  const grpc::Status status = connection->engagement().GetLeaderboard(
+      connection->NewContext().get(), request, &leaderboard);
+  if (!status.ok()) return connection->CallFailed(status);
+  Print(global, leaderboard, DescribeLeaderboard(leaderboard));
+  return kExitOk;
+}
+
+int RunLeaderboardParticipation(const GlobalOptions& global,
+                                const std::string& staff_name,
+                                bool participate) {
+  std::unique_ptr<Connection> connection =
+      Open(global, participate ? "leaderboard join" : "leaderboard leave",
+           kDefaultTimeout);
+  if (connection == nullptr) return kExitUsage;
+  engagementpb::UpdateLeaderboardParticipationRequest request;
+  request.set_parent(staff_name);
+  request.set_participate(participate);
+  engagementpb::LeaderboardParticipation participation;
+  const grpc::Status status =
+      connection->engagement().UpdateLeaderboardParticipation(
+          connection->NewContext().get(), request, &participation);
+  if (!status.ok()) return connection->CallFailed(status);
+  Print(global, participation, DescribeParticipation(participation));
+  return kExitOk;
+}
+
+}  // namespace candor::cli
