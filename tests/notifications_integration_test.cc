@@ -533,6 +533,12 @@ TEST(EndToEndTest, NoncompliantShareReachesTheStreamAndItsLinkCounts) {
   }
 
   Watch watch = OpenWatch(author.token, author.member.name());
+  // The decision that approved the post comes first (imported from
+  // advocacy's event feed when the stream starts).
+  const Notification decided = watch.Next();
+  EXPECT_EQ(decided.kind(), Notification::POST_DECISION);
+  EXPECT_EQ(decided.subject(), post.name());
+  EXPECT_EQ(decided.name(), Name(author.member.name(), 1));
   engagementpb::CreateShareRequest request;
   request.set_parent(post.name());
   request.mutable_share()->set_network(common::v1::LINKEDIN);
@@ -551,7 +557,7 @@ TEST(EndToEndTest, NoncompliantShareReachesTheStreamAndItsLinkCounts) {
   Notification notified = watch.Next();
   EXPECT_EQ(notified.kind(), Notification::NONCOMPLIANT_SHARE);
   EXPECT_EQ(notified.subject(), share.name());
-  EXPECT_EQ(notified.name(), Name(author.member.name(), 1));
+  EXPECT_EQ(notified.name(), Name(author.member.name(), 2));
   // Published in-process: well before the poll would have found it.
   EXPECT_LT(std::chrono::steady_clock::now() - start,
             std::chrono::milliseconds(1500));
@@ -579,9 +585,12 @@ TEST(WatchNotificationsTest, ShutdownDoesNotWaitForOpenStreams) {
   options.server.listen_address = "127.0.0.1:0";
   options.database = TestDatabase::Get().options();
   options.pool_size = 2;
-  // Not called by the notification methods; channels connect lazily.
+  // Unreachable: importing advocacy events fails fast and is retried on
+  // the next read; the inbox is served all the same. Channels connect
+  // lazily.
   options.remote_addresses = {{"advocacy", "127.0.0.1:1"},
-                              {"transparency", "127.0.0.1:1"}};
+                              {"transparency", "127.0.0.1:1"},
+                              {"staff", "127.0.0.1:1"}};
   std::unique_ptr<TokenVerifier> verifier =
       *TokenVerifier::ForHs256Secret(kTestJwtSecret);
   PageTokenCodec page_tokens("test page token key");
@@ -618,6 +627,225 @@ TEST(WatchNotificationsTest, ShutdownDoesNotWaitForOpenStreams) {
   while (reader->Read(&response)) {
   }
   EXPECT_FALSE(reader->Finish().ok());
+}
+
+// --- notifications imported from advocacy's event feed -----------------------
+
+constexpr char kDisclosedText[] =
+    "#ad Proud of what our team shipped this week: search is now twice as "
+    "fast, and I spent a month testing it myself. Ask me anything about it.";
+constexpr char kSensitiveText[] =
+    "#ad Our new savings plan offers guaranteed returns to every customer, "
+    "which I find remarkable after years in this industry.";
+
+// A staff member of `org`; with `advocate`, they consent to advocacy and
+// link a LinkedIn account (so they may submit posts).
+Person MakeStaff(const TestServer::Organization& org, const std::string& id,
+                 const std::string& department, bool advocate,
+                 std::vector<staffpb::StaffMember::Role> roles = {}) {
+  TestServer& server = TestServer::Get();
+  Person p;
+  p.org = org;
+  p.member = server.CreateStaff(org, id, roles, department);
+  p.token = roles.empty() ? EmployeeToken(p.member) : ReviewerToken(p.member);
+  if (!advocate) return p;
+  staffpb::UpdateStaffMemberRequest request;
+  staffpb::StaffMember* change = request.mutable_staff_member();
+  change->set_name(p.member.name());
+  change->set_advocacy_consent(true);
+  auto* account = change->add_social_accounts();
+  account->set_network(common::v1::LINKEDIN);
+  account->set_handle(absl::AsciiStrToLower(id) + "-" + org.id);
+  request.mutable_update_mask()->add_paths("advocacy_consent");
+  request.mutable_update_mask()->add_paths("social_accounts");
+  staffpb::StaffMember updated;
+  const grpc::Status status = server.StaffStub()->UpdateStaffMember(
+      TestServer::Context(p.token).get(), request, &updated);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return p;
+}
+
+advocacypb::SubmitPostResponse WriteAndSubmit(const Person& author,
+                                              const std::string& text) {
+  TestServer& server = TestServer::Get();
+  advocacypb::CreatePostRequest request;
+  request.set_parent(author.org.name);
+  request.mutable_post()->set_network(common::v1::LINKEDIN);
+  request.mutable_post()->set_text(text);
+  advocacypb::Post post;
+  grpc::Status status = server.AdvocacyStub()->CreatePost(
+      TestServer::Context(author.token).get(), request, &post);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  advocacypb::SubmitPostRequest submit;
+  submit.set_name(post.name());
+  advocacypb::SubmitPostResponse submitted;
+  status = server.AdvocacyStub()->SubmitPost(
+      TestServer::Context(author.token).get(), submit, &submitted);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return submitted;
+}
+
+std::vector<Notification> ListAll(const Person& p) {
+  engagementpb::ListNotificationsRequest request;
+  request.set_parent(p.member.name());
+  request.set_page_size(100);
+  engagementpb::ListNotificationsResponse response;
+  const grpc::Status status = TestServer::Get().EngagementStub()->ListNotifications(
+      TestServer::Context(p.token).get(), request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return {response.notifications().begin(), response.notifications().end()};
+}
+
+std::vector<Notification> OfKind(const std::vector<Notification>& all,
+                                  Notification::Kind kind) {
+  std::vector<Notification> out;
+  for (const Notification& n : all) {
+    if (n.kind() == kind) out.push_back(n);
+  }
+  return out;
+}
+
+advocacypb::Story CreateStory(const TestServer::Organization& org,
+                              const std::vector<std::string>& departments) {
+  advocacypb::CreateStoryRequest request;
+  request.set_parent(org.name);
+  request.mutable_story()->set_title("Search got faster");
+  request.mutable_story()->set_summary("What happened, and why it matters.");
+  for (const std::string& d : departments) {
+    request.mutable_story()->add_audience_departments(d);
+  }
+  advocacypb::Story story;
+  const grpc::Status status = TestServer::Get().AdvocacyStub()->CreateStory(
+      TestServer::Context(org.admin_token).get(), request, &story);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return story;
+}
+
+// Submitting a post notifies its author of the automatic decision: in the
+// inbox, and on a stream already open (within the poll interval: advocacy
+// publishes nothing to engagement, the stream's poll imports it).
+TEST(AdvocacyNotificationsTest, SubmitNotifiesTheAuthorOnListAndStream) {
+  const TestServer::Organization org =
+      TestServer::Get().CreateOrganization("decnotif");
+  const Person author = MakeStaff(org, "A1", "Engineering", /*advocate=*/true);
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  Watch watch = OpenWatch(author.token, author.member.name());
+
+  const advocacypb::SubmitPostResponse submitted =
+      WriteAndSubmit(author, kDisclosedText);
+  ASSERT_EQ(submitted.post().state(), advocacypb::Post::APPROVED);
+  const auto start = std::chrono::steady_clock::now();
+  const Notification streamed = watch.Next();  // bounded by the deadline
+  // By the stream's next poll, with room for a busy machine.
+  EXPECT_LT(std::chrono::steady_clock::now() - start,
+            absl::ToChronoMilliseconds(engagement::Notifications::kPollInterval) +
+                std::chrono::milliseconds(1500));
+  EXPECT_EQ(streamed.kind(), Notification::POST_DECISION);
+  EXPECT_EQ(streamed.subject(), submitted.post().name());
+  EXPECT_EQ(streamed.message(), "Your post was approved.");
+  watch.Cancel();
+
+  const std::vector<Notification> listed = ListAll(author);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].name(), streamed.name());
+  EXPECT_EQ(listed[0].kind(), Notification::POST_DECISION);
+  // Reading again imports nothing twice.
+  EXPECT_EQ(ListAll(author).size(), 1u);
+}
+
+// A post sent to review notifies its author twice: the automatic decision
+// (needs review), then the reviewer's approval.
+TEST(AdvocacyNotificationsTest, ReviewersApprovalNotifiesAgain) {
+  const TestServer::Organization org =
+      TestServer::Get().CreateOrganization("revnotif");
+  const Person author = MakeStaff(org, "A1", "Engineering", /*advocate=*/true);
+  const Person reviewer =
+      MakeStaff(org, "R1", "Engineering", /*advocate=*/false,
+                {staffpb::StaffMember::REVIEWER});
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  const advocacypb::SubmitPostResponse submitted =
+      WriteAndSubmit(author, kSensitiveText);
+  ASSERT_EQ(submitted.post().state(), advocacypb::Post::IN_REVIEW);
+  std::vector<Notification> listed = ListAll(author);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].message(), "Your post needs a reviewer's look.");
+
+  advocacypb::ApprovePostRequest approve;
+  approve.set_name(submitted.post().name());
+  advocacypb::Post approved;
+  const grpc::Status status = TestServer::Get().AdvocacyStub()->ApprovePost(
+      TestServer::Context(reviewer.token).get(), approve, &approved);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  listed = ListAll(author);
+  ASSERT_EQ(listed.size(), 2u);  // newest first
+  EXPECT_EQ(listed[0].kind(), Notification::POST_DECISION);
+  EXPECT_EQ(listed[0].subject(), submitted.post().name());
+  EXPECT_EQ(listed[0].message(), "Your post was approved.");
+  // The reviewer was told nothing.
+  EXPECT_THAT(ListAll(reviewer), IsEmpty());
+}
+
+// A story for Sales notifies Sales staff, not Engineering staff.
+TEST(AdvocacyNotificationsTest, NewStoryNotifiesItsAudience) {
+  const TestServer::Organization org =
+      TestServer::Get().CreateOrganization("storynotif");
+  const Person sales = MakeStaff(org, "S1", "Sales", /*advocate=*/false);
+  const Person engineer = MakeStaff(org, "E1", "Engineering", /*advocate=*/false);
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  const advocacypb::Story story = CreateStory(org, {"Sales"});
+  ASSERT_FALSE(story.name().empty());
+
+  // The engineer reads first: the import notifies Sales all the same.
+  EXPECT_THAT(OfKind(ListAll(engineer), Notification::NEW_STORY), IsEmpty());
+  const std::vector<Notification> told =
+      OfKind(ListAll(sales), Notification::NEW_STORY);
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0].subject(), story.name());
+}
+
+// A story without an audience is for everyone active.
+TEST(AdvocacyNotificationsTest, StoryForEveryoneNotifiesEveryone) {
+  const TestServer::Organization org =
+      TestServer::Get().CreateOrganization("allnotif");
+  const Person sales = MakeStaff(org, "S1", "Sales", /*advocate=*/false);
+  const Person engineer = MakeStaff(org, "E1", "Engineering", /*advocate=*/false);
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  const advocacypb::Story story = CreateStory(org, {});
+  for (const Person* p : {&sales, &engineer}) {
+    const std::vector<Notification> told =
+        OfKind(ListAll(*p), Notification::NEW_STORY);
+    ASSERT_EQ(told.size(), 1u) << p->member.name();
+    EXPECT_EQ(told[0].subject(), story.name());
+  }
+}
+
+// ListAdvocacyEvents is for services of the organization only.
+TEST(AdvocacyNotificationsTest, ListAdvocacyEventsIsForServicesOnly) {
+  TestServer& server = TestServer::Get();
+  const TestServer::Organization org = server.CreateOrganization("evfeed");
+  const TestServer::Organization other = server.CreateOrganization("evother");
+  const advocacypb::Story story = CreateStory(org, {"Sales", "Support"});
+  advocacypb::ListAdvocacyEventsRequest request;
+  request.set_parent(org.name);
+  advocacypb::ListAdvocacyEventsResponse response;
+  grpc::Status status = server.AdvocacyStub()->ListAdvocacyEvents(
+      TestServer::Context(ServiceToken(org, "services/engagement")).get(),
+      request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.events_size(), 1);
+  EXPECT_EQ(response.events(0).sequence(), 1);
+  EXPECT_EQ(response.events(0).kind(), "story.create");
+  EXPECT_EQ(response.events(0).subject(), story.name());
+  EXPECT_EQ(response.events(0).details(), "Sales\nSupport");
+
+  response.Clear();
+  status = server.AdvocacyStub()->ListAdvocacyEvents(
+      TestServer::Context(org.admin_token).get(), request, &response);
+  EXPECT_EQ(status.error_code(), StatusCode::PERMISSION_DENIED);
+  status = server.AdvocacyStub()->ListAdvocacyEvents(
+      TestServer::Context(ServiceToken(other, "services/engagement")).get(),
+      request, &response);
+  EXPECT_EQ(status.error_code(), StatusCode::NOT_FOUND);
 }
 
 }  // namespace

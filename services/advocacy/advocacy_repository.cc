@@ -265,4 +265,76 @@ absl::StatusOr<std::vector<StoryRecord>> AdvocacyRepository::ListVisibleStories(
       });
 }
 
+namespace {
+
+constexpr absl::string_view kBumpAdvocacyEventHead =
+    "INSERT INTO advocacy_event_heads (organization_id, last_sequence) "
+    "VALUES (?, 1) ON DUPLICATE KEY UPDATE last_sequence = last_sequence + 1";
+constexpr absl::string_view kSelectAdvocacyEventHead =
+    "SELECT last_sequence FROM advocacy_event_heads WHERE organization_id = ?";
+constexpr absl::string_view kInsertAdvocacyEvent =
+    "INSERT INTO advocacy_events (organization_id, sequence, time_us, kind, "
+    "subject, recipient_id, details) VALUES (?, ?, ?, ?, ?, ?, ?)";
+constexpr absl::string_view kListAdvocacyEvents =
+    "SELECT organization_id, sequence, time_us, kind, subject, recipient_id, "
+    "details FROM advocacy_events WHERE organization_id = ? AND sequence > ? "
+    "ORDER BY sequence ASC LIMIT ?";
+
+}  // namespace
+
+absl::Status AdvocacyRepository::AppendAdvocacyEvent(
+    db::Transaction& tx, AdvocacyEventRecord* event) {
+  return db::Run("append advocacy event", tx, [&](db::Connection& c) {
+    auto& bump = c.Prepare(kBumpAdvocacyEventHead);
+    bump.setString(1, event->organization_id);
+    bump.executeUpdate();
+    auto& head = c.Prepare(kSelectAdvocacyEventHead);
+    head.setString(1, event->organization_id);
+    std::unique_ptr<sql::ResultSet> row(head.executeQuery());
+    if (!row->next()) {
+      return absl::InternalError("advocacy event head missing after creation");
+    }
+    event->sequence = row->getInt64(1);
+    auto& insert = c.Prepare(kInsertAdvocacyEvent);
+    insert.setString(1, event->organization_id);
+    insert.setInt64(2, event->sequence);
+    insert.setInt64(3, event->time_us);
+    insert.setString(4, event->kind);
+    insert.setString(5, event->subject);
+    insert.setString(6, event->recipient_id);
+    insert.setString(7, event->details);
+    insert.executeUpdate();
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<AdvocacyEventRecord>>
+AdvocacyRepository::ListAdvocacyEvents(absl::string_view org, int64_t after,
+                                       int limit) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run(
+      "list advocacy events", connection,
+      [&](db::Connection& c)
+          -> absl::StatusOr<std::vector<AdvocacyEventRecord>> {
+        auto& select = c.Prepare(kListAdvocacyEvents);
+        select.setString(1, std::string(org));
+        select.setInt64(2, after);
+        select.setInt(3, limit);
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        std::vector<AdvocacyEventRecord> events;
+        while (rows->next()) {
+          AdvocacyEventRecord e;
+          e.organization_id = rows->getString(1);
+          e.sequence = rows->getInt64(2);
+          e.time_us = rows->getInt64(3);
+          e.kind = rows->getString(4);
+          e.subject = rows->getString(5);
+          e.recipient_id = rows->getString(6);
+          e.details = rows->getString(7);
+          events.push_back(std::move(e));
+        }
+        return events;
+      });
+}
+
 }  // namespace candor::advocacy

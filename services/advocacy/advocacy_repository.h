@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -24,6 +25,18 @@
 #include "services/advocacy/story.h"
 
 namespace candor::advocacy {
+
+// A post decision or story creation for the engagement service's
+// notifications (db/migrations/advocacy/V0003__advocacy_events.sql).
+struct AdvocacyEventRecord {
+  std::string organization_id;
+  int64_t sequence = 0;  // set by AppendAdvocacyEvent
+  int64_t time_us = 0;
+  std::string kind;          // 'post.decision' or 'story.create'
+  std::string subject;       // the post's or story's resource name
+  std::string recipient_id;  // the author's staff_member_id, or ''
+  std::string details;
+};
 
 class AdvocacyRepository {
  public:
@@ -65,6 +78,15 @@ class AdvocacyRepository {
   absl::StatusOr<std::vector<StoryRecord>> ListVisibleStories(
       absl::string_view org, absl::string_view department_key, int64_t now_us,
       const StoryCursor& after, int limit);
+
+  // Numbers `event` (the organization's next sequence, set in
+  // event->sequence) and inserts it in `tx`; the head row stays locked to
+  // commit, so sequences are gap-free and commit in order.
+  absl::Status AppendAdvocacyEvent(db::Transaction& tx,
+                                   AdvocacyEventRecord* event);
+  // Up to `limit` events of `org` with sequence > `after`, in order.
+  absl::StatusOr<std::vector<AdvocacyEventRecord>> ListAdvocacyEvents(
+      absl::string_view org, int64_t after, int limit);
 
  private:
   db::Pool* const pool_;

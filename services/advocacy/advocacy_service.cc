@@ -11,6 +11,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "services/common/clock.h"
 #include "services/common/authz.h"
@@ -61,6 +62,11 @@ constexpr absl::string_view kApprovePostMethod =
     "/candor.advocacy.v1.AdvocacyService/ApprovePost";
 constexpr absl::string_view kRejectPostMethod =
     "/candor.advocacy.v1.AdvocacyService/RejectPost";
+// ListAdvocacyEvents page sizes.
+constexpr int kDefaultAdvocacyEventPage = 100;
+constexpr int kMaxAdvocacyEventPage = 1000;
+constexpr absl::string_view kListAdvocacyEventsMethod =
+    "/candor.advocacy.v1.AdvocacyService/ListAdvocacyEvents";
 constexpr absl::string_view kListFeedMethod =
     "/candor.advocacy.v1.AdvocacyService/ListFeed";
 
@@ -356,6 +362,13 @@ absl::Status AdvocacyService::DoCreateStory(
         CANDOR_RETURN_IF_ERROR(
             CheckValuesActive(caller, org, values, "story.values"));
         CANDOR_RETURN_IF_ERROR(repository_.InsertStory(tx, record));
+        AdvocacyEventRecord event;
+        event.organization_id = org;
+        event.time_us = now;
+        event.kind = "story.create";
+        event.subject = StoryResourceName(org, record.story_id);
+        event.details = absl::StrJoin(record.audience_departments, "\n");
+        CANDOR_RETURN_IF_ERROR(repository_.AppendAdvocacyEvent(tx, &event));
         StoryToProto(record, response);
         return absl::OkStatus();
       });
@@ -734,6 +747,16 @@ grpc::ServerUnaryReactor* AdvocacyService::RejectPost(
         decision.note = request->note();
         return DecidePost(caller, decision, response);
       });
+}
+
+grpc::ServerUnaryReactor* AdvocacyService::ListAdvocacyEvents(
+    grpc::CallbackServerContext* context,
+    const v1::ListAdvocacyEventsRequest* request,
+    v1::ListAdvocacyEventsResponse* response) {
+  return RunUnary(*env_, context, kListAdvocacyEventsMethod, *request,
+                  [=](const Caller& caller) {
+                    return DoListAdvocacyEvents(caller, *request, response);
+                  });
 }
 
 grpc::ServerUnaryReactor* AdvocacyService::ListFeed(
@@ -1130,6 +1153,8 @@ absl::Status AdvocacyService::DoSubmitPost(const Caller& caller,
         after.update_time_us = NowMicros();
         CANDOR_RETURN_IF_ERROR(
             posts_.UpdatePost(tx, after, /*new_revision=*/false));
+        CANDOR_RETURN_IF_ERROR(
+            RecordPostDecisionEvent(tx, after, decision.verdict()));
         PostToProto(after, response->mutable_post());
         *response->mutable_decision() = std::move(decision);
         return absl::OkStatus();
@@ -1230,8 +1255,62 @@ absl::Status AdvocacyService::DecidePost(const Caller& caller,
   after.version = before.version + 1;
   after.update_time_us = NowMicros();
   CANDOR_RETURN_IF_ERROR(posts_.UpdatePost(tx, after, /*new_revision=*/false));
+  CANDOR_RETURN_IF_ERROR(
+      RecordPostDecisionEvent(tx, after, recorded.verdict()));
   CANDOR_RETURN_IF_ERROR(tx.Commit());
   PostToProto(after, response);
+  return absl::OkStatus();
+}
+
+absl::Status AdvocacyService::RecordPostDecisionEvent(db::Transaction& tx,
+                                                      const PostRecord& post,
+                                                      int verdict) {
+  AdvocacyEventRecord event;
+  event.organization_id = post.organization_id;
+  event.time_us = post.update_time_us;
+  event.kind = "post.decision";
+  event.subject = PostResourceName(post);
+  event.recipient_id = post.author_id;
+  event.details = tpb::Decision::Verdict_IsValid(verdict)
+                      ? tpb::Decision::Verdict_Name(
+                            static_cast<tpb::Decision::Verdict>(verdict))
+                      : "VERDICT_UNSPECIFIED";
+  return repository_.AppendAdvocacyEvent(tx, &event);
+}
+
+absl::Status AdvocacyService::DoListAdvocacyEvents(
+    const Caller& caller, const v1::ListAdvocacyEventsRequest& request,
+    v1::ListAdvocacyEventsResponse* response) {
+  CANDOR_ASSIGN_OR_RETURN(std::string org,
+                          ParseOrganizationName("parent", request.parent()));
+  CANDOR_RETURN_IF_ERROR(
+      RequireRole(caller, Role::kService, "list advocacy events"));
+  if (!caller.organization_id.empty() && caller.organization_id != org) {
+    return absl::NotFoundError(absl::StrCat(request.parent(), " not found"));
+  }
+  if (request.after_sequence() < 0) {
+    return InvalidField("after_sequence", "must not be negative");
+  }
+  if (request.page_size() < 0 || request.page_size() > kMaxAdvocacyEventPage) {
+    return InvalidField("page_size",
+                        absl::StrCat("0 to ", kMaxAdvocacyEventPage));
+  }
+  const int limit = request.page_size() == 0 ? kDefaultAdvocacyEventPage
+                                             : request.page_size();
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<AdvocacyEventRecord> events,
+      repository_.ListAdvocacyEvents(org, request.after_sequence(), limit));
+  for (const AdvocacyEventRecord& e : events) {
+    v1::AdvocacyEvent* out = response->add_events();
+    out->set_sequence(e.sequence);
+    *out->mutable_time() = TimeUtil::MicrosecondsToTimestamp(e.time_us);
+    out->set_kind(e.kind);
+    out->set_subject(e.subject);
+    if (!e.recipient_id.empty()) {
+      out->set_recipient(StaffMemberName(e.organization_id, e.recipient_id));
+    }
+    out->set_details(e.details);
+  }
   return absl::OkStatus();
 }
 

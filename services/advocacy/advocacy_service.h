@@ -123,6 +123,10 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   grpc::ServerUnaryReactor* ListFeed(grpc::CallbackServerContext* context,
                                      const v1::ListFeedRequest* request,
                                      v1::ListFeedResponse* response) override;
+  grpc::ServerUnaryReactor* ListAdvocacyEvents(
+      grpc::CallbackServerContext* context,
+      const v1::ListAdvocacyEventsRequest* request,
+      v1::ListAdvocacyEventsResponse* response) override;
 
  private:
   absl::Status DoCreateStory(const Caller& caller,
@@ -180,6 +184,12 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   absl::Status DoListFeed(const Caller& caller,
                           const v1::ListFeedRequest& request,
                           v1::ListFeedResponse* response);
+  absl::Status DoListAdvocacyEvents(
+      const Caller& caller, const v1::ListAdvocacyEventsRequest& request,
+      v1::ListAdvocacyEventsResponse* response);
+  // Records a 'post.decision' event for `post`'s author in `tx`.
+  absl::Status RecordPostDecisionEvent(db::Transaction& tx,
+                                       const PostRecord& post, int verdict);
 
   // The post `name` as `caller` may see it (GetPost's visibility):
   // NOT_FOUND when it does not exist or is hidden from the caller.

@@ -40,7 +40,7 @@ const std::vector<std::string>& ServiceHost::KnownServices() {
 std::vector<std::string> ServiceHost::DependenciesOf(const std::string& service) {
   if (service == "transparency") return {"staff"};
   if (service == "advocacy") return {"staff", "values", "transparency"};
-  if (service == "engagement") return {"advocacy", "transparency"};
+  if (service == "engagement") return {"advocacy", "transparency", "staff"};
   return {};
 }
 
@@ -171,6 +171,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
       CANDOR_ASSIGN_OR_RETURN(dependencies.advocacy, channel_to("advocacy"));
       CANDOR_ASSIGN_OR_RETURN(dependencies.transparency,
                               channel_to("transparency"));
+      CANDOR_ASSIGN_OR_RETURN(dependencies.staff, channel_to("staff"));
       dependencies.service_tokens = options.service_tokens;
       static_cast<engagement::EngagementService*>(hosted->service.get())
           ->SetDependencies(dependencies);

@@ -12,18 +12,25 @@
 // nothing.
 #include <google/protobuf/util/time_util.h>
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "services/common/authz.h"
 #include "services/common/grpc_status.h"
+#include "services/common/internal_call.h"
 #include "services/common/resource_name.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
@@ -49,6 +56,78 @@ constexpr int kMaxMarkNames = 1000;
 constexpr int kWatchBatch = 100;
 // Streams skip a poll while more calls than this wait for the executor.
 constexpr int kPollQueueLimit = 32;
+// Advocacy events fetched per ListAdvocacyEvents call, and calls per import
+// (the rest waits for the next read).
+constexpr int kAdvocacyEventPage = 1000;
+constexpr int kMaxAdvocacyEventPages = 10;
+// Staff members listed per ListStaffMembers call.
+constexpr int kStaffPage = 1000;
+
+namespace advocacypb = ::candor::advocacy::v1;
+namespace staffpb = ::candor::staff::v1;
+
+// Notification::Kind numbers (candor.engagement.v1).
+constexpr int kPostDecisionKind = v1::Notification::POST_DECISION;
+constexpr int kNewStoryKind = v1::Notification::NEW_STORY;
+
+std::string PostDecisionMessage(absl::string_view verdict) {
+  if (verdict == "APPROVED") return "Your post was approved.";
+  if (verdict == "NEEDS_REVIEW") return "Your post needs a reviewer's look.";
+  if (verdict == "REJECTED") {
+    return "Your post was rejected: see the decision for what to change.";
+  }
+  return "A decision was made on your post.";
+}
+
+// How advocacy compares departments (services/advocacy/story.h
+// DepartmentKey): case-insensitive, surrounding whitespace ignored. The
+// staff service's `department = "..."` filter compares exactly, so the
+// audience is matched here.
+std::string DepartmentKey(absl::string_view department) {
+  return absl::AsciiStrToLower(absl::StripAsciiWhitespace(department));
+}
+
+std::unique_ptr<grpc::ClientContext> ServiceContext(
+    const std::string& authorization) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->AddMetadata("authorization", authorization);
+  context->set_deadline(std::chrono::system_clock::now() +
+                        absl::ToChronoMilliseconds(kInternalCallTimeout));
+  return context;
+}
+
+// The staff_member_ids of the ACTIVE staff of `org` in one of the
+// departments `keys` (DepartmentKey), or all of them when `keys` is empty;
+// every page.
+absl::StatusOr<std::vector<std::string>> ActiveStaffIn(
+    staffpb::StaffService::Stub& staff, const std::string& authorization,
+    const std::string& org, const std::set<std::string>& keys) {
+  std::vector<std::string> ids;
+  std::string page_token;
+  do {
+    staffpb::ListStaffMembersRequest request;
+    request.set_parent(OrganizationName(org));
+    request.set_page_size(kStaffPage);
+    request.set_page_token(page_token);
+    request.set_filter("state = ACTIVE");
+    staffpb::ListStaffMembersResponse response;
+    std::unique_ptr<grpc::ClientContext> context = ServiceContext(authorization);
+    CANDOR_RETURN_IF_ERROR(FromInternalCall(
+        staff.ListStaffMembers(context.get(), request, &response),
+        "the staff service"));
+    for (const staffpb::StaffMember& member : response.staff_members()) {
+      if (!keys.empty() && !keys.count(DepartmentKey(member.department()))) {
+        continue;
+      }
+      CANDOR_ASSIGN_OR_RETURN(
+          std::vector<std::string> parts,
+          ParseResourceName("name", member.name(), kStaffMemberPattern));
+      ids.push_back(parts[1]);
+    }
+    page_token = response.next_page_token();
+  } while (!page_token.empty());
+  return ids;
+}
 
 // The inbox a request names, once the caller is known to own it.
 struct Inbox {
@@ -97,6 +176,93 @@ void ToProto(const NotificationRecord& r, const Inbox& inbox,
 
 }  // namespace
 
+// --- importing advocacy events -----------------------------------------------
+
+void EngagementService::ImportAdvocacyEvents(const std::string& org) {
+  if (advocacy_ == nullptr || service_tokens_ == nullptr) return;
+  absl::Status imported = [&]() -> absl::Status {
+    CANDOR_ASSIGN_OR_RETURN(int64_t after,
+                            notifications_.AdvocacyEventCursor(org));
+    CANDOR_ASSIGN_OR_RETURN(std::string authorization,
+                            service_tokens_->Authorization());
+    // Fetch, and resolve every recipient, before the transaction (no
+    // remote call while the cursor row is locked).
+    std::vector<std::pair<int64_t, std::vector<NewNotification>>> planned;
+    for (int page = 0; page < kMaxAdvocacyEventPages; ++page) {
+      advocacypb::ListAdvocacyEventsRequest request;
+      request.set_parent(OrganizationName(org));
+      request.set_after_sequence(after);
+      request.set_page_size(kAdvocacyEventPage);
+      advocacypb::ListAdvocacyEventsResponse response;
+      std::unique_ptr<grpc::ClientContext> context =
+          ServiceContext(authorization);
+      CANDOR_RETURN_IF_ERROR(FromInternalCall(
+          advocacy_->ListAdvocacyEvents(context.get(), request, &response),
+          "the advocacy service"));
+      for (const advocacypb::AdvocacyEvent& event : response.events()) {
+        if (event.sequence() <= after) continue;  // defensive: keep the order
+        std::vector<NewNotification> notes;
+        if (event.kind() == "post.decision") {
+          absl::StatusOr<std::vector<std::string>> recipient = ParseResourceName(
+              "recipient", event.recipient(), kStaffMemberPattern);
+          if (recipient.ok() && (*recipient)[0] == org) {
+            notes.push_back(NewNotification{org, (*recipient)[1],
+                                            kPostDecisionKind, event.subject(),
+                                            PostDecisionMessage(event.details())});
+          }
+        } else if (event.kind() == "story.create") {
+          if (staff_ == nullptr) {
+            return absl::FailedPreconditionError("no staff service to ask");
+          }
+          std::set<std::string> keys;  // empty: everyone
+          for (absl::string_view department :
+               absl::StrSplit(event.details(), '\n', absl::SkipEmpty())) {
+            keys.insert(DepartmentKey(department));
+          }
+          keys.erase("");
+          // An audience of blank names only: nobody (no key is "\n").
+          if (!event.details().empty() && keys.empty()) keys.insert("\n");
+          CANDOR_ASSIGN_OR_RETURN(
+              std::vector<std::string> recipients,
+              ActiveStaffIn(*staff_, authorization, org, keys));
+          for (const std::string& id : recipients) {
+            notes.push_back(NewNotification{org, id, kNewStoryKind,
+                                            event.subject(),
+                                            "A new story for your department."});
+          }
+        }  // other kinds: nothing to notify; the cursor moves past them
+        after = event.sequence();
+        planned.emplace_back(event.sequence(), std::move(notes));
+      }
+      if (response.events_size() < kAdvocacyEventPage) break;
+    }
+    if (planned.empty()) return absl::OkStatus();
+
+    std::set<std::string> woken;
+    CANDOR_ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(*pool_));
+    // Another import may have added some (or all) of them since the fetch.
+    CANDOR_ASSIGN_OR_RETURN(int64_t cursor,
+                            notifications_.LockAdvocacyEventCursor(tx, org));
+    const int64_t start = cursor;
+    for (const auto& [sequence, notes] : planned) {
+      if (sequence <= cursor) continue;
+      if (sequence != cursor + 1) break;  // a gap: wait for a refetch
+      for (const NewNotification& note : notes) {
+        CANDOR_RETURN_IF_ERROR(notifications_.Add(tx, note));
+        woken.insert(note.staff_member_id);
+      }
+      cursor = sequence;
+    }
+    if (cursor == start) return absl::OkStatus();
+    CANDOR_RETURN_IF_ERROR(
+        notifications_.SetAdvocacyEventCursor(tx, org, cursor));
+    CANDOR_RETURN_IF_ERROR(tx.Commit());
+    for (const std::string& id : woken) notifications_.Published(org, id);
+    return absl::OkStatus();
+  }();
+  imported.IgnoreError();  // the events stay pending; the next read retries
+}
+
 // --- ListNotifications, MarkNotificationsRead ------------------------------
 
 grpc::ServerUnaryReactor* EngagementService::ListNotifications(
@@ -107,6 +273,7 @@ grpc::ServerUnaryReactor* EngagementService::ListNotifications(
       *env_, context, kListNotificationsMethod, *request,
       [this, request, response](const Caller& caller) -> absl::Status {
         CANDOR_ASSIGN_OR_RETURN(Inbox inbox, OwnInbox(caller, request->parent()));
+        ImportAdvocacyEvents(inbox.org);
         const std::string filter =
             absl::StrReplaceAll(request->filter(), {{" ", ""}, {"\t", ""}});
         if (!filter.empty() && filter != "read=false") {
@@ -145,6 +312,7 @@ grpc::ServerUnaryReactor* EngagementService::MarkNotificationsRead(
       *env_, context, kMarkNotificationsReadMethod, *request,
       [this, request, response](const Caller& caller) -> absl::Status {
         CANDOR_ASSIGN_OR_RETURN(Inbox inbox, OwnInbox(caller, request->parent()));
+        ImportAdvocacyEvents(inbox.org);
         if (request->names_size() > kMaxMarkNames) {
           return InvalidField("names", absl::StrCat("at most ", kMaxMarkNames,
                                                     " names in one call"));
@@ -296,6 +464,9 @@ class EngagementService::WatchReactor final
 
   // Runs on the executor.
   void Fetch() {
+    // At the start and on every wake-up, poll included: advocacy events
+    // arrive by pull only.
+    service_->ImportAdvocacyEvents(inbox_.org);
     int64_t after = 0;
     bool positioned = false;
     {

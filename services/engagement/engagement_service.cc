@@ -176,6 +176,9 @@ void EngagementService::SetDependencies(const Dependencies& dependencies) {
   advocacy_ = advocacy::v1::AdvocacyService::NewStub(dependencies.advocacy);
   transparency_ =
       transparency::v1::TransparencyService::NewStub(dependencies.transparency);
+  if (dependencies.staff != nullptr) {
+    staff_ = staff::v1::StaffService::NewStub(dependencies.staff);
+  }
   service_tokens_ = dependencies.service_tokens;
 }
 
@@ -461,6 +464,10 @@ absl::Status EngagementService::DoCreateShare(
     value_ids.push_back(LastSegment(value));
   }
   share.value_ids = JoinValueIds(value_ids);
+
+  // The decision that approved the post reaches the author's inbox before
+  // a notification about sharing it (advocacy events arrive by pull).
+  if (share.state == ShareState::kNoncompliant) ImportAdvocacyEvents(org);
 
   CANDOR_RETURN_IF_ERROR(RunIdempotent(
       repository_.pool(),

@@ -12,6 +12,7 @@
 
 #include "candor/advocacy/v1/advocacy.grpc.pb.h"
 #include "candor/engagement/v1/engagement.grpc.pb.h"
+#include "candor/staff/v1/staff.grpc.pb.h"
 #include "candor/transparency/v1/transparency.grpc.pb.h"
 #include "db/pool.h"
 #include "services/common/call.h"
@@ -39,6 +40,8 @@ class EngagementService final : public v1::EngagementService::CallbackService {
   struct Dependencies {
     std::shared_ptr<grpc::Channel> advocacy;
     std::shared_ptr<grpc::Channel> transparency;
+    // Lists the staff of a story's audience (NEW_STORY notifications).
+    std::shared_ptr<grpc::Channel> staff;
     ServiceTokenSource* service_tokens = nullptr;  // not owned
   };
   // Set once, before the service is marked SERVING.
@@ -124,6 +127,14 @@ class EngagementService final : public v1::EngagementService::CallbackService {
   class WatchReactor;
 
  private:
+  // Imports the advocacy events of `org` that are new since its cursor
+  // (advocacy_event_cursors) into the inboxes they concern, then wakes
+  // those inboxes' streams; runs before every inbox read (engagement pulls
+  // from advocacy: advocacy never calls engagement). Best effort: on an
+  // error the events stay pending and the next read retries. Idempotent
+  // under concurrency (the cursor is re-checked under its row lock).
+  void ImportAdvocacyEvents(const std::string& org);
+
   const CallEnvironment* const env_;
   db::Pool* const pool_;
   const PageTokenCodec* const page_tokens_;
@@ -131,6 +142,7 @@ class EngagementService final : public v1::EngagementService::CallbackService {
   Notifications notifications_;
   std::unique_ptr<advocacy::v1::AdvocacyService::Stub> advocacy_;
   std::unique_ptr<transparency::v1::TransparencyService::Stub> transparency_;
+  std::unique_ptr<staff::v1::StaffService::Stub> staff_;
   ServiceTokenSource* service_tokens_ = nullptr;
 };
 

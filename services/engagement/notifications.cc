@@ -45,6 +45,19 @@ constexpr char kMarkOneRead[] =
     "UPDATE notifications SET is_read = TRUE WHERE organization_id = ? "
     "AND staff_member_id = ? AND sequence = ? AND is_read = FALSE";
 
+constexpr char kSelectCursor[] =
+    "SELECT last_sequence FROM advocacy_event_cursors "
+    "WHERE organization_id = ?";
+constexpr char kCreateCursor[] =
+    "INSERT IGNORE INTO advocacy_event_cursors (organization_id, "
+    "last_sequence) VALUES (?, 0)";
+constexpr char kSelectCursorForUpdate[] =
+    "SELECT last_sequence FROM advocacy_event_cursors "
+    "WHERE organization_id = ? FOR UPDATE";
+constexpr char kUpdateCursor[] =
+    "UPDATE advocacy_event_cursors SET last_sequence = ? "
+    "WHERE organization_id = ?";
+
 constexpr int64_t kNoUpperBound = INT64_MAX;
 
 std::vector<NotificationRecord> ReadRows(sql::ResultSet& rows) {
@@ -190,6 +203,49 @@ absl::StatusOr<int64_t> Notifications::MarkRead(
       }));
   CANDOR_RETURN_IF_ERROR(tx.Commit());
   return marked;
+}
+
+absl::StatusOr<int64_t> Notifications::AdvocacyEventCursor(
+    const std::string& organization_id) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run("read advocacy event cursor", connection,
+                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+    auto& select = c.Prepare(kSelectCursor);
+    select.setString(1, organization_id);
+    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+    if (!row->next()) return int64_t{0};
+    return static_cast<int64_t>(row->getInt64(1));
+  });
+}
+
+absl::StatusOr<int64_t> Notifications::LockAdvocacyEventCursor(
+    db::Transaction& tx, const std::string& organization_id) {
+  return db::Run("lock advocacy event cursor", tx,
+                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+    auto& create = c.Prepare(kCreateCursor);
+    create.setString(1, organization_id);
+    create.executeUpdate();
+    auto& select = c.Prepare(kSelectCursorForUpdate);
+    select.setString(1, organization_id);
+    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+    if (!row->next()) {
+      return absl::InternalError("advocacy event cursor missing after creation");
+    }
+    return static_cast<int64_t>(row->getInt64(1));
+  });
+}
+
+absl::Status Notifications::SetAdvocacyEventCursor(
+    db::Transaction& tx, const std::string& organization_id,
+    int64_t sequence) {
+  return db::Run("advance advocacy event cursor", tx,
+                 [&](db::Connection& c) -> absl::Status {
+    auto& update = c.Prepare(kUpdateCursor);
+    update.setInt64(1, sequence);
+    update.setString(2, organization_id);
+    update.executeUpdate();
+    return absl::OkStatus();
+  });
 }
 
 void Notifications::AddWatcher(const std::string& organization_id,

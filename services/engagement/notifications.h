@@ -103,6 +103,22 @@ class Notifications {
                                    const std::string& staff_member_id,
                                    const std::vector<int64_t>& sequences);
 
+  // --- the advocacy event cursor (advocacy_event_cursors) -----------------
+
+  // The last advocacy event of `organization_id` imported; 0 when none.
+  absl::StatusOr<int64_t> AdvocacyEventCursor(
+      const std::string& organization_id);
+  // Like AdvocacyEventCursor, read in `tx` with the organization's cursor
+  // row locked to the end of `tx` (created at 0 when missing), so
+  // concurrent imports of one organization take turns.
+  absl::StatusOr<int64_t> LockAdvocacyEventCursor(
+      db::Transaction& tx, const std::string& organization_id);
+  // Stores `sequence` as the cursor of `organization_id` in `tx` (after
+  // LockAdvocacyEventCursor).
+  absl::Status SetAdvocacyEventCursor(db::Transaction& tx,
+                                      const std::string& organization_id,
+                                      int64_t sequence);
+
   // --- wake-ups --------------------------------------------------------------
 
   // Something woken when a person may have new notifications: by
