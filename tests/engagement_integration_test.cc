@@ -689,6 +689,7 @@ TEST_F(EngagementTest, LeaderboardRanksParticipantsOnly) {
   EXPECT_THAT(board.formula(), HasSubstr("0.5 per reshare"));
   ASSERT_EQ(board.entries_size(), 2);
   EXPECT_EQ(board.entries(0).staff_member(), a.name());
+  EXPECT_EQ(board.entries(0).display_name(), a.member.display_name());
   EXPECT_EQ(board.entries(0).rank(), 1);
   EXPECT_EQ(board.entries(0).compliant_shares(), 2);
   EXPECT_EQ(board.entries(0).clicks(), 7);

@@ -729,6 +729,21 @@ absl::Status EngagementService::DoGetEngagementMetrics(
   return absl::OkStatus();
 }
 
+std::string EngagementService::DisplayNameOf(const Caller& caller,
+                                             const std::string& staff_member) {
+  // Read as the caller: any staff member may see a colleague's name. A
+  // leaderboard without a name still ranks correctly, so failures leave it
+  // empty rather than failing the call.
+  staff::v1::GetStaffMemberRequest request;
+  request.set_name(staff_member);
+  staff::v1::StaffMember member;
+  if (staff_ == nullptr ||
+      !staff_->GetStaffMember(OnBehalfOf(caller).get(), request, &member).ok()) {
+    return "";
+  }
+  return member.display_name();
+}
+
 absl::Status EngagementService::DoGetLeaderboard(
     const Caller& caller, const v1::GetLeaderboardRequest& request,
     v1::Leaderboard* response) {
@@ -755,8 +770,7 @@ absl::Status EngagementService::DoGetLeaderboard(
     v1::Leaderboard::Entry* entry = response->add_entries();
     entry->set_rank(row.rank);
     entry->set_staff_member(StaffMemberName(org, row.staff_member_id));
-    // display_name stays empty: engagement reads no staff data
-    // (ARCHITECTURE.md: engagement depends on advocacy and transparency).
+    entry->set_display_name(DisplayNameOf(caller, entry->staff_member()));
     entry->set_score(row.score);
     entry->set_compliant_shares(row.compliant_shares);
     entry->set_clicks(row.clicks);

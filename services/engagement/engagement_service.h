@@ -75,6 +75,9 @@ class EngagementService final : public v1::EngagementService::CallbackService {
       v1::LeaderboardParticipation* response) override;
 
  private:
+  // A staff member's display name as `caller` may read it; "" when unknown.
+  std::string DisplayNameOf(const Caller& caller, const std::string& staff_member);
+
   // The reactor of one RecordEngagementEvents stream.
   class RecordEventsReactor;
 
