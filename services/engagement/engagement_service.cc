@@ -17,6 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "services/common/authz.h"
+#include "services/common/client_stream.h"
 #include "services/common/clock.h"
 #include "services/common/grpc_status.h"
 #include "services/common/idempotency.h"
@@ -241,105 +242,57 @@ grpc::ServerUnaryReactor* EngagementService::UpdateLeaderboardParticipation(
                   });
 }
 
-// Reads the whole client stream (bounded by kMaxEventsPerStream), then
-// records the events on the executor and answers once, after the commit.
-class EngagementService::RecordEventsReactor
-    : public grpc::ServerReadReactor<v1::RecordEngagementEventsRequest> {
- public:
-  RecordEventsReactor(EngagementService* service,
-                      grpc::CallbackServerContext* context,
-                      v1::RecordEngagementEventsResponse* response)
-      : service_(service),
-        context_(context),
-        response_(response),
-        start_(absl::Now()) {
-    absl::StatusOr<Caller> caller = Authenticate(*service_->env_, *context_);
-    if (!caller.ok()) {
-      Finish(caller.status());
-      return;
-    }
-    caller_ = *std::move(caller);
-    StartRead(&request_);
-  }
-
-  void OnReadDone(bool ok) override {
-    if (!ok) {  // the client finished sending, or went away
-      if (context_->IsCancelled()) {
-        Finish(absl::CancelledError("the client cancelled the stream"));
-        return;
-      }
-      if (org_.empty()) {
-        Finish(InvalidField("parent", "required in the first message"));
-        return;
-      }
-      absl::Status queued = Offload(*service_->env_, [this] {
-        Finish(service_->DoRecordEngagementEvents(caller_, org_, events_,
-                                                  response_));
-      });
-      if (!queued.ok()) Finish(queued);
-      return;
-    }
-    absl::Status accepted = Accept();
-    if (!accepted.ok()) {
-      Finish(accepted);
-      return;
-    }
-    StartRead(&request_);
-  }
-
-  void OnDone() override { delete this; }
-
- private:
-  absl::Status Accept() {
-    if (org_.empty()) {
-      CANDOR_ASSIGN_OR_RETURN(
-          std::string org, ParseOrganizationName("parent", request_.parent()));
-      CANDOR_RETURN_IF_ERROR(
-          RequireStaffOrServiceOf(caller_, org, request_.parent()));
-      if (caller_.staff_member_id.empty() && !caller_.HasRole(Role::kService)) {
-        return absl::PermissionDeniedError(
-            "only staff members and services record engagement events");
-      }
-      parent_ = request_.parent();
-      org_ = std::move(org);
-    } else if (!request_.parent().empty() && request_.parent() != parent_) {
-      return InvalidField("parent", "must be the same in every message");
-    }
-    if (static_cast<int64_t>(events_.size()) + request_.events_size() >
-        kMaxEventsPerStream) {
-      return InvalidField("events",
-                          absl::StrCat("at most ", kMaxEventsPerStream,
-                                       " events in one stream"));
-    }
-    for (v1::EngagementEvent& event : *request_.mutable_events()) {
-      events_.push_back(std::move(event));
-    }
-    return absl::OkStatus();
-  }
-
-  void Finish(const absl::Status& status) {
-    LogCall(*service_->env_, kRecordEngagementEventsMethod, start_, status,
-            caller_.subject, "");
-    grpc::ServerReadReactor<v1::RecordEngagementEventsRequest>::Finish(
-        ToGrpcStatus(status));
-  }
-
-  EngagementService* const service_;
-  grpc::CallbackServerContext* const context_;
-  v1::RecordEngagementEventsResponse* const response_;
-  const absl::Time start_;
-  Caller caller_;
-  v1::RecordEngagementEventsRequest request_;
-  std::string parent_;
-  std::string org_;
-  std::vector<v1::EngagementEvent> events_;
+// The events of one stream as they arrive; shared by the callbacks of one
+// call, which gRPC runs one at a time.
+struct EventStream {
+  std::string parent;
+  std::string org;
+  std::vector<v1::EngagementEvent> events;
 };
 
 grpc::ServerReadReactor<v1::RecordEngagementEventsRequest>*
 EngagementService::RecordEngagementEvents(
     grpc::CallbackServerContext* context,
     v1::RecordEngagementEventsResponse* response) {
-  return new RecordEventsReactor(this, context, response);
+  auto stream = std::make_shared<EventStream>();
+  auto accept = [stream](const Caller& caller,
+                         v1::RecordEngagementEventsRequest& message)
+      -> absl::Status {
+    if (stream->org.empty()) {
+      CANDOR_ASSIGN_OR_RETURN(
+          std::string org, ParseOrganizationName("parent", message.parent()));
+      CANDOR_RETURN_IF_ERROR(
+          RequireStaffOrServiceOf(caller, org, message.parent()));
+      if (caller.staff_member_id.empty() && !caller.HasRole(Role::kService)) {
+        return absl::PermissionDeniedError(
+            "only staff members and services record engagement events");
+      }
+      stream->parent = message.parent();
+      stream->org = std::move(org);
+    } else if (!message.parent().empty() && message.parent() != stream->parent) {
+      return InvalidField("parent", "must be the same in every message");
+    }
+    if (static_cast<int64_t>(stream->events.size()) + message.events_size() >
+        kMaxEventsPerStream) {
+      return InvalidField("events",
+                          absl::StrCat("at most ", kMaxEventsPerStream,
+                                       " events in one stream"));
+    }
+    for (v1::EngagementEvent& event : *message.mutable_events()) {
+      stream->events.push_back(std::move(event));
+    }
+    return absl::OkStatus();
+  };
+  auto run = [this, stream, response](const Caller& caller) -> absl::Status {
+    if (stream->org.empty()) {
+      return InvalidField("parent", "required in the first message");
+    }
+    return DoRecordEngagementEvents(caller, stream->org, stream->events,
+                                    response);
+  };
+  return GatherClientStream<v1::RecordEngagementEventsRequest>(
+      *env_, context, kRecordEngagementEventsMethod, std::move(accept),
+      std::move(run));
 }
 
 // --- logic ------------------------------------------------------------------

@@ -78,8 +78,6 @@ class EngagementService final : public v1::EngagementService::CallbackService {
   // A staff member's display name as `caller` may read it; "" when unknown.
   std::string DisplayNameOf(const Caller& caller, const std::string& staff_member);
 
-  // The reactor of one RecordEngagementEvents stream.
-  class RecordEventsReactor;
 
   absl::Status DoCreateShare(const Caller& caller,
                              const v1::CreateShareRequest& request,

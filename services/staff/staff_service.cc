@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "services/common/clock.h"
 #include "services/common/authz.h"
+#include "services/common/client_stream.h"
 #include "services/common/etag.h"
 #include "services/common/grpc_status.h"
 #include "services/common/idempotency.h"
@@ -659,106 +660,55 @@ absl::Status StaffService::DoListStaffEvents(
 
 namespace candor::staff {
 
-// Reads the whole client stream (bounded by kMaxImportRows), then plans and
-// applies the import on the executor and answers once.
-class StaffService::ImportReactor
-    : public grpc::ServerReadReactor<v1::ImportStaffMembersRequest> {
- public:
-  ImportReactor(StaffService* service, grpc::CallbackServerContext* context,
-                v1::ImportStaffMembersResponse* response)
-      : service_(service),
-        context_(context),
-        response_(response),
-        start_(absl::Now()) {
-    absl::StatusOr<Caller> caller = Authenticate(*service_->env_, *context_);
-    if (!caller.ok()) {
-      Fail(caller.status());
-      return;
-    }
-    caller_ = *std::move(caller);
-    StartRead(&request_);
-  }
-
-  void OnReadDone(bool ok) override {
-    if (!ok) {  // the client finished sending, or went away
-      if (context_->IsCancelled()) {
-        Fail(absl::CancelledError("the client cancelled the import"));
-        return;
-      }
-      if (org_.empty()) {
-        Fail(InvalidField("parent", "required in the first message"));
-        return;
-      }
-      absl::Status queued = Offload(*service_->env_, [this] {
-        absl::Status status = service_->DoImportStaffMembers(
-            caller_, org_, validate_only_, rows_, response_);
-        Finish(status);
-      });
-      if (!queued.ok()) Fail(queued);
-      return;
-    }
-    absl::Status accepted = Accept();
-    if (!accepted.ok()) {
-      Fail(accepted);
-      return;
-    }
-    StartRead(&request_);
-  }
-
-  void OnDone() override { delete this; }
-
- private:
-  absl::Status Accept() {
-    if (org_.empty()) {
-      CANDOR_ASSIGN_OR_RETURN(org_,
-                              ParseOrganizationName("parent", request_.parent()));
-      parent_ = request_.parent();
-      CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller_, org_, parent_));
-      CANDOR_RETURN_IF_ERROR(
-          RequireRole(caller_, Role::kAdmin, "import staff members"));
-      validate_only_ = request_.validate_only();
-    } else if (!request_.parent().empty() && request_.parent() != parent_) {
-      return InvalidField("parent", "must be the same in every message");
-    }
-    if (rows_.size() + request_.rows_size() >
-        static_cast<size_t>(kMaxImportRows)) {
-      return InvalidField("rows", absl::StrCat("at most ", kMaxImportRows,
-                                               " rows in one import"));
-    }
-    for (v1::ImportStaffMembersRequest::Row& row : *request_.mutable_rows()) {
-      if (row.row_number() <= 0) {
-        row.set_row_number(static_cast<int64_t>(rows_.size()) + 1);
-      }
-      rows_.push_back(std::move(row));
-    }
-    return absl::OkStatus();
-  }
-
-  void Fail(const absl::Status& status) { Finish(status); }
-
-  void Finish(const absl::Status& status) {
-    LogCall(*service_->env_, kImportStaffMembersMethod, start_, status,
-            caller_.subject, "");
-    grpc::ServerReadReactor<v1::ImportStaffMembersRequest>::Finish(
-        ToGrpcStatus(status));
-  }
-
-  StaffService* const service_;
-  grpc::CallbackServerContext* const context_;
-  v1::ImportStaffMembersResponse* const response_;
-  const absl::Time start_;
-  Caller caller_;
-  v1::ImportStaffMembersRequest request_;
-  std::string parent_;
-  std::string org_;
-  bool validate_only_ = false;
-  std::vector<v1::ImportStaffMembersRequest::Row> rows_;
+// The rows of one import as its stream arrives; shared by the callbacks
+// of one call, which gRPC runs one at a time.
+struct ImportStream {
+  std::string parent;
+  std::string org;
+  bool validate_only = false;
+  std::vector<v1::ImportStaffMembersRequest::Row> rows;
 };
 
 grpc::ServerReadReactor<v1::ImportStaffMembersRequest>*
 StaffService::ImportStaffMembers(grpc::CallbackServerContext* context,
                                  v1::ImportStaffMembersResponse* response) {
-  return new ImportReactor(this, context, response);
+  auto stream = std::make_shared<ImportStream>();
+  auto accept = [stream](const Caller& caller,
+                         v1::ImportStaffMembersRequest& message) -> absl::Status {
+    if (stream->org.empty()) {
+      CANDOR_ASSIGN_OR_RETURN(stream->org,
+                              ParseOrganizationName("parent", message.parent()));
+      stream->parent = message.parent();
+      CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, stream->org, stream->parent));
+      CANDOR_RETURN_IF_ERROR(
+          RequireRole(caller, Role::kAdmin, "import staff members"));
+      stream->validate_only = message.validate_only();
+    } else if (!message.parent().empty() && message.parent() != stream->parent) {
+      return InvalidField("parent", "must be the same in every message");
+    }
+    if (stream->rows.size() + message.rows_size() >
+        static_cast<size_t>(kMaxImportRows)) {
+      return InvalidField("rows", absl::StrCat("at most ", kMaxImportRows,
+                                               " rows in one import"));
+    }
+    for (v1::ImportStaffMembersRequest::Row& row : *message.mutable_rows()) {
+      if (row.row_number() <= 0) {
+        row.set_row_number(static_cast<int64_t>(stream->rows.size()) + 1);
+      }
+      stream->rows.push_back(std::move(row));
+    }
+    return absl::OkStatus();
+  };
+  auto run = [this, stream, response](const Caller& caller) -> absl::Status {
+    if (stream->org.empty()) {
+      return InvalidField("parent", "required in the first message");
+    }
+    return DoImportStaffMembers(caller, stream->org, stream->validate_only,
+                                stream->rows, response);
+  };
+  return GatherClientStream<v1::ImportStaffMembersRequest>(
+      *env_, context, kImportStaffMembersMethod, std::move(accept),
+      std::move(run));
 }
 
 absl::Status StaffService::DoImportStaffMembers(

@@ -65,8 +65,6 @@ class StaffService final : public v1::StaffService::CallbackService {
       v1::ListStaffEventsResponse* response) override;
 
  private:
-  class ImportReactor;
-
   absl::Status DoCreateOrganization(const Caller& caller,
                                     const v1::CreateOrganizationRequest& request,
                                     v1::Organization* response);
