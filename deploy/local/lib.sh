@@ -99,9 +99,15 @@ ensure_buf() {
 
 # Configures and builds build/ (Release); extra arguments go to cmake's
 # configure step.
+# The build tree; CANDOR_BUILD overrides it (relative to the repository), so
+# several checkouts' worth of builds can live side by side.
+CANDOR_BUILD="${CANDOR_BUILD:-build}"
+[[ "$CANDOR_BUILD" == /* ]] || CANDOR_BUILD="$CANDOR_ROOT/$CANDOR_BUILD"
+readonly CANDOR_BUILD
+
 build_candor() {
-  cmake -S "$CANDOR_ROOT" -B "$CANDOR_ROOT/build" -DCMAKE_BUILD_TYPE=Release "$@"
-  cmake --build "$CANDOR_ROOT/build" -j"$(nproc)"
+  cmake -S "$CANDOR_ROOT" -B "$CANDOR_BUILD" -DCMAKE_BUILD_TYPE=Release "$@"
+  cmake --build "$CANDOR_BUILD" -j"$(nproc)"
 }
 
 # Writes $1 (mode 0600) holding 32 random bytes hex-encoded, unless present.
