@@ -131,12 +131,14 @@ Pool::~Pool() {
 }
 
 absl::StatusOr<PooledConnection> Pool::Borrow() {
-  const absl::Time deadline = absl::Now() + options_.borrow_timeout;
+  const absl::Time start = absl::Now();
+  const absl::Time deadline = start + options_.borrow_timeout;
+  bool wait_reported = false;
   while (true) {
     std::unique_ptr<Connection> candidate;
     bool may_open = false;
     {
-      absl::MutexLock lock(&mu_);
+      absl::ReleasableMutexLock lock(&mu_);
       ++waiting_;
       auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
         return !idle_.empty() || open_ < options_.max_connections;
@@ -145,6 +147,8 @@ absl::StatusOr<PooledConnection> Pool::Borrow() {
                                              deadline);
       --waiting_;
       if (!got) {
+        lock.Release();
+        ReportWait(start, wait_reported);
         return absl::UnavailableError(
             "database: no connection free in time; the service is overloaded "
             "or the database is slow");
@@ -159,6 +163,7 @@ absl::StatusOr<PooledConnection> Pool::Borrow() {
       }
     }
 
+    ReportWait(start, wait_reported);
     if (may_open) {
       auto opened = Connection::Open(options_.connection);
       if (!opened.ok()) {
@@ -181,6 +186,17 @@ absl::StatusOr<PooledConnection> Pool::Borrow() {
     }
     return PooledConnection(this, std::move(candidate));
   }
+}
+
+void Pool::SetBorrowWaitObserver(std::function<void(absl::Duration)> observer) {
+  borrow_wait_observer_ = std::move(observer);
+}
+
+void Pool::ReportWait(absl::Time start, bool& reported) const {
+  // A retry after dropping a stale connection is part of the same wait.
+  if (!borrow_wait_observer_ || reported) return;
+  reported = true;
+  borrow_wait_observer_(absl::Now() - start);
 }
 
 void Pool::Return(std::unique_ptr<Connection> connection) {

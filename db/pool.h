@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -142,13 +143,20 @@ class Pool {
   absl::Status CheckHealth();
 
   Stats stats() const;
+  // Borrow() then calls `observer` with how long it waited for a free slot
+  // (also when it gave up), for metrics. `observer` must be thread-safe and
+  // quick. Set it before the pool is first used.
+  void SetBorrowWaitObserver(std::function<void(absl::Duration)> observer);
   const PoolOptions& options() const { return options_; }
 
  private:
   friend class PooledConnection;
   void Return(std::unique_ptr<Connection> connection);
+  // Calls borrow_wait_observer_ once per Borrow(); not under mu_.
+  void ReportWait(absl::Time start, bool& reported) const;
 
   const PoolOptions options_;
+  std::function<void(absl::Duration)> borrow_wait_observer_;
 
   // State below is protected by mu_.
   mutable absl::Mutex mu_;

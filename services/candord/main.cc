@@ -45,6 +45,9 @@ ABSL_FLAG(std::string, tracking_base_url, "http://127.0.0.1:50052",
 ABSL_FLAG(std::string, tracking_listen, "127.0.0.1:50052",
           "address:port of the tracking-link HTTP endpoint (GET /r/<code>), "
           "served when the engagement service runs here; empty: not served");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "address:port where Prometheus metrics are served (GET /metrics); "
+          "keep it on loopback or a private network; empty: not served");
 ABSL_FLAG(std::string, service_token_file, "",
           "a service-role token for calls services make as themselves, kept "
           "fresh by the platform (with --jwt_rs256_public_key_file); with an "
@@ -188,6 +191,7 @@ int Run() {
   options.service_tokens = service_tokens->get();
   options.tracking_base_url = absl::GetFlag(FLAGS_tracking_base_url);
   options.tracking_listen = absl::GetFlag(FLAGS_tracking_listen);
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   auto host = ServiceHost::Start(options);
   if (!host.ok()) return Fail(host.status());
 
@@ -205,6 +209,9 @@ int Run() {
   if ((*host)->tracking_port() != 0) {
     std::cerr << "candord: tracking links on " << options.tracking_listen
               << " (port " << (*host)->tracking_port() << ")\n";
+  }
+  if (!options.metrics_listen.empty()) {
+    std::cerr << "candord: metrics on http://" << options.metrics_listen << "/metrics\n";
   }
 
   // Signals were blocked in main() before any thread started; wait here.

@@ -79,6 +79,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
     return absl::InvalidArgumentError("pool size: at least 1");
   }
   std::unique_ptr<ServiceHost> host(new ServiceHost());
+  host->metrics_ = std::make_unique<Metrics>();
   for (const std::string& name : options.services) {
     auto hosted = std::make_unique<Hosted>();
     hosted->name = name;
@@ -91,7 +92,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
     hosted->executor = std::make_unique<BoundedExecutor>(options.pool_size,
                                                          options.executor_queue);
     hosted->env = CallEnvironment{options.verifier, hosted->executor.get(),
-                                  options.access_log};
+                                  options.access_log, host->metrics_.get()};
+    host->metrics_->AddService(name, hosted->pool.get(), hosted->executor.get());
     if (name == "staff") {
       hosted->full_name = staff::StaffService::kServiceName;
       hosted->service = std::make_unique<staff::StaffService>(
@@ -185,13 +187,18 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
       }
     }
   }
+  if (!options.metrics_listen.empty()) {
+    CANDOR_RETURN_IF_ERROR(host->metrics_->Serve(options.metrics_listen));
+  }
   return host;
 }
 
 // server_ is declared after hosted_, so it stops (and waits for running
 // calls) before the services, executors and pools go; tracking_, declared
-// last, stops first.
-ServiceHost::~ServiceHost() = default;
+// last, stops first. Metrics stop being served before any of them go.
+ServiceHost::~ServiceHost() {
+  if (metrics_ != nullptr) metrics_->StopServing();
+}
 
 void ServiceHost::RefreshHealth() {
   for (const auto& hosted : hosted_) {

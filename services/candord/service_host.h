@@ -21,6 +21,7 @@
 #include "db/pool.h"
 #include "services/common/access_log.h"
 #include "services/common/auth.h"
+#include "services/common/metrics.h"
 #include "services/common/page_token.h"
 #include "services/common/server.h"
 #include "services/common/service_token.h"
@@ -51,6 +52,9 @@ struct HostOptions {
   // Where the tracking-link HTTP endpoint listens ("host:port"; port 0
   // picks one) when the engagement service runs here; empty: not served.
   std::string tracking_listen;
+  // Where Prometheus metrics are served (GET /metrics, "127.0.0.1:9464");
+  // empty: recorded (see metrics()) but not served.
+  std::string metrics_listen;
 };
 
 class ServiceHost {
@@ -82,6 +86,8 @@ class ServiceHost {
   int port() const;
   // The tracking endpoint's port; 0 when it is not served here.
   int tracking_port() const;
+  // The host's metrics (Prometheus text via Render()).
+  const Metrics& metrics() const { return *metrics_; }
   // Stops accepting calls; waits up to `grace` for running ones.
   void Shutdown(absl::Duration grace);
 
@@ -89,6 +95,9 @@ class ServiceHost {
   struct Hosted;
   ServiceHost() = default;
 
+  // Declared first, so it outlives every call that records into it; the
+  // destructor stops serving it before the pools it reports go.
+  std::unique_ptr<Metrics> metrics_;
   std::vector<std::unique_ptr<Hosted>> hosted_;
   std::unique_ptr<Server> server_;
   // Declared last: stops before the pool it reads goes.

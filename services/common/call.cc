@@ -32,10 +32,12 @@ std::string RequestIdOf(const google::protobuf::Message& request) {
 void LogCall(const CallEnvironment& env, absl::string_view method,
              absl::Time start, const absl::Status& status,
              absl::string_view caller, absl::string_view request_id) {
+  const absl::Duration latency = absl::Now() - start;
+  if (env.metrics != nullptr) env.metrics->RecordCall(method, status.code(), latency);
   if (env.access_log == nullptr) return;
   const std::string code(absl::StatusCodeToString(status.code()));
-  env.access_log->Write(AccessRecord{method, code, absl::Now() - start, caller,
-                                     request_id, status.message()});
+  env.access_log->Write(
+      AccessRecord{method, code, latency, caller, request_id, status.message()});
 }
 
 absl::Status Offload(const CallEnvironment& env, std::function<void()> work) {

@@ -28,6 +28,7 @@
 #include "services/common/access_log.h"
 #include "services/common/auth.h"
 #include "services/common/executor.h"
+#include "services/common/metrics.h"
 
 namespace candor {
 
@@ -36,6 +37,7 @@ struct CallEnvironment {
   const TokenVerifier* verifier = nullptr;
   BoundedExecutor* executor = nullptr;
   const AccessLog* access_log = nullptr;
+  Metrics* metrics = nullptr;  // optional
 };
 
 // The Caller for the call's `authorization` metadata.
@@ -45,7 +47,7 @@ absl::StatusOr<Caller> Authenticate(const CallEnvironment& env,
 // The request's `request_id` field, when its message has one.
 std::string RequestIdOf(const google::protobuf::Message& request);
 
-// Writes the access log line for a finished call.
+// Writes the access log line for a finished call and records its metrics.
 void LogCall(const CallEnvironment& env, absl::string_view method,
              absl::Time start, const absl::Status& status,
              absl::string_view caller, absl::string_view request_id);

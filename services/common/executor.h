@@ -29,6 +29,7 @@ class BoundedExecutor {
   bool TrySubmit(std::function<void()> task);
 
   int queue_depth() const;
+  int thread_count() const { return static_cast<int>(threads_.size()); }
 
  private:
   void Work();

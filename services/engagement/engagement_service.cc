@@ -287,6 +287,9 @@ EngagementService::RecordEngagementEvents(
     if (stream->org.empty()) {
       return InvalidField("parent", "required in the first message");
     }
+    if (env_->metrics != nullptr) {
+      env_->metrics->RecordBatch(kRecordEngagementEventsMethod, stream->events.size());
+    }
     return DoRecordEngagementEvents(caller, stream->org, stream->events,
                                     response);
   };

@@ -703,6 +703,9 @@ StaffService::ImportStaffMembers(grpc::CallbackServerContext* context,
     if (stream->org.empty()) {
       return InvalidField("parent", "required in the first message");
     }
+    if (env_->metrics != nullptr) {
+      env_->metrics->RecordBatch(kImportStaffMembersMethod, stream->rows.size());
+    }
     return DoImportStaffMembers(caller, stream->org, stream->validate_only,
                                 stream->rows, response);
   };

@@ -44,6 +44,8 @@ class TestServer {
   std::unique_ptr<engagementpb::EngagementService::Stub> EngagementStub();
   // The tracking-link HTTP endpoint's port (on 127.0.0.1).
   int tracking_port() const { return host_->tracking_port(); }
+  // The server's metrics, as GET /metrics would show them.
+  std::string MetricsText() const { return host_->metrics().Render(); }
 
   // Tokens signed with kTestJwtSecret, valid for an hour.
   static std::string OperatorToken();
