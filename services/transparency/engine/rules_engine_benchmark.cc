@@ -12,26 +12,22 @@
 //   BM_LinearScanSignatures  comparing 128-hash MinHash signatures with
 //                          every stored signature
 //
-// The corpus is synthetic and fixed-seed: lengths log-uniform over 50-3000
-// characters, words drawn Zipf-like from a 20,000-word vocabulary (so
-// common word triples recur as in real text), every 20th post an edited
-// copy of an earlier one (near-duplicate families). CANDOR_BENCH_POSTS
+// The corpus is synthetic and fixed-seed (tests/bench/synthetic.h, seed 0):
+// lengths log-uniform over 50-3000 characters, words drawn Zipf-like from a
+// 20,000-word vocabulary (so common word triples recur as in real text),
+// every 20th post an edited copy of an earlier one (near-duplicate families). CANDOR_BENCH_POSTS
 // overrides the corpus size (default 1,000,000).
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "benchmark/benchmark.h"
 #include "services/transparency/engine/evaluate.h"
 #include "services/transparency/engine/hash.h"
@@ -39,90 +35,28 @@
 #include "services/transparency/engine/near_duplicate_index.h"
 #include "services/transparency/engine/rules.h"
 #include "services/transparency/engine/shingles.h"
+#include "tests/bench/synthetic.h"
 
 namespace candor::transparency {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(Mix64(seed ^ 0x5eed)) {}
-  uint64_t Next() { return Mix64(state_ += 0x9e3779b97f4a7c15ULL); }
-  size_t Below(size_t n) { return static_cast<size_t>(Next() % n); }
-  double Unit() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
+// The synthetic text (tests/bench/synthetic.h) of seed 0, which is the
+// corpus these numbers were first measured on.
+using bench::GenerateText;
+using bench::LightEdit;
+using bench::PostLength;
+using bench::Rng;
 
- private:
-  uint64_t state_;
-};
+constexpr uint64_t kSeed = 0;
 
-const std::vector<std::string>& Vocabulary() {
-  static const std::vector<std::string> words = [] {
-    static const char* kSyllables[] = {"ka", "lo", "mi", "ten", "ra", "vo", "su",
-                                       "den", "pri", "ma", "go", "sel", "tur", "ne",
-                                       "bi", "on", "ca", "fe", "lu", "zor", "e", "a"};
-    Rng rng(1);
-    std::set<std::string> seen;
-    std::vector<std::string> out;
-    while (out.size() < 20000) {
-      std::string w;
-      const size_t n = 1 + rng.Below(4);
-      for (size_t s = 0; s < n; ++s) w += kSyllables[rng.Below(22)];
-      if (seen.insert(w).second) out.push_back(w);
-    }
-    return out;
-  }();
-  return words;
-}
+std::string CorpusText(uint64_t i) { return bench::CorpusText(kSeed, i); }
 
-// A post of about `chars` characters, Zipf-like words, some punctuation.
-std::string GenerateText(Rng& rng, size_t chars) {
-  const std::vector<std::string>& vocab = Vocabulary();
-  const double log_v = std::log(static_cast<double>(vocab.size()));
-  std::string text;
-  text.reserve(chars + 16);
-  while (text.size() < chars) {
-    const auto rank = static_cast<size_t>(std::exp(rng.Unit() * log_v)) - 1;
-    if (!text.empty()) text += ' ';
-    text += vocab[std::min(rank, vocab.size() - 1)];
-    if (rng.Below(12) == 0) text += rng.Below(2) == 0 ? "," : ".";
-  }
-  return text;
-}
-
-size_t PostLength(Rng& rng) {
-  // Log-uniform over 50-3000 characters: most posts are short.
-  return static_cast<size_t>(50.0 * std::exp(rng.Unit() * std::log(60.0)));
-}
-
-std::string LightEdit(Rng& rng, const std::string& text) {
-  std::vector<std::string> w = absl::StrSplit(text, ' ');
-  const size_t at = rng.Below(w.size());
-  const std::vector<std::string>& vocab = Vocabulary();
-  switch (rng.Below(5)) {
-    case 0: w[at] += "!"; break;
-    case 1: w[at] = vocab[rng.Below(vocab.size())]; break;
-    case 2: if (at + 1 < w.size()) std::swap(w[at], w[at + 1]); break;
-    case 3: w.insert(w.begin() + static_cast<long>(at), vocab[rng.Below(vocab.size())]); break;
-    default: w.push_back("#" + vocab[rng.Below(vocab.size())]); break;
-  }
-  return absl::StrJoin(w, " ");
-}
-
+// A post that is in no near-duplicate family (as CorpusText's base posts).
 std::string BaseText(uint64_t k) {
   Rng rng(k);
   return GenerateText(rng, PostLength(rng));
-}
-
-// Post i of the corpus; every 20th is an edited copy of one of the 500
-// posts before it.
-std::string CorpusText(uint64_t i) {
-  if (i % 20 != 19 || i < 600) return BaseText(i);
-  Rng rng(i * 7 + 3);
-  std::string text = BaseText(i - 1 - rng.Below(500));
-  const size_t edits = 1 + rng.Below(3);
-  for (size_t e = 0; e < edits; ++e) text = LightEdit(rng, text);
-  return text;
 }
 
 size_t ResidentBytes() {

@@ -1,0 +1,217 @@
+#include "services/transparency/bulk_load.h"
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <google/protobuf/util/time_util.h>
+
+#include <algorithm>
+#include <deque>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "db/transaction.h"
+#include "services/common/ids.h"
+#include "services/common/status_macros.h"
+#include "services/transparency/engine/shingles.h"
+#include "services/transparency/ruleset_convert.h"
+
+namespace candor::transparency {
+namespace {
+
+constexpr size_t kChunk = 500;
+
+std::string Markers(size_t n, absl::string_view group) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) absl::StrAppend(&out, i ? ", " : "", group);
+  return out;
+}
+
+// The statements below are the repository's (transparency_repository.cc),
+// with many rows each.
+constexpr absl::string_view kEnsureHead =
+    "INSERT INTO organization_heads (organization_id, audit_sequence, "
+    "audit_hash) VALUES (?, 0, ?) "
+    "ON DUPLICATE KEY UPDATE organization_id = organization_id";
+constexpr absl::string_view kSelectHeadForUpdate =
+    "SELECT audit_sequence, audit_hash FROM organization_heads "
+    "WHERE organization_id = ? FOR UPDATE";
+constexpr absl::string_view kUpdateHead =
+    "UPDATE organization_heads SET audit_sequence = ?, audit_hash = ? "
+    "WHERE organization_id = ?";
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<BulkDecider>> BulkDecider::Create(
+    const v1::Ruleset& ruleset, absl::string_view org,
+    absl::string_view organization_display_name) {
+  CANDOR_ASSIGN_OR_RETURN(Ruleset rules, ToEngineRuleset(ruleset));
+  std::unique_ptr<BulkDecider> decider(new BulkDecider(std::move(rules)));
+  decider->org_ = std::string(org);
+  decider->organization_display_name_ = std::string(organization_display_name);
+  decider->ruleset_name_ = ruleset.name();
+  return decider;
+}
+
+BulkDecision BulkDecider::Decide(const BulkPostToDecide& post) const {
+  EvaluationContext context;
+  context.organization_id = org_;
+  context.organization_display_name = organization_display_name_;
+  context.now_us = post.time_us;
+  const Evaluation evaluation = Evaluate(rules_, post.input, context);
+  const std::string& author_id = post.input.author.staff_member_id;
+  const std::string post_name =
+      absl::StrCat("organizations/", org_, "/posts/", post.post_id);
+
+  BulkDecision out;
+  DecisionRecord& record = out.record;
+  record.organization_id = org_;
+  record.decision_id = NewResourceId();
+  record.post_id = post.post_id;
+  record.post_revision = post.revision;
+  record.author_id = author_id;
+  record.verdict = OutcomeToProto(evaluation.outcome);  // automatic
+  record.outcome = record.verdict;
+  record.create_time_us = post.time_us;
+
+  v1::Decision decision;
+  decision.set_name(
+      absl::StrCat(post_name, "/decisions/", record.decision_id));
+  decision.set_post(post_name);
+  decision.set_post_revision(post.revision);
+  decision.set_decider(kAutomaticDecider);
+  decision.set_verdict(static_cast<v1::Decision::Verdict>(record.verdict));
+  *decision.mutable_create_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(post.time_us);
+  decision.set_outcome(OutcomeToProto(evaluation.outcome));
+  decision.set_ruleset(ruleset_name_);
+  ResultsToProto(evaluation.results, decision.mutable_results());
+  record.body = decision.SerializeAsString();
+
+  out.rejected = record.verdict == v1::Decision::REJECTED;
+  out.shingles.organization_id = org_;
+  out.shingles.post_id = post.post_id;
+  out.shingles.author_id = author_id;
+  out.shingles.time_us = post.time_us;
+  out.shingles.shingles = EncodeShingleSet(evaluation.shingles);
+
+  AuditEntryRecord& entry = out.entry;
+  entry.organization_id = org_;
+  entry.time_us = post.time_us;
+  entry.actor = decision.decider();
+  entry.action = "decision.create";
+  entry.subject = decision.name();
+  const std::vector<std::string> failed = FailedRuleIds(evaluation.results);
+  entry.details = absl::StrCat(
+      "verdict ", v1::Decision::Verdict_Name(decision.verdict()), "; ruleset ",
+      decision.ruleset(), "; post revision ", post.revision,
+      "; failed rules: ", failed.empty() ? "none" : absl::StrJoin(failed, ","));
+  return out;
+}
+
+absl::Status BulkAppendDecisions(db::Pool& pool, absl::string_view org,
+                                 std::vector<BulkDecision>& decisions) {
+  const std::string organization(org);
+  for (size_t begin = 0; begin < decisions.size(); begin += kChunk) {
+    const size_t end = std::min(decisions.size(), begin + kChunk);
+    const size_t n = end - begin;
+    CANDOR_ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(pool));
+    CANDOR_RETURN_IF_ERROR(db::Run("bulk append decisions", tx, [&](db::Connection& c) {
+      // The head lock first, then the rows (as CreateDecision).
+      auto& ensure = c.Prepare(kEnsureHead);
+      ensure.setString(1, organization);
+      ensure.setString(2, kGenesisHash);
+      ensure.executeUpdate();
+      auto& head = c.Prepare(kSelectHeadForUpdate);
+      head.setString(1, organization);
+      std::unique_ptr<sql::ResultSet> row(head.executeQuery());
+      if (!row->next()) {
+        return absl::InternalError("audit log head missing after creation");
+      }
+      int64_t sequence = row->getInt64(1);
+      std::string hash = row->getString(2);
+      for (size_t i = begin; i < end; ++i) {
+        AuditEntryRecord& entry = decisions[i].entry;
+        entry.sequence = ++sequence;
+        SealEntry(hash, &entry);
+        hash = entry.hash;
+      }
+
+      std::unique_ptr<sql::PreparedStatement> audit(c.raw().prepareStatement(
+          absl::StrCat("INSERT INTO audit_entries (organization_id, sequence, "
+                       "time_us, actor, actor_digest, action, subject, details, "
+                       "prev_hash, hash) VALUES ",
+                       Markers(n, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))));
+      int p = 1;
+      for (size_t i = begin; i < end; ++i) {
+        const AuditEntryRecord& e = decisions[i].entry;
+        audit->setString(p++, e.organization_id);
+        audit->setInt64(p++, e.sequence);
+        audit->setInt64(p++, e.time_us);
+        audit->setString(p++, e.actor);
+        audit->setString(p++, e.actor_digest);
+        audit->setString(p++, e.action);
+        audit->setString(p++, e.subject);
+        audit->setString(p++, e.details);
+        audit->setString(p++, e.prev_hash);
+        audit->setString(p++, e.hash);
+      }
+      audit->executeUpdate();
+
+      // Blobs are bound as streams that must live until the statement runs.
+      std::deque<std::istringstream> blobs;
+      std::unique_ptr<sql::PreparedStatement> insert(c.raw().prepareStatement(
+          absl::StrCat("INSERT INTO decisions (organization_id, decision_id, "
+                       "post_id, post_revision, author_id, decider_id, verdict, "
+                       "outcome, create_time_us, decision_proto) VALUES ",
+                       Markers(n, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))));
+      p = 1;
+      for (size_t i = begin; i < end; ++i) {
+        const DecisionRecord& r = decisions[i].record;
+        insert->setString(p++, r.organization_id);
+        insert->setString(p++, r.decision_id);
+        insert->setString(p++, r.post_id);
+        insert->setInt64(p++, r.post_revision);
+        insert->setString(p++, r.author_id);
+        insert->setString(p++, r.decider_id);
+        insert->setInt(p++, r.verdict);
+        insert->setInt(p++, r.outcome);
+        insert->setInt64(p++, r.create_time_us);
+        insert->setBlob(p++, &blobs.emplace_back(r.body));
+      }
+      insert->executeUpdate();
+
+      size_t kept = 0;
+      for (size_t i = begin; i < end; ++i) kept += !decisions[i].rejected;
+      if (kept > 0) {
+        std::unique_ptr<sql::PreparedStatement> shingles(c.raw().prepareStatement(
+            absl::StrCat("INSERT INTO post_shingles (organization_id, post_id, "
+                         "author_id, time_us, shingles) VALUES ",
+                         Markers(kept, "(?, ?, ?, ?, ?)"))));
+        p = 1;
+        for (size_t i = begin; i < end; ++i) {
+          if (decisions[i].rejected) continue;
+          const PostShinglesRecord& s = decisions[i].shingles;
+          shingles->setString(p++, s.organization_id);
+          shingles->setString(p++, s.post_id);
+          shingles->setString(p++, s.author_id);
+          shingles->setInt64(p++, s.time_us);
+          shingles->setBlob(p++, &blobs.emplace_back(s.shingles));
+        }
+        shingles->executeUpdate();
+      }
+
+      auto& update = c.Prepare(kUpdateHead);
+      update.setInt64(1, sequence);
+      update.setString(2, hash);
+      update.setString(3, organization);
+      update.executeUpdate();
+      return absl::OkStatus();
+    }));
+    CANDOR_RETURN_IF_ERROR(tx.Commit());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace candor::transparency
