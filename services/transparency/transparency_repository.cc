@@ -126,9 +126,10 @@ constexpr absl::string_view kUpsertPostShingles =
     "shingles = VALUES(shingles)";
 constexpr absl::string_view kDeletePostShingles =
     "DELETE FROM post_shingles WHERE organization_id = ? AND post_id = ?";
-constexpr absl::string_view kListPostShingles =
+constexpr absl::string_view kListPostShinglesPage =
     "SELECT organization_id, post_id, author_id, time_us, shingles "
-    "FROM post_shingles WHERE organization_id = ? AND time_us >= ?";
+    "FROM post_shingles WHERE organization_id = ? AND post_id > ? "
+    "AND time_us >= ? ORDER BY post_id LIMIT ?";
 
 constexpr int kBatch = 500;
 
@@ -535,29 +536,42 @@ absl::Status TransparencyRepository::DeletePostShingles(
   });
 }
 
-absl::StatusOr<std::vector<PostShinglesRecord>>
-TransparencyRepository::ListPostShingles(absl::string_view org,
-                                         int64_t since_us) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run("read post shingles", connection,
-                 [&](db::Connection& c)
-                     -> absl::StatusOr<std::vector<PostShinglesRecord>> {
-                   auto& select = c.Prepare(kListPostShingles);
-                   select.setString(1, std::string(org));
-                   select.setInt64(2, since_us);
-                   std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-                   std::vector<PostShinglesRecord> records;
-                   while (rows->next()) {
-                     PostShinglesRecord r;
-                     r.organization_id = rows->getString(1);
-                     r.post_id = rows->getString(2);
-                     r.author_id = rows->getString(3);
-                     r.time_us = rows->getInt64(4);
-                     r.shingles = ReadBlob(*rows, 5);
-                     records.push_back(std::move(r));
-                   }
-                   return records;
-                 });
+absl::Status TransparencyRepository::ForEachPostShingles(
+    absl::string_view org, int64_t since_us,
+    const std::function<absl::Status(const PostShinglesRecord&)>& visit) {
+  std::string after;  // keyset: the last post id of the previous page
+  while (true) {
+    std::vector<PostShinglesRecord> page;
+    {
+      CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+      CANDOR_ASSIGN_OR_RETURN(
+          page, db::Run("read post shingles", connection,
+                        [&](db::Connection& c)
+                            -> absl::StatusOr<std::vector<PostShinglesRecord>> {
+                          auto& select = c.Prepare(kListPostShinglesPage);
+                          select.setString(1, std::string(org));
+                          select.setString(2, after);
+                          select.setInt64(3, since_us);
+                          select.setInt(4, kShinglePage);
+                          std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+                          std::vector<PostShinglesRecord> records;
+                          records.reserve(kShinglePage);
+                          while (rows->next()) {
+                            PostShinglesRecord r;
+                            r.organization_id = rows->getString(1);
+                            r.post_id = rows->getString(2);
+                            r.author_id = rows->getString(3);
+                            r.time_us = rows->getInt64(4);
+                            r.shingles = ReadBlob(*rows, 5);
+                            records.push_back(std::move(r));
+                          }
+                          return records;
+                        }));
+    }  // the connection goes back before the page is processed
+    for (const PostShinglesRecord& record : page) CANDOR_RETURN_IF_ERROR(visit(record));
+    if (page.size() < static_cast<size_t>(kShinglePage)) return absl::OkStatus();
+    after = page.back().post_id;
+  }
 }
 
 }  // namespace candor::transparency

@@ -104,9 +104,14 @@ class TransparencyRepository {
                                   const PostShinglesRecord& record);
   absl::Status DeletePostShingles(db::Transaction& tx, absl::string_view org,
                                   absl::string_view post_id);
-  // Every stored shingle set of the organization with time >= since_us.
-  absl::StatusOr<std::vector<PostShinglesRecord>> ListPostShingles(
-      absl::string_view org, int64_t since_us);
+  // Calls `visit` with every stored shingle set of the organization with
+  // time >= since_us, in post id order. Reads pages of kShinglePage rows,
+  // each its own query: Connector/C++ buffers a whole result set, and an
+  // organization's million posts would otherwise be in memory at once.
+  static constexpr int kShinglePage = 5000;
+  absl::Status ForEachPostShingles(
+      absl::string_view org, int64_t since_us,
+      const std::function<absl::Status(const PostShinglesRecord&)>& visit);
 
  private:
   db::Pool* const pool_;

@@ -575,15 +575,13 @@ absl::StatusOr<TransparencyService::OrgIndex*> TransparencyService::IndexFor(
   if (index->loaded) return index;
   // Every stored post: the widest window a rule may use is 10 years, and
   // the index filters by time per query.
-  CANDOR_ASSIGN_OR_RETURN(std::vector<PostShinglesRecord> posts,
-                          repository_.ListPostShingles(org, 0));
-  for (const PostShinglesRecord& post : posts) {
-    CANDOR_ASSIGN_OR_RETURN(ShingleSet shingles,
-                            DecodeShingleSet(post.shingles));
-    absl::Status added =
-        index->index.Add(post.post_id, post.author_id, post.time_us, shingles);
-    if (!added.ok() && !absl::IsAlreadyExists(added)) return added;
-  }
+  CANDOR_RETURN_IF_ERROR(repository_.ForEachPostShingles(
+      org, 0, [&](const PostShinglesRecord& post) -> absl::Status {
+        CANDOR_ASSIGN_OR_RETURN(ShingleSet shingles, DecodeShingleSet(post.shingles));
+        absl::Status added =
+            index->index.Add(post.post_id, post.author_id, post.time_us, shingles);
+        return added.ok() || absl::IsAlreadyExists(added) ? absl::OkStatus() : added;
+      }));
   index->loaded = true;
   return index;
 }
