@@ -88,6 +88,9 @@ ABSL_FLAG(double, consent_fraction, 0.9,
 ABSL_FLAG(double, undisclosed_fraction, 0.03,
           "fraction of posts written without the employment disclosure (the "
           "engine sends them to review or rejects them)");
+ABSL_FLAG(double, review_fraction, 0.02,
+          "fraction of posts that promise \"risk-free\" returns (the "
+          "sensitive-terms rule sends them to a reviewer)");
 ABSL_FLAG(int64_t, staff_per_reviewer, 500, "one reviewer per this many staff");
 ABSL_FLAG(int, streams, 4, "concurrent RecordEngagementEvents streams");
 ABSL_FLAG(int, threads, 2, "threads deciding posts with the rules engine");
@@ -543,6 +546,7 @@ class DataGen {
 
     const double undisclosed = absl::GetFlag(FLAGS_undisclosed_fraction);
     const double share_fraction = absl::GetFlag(FLAGS_share_fraction);
+    const double review_fraction = absl::GetFlag(FLAGS_review_fraction);
     const int threads = std::max(1, absl::GetFlag(FLAGS_threads));
     // The last 29 days, ending a minute ago: all inside the 30-day
     // near-duplicate window when candord restarts right after the load.
@@ -554,6 +558,47 @@ class DataGen {
     double decide_s = 0, posts_s = 0, decisions_s = 0, shares_s = 0;
     int64_t verdicts[4] = {0, 0, 0, 0};
     std::vector<char> author_shared(staff_ids_.size(), 0);
+    struct Batch {
+      int64_t first = 0, count = 0;
+      std::vector<advocacy::PostRecord> posts;
+      std::vector<transparency::BulkDecision> decisions;
+      std::vector<engagement::ShareRecord> shares;
+      absl::Status posts_status, decisions_status, shares_status;
+    };
+    // The three services' tables are independent: write them at once.
+    auto write = [&](Batch* batch) {
+      std::thread post_writer([&] {
+        const Clock::time_point w = Clock::now();
+        batch->posts_status = advocacy::BulkInsertPosts(*advocacy_pool_, batch->posts);
+        posts_s += Seconds(w);
+      });
+      std::thread decision_writer([&] {
+        const Clock::time_point w = Clock::now();
+        batch->decisions_status =
+            transparency::BulkAppendDecisions(*transparency_pool_, org_, batch->decisions);
+        decisions_s += Seconds(w);
+      });
+      const Clock::time_point w = Clock::now();
+      batch->shares_status = engagement::BulkInsertShares(*engagement_pool_, batch->shares);
+      shares_s += Seconds(w);
+      post_writer.join();
+      decision_writer.join();
+    };
+    auto finish = [&](const Batch& batch) {
+      Check(batch.posts_status, "posts (advocacy bulk)");
+      Check(batch.decisions_status, "decisions (transparency bulk)");
+      Check(batch.shares_status, "shares (engagement bulk)");
+      for (const engagement::ShareRecord& share : batch.shares) {
+        shares_.push_back({share.share_id, share.create_time_us});
+        author_shared[staff_index_.at(share.author_id)] = 1;
+      }
+      post_count_ += batch.count;
+      if ((batch.first / kPostBatch) % 10 == 9 || batch.first + batch.count == n) {
+        Progress("posts", batch.first + batch.count, n, start);
+      }
+    };
+    std::unique_ptr<Batch> pending;
+    std::thread writer;
     for (int64_t first = 0; first < n; first += kPostBatch) {
       const int64_t count = std::min(kPostBatch, n - first);
       std::vector<advocacy::PostRecord> posts(static_cast<size_t>(count));
@@ -570,6 +615,13 @@ class DataGen {
         post.text = UnitAt(seed_, 5, static_cast<uint64_t>(i)) < undisclosed
                         ? CorpusText(seed_, static_cast<uint64_t>(i))
                         : DisclosedPostText(seed_, static_cast<uint64_t>(i), company_);
+        if (UnitAt(seed_, 9, static_cast<uint64_t>(i)) < review_fraction) {
+          constexpr absl::string_view kPromise = " Risk-free returns, guaranteed.";
+          if (post.text.size() + kPromise.size() > 3000) {
+            post.text.resize(post.text.rfind(' ', 3000 - kPromise.size()));
+          }
+          absl::StrAppend(&post.text, kPromise);
+        }
         transparency::BulkPostToDecide input;
         input.post_id = post.post_id;
         input.time_us = plan.time_us;
@@ -631,36 +683,23 @@ class DataGen {
         shares.push_back(std::move(share));
       }
 
-      // The three services' tables are independent: write them at once.
-      absl::Status posts_status, decisions_status, shares_status;
-      std::thread post_writer([&] {
-        const Clock::time_point w = Clock::now();
-        posts_status = advocacy::BulkInsertPosts(*advocacy_pool_, posts);
-        posts_s += Seconds(w);
-      });
-      std::thread decision_writer([&] {
-        const Clock::time_point w = Clock::now();
-        decisions_status =
-            transparency::BulkAppendDecisions(*transparency_pool_, org_, decisions);
-        decisions_s += Seconds(w);
-      });
-      const Clock::time_point w = Clock::now();
-      shares_status = engagement::BulkInsertShares(*engagement_pool_, shares);
-      shares_s += Seconds(w);
-      post_writer.join();
-      decision_writer.join();
-      Check(posts_status, "posts (advocacy bulk)");
-      Check(decisions_status, "decisions (transparency bulk)");
-      Check(shares_status, "shares (engagement bulk)");
-
-      for (const engagement::ShareRecord& share : shares) {
-        shares_.push_back({share.share_id, share.create_time_us});
-        author_shared[staff_index_.at(share.author_id)] = 1;
+      // Batch k is written while batch k + 1 is decided: the rules engine
+      // runs here, the writes mostly in MariaDB.
+      if (writer.joinable()) {
+        writer.join();
+        finish(*pending);
       }
-      post_count_ += count;
-      if ((first / kPostBatch) % 10 == 9 || first + count == n) {
-        Progress("posts", first + count, n, start);
-      }
+      pending = std::make_unique<Batch>();
+      pending->first = first;
+      pending->count = count;
+      pending->posts = std::move(posts);
+      pending->decisions = std::move(decisions);
+      pending->shares = std::move(shares);
+      writer = std::thread(write, pending.get());
+    }
+    if (writer.joinable()) {
+      writer.join();
+      finish(*pending);
     }
     for (size_t s = 0; s < author_shared.size(); ++s) {
       if (author_shared[s]) sharing_authors_.push_back(s);
