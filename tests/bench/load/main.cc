@@ -138,7 +138,8 @@ int Main() {
                    "negative");
   }
 
-  const bool needs_secret = scenario_name != "health" || absl::GetFlag(FLAGS_setup_small);
+  const bool needs_secret =
+      scenario_name != "health" || absl::GetFlag(FLAGS_setup_small);
   std::string secret;
   if (needs_secret) {
     absl::StatusOr<std::string> read =
@@ -150,21 +151,10 @@ int Main() {
     secret = *std::move(read);
   }
 
-  std::vector<Connection> connections;
-  absl::Status connected =
-      OpenConnections(address, channels, absl::Seconds(5), connections);
-  if (!connected.ok()) return Fail(1, std::string(connected.message()));
-
-  if (absl::GetFlag(FLAGS_setup_small)) {
-    absl::Status status =
-        SetupSmallDataset(address, secret, absl::GetFlag(FLAGS_seed),
-                          absl::GetFlag(FLAGS_dataset));
-    if (!status.ok()) return Fail(1, status.ToString());
-    return 0;
-  }
-
   bench::Dataset dataset;
-  if (scenario_name != "health" && scenario_name != "import_staff") {
+  const bool setup_small = absl::GetFlag(FLAGS_setup_small);
+  if (!setup_small && scenario_name != "health" &&
+      scenario_name != "import_staff") {
     absl::StatusOr<bench::Dataset> read =
         bench::ReadDataset(absl::GetFlag(FLAGS_dataset));
     if (!read.ok()) {
@@ -177,6 +167,20 @@ int Main() {
     }
     dataset = *std::move(read);
   }
+
+  std::vector<Connection> connections;
+  absl::Status connected =
+      OpenConnections(address, channels, absl::Seconds(5), connections);
+  if (!connected.ok()) return Fail(1, std::string(connected.message()));
+
+  if (setup_small) {
+    absl::Status status =
+        SetupSmallDataset(address, secret, absl::GetFlag(FLAGS_seed),
+                          absl::GetFlag(FLAGS_dataset));
+    if (!status.ok()) return Fail(1, status.ToString());
+    return 0;
+  }
+
   ScenarioFlags flags;
   flags.posts = absl::GetFlag(FLAGS_posts);
   flags.import_rows = absl::GetFlag(FLAGS_import_rows);

@@ -647,7 +647,7 @@ absl::StatusOr<std::unique_ptr<Scenario>> MakeListStaffDeep(
   std::string token;
   std::fprintf(stderr, "candor_load: walking to page %d of the staff list...\n",
                wanted_depth);
-  for (int depth = 0; depth < wanted_depth + kReaders; ++depth) {
+  for (int depth = 0; depth < wanted_depth + kReaders - 1; ++depth) {
     spb::ListStaffMembersRequest request;
     request.set_parent(context.org_name());
     request.set_page_size(50);
@@ -666,14 +666,17 @@ absl::StatusOr<std::unique_ptr<Scenario>> MakeListStaffDeep(
     return absl::FailedPreconditionError(
         "the organization's staff list has a single page; nothing is deep");
   }
-  int min_depth = wanted_depth;
-  if (static_cast<int>(all_tokens.size()) <= wanted_depth) {
-    min_depth = static_cast<int>(all_tokens.size()) / 2;
+  // all_tokens[d] fetches page d + 2; the first measured page is
+  // min_depth + 1, after min_depth pages (50 * min_depth rows) walked.
+  int min_depth = std::max(1, wanted_depth);
+  const int pages = static_cast<int>(all_tokens.size()) + 1;
+  if (pages <= min_depth) {
+    min_depth = std::max(1, pages / 2);
     std::fprintf(stderr,
-                 "candor_load: only %zu pages; measuring from page %d\n",
-                 all_tokens.size() + 1, min_depth + 1);
+                 "candor_load: only %d pages; measuring from page %d\n",
+                 pages, min_depth + 1);
   }
-  std::vector<std::string> tokens(all_tokens.begin() + min_depth,
+  std::vector<std::string> tokens(all_tokens.begin() + (min_depth - 1),
                                   all_tokens.end());
   std::vector<std::string> readers;
   for (int i = 0; i < kReaders; ++i) {
@@ -740,6 +743,8 @@ class RecordEventsScenario : public Scenario {
     out.Int("events_per_stream",
             static_cast<int64_t>(message_.events_size()) * messages_per_stream_);
     out.Int("events_acknowledged", result.total.units);
+    out.Int("events_recorded", recorded_.load());
+    out.Int("events_duplicate", duplicates_.load());
     out.Double("events_per_s",
                result.seconds > 0 ? result.total.units / result.seconds : 0);
   }
@@ -754,6 +759,9 @@ class RecordEventsScenario : public Scenario {
   std::map<const Connection*, std::unique_ptr<epb::EngagementService::Stub>>
       stubs_;
   std::atomic<uint64_t> next_event_{0};
+  // Of measured streams: new rows, and events the server already had.
+  std::atomic<int64_t> recorded_{0};
+  std::atomic<int64_t> duplicates_{0};
 };
 
 EventStream::EventStream(RecordEventsScenario* scenario, Completion* done)
@@ -798,6 +806,10 @@ void EventStream::OnDone(const grpc::Status& status) {
                    response_.errors(0).field().c_str(),
                    response_.errors(0).reason().c_str());
     }
+  }
+  if (status.ok() && done_->measured()) {
+    scenario_->recorded_.fetch_add(response_.recorded());
+    scenario_->duplicates_.fetch_add(response_.duplicates());
   }
   Completion* done = done_;
   delete this;
