@@ -243,6 +243,11 @@ int Main() {
                                           : 0);
     }
     summary.push_back(Summary(scenario_name, result));
+    if (result.still_in_flight > 0) {
+      summary.push_back(absl::StrCat(
+          "note: ", result.still_in_flight,
+          " calls had not ended when the report was taken"));
+    }
     if (result.exhausted) {
       summary.push_back(
           "note: the scenario used up its prepared work before the end "

@@ -119,6 +119,14 @@ Runner::Runner(std::vector<Connection>& connections, Scenario& scenario,
       method_count_(scenario.MethodNames().size()),
       stats_(method_count_) {}
 
+Runner::~Runner() {
+  // Completions refer to this runner. gRPC ends every call by its
+  // deadline, so this wait ends too.
+  while (in_flight_.load(std::memory_order_acquire) > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
 void Runner::Launch(Clock::time_point scheduled) {
   auto* completion = new Completion;
   completion->runner_ = this;
@@ -156,13 +164,13 @@ void Runner::OnFinish(Completion* completion, const grpc::Status& status,
   }
   delete completion;
   // Closed loop: the finished call's slot starts the next one at once.
-  // Starting a call from a completion callback does not block.
+  // Starting a call from a completion callback does not block. The next
+  // call is counted in flight before this one leaves, so in_flight_ never
+  // touches zero while the loop goes on.
   const bool closed = options_.rate <= 0;
   if (closed && !stopping_.load(std::memory_order_relaxed) &&
       !scenario_.Exhausted()) {
-    in_flight_.fetch_sub(1, std::memory_order_relaxed);
     Launch(now);
-    return;
   }
   in_flight_.fetch_sub(1, std::memory_order_release);
 }
@@ -215,9 +223,10 @@ RunResult Runner::Run() {
 
   RunResult result;
   result.exhausted = scenario_.Exhausted();
+  result.still_in_flight = in_flight_.load(std::memory_order_acquire);
   {
     absl::MutexLock lock(&mu_);
-    result.by_method = std::move(stats_);
+    result.by_method = stats_;  // a copy: a straggler may still record
     result.dropped = dropped_;
   }
   for (const PhaseStats& stats : result.by_method) result.total.Merge(stats);

@@ -121,6 +121,7 @@ struct RunResult {
   int64_t dropped = 0;  // open loop: scheduled calls not sent (in flight cap)
   double seconds = 0;   // the measured window
   bool exhausted = false;
+  int still_in_flight = 0;  // calls not ended when the report was taken
 };
 
 class Runner {
@@ -129,6 +130,8 @@ class Runner {
          RunOptions options);
   Runner(const Runner&) = delete;
   Runner& operator=(const Runner&) = delete;
+  // Waits for calls still in flight (each ends by its deadline).
+  ~Runner();
 
   RunResult Run();
 
