@@ -12,22 +12,19 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "candor/advocacy/v1/advocacy.grpc.pb.h"
-#include "candor/engagement/v1/engagement.grpc.pb.h"
 #include "candor/staff/v1/staff.grpc.pb.h"
 #include "candor/transparency/v1/transparency.grpc.pb.h"
 #include "candor/values/v1/values.grpc.pb.h"
-#include "google/protobuf/util/time_util.h"
+#include "tests/bench/load/scenario_support.h"
 #include "tests/bench/synthetic.h"
 
 namespace candor::load {
 namespace {
 
 namespace apb = ::candor::advocacy::v1;
-namespace epb = ::candor::engagement::v1;
 namespace spb = ::candor::staff::v1;
 namespace tpb = ::candor::transparency::v1;
 namespace vpb = ::candor::values::v1;
-using ::google::protobuf::util::TimeUtil;
 
 // Offsets into the synthetic corpus, far beyond what candor_datagen loads,
 // so texts written here are new rather than copies of loaded posts.
@@ -39,11 +36,6 @@ constexpr uint64_t kSubmitTextOffset = 5'000'000'000;
 // enough that callers and targets vary, small enough to build in a blink.
 constexpr int kPreparedOps = 4096;
 
-absl::Status FromGrpc(const grpc::Status& status, absl::string_view what) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      absl::StrCat(what, ": ", status.error_message()));
-}
 
 const std::string kHealthCheck = "/grpc.health.v1.Health/Check";
 const std::string kGetStaffMember = "/candor.staff.v1.StaffService/GetStaffMember";
@@ -687,171 +679,6 @@ absl::StatusOr<std::unique_ptr<Scenario>> MakeListStaffDeep(
       min_depth));
 }
 
-// ---------------------------------------------------------------------------
-// record_events: client streams of 500-event messages.
-
-class RecordEventsScenario;
-
-// One RecordEngagementEvents stream: writes its messages one after another
-// (gRPC allows one write outstanding), then half-closes and waits for the
-// response, which the server sends after its commit.
-class EventStream
-    : public grpc::ClientWriteReactor<epb::RecordEngagementEventsRequest> {
- public:
-  EventStream(RecordEventsScenario* scenario, Completion* done);
-  void Go(epb::EngagementService::Stub* stub);
-  void OnWriteDone(bool ok) override;
-  void OnDone(const grpc::Status& status) override;
-
- private:
-  void NextMessage();
-
-  RecordEventsScenario* scenario_;
-  Completion* done_;
-  grpc::ClientContext context_;
-  epb::RecordEngagementEventsRequest message_;
-  epb::RecordEngagementEventsResponse response_;
-  int sent_ = 0;
-};
-
-class RecordEventsScenario : public Scenario {
- public:
-  RecordEventsScenario(std::vector<Connection>& connections,
-                       epb::RecordEngagementEventsRequest message,
-                       int messages_per_stream, const std::string* auth,
-                       std::string id_prefix)
-      : message_(std::move(message)),
-        messages_per_stream_(messages_per_stream),
-        auth_(auth),
-        id_prefix_(std::move(id_prefix)) {
-    for (Connection& connection : connections) {
-      stubs_.emplace(&connection,
-                     epb::EngagementService::NewStub(connection.channel));
-    }
-  }
-
-  std::vector<std::string> MethodNames() const override {
-    return {"RecordEngagementEvents"};
-  }
-
-  void Start(Connection& connection, Completion* done) override {
-    (new EventStream(this, done))->Go(stubs_.at(&connection).get());
-  }
-
-  void WriteFields(const RunResult& result, JsonWriter& out) const override {
-    out.Int("events_per_message", message_.events_size());
-    out.Int("events_per_stream",
-            static_cast<int64_t>(message_.events_size()) * messages_per_stream_);
-    out.Int("events_acknowledged", result.total.units);
-    out.Int("events_recorded", recorded_.load());
-    out.Int("events_duplicate", duplicates_.load());
-    out.Double("events_per_s",
-               result.seconds > 0 ? result.total.units / result.seconds : 0);
-  }
-
- private:
-  friend class EventStream;
-
-  const epb::RecordEngagementEventsRequest message_;  // event ids unset
-  const int messages_per_stream_;
-  const std::string* auth_;
-  const std::string id_prefix_;
-  std::map<const Connection*, std::unique_ptr<epb::EngagementService::Stub>>
-      stubs_;
-  std::atomic<uint64_t> next_event_{0};
-  // Of measured streams: new rows, and events the server already had.
-  std::atomic<int64_t> recorded_{0};
-  std::atomic<int64_t> duplicates_{0};
-};
-
-EventStream::EventStream(RecordEventsScenario* scenario, Completion* done)
-    : scenario_(scenario), done_(done), message_(scenario->message_) {}
-
-void EventStream::Go(epb::EngagementService::Stub* stub) {
-  context_.set_deadline(done_->deadline());
-  context_.AddMetadata("authorization", *scenario_->auth_);
-  stub->async()->RecordEngagementEvents(&context_, &response_, this);
-  NextMessage();
-  StartWrite(&message_);
-  StartCall();
-}
-
-void EventStream::NextMessage() {
-  // Unique ids, so every event is new work for the server (duplicates are
-  // cheaper: the insert ignores them).
-  uint64_t id = scenario_->next_event_.fetch_add(
-      static_cast<uint64_t>(message_.events_size()), std::memory_order_relaxed);
-  for (epb::EngagementEvent& event : *message_.mutable_events()) {
-    event.set_event_id(absl::StrCat(scenario_->id_prefix_, id++));
-  }
-}
-
-void EventStream::OnWriteDone(bool ok) {
-  if (!ok) return;  // the stream failed; OnDone follows with its status
-  if (++sent_ < scenario_->messages_per_stream_) {
-    NextMessage();
-    StartWrite(&message_);
-  } else {
-    StartWritesDone();
-  }
-}
-
-void EventStream::OnDone(const grpc::Status& status) {
-  const int64_t acknowledged =
-      status.ok() ? response_.received() - response_.errors_size() : 0;
-  if (status.ok() && response_.errors_size() > 0) {
-    static std::atomic<bool> warned{false};
-    if (!warned.exchange(true)) {
-      std::fprintf(stderr, "candor_load: the server refused events, e.g. %s: %s\n",
-                   response_.errors(0).field().c_str(),
-                   response_.errors(0).reason().c_str());
-    }
-  }
-  if (status.ok() && done_->measured()) {
-    scenario_->recorded_.fetch_add(response_.recorded());
-    scenario_->duplicates_.fetch_add(response_.duplicates());
-  }
-  Completion* done = done_;
-  delete this;
-  done->Finish(status, 0, acknowledged);
-}
-
-absl::StatusOr<std::unique_ptr<Scenario>> MakeRecordEvents(
-    LoadContext& context, std::vector<Connection>& connections) {
-  const auto& shares = context.dataset().share_ids;
-  if (shares.empty()) {
-    return absl::FailedPreconditionError(
-        "the dataset manifest lists no share_ids");
-  }
-  constexpr int kEventsPerMessage = 500;
-  const int messages =
-      std::max(1, context.flags().events_per_stream / kEventsPerMessage);
-  bench::Rng rng(context.seed() ^ 0x6576656e7473ULL);
-  epb::RecordEngagementEventsRequest message;
-  message.set_parent(context.org_name());
-  const int64_t now_s = absl::ToUnixSeconds(absl::Now());
-  const epb::EngagementEvent::Kind kinds[] = {
-      epb::EngagementEvent::IMPRESSION, epb::EngagementEvent::IMPRESSION,
-      epb::EngagementEvent::CLICK, epb::EngagementEvent::REACTION,
-      epb::EngagementEvent::COMMENT, epb::EngagementEvent::RESHARE};
-  for (int i = 0; i < kEventsPerMessage; ++i) {
-    epb::EngagementEvent* event = message.add_events();
-    event->set_share(absl::StrCat(context.org_name(), "/shares/",
-                                  shares[rng.Below(shares.size())]));
-    event->set_kind(kinds[rng.Below(6)]);
-    event->set_count(1 + static_cast<int64_t>(rng.Below(3)));
-    // Within the last week: the server takes events up to 400 days old.
-    *event->mutable_occurred_time() = TimeUtil::SecondsToTimestamp(
-        now_s - static_cast<int64_t>(rng.Below(7 * 86400)));
-  }
-  // The tracking pipeline reports events for any share of the organization,
-  // so the streams run as a service of the organization: a staff member
-  // may only report events of their own shares.
-  return std::unique_ptr<Scenario>(new RecordEventsScenario(
-      connections, std::move(message), messages, &context.ServiceAuth(),
-      absl::StrCat("load-", absl::ToUnixMillis(absl::Now()), "-")));
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -888,153 +715,6 @@ absl::StatusOr<std::unique_ptr<Scenario>> MakeScenario(
   if (name == "list_staff_deep") return MakeListStaffDeep(context);
   if (name == "record_events") return MakeRecordEvents(context, connections);
   return absl::InvalidArgumentError(absl::StrCat("unknown scenario ", name));
-}
-
-// ---------------------------------------------------------------------------
-
-absl::Status RunImportStaff(LoadContext& context, JsonWriter& out,
-                            std::string& summary) {
-  const int rows = context.flags().import_rows;
-  if (rows < 1 || rows > 200000) {
-    return absl::InvalidArgumentError("--import_rows must be 1 to 200000");
-  }
-  // A new organization per run, so every row is a create, as in a first
-  // import of a company's directory.
-  const std::string org =
-      absl::StrCat("load-import-", absl::ToUnixMillis(absl::Now()));
-  const std::string domain = absl::StrCat(org, ".example");
-  auto staff = spb::StaffService::NewStub(context.setup_channel());
-
-  spb::CreateOrganizationRequest create;
-  create.set_organization_id(org);
-  create.mutable_organization()->set_display_name(
-      absl::StrCat("Import load ", org));
-  const bench::SyntheticStaff first = bench::StaffAt(context.seed(), 0, domain);
-  spb::StaffMember* admin = create.mutable_first_admin();
-  admin->set_employee_id(first.employee_id);
-  admin->set_display_name(first.display_name);
-  admin->set_email(first.email);
-  admin->set_department(first.department);
-  admin->set_title(first.title);
-  admin->set_location(first.location);
-  spb::Organization organization;
-  {
-    auto ctx = context.SetupContext(context.OperatorAuth());
-    absl::Status status =
-        FromGrpc(staff->CreateOrganization(ctx.get(), create, &organization),
-                 "CreateOrganization (as operator)");
-    if (!status.ok()) return status;
-  }
-  const std::string& founder = organization.founding_admin();
-  absl::StatusOr<std::string> auth = context.MintStaffAuth(
-      org, founder.substr(founder.rfind('/') + 1), /*admin=*/true);
-  if (!auth.ok()) return auth.status();
-
-  // Every message is built before the clock starts.
-  constexpr int kRowsPerMessage = 1000;
-  std::vector<spb::ImportStaffMembersRequest> messages;
-  for (int i = 1; i <= rows; ++i) {
-    if ((i - 1) % kRowsPerMessage == 0) {
-      messages.emplace_back();
-      if (messages.size() == 1) {
-        messages.back().set_parent(absl::StrCat("organizations/", org));
-      }
-    }
-    const bench::SyntheticStaff person =
-        bench::StaffAt(context.seed(), static_cast<uint64_t>(i), domain);
-    spb::ImportStaffMembersRequest::Row* row = messages.back().add_rows();
-    row->set_row_number(i);
-    row->set_employee_id(person.employee_id);
-    row->set_display_name(person.display_name);
-    row->set_email(person.email);
-    row->set_department(person.department);
-    row->set_title(person.title);
-    row->set_location(person.location);
-  }
-
-  std::fprintf(stderr, "candor_load: importing %d rows into organizations/%s...\n",
-               rows, org.c_str());
-  spb::ImportStaffMembersResponse response;
-  auto ctx = context.SetupContext(*auth, absl::Minutes(30));
-  const Clock::time_point start = Clock::now();
-  auto writer = staff->ImportStaffMembers(ctx.get(), &response);
-  for (const auto& message : messages) {
-    if (!writer->Write(message)) break;  // Finish says why
-  }
-  writer->WritesDone();
-  grpc::Status status = writer->Finish();
-  const double seconds =
-      std::chrono::duration<double>(Clock::now() - start).count();
-
-  PhaseStats stats;
-  if (status.ok()) {
-    stats.ok_latency_us.push_back(static_cast<int64_t>(seconds * 1e6));
-  } else {
-    stats.errors[absl::StrCat("code_", static_cast<int>(status.error_code()))]++;
-  }
-  WritePhase(stats, seconds, out);
-  out.String("organization", org);
-  out.Int("import_rows", rows);
-  out.Double("import_seconds", seconds);
-  out.Double("rows_per_s", status.ok() ? rows / seconds : 0);
-  out.Bool("applied", response.applied());
-  out.Int("created_count", response.created_count());
-  out.Int("row_errors", response.errors_size());
-  summary = absl::StrCat("import_staff: ", rows, " rows in ", seconds, " s (",
-                         status.ok() ? rows / seconds : 0, " rows/s), applied=",
-                         response.applied() ? "true" : "false");
-  if (!status.ok()) {
-    summary += absl::StrCat(", failed: ", status.error_message());
-  } else if (response.errors_size() > 0) {
-    summary += absl::StrCat(", first row error: row ",
-                            response.errors(0).row_number(), " ",
-                            response.errors(0).field(), ": ",
-                            response.errors(0).reason());
-  }
-  return absl::OkStatus();
-}
-
-absl::Status RunVerifyAudit(LoadContext& context, JsonWriter& out,
-                            std::string& summary) {
-  auto transparency =
-      tpb::TransparencyService::NewStub(context.setup_channel());
-  const int repeat = std::max(1, context.flags().repeat);
-  PhaseStats stats;
-  double total = 0, min = 0, max = 0;
-  int64_t entries = 0;
-  bool all_ok = true;
-  for (int i = 0; i < repeat; ++i) {
-    tpb::VerifyAuditLogRequest request;
-    request.set_parent(context.org_name());
-    tpb::VerifyAuditLogResponse response;
-    auto ctx = context.SetupContext(context.AdminAuth(), absl::Minutes(30));
-    const Clock::time_point start = Clock::now();
-    grpc::Status status =
-        transparency->VerifyAuditLog(ctx.get(), request, &response);
-    const double seconds =
-        std::chrono::duration<double>(Clock::now() - start).count();
-    if (!status.ok()) {
-      return FromGrpc(status, "VerifyAuditLog");
-    }
-    stats.ok_latency_us.push_back(static_cast<int64_t>(seconds * 1e6));
-    total += seconds;
-    min = i == 0 ? seconds : std::min(min, seconds);
-    max = std::max(max, seconds);
-    entries = response.entries_checked();
-    all_ok = all_ok && response.ok();
-  }
-  WritePhase(stats, total, out);
-  out.Int("repeat", repeat);
-  out.Double("verify_seconds", total / repeat);
-  out.Double("verify_seconds_min", min);
-  out.Double("verify_seconds_max", max);
-  out.Int("entries", entries);
-  out.Double("entries_per_s", total > 0 ? entries * repeat / total : 0);
-  out.Bool("audit_log_ok", all_ok);
-  summary = absl::StrCat("verify_audit: ", entries, " entries, ",
-                         total / repeat, " s per verification (", repeat,
-                         " runs), ok=", all_ok ? "true" : "false");
-  return absl::OkStatus();
 }
 
 }  // namespace candor::load
