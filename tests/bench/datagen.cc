@@ -22,10 +22,10 @@
 // carry no disclosure, who shares what. Ids are server-style ids
 // (services/common/ids.h) and differ between runs.
 //
-// Running it again for an organization that already exists loads nothing:
-// when the manifest at --dataset names that organization it says so and
-// exits 0; otherwise it exits 1 (use another --organization, or a fresh
-// database). candord caches the near-duplicate index per organization, so
+// Running it again for an organization that already exists loads nothing
+// and exits 0: when the manifest at --dataset names that organization it is
+// kept; otherwise it is rebuilt from the database (to load again, use
+// another --organization or a fresh database). candord caches the near-duplicate index per organization, so
 // it must be restarted after a load (the run script does).
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
@@ -300,6 +300,10 @@ class DataGen {
     return true;
   }
 
+  // A second run: the organization exists, so nothing is loaded. When the
+  // manifest at --dataset describes it, it stays; otherwise it is rebuilt
+  // from the database (samples in a seeded random order), so the load
+  // generator can run against a dataset whose manifest was lost.
   int AlreadyLoaded() {
     const std::string path = absl::GetFlag(FLAGS_dataset);
     absl::StatusOr<Dataset> dataset = ReadDataset(path);
@@ -313,12 +317,75 @@ class DataGen {
           static_cast<unsigned long long>(dataset->engagement_event_count));
       return 0;
     }
-    std::fprintf(stderr,
-                 "candor_datagen: organizations/%s exists but %s does not "
-                 "describe it; loading again would duplicate it. Use another "
-                 "--organization or a fresh database.\n",
-                 org_.c_str(), path.c_str());
-    return 1;
+    std::printf(
+        "organizations/%s exists: already loaded, nothing to load. Rebuilding "
+        "the manifest %s from the database.\n",
+        org_.c_str(), path.c_str());
+    Dataset d;
+    d.seed = seed_;
+    d.organization_id = org_;
+    const std::string order = absl::StrCat(" ORDER BY RAND(", seed_ % 1000000007, ")");
+    auto strings = [&](db::Pool& pool, const std::string& sql) {
+      std::vector<std::string> out;
+      absl::StatusOr<db::PooledConnection> connection = pool.Borrow();
+      Check(connection.status(), "database");
+      Check(db::Run("manifest", *connection, [&](db::Connection& c) {
+              std::unique_ptr<sql::PreparedStatement> select(c.raw().prepareStatement(sql));
+              select->setString(1, org_);
+              std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+              while (rows->next()) out.push_back(rows->getString(1));
+              return absl::OkStatus();
+            }),
+            "manifest");
+      return out;
+    };
+    auto count = [&](db::Pool& pool, const std::string& sql) {
+      const std::vector<std::string> row = strings(pool, sql);
+      return row.empty() ? uint64_t{0} : std::stoull(row[0]);
+    };
+    staff_pool_ = MakePool("staff", 1);
+    const std::vector<std::string> admin = strings(
+        *staff_pool_, "SELECT founding_admin_id FROM organizations WHERE organization_id = ?");
+    if (!admin.empty()) d.admin_staff_id = admin[0];
+    d.reviewer_staff_ids = strings(
+        *staff_pool_, absl::StrCat("SELECT staff_member_id FROM staff_members WHERE "
+                                   "organization_id = ? AND (roles & 2) <> 0 AND state = 1 "
+                                   "AND staff_member_id <> '", d.admin_staff_id,
+                                   "' ORDER BY staff_member_id"));
+    d.staff_count = count(*staff_pool_,
+                          "SELECT COUNT(*) FROM staff_members WHERE organization_id = ?");
+    auto values_pool = MakePool("values", 1);
+    d.value_ids = strings(*values_pool, "SELECT value_id FROM company_values WHERE "
+                                        "organization_id = ? ORDER BY value_id");
+    d.value_count = d.value_ids.size();
+    advocacy_pool_ = MakePool("advocacy", 1);
+    d.story_ids = strings(*advocacy_pool_, "SELECT story_id FROM stories WHERE "
+                                           "organization_id = ? ORDER BY story_id");
+    d.story_count = d.story_ids.size();
+    d.post_count = count(*advocacy_pool_, "SELECT COUNT(*) FROM posts WHERE organization_id = ?");
+    engagement_pool_ = MakePool("engagement", 1);
+    // Compliant shares are of approved posts; their authors consented and
+    // linked the account they shared from.
+    d.employee_staff_ids = strings(
+        *engagement_pool_,
+        absl::StrCat("SELECT author_id FROM (SELECT DISTINCT author_id FROM shares "
+                     "WHERE organization_id = ? AND state = 1) a",
+                     order, " LIMIT ", kEmployeeSample));
+    d.share_ids = strings(*engagement_pool_,
+                          absl::StrCat("SELECT share_id FROM shares WHERE organization_id = ? "
+                                       "AND state = 1",
+                                       order, " LIMIT ", kShareSample));
+    d.engagement_event_count = count(
+        *engagement_pool_, "SELECT COUNT(*) FROM engagement_events WHERE organization_id = ?");
+    d.audit_entry_count = static_cast<uint64_t>(AuditSequence());
+    Check(WriteDataset(d, path), "write manifest");
+    std::printf("manifest: %s (%zu employees, %zu reviewers, %zu shares sampled; "
+                "%llu posts, %llu audit entries, %llu events)\n",
+                path.c_str(), d.employee_staff_ids.size(), d.reviewer_staff_ids.size(),
+                d.share_ids.size(), static_cast<unsigned long long>(d.post_count),
+                static_cast<unsigned long long>(d.audit_entry_count),
+                static_cast<unsigned long long>(d.engagement_event_count));
+    return 0;
   }
 
   bool IsReviewer(int64_t i) const {
