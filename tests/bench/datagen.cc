@@ -99,6 +99,10 @@ ABSL_FLAG(int, db_port, 3306, "MariaDB port");
 ABSL_FLAG(std::string, db_user, "candor", "MariaDB user");
 ABSL_FLAG(std::string, db_password_file, "", "file holding the MariaDB password");
 ABSL_FLAG(std::string, dataset, "var/bench/dataset.txt", "manifest to write");
+ABSL_FLAG(int64_t, more_events, 0,
+          "for an organization already loaded: record this many more "
+          "engagement events on its shares (to measure ingestion alone) and "
+          "load nothing else");
 
 namespace candor::bench {
 namespace {
@@ -246,14 +250,17 @@ class DataGen {
     operator_token_ = Mint(secret_, "operator", "", {Role::kOperator});
 
     const Clock::time_point total = Clock::now();
-    if (!CreateOrganization()) return AlreadyLoaded();
+    if (!CreateOrganization()) {
+      if (absl::GetFlag(FLAGS_more_events) > 0) return MoreEvents();
+      return AlreadyLoaded();
+    }
     ImportStaff();
     ListStaff();
     EnrollAdvocates();
     CreateValues();
     CreateStories();
     LoadPosts();
-    RecordEvents();
+    RecordEvents(absl::GetFlag(FLAGS_events));
     WriteManifest();
     std::printf("\nloaded organizations/%s in %.1f s\n", org_.c_str(), Seconds(total));
     for (const StageTime& s : stages) {
@@ -781,8 +788,30 @@ class DataGen {
         posts_s, decisions_s, shares_s);
   }
 
-  void RecordEvents() {
-    const int64_t n = absl::GetFlag(FLAGS_events);
+  // --more_events: every compliant share of the organization, then events
+  // with ids of this run (so none is a duplicate of an earlier run's).
+  int MoreEvents() {
+    engagement_pool_ = MakePool("engagement", 1);
+    absl::StatusOr<db::PooledConnection> connection = engagement_pool_->Borrow();
+    Check(connection.status(), "engagement database");
+    Check(db::Run("shares", *connection, [&](db::Connection& c) {
+            std::unique_ptr<sql::PreparedStatement> select(c.raw().prepareStatement(
+                "SELECT share_id, create_time_us FROM shares WHERE organization_id = ? "
+                "AND state = 1"));
+            select->setString(1, org_);
+            std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+            while (rows->next()) shares_.push_back({rows->getString(1), rows->getInt64(2)});
+            return absl::OkStatus();
+          }),
+          "shares");
+    std::printf("organizations/%s exists: recording %lld more events on its %zu shares\n",
+                org_.c_str(), static_cast<long long>(absl::GetFlag(FLAGS_more_events)),
+                shares_.size());
+    RecordEvents(absl::GetFlag(FLAGS_more_events), absl::StrCat("m", NowUs(), "-"));
+    return 0;
+  }
+
+  void RecordEvents(int64_t n, const std::string& id_prefix = "") {
     if (n == 0) return;
     if (shares_.empty()) Die("no shares to record engagement events on");
     // A service token may record events on anyone's shares (staff only on
@@ -807,7 +836,7 @@ class DataGen {
           Rng rng(Hash(seed_, 8, static_cast<uint64_t>(i)));
           const ShareInfo& share = shares_[rng.Below(shares_.size())];
           auto* e = message.add_events();
-          e->set_event_id(absl::StrCat("bench-", seed_, "-", i));
+          e->set_event_id(absl::StrCat("bench-", seed_, "-", id_prefix, i));
           e->set_share(absl::StrCat("organizations/", org_, "/shares/", share.id));
           // Mostly impressions, then reactions and clicks, few comments
           // and reshares.
