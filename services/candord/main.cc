@@ -17,6 +17,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/time/time.h"
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -70,6 +71,10 @@ ABSL_FLAG(std::string, page_token_secret_file, "",
           "key for page tokens, shared by replicas; random per process when empty");
 ABSL_FLAG(int, executor_queue, 1024,
           "calls that may wait for a worker before RESOURCE_EXHAUSTED");
+ABSL_FLAG(absl::Duration, executor_max_queue_wait, absl::Milliseconds(250),
+          "a call that waited longer for a worker is answered RESOURCE_EXHAUSTED "
+          "instead of run, so overload sheds stale calls and admitted ones "
+          "finish in time");
 ABSL_FLAG(std::string, access_log, "-",
           "where to write one JSON line per call: '-' for stderr, a file path, "
           "or empty for none");
@@ -176,6 +181,7 @@ int Run() {
   options.database = *database;
   options.pool_size = absl::GetFlag(FLAGS_db_pool_size);
   options.executor_queue = absl::GetFlag(FLAGS_executor_queue);
+  options.executor_max_queue_wait = absl::GetFlag(FLAGS_executor_max_queue_wait);
   for (const auto& [service, address] :
        {std::pair<std::string, std::string>{"staff", absl::GetFlag(FLAGS_staff_address)},
         {"values", absl::GetFlag(FLAGS_values_address)},

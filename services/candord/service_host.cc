@@ -89,8 +89,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
     pool_options.max_connections = options.pool_size;
     hosted->pool = std::make_unique<db::Pool>(pool_options);
     // Blocking work never needs more workers than there are connections.
-    hosted->executor = std::make_unique<BoundedExecutor>(options.pool_size,
-                                                         options.executor_queue);
+    hosted->executor = std::make_unique<BoundedExecutor>(
+        options.pool_size, options.executor_queue, options.executor_max_queue_wait);
     hosted->env = CallEnvironment{options.verifier, hosted->executor.get(),
                                   options.access_log, host->metrics_.get()};
     host->metrics_->AddService(name, hosted->pool.get(), hosted->executor.get());

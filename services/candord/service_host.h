@@ -18,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "db/pool.h"
 #include "services/common/access_log.h"
 #include "services/common/auth.h"
@@ -37,6 +38,9 @@ struct HostOptions {
   db::ConnectionOptions database;
   int pool_size = 8;
   int executor_queue = 1024;
+  // A call that waited longer than this for a worker is answered
+  // RESOURCE_EXHAUSTED instead of run (see BoundedExecutor).
+  absl::Duration executor_max_queue_wait = absl::Milliseconds(250);
   // Where services that do not run here listen ("staff" -> "host:port"),
   // for the services that depend on them.
   std::map<std::string, std::string> remote_addresses;

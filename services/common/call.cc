@@ -40,8 +40,17 @@ void LogCall(const CallEnvironment& env, absl::string_view method,
       AccessRecord{method, code, latency, caller, request_id, status.message()});
 }
 
-absl::Status Offload(const CallEnvironment& env, std::function<void()> work) {
-  if (!env.executor->TrySubmit(std::move(work))) {
+absl::Status Offload(const CallEnvironment& env, std::function<void()> work,
+                     std::function<void(const absl::Status&)> shed) {
+  std::function<void()> on_shed;
+  if (shed) {
+    on_shed = [shed = std::move(shed)] {
+      shed(absl::ResourceExhaustedError(
+          "server overloaded: the call waited too long for a worker; retry with "
+          "backoff"));
+    };
+  }
+  if (!env.executor->TrySubmit(std::move(work), std::move(on_shed))) {
     return absl::ResourceExhaustedError(
         "server busy: too many calls waiting; retry with backoff");
   }
@@ -79,7 +88,11 @@ grpc::ServerUnaryReactor* RunUnary(
     LogCall(env, method, start, status, subject, request_id);
     reactor->Finish(ToGrpcStatus(status));
   };
-  absl::Status queued = Offload(env, std::move(run));
+  auto shed = [&env, reactor, method, start, request_id, subject](const absl::Status& status) {
+    LogCall(env, method, start, status, subject, request_id);
+    reactor->Finish(ToGrpcStatus(status));
+  };
+  absl::Status queued = Offload(env, std::move(run), std::move(shed));
   if (!queued.ok()) {
     LogCall(env, method, start, queued, subject, request_id);
     reactor->Finish(ToGrpcStatus(queued));

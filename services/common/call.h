@@ -67,8 +67,12 @@ grpc::ServerUnaryReactor* RunUnary(
     CallerLogging logging = CallerLogging::kNamed);
 
 // Runs `work` on the executor, or returns RESOURCE_EXHAUSTED when its queue
-// is full. For streaming handlers that finish on their own.
-absl::Status Offload(const CallEnvironment& env, std::function<void()> work);
+// is full. For streaming handlers that finish on their own. When the work
+// waits too long in the queue (see BoundedExecutor), `shed` runs instead
+// with the RESOURCE_EXHAUSTED status to answer; without `shed` the work
+// always runs.
+absl::Status Offload(const CallEnvironment& env, std::function<void()> work,
+                     std::function<void(const absl::Status&)> shed = nullptr);
 
 }  // namespace candor
 

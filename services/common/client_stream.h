@@ -59,7 +59,9 @@ class GatheringReadReactor : public grpc::ServerReadReactor<Request> {
         End(absl::CancelledError("the client cancelled the stream"));
         return;
       }
-      absl::Status queued = Offload(env_, [this] { End(run_(caller_)); });
+      absl::Status queued = Offload(
+          env_, [this] { End(run_(caller_)); },
+          [this](const absl::Status& shed) { End(shed); });
       if (!queued.ok()) End(queued);
       return;
     }

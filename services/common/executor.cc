@@ -2,8 +2,9 @@
 
 namespace candor {
 
-BoundedExecutor::BoundedExecutor(int threads, int queue_capacity)
-    : capacity_(static_cast<size_t>(queue_capacity)) {
+BoundedExecutor::BoundedExecutor(int threads, int queue_capacity,
+                                 absl::Duration max_queue_wait)
+    : capacity_(static_cast<size_t>(queue_capacity)), max_queue_wait_(max_queue_wait) {
   threads_.reserve(threads);
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
 }
@@ -16,10 +17,11 @@ BoundedExecutor::~BoundedExecutor() {
   for (std::thread& t : threads_) t.join();
 }
 
-bool BoundedExecutor::TrySubmit(std::function<void()> task) {
+bool BoundedExecutor::TrySubmit(std::function<void()> task, std::function<void()> shed) {
+  const absl::Time now = absl::Now();
   absl::MutexLock lock(&mu_);
   if (stopping_ || queue_.size() >= capacity_) return false;
-  queue_.push_back(std::move(task));
+  queue_.push_back(Queued{std::move(task), std::move(shed), now});
   return true;
 }
 
@@ -30,7 +32,7 @@ int BoundedExecutor::queue_depth() const {
 
 void BoundedExecutor::Work() {
   while (true) {
-    std::function<void()> task;
+    Queued next;
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(
@@ -39,10 +41,14 @@ void BoundedExecutor::Work() {
           },
           this));
       if (queue_.empty()) return;  // stopping, and nothing left to run
-      task = std::move(queue_.front());
+      next = std::move(queue_.front());
       queue_.pop_front();
     }
-    task();
+    if (next.shed && absl::Now() - next.enqueued > max_queue_wait_) {
+      next.shed();
+    } else {
+      next.task();
+    }
   }
 }
 

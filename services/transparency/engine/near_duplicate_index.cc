@@ -392,23 +392,58 @@ std::vector<SimilarPost> NearDuplicateIndex::FindSimilar(
       if (!band.mid.empty()) __builtin_prefetch(&band.mid[first]);
     }
   }
+  // Bounded work per query. Text every post shares (the disclosure each
+  // post must carry, a company hashtag) makes some band buckets hold a large
+  // part of the organization; exact checks of all of them cost milliseconds
+  // and find nothing. So each band contributes at most its kMaxPerBand most
+  // recently added posts, and at most kMaxVerified candidates are checked
+  // exactly, those sharing the most bands first: a copy matches in most of
+  // the 42 bands, a post that only shares boilerplate in a few. A campaign
+  // of many copies is still found (far more than max_similar_authors of
+  // them rank first); what can be missed is one loose resemblance hidden
+  // among thousands of boilerplate matches.
   std::vector<uint32_t> candidates;
-  candidates.reserve(64);
-  for (size_t b = 0; b < kBands; ++b) bands_[b].Lookup(keys[b], &candidates);
+  candidates.reserve(256);
+  std::vector<uint32_t> band_posts;
+  size_t hot_bands = 0;
+  for (size_t b = 0; b < kBands; ++b) {
+    band_posts.clear();
+    bands_[b].Lookup(keys[b], &band_posts);
+    auto first = band_posts.begin();
+    if (band_posts.size() > kMaxPerBand) {
+      ++hot_bands;
+      // Post numbers grow as posts are added: keep the newest.
+      std::nth_element(band_posts.begin(), band_posts.end() - kMaxPerBand,
+                       band_posts.end());
+      first = band_posts.end() - kMaxPerBand;
+    }
+    candidates.insert(candidates.end(), first, band_posts.end());
+  }
   std::sort(candidates.begin(), candidates.end());
-  candidates.erase(std::unique(candidates.begin(), candidates.end()),
-                   candidates.end());
+  // (bands shared, post), distinct posts; most bands first.
+  std::vector<std::pair<uint32_t, uint32_t>> ranked;
+  ranked.reserve(candidates.size());
+  for (size_t i = 0; i < candidates.size();) {
+    size_t j = i;
+    while (j < candidates.size() && candidates[j] == candidates[i]) ++j;
+    ranked.emplace_back(static_cast<uint32_t>(j - i), candidates[i]);
+    i = j;
+  }
+  std::sort(ranked.begin(), ranked.end(),
+            [](const auto& a, const auto& b) { return a > b; });
   const uint32_t excluded = AuthorNumber(exclude_author);
   size_t verified = 0;
-  for (const uint32_t post : candidates) {
+  for (const auto& [bands_shared, post] : ranked) {
+    if (verified == kMaxVerified) break;
     if (!Eligible(post, excluded, since_us)) continue;
     ++verified;
     const double jaccard = Jaccard(Shingles(post), shingles);
     if (jaccard >= threshold) results.push_back(Describe(post, jaccard));
   }
   if (stats != nullptr) {
-    stats->candidates = candidates.size();
+    stats->candidates = ranked.size();
     stats->verified = verified;
+    stats->hot_bands = hot_bands;
   }
   SortResults(&results);
   return results;

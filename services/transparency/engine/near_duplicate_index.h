@@ -69,9 +69,14 @@ struct SimilarPost {
 
 // What one query did, for tests and benchmarks.
 struct QueryStats {
-  size_t candidates = 0;  // distinct posts sharing at least one band key
+  size_t candidates = 0;  // distinct posts taken from the band buckets
   size_t verified = 0;    // candidates whose exact Jaccard was computed
+  size_t hot_bands = 0;   // bands whose bucket held more than kMaxPerBand
 };
+
+// Bounds on one query's work (see FindSimilar).
+inline constexpr size_t kMaxPerBand = 64;
+inline constexpr size_t kMaxVerified = 256;
 
 struct IndexStats {
   size_t posts = 0;          // live posts
@@ -116,7 +121,9 @@ class NearDuplicateIndex {
 
   // Posts by authors other than `exclude_author`, posted at or after
   // `since_us`, whose exact Jaccard with `shingles` is >= threshold. Sorted
-  // by Jaccard descending, then post id.
+  // by Jaccard descending, then post id. The work is bounded (kMaxPerBand,
+  // kMaxVerified): under text shared by very many posts, only the
+  // candidates sharing the most bands are checked.
   std::vector<SimilarPost> FindSimilar(absl::Span<const uint32_t> shingles,
                                        absl::string_view exclude_author,
                                        int64_t since_us, double threshold,

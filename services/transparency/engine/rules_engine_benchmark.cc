@@ -51,12 +51,19 @@ using bench::Rng;
 
 constexpr uint64_t kSeed = 0;
 
-std::string CorpusText(uint64_t i) { return bench::CorpusText(kSeed, i); }
+// Every real post carries the disclosure the rules require, so every post of
+// an organization shares a few shingles: the index must stay fast under that
+// boilerplate (it crowds some band buckets with a large part of the corpus).
+constexpr char kDisclosure[] = "I work at Bench Company. ";
+
+std::string CorpusText(uint64_t i) {
+  return absl::StrCat(kDisclosure, bench::CorpusText(kSeed, i));
+}
 
 // A post that is in no near-duplicate family (as CorpusText's base posts).
 std::string BaseText(uint64_t k) {
   Rng rng(k);
-  return GenerateText(rng, PostLength(rng));
+  return absl::StrCat(kDisclosure, GenerateText(rng, PostLength(rng)));
 }
 
 size_t ResidentBytes() {
