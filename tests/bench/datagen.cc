@@ -94,6 +94,8 @@ ABSL_FLAG(double, review_fraction, 0.02,
 ABSL_FLAG(int64_t, staff_per_reviewer, 500, "one reviewer per this many staff");
 ABSL_FLAG(int, streams, 4, "concurrent RecordEngagementEvents streams");
 ABSL_FLAG(int, threads, 2, "threads deciding posts with the rules engine");
+ABSL_FLAG(std::string, db_socket, "",
+          "MariaDB Unix socket; when set, db_host and db_port are not used");
 ABSL_FLAG(std::string, db_host, "127.0.0.1", "MariaDB host");
 ABSL_FLAG(int, db_port, 3306, "MariaDB port");
 ABSL_FLAG(std::string, db_user, "candor", "MariaDB user");
@@ -191,6 +193,7 @@ std::string Mint(const std::string& secret, std::string subject,
 
 std::unique_ptr<db::Pool> MakePool(absl::string_view service, int size) {
   db::PoolOptions options;
+  options.connection.unix_socket = absl::GetFlag(FLAGS_db_socket);
   options.connection.host = absl::GetFlag(FLAGS_db_host);
   options.connection.port = absl::GetFlag(FLAGS_db_port);
   options.connection.user = absl::GetFlag(FLAGS_db_user);

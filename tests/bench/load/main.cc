@@ -2,7 +2,6 @@
 //
 //   candor_load --addr=127.0.0.1:50051 --scenario=list_feed --concurrency=32
 //   candor_load --scenario=get_staff --rate=2000 --max_in_flight=500
-//   candor_load --setup_small --dataset=/tmp/small.txt   # a dataset to try it on
 //
 // It first runs grpc.health.v1.Health/Check with the same shape (the
 // server's floor cost per call on this machine), then the scenario, and
@@ -25,7 +24,6 @@
 #include "tests/bench/load/load_context.h"
 #include "tests/bench/load/runner.h"
 #include "tests/bench/load/scenarios.h"
-#include "tests/bench/load/setup_small.h"
 #include "tests/bench/load/stats.h"
 
 ABSL_FLAG(std::string, addr, "127.0.0.1:50051", "candord's gRPC address");
@@ -48,7 +46,7 @@ ABSL_FLAG(bool, baseline, true,
 ABSL_FLAG(std::string, jwt_secret_file, "var/jwt.secret",
           "the server's HS256 secret, to mint tokens");
 ABSL_FLAG(std::string, dataset, "var/bench/dataset.txt",
-          "the dataset manifest (candor_datagen or --setup_small writes it)");
+          "the dataset manifest (candor_datagen writes it)");
 ABSL_FLAG(uint64_t, seed, 1, "seed of every random choice");
 ABSL_FLAG(std::string, json_out, "", "append the JSON line to this file too");
 ABSL_FLAG(int, posts, 0,
@@ -60,9 +58,6 @@ ABSL_FLAG(int, min_depth, 100,
           "list_staff_deep: pages of 50 walked before measuring");
 ABSL_FLAG(int, events_per_stream, 5000,
           "record_events: events per stream, in messages of 500");
-ABSL_FLAG(bool, setup_small, false,
-          "create a small organization in the server, write its manifest to "
-          "--dataset, and exit");
 
 namespace candor::load {
 namespace {
@@ -138,8 +133,7 @@ int Main() {
                    "negative");
   }
 
-  const bool needs_secret =
-      scenario_name != "health" || absl::GetFlag(FLAGS_setup_small);
+  const bool needs_secret = scenario_name != "health";
   std::string secret;
   if (needs_secret) {
     absl::StatusOr<std::string> read =
@@ -152,9 +146,7 @@ int Main() {
   }
 
   bench::Dataset dataset;
-  const bool setup_small = absl::GetFlag(FLAGS_setup_small);
-  if (!setup_small && scenario_name != "health" &&
-      scenario_name != "import_staff") {
+  if (scenario_name != "health" && scenario_name != "import_staff") {
     absl::StatusOr<bench::Dataset> read =
         bench::ReadDataset(absl::GetFlag(FLAGS_dataset));
     if (!read.ok()) {
@@ -162,8 +154,8 @@ int Main() {
                          "cannot read the dataset manifest --dataset=",
                          absl::GetFlag(FLAGS_dataset), ": ",
                          read.status().message(),
-                         " (run candor_datagen, or candor_load --setup_small "
-                         "for a small one)"));
+                         " (run candor_datagen; small sizes such as --staff=300 "
+                         "--posts=2000 --events=20000 load in seconds)"));
     }
     dataset = *std::move(read);
   }
@@ -172,14 +164,6 @@ int Main() {
   absl::Status connected =
       OpenConnections(address, channels, absl::Seconds(5), connections);
   if (!connected.ok()) return Fail(1, std::string(connected.message()));
-
-  if (setup_small) {
-    absl::Status status =
-        SetupSmallDataset(address, secret, absl::GetFlag(FLAGS_seed),
-                          absl::GetFlag(FLAGS_dataset));
-    if (!status.ok()) return Fail(1, status.ToString());
-    return 0;
-  }
 
   ScenarioFlags flags;
   flags.posts = absl::GetFlag(FLAGS_posts);
