@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -220,7 +222,7 @@ grpc::ServerUnaryReactor* AdvocacyService::CreateStory(
     v1::Story* response) {
   return RunUnary(*env_, context, kCreateStoryMethod, *request,
                   [=](const Caller& caller) {
-                    return DoCreateStory(caller, *request, response);
+                    return StoriesChanged(DoCreateStory(caller, *request, response));
                   });
 }
 
@@ -247,7 +249,7 @@ grpc::ServerUnaryReactor* AdvocacyService::UpdateStory(
     v1::Story* response) {
   return RunUnary(*env_, context, kUpdateStoryMethod, *request,
                   [=](const Caller& caller) {
-                    return DoUpdateStory(caller, *request, response);
+                    return StoriesChanged(DoUpdateStory(caller, *request, response));
                   });
 }
 
@@ -256,7 +258,7 @@ grpc::ServerUnaryReactor* AdvocacyService::ArchiveStory(
     const v1::ArchiveStoryRequest* request, v1::Story* response) {
   return RunUnary(*env_, context, kArchiveStoryMethod, *request,
                   [=](const Caller& caller) {
-                    return DoArchiveStory(caller, *request, response);
+                    return StoriesChanged(DoArchiveStory(caller, *request, response));
                   });
 }
 
@@ -301,8 +303,10 @@ absl::StatusOr<std::string> AdvocacyService::DepartmentOf(
   if (staff_ == nullptr) {
     return absl::UnavailableError("the staff service is not connected; retry");
   }
+  const std::string key = StaffMemberName(org, caller.staff_member_id);
+  if (std::optional<std::string> cached = departments_.Get(key)) return *cached;
   staff::v1::GetStaffMemberRequest request;
-  request.set_name(StaffMemberName(org, caller.staff_member_id));
+  request.set_name(key);
   staff::v1::StaffMember member;
   std::unique_ptr<grpc::ClientContext> context = OnBehalfOf(caller);
   const grpc::Status status =
@@ -312,7 +316,18 @@ absl::StatusOr<std::string> AdvocacyService::DepartmentOf(
         "the caller is not a staff member of the organization");
   }
   CANDOR_RETURN_IF_ERROR(FromInternalCall(status, "the staff service"));
+  departments_.Put(key, member.department());
   return member.department();
+}
+
+absl::Status AdvocacyService::StoriesChanged(absl::Status status) {
+  feed_stories_.Clear();
+  return status;
+}
+
+absl::Status AdvocacyService::PostsChanged(absl::Status status) {
+  feed_posts_.Clear();
+  return status;
 }
 
 // --- stories
@@ -682,7 +697,7 @@ grpc::ServerUnaryReactor* AdvocacyService::UpdatePost(
     v1::Post* response) {
   return RunUnary(*env_, context, kUpdatePostMethod, *request,
                   [=](const Caller& caller) {
-                    return DoUpdatePost(caller, *request, response);
+                    return PostsChanged(DoUpdatePost(caller, *request, response));
                   });
 }
 
@@ -691,7 +706,7 @@ grpc::ServerUnaryReactor* AdvocacyService::DeletePost(
     google::protobuf::Empty* /*response*/) {
   return RunUnary(
       *env_, context, kDeletePostMethod, *request,
-      [=](const Caller& caller) { return DoDeletePost(caller, *request); });
+      [=](const Caller& caller) { return PostsChanged(DoDeletePost(caller, *request)); });
 }
 
 grpc::ServerUnaryReactor* AdvocacyService::SubmitPost(
@@ -699,7 +714,7 @@ grpc::ServerUnaryReactor* AdvocacyService::SubmitPost(
     v1::SubmitPostResponse* response) {
   return RunUnary(*env_, context, kSubmitPostMethod, *request,
                   [=](const Caller& caller) {
-                    return DoSubmitPost(caller, *request, response);
+                    return PostsChanged(DoSubmitPost(caller, *request, response));
                   });
 }
 
@@ -708,7 +723,7 @@ grpc::ServerUnaryReactor* AdvocacyService::WithdrawPost(
     const v1::WithdrawPostRequest* request, v1::Post* response) {
   return RunUnary(*env_, context, kWithdrawPostMethod, *request,
                   [=](const Caller& caller) {
-                    return DoWithdrawPost(caller, *request, response);
+                    return PostsChanged(DoWithdrawPost(caller, *request, response));
                   });
 }
 
@@ -717,7 +732,7 @@ grpc::ServerUnaryReactor* AdvocacyService::AppealPost(
     v1::Post* response) {
   return RunUnary(*env_, context, kAppealPostMethod, *request,
                   [=](const Caller& caller) {
-                    return DoAppealPost(caller, *request, response);
+                    return PostsChanged(DoAppealPost(caller, *request, response));
                   });
 }
 
@@ -730,7 +745,7 @@ grpc::ServerUnaryReactor* AdvocacyService::ApprovePost(
                     decision.name = request->name();
                     decision.verdict = tpb::Decision::APPROVED;
                     decision.note = request->note();
-                    return DecidePost(caller, decision, response);
+                    return PostsChanged(DecidePost(caller, decision, response));
                   });
 }
 
@@ -745,7 +760,7 @@ grpc::ServerUnaryReactor* AdvocacyService::RejectPost(
         decision.cited_rule_ids.assign(request->cited_rule_ids().begin(),
                                        request->cited_rule_ids().end());
         decision.note = request->note();
-        return DecidePost(caller, decision, response);
+        return PostsChanged(DecidePost(caller, decision, response));
       });
 }
 
@@ -1314,6 +1329,34 @@ absl::Status AdvocacyService::DoListAdvocacyEvents(
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::shared_ptr<const std::vector<StoryRecord>>>
+AdvocacyService::FirstFeedStories(const std::string& org, const std::string& department) {
+  const std::string key = absl::StrCat(org, "\n", DepartmentKey(department));
+  if (auto cached = feed_stories_.Get(key)) return *cached;
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<StoryRecord> stories,
+      repository_.ListVisibleStories(org, DepartmentKey(department), NowMicros(),
+                                     StoryCursor::Start(), kFeedCachedItems));
+  auto shared = std::make_shared<const std::vector<StoryRecord>>(std::move(stories));
+  feed_stories_.Put(key, shared);
+  return shared;
+}
+
+absl::StatusOr<std::shared_ptr<const std::vector<PostRecord>>>
+AdvocacyService::FirstFeedPosts(const std::string& org) {
+  if (auto cached = feed_posts_.Get(org)) return *cached;
+  // Everyone's: no author has the empty id. Twice a page, so a first page
+  // stays full after the reader's own posts are left out.
+  const FeedCursor::Split start = FeedCursor::Start().SplitByKind();
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<PostRecord> posts,
+      posts_.ListFeedPosts(org, /*viewer_id=*/"", start.post_create_time_us,
+                           start.post_id, 2 * kFeedCachedItems));
+  auto shared = std::make_shared<const std::vector<PostRecord>>(std::move(posts));
+  feed_posts_.Put(org, shared);
+  return shared;
+}
+
 absl::Status AdvocacyService::DoListFeed(const Caller& caller,
                                          const v1::ListFeedRequest& request,
                                          v1::ListFeedResponse* response) {
@@ -1333,16 +1376,39 @@ absl::Status AdvocacyService::DoListFeed(const Caller& caller,
   // Everyone's feed holds the stories for their own audience (reviewers and
   // admins included: it is what they can share, not what they manage).
   CANDOR_ASSIGN_OR_RETURN(std::string department, DepartmentOf(caller, org));
-  CANDOR_ASSIGN_OR_RETURN(
-      std::vector<StoryRecord> stories,
-      repository_.ListVisibleStories(
-          org, DepartmentKey(department), NowMicros(),
-          StoryCursor{split.story_create_time_us, split.story_id},
-          page.limit()));
-  CANDOR_ASSIGN_OR_RETURN(std::vector<PostRecord> posts,
-                          posts_.ListFeedPosts(org, caller.staff_member_id,
-                                               split.post_create_time_us,
-                                               split.post_id, page.limit()));
+  std::vector<StoryRecord> stories;
+  std::vector<PostRecord> posts;
+  const bool first_page = page.cursor.empty() && page.limit() <= kFeedCachedItems;
+  bool posts_complete = false;
+  if (first_page) {
+    // Most feed reads are first pages, the same for everyone in a
+    // department: served from short-lived caches (see FirstFeedStories).
+    CANDOR_ASSIGN_OR_RETURN(auto first_stories, FirstFeedStories(org, department));
+    stories = *first_stories;
+    CANDOR_ASSIGN_OR_RETURN(auto first_posts, FirstFeedPosts(org));
+    for (const PostRecord& post : *first_posts) {
+      if (post.author_id == caller.staff_member_id) continue;
+      if (static_cast<int>(posts.size()) == page.limit()) break;
+      posts.push_back(post);
+    }
+    // Complete when the page is full, or the cache holds every approved post.
+    posts_complete = static_cast<int>(posts.size()) == page.limit() ||
+                     first_posts->size() < 2 * static_cast<size_t>(kFeedCachedItems);
+  }
+  // Later pages, and first pages the cached posts cannot fill (the caller
+  // wrote many of the newest), read the database.
+  if (!first_page) {
+    CANDOR_ASSIGN_OR_RETURN(
+        stories, repository_.ListVisibleStories(
+                     org, DepartmentKey(department), NowMicros(),
+                     StoryCursor{split.story_create_time_us, split.story_id},
+                     page.limit()));
+  }
+  if (!posts_complete) {
+    CANDOR_ASSIGN_OR_RETURN(posts, posts_.ListFeedPosts(org, caller.staff_member_id,
+                                                        split.post_create_time_us,
+                                                        split.post_id, page.limit()));
+  }
 
   // Merge the two newest-first lists into one.
   struct Item {

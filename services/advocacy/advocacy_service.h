@@ -47,6 +47,7 @@
 #include "services/common/call.h"
 #include "services/common/page_token.h"
 #include "services/common/service_token.h"
+#include "services/common/ttl_cache.h"
 
 namespace candor::advocacy {
 
@@ -243,6 +244,21 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   absl::StatusOr<std::string> DepartmentOf(const Caller& caller,
                                            const std::string& org);
 
+  // The feed's first page, shared by everyone in a department: its newest
+  // visible stories (kFeedCachedItems) and the organization's newest
+  // approved posts (twice that, so a reader's own can be left out), each
+  // cached for a second. Changes made through this service clear them
+  // (StoriesChanged, PostsChanged); another replica's show within the TTL.
+  static constexpr int kFeedCachedItems = 50;
+  absl::StatusOr<std::shared_ptr<const std::vector<StoryRecord>>> FirstFeedStories(
+      const std::string& org, const std::string& department);
+  absl::StatusOr<std::shared_ptr<const std::vector<PostRecord>>> FirstFeedPosts(
+      const std::string& org);
+  // Clear the caches a story or post change may have made stale; return
+  // `status` unchanged.
+  absl::Status StoriesChanged(absl::Status status);
+  absl::Status PostsChanged(absl::Status status);
+
   const CallEnvironment* const env_;
   const PageTokenCodec* const page_tokens_;
   AdvocacyRepository repository_;
@@ -251,6 +267,13 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   std::unique_ptr<values::v1::ValuesService::Stub> values_;
   std::unique_ptr<transparency::v1::TransparencyService::Stub> transparency_;
   ServiceTokenSource* service_tokens_ = nullptr;
+  // A person's department changes rarely; it decides which stories they
+  // see (keyed by staff resource name).
+  TtlCache<std::string, std::string> departments_{absl::Seconds(2), 200000};
+  TtlCache<std::string, std::shared_ptr<const std::vector<StoryRecord>>> feed_stories_{
+      absl::Seconds(1), 10000};
+  TtlCache<std::string, std::shared_ptr<const std::vector<PostRecord>>> feed_posts_{
+      absl::Seconds(1), 10000};
 };
 
 }  // namespace candor::advocacy

@@ -4,6 +4,7 @@
 //
 //   candord --services=all --listen=127.0.0.1:50051 --db_port=3307 ...
 //   candord --migrate_only ...   # apply schema migrations and exit
+#include <malloc.h>
 #include <signal.h>
 
 #include <atomic>
@@ -243,6 +244,11 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "the Candor server: candord [--services=all|staff,...] [--migrate_only] ...");
   absl::ParseCommandLine(argc, argv);
+  // glibc gives threads their own malloc arenas, up to 8 per core; memory
+  // freed in one arena is never reused by another, and with a worker pool
+  // per service candord's resident size crept up by hundreds of MiB under
+  // mixed load. Two arenas keep lock contention low at this scale.
+  mallopt(M_ARENA_MAX, 2);
   // Every thread inherits this mask, so SIGINT/SIGTERM reach only sigwait.
   sigset_t signals;
   sigemptyset(&signals);

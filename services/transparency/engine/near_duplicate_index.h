@@ -75,8 +75,8 @@ struct QueryStats {
 };
 
 // Bounds on one query's work (see FindSimilar).
-inline constexpr size_t kMaxPerBand = 64;
-inline constexpr size_t kMaxVerified = 256;
+inline constexpr size_t kMaxPerBand = 32;
+inline constexpr size_t kMaxVerified = 64;
 
 struct IndexStats {
   size_t posts = 0;          // live posts
