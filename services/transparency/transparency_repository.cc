@@ -126,6 +126,8 @@ constexpr absl::string_view kUpsertPostShingles =
     "shingles = VALUES(shingles)";
 constexpr absl::string_view kDeletePostShingles =
     "DELETE FROM post_shingles WHERE organization_id = ? AND post_id = ?";
+constexpr absl::string_view kCountPostShingles =
+    "SELECT COUNT(*) FROM post_shingles WHERE organization_id = ? AND time_us >= ?";
 constexpr absl::string_view kListPostShinglesPage =
     "SELECT organization_id, post_id, author_id, time_us, shingles "
     "FROM post_shingles WHERE organization_id = ? AND post_id > ? "
@@ -547,6 +549,19 @@ absl::Status TransparencyRepository::DeletePostShingles(
     remove.executeUpdate();
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<int64_t> TransparencyRepository::CountPostShingles(absl::string_view org,
+                                                                 int64_t since_us) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run("count post shingles", connection,
+                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+                   auto& count = c.Prepare(kCountPostShingles);
+                   count.setString(1, std::string(org));
+                   count.setInt64(2, since_us);
+                   std::unique_ptr<sql::ResultSet> row(count.executeQuery());
+                   return row->next() ? row->getInt64(1) : 0;
+                 });
 }
 
 absl::Status TransparencyRepository::ForEachPostShingles(

@@ -109,6 +109,8 @@ class TransparencyRepository {
   // each its own query: Connector/C++ buffers a whole result set, and an
   // organization's million posts would otherwise be in memory at once.
   static constexpr int kShinglePage = 5000;
+  // How many shingle sets ForEachPostShingles would visit.
+  absl::StatusOr<int64_t> CountPostShingles(absl::string_view org, int64_t since_us);
   absl::Status ForEachPostShingles(
       absl::string_view org, int64_t since_us,
       const std::function<absl::Status(const PostShinglesRecord&)>& visit);

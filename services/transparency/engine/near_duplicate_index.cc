@@ -39,29 +39,33 @@ size_t CapacityBytes(const std::vector<T>& v) {
 
 // --- Band -----------------------------------------------------------------
 
-void NearDuplicateIndex::Band::Lookup(uint32_t key,
+bool NearDuplicateIndex::Band::Lookup(uint32_t key, size_t max,
                                       std::vector<uint32_t>* out) const {
-  if (bucket_bits != 0) {
-    const uint32_t bucket = key >> (32 - bucket_bits);
-    const auto lo = static_cast<uint16_t>(key);
-    const uint32_t begin = bucket_begin[bucket];
-    const uint32_t end = bucket_begin[bucket + 1];
-    if (mid.empty()) {
-      for (uint32_t i = begin; i < end; ++i) {
-        if (low[i] == lo) out->push_back(post[i]);
-      }
-    } else {
-      const auto md = static_cast<uint8_t>((key >> 16) &
-                                           ((1u << (16 - bucket_bits)) - 1));
-      for (uint32_t i = begin; i < end; ++i) {
-        if (low[i] == lo && mid[i] == md) out->push_back(post[i]);
-      }
-    }
-  }
+  // Newest first: pending entries were added after the flat ones were
+  // merged, and equal keys are sorted by post number (the order of adding),
+  // so both are walked from their end, and the walk stops at `max`.
+  size_t taken = 0;
   const auto range = pending.equal_range(key);
-  for (auto it = range.first; it != range.second; ++it) {
+  for (auto it = range.second; it != range.first;) {
+    --it;
+    if (taken == max) return true;
     out->push_back(it->second);
+    ++taken;
   }
+  if (bucket_bits == 0) return false;
+  const uint32_t bucket = key >> (32 - bucket_bits);
+  const auto lo = static_cast<uint16_t>(key);
+  const uint32_t begin = bucket_begin[bucket];
+  const auto md =
+      static_cast<uint8_t>((key >> 16) & ((1u << (16 - bucket_bits)) - 1));
+  for (uint32_t i = bucket_begin[bucket + 1]; i > begin;) {
+    --i;
+    if (low[i] != lo || (!mid.empty() && mid[i] != md)) continue;
+    if (taken == max) return true;
+    out->push_back(post[i]);
+    ++taken;
+  }
+  return false;
 }
 
 void NearDuplicateIndex::Band::Assign(const std::vector<Entry>& entries) {
@@ -385,11 +389,12 @@ std::vector<SimilarPost> NearDuplicateIndex::FindSimilar(
   for (size_t b = 0; b < kBands; ++b) {
     const Band& band = bands_[b];
     if (band.bucket_bits == 0) continue;
-    const uint32_t first = band.bucket_begin[keys[b] >> (32 - band.bucket_bits)];
-    if (first < band.low.size()) {
-      __builtin_prefetch(&band.low[first]);
-      __builtin_prefetch(&band.post[first]);
-      if (!band.mid.empty()) __builtin_prefetch(&band.mid[first]);
+    // Lookup walks a bucket from its end.
+    const uint32_t end = band.bucket_begin[(keys[b] >> (32 - band.bucket_bits)) + 1];
+    if (end > 0) {
+      __builtin_prefetch(&band.low[end - 1]);
+      __builtin_prefetch(&band.post[end - 1]);
+      if (!band.mid.empty()) __builtin_prefetch(&band.mid[end - 1]);
     }
   }
   // Bounded work per query. Text every post shares (the disclosure each
@@ -404,20 +409,9 @@ std::vector<SimilarPost> NearDuplicateIndex::FindSimilar(
   // among thousands of boilerplate matches.
   std::vector<uint32_t> candidates;
   candidates.reserve(256);
-  std::vector<uint32_t> band_posts;
   size_t hot_bands = 0;
   for (size_t b = 0; b < kBands; ++b) {
-    band_posts.clear();
-    bands_[b].Lookup(keys[b], &band_posts);
-    auto first = band_posts.begin();
-    if (band_posts.size() > kMaxPerBand) {
-      ++hot_bands;
-      // Post numbers grow as posts are added: keep the newest.
-      std::nth_element(band_posts.begin(), band_posts.end() - kMaxPerBand,
-                       band_posts.end());
-      first = band_posts.end() - kMaxPerBand;
-    }
-    candidates.insert(candidates.end(), first, band_posts.end());
+    if (bands_[b].Lookup(keys[b], kMaxPerBand, &candidates)) ++hot_bands;
   }
   std::sort(candidates.begin(), candidates.end());
   // (bands shared, post), distinct posts; most bands first.

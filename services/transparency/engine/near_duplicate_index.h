@@ -151,7 +151,9 @@ class NearDuplicateIndex {
     std::vector<uint32_t> post;
     absl::btree_multimap<uint32_t, uint32_t> pending;
 
-    void Lookup(uint32_t key, std::vector<uint32_t>* out) const;
+    // Appends the newest `max` posts whose band key is `key`; true when
+    // there were more.
+    bool Lookup(uint32_t key, size_t max, std::vector<uint32_t>* out) const;
     // Rewrites the flat arrays from sorted (key, post) entries.
     void Assign(const std::vector<std::pair<uint32_t, uint32_t>>& entries);
     // The flat entries as sorted (key, post).
