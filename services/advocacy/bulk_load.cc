@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "db/sql_text.h"
 #include "db/transaction.h"
 #include "services/advocacy/story.h"
 #include "services/common/status_macros.h"
@@ -18,12 +19,6 @@ namespace candor::advocacy {
 namespace {
 
 constexpr size_t kChunk = 500;
-
-std::string Markers(size_t n, absl::string_view group) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) absl::StrAppend(&out, i ? ", " : "", group);
-  return out;
-}
 
 }  // namespace
 
@@ -41,7 +36,7 @@ absl::Status BulkInsertPosts(db::Pool& pool, const std::vector<PostRecord>& post
                        "story_id, network, text, link_url, value_ids, state, "
                        "revision, latest_decision, create_time_us, "
                        "update_time_us, version) VALUES ",
-                       Markers(n, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))));
+                       db::RepeatedRows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n))));
       int p = 1;
       for (size_t i = begin; i < end; ++i) {
         const PostRecord& r = posts[i];
@@ -70,7 +65,7 @@ absl::Status BulkInsertPosts(db::Pool& pool, const std::vector<PostRecord>& post
           absl::StrCat("INSERT INTO post_revisions (organization_id, post_id, "
                        "revision, story_id, network, text, link_url, value_ids, "
                        "create_time_us) VALUES ",
-                       Markers(n, "(?, ?, ?, ?, ?, ?, ?, ?, ?)"))));
+                       db::RepeatedRows("(?, ?, ?, ?, ?, ?, ?, ?, ?)", n))));
       p = 1;
       for (size_t i = begin; i < end; ++i) {
         const PostRecord& r = posts[i];

@@ -9,6 +9,7 @@
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "db/sql_text.h"
 #include "db/transaction.h"
 #include "services/common/ids.h"
 #include "services/common/status_macros.h"
@@ -18,12 +19,6 @@ namespace {
 
 constexpr size_t kChunk = 1000;
 constexpr int kAttempts = 5;
-
-std::string Markers(size_t n, absl::string_view group) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) absl::StrAppend(&out, i ? ", " : "", group);
-  return out;
-}
 
 // The columns of engagement_repository.cc's kInsertShare.
 absl::Status InsertChunk(db::Pool& pool, std::vector<ShareRecord>& shares,
@@ -36,7 +31,7 @@ absl::Status InsertChunk(db::Pool& pool, std::vector<ShareRecord>& shares,
                      "author_id, network, published_text, external_url, "
                      "link_url, state, compliance_explanation, tracking_code, "
                      "story_id, value_ids, create_time_us) VALUES ",
-                     Markers(n, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))));
+                     db::RepeatedRows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n))));
     int p = 1;
     for (size_t i = begin; i < end; ++i) {
       const ShareRecord& s = shares[i];

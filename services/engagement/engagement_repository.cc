@@ -12,6 +12,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "db/sql_text.h"
 #include "services/common/status_macros.h"
 
 namespace candor::engagement {
@@ -84,12 +85,8 @@ absl::string_view InsertEventsStatement(size_t i) {
         auto* statements =
             new std::array<std::string, kEventChunkSizes.size()>();
         for (size_t s = 0; s < kEventChunkSizes.size(); ++s) {
-          std::string& text = (*statements)[s];
-          text.assign(kInsertEventsPrefix.data(), kInsertEventsPrefix.size());
-          for (int row = 0; row < kEventChunkSizes[s]; ++row) {
-            if (row > 0) text += ", ";
-            text.append(kInsertEventsRow.data(), kInsertEventsRow.size());
-          }
+          (*statements)[s] = absl::StrCat(
+              kInsertEventsPrefix, db::RepeatedRows(kInsertEventsRow, kEventChunkSizes[s]));
         }
         return statements;
       }();

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "db/sql_text.h"
 #include "db/transaction.h"
 #include "services/common/status_macros.h"
 
@@ -15,13 +16,6 @@ namespace {
 
 constexpr size_t kChunk = 1000;
 constexpr int kLinkedIn = 1;  // candor.common.v1.LINKEDIN
-
-// "?, ?, ..., ?" with `n` markers, or n groups of `group` when given.
-std::string Markers(size_t n, absl::string_view group = "?") {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) absl::StrAppend(&out, i ? ", " : "", group);
-  return out;
-}
 
 }  // namespace
 
@@ -43,7 +37,7 @@ absl::Status BulkEnrollAdvocates(db::Pool& pool, absl::string_view org,
                        "social_accounts = CONCAT('", kLinkedIn,
                        "\\t', ?, staff_member_id, '\\n'), update_time_us = ?, "
                        "version = version + 1 WHERE organization_id = ? AND "
-                       "staff_member_id IN (", Markers(n), ")")));
+                       "staff_member_id IN (", db::RepeatedRows("?", n), ")")));
       int p = 1;
       update->setString(p++, BulkLinkedInHandle(""));
       update->setInt64(p++, now_us);
@@ -54,7 +48,7 @@ absl::Status BulkEnrollAdvocates(db::Pool& pool, absl::string_view org,
       std::unique_ptr<sql::PreparedStatement> insert(c.raw().prepareStatement(
           absl::StrCat("INSERT INTO staff_social_accounts (organization_id, "
                        "network, handle_key, staff_member_id) VALUES ",
-                       Markers(n, "(?, ?, ?, ?)"))));
+                       db::RepeatedRows("(?, ?, ?, ?)", n))));
       p = 1;
       for (size_t i = 0; i < n; ++i) {
         insert->setString(p++, std::string(org));

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "db/sql_text.h"
 #include "db/transaction.h"
 #include "services/common/ids.h"
 #include "services/common/status_macros.h"
@@ -21,12 +22,6 @@ namespace candor::transparency {
 namespace {
 
 constexpr size_t kChunk = 500;
-
-std::string Markers(size_t n, absl::string_view group) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) absl::StrAppend(&out, i ? ", " : "", group);
-  return out;
-}
 
 // The statements below are the repository's (transparency_repository.cc),
 // with many rows each.
@@ -142,7 +137,7 @@ absl::Status BulkAppendDecisions(db::Pool& pool, absl::string_view org,
           absl::StrCat("INSERT INTO audit_entries (organization_id, sequence, "
                        "time_us, actor, actor_digest, action, subject, details, "
                        "prev_hash, hash) VALUES ",
-                       Markers(n, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))));
+                       db::RepeatedRows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n))));
       int p = 1;
       for (size_t i = begin; i < end; ++i) {
         const AuditEntryRecord& e = decisions[i].entry;
@@ -165,7 +160,7 @@ absl::Status BulkAppendDecisions(db::Pool& pool, absl::string_view org,
           absl::StrCat("INSERT INTO decisions (organization_id, decision_id, "
                        "post_id, post_revision, author_id, decider_id, verdict, "
                        "outcome, create_time_us, decision_proto) VALUES ",
-                       Markers(n, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))));
+                       db::RepeatedRows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n))));
       p = 1;
       for (size_t i = begin; i < end; ++i) {
         const DecisionRecord& r = decisions[i].record;
@@ -188,7 +183,7 @@ absl::Status BulkAppendDecisions(db::Pool& pool, absl::string_view org,
         std::unique_ptr<sql::PreparedStatement> shingles(c.raw().prepareStatement(
             absl::StrCat("INSERT INTO post_shingles (organization_id, post_id, "
                          "author_id, time_us, shingles) VALUES ",
-                         Markers(kept, "(?, ?, ?, ?, ?)"))));
+                         db::RepeatedRows("(?, ?, ?, ?, ?)", kept))));
         p = 1;
         for (size_t i = begin; i < end; ++i) {
           if (decisions[i].rejected) continue;
