@@ -76,6 +76,20 @@ ABSL_FLAG(absl::Duration, executor_max_queue_wait, absl::Milliseconds(250),
           "a call that waited longer for a worker is answered RESOURCE_EXHAUSTED "
           "instead of run, so overload sheds stale calls and admitted ones "
           "finish in time");
+ABSL_FLAG(double, write_rate_limit, 50,
+          "mutating calls per second each caller may make to each service "
+          "(0: unlimited); more are answered RESOURCE_EXHAUSTED with a retry delay");
+ABSL_FLAG(double, write_burst, 200, "mutating calls a caller may make at once");
+ABSL_FLAG(double, share_rate_limit, 2,
+          "shares per second each staff member may record (0: unlimited)");
+ABSL_FLAG(double, share_burst, 20, "shares a staff member may record at once");
+ABSL_FLAG(double, event_rate_limit, 20000,
+          "engagement events per second each caller may record (0: unlimited)");
+ABSL_FLAG(double, event_burst, 100000,
+          "engagement events a caller may record at once (a stream holds at most "
+          "100,000)");
+ABSL_FLAG(absl::Duration, max_call_duration, absl::Seconds(60),
+          "the longest any call may run, whatever deadline its client set");
 ABSL_FLAG(std::string, access_log, "-",
           "where to write one JSON line per call: '-' for stderr, a file path, "
           "or empty for none");
@@ -148,6 +162,19 @@ absl::StatusOr<std::FILE*> OpenAccessLog() {
   return file;
 }
 
+// --NAME_rate_limit and --NAME_burst as a RateLimit.
+absl::StatusOr<RateLimit> RateLimitFromFlags(absl::string_view name,
+                                             double per_second, double burst) {
+  if (per_second < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", name, "_rate_limit must be 0 (unlimited) or positive"));
+  }
+  if (per_second > 0 && burst < 1) {
+    return absl::InvalidArgumentError(absl::StrCat("--", name, "_burst must be at least 1"));
+  }
+  return RateLimit{per_second, burst};
+}
+
 int Fail(const absl::Status& status) {
   std::cerr << "candord: " << status.message() << "\n";
   return 1;
@@ -183,6 +210,22 @@ int Run() {
   options.pool_size = absl::GetFlag(FLAGS_db_pool_size);
   options.executor_queue = absl::GetFlag(FLAGS_executor_queue);
   options.executor_max_queue_wait = absl::GetFlag(FLAGS_executor_max_queue_wait);
+  auto write_rate = RateLimitFromFlags("write", absl::GetFlag(FLAGS_write_rate_limit),
+                                       absl::GetFlag(FLAGS_write_burst));
+  if (!write_rate.ok()) return Fail(write_rate.status());
+  options.write_rate = *write_rate;
+  auto share_rate = RateLimitFromFlags("share", absl::GetFlag(FLAGS_share_rate_limit),
+                                       absl::GetFlag(FLAGS_share_burst));
+  if (!share_rate.ok()) return Fail(share_rate.status());
+  options.share_rate = *share_rate;
+  auto event_rate = RateLimitFromFlags("event", absl::GetFlag(FLAGS_event_rate_limit),
+                                       absl::GetFlag(FLAGS_event_burst));
+  if (!event_rate.ok()) return Fail(event_rate.status());
+  options.event_rate = *event_rate;
+  options.max_call_duration = absl::GetFlag(FLAGS_max_call_duration);
+  if (options.max_call_duration <= absl::ZeroDuration()) {
+    return Fail(absl::InvalidArgumentError("--max_call_duration must be positive"));
+  }
   for (const auto& [service, address] :
        {std::pair<std::string, std::string>{"staff", absl::GetFlag(FLAGS_staff_address)},
         {"values", absl::GetFlag(FLAGS_values_address)},

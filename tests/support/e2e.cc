@@ -255,7 +255,10 @@ std::string E2eServer::Start() {
       !WriteFile(page_token_secret_file_, RandomHex(64) + "\n", 0600)) {
     return "cannot write the secret files";
   }
-  TestDatabase& database = TestDatabase::Get();
+  if (database_.socket_path.empty()) {
+    TestDatabase& test_database = TestDatabase::Get();
+    database_ = {test_database.socket_path(), test_database.password_file()};
+  }
 
   // The port may be taken between picking and listening: try a few.
   for (int attempt = 0; attempt < 5 && pid_ <= 0; ++attempt) {
@@ -267,9 +270,9 @@ std::string E2eServer::Start() {
     const std::vector<std::string> argv = {
         BinaryDir() + "/services/candord/candord",
         "--listen=" + address_,
-        "--db_socket=" + database.socket_path(),
+        "--db_socket=" + database_.socket_path,
         "--db_user=candor",
-        "--db_password_file=" + database.password_file(),
+        "--db_password_file=" + database_.password_file,
         "--jwt_hs256_secret_file=" + jwt_secret_file_,
         "--page_token_secret_file=" + page_token_secret_file_,
         "--access_log=" + access_log_,

@@ -14,6 +14,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "google/protobuf/util/json_util.h"
@@ -98,16 +99,25 @@ struct E2eOrg {
   std::string admin_token;
 };
 
+// The MariaDB a candord uses, when not the test binary's TestDatabase.
+struct E2eDatabase {
+  std::string socket_path;
+  std::string password_file;  // of the application user `candor`
+};
+
 class E2eServer {
  public:
   E2eServer() = default;
+  // A server over `database` instead of TestDatabase (a restored backup).
+  explicit E2eServer(E2eDatabase database) : database_(std::move(database)) {}
   E2eServer(const E2eServer&) = delete;
   E2eServer& operator=(const E2eServer&) = delete;
   // Stops a server still running (see Stop).
   ~E2eServer();
 
   // Writes fresh secret files into a new temporary directory and starts
-  // candord (every service) on a free port over TestDatabase, waiting until
+  // candord (every service) on a free port over TestDatabase (or the
+  // database given at construction), waiting until
   // `candorctl health` says SERVING. Empty on success, else why not
   // (candord's log included).
   std::string Start();
@@ -157,6 +167,7 @@ class E2eServer {
   pid_t SpawnCandord(const std::vector<std::string>& argv) const;
   bool WaitUntilHealthy(pid_t pid) const;
 
+  E2eDatabase database_;  // empty: TestDatabase::Get()
   std::string dir_;
   std::string jwt_secret_file_;
   std::string page_token_secret_file_;
