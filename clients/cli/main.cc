@@ -763,6 +763,11 @@ int Main(int argc, char** argv) {
       ->add_option("parent", audit_verify_parent,
                    "organizations/ID, or just ID")
       ->required();
+  audit_verify->footer(
+      "Backups of a local deployment: deploy/local/backup [FILE] while candord\n"
+      "serves; deploy/local/restore FILE into a fresh CANDOR_VAR, then\n"
+      "deploy/local/up and `candorctl audit verify ORG` for every organization\n"
+      "(README, \"Backup and restore\").");
 
   // report
   std::string report_parent;
