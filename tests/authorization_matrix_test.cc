@@ -343,42 +343,41 @@ constexpr Expected kAuthorOfHidden{NF, NF,  OK,   PD,   PD,   PD,   PD};
 constexpr Expected kSelfOnly{NF,      PD,   OK,   PD,   PD,   PD,   PD};
 
 std::vector<Row> Rows() {
-  using namespace staffpb;  // NOLINT: the request types read better bare
   std::vector<Row> rows;
 
   // --- candor.staff.v1.StaffService ---
-  rows.push_back(MakeRow<CreateOrganizationRequest>(
-      kOperatorOnly, [](World&, Who, CreateOrganizationRequest& r) {
+  rows.push_back(MakeRow<staffpb::CreateOrganizationRequest>(
+      kOperatorOnly, [](World&, Who, staffpb::CreateOrganizationRequest& r) {
         r.set_organization_id(Unique("matrix-new-"));
         r.mutable_organization()->set_display_name("New Company");
         r.mutable_first_admin()->set_employee_id("A1");
         r.mutable_first_admin()->set_display_name("Founder");
         r.mutable_first_admin()->set_email("founder@new.example");
       }));
-  rows.push_back(MakeRow<GetOrganizationRequest>(
+  rows.push_back(MakeRow<staffpb::GetOrganizationRequest>(
       {NF, OK, NA, OK, OK, OK, OK},
-      [](World& w, Who, GetOrganizationRequest& r) { r.set_name(w.org.name); }));
-  rows.push_back(MakeRow<CreateStaffMemberRequest>(
-      kAdminWrites, [](World& w, Who, CreateStaffMemberRequest& r) {
+      [](World& w, Who, staffpb::GetOrganizationRequest& r) { r.set_name(w.org.name); }));
+  rows.push_back(MakeRow<staffpb::CreateStaffMemberRequest>(
+      kAdminWrites, [](World& w, Who, staffpb::CreateStaffMemberRequest& r) {
         const std::string id = Unique("N");
         r.set_parent(w.org.name);
         r.mutable_staff_member()->set_employee_id(id);
         r.mutable_staff_member()->set_display_name("New Person");
         r.mutable_staff_member()->set_email(id + "@new.example");
       }));
-  rows.push_back(MakeRow<GetStaffMemberRequest>(
+  rows.push_back(MakeRow<staffpb::GetStaffMemberRequest>(
       {NF, OK, OK, OK, OK, PD, OK},
-      [](World& w, Who who, GetStaffMemberRequest& r) {
+      [](World& w, Who who, staffpb::GetStaffMemberRequest& r) {
         r.set_name(w.Owner(who).name());
       }));
-  rows.push_back(MakeRow<ListStaffMembersRequest>(
-      kStaffOrServiceReads, [](World& w, Who, ListStaffMembersRequest& r) {
+  rows.push_back(MakeRow<staffpb::ListStaffMembersRequest>(
+      kStaffOrServiceReads, [](World& w, Who, staffpb::ListStaffMembersRequest& r) {
         r.set_parent(w.org.name);
       }));
   // bio is the person's own: not even an admin changes someone else's.
-  rows.push_back(MakeRow<UpdateStaffMemberRequest>(
+  rows.push_back(MakeRow<staffpb::UpdateStaffMemberRequest>(
       {NF, PD, OK, PD, PD, PD, PD},
-      [](World& w, Who who, UpdateStaffMemberRequest& r) {
+      [](World& w, Who who, staffpb::UpdateStaffMemberRequest& r) {
         r.mutable_staff_member()->set_name(
             who == Who::kEmployeeSelf ? w.employee.name() : w.NewStaff().name());
         r.mutable_staff_member()->set_bio(Unique("bio "));
@@ -386,22 +385,22 @@ std::vector<Row> Rows() {
       },
       "bio"));
   // department is an employment field: admins only, not the person.
-  rows.push_back(MakeRow<UpdateStaffMemberRequest>(
+  rows.push_back(MakeRow<staffpb::UpdateStaffMemberRequest>(
       {NF, PD, PD, PD, OK, PD, PD},
-      [](World& w, Who who, UpdateStaffMemberRequest& r) {
+      [](World& w, Who who, staffpb::UpdateStaffMemberRequest& r) {
         r.mutable_staff_member()->set_name(
             who == Who::kEmployeeSelf ? w.employee.name() : w.NewStaff().name());
         r.mutable_staff_member()->set_department(Unique("Dept "));
         r.mutable_update_mask()->add_paths("department");
       },
       "department"));
-  rows.push_back(MakeRow<DeactivateStaffMemberRequest>(
-      kAdminWrites, [](World& w, Who, DeactivateStaffMemberRequest& r) {
+  rows.push_back(MakeRow<staffpb::DeactivateStaffMemberRequest>(
+      kAdminWrites, [](World& w, Who, staffpb::DeactivateStaffMemberRequest& r) {
         r.set_name(w.NewStaff().name());
         r.set_reason("left the company");
       }));
-  rows.push_back(MakeRow<ImportStaffMembersRequest>(
-      kAdminWrites, [](World& w, Who, ImportStaffMembersRequest& r) {
+  rows.push_back(MakeRow<staffpb::ImportStaffMembersRequest>(
+      kAdminWrites, [](World& w, Who, staffpb::ImportStaffMembersRequest& r) {
         const std::string id = Unique("I");
         r.set_parent(w.org.name);
         r.set_validate_only(true);
@@ -410,184 +409,181 @@ std::vector<Row> Rows() {
         row->set_display_name("Imported Person");
         row->set_email(id + "@import.example");
       }));
-  rows.push_back(MakeRow<ListStaffEventsRequest>(
+  rows.push_back(MakeRow<staffpb::ListStaffEventsRequest>(
       kServiceOnly,
-      [](World& w, Who, ListStaffEventsRequest& r) { r.set_parent(w.org.name); }));
+      [](World& w, Who, staffpb::ListStaffEventsRequest& r) { r.set_parent(w.org.name); }));
 
   // --- candor.values.v1.ValuesService ---
-  using namespace valuespb;  // NOLINT
-  rows.push_back(MakeRow<CreateValueRequest>(
-      kAdminWrites, [](World& w, Who, CreateValueRequest& r) {
+  rows.push_back(MakeRow<valuespb::CreateValueRequest>(
+      kAdminWrites, [](World& w, Who, valuespb::CreateValueRequest& r) {
         r.set_parent(w.org.name);
         r.mutable_value()->set_title(Unique("Value "));
         r.mutable_value()->set_statement("We keep our promises.");
       }));
-  rows.push_back(MakeRow<GetValueRequest>(
+  rows.push_back(MakeRow<valuespb::GetValueRequest>(
       kStaffOrServiceReads,
-      [](World& w, Who, GetValueRequest& r) { r.set_name(w.value); }));
-  rows.push_back(MakeRow<ListValuesRequest>(
+      [](World& w, Who, valuespb::GetValueRequest& r) { r.set_name(w.value); }));
+  rows.push_back(MakeRow<valuespb::ListValuesRequest>(
       kStaffOrServiceReads,
-      [](World& w, Who, ListValuesRequest& r) { r.set_parent(w.org.name); }));
-  rows.push_back(MakeRow<UpdateValueRequest>(
-      kAdminWrites, [](World& w, Who, UpdateValueRequest& r) {
+      [](World& w, Who, valuespb::ListValuesRequest& r) { r.set_parent(w.org.name); }));
+  rows.push_back(MakeRow<valuespb::UpdateValueRequest>(
+      kAdminWrites, [](World& w, Who, valuespb::UpdateValueRequest& r) {
         r.mutable_value()->set_name(w.NewValue());
         r.mutable_value()->set_statement("We keep our promises, always.");
         r.mutable_update_mask()->add_paths("statement");
       }));
-  rows.push_back(MakeRow<ListValueRevisionsRequest>(
-      kStaffOrServiceReads, [](World& w, Who, ListValueRevisionsRequest& r) {
+  rows.push_back(MakeRow<valuespb::ListValueRevisionsRequest>(
+      kStaffOrServiceReads, [](World& w, Who, valuespb::ListValueRevisionsRequest& r) {
         r.set_parent(w.value);
       }));
-  rows.push_back(MakeRow<RetireValueRequest>(
+  rows.push_back(MakeRow<valuespb::RetireValueRequest>(
       kAdminWrites,
-      [](World& w, Who, RetireValueRequest& r) { r.set_name(w.NewValue()); }));
-  rows.push_back(MakeRow<EndorseValueRequest>(
+      [](World& w, Who, valuespb::RetireValueRequest& r) { r.set_name(w.NewValue()); }));
+  rows.push_back(MakeRow<valuespb::EndorseValueRequest>(
       kStaffWrites,
-      [](World& w, Who, EndorseValueRequest& r) { r.set_name(w.NewValue()); }));
-  rows.push_back(MakeRow<UnendorseValueRequest>(
-      kStaffWrites, [](World& w, Who who, UnendorseValueRequest& r) {
+      [](World& w, Who, valuespb::EndorseValueRequest& r) { r.set_name(w.NewValue()); }));
+  rows.push_back(MakeRow<valuespb::UnendorseValueRequest>(
+      kStaffWrites, [](World& w, Who who, valuespb::UnendorseValueRequest& r) {
         // Endorsed first by the same caller (refused alike when not allowed).
         r.set_name(w.NewValue());
-        EndorseValueRequest endorse;
+        valuespb::EndorseValueRequest endorse;
         endorse.set_name(r.name());
-        Value ignored;
+        valuespb::Value ignored;
         TestServer::Get()
             .ValuesStub()
             ->EndorseValue(World::Ctx(w.callers.TokenFor(who)).get(), endorse,
                            &ignored)
             .ok();
       }));
-  rows.push_back(MakeRow<CreateValueFeedbackRequest>(
-      kStaffWrites, [](World& w, Who, CreateValueFeedbackRequest& r) {
+  rows.push_back(MakeRow<valuespb::CreateValueFeedbackRequest>(
+      kStaffWrites, [](World& w, Who, valuespb::CreateValueFeedbackRequest& r) {
         r.set_parent(w.value);
         r.mutable_feedback()->set_text("I see this every day in my team.");
       }));
-  rows.push_back(MakeRow<ListValueFeedbackRequest>(
-      kStaffOrServiceReads, [](World& w, Who, ListValueFeedbackRequest& r) {
+  rows.push_back(MakeRow<valuespb::ListValueFeedbackRequest>(
+      kStaffOrServiceReads, [](World& w, Who, valuespb::ListValueFeedbackRequest& r) {
         r.set_parent(w.value);
       }));
 
   // --- candor.advocacy.v1.AdvocacyService ---
-  using namespace advocacypb;  // NOLINT
-  rows.push_back(MakeRow<CreateStoryRequest>(
-      kEditorWrites, [](World& w, Who, CreateStoryRequest& r) {
+  rows.push_back(MakeRow<advocacypb::CreateStoryRequest>(
+      kEditorWrites, [](World& w, Who, advocacypb::CreateStoryRequest& r) {
         r.set_parent(w.org.name);
         r.mutable_story()->set_title(Unique("Story "));
         r.mutable_story()->set_summary("What happened, and why it matters.");
       }));
-  rows.push_back(MakeRow<GetStoryRequest>(
-      kStaffReads, [](World& w, Who, GetStoryRequest& r) { r.set_name(w.story); }));
-  rows.push_back(MakeRow<ListStoriesRequest>(
+  rows.push_back(MakeRow<advocacypb::GetStoryRequest>(
+      kStaffReads, [](World& w, Who, advocacypb::GetStoryRequest& r) { r.set_name(w.story); }));
+  rows.push_back(MakeRow<advocacypb::ListStoriesRequest>(
       kStaffReads,
-      [](World& w, Who, ListStoriesRequest& r) { r.set_parent(w.org.name); }));
-  rows.push_back(MakeRow<UpdateStoryRequest>(
-      kEditorWrites, [](World& w, Who, UpdateStoryRequest& r) {
+      [](World& w, Who, advocacypb::ListStoriesRequest& r) { r.set_parent(w.org.name); }));
+  rows.push_back(MakeRow<advocacypb::UpdateStoryRequest>(
+      kEditorWrites, [](World& w, Who, advocacypb::UpdateStoryRequest& r) {
         r.mutable_story()->set_name(w.NewStory());
         r.mutable_story()->set_summary("What happened, told again.");
         r.mutable_update_mask()->add_paths("summary");
       }));
-  rows.push_back(MakeRow<ArchiveStoryRequest>(
+  rows.push_back(MakeRow<advocacypb::ArchiveStoryRequest>(
       kEditorWrites,
-      [](World& w, Who, ArchiveStoryRequest& r) { r.set_name(w.NewStory()); }));
-  rows.push_back(MakeRow<CreatePostRequest>(
-      kStaffWrites, [](World& w, Who, CreatePostRequest& r) {
+      [](World& w, Who, advocacypb::ArchiveStoryRequest& r) { r.set_name(w.NewStory()); }));
+  rows.push_back(MakeRow<advocacypb::CreatePostRequest>(
+      kStaffWrites, [](World& w, Who, advocacypb::CreatePostRequest& r) {
         r.set_parent(w.org.name);
         r.mutable_post()->set_network(common::v1::LINKEDIN);
         r.mutable_post()->set_text(GoodText("writer"));
       }));
   // A draft is its author's (and reviewers' and admins') to see.
-  rows.push_back(MakeRow<GetPostRequest>(
+  rows.push_back(MakeRow<advocacypb::GetPostRequest>(
       {NF, NF, OK, OK, OK, PD, PD},
-      [](World& w, Who who, GetPostRequest& r) { r.set_name(w.DraftOf(who)); },
+      [](World& w, Who who, advocacypb::GetPostRequest& r) { r.set_name(w.DraftOf(who)); },
       "draft"));
-  rows.push_back(MakeRow<GetPostRequest>(
+  rows.push_back(MakeRow<advocacypb::GetPostRequest>(
       {NF, OK, OK, OK, OK, PD, PD},
-      [](World& w, Who who, GetPostRequest& r) { r.set_name(w.ApprovedOf(who)); },
+      [](World& w, Who who, advocacypb::GetPostRequest& r) { r.set_name(w.ApprovedOf(who)); },
       "approved"));
-  rows.push_back(MakeRow<ListPostsRequest>(
+  rows.push_back(MakeRow<advocacypb::ListPostsRequest>(
       kStaffReads,
-      [](World& w, Who, ListPostsRequest& r) { r.set_parent(w.org.name); }));
-  rows.push_back(MakeRow<UpdatePostRequest>(
-      kAuthorOfHidden, [](World& w, Who who, UpdatePostRequest& r) {
+      [](World& w, Who, advocacypb::ListPostsRequest& r) { r.set_parent(w.org.name); }));
+  rows.push_back(MakeRow<advocacypb::UpdatePostRequest>(
+      kAuthorOfHidden, [](World& w, Who who, advocacypb::UpdatePostRequest& r) {
         r.mutable_post()->set_name(
-            w.NewPost(w.Owner(who), Post::DRAFT).name());
+            w.NewPost(w.Owner(who), advocacypb::Post::DRAFT).name());
         r.mutable_post()->set_text(GoodText("editor"));
         r.mutable_update_mask()->add_paths("text");
       }));
-  rows.push_back(MakeRow<DeletePostRequest>(
-      kAuthorOfHidden, [](World& w, Who who, DeletePostRequest& r) {
-        r.set_name(w.NewPost(w.Owner(who), Post::DRAFT).name());
+  rows.push_back(MakeRow<advocacypb::DeletePostRequest>(
+      kAuthorOfHidden, [](World& w, Who who, advocacypb::DeletePostRequest& r) {
+        r.set_name(w.NewPost(w.Owner(who), advocacypb::Post::DRAFT).name());
       }));
-  rows.push_back(MakeRow<SubmitPostRequest>(
-      kAuthorOfHidden, [](World& w, Who who, SubmitPostRequest& r) {
-        r.set_name(w.NewPost(w.Owner(who), Post::DRAFT).name());
+  rows.push_back(MakeRow<advocacypb::SubmitPostRequest>(
+      kAuthorOfHidden, [](World& w, Who who, advocacypb::SubmitPostRequest& r) {
+        r.set_name(w.NewPost(w.Owner(who), advocacypb::Post::DRAFT).name());
       }));
-  rows.push_back(MakeRow<WithdrawPostRequest>(
-      kAuthorOfHidden, [](World& w, Who who, WithdrawPostRequest& r) {
-        r.set_name(w.NewPost(w.Owner(who), Post::IN_REVIEW).name());
+  rows.push_back(MakeRow<advocacypb::WithdrawPostRequest>(
+      kAuthorOfHidden, [](World& w, Who who, advocacypb::WithdrawPostRequest& r) {
+        r.set_name(w.NewPost(w.Owner(who), advocacypb::Post::IN_REVIEW).name());
       }));
-  rows.push_back(MakeRow<AppealPostRequest>(
-      kAuthorOfHidden, [](World& w, Who who, AppealPostRequest& r) {
-        r.set_name(w.NewPost(w.Owner(who), Post::REJECTED).name());
+  rows.push_back(MakeRow<advocacypb::AppealPostRequest>(
+      kAuthorOfHidden, [](World& w, Who who, advocacypb::AppealPostRequest& r) {
+        r.set_name(w.NewPost(w.Owner(who), advocacypb::Post::REJECTED).name());
         r.set_reason("The post says who I work for in its last line.");
       }));
   // Reviewers and admins decide a colleague's post in review; the author
   // (an employee) is no reviewer.
-  rows.push_back(MakeRow<ApprovePostRequest>(
-      {NF, NF, PD, OK, OK, PD, PD}, [](World& w, Who who, ApprovePostRequest& r) {
-        r.set_name(w.NewPost(w.Owner(who), Post::IN_REVIEW).name());
+  rows.push_back(MakeRow<advocacypb::ApprovePostRequest>(
+      {NF, NF, PD, OK, OK, PD, PD}, [](World& w, Who who, advocacypb::ApprovePostRequest& r) {
+        r.set_name(w.NewPost(w.Owner(who), advocacypb::Post::IN_REVIEW).name());
         r.set_note("Fine as written.");
       }));
-  rows.push_back(MakeRow<RejectPostRequest>(
-      {NF, NF, PD, OK, OK, PD, PD}, [](World& w, Who who, RejectPostRequest& r) {
-        r.set_name(w.NewPost(w.Owner(who), Post::IN_REVIEW).name());
+  rows.push_back(MakeRow<advocacypb::RejectPostRequest>(
+      {NF, NF, PD, OK, OK, PD, PD}, [](World& w, Who who, advocacypb::RejectPostRequest& r) {
+        r.set_name(w.NewPost(w.Owner(who), advocacypb::Post::IN_REVIEW).name());
         r.add_cited_rule_ids("sensitive-terms");
         r.set_note("Please drop the promise.");
       }));
-  rows.push_back(MakeRow<ListFeedRequest>(
+  rows.push_back(MakeRow<advocacypb::ListFeedRequest>(
       kStaffReads,
-      [](World& w, Who, ListFeedRequest& r) { r.set_parent(w.org.name); }));
-  rows.push_back(MakeRow<ListAdvocacyEventsRequest>(
-      kServiceOnly, [](World& w, Who, ListAdvocacyEventsRequest& r) {
+      [](World& w, Who, advocacypb::ListFeedRequest& r) { r.set_parent(w.org.name); }));
+  rows.push_back(MakeRow<advocacypb::ListAdvocacyEventsRequest>(
+      kServiceOnly, [](World& w, Who, advocacypb::ListAdvocacyEventsRequest& r) {
         r.set_parent(w.org.name);
       }));
 
   // --- candor.transparency.v1.TransparencyService ---
-  using namespace transparencypb;  // NOLINT
-  rows.push_back(MakeRow<CreateRulesetRequest>(
-      kAdminWrites, [](World& w, Who, CreateRulesetRequest& r) {
+  rows.push_back(MakeRow<transparencypb::CreateRulesetRequest>(
+      kAdminWrites, [](World& w, Who, transparencypb::CreateRulesetRequest& r) {
         r.set_parent(w.org.name);
         r.mutable_ruleset()->set_display_name(Unique("Rules "));
-        Rule* rule = r.mutable_ruleset()->add_rules();
+        transparencypb::Rule* rule = r.mutable_ruleset()->add_rules();
         rule->set_id("disclosure");
         rule->set_title("Say that you work here");
-        rule->set_severity(Rule::BLOCK);
+        rule->set_severity(transparencypb::Rule::BLOCK);
         rule->mutable_disclosure();
       }));
-  rows.push_back(MakeRow<GetRulesetRequest>(
+  rows.push_back(MakeRow<transparencypb::GetRulesetRequest>(
       kStaffOrServiceReads,
-      [](World& w, Who, GetRulesetRequest& r) { r.set_name(w.NewRuleset()); }));
-  rows.push_back(MakeRow<ListRulesetsRequest>(
+      [](World& w, Who, transparencypb::GetRulesetRequest& r) { r.set_name(w.NewRuleset()); }));
+  rows.push_back(MakeRow<transparencypb::ListRulesetsRequest>(
       kStaffOrServiceReads,
-      [](World& w, Who, ListRulesetsRequest& r) { r.set_parent(w.org.name); }));
-  rows.push_back(MakeRow<PublishRulesetRequest>(
+      [](World& w, Who, transparencypb::ListRulesetsRequest& r) { r.set_parent(w.org.name); }));
+  rows.push_back(MakeRow<transparencypb::PublishRulesetRequest>(
       kAdminWrites,
-      [](World& w, Who, PublishRulesetRequest& r) { r.set_name(w.NewRuleset()); }));
-  rows.push_back(MakeRow<GetPublishedRulesetRequest>(
-      kStaffOrServiceReads, [](World& w, Who, GetPublishedRulesetRequest& r) {
+      [](World& w, Who, transparencypb::PublishRulesetRequest& r) { r.set_name(w.NewRuleset()); }));
+  rows.push_back(MakeRow<transparencypb::GetPublishedRulesetRequest>(
+      kStaffOrServiceReads, [](World& w, Who, transparencypb::GetPublishedRulesetRequest& r) {
         r.set_parent(w.org.name);
       }));
   // A dry run of the caller's own post; of another author's, reviewers,
   // admins and services only.
-  rows.push_back(MakeRow<EvaluatePostRequest>(
-      {NF, PD, OK, OK, OK, PD, OK}, [](World& w, Who who, EvaluatePostRequest& r) {
+  rows.push_back(MakeRow<transparencypb::EvaluatePostRequest>(
+      {NF, PD, OK, OK, OK, PD, OK}, [](World& w, Who who, transparencypb::EvaluatePostRequest& r) {
         r.set_parent(w.org.name);
         r.mutable_post()->set_author(w.Owner(who).name());
         r.mutable_post()->set_network(common::v1::LINKEDIN);
         r.mutable_post()->set_text(GoodText("dry run"));
       }));
-  rows.push_back(MakeRow<CreateDecisionRequest>(
-      kServiceOnly, [](World& w, Who, CreateDecisionRequest& r) {
+  rows.push_back(MakeRow<transparencypb::CreateDecisionRequest>(
+      kServiceOnly, [](World& w, Who, transparencypb::CreateDecisionRequest& r) {
         const advocacypb::Post post = w.NewPost(w.colleague, advocacypb::Post::DRAFT);
         r.set_parent(post.name());
         r.mutable_post()->set_author(post.author());
@@ -596,78 +592,77 @@ std::vector<Row> Rows() {
         r.set_post_revision(post.revision());
       }));
   // A decision is its post's author's and the reviewers' and admins'.
-  rows.push_back(MakeRow<GetDecisionRequest>(
+  rows.push_back(MakeRow<transparencypb::GetDecisionRequest>(
       {NF, NF, OK, OK, OK, PD, OK},
-      [](World& w, Who who, GetDecisionRequest& r) { r.set_name(w.DecisionOf(who)); }));
-  rows.push_back(MakeRow<ListDecisionsRequest>(
+      [](World& w, Who who, transparencypb::GetDecisionRequest& r) { r.set_name(w.DecisionOf(who)); }));
+  rows.push_back(MakeRow<transparencypb::ListDecisionsRequest>(
       kStaffOrServiceReads,
-      [](World& w, Who, ListDecisionsRequest& r) { r.set_parent(w.org.name); }));
-  rows.push_back(MakeRow<ListAuditEntriesRequest>(
-      kStaffOrServiceReads, [](World& w, Who, ListAuditEntriesRequest& r) {
+      [](World& w, Who, transparencypb::ListDecisionsRequest& r) { r.set_parent(w.org.name); }));
+  rows.push_back(MakeRow<transparencypb::ListAuditEntriesRequest>(
+      kStaffOrServiceReads, [](World& w, Who, transparencypb::ListAuditEntriesRequest& r) {
         r.set_parent(w.org.name);
       }));
-  rows.push_back(MakeRow<VerifyAuditLogRequest>(
+  rows.push_back(MakeRow<transparencypb::VerifyAuditLogRequest>(
       kStaffOrServiceReads,
-      [](World& w, Who, VerifyAuditLogRequest& r) { r.set_parent(w.org.name); }));
-  rows.push_back(MakeRow<GetTransparencyReportRequest>(
-      kStaffOrServiceReads, [](World& w, Who, GetTransparencyReportRequest& r) {
+      [](World& w, Who, transparencypb::VerifyAuditLogRequest& r) { r.set_parent(w.org.name); }));
+  rows.push_back(MakeRow<transparencypb::GetTransparencyReportRequest>(
+      kStaffOrServiceReads, [](World& w, Who, transparencypb::GetTransparencyReportRequest& r) {
         r.set_parent(w.org.name);
       }));
 
   // --- candor.engagement.v1.EngagementService ---
-  using namespace engagementpb;  // NOLINT
   // Only the post's author shares it (the approved post is visible to all).
-  rows.push_back(MakeRow<CreateShareRequest>(
-      {NF, PD, OK, PD, PD, PD, PD}, [](World& w, Who who, CreateShareRequest& r) {
+  rows.push_back(MakeRow<engagementpb::CreateShareRequest>(
+      {NF, PD, OK, PD, PD, PD, PD}, [](World& w, Who who, engagementpb::CreateShareRequest& r) {
         r.set_parent(w.NewPost(w.Owner(who), advocacypb::Post::APPROVED).name());
         r.mutable_share()->set_network(common::v1::LINKEDIN);
         r.mutable_share()->set_published_text(GoodText("sharer"));
         r.mutable_share()->set_external_url(
             "https://www.linkedin.com/feed/update/2");
       }));
-  rows.push_back(MakeRow<GetShareRequest>(
+  rows.push_back(MakeRow<engagementpb::GetShareRequest>(
       {NF, PD, OK, OK, OK, PD, OK},
-      [](World& w, Who who, GetShareRequest& r) { r.set_name(w.ShareOf(who).name()); }));
-  rows.push_back(MakeRow<ListSharesRequest>(
+      [](World& w, Who who, engagementpb::GetShareRequest& r) { r.set_name(w.ShareOf(who).name()); }));
+  rows.push_back(MakeRow<engagementpb::ListSharesRequest>(
       kStaffReads,
-      [](World& w, Who, ListSharesRequest& r) { r.set_parent(w.org.name); }));
+      [](World& w, Who, engagementpb::ListSharesRequest& r) { r.set_parent(w.org.name); }));
   // Accepted from staff and services; an event on someone else's share is
   // reported as an unknown share (checked in CheckResponse).
-  rows.push_back(MakeRow<RecordEngagementEventsRequest>(
+  rows.push_back(MakeRow<engagementpb::RecordEngagementEventsRequest>(
       {NF, OK, OK, OK, OK, PD, OK},
-      [](World& w, Who who, RecordEngagementEventsRequest& r) {
+      [](World& w, Who who, engagementpb::RecordEngagementEventsRequest& r) {
         r.set_parent(w.org.name);
-        EngagementEvent* event = r.add_events();
+        engagementpb::EngagementEvent* event = r.add_events();
         event->set_event_id(Unique("matrix-event-"));
         event->set_share(w.ShareOf(who).name());
-        event->set_kind(EngagementEvent::CLICK);
+        event->set_kind(engagementpb::EngagementEvent::CLICK);
         event->set_count(1);
         *event->mutable_occurred_time() =
             TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(absl::Now()) - 60);
       }));
-  rows.push_back(MakeRow<GetEngagementMetricsRequest>(
+  rows.push_back(MakeRow<engagementpb::GetEngagementMetricsRequest>(
       {NF, PD, OK, OK, OK, PD, OK},
-      [](World& w, Who who, GetEngagementMetricsRequest& r) {
+      [](World& w, Who who, engagementpb::GetEngagementMetricsRequest& r) {
         r.set_subject(w.Owner(who).name());
       }));
-  rows.push_back(MakeRow<GetLeaderboardRequest>(
+  rows.push_back(MakeRow<engagementpb::GetLeaderboardRequest>(
       kStaffReads,
-      [](World& w, Who, GetLeaderboardRequest& r) { r.set_parent(w.org.name); }));
-  rows.push_back(MakeRow<UpdateLeaderboardParticipationRequest>(
-      kSelfOnly, [](World& w, Who who, UpdateLeaderboardParticipationRequest& r) {
+      [](World& w, Who, engagementpb::GetLeaderboardRequest& r) { r.set_parent(w.org.name); }));
+  rows.push_back(MakeRow<engagementpb::UpdateLeaderboardParticipationRequest>(
+      kSelfOnly, [](World& w, Who who, engagementpb::UpdateLeaderboardParticipationRequest& r) {
         r.set_parent(w.Owner(who).name());
         r.set_participate(true);
       }));
-  rows.push_back(MakeRow<ListNotificationsRequest>(
-      kSelfOnly, [](World& w, Who who, ListNotificationsRequest& r) {
+  rows.push_back(MakeRow<engagementpb::ListNotificationsRequest>(
+      kSelfOnly, [](World& w, Who who, engagementpb::ListNotificationsRequest& r) {
         r.set_parent(w.Owner(who).name());
       }));
-  rows.push_back(MakeRow<MarkNotificationsReadRequest>(
-      kSelfOnly, [](World& w, Who who, MarkNotificationsReadRequest& r) {
+  rows.push_back(MakeRow<engagementpb::MarkNotificationsReadRequest>(
+      kSelfOnly, [](World& w, Who who, engagementpb::MarkNotificationsReadRequest& r) {
         r.set_parent(w.Owner(who).name());
       }));
-  rows.push_back(MakeRow<WatchNotificationsRequest>(
-      kSelfOnly, [](World& w, Who who, WatchNotificationsRequest& r) {
+  rows.push_back(MakeRow<engagementpb::WatchNotificationsRequest>(
+      kSelfOnly, [](World& w, Who who, engagementpb::WatchNotificationsRequest& r) {
         r.set_parent(w.Owner(who).name());
       }));
   return rows;
@@ -675,6 +670,12 @@ std::vector<Row> Rows() {
 
 // What an allowed call must have done, where the code alone does not say.
 void CheckResponse(const Row& row, Who who, const Message& response) {
+  if (row.method->name() == "GetStaffMember") {
+    // Email is private: the person themself and admins only.
+    const auto& r = static_cast<const staffpb::StaffMember&>(response);
+    const bool private_view = who == Who::kEmployeeSelf || who == Who::kAdmin;
+    EXPECT_EQ(r.email().empty(), !private_view) << r.email();
+  }
   if (row.method->name() == "RecordEngagementEvents") {
     const auto& r = static_cast<const engagementpb::RecordEngagementEventsResponse&>(
         response);
@@ -732,6 +733,7 @@ TEST(AuthorizationMatrixTest, EveryMethodForEveryCaller) {
     if (got == OK && expected == OK && result.response != nullptr) {
       CheckResponse(row, who, *result.response);
     }
+    return result.status.error_message();
   };
 
   const auto channel = TestServer::Get().channel();
@@ -742,9 +744,14 @@ TEST(AuthorizationMatrixTest, EveryMethodForEveryCaller) {
       run(row, Who::kAdmin, w.callers.TokenFor(who), channel, CallerName(who),
           StatusCode::UNAUTHENTICATED);
     }
-    run(row, Who::kAdmin, confused, Rs256Server::Get().channel(),
-        "HS256 keyed with the RS256 server's public key",
-        StatusCode::UNAUTHENTICATED);
+    // The forgery's HMAC checks out with the public key as secret; only the
+    // algorithm check stops it, and must, for every method.
+    const std::string message =
+        run(row, Who::kAdmin, confused, Rs256Server::Get().channel(),
+            "HS256 keyed with the RS256 server's public key",
+            StatusCode::UNAUTHENTICATED);
+    EXPECT_TRUE(absl::StrContains(message, "unexpected algorithm"))
+        << row.label << ": " << message;
     for (Who who : kValidCallers) {
       const StatusCode expected = row.expected.For(who);
       if (expected == NA) continue;
@@ -1061,6 +1068,29 @@ TEST(AuthorizationMatrixTest, AnotherOrganizationsResourceLooksMissing) {
   const std::string token = w.callers.TokenFor(Who::kOtherOrgAdmin);
   const std::string own_org = w.callers.other.name;
   const auto channel = TestServer::Get().channel();
+  // What the other organization's attempts must leave alone.
+  const auto colleague_etag = [&] {
+    staffpb::GetStaffMemberRequest get;
+    get.set_name(w.colleague.name());
+    staffpb::StaffMember out;
+    EXPECT_TRUE(TestServer::Get()
+                    .StaffStub()
+                    ->GetStaffMember(World::Ctx(w.org.admin_token).get(), get, &out)
+                    .ok());
+    return out.etag();
+  };
+  const auto draft_etag = [&] {
+    advocacypb::GetPostRequest get;
+    get.set_name(w.DraftOf(Who::kEmployee));
+    advocacypb::Post out;
+    EXPECT_TRUE(TestServer::Get()
+                    .AdvocacyStub()
+                    ->GetPost(World::Ctx(w.org.admin_token).get(), get, &out)
+                    .ok());
+    return out.etag();
+  };
+  const std::string colleague_before = colleague_etag();
+  const std::string draft_before = draft_etag();
   int compared = 0;
   for (const Row& row : Rows()) {
     if (row.expected.other_org != NF) continue;  // not about an org's resource
@@ -1117,6 +1147,8 @@ TEST(AuthorizationMatrixTest, AnotherOrganizationsResourceLooksMissing) {
       }
     }
   }
+  EXPECT_EQ(colleague_etag(), colleague_before);
+  EXPECT_EQ(draft_etag(), draft_before);
   std::cout << "other organization: " << compared << " methods compared\n";
 }
 
