@@ -843,6 +843,7 @@ void ExpectNoMassAssignment(
     const std::function<std::string()>& etag) {
   const std::string before = etag();
   ASSERT_FALSE(before.empty()) << what;
+  std::cout << "update_mask: " << what << ": " << cases.size() << " cases\n";
   for (const MaskCase& c : cases) {
     SCOPED_TRACE(absl::StrCat(what, " with update_mask ", c.path));
     const grpc::Status status = update(c.path);
@@ -1092,6 +1093,7 @@ TEST(AuthorizationMatrixTest, AnotherOrganizationsResourceLooksMissing) {
   const std::string colleague_before = colleague_etag();
   const std::string draft_before = draft_etag();
   int compared = 0;
+  int own_missing = 0;
   for (const Row& row : Rows()) {
     if (row.expected.other_org != NF) continue;  // not about an org's resource
     SCOPED_TRACE(row.label);
@@ -1138,6 +1140,7 @@ TEST(AuthorizationMatrixTest, AnotherOrganizationsResourceLooksMissing) {
       own_field->message->GetReflection()->SetString(own_field->message,
                                                      own_field->field, own_name);
       const GenericCallResult c = CallMethod(channel, *row.method, *own, token);
+      ++own_missing;
       // Where an admin is refused on an existing object (someone else's
       // post, bio), the refusal may come before the lookup: PERMISSION_DENIED
       // then says nothing about the object either.
@@ -1149,7 +1152,9 @@ TEST(AuthorizationMatrixTest, AnotherOrganizationsResourceLooksMissing) {
   }
   EXPECT_EQ(colleague_etag(), colleague_before);
   EXPECT_EQ(draft_etag(), draft_before);
-  std::cout << "other organization: " << compared << " methods compared\n";
+  std::cout << "other organization: " << compared
+            << " methods compared (existing vs missing), " << own_missing
+            << " missing names of the caller's own organization\n";
 }
 
 }  // namespace
