@@ -58,7 +58,8 @@ using google::protobuf::util::TimeUtil;
 using grpc::StatusCode;
 using Who = CallerKind;
 
-// --- the world every row acts in ----------------------------------------------
+// --- the world every row acts in
+// ----------------------------------------------
 
 int NextNumber() {
   static std::atomic<int> counter{0};
@@ -79,19 +80,24 @@ struct Person {
 // Text every rule of the default ruleset passes; `who` and a counter keep
 // any two posts apart (no-coordination looks at similar texts).
 std::string GoodText(const std::string& who) {
-  return absl::StrCat("#ad ", who, " here: I tested our new search for a month "
-                      "and it is now twice as fast. Note ", NextNumber(), ".");
+  return absl::StrCat("#ad ", who,
+                      " here: I tested our new search for a month "
+                      "and it is now twice as fast. Note ",
+                      NextNumber(), ".");
 }
 // A REVIEW rule (sensitive terms) fails: the post goes IN_REVIEW.
 std::string SensitiveText(const std::string& who) {
-  return absl::StrCat("#ad ", who, " thinks our savings plan offers "
+  return absl::StrCat("#ad ", who,
+                      " thinks our savings plan offers "
                       "guaranteed returns to every customer. Note ",
                       NextNumber(), ".");
 }
 // The BLOCK rule (disclosure) fails: the post is REJECTED.
 std::string UndisclosedText(const std::string& who) {
-  return absl::StrCat(who, " says search is now twice as fast, I tested it "
-                      "for a month. Note ", NextNumber(), ".");
+  return absl::StrCat(who,
+                      " says search is now twice as fast, I tested it "
+                      "for a month. Note ",
+                      NextNumber(), ".");
 }
 
 class World {
@@ -165,8 +171,9 @@ class World {
 
   // A post of `author` in `state` (DRAFT, or submitted to reach APPROVED,
   // IN_REVIEW or REJECTED).
-  advocacypb::Post NewPost(const Person& author, advocacypb::Post::State state,
-                           advocacypb::SubmitPostResponse* submitted = nullptr) {
+  advocacypb::Post NewPost(
+      const Person& author, advocacypb::Post::State state,
+      advocacypb::SubmitPostResponse* submitted = nullptr) {
     const std::string who = author.member.display_name();
     advocacypb::CreatePostRequest create;
     create.set_parent(org.name);
@@ -212,9 +219,9 @@ class World {
     transparencypb::GetPublishedRulesetRequest get;
     get.set_parent(org.name);
     transparencypb::Ruleset published;
-    Expect(stub->GetPublishedRuleset(Ctx(org.admin_token).get(), get,
-                                     &published),
-           "GetPublishedRuleset");
+    Expect(
+        stub->GetPublishedRuleset(Ctx(org.admin_token).get(), get, &published),
+        "GetPublishedRuleset");
     transparencypb::CreateRulesetRequest create;
     create.set_parent(org.name);
     create.mutable_ruleset()->set_display_name(Unique("Rules "));
@@ -265,7 +272,8 @@ class World {
   std::map<std::string, Objects> objects_;
 };
 
-// --- the table -----------------------------------------------------------------
+// --- the table
+// -----------------------------------------------------------------
 
 constexpr StatusCode OK = StatusCode::OK;
 constexpr StatusCode NF = StatusCode::NOT_FOUND;
@@ -279,14 +287,22 @@ struct Expected {
 
   StatusCode For(Who who) const {
     switch (who) {
-      case Who::kOtherOrgAdmin: return other_org;
-      case Who::kEmployee: return employee;
-      case Who::kEmployeeSelf: return self;
-      case Who::kReviewer: return reviewer;
-      case Who::kAdmin: return admin;
-      case Who::kOperator: return op;
-      case Who::kService: return service;
-      default: return StatusCode::UNAUTHENTICATED;  // every broken token
+      case Who::kOtherOrgAdmin:
+        return other_org;
+      case Who::kEmployee:
+        return employee;
+      case Who::kEmployeeSelf:
+        return self;
+      case Who::kReviewer:
+        return reviewer;
+      case Who::kAdmin:
+        return admin;
+      case Who::kOperator:
+        return op;
+      case Who::kService:
+        return service;
+      default:
+        return StatusCode::UNAUTHENTICATED;  // every broken token
     }
   }
 };
@@ -298,7 +314,7 @@ struct Row {
   std::string label;  // the method, and what the row is about when a
                       // method has several
   Expected expected;
-  Build build;        // fills the request for a caller
+  Build build;  // fills the request for a caller
 };
 
 // The method that takes `Request`: `<Method>Request` in its package.
@@ -327,6 +343,7 @@ Row MakeRow(Expected expected, Fill fill, const std::string& about = "") {
   return row;
 }
 
+// clang-format off
 //                             other  emp   self  rev   admin op    service
 constexpr Expected kOperatorOnly{PD,  PD,   NA,   PD,   PD,   OK,   PD};
 constexpr Expected kAdminWrites{NF,   PD,   NA,   PD,   OK,   PD,   PD};
@@ -341,6 +358,7 @@ constexpr Expected kServiceOnly{NF,   PD,   NA,   PD,   PD,   PD,   OK};
 constexpr Expected kAuthorOfHidden{NF, NF,  OK,   PD,   PD,   PD,   PD};
 // The person's own inbox or settings.
 constexpr Expected kSelfOnly{NF,      PD,   OK,   PD,   PD,   PD,   PD};
+// clang-format on
 
 std::vector<Row> Rows() {
   std::vector<Row> rows;
@@ -356,7 +374,9 @@ std::vector<Row> Rows() {
       }));
   rows.push_back(MakeRow<staffpb::GetOrganizationRequest>(
       {NF, OK, NA, OK, OK, OK, OK},
-      [](World& w, Who, staffpb::GetOrganizationRequest& r) { r.set_name(w.org.name); }));
+      [](World& w, Who, staffpb::GetOrganizationRequest& r) {
+        r.set_name(w.org.name);
+      }));
   rows.push_back(MakeRow<staffpb::CreateStaffMemberRequest>(
       kAdminWrites, [](World& w, Who, staffpb::CreateStaffMemberRequest& r) {
         const std::string id = Unique("N");
@@ -371,15 +391,17 @@ std::vector<Row> Rows() {
         r.set_name(w.Owner(who).name());
       }));
   rows.push_back(MakeRow<staffpb::ListStaffMembersRequest>(
-      kStaffOrServiceReads, [](World& w, Who, staffpb::ListStaffMembersRequest& r) {
+      kStaffOrServiceReads,
+      [](World& w, Who, staffpb::ListStaffMembersRequest& r) {
         r.set_parent(w.org.name);
       }));
   // bio is the person's own: not even an admin changes someone else's.
   rows.push_back(MakeRow<staffpb::UpdateStaffMemberRequest>(
       {NF, PD, OK, PD, PD, PD, PD},
       [](World& w, Who who, staffpb::UpdateStaffMemberRequest& r) {
-        r.mutable_staff_member()->set_name(
-            who == Who::kEmployeeSelf ? w.employee.name() : w.NewStaff().name());
+        r.mutable_staff_member()->set_name(who == Who::kEmployeeSelf
+                                               ? w.employee.name()
+                                               : w.NewStaff().name());
         r.mutable_staff_member()->set_bio(Unique("bio "));
         r.mutable_update_mask()->add_paths("bio");
       },
@@ -388,14 +410,16 @@ std::vector<Row> Rows() {
   rows.push_back(MakeRow<staffpb::UpdateStaffMemberRequest>(
       {NF, PD, PD, PD, OK, PD, PD},
       [](World& w, Who who, staffpb::UpdateStaffMemberRequest& r) {
-        r.mutable_staff_member()->set_name(
-            who == Who::kEmployeeSelf ? w.employee.name() : w.NewStaff().name());
+        r.mutable_staff_member()->set_name(who == Who::kEmployeeSelf
+                                               ? w.employee.name()
+                                               : w.NewStaff().name());
         r.mutable_staff_member()->set_department(Unique("Dept "));
         r.mutable_update_mask()->add_paths("department");
       },
       "department"));
   rows.push_back(MakeRow<staffpb::DeactivateStaffMemberRequest>(
-      kAdminWrites, [](World& w, Who, staffpb::DeactivateStaffMemberRequest& r) {
+      kAdminWrites,
+      [](World& w, Who, staffpb::DeactivateStaffMemberRequest& r) {
         r.set_name(w.NewStaff().name());
         r.set_reason("left the company");
       }));
@@ -410,8 +434,9 @@ std::vector<Row> Rows() {
         row->set_email(id + "@import.example");
       }));
   rows.push_back(MakeRow<staffpb::ListStaffEventsRequest>(
-      kServiceOnly,
-      [](World& w, Who, staffpb::ListStaffEventsRequest& r) { r.set_parent(w.org.name); }));
+      kServiceOnly, [](World& w, Who, staffpb::ListStaffEventsRequest& r) {
+        r.set_parent(w.org.name);
+      }));
 
   // --- candor.values.v1.ValuesService ---
   rows.push_back(MakeRow<valuespb::CreateValueRequest>(
@@ -421,11 +446,13 @@ std::vector<Row> Rows() {
         r.mutable_value()->set_statement("We keep our promises.");
       }));
   rows.push_back(MakeRow<valuespb::GetValueRequest>(
-      kStaffOrServiceReads,
-      [](World& w, Who, valuespb::GetValueRequest& r) { r.set_name(w.value); }));
+      kStaffOrServiceReads, [](World& w, Who, valuespb::GetValueRequest& r) {
+        r.set_name(w.value);
+      }));
   rows.push_back(MakeRow<valuespb::ListValuesRequest>(
-      kStaffOrServiceReads,
-      [](World& w, Who, valuespb::ListValuesRequest& r) { r.set_parent(w.org.name); }));
+      kStaffOrServiceReads, [](World& w, Who, valuespb::ListValuesRequest& r) {
+        r.set_parent(w.org.name);
+      }));
   rows.push_back(MakeRow<valuespb::UpdateValueRequest>(
       kAdminWrites, [](World& w, Who, valuespb::UpdateValueRequest& r) {
         r.mutable_value()->set_name(w.NewValue());
@@ -433,15 +460,18 @@ std::vector<Row> Rows() {
         r.mutable_update_mask()->add_paths("statement");
       }));
   rows.push_back(MakeRow<valuespb::ListValueRevisionsRequest>(
-      kStaffOrServiceReads, [](World& w, Who, valuespb::ListValueRevisionsRequest& r) {
+      kStaffOrServiceReads,
+      [](World& w, Who, valuespb::ListValueRevisionsRequest& r) {
         r.set_parent(w.value);
       }));
   rows.push_back(MakeRow<valuespb::RetireValueRequest>(
-      kAdminWrites,
-      [](World& w, Who, valuespb::RetireValueRequest& r) { r.set_name(w.NewValue()); }));
+      kAdminWrites, [](World& w, Who, valuespb::RetireValueRequest& r) {
+        r.set_name(w.NewValue());
+      }));
   rows.push_back(MakeRow<valuespb::EndorseValueRequest>(
-      kStaffWrites,
-      [](World& w, Who, valuespb::EndorseValueRequest& r) { r.set_name(w.NewValue()); }));
+      kStaffWrites, [](World& w, Who, valuespb::EndorseValueRequest& r) {
+        r.set_name(w.NewValue());
+      }));
   rows.push_back(MakeRow<valuespb::UnendorseValueRequest>(
       kStaffWrites, [](World& w, Who who, valuespb::UnendorseValueRequest& r) {
         // Endorsed first by the same caller (refused alike when not allowed).
@@ -461,7 +491,8 @@ std::vector<Row> Rows() {
         r.mutable_feedback()->set_text("I see this every day in my team.");
       }));
   rows.push_back(MakeRow<valuespb::ListValueFeedbackRequest>(
-      kStaffOrServiceReads, [](World& w, Who, valuespb::ListValueFeedbackRequest& r) {
+      kStaffOrServiceReads,
+      [](World& w, Who, valuespb::ListValueFeedbackRequest& r) {
         r.set_parent(w.value);
       }));
 
@@ -473,10 +504,13 @@ std::vector<Row> Rows() {
         r.mutable_story()->set_summary("What happened, and why it matters.");
       }));
   rows.push_back(MakeRow<advocacypb::GetStoryRequest>(
-      kStaffReads, [](World& w, Who, advocacypb::GetStoryRequest& r) { r.set_name(w.story); }));
+      kStaffReads, [](World& w, Who, advocacypb::GetStoryRequest& r) {
+        r.set_name(w.story);
+      }));
   rows.push_back(MakeRow<advocacypb::ListStoriesRequest>(
-      kStaffReads,
-      [](World& w, Who, advocacypb::ListStoriesRequest& r) { r.set_parent(w.org.name); }));
+      kStaffReads, [](World& w, Who, advocacypb::ListStoriesRequest& r) {
+        r.set_parent(w.org.name);
+      }));
   rows.push_back(MakeRow<advocacypb::UpdateStoryRequest>(
       kEditorWrites, [](World& w, Who, advocacypb::UpdateStoryRequest& r) {
         r.mutable_story()->set_name(w.NewStory());
@@ -484,8 +518,9 @@ std::vector<Row> Rows() {
         r.mutable_update_mask()->add_paths("summary");
       }));
   rows.push_back(MakeRow<advocacypb::ArchiveStoryRequest>(
-      kEditorWrites,
-      [](World& w, Who, advocacypb::ArchiveStoryRequest& r) { r.set_name(w.NewStory()); }));
+      kEditorWrites, [](World& w, Who, advocacypb::ArchiveStoryRequest& r) {
+        r.set_name(w.NewStory());
+      }));
   rows.push_back(MakeRow<advocacypb::CreatePostRequest>(
       kStaffWrites, [](World& w, Who, advocacypb::CreatePostRequest& r) {
         r.set_parent(w.org.name);
@@ -495,15 +530,20 @@ std::vector<Row> Rows() {
   // A draft is its author's (and reviewers' and admins') to see.
   rows.push_back(MakeRow<advocacypb::GetPostRequest>(
       {NF, NF, OK, OK, OK, PD, PD},
-      [](World& w, Who who, advocacypb::GetPostRequest& r) { r.set_name(w.DraftOf(who)); },
+      [](World& w, Who who, advocacypb::GetPostRequest& r) {
+        r.set_name(w.DraftOf(who));
+      },
       "draft"));
   rows.push_back(MakeRow<advocacypb::GetPostRequest>(
       {NF, OK, OK, OK, OK, PD, PD},
-      [](World& w, Who who, advocacypb::GetPostRequest& r) { r.set_name(w.ApprovedOf(who)); },
+      [](World& w, Who who, advocacypb::GetPostRequest& r) {
+        r.set_name(w.ApprovedOf(who));
+      },
       "approved"));
   rows.push_back(MakeRow<advocacypb::ListPostsRequest>(
-      kStaffReads,
-      [](World& w, Who, advocacypb::ListPostsRequest& r) { r.set_parent(w.org.name); }));
+      kStaffReads, [](World& w, Who, advocacypb::ListPostsRequest& r) {
+        r.set_parent(w.org.name);
+      }));
   rows.push_back(MakeRow<advocacypb::UpdatePostRequest>(
       kAuthorOfHidden, [](World& w, Who who, advocacypb::UpdatePostRequest& r) {
         r.mutable_post()->set_name(
@@ -520,7 +560,8 @@ std::vector<Row> Rows() {
         r.set_name(w.NewPost(w.Owner(who), advocacypb::Post::DRAFT).name());
       }));
   rows.push_back(MakeRow<advocacypb::WithdrawPostRequest>(
-      kAuthorOfHidden, [](World& w, Who who, advocacypb::WithdrawPostRequest& r) {
+      kAuthorOfHidden,
+      [](World& w, Who who, advocacypb::WithdrawPostRequest& r) {
         r.set_name(w.NewPost(w.Owner(who), advocacypb::Post::IN_REVIEW).name());
       }));
   rows.push_back(MakeRow<advocacypb::AppealPostRequest>(
@@ -531,21 +572,25 @@ std::vector<Row> Rows() {
   // Reviewers and admins decide a colleague's post in review; the author
   // (an employee) is no reviewer.
   rows.push_back(MakeRow<advocacypb::ApprovePostRequest>(
-      {NF, NF, PD, OK, OK, PD, PD}, [](World& w, Who who, advocacypb::ApprovePostRequest& r) {
+      {NF, NF, PD, OK, OK, PD, PD},
+      [](World& w, Who who, advocacypb::ApprovePostRequest& r) {
         r.set_name(w.NewPost(w.Owner(who), advocacypb::Post::IN_REVIEW).name());
         r.set_note("Fine as written.");
       }));
   rows.push_back(MakeRow<advocacypb::RejectPostRequest>(
-      {NF, NF, PD, OK, OK, PD, PD}, [](World& w, Who who, advocacypb::RejectPostRequest& r) {
+      {NF, NF, PD, OK, OK, PD, PD},
+      [](World& w, Who who, advocacypb::RejectPostRequest& r) {
         r.set_name(w.NewPost(w.Owner(who), advocacypb::Post::IN_REVIEW).name());
         r.add_cited_rule_ids("sensitive-terms");
         r.set_note("Please drop the promise.");
       }));
   rows.push_back(MakeRow<advocacypb::ListFeedRequest>(
-      kStaffReads,
-      [](World& w, Who, advocacypb::ListFeedRequest& r) { r.set_parent(w.org.name); }));
+      kStaffReads, [](World& w, Who, advocacypb::ListFeedRequest& r) {
+        r.set_parent(w.org.name);
+      }));
   rows.push_back(MakeRow<advocacypb::ListAdvocacyEventsRequest>(
-      kServiceOnly, [](World& w, Who, advocacypb::ListAdvocacyEventsRequest& r) {
+      kServiceOnly,
+      [](World& w, Who, advocacypb::ListAdvocacyEventsRequest& r) {
         r.set_parent(w.org.name);
       }));
 
@@ -562,29 +607,39 @@ std::vector<Row> Rows() {
       }));
   rows.push_back(MakeRow<transparencypb::GetRulesetRequest>(
       kStaffOrServiceReads,
-      [](World& w, Who, transparencypb::GetRulesetRequest& r) { r.set_name(w.NewRuleset()); }));
+      [](World& w, Who, transparencypb::GetRulesetRequest& r) {
+        r.set_name(w.NewRuleset());
+      }));
   rows.push_back(MakeRow<transparencypb::ListRulesetsRequest>(
       kStaffOrServiceReads,
-      [](World& w, Who, transparencypb::ListRulesetsRequest& r) { r.set_parent(w.org.name); }));
+      [](World& w, Who, transparencypb::ListRulesetsRequest& r) {
+        r.set_parent(w.org.name);
+      }));
   rows.push_back(MakeRow<transparencypb::PublishRulesetRequest>(
       kAdminWrites,
-      [](World& w, Who, transparencypb::PublishRulesetRequest& r) { r.set_name(w.NewRuleset()); }));
+      [](World& w, Who, transparencypb::PublishRulesetRequest& r) {
+        r.set_name(w.NewRuleset());
+      }));
   rows.push_back(MakeRow<transparencypb::GetPublishedRulesetRequest>(
-      kStaffOrServiceReads, [](World& w, Who, transparencypb::GetPublishedRulesetRequest& r) {
+      kStaffOrServiceReads,
+      [](World& w, Who, transparencypb::GetPublishedRulesetRequest& r) {
         r.set_parent(w.org.name);
       }));
   // A dry run of the caller's own post; of another author's, reviewers,
   // admins and services only.
   rows.push_back(MakeRow<transparencypb::EvaluatePostRequest>(
-      {NF, PD, OK, OK, OK, PD, OK}, [](World& w, Who who, transparencypb::EvaluatePostRequest& r) {
+      {NF, PD, OK, OK, OK, PD, OK},
+      [](World& w, Who who, transparencypb::EvaluatePostRequest& r) {
         r.set_parent(w.org.name);
         r.mutable_post()->set_author(w.Owner(who).name());
         r.mutable_post()->set_network(common::v1::LINKEDIN);
         r.mutable_post()->set_text(GoodText("dry run"));
       }));
   rows.push_back(MakeRow<transparencypb::CreateDecisionRequest>(
-      kServiceOnly, [](World& w, Who, transparencypb::CreateDecisionRequest& r) {
-        const advocacypb::Post post = w.NewPost(w.colleague, advocacypb::Post::DRAFT);
+      kServiceOnly,
+      [](World& w, Who, transparencypb::CreateDecisionRequest& r) {
+        const advocacypb::Post post =
+            w.NewPost(w.colleague, advocacypb::Post::DRAFT);
         r.set_parent(post.name());
         r.mutable_post()->set_author(post.author());
         r.mutable_post()->set_network(post.network());
@@ -594,27 +649,37 @@ std::vector<Row> Rows() {
   // A decision is its post's author's and the reviewers' and admins'.
   rows.push_back(MakeRow<transparencypb::GetDecisionRequest>(
       {NF, NF, OK, OK, OK, PD, OK},
-      [](World& w, Who who, transparencypb::GetDecisionRequest& r) { r.set_name(w.DecisionOf(who)); }));
+      [](World& w, Who who, transparencypb::GetDecisionRequest& r) {
+        r.set_name(w.DecisionOf(who));
+      }));
   rows.push_back(MakeRow<transparencypb::ListDecisionsRequest>(
       kStaffOrServiceReads,
-      [](World& w, Who, transparencypb::ListDecisionsRequest& r) { r.set_parent(w.org.name); }));
+      [](World& w, Who, transparencypb::ListDecisionsRequest& r) {
+        r.set_parent(w.org.name);
+      }));
   rows.push_back(MakeRow<transparencypb::ListAuditEntriesRequest>(
-      kStaffOrServiceReads, [](World& w, Who, transparencypb::ListAuditEntriesRequest& r) {
+      kStaffOrServiceReads,
+      [](World& w, Who, transparencypb::ListAuditEntriesRequest& r) {
         r.set_parent(w.org.name);
       }));
   rows.push_back(MakeRow<transparencypb::VerifyAuditLogRequest>(
       kStaffOrServiceReads,
-      [](World& w, Who, transparencypb::VerifyAuditLogRequest& r) { r.set_parent(w.org.name); }));
+      [](World& w, Who, transparencypb::VerifyAuditLogRequest& r) {
+        r.set_parent(w.org.name);
+      }));
   rows.push_back(MakeRow<transparencypb::GetTransparencyReportRequest>(
-      kStaffOrServiceReads, [](World& w, Who, transparencypb::GetTransparencyReportRequest& r) {
+      kStaffOrServiceReads,
+      [](World& w, Who, transparencypb::GetTransparencyReportRequest& r) {
         r.set_parent(w.org.name);
       }));
 
   // --- candor.engagement.v1.EngagementService ---
   // Only the post's author shares it (the approved post is visible to all).
   rows.push_back(MakeRow<engagementpb::CreateShareRequest>(
-      {NF, PD, OK, PD, PD, PD, PD}, [](World& w, Who who, engagementpb::CreateShareRequest& r) {
-        r.set_parent(w.NewPost(w.Owner(who), advocacypb::Post::APPROVED).name());
+      {NF, PD, OK, PD, PD, PD, PD},
+      [](World& w, Who who, engagementpb::CreateShareRequest& r) {
+        r.set_parent(
+            w.NewPost(w.Owner(who), advocacypb::Post::APPROVED).name());
         r.mutable_share()->set_network(common::v1::LINKEDIN);
         r.mutable_share()->set_published_text(GoodText("sharer"));
         r.mutable_share()->set_external_url(
@@ -622,10 +687,13 @@ std::vector<Row> Rows() {
       }));
   rows.push_back(MakeRow<engagementpb::GetShareRequest>(
       {NF, PD, OK, OK, OK, PD, OK},
-      [](World& w, Who who, engagementpb::GetShareRequest& r) { r.set_name(w.ShareOf(who).name()); }));
+      [](World& w, Who who, engagementpb::GetShareRequest& r) {
+        r.set_name(w.ShareOf(who).name());
+      }));
   rows.push_back(MakeRow<engagementpb::ListSharesRequest>(
-      kStaffReads,
-      [](World& w, Who, engagementpb::ListSharesRequest& r) { r.set_parent(w.org.name); }));
+      kStaffReads, [](World& w, Who, engagementpb::ListSharesRequest& r) {
+        r.set_parent(w.org.name);
+      }));
   // Accepted from staff and services; an event on someone else's share is
   // reported as an unknown share (checked in CheckResponse).
   rows.push_back(MakeRow<engagementpb::RecordEngagementEventsRequest>(
@@ -646,23 +714,28 @@ std::vector<Row> Rows() {
         r.set_subject(w.Owner(who).name());
       }));
   rows.push_back(MakeRow<engagementpb::GetLeaderboardRequest>(
-      kStaffReads,
-      [](World& w, Who, engagementpb::GetLeaderboardRequest& r) { r.set_parent(w.org.name); }));
+      kStaffReads, [](World& w, Who, engagementpb::GetLeaderboardRequest& r) {
+        r.set_parent(w.org.name);
+      }));
   rows.push_back(MakeRow<engagementpb::UpdateLeaderboardParticipationRequest>(
-      kSelfOnly, [](World& w, Who who, engagementpb::UpdateLeaderboardParticipationRequest& r) {
+      kSelfOnly, [](World& w, Who who,
+                    engagementpb::UpdateLeaderboardParticipationRequest& r) {
         r.set_parent(w.Owner(who).name());
         r.set_participate(true);
       }));
   rows.push_back(MakeRow<engagementpb::ListNotificationsRequest>(
-      kSelfOnly, [](World& w, Who who, engagementpb::ListNotificationsRequest& r) {
+      kSelfOnly,
+      [](World& w, Who who, engagementpb::ListNotificationsRequest& r) {
         r.set_parent(w.Owner(who).name());
       }));
   rows.push_back(MakeRow<engagementpb::MarkNotificationsReadRequest>(
-      kSelfOnly, [](World& w, Who who, engagementpb::MarkNotificationsReadRequest& r) {
+      kSelfOnly,
+      [](World& w, Who who, engagementpb::MarkNotificationsReadRequest& r) {
         r.set_parent(w.Owner(who).name());
       }));
   rows.push_back(MakeRow<engagementpb::WatchNotificationsRequest>(
-      kSelfOnly, [](World& w, Who who, engagementpb::WatchNotificationsRequest& r) {
+      kSelfOnly,
+      [](World& w, Who who, engagementpb::WatchNotificationsRequest& r) {
         r.set_parent(w.Owner(who).name());
       }));
   return rows;
@@ -677,22 +750,25 @@ void CheckResponse(const Row& row, Who who, const Message& response) {
     EXPECT_EQ(r.email().empty(), !private_view) << r.email();
   }
   if (row.method->name() == "RecordEngagementEvents") {
-    const auto& r = static_cast<const engagementpb::RecordEngagementEventsResponse&>(
-        response);
+    const auto& r =
+        static_cast<const engagementpb::RecordEngagementEventsResponse&>(
+            response);
     // Staff record events on their own shares only; services on any.
     const bool own = who == Who::kEmployeeSelf || who == Who::kService;
     EXPECT_EQ(r.recorded(), own ? 1 : 0) << r.DebugString();
   }
 }
 
-std::string CodeName(StatusCode code) { return std::string(GrpcCodeName(code)); }
+std::string CodeName(StatusCode code) {
+  return std::string(GrpcCodeName(code));
+}
 
-constexpr Who kBrokenTokens[] = {Who::kNoToken, Who::kExpired, Who::kBadSignature,
-                                 Who::kHs512, Who::kAlgNone};
-constexpr Who kValidCallers[] = {Who::kOtherOrgAdmin, Who::kEmployee,
-                                 Who::kEmployeeSelf,  Who::kReviewer,
-                                 Who::kAdmin,         Who::kOperator,
-                                 Who::kService};
+constexpr Who kBrokenTokens[] = {Who::kNoToken, Who::kExpired,
+                                 Who::kBadSignature, Who::kHs512,
+                                 Who::kAlgNone};
+constexpr Who kValidCallers[] = {
+    Who::kOtherOrgAdmin, Who::kEmployee, Who::kEmployeeSelf, Who::kReviewer,
+    Who::kAdmin,         Who::kOperator, Who::kService};
 
 // The HS/RS confusion: the admin's claims as an HS256 token keyed with the
 // RS256 server's public key.
@@ -755,7 +831,8 @@ TEST(AuthorizationMatrixTest, EveryMethodForEveryCaller) {
     for (Who who : kValidCallers) {
       const StatusCode expected = row.expected.For(who);
       if (expected == NA) continue;
-      run(row, who, w.callers.TokenFor(who), channel, CallerName(who), expected);
+      run(row, who, w.callers.TokenFor(who), channel, CallerName(who),
+          expected);
     }
   }
   std::cout << "authorization matrix: " << rows.size() << " rows, " << cases
@@ -866,7 +943,9 @@ TEST(AuthorizationMatrixTest, NoMassAssignmentThroughUpdateMask) {
     staffpb::GetStaffMemberRequest get;
     get.set_name(name);
     staffpb::StaffMember out;
-    EXPECT_TRUE(server.StaffStub()->GetStaffMember(World::Ctx(admin).get(), get, &out).ok());
+    EXPECT_TRUE(server.StaffStub()
+                    ->GetStaffMember(World::Ctx(admin).get(), get, &out)
+                    .ok());
     return out.etag();
   };
   const auto staff_update = [&](const std::string& token,
@@ -892,15 +971,18 @@ TEST(AuthorizationMatrixTest, NoMassAssignmentThroughUpdateMask) {
     account->set_handle("hacked");
     *m->mutable_create_time() = TimeUtil::SecondsToTimestamp(1);
     *m->mutable_update_time() = TimeUtil::SecondsToTimestamp(1);
-    for (const std::string& path : paths) request.mutable_update_mask()->add_paths(path);
+    for (const std::string& path : paths)
+      request.mutable_update_mask()->add_paths(path);
     staffpb::StaffMember out;
-    return server.StaffStub()->UpdateStaffMember(World::Ctx(token).get(), request, &out);
+    return server.StaffStub()->UpdateStaffMember(World::Ctx(token).get(),
+                                                 request, &out);
   };
   std::vector<MaskCase> self_cases = {
-      {"roles", PD},   {"department", PD}, {"employee_id", PD}, {"email", PD},
-      {"display_name", PD}, {"title", PD}, {"location", PD},  {"manager", PD},
-      {"state", IA}};
-  for (MaskCase c : OutputOnly({"name", "create_time", "update_time", "etag"})) {
+      {"roles", PD},    {"department", PD},   {"employee_id", PD},
+      {"email", PD},    {"display_name", PD}, {"title", PD},
+      {"location", PD}, {"manager", PD},      {"state", IA}};
+  for (MaskCase c :
+       OutputOnly({"name", "create_time", "update_time", "etag"})) {
     self_cases.push_back(c);
   }
   ExpectNoMassAssignment(
@@ -913,12 +995,16 @@ TEST(AuthorizationMatrixTest, NoMassAssignmentThroughUpdateMask) {
   ExpectNoMassAssignment(
       "UpdateStaffMember by the person, bio and roles", {{"bio+roles", PD}},
       [&](const std::string&) {
-        return staff_update(w.employee.token, w.employee.name(), {"bio", "roles"});
+        return staff_update(w.employee.token, w.employee.name(),
+                            {"bio", "roles"});
       },
       [&] { return staff_etag(w.employee.name()); });
   ExpectNoMassAssignment(
       "UpdateStaffMember by an admin of someone else",
-      {{"advocacy_consent", PD}, {"bio", PD}, {"social_accounts", PD}, {"state", IA}},
+      {{"advocacy_consent", PD},
+       {"bio", PD},
+       {"social_accounts", PD},
+       {"state", IA}},
       [&](const std::string& path) {
         return staff_update(admin, w.colleague.name(), {path});
       },
@@ -950,13 +1036,16 @@ TEST(AuthorizationMatrixTest, NoMassAssignmentThroughUpdateMask) {
         *v->mutable_create_time() = TimeUtil::SecondsToTimestamp(1);
         request.mutable_update_mask()->add_paths(path);
         valuespb::Value out;
-        return server.ValuesStub()->UpdateValue(World::Ctx(admin).get(), request, &out);
+        return server.ValuesStub()->UpdateValue(World::Ctx(admin).get(),
+                                                request, &out);
       },
       [&] {
         valuespb::GetValueRequest get;
         get.set_name(value);
         valuespb::Value out;
-        EXPECT_TRUE(server.ValuesStub()->GetValue(World::Ctx(admin).get(), get, &out).ok());
+        EXPECT_TRUE(server.ValuesStub()
+                        ->GetValue(World::Ctx(admin).get(), get, &out)
+                        .ok());
         return out.etag();
       });
 
@@ -965,7 +1054,8 @@ TEST(AuthorizationMatrixTest, NoMassAssignmentThroughUpdateMask) {
   const std::string story = w.NewStory();
   ExpectNoMassAssignment(
       "UpdateStory by a reviewer",
-      OutputOnly({"name", "state", "creator", "create_time", "update_time", "etag"}),
+      OutputOnly(
+          {"name", "state", "creator", "create_time", "update_time", "etag"}),
       [&](const std::string& path) {
         advocacypb::UpdateStoryRequest request;
         advocacypb::Story* s = request.mutable_story();
@@ -976,19 +1066,23 @@ TEST(AuthorizationMatrixTest, NoMassAssignmentThroughUpdateMask) {
         request.mutable_update_mask()->add_paths(path);
         advocacypb::Story out;
         return server.AdvocacyStub()->UpdateStory(
-            World::Ctx(w.callers.TokenFor(Who::kReviewer)).get(), request, &out);
+            World::Ctx(w.callers.TokenFor(Who::kReviewer)).get(), request,
+            &out);
       },
       [&] {
         advocacypb::GetStoryRequest get;
         get.set_name(story);
         advocacypb::Story out;
-        EXPECT_TRUE(server.AdvocacyStub()->GetStory(World::Ctx(admin).get(), get, &out).ok());
+        EXPECT_TRUE(server.AdvocacyStub()
+                        ->GetStory(World::Ctx(admin).get(), get, &out)
+                        .ok());
         return out.etag();
       });
 
   // UpdatePost (the author): state moves by its own methods; author,
   // decision, revision and times are the service's.
-  const std::string post = w.NewPost(w.employee, advocacypb::Post::DRAFT).name();
+  const std::string post =
+      w.NewPost(w.employee, advocacypb::Post::DRAFT).name();
   ExpectNoMassAssignment(
       "UpdatePost by its author",
       OutputOnly({"name", "state", "author", "latest_decision", "revision",
@@ -1000,18 +1094,21 @@ TEST(AuthorizationMatrixTest, NoMassAssignmentThroughUpdateMask) {
         p->set_state(advocacypb::Post::APPROVED);
         p->set_author(w.colleague.name());
         p->set_revision(99);
-        p->mutable_latest_decision()->set_verdict(transparencypb::Decision::APPROVED);
+        p->mutable_latest_decision()->set_verdict(
+            transparencypb::Decision::APPROVED);
         *p->mutable_create_time() = TimeUtil::SecondsToTimestamp(1);
         request.mutable_update_mask()->add_paths(path);
         advocacypb::Post out;
-        return server.AdvocacyStub()->UpdatePost(World::Ctx(w.employee.token).get(),
-                                                 request, &out);
+        return server.AdvocacyStub()->UpdatePost(
+            World::Ctx(w.employee.token).get(), request, &out);
       },
       [&] {
         advocacypb::GetPostRequest get;
         get.set_name(post);
         advocacypb::Post out;
-        EXPECT_TRUE(server.AdvocacyStub()->GetPost(World::Ctx(admin).get(), get, &out).ok());
+        EXPECT_TRUE(server.AdvocacyStub()
+                        ->GetPost(World::Ctx(admin).get(), get, &out)
+                        .ok());
         return out.etag();
       });
 
@@ -1041,7 +1138,8 @@ std::optional<NameField> TargetField(Message& request) {
       continue;
     }
     Message* inner = r->MutableMessage(&request, f);
-    const FieldDescriptor* name = inner->GetDescriptor()->FindFieldByName("name");
+    const FieldDescriptor* name =
+        inner->GetDescriptor()->FindFieldByName("name");
     if (name != nullptr && name->type() == FieldDescriptor::TYPE_STRING &&
         !inner->GetReflection()->GetString(*inner, name).empty()) {
       return NameField{inner, name};
@@ -1074,10 +1172,11 @@ TEST(AuthorizationMatrixTest, AnotherOrganizationsResourceLooksMissing) {
     staffpb::GetStaffMemberRequest get;
     get.set_name(w.colleague.name());
     staffpb::StaffMember out;
-    EXPECT_TRUE(TestServer::Get()
-                    .StaffStub()
-                    ->GetStaffMember(World::Ctx(w.org.admin_token).get(), get, &out)
-                    .ok());
+    EXPECT_TRUE(
+        TestServer::Get()
+            .StaffStub()
+            ->GetStaffMember(World::Ctx(w.org.admin_token).get(), get, &out)
+            .ok());
     return out.etag();
   };
   const auto draft_etag = [&] {
@@ -1113,14 +1212,17 @@ TEST(AuthorizationMatrixTest, AnotherOrganizationsResourceLooksMissing) {
     twin_field->message->GetReflection()->SetString(twin_field->message,
                                                     twin_field->field, twin);
 
-    const GenericCallResult a = CallMethod(channel, *row.method, *foreign, token);
-    const GenericCallResult b = CallMethod(channel, *row.method, *missing, token);
+    const GenericCallResult a =
+        CallMethod(channel, *row.method, *foreign, token);
+    const GenericCallResult b =
+        CallMethod(channel, *row.method, *missing, token);
     ++compared;
     EXPECT_EQ(CodeName(a.status.error_code()), "NOT_FOUND")
         << a.status.error_message();
     const auto shape = [](const grpc::Status& s, const std::string& n) {
-      return absl::StrCat(CodeName(s.error_code()), " ",
-                          absl::StrReplaceAll(s.error_message(), {{n, "<name>"}}));
+      return absl::StrCat(
+          CodeName(s.error_code()), " ",
+          absl::StrReplaceAll(s.error_message(), {{n, "<name>"}}));
     };
     EXPECT_EQ(shape(a.status, name), shape(b.status, twin));
     // Nothing of the other organization leaks but the name the caller sent.
@@ -1137,8 +1239,8 @@ TEST(AuthorizationMatrixTest, AnotherOrganizationsResourceLooksMissing) {
       std::optional<NameField> own_field = TargetField(*own);
       const std::string own_name =
           MissingTwin(own_org + name.substr(w.org.name.size()));
-      own_field->message->GetReflection()->SetString(own_field->message,
-                                                     own_field->field, own_name);
+      own_field->message->GetReflection()->SetString(
+          own_field->message, own_field->field, own_name);
       const GenericCallResult c = CallMethod(channel, *row.method, *own, token);
       ++own_missing;
       // Where an admin is refused on an existing object (someone else's
@@ -1146,7 +1248,8 @@ TEST(AuthorizationMatrixTest, AnotherOrganizationsResourceLooksMissing) {
       // then says nothing about the object either.
       const std::string code = CodeName(c.status.error_code());
       if (row.expected.admin == OK || code != "PERMISSION_DENIED") {
-        EXPECT_EQ(code, "NOT_FOUND") << own_name << ": " << c.status.error_message();
+        EXPECT_EQ(code, "NOT_FOUND")
+            << own_name << ": " << c.status.error_message();
       }
     }
   }

@@ -51,8 +51,9 @@ GenericCallResult CallMethod(const std::shared_ptr<grpc::Channel>& channel,
   result.response = NewMessage(method.output_type());
 
   if (method.client_streaming() && method.server_streaming()) {
-    result.status = grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                                 "bidirectional methods are not supported here");
+    result.status =
+        grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                     "bidirectional methods are not supported here");
     return result;
   }
   if (method.client_streaming()) {
@@ -119,7 +120,8 @@ std::vector<const MethodDescriptor*> MethodsOfPackages(
   const google::protobuf::DescriptorPool* pool =
       google::protobuf::DescriptorPool::generated_pool();
   for (const std::string& file_name : proto_files) {
-    const google::protobuf::FileDescriptor* file = pool->FindFileByName(file_name);
+    const google::protobuf::FileDescriptor* file =
+        pool->FindFileByName(file_name);
     if (file == nullptr) {
       missing->push_back(file_name);
       continue;

@@ -40,8 +40,8 @@ std::string GrantsJson(const TokenClaims& claims) {
     absl::StrAppend(&json, R"(,"org":")", claims.organization_id, "\"");
   }
   absl::StrAppend(&json, R"(,"roles":[)", absl::StrJoin(roles, ","),
-                  R"(],"exp":)",
-                  absl::ToUnixSeconds(absl::Now() + claims.ttl), "}");
+                  R"(],"exp":)", absl::ToUnixSeconds(absl::Now() + claims.ttl),
+                  "}");
   return json;
 }
 
@@ -51,10 +51,10 @@ std::string Sign(const TokenClaims& claims, jwt_alg_t alg,
   DieUnless(jwt_new(&jwt) == 0, "jwt_new");
   DieUnless(jwt_add_grants_json(jwt, GrantsJson(claims).c_str()) == 0,
             "jwt grants");
-  DieUnless(jwt_set_alg(jwt, alg,
-                        reinterpret_cast<const unsigned char*>(key.data()),
-                        static_cast<int>(key.size())) == 0,
-            "jwt_set_alg");
+  DieUnless(
+      jwt_set_alg(jwt, alg, reinterpret_cast<const unsigned char*>(key.data()),
+                  static_cast<int>(key.size())) == 0,
+      "jwt_set_alg");
   char* encoded = jwt_encode_str(jwt);
   jwt_free(jwt);
   DieUnless(encoded != nullptr, "jwt_encode_str");
