@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 
@@ -156,6 +157,10 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
 
 bool IsLoopbackAddress(absl::string_view listen_address) {
   absl::string_view host = listen_address;
+  // A Unix socket is reachable only on this machine.
+  if (absl::StartsWith(host, "unix:") || absl::StartsWith(host, "unix-abstract:")) {
+    return true;
+  }
   if (absl::ConsumePrefix(&host, "[")) {
     host = host.substr(0, host.find(']'));
     return host == "::1";

@@ -72,8 +72,8 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
                                            grpc::ChannelArguments arguments = {});
 
 // Whether `listen_address` ("host:port") accepts connections only from this
-// machine: 127.0.0.0/8, [::1] or localhost. 0.0.0.0, [::] and other names
-// are not.
+// machine: 127.0.0.0/8, [::1], localhost or a Unix socket. 0.0.0.0, [::]
+// and other names are not.
 bool IsLoopbackAddress(absl::string_view listen_address);
 
 }  // namespace candor

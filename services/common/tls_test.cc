@@ -11,6 +11,7 @@ TEST(IsLoopbackAddressTest, OnlyThisMachineIsLoopback) {
   EXPECT_TRUE(IsLoopbackAddress("localhost:50051"));
   EXPECT_TRUE(IsLoopbackAddress("LOCALHOST:1"));
   EXPECT_TRUE(IsLoopbackAddress("[::1]:50051"));
+  EXPECT_TRUE(IsLoopbackAddress("unix:/run/candor/candord.sock"));
 
   EXPECT_FALSE(IsLoopbackAddress("0.0.0.0:50051"));
   EXPECT_FALSE(IsLoopbackAddress("[::]:50051"));
