@@ -146,7 +146,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
           "service ", dependency, " is neither run here nor given an address "
           "(--", dependency, "_address)"));
     }
-    return grpc::CreateChannel(remote->second, grpc::InsecureChannelCredentials());
+    return MakeChannel(remote->second, options.remote_tls);
   };
   for (const auto& hosted : host->hosted_) {
     if (hosted->name == "transparency") {

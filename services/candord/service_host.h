@@ -27,6 +27,7 @@
 #include "services/common/rate_limiter.h"
 #include "services/common/server.h"
 #include "services/common/service_token.h"
+#include "services/common/tls.h"
 #include "services/engagement/tracking_server.h"
 
 namespace candor {
@@ -52,6 +53,8 @@ struct HostOptions {
   // Where services that do not run here listen ("staff" -> "host:port"),
   // for the services that depend on them.
   std::map<std::string, std::string> remote_addresses;
+  // How calls to those remote services connect (TLS, client certificate).
+  ClientTls remote_tls;
   // Not owned; must outlive the host.
   const TokenVerifier* verifier = nullptr;
   const AccessLog* access_log = nullptr;
