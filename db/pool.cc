@@ -130,6 +130,30 @@ Pool::~Pool() {
   idle_.clear();
 }
 
+absl::Status Pool::CheckNotDown(bool& probe) {
+  probe = false;
+  if (!down_) return absl::OkStatus();
+  if (probing_ || absl::Now() - last_failed_probe_ < options_.probe_interval) {
+    return absl::UnavailableError(
+        "database: unreachable (a connection to it failed); retry");
+  }
+  probing_ = true;
+  probe = true;
+  return absl::OkStatus();
+}
+
+std::deque<std::unique_ptr<Connection>> Pool::MarkDown() {
+  down_ = true;
+  // The next borrower probes at once: one broken connection (killed by an
+  // operator, say) must not cost more than that connection's call.
+  last_failed_probe_ = absl::InfinitePast();
+  ++generation_;
+  std::deque<std::unique_ptr<Connection>> retired;
+  retired.swap(idle_);
+  open_ -= static_cast<int>(retired.size());
+  return retired;
+}
+
 absl::StatusOr<PooledConnection> Pool::Borrow() {
   const absl::Time start = absl::Now();
   const absl::Time deadline = start + options_.borrow_timeout;
@@ -137,8 +161,16 @@ absl::StatusOr<PooledConnection> Pool::Borrow() {
   while (true) {
     std::unique_ptr<Connection> candidate;
     bool may_open = false;
+    bool probe = false;
     {
       absl::ReleasableMutexLock lock(&mu_);
+      // Fail fast before queueing for a slot: while the database is down the
+      // slots are held by calls waiting out their timeouts.
+      if (absl::Status down = CheckNotDown(probe); !down.ok()) {
+        lock.Release();
+        ReportWait(start, wait_reported);
+        return down;
+      }
       ++waiting_;
       auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
         return !idle_.empty() || open_ < options_.max_connections;
@@ -147,6 +179,7 @@ absl::StatusOr<PooledConnection> Pool::Borrow() {
                                              deadline);
       --waiting_;
       if (!got) {
+        if (probe) probing_ = false;
         lock.Release();
         ReportWait(start, wait_reported);
         return absl::UnavailableError(
@@ -154,10 +187,12 @@ absl::StatusOr<PooledConnection> Pool::Borrow() {
             "or the database is slow");
       }
       ++in_use_;
-      if (!idle_.empty()) {
+      if (!probe && !idle_.empty()) {
         candidate = std::move(idle_.back());  // most recently used: warmest
         idle_.pop_back();
       } else {
+        // A probe always opens a fresh connection: only that proves the
+        // database is back.
         ++open_;  // reserve the slot before opening outside the lock
         may_open = true;
       }
@@ -166,12 +201,23 @@ absl::StatusOr<PooledConnection> Pool::Borrow() {
     ReportWait(start, wait_reported);
     if (may_open) {
       auto opened = Connection::Open(options_.connection);
-      if (!opened.ok()) {
+      std::deque<std::unique_ptr<Connection>> retired;
+      {
         absl::MutexLock lock(&mu_);
-        --open_;
-        --in_use_;
-        return opened.status();
+        if (probe) probing_ = false;
+        if (!opened.ok()) {
+          --open_;
+          --in_use_;
+          if (!down_) retired = MarkDown();
+          last_failed_probe_ = absl::Now();
+        } else {
+          // Any connection that opens proves the database is back.
+          down_ = false;
+          (*opened)->generation_ = generation_;
+        }
       }
+      retired.clear();  // closed outside the lock
+      if (!opened.ok()) return opened.status();
       candidate = *std::move(opened);
     } else if (absl::Now() - candidate->last_used_ >
                    options_.validate_after_idle &&
@@ -200,22 +246,35 @@ void Pool::ReportWait(absl::Time start, bool& reported) const {
 }
 
 void Pool::Return(std::unique_ptr<Connection> connection) {
-  const bool keep = !connection->broken();
-  if (keep) {
-    connection->last_used_ = absl::Now();
-  } else {
-    connection.reset();  // closed here, before taking the lock
+  std::deque<std::unique_ptr<Connection>> retired;
+  {
+    absl::MutexLock lock(&mu_);
+    --in_use_;
+    // A broken connection means the database may be gone: mark it down
+    // (once per outage) so that callers fail fast until a probe reconnects.
+    if (connection->broken() && !down_) retired = MarkDown();
+    if (!connection->broken() && connection->generation_ == generation_) {
+      connection->last_used_ = last_good_return_ = absl::Now();
+      idle_.push_back(std::move(connection));
+    } else {
+      --open_;
+    }
   }
-  absl::MutexLock lock(&mu_);
-  --in_use_;
-  if (keep) {
-    idle_.push_back(std::move(connection));
-  } else {
-    --open_;
-  }
+  // Closed outside the lock: closing talks to the server.
+  connection.reset();
+  retired.clear();
 }
 
 absl::Status Pool::CheckHealth() {
+  {
+    // Under load every connection may be busy for a while; a call that just
+    // finished on a good connection is proof enough, and borrowing here
+    // would only queue behind the load.
+    absl::MutexLock lock(&mu_);
+    if (!down_ && absl::Now() - last_good_return_ < absl::Seconds(1)) {
+      return absl::OkStatus();
+    }
+  }
   auto connection = Borrow();
   if (!connection.ok()) return connection.status();
   if (!(*connection)->IsValid()) {
@@ -227,7 +286,7 @@ absl::Status Pool::CheckHealth() {
 
 Pool::Stats Pool::stats() const {
   absl::MutexLock lock(&mu_);
-  return Stats{open_, in_use_, waiting_};
+  return Stats{open_, in_use_, waiting_, down_};
 }
 
 }  // namespace candor::db

@@ -151,6 +151,63 @@ TEST_F(DbIntegrationTest, UnreachableDatabaseIsUnavailable) {
   EXPECT_EQ(pool.stats().open, 0);
 }
 
+// The session id of `connection`'s server session, through a prepared
+// statement (so the statement cache is exercised too); -1 on failure.
+absl::StatusOr<int64_t> SessionId(Connection& connection) {
+  return db::Run("session id", connection,
+                 [](Connection& c) -> absl::StatusOr<int64_t> {
+                   auto& select = c.Prepare("SELECT CONNECTION_ID()");
+                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+                   row->next();
+                   return row->getInt64(1);
+                 });
+}
+
+TEST_F(DbIntegrationTest, LostConnectionMarksDownAndThePoolRebuildsFresh) {
+  Pool pool(TestPoolOptions(3));
+  auto victim = pool.Borrow();
+  auto bystander = pool.Borrow();
+  ASSERT_TRUE(victim.ok() && bystander.ok());
+  const auto victim_id = SessionId(**victim);
+  const auto bystander_id = SessionId(**bystander);
+  ASSERT_TRUE(victim_id.ok() && bystander_id.ok());
+
+  // The server ends the victim's session, as a restart or an operator would.
+  ASSERT_TRUE(db::Run("kill", *bystander, [&](Connection& c) {
+                c.Execute(absl::StrCat("KILL CONNECTION ", *victim_id));
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_EQ(SessionId(**victim).status().code(), absl::StatusCode::kUnavailable);
+  { PooledConnection returned = *std::move(victim); }
+  EXPECT_TRUE(pool.stats().database_down);
+  // Connections from before the failure are closed, not reused.
+  { PooledConnection returned = *std::move(bystander); }
+  EXPECT_EQ(pool.stats().open, 0);
+
+  // The next borrower reconnects; fresh sessions with working statements.
+  auto fresh = pool.Borrow();
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  EXPECT_FALSE(pool.stats().database_down);
+  const auto fresh_id = SessionId(**fresh);
+  ASSERT_TRUE(fresh_id.ok()) << fresh_id.status();
+  EXPECT_NE(*fresh_id, *victim_id);
+  EXPECT_NE(*fresh_id, *bystander_id);
+}
+
+TEST_F(DbIntegrationTest, BorrowFailsFastWhileTheDatabaseIsUnreachable) {
+  PoolOptions options = TestPoolOptions();
+  options.connection.unix_socket = "/nonexistent/mysqld.sock";
+  options.probe_interval = absl::Seconds(60);
+  Pool pool(options);
+  EXPECT_EQ(pool.Borrow().status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(pool.stats().database_down);
+  // Within the probe interval nobody tries again: UNAVAILABLE at once.
+  const absl::Status again = pool.Borrow().status();
+  EXPECT_EQ(again.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(again.message(), HasSubstr("unreachable"));
+  EXPECT_EQ(pool.CheckHealth().code(), absl::StatusCode::kUnavailable);
+}
+
 TEST_F(DbIntegrationTest, MigrationsApplyOnceAndRefuseEditedFiles) {
   const std::string service = "dbmigrate";
   std::vector<Migration> migrations = {

@@ -24,6 +24,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
+#include "db/durability.h"
 #include "services/common/access_log.h"
 #include "services/common/auth.h"
 #include "services/common/page_token.h"
@@ -148,6 +149,21 @@ absl::StatusOr<std::FILE*> OpenAccessLog() {
   return file;
 }
 
+// Exactly-once writes stand on commits that survive a crash of the database
+// server; say so loudly when its settings weaken them (db/durability.h).
+void WarnIfNotDurable(const db::ConnectionOptions& database) {
+  auto variables = db::ReadDurabilityVariables(database);
+  if (!variables.ok()) {
+    std::cerr << "candord: WARNING: cannot read the database's durability "
+                 "settings: "
+              << variables.status().message() << "\n";
+    return;
+  }
+  for (const std::string& warning : db::DurabilityWarnings(*variables)) {
+    std::cerr << "candord: WARNING: " << warning << "\n";
+  }
+}
+
 int Fail(const absl::Status& status) {
   std::cerr << "candord: " << status.message() << "\n";
   return 1;
@@ -161,6 +177,7 @@ int Run() {
 
   absl::Status migrated = ServiceHost::Migrate(*database, *selected);
   if (!migrated.ok()) return Fail(migrated);
+  WarnIfNotDurable(*database);
   if (absl::GetFlag(FLAGS_migrate_only)) {
     std::cerr << "candord: migrations applied for "
               << absl::StrJoin(*selected, ", ") << "\n";

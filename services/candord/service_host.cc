@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "db/migrations.h"
 #include "services/advocacy/advocacy_service.h"
 #include "services/engagement/engagement_service.h"
@@ -201,8 +205,38 @@ ServiceHost::~ServiceHost() {
 }
 
 void ServiceHost::RefreshHealth() {
-  for (const auto& hosted : hosted_) {
-    server_->SetServing(hosted->full_name, hosted->pool->CheckHealth().ok());
+  // Every service's database is checked at once, and a check that has not
+  // answered within kHealthCheckTimeout counts as NOT_SERVING for now: a
+  // frozen database holds a ping for the whole query timeout, and one
+  // service after another would keep health SERVING that long times five.
+  constexpr absl::Duration kHealthCheckTimeout = absl::Seconds(1);
+  absl::Mutex mu;
+  std::vector<std::optional<bool>> healthy(hosted_.size());
+  std::vector<std::thread> checks;
+  for (size_t i = 0; i < hosted_.size(); ++i) {
+    checks.emplace_back([this, i, &mu, &healthy] {
+      const bool ok = hosted_[i]->pool->CheckHealth().ok();
+      absl::MutexLock lock(&mu);
+      healthy[i] = ok;
+    });
+  }
+  std::vector<bool> answered(hosted_.size());
+  {
+    absl::MutexLock lock(&mu);
+    auto all_answered = [&healthy]() {
+      return std::all_of(healthy.begin(), healthy.end(),
+                         [](const std::optional<bool>& h) { return h.has_value(); });
+    };
+    mu.AwaitWithTimeout(absl::Condition(&all_answered), kHealthCheckTimeout);
+    for (size_t i = 0; i < hosted_.size(); ++i) {
+      answered[i] = healthy[i].has_value();
+      server_->SetServing(hosted_[i]->full_name, healthy[i].value_or(false));
+    }
+  }
+  for (std::thread& check : checks) check.join();
+  // Late answers count once they come.
+  for (size_t i = 0; i < hosted_.size(); ++i) {
+    if (!answered[i]) server_->SetServing(hosted_[i]->full_name, *healthy[i]);
   }
 }
 
