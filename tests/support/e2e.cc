@@ -242,7 +242,7 @@ std::vector<std::string> Lines(const std::string& text) {
 
 E2eServer::~E2eServer() { Stop(); }
 
-std::string E2eServer::Start() {
+std::string E2eServer::Start(const std::vector<std::string>& extra_flags) {
   if (running()) return "";
   char pattern[] = "/tmp/candor-e2e-XXXXXX";
   if (mkdtemp(pattern) == nullptr) return "mkdtemp failed";
@@ -264,7 +264,7 @@ std::string E2eServer::Start() {
     address_ = absl::StrCat("127.0.0.1:", port);
     const int tracking_port = PickFreePort();
     if (tracking_port <= 0) continue;
-    const std::vector<std::string> argv = {
+    std::vector<std::string> argv = {
         BinaryDir() + "/services/candord/candord",
         "--listen=" + address_,
         "--db_socket=" + database.socket_path(),
@@ -277,9 +277,13 @@ std::string E2eServer::Start() {
         "--tracking_listen=127.0.0.1:" + std::to_string(tracking_port),
         "--tracking_base_url=http://127.0.0.1:" + std::to_string(tracking_port),
     };
+    argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
     const pid_t pid = SpawnCandord(argv);
     if (pid <= 0) return "cannot start candord";
-    if (WaitUntilHealthy(pid)) pid_ = pid;
+    if (WaitUntilHealthy(pid)) {
+      pid_ = pid;
+      argv_ = argv;
+    }
   }
   if (pid_ <= 0) {
     return absl::StrCat("candord did not become healthy; its log:\n",
@@ -319,6 +323,28 @@ void E2eServer::Stop() {
     std::filesystem::remove_all(dir_, ignored);
     dir_.clear();
   }
+}
+
+void E2eServer::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+std::string E2eServer::Restart() {
+  if (running()) return "candord is still running";
+  if (argv_.empty()) return "candord was never started";
+  // The port was freed with the killed process; another process may have
+  // taken it meanwhile, which the log then says.
+  const pid_t pid = SpawnCandord(argv_);
+  if (pid <= 0) return "cannot start candord";
+  if (!WaitUntilHealthy(pid)) {
+    return absl::StrCat("candord did not become healthy again; its log:\n",
+                        CandordLog());
+  }
+  pid_ = pid;
+  return "";
 }
 
 // Starts candord with stdout and stderr going to candord_log_.

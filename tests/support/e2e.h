@@ -109,8 +109,17 @@ class E2eServer {
   // Writes fresh secret files into a new temporary directory and starts
   // candord (every service) on a free port over TestDatabase, waiting until
   // `candorctl health` says SERVING. Empty on success, else why not
-  // (candord's log included).
-  std::string Start();
+  // (candord's log included). `extra_flags` are added to candord's command
+  // line ("--db_timeout_seconds=2").
+  std::string Start(const std::vector<std::string>& extra_flags = {});
+
+  // SIGKILL, as a crash would: no draining, nothing flushed. The temporary
+  // directory, port and secrets are kept for Restart().
+  void Kill();
+  // Starts candord again after Kill() with the same command line (address,
+  // secrets, database) and waits until it serves. Empty on success, else why
+  // not (candord's log included).
+  std::string Restart();
 
   // SIGTERM, then expects candord to drain and exit 0 (failing the current
   // test otherwise); removes the temporary directory. Does nothing when
@@ -163,6 +172,7 @@ class E2eServer {
   std::string access_log_;
   std::string candord_log_;
   std::string address_;
+  std::vector<std::string> argv_;  // candord's command line, for Restart()
   pid_t pid_ = -1;
 };
 
