@@ -123,30 +123,59 @@ void PooledConnection::Release() {
 
 Pool::Pool(PoolOptions options) : options_(std::move(options)) {
   Driver();  // created here, on one thread, before any concurrent Borrow
+  prober_ = std::thread([this] { ProbeWhileDown(); });
 }
 
 Pool::~Pool() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  // Waits at most one connect timeout, when a probe is under way.
+  prober_.join();
   absl::MutexLock lock(&mu_);
   idle_.clear();
 }
 
-absl::Status Pool::CheckNotDown(bool& probe) {
-  probe = false;
-  if (!down_) return absl::OkStatus();
-  if (probing_ || absl::Now() - last_failed_probe_ < options_.probe_interval) {
-    return absl::UnavailableError(
-        "database: unreachable (a connection to it failed); retry");
+void Pool::ProbeWhileDown() {
+  auto down_or_stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return down_ || stopping_;
+  };
+  auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return stopping_;
+  };
+  mu_.Lock();
+  while (true) {
+    mu_.Await(absl::Condition(&down_or_stopping));
+    if (stopping_) break;
+    mu_.Unlock();
+    auto opened = Connection::Open(options_.connection);
+    mu_.Lock();
+    if (opened.ok()) {
+      // The database is back. The probe's connection joins the pool as its
+      // first fresh one, when there is room.
+      down_ = false;
+      if (open_ < options_.max_connections) {
+        (*opened)->generation_ = generation_;
+        (*opened)->last_used_ = absl::Now();
+        idle_.push_back(*std::move(opened));
+        ++open_;
+      }
+    } else {
+      mu_.AwaitWithTimeout(absl::Condition(&stopping), options_.probe_interval);
+    }
+    if (opened.ok() && *opened != nullptr) {
+      // No room: closed outside the lock.
+      mu_.Unlock();
+      opened->reset();
+      mu_.Lock();
+    }
   }
-  probing_ = true;
-  probe = true;
-  return absl::OkStatus();
+  mu_.Unlock();
 }
 
 std::deque<std::unique_ptr<Connection>> Pool::MarkDown() {
   down_ = true;
-  // The next borrower probes at once: one broken connection (killed by an
-  // operator, say) must not cost more than that connection's call.
-  last_failed_probe_ = absl::InfinitePast();
   ++generation_;
   std::deque<std::unique_ptr<Connection>> retired;
   retired.swap(idle_);
@@ -161,25 +190,30 @@ absl::StatusOr<PooledConnection> Pool::Borrow() {
   while (true) {
     std::unique_ptr<Connection> candidate;
     bool may_open = false;
-    bool probe = false;
     {
       absl::ReleasableMutexLock lock(&mu_);
-      // Fail fast before queueing for a slot: while the database is down the
-      // slots are held by calls waiting out their timeouts.
-      if (absl::Status down = CheckNotDown(probe); !down.ok()) {
+      // Fail fast, before queueing for a slot: while the database is down
+      // the slots are held by calls waiting out their timeouts.
+      if (down_) {
         lock.Release();
         ReportWait(start, wait_reported);
-        return down;
+        return absl::UnavailableError(
+            "database: unreachable (a connection to it failed); retry");
       }
       ++waiting_;
       auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return !idle_.empty() || open_ < options_.max_connections;
+        return !idle_.empty() || open_ < options_.max_connections || down_;
       };
       const bool got = mu_.AwaitWithDeadline(absl::Condition(&available),
                                              deadline);
       --waiting_;
+      if (got && down_) {
+        lock.Release();
+        ReportWait(start, wait_reported);
+        return absl::UnavailableError(
+            "database: unreachable (a connection to it failed); retry");
+      }
       if (!got) {
-        if (probe) probing_ = false;
         lock.Release();
         ReportWait(start, wait_reported);
         return absl::UnavailableError(
@@ -187,12 +221,10 @@ absl::StatusOr<PooledConnection> Pool::Borrow() {
             "or the database is slow");
       }
       ++in_use_;
-      if (!probe && !idle_.empty()) {
+      if (!idle_.empty()) {
         candidate = std::move(idle_.back());  // most recently used: warmest
         idle_.pop_back();
       } else {
-        // A probe always opens a fresh connection: only that proves the
-        // database is back.
         ++open_;  // reserve the slot before opening outside the lock
         may_open = true;
       }
@@ -204,15 +236,11 @@ absl::StatusOr<PooledConnection> Pool::Borrow() {
       std::deque<std::unique_ptr<Connection>> retired;
       {
         absl::MutexLock lock(&mu_);
-        if (probe) probing_ = false;
         if (!opened.ok()) {
           --open_;
           --in_use_;
           if (!down_) retired = MarkDown();
-          last_failed_probe_ = absl::Now();
         } else {
-          // Any connection that opens proves the database is back.
-          down_ = false;
           (*opened)->generation_ = generation_;
         }
       }
@@ -220,15 +248,26 @@ absl::StatusOr<PooledConnection> Pool::Borrow() {
       if (!opened.ok()) return opened.status();
       candidate = *std::move(opened);
     } else if (absl::Now() - candidate->last_used_ >
-                   options_.validate_after_idle &&
-               !candidate->IsValid()) {
-      // A stale connection (server restarted, idle timeout): drop it and try
-      // again, which opens a fresh one.
-      candidate.reset();
-      absl::MutexLock lock(&mu_);
-      --open_;
-      --in_use_;
-      continue;
+               options_.validate_after_idle) {
+      const absl::Time ping_start = absl::Now();
+      if (!candidate->IsValid()) {
+        // A ping refused at once means only this connection is gone (server
+        // restarted, idle timeout): drop it and try again, which opens a
+        // fresh one. A ping that timed out means the server does not
+        // answer: mark it down rather than wait again on a connect.
+        const bool unresponsive =
+            absl::Now() - ping_start >= options_.connection.read_timeout / 2;
+        candidate.reset();
+        std::deque<std::unique_ptr<Connection>> retired;
+        {
+          absl::MutexLock lock(&mu_);
+          --open_;
+          --in_use_;
+          if (unresponsive && !down_) retired = MarkDown();
+        }
+        retired.clear();  // closed outside the lock
+        continue;
+      }
     }
     return PooledConnection(this, std::move(candidate));
   }

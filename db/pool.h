@@ -17,11 +17,12 @@
 // A connection-level failure also marks the database down. Until a fresh
 // connection opens again, Borrow() fails at once with UNAVAILABLE instead
 // of making every call wait out the query or connect timeout on a frozen or
-// absent server; one borrower at a time (at most every `probe_interval`)
-// probes by opening a connection, and its success ends the outage. Every
-// connection opened before the failure is then closed instead of reused
-// (it, and its prepared statements, belong to a server session that may be
-// gone), so the pool rebuilds itself from fresh connections.
+// absent server. The pool's own probe thread tries to connect (every
+// `probe_interval` after a failed try) and its success ends the outage; no
+// caller's call is spent waiting on a connect. Every connection opened
+// before the failure is closed instead of reused (it, and its prepared
+// statements, belong to a server session that may be gone), so the pool
+// rebuilds itself from fresh connections.
 //
 // Pool is thread-safe. A PooledConnection belongs to one thread at a time.
 #ifndef CANDOR_DB_POOL_H_
@@ -32,6 +33,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/strings/string_view.h"
 #include "absl/container/flat_hash_map.h"
@@ -66,8 +68,8 @@ struct PoolOptions {
   int max_connections = 8;
   absl::Duration borrow_timeout = absl::Seconds(2);
   absl::Duration validate_after_idle = absl::Seconds(1);
-  // While the database is down, how long after a failed attempt to connect
-  // the next borrower may try again (the others fail at once).
+  // While the database is down, how long the probe thread waits after a
+  // failed attempt to connect before the next.
   absl::Duration probe_interval = absl::Milliseconds(200);
 };
 
@@ -174,10 +176,9 @@ class Pool {
   // returns the idle ones, to be closed outside the lock.
   std::deque<std::unique_ptr<Connection>> MarkDown()
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // UNAVAILABLE at once while the database is down and another borrower is
-  // probing it, or a probe failed a moment ago; else OK, and `probe` tells
-  // whether this borrower is to probe.
-  absl::Status CheckNotDown(bool& probe) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The probe thread: waits until the database is marked down, then
+  // connects until it can, until the pool goes.
+  void ProbeWhileDown();
 
   const PoolOptions options_;
   std::function<void(absl::Duration)> borrow_wait_observer_;
@@ -189,13 +190,14 @@ class Pool {
   int in_use_ ABSL_GUARDED_BY(mu_) = 0;
   int waiting_ ABSL_GUARDED_BY(mu_) = 0;
   bool down_ ABSL_GUARDED_BY(mu_) = false;
-  bool probing_ ABSL_GUARDED_BY(mu_) = false;
-  absl::Time last_failed_probe_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   // Bumped when the database goes down: connections of an older generation
   // are closed when they come back instead of reused.
   int64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
   // When a connection last came back unbroken (see CheckHealth).
   absl::Time last_good_return_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  // Last: starts once everything above is built (see ProbeWhileDown).
+  std::thread prober_;
 };
 
 }  // namespace candor::db
