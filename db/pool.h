@@ -14,10 +14,11 @@
 // would add a round trip to every call for connections that were fine a
 // millisecond ago; HikariCP makes the same trade.)
 //
-// A connection-level failure also marks the database down. Until a fresh
-// connection opens again, Borrow() fails at once with UNAVAILABLE instead
-// of making every call wait out the query or connect timeout on a frozen or
-// absent server. The pool's own probe thread tries to connect (every
+// A connection-level failure (or a stale connection's ping that times out
+// rather than being refused at once) also marks the database down. Until a
+// fresh connection opens again, Borrow() fails at once with UNAVAILABLE
+// instead of making every call wait out the query or connect timeout on a
+// frozen or absent server. The pool's own probe thread tries to connect (every
 // `probe_interval` after a failed try) and its success ends the outage; no
 // caller's call is spent waiting on a connect. Every connection opened
 // before the failure is closed instead of reused (it, and its prepared
