@@ -310,7 +310,7 @@ absl::Status Pool::CheckHealth() {
     // finished on a good connection is proof enough, and borrowing here
     // would only queue behind the load.
     absl::MutexLock lock(&mu_);
-    if (!down_ && absl::Now() - last_good_return_ < absl::Seconds(1)) {
+    if (!down_ && absl::Now() - last_good_return_ < absl::Milliseconds(500)) {
       return absl::OkStatus();
     }
   }

@@ -156,7 +156,7 @@ class Pool {
   // timeout (pool exhausted or database unreachable).
   absl::StatusOr<PooledConnection> Borrow();
 
-  // OK when a connection came back unbroken within the last second, or one
+  // OK when a connection came back unbroken within the last 500 ms, or one
   // can be borrowed and answers a ping; UNAVAILABLE otherwise. For health
   // checks.
   absl::Status CheckHealth();
