@@ -123,11 +123,64 @@ void PooledConnection::Release() {
 
 Pool::Pool(PoolOptions options) : options_(std::move(options)) {
   Driver();  // created here, on one thread, before any concurrent Borrow
+  prober_ = std::thread([this] { ProbeWhileDown(); });
 }
 
 Pool::~Pool() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  // Waits at most one connect timeout, when a probe is under way.
+  prober_.join();
   absl::MutexLock lock(&mu_);
   idle_.clear();
+}
+
+void Pool::ProbeWhileDown() {
+  auto down_or_stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return down_ || stopping_;
+  };
+  auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return stopping_;
+  };
+  mu_.Lock();
+  while (true) {
+    mu_.Await(absl::Condition(&down_or_stopping));
+    if (stopping_) break;
+    mu_.Unlock();
+    auto opened = Connection::Open(options_.connection);
+    mu_.Lock();
+    if (opened.ok()) {
+      // The database is back. The probe's connection joins the pool as its
+      // first fresh one, when there is room.
+      down_ = false;
+      if (open_ < options_.max_connections) {
+        (*opened)->generation_ = generation_;
+        (*opened)->last_used_ = absl::Now();
+        idle_.push_back(*std::move(opened));
+        ++open_;
+      }
+    } else {
+      mu_.AwaitWithTimeout(absl::Condition(&stopping), options_.probe_interval);
+    }
+    if (opened.ok() && *opened != nullptr) {
+      // No room: closed outside the lock.
+      mu_.Unlock();
+      opened->reset();
+      mu_.Lock();
+    }
+  }
+  mu_.Unlock();
+}
+
+std::deque<std::unique_ptr<Connection>> Pool::MarkDown() {
+  down_ = true;
+  ++generation_;
+  std::deque<std::unique_ptr<Connection>> retired;
+  retired.swap(idle_);
+  open_ -= static_cast<int>(retired.size());
+  return retired;
 }
 
 absl::StatusOr<PooledConnection> Pool::Borrow() {
@@ -139,13 +192,27 @@ absl::StatusOr<PooledConnection> Pool::Borrow() {
     bool may_open = false;
     {
       absl::ReleasableMutexLock lock(&mu_);
+      // Fail fast, before queueing for a slot: while the database is down
+      // the slots are held by calls waiting out their timeouts.
+      if (down_) {
+        lock.Release();
+        ReportWait(start, wait_reported);
+        return absl::UnavailableError(
+            "database: unreachable (a connection to it failed); retry");
+      }
       ++waiting_;
       auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return !idle_.empty() || open_ < options_.max_connections;
+        return !idle_.empty() || open_ < options_.max_connections || down_;
       };
       const bool got = mu_.AwaitWithDeadline(absl::Condition(&available),
                                              deadline);
       --waiting_;
+      if (got && down_) {
+        lock.Release();
+        ReportWait(start, wait_reported);
+        return absl::UnavailableError(
+            "database: unreachable (a connection to it failed); retry");
+      }
       if (!got) {
         lock.Release();
         ReportWait(start, wait_reported);
@@ -166,23 +233,41 @@ absl::StatusOr<PooledConnection> Pool::Borrow() {
     ReportWait(start, wait_reported);
     if (may_open) {
       auto opened = Connection::Open(options_.connection);
-      if (!opened.ok()) {
+      std::deque<std::unique_ptr<Connection>> retired;
+      {
         absl::MutexLock lock(&mu_);
-        --open_;
-        --in_use_;
-        return opened.status();
+        if (!opened.ok()) {
+          --open_;
+          --in_use_;
+          if (!down_) retired = MarkDown();
+        } else {
+          (*opened)->generation_ = generation_;
+        }
       }
+      retired.clear();  // closed outside the lock
+      if (!opened.ok()) return opened.status();
       candidate = *std::move(opened);
     } else if (absl::Now() - candidate->last_used_ >
-                   options_.validate_after_idle &&
-               !candidate->IsValid()) {
-      // A stale connection (server restarted, idle timeout): drop it and try
-      // again, which opens a fresh one.
-      candidate.reset();
-      absl::MutexLock lock(&mu_);
-      --open_;
-      --in_use_;
-      continue;
+               options_.validate_after_idle) {
+      const absl::Time ping_start = absl::Now();
+      if (!candidate->IsValid()) {
+        // A ping refused at once means only this connection is gone (server
+        // restarted, idle timeout): drop it and try again, which opens a
+        // fresh one. A ping that timed out means the server does not
+        // answer: mark it down rather than wait again on a connect.
+        const bool unresponsive =
+            absl::Now() - ping_start >= options_.connection.read_timeout / 2;
+        candidate.reset();
+        std::deque<std::unique_ptr<Connection>> retired;
+        {
+          absl::MutexLock lock(&mu_);
+          --open_;
+          --in_use_;
+          if (unresponsive && !down_) retired = MarkDown();
+        }
+        retired.clear();  // closed outside the lock
+        continue;
+      }
     }
     return PooledConnection(this, std::move(candidate));
   }
@@ -200,22 +285,35 @@ void Pool::ReportWait(absl::Time start, bool& reported) const {
 }
 
 void Pool::Return(std::unique_ptr<Connection> connection) {
-  const bool keep = !connection->broken();
-  if (keep) {
-    connection->last_used_ = absl::Now();
-  } else {
-    connection.reset();  // closed here, before taking the lock
+  std::deque<std::unique_ptr<Connection>> retired;
+  {
+    absl::MutexLock lock(&mu_);
+    --in_use_;
+    // A broken connection means the database may be gone: mark it down
+    // (once per outage) so that callers fail fast until a probe reconnects.
+    if (connection->broken() && !down_) retired = MarkDown();
+    if (!connection->broken() && connection->generation_ == generation_) {
+      connection->last_used_ = last_good_return_ = absl::Now();
+      idle_.push_back(std::move(connection));
+    } else {
+      --open_;
+    }
   }
-  absl::MutexLock lock(&mu_);
-  --in_use_;
-  if (keep) {
-    idle_.push_back(std::move(connection));
-  } else {
-    --open_;
-  }
+  // Closed outside the lock: closing talks to the server.
+  connection.reset();
+  retired.clear();
 }
 
 absl::Status Pool::CheckHealth() {
+  {
+    // Under load every connection may be busy for a while; a call that just
+    // finished on a good connection is proof enough, and borrowing here
+    // would only queue behind the load.
+    absl::MutexLock lock(&mu_);
+    if (!down_ && absl::Now() - last_good_return_ < absl::Milliseconds(500)) {
+      return absl::OkStatus();
+    }
+  }
   auto connection = Borrow();
   if (!connection.ok()) return connection.status();
   if (!(*connection)->IsValid()) {
@@ -227,7 +325,7 @@ absl::Status Pool::CheckHealth() {
 
 Pool::Stats Pool::stats() const {
   absl::MutexLock lock(&mu_);
-  return Stats{open_, in_use_, waiting_};
+  return Stats{open_, in_use_, waiting_, down_};
 }
 
 }  // namespace candor::db

@@ -14,6 +14,17 @@
 // would add a round trip to every call for connections that were fine a
 // millisecond ago; HikariCP makes the same trade.)
 //
+// A connection-level failure (or a stale connection's ping that times out
+// rather than being refused at once) also marks the database down. Until a
+// fresh connection opens again, Borrow() fails at once with UNAVAILABLE
+// instead of making every call wait out the query or connect timeout on a
+// frozen or absent server. The pool's own probe thread tries to connect (every
+// `probe_interval` after a failed try) and its success ends the outage; no
+// caller's call is spent waiting on a connect. Every connection opened
+// before the failure is closed instead of reused (it, and its prepared
+// statements, belong to a server session that may be gone), so the pool
+// rebuilds itself from fresh connections.
+//
 // Pool is thread-safe. A PooledConnection belongs to one thread at a time.
 #ifndef CANDOR_DB_POOL_H_
 #define CANDOR_DB_POOL_H_
@@ -23,6 +34,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/strings/string_view.h"
 #include "absl/container/flat_hash_map.h"
@@ -57,6 +69,9 @@ struct PoolOptions {
   int max_connections = 8;
   absl::Duration borrow_timeout = absl::Seconds(2);
   absl::Duration validate_after_idle = absl::Seconds(1);
+  // While the database is down, how long the probe thread waits after a
+  // failed attempt to connect before the next.
+  absl::Duration probe_interval = absl::Milliseconds(200);
 };
 
 // One open connection and its prepared statements.
@@ -97,6 +112,8 @@ class Connection {
   bool broken_ = false;
   friend class Pool;
   absl::Time last_used_;
+  // The pool's generation when it was opened (see Pool::generation_).
+  int64_t generation_ = 0;
 };
 
 class Pool;
@@ -127,6 +144,7 @@ class Pool {
     int open = 0;     // connections open, idle or in use
     int in_use = 0;   // borrowed right now
     int waiting = 0;  // borrowers waiting for a connection
+    bool database_down = false;  // a connection failed; none opened since
   };
 
   explicit Pool(PoolOptions options);
@@ -138,8 +156,9 @@ class Pool {
   // timeout (pool exhausted or database unreachable).
   absl::StatusOr<PooledConnection> Borrow();
 
-  // OK when a connection can be borrowed and answers a ping; UNAVAILABLE
-  // otherwise. For health checks.
+  // OK when a connection came back unbroken within the last 500 ms, or one
+  // can be borrowed and answers a ping; UNAVAILABLE otherwise. For health
+  // checks.
   absl::Status CheckHealth();
 
   Stats stats() const;
@@ -154,6 +173,13 @@ class Pool {
   void Return(std::unique_ptr<Connection> connection);
   // Calls borrow_wait_observer_ once per Borrow(); not under mu_.
   void ReportWait(absl::Time start, bool& reported) const;
+  // Marks the database down and retires every connection opened so far;
+  // returns the idle ones, to be closed outside the lock.
+  std::deque<std::unique_ptr<Connection>> MarkDown()
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The probe thread: waits until the database is marked down, then
+  // connects until it can, until the pool goes.
+  void ProbeWhileDown();
 
   const PoolOptions options_;
   std::function<void(absl::Duration)> borrow_wait_observer_;
@@ -164,6 +190,15 @@ class Pool {
   int open_ ABSL_GUARDED_BY(mu_) = 0;
   int in_use_ ABSL_GUARDED_BY(mu_) = 0;
   int waiting_ ABSL_GUARDED_BY(mu_) = 0;
+  bool down_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // Bumped when the database goes down: connections of an older generation
+  // are closed when they come back instead of reused.
+  int64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
+  // When a connection last came back unbroken (see CheckHealth).
+  absl::Time last_good_return_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  // Last: starts once everything above is built (see ProbeWhileDown).
+  std::thread prober_;
 };
 
 }  // namespace candor::db

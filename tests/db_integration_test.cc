@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "db/migrations.h"
 #include "db/pool.h"
 #include "db/transaction.h"
@@ -149,6 +150,68 @@ TEST_F(DbIntegrationTest, UnreachableDatabaseIsUnavailable) {
   Pool pool(options);
   EXPECT_EQ(pool.Borrow().status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(pool.stats().open, 0);
+}
+
+// The session id of `connection`'s server session, through a prepared
+// statement (so the statement cache is exercised too); -1 on failure.
+absl::StatusOr<int64_t> SessionId(Connection& connection) {
+  return db::Run("session id", connection,
+                 [](Connection& c) -> absl::StatusOr<int64_t> {
+                   auto& select = c.Prepare("SELECT CONNECTION_ID()");
+                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+                   row->next();
+                   return row->getInt64(1);
+                 });
+}
+
+TEST_F(DbIntegrationTest, LostConnectionMarksDownAndThePoolRebuildsFresh) {
+  Pool pool(TestPoolOptions(3));
+  auto victim = pool.Borrow();
+  auto bystander = pool.Borrow();
+  ASSERT_TRUE(victim.ok() && bystander.ok());
+  const auto victim_id = SessionId(**victim);
+  const auto bystander_id = SessionId(**bystander);
+  ASSERT_TRUE(victim_id.ok() && bystander_id.ok());
+
+  // The server ends the victim's session, as a restart or an operator would.
+  ASSERT_TRUE(db::Run("kill", *bystander, [&](Connection& c) {
+                c.Execute(absl::StrCat("KILL CONNECTION ", *victim_id));
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_EQ(SessionId(**victim).status().code(), absl::StatusCode::kUnavailable);
+  { PooledConnection returned = *std::move(victim); }
+  EXPECT_TRUE(pool.stats().database_down);
+  // Connections from before the failure are closed, not reused: only the
+  // probe's fresh connection, if it is back already, is left open.
+  { PooledConnection returned = *std::move(bystander); }
+  EXPECT_LE(pool.stats().open, 1);
+
+  // Meanwhile borrowers fail fast; the pool's probe reconnects at once.
+  for (int i = 0; i < 100 && pool.stats().database_down; ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  ASSERT_FALSE(pool.stats().database_down);
+  auto fresh = pool.Borrow();
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  const auto fresh_id = SessionId(**fresh);
+  ASSERT_TRUE(fresh_id.ok()) << fresh_id.status();
+  EXPECT_NE(*fresh_id, *victim_id);
+  EXPECT_NE(*fresh_id, *bystander_id);
+}
+
+TEST_F(DbIntegrationTest, BorrowFailsFastWhileTheDatabaseIsUnreachable) {
+  PoolOptions options = TestPoolOptions();
+  options.connection.unix_socket = "/nonexistent/mysqld.sock";
+  options.probe_interval = absl::Seconds(60);
+  Pool pool(options);
+  EXPECT_EQ(pool.Borrow().status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(pool.stats().database_down);
+  // The probe thread waits a minute before it tries again; meanwhile
+  // every borrower gets UNAVAILABLE at once.
+  const absl::Status again = pool.Borrow().status();
+  EXPECT_EQ(again.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(again.message(), HasSubstr("unreachable"));
+  EXPECT_EQ(pool.CheckHealth().code(), absl::StatusCode::kUnavailable);
 }
 
 TEST_F(DbIntegrationTest, MigrationsApplyOnceAndRefuseEditedFiles) {

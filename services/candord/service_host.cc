@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <atomic>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "db/migrations.h"
 #include "services/advocacy/advocacy_service.h"
 #include "services/engagement/engagement_service.h"
@@ -29,6 +32,10 @@ struct ServiceHost::Hosted {
   std::unique_ptr<CallerLimits> limits;
   CallEnvironment env;
   std::unique_ptr<grpc::Service> service;
+  // RefreshHealth's check of `pool`, which may outlive one refresh.
+  std::thread health_check;
+  std::atomic<bool> health_check_done{true};
+  std::atomic<bool> healthy{false};
 };
 
 const std::vector<std::string>& ServiceHost::KnownServices() {
@@ -202,11 +209,45 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
 // last, stops first. Metrics stop being served before any of them go.
 ServiceHost::~ServiceHost() {
   if (metrics_ != nullptr) metrics_->StopServing();
+  // Health checks use the pools, which go with hosted_.
+  for (const auto& hosted : hosted_) {
+    if (hosted->health_check.joinable()) hosted->health_check.join();
+  }
 }
 
 void ServiceHost::RefreshHealth() {
+  // Every service's database is checked at once, each on a thread of its
+  // own, and a check that has not answered within kHealthCheckTimeout
+  // counts as NOT_SERVING: a frozen database holds a ping for the whole
+  // query timeout, and checking one service after another would keep health
+  // SERVING that long times five. A check still running from an earlier
+  // round is not started again; it reports when it ends.
+  constexpr absl::Duration kHealthCheckTimeout = absl::Seconds(1);
   for (const auto& hosted : hosted_) {
-    server_->SetServing(hosted->full_name, hosted->pool->CheckHealth().ok());
+    if (hosted->health_check.joinable() && hosted->health_check_done) {
+      hosted->health_check.join();
+    }
+    if (!hosted->health_check.joinable()) {
+      hosted->health_check_done = false;
+      Hosted* h = hosted.get();
+      hosted->health_check = std::thread([h] {
+        h->healthy = h->pool->CheckHealth().ok();
+        h->health_check_done = true;
+      });
+    }
+  }
+  const absl::Time give_up = absl::Now() + kHealthCheckTimeout;
+  auto all_done = [this] {
+    return std::all_of(hosted_.begin(), hosted_.end(), [](const auto& hosted) {
+      return hosted->health_check_done.load();
+    });
+  };
+  while (!all_done() && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  for (const auto& hosted : hosted_) {
+    server_->SetServing(hosted->full_name,
+                        hosted->health_check_done && hosted->healthy);
   }
 }
 

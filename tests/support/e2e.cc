@@ -286,7 +286,10 @@ std::string E2eServer::Start(const E2eServerOptions& options) {
                 options.candord_flags.end());
     const pid_t pid = SpawnCandord(argv);
     if (pid <= 0) return "cannot start candord";
-    if (WaitUntilHealthy(pid)) pid_ = pid;
+    if (WaitUntilHealthy(pid)) {
+      pid_ = pid;
+      argv_ = argv;
+    }
   }
   if (pid_ <= 0) {
     return absl::StrCat("candord did not become healthy; its log:\n",
@@ -326,6 +329,28 @@ void E2eServer::Stop() {
     std::filesystem::remove_all(dir_, ignored);
     dir_.clear();
   }
+}
+
+void E2eServer::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+std::string E2eServer::Restart() {
+  if (running()) return "candord is still running";
+  if (argv_.empty()) return "candord was never started";
+  // The port was freed with the killed process; another process may have
+  // taken it meanwhile, which the log then says.
+  const pid_t pid = SpawnCandord(argv_);
+  if (pid <= 0) return "cannot start candord";
+  if (!WaitUntilHealthy(pid)) {
+    return absl::StrCat("candord did not become healthy again; its log:\n",
+                        CandordLog());
+  }
+  pid_ = pid;
+  return "";
 }
 
 // Starts candord with stdout and stderr going to candord_log_.

@@ -132,6 +132,14 @@ class E2eServer {
   // (candord's log included).
   std::string Start(const E2eServerOptions& options = {});
 
+  // SIGKILL, as a crash would: no draining, nothing flushed. The temporary
+  // directory, port and secrets are kept for Restart().
+  void Kill();
+  // Starts candord again after Kill() with the same command line (address,
+  // secrets, database) and waits until it serves. Empty on success, else why
+  // not (candord's log included).
+  std::string Restart();
+
   // SIGTERM, then expects candord to drain and exit 0 (failing the current
   // test otherwise); removes the temporary directory. Does nothing when
   // not running.
@@ -185,6 +193,7 @@ class E2eServer {
   std::string candord_log_;
   std::string address_;
   std::vector<std::string> ctl_flags_;
+  std::vector<std::string> argv_;  // candord's command line, for Restart()
   pid_t pid_ = -1;
 };
 

@@ -1,12 +1,17 @@
 #include "tests/support/test_database.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <fstream>
+#include <iterator>
 #include <mutex>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/auth.h"
@@ -70,6 +75,78 @@ void TestDatabase::Stop() {
               << "\n";
   }
   directory_.clear();
+}
+
+}  // namespace candor::testing
+
+namespace candor::testing {
+
+int TestDatabase::ServerPid() const {
+  std::ifstream in(directory_ + "/mysqld.pid");
+  int pid = -1;
+  if (!(in >> pid) || pid <= 0) return -1;
+  return kill(pid, 0) == 0 ? pid : -1;
+}
+
+bool TestDatabase::Freeze() {
+  const int pid = ServerPid();
+  if (pid <= 0 || kill(pid, SIGSTOP) != 0) {
+    std::cerr << "test database: cannot freeze the server\n";
+    return false;
+  }
+  return true;
+}
+
+bool TestDatabase::Thaw() {
+  const int pid = ServerPid();
+  if (pid <= 0 || kill(pid, SIGCONT) != 0) {
+    std::cerr << "test database: cannot thaw the server\n";
+    return false;
+  }
+  return true;
+}
+
+bool TestDatabase::Kill() {
+  const int pid = ServerPid();
+  if (pid <= 0 || kill(pid, SIGKILL) != 0) {
+    std::cerr << "test database: cannot kill the server\n";
+    return false;
+  }
+  // The server is not our child (the start script detaches it): wait until
+  // /proc shows it gone or a zombie awaiting its reaper.
+  for (int i = 0; i < 300; ++i) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)),
+                     std::istreambuf_iterator<char>());
+    const size_t paren = text.rfind(") ");
+    if (text.empty() || paren == std::string::npos ||
+        text[paren + 2] == 'Z' || text[paren + 2] == 'X') {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::cerr << "test database: the server outlived SIGKILL for 30 s\n";
+  return false;
+}
+
+bool TestDatabase::Shutdown() {
+  const std::string command =
+      absl::StrCat(SourceDir(), "/deploy/local/mariadb stop ", directory_);
+  if (std::system(command.c_str()) != 0) {
+    std::cerr << "test database: `" << command << "` failed\n";
+    return false;
+  }
+  return true;
+}
+
+bool TestDatabase::Restart() {
+  const std::string command =
+      absl::StrCat(SourceDir(), "/deploy/local/mariadb start ", directory_);
+  if (std::system(command.c_str()) != 0) {
+    std::cerr << "test database: `" << command << "` failed\n";
+    return false;
+  }
+  return true;
 }
 
 }  // namespace candor::testing

@@ -29,6 +29,23 @@ class TestDatabase {
   // Stops the server. Registered with atexit by Get().
   void Stop();
 
+  // Faults, for tests of how the services live through an outage. The data
+  // directory is kept throughout; each returns false (with a message on
+  // stderr) when it could not do what it says.
+  //
+  // SIGSTOP / SIGCONT: the server keeps its connections but answers nothing.
+  bool Freeze();
+  bool Thaw();
+  // SIGKILL, as a crash or power cut would; waits until the process is gone.
+  bool Kill();
+  // A clean shutdown (`deploy/local/mariadb stop`).
+  bool Shutdown();
+  // Starts the server again on the same data directory (after Kill, InnoDB
+  // crash recovery) and waits until it answers.
+  bool Restart();
+  // The server's process id; -1 when it is not running.
+  int ServerPid() const;
+
  private:
   TestDatabase() = default;
   void Start();
