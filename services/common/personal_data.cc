@@ -34,4 +34,15 @@ absl::Status RequirePersonalDataAccess(const Caller& caller,
                      "export or erase a person's data");
 }
 
+absl::Status RequireAdminOrOperatorOf(const Caller& caller,
+                                      absl::string_view org,
+                                      absl::string_view resource) {
+  if (caller.HasRole(Role::kOperator)) return absl::OkStatus();
+  if (!caller.organization_id.empty() && caller.organization_id != org) {
+    return absl::NotFoundError(absl::StrCat(resource, " not found"));
+  }
+  return RequireRole(caller, Role::kAdmin,
+                     "export or erase a person's data");
+}
+
 }  // namespace candor

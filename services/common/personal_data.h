@@ -40,6 +40,12 @@ absl::Status RequirePersonalDataAccess(const Caller& caller,
                                        absl::string_view org,
                                        absl::string_view resource);
 
+// Like RequirePersonalDataAccess without services: for the privacy
+// service, which people (admins, operators) call, never services.
+absl::Status RequireAdminOrOperatorOf(const Caller& caller,
+                                      absl::string_view org,
+                                      absl::string_view resource);
+
 }  // namespace candor
 
 #endif  // CANDOR_SERVICES_COMMON_PERSONAL_DATA_H_

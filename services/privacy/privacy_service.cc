@@ -83,7 +83,7 @@ absl::Status PrivacyService::DoExportStaffData(
   CANDOR_ASSIGN_OR_RETURN(PersonRef person,
                           ParsePersonRef(request.staff_member()));
   CANDOR_RETURN_IF_ERROR(
-      RequirePersonalDataAccess(caller, person.org, person.name));
+      RequireAdminOrOperatorOf(caller, person.org, person.name));
   response->set_staff_member(person.name);
   *response->mutable_export_time() =
       TimeUtil::MicrosecondsToTimestamp(NowMicros());
@@ -129,7 +129,7 @@ absl::Status PrivacyService::DoEraseStaffMember(
   CANDOR_ASSIGN_OR_RETURN(PersonRef person,
                           ParsePersonRef(request.staff_member()));
   CANDOR_RETURN_IF_ERROR(
-      RequirePersonalDataAccess(caller, person.org, person.name));
+      RequireAdminOrOperatorOf(caller, person.org, person.name));
   CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
   response->set_staff_member(person.name);
   response->set_pseudonym(ErasedPseudonym(person.name));
