@@ -460,6 +460,69 @@ TEST_F(PrivacyTest, ExportThenEraseEverywhereKeepsAggregatesAndTheChain) {
   }
 }
 
+// An erasure that stopped after its first step (the staff profile) is
+// finished by erasing again: every step is idempotent, and the audit log
+// records the erasure once.
+TEST_F(PrivacyTest, InterruptedErasureIsFinishedByARetry) {
+  const StaffMember created = server_.CreateStaff(org_, "R1");
+  const std::string person = created.name();
+  const std::string token = TestServer::StaffToken(person, {Role::kEmployee});
+  {
+    staffpb::UpdateStaffMemberRequest request;
+    request.mutable_staff_member()->set_name(person);
+    request.mutable_staff_member()->set_advocacy_consent(true);
+    request.mutable_update_mask()->add_paths("advocacy_consent");
+    StaffMember updated;
+    ASSERT_TRUE(staff_
+                    ->UpdateStaffMember(TestServer::Context(token).get(),
+                                        request, &updated)
+                    .ok());
+  }
+  Post post;
+  {
+    advocacypb::CreatePostRequest request;
+    request.set_parent(org_.name);
+    request.mutable_post()->set_network(common::v1::LINKEDIN);
+    request.mutable_post()->set_text(kPostText);
+    const grpc::Status status = advocacy_->CreatePost(
+        TestServer::Context(token).get(), request, &post);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  // The first step alone, as if the privacy service had stopped after it.
+  {
+    staffpb::ErasePersonalDataRequest request;
+    request.set_staff_member(person);
+    staffpb::ErasePersonalDataResponse out;
+    const grpc::Status status = staff_->ErasePersonalData(
+        TestServer::Context(org_.admin_token).get(), request, &out);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  EXPECT_EQ(Get(person).state(), StaffMember::ERASED);
+  privacypb::StaffDataExport halfway;
+  ASSERT_TRUE(Export(org_.admin_token, person, &halfway).ok());
+  ASSERT_EQ(halfway.advocacy().posts_size(), 1);
+  EXPECT_EQ(halfway.advocacy().posts(0).text(), kPostText);
+
+  privacypb::EraseStaffMemberResponse erased;
+  const grpc::Status status = Erase(org_.admin_token, person, &erased);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(erased.records_changed().at("staff"), 0);
+  EXPECT_GT(erased.records_changed().at("advocacy"), 0);
+  privacypb::StaffDataExport done;
+  ASSERT_TRUE(Export(org_.admin_token, person, &done).ok());
+  ASSERT_EQ(done.advocacy().posts_size(), 1);
+  EXPECT_NE(done.advocacy().posts(0).text(), kPostText);
+  EXPECT_EQ(done.advocacy().posts(0).state(), Post::WITHDRAWN);
+  EXPECT_TRUE(Verify().ok());
+  int erasures = 0;
+  for (const auto& entry : AuditLog()) {
+    if (entry.subject() == person && entry.action() == "staff.erase") {
+      ++erasures;
+    }
+  }
+  EXPECT_EQ(erasures, 1);
+}
+
 TEST_F(PrivacyTest, OnlyAdminsOfTheOrganizationAndOperatorsMayCall) {
   const TableCallers callers = MakeTableCallers(org_);
   const StaffMember target = server_.CreateStaff(org_, "T1");
