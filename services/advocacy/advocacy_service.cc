@@ -845,7 +845,8 @@ absl::Status AdvocacyService::RequireActiveAuthor(const Caller& caller,
   const grpc::Status status =
       staff_->GetStaffMember(context.get(), request, &author);
   CANDOR_RETURN_IF_ERROR(FromInternalCall(status, "the staff service"));
-  if (author.state() != staff::v1::StaffMember::INACTIVE) {
+  // INACTIVE or ERASED: the author has left.
+  if (author.state() == staff::v1::StaffMember::ACTIVE) {
     return absl::OkStatus();
   }
   CANDOR_RETURN_IF_ERROR(posts_
@@ -854,7 +855,8 @@ absl::Status AdvocacyService::RequireActiveAuthor(const Caller& caller,
                                                      NowMicros())
                              .status());
   return absl::FailedPreconditionError(
-      "the post's author was deactivated; their pending posts are withdrawn");
+      "the post's author was deactivated or erased; their pending posts are "
+      "withdrawn");
 }
 
 absl::Status AdvocacyService::WithdrawPostsOfInactiveAuthors(
@@ -877,7 +879,7 @@ absl::Status AdvocacyService::WithdrawPostsOfInactiveAuthors(
     const grpc::Status status =
         staff_->GetStaffMember(context.get(), request, &author);
     CANDOR_RETURN_IF_ERROR(FromInternalCall(status, "the staff service"));
-    if (author.state() != staff::v1::StaffMember::INACTIVE) continue;
+    if (author.state() == staff::v1::StaffMember::ACTIVE) continue;
     CANDOR_RETURN_IF_ERROR(
         posts_.WithdrawPendingPostsOf(org, author_id, now).status());
     // What the database now holds, so the answer shows it.
