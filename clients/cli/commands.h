@@ -23,7 +23,12 @@ struct GlobalOptions {
   std::string token;
   OutputFormat output = OutputFormat::kTable;
   std::string timeout;  // empty: the command's default
+  // TLS: --tls trusts the system's roots; any --tls-* option implies it.
   bool tls = false;
+  std::string tls_ca_file;      // PEM CAs to trust instead of the system's
+  std::string tls_cert_file;    // client certificate, for mutual TLS
+  std::string tls_key_file;     // its private key
+  std::string tls_server_name;  // expected in the certificate; default: host
 };
 
 struct TokenMintOptions {

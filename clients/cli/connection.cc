@@ -31,20 +31,45 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   return contents.str();
 }
 
+namespace {
+
+// The TLS the global options ask for, with its files read and checked.
+absl::StatusOr<ClientTls> ClientTlsOf(const GlobalOptions& global) {
+  ClientTls tls;
+  tls.enabled = global.tls || !global.tls_ca_file.empty() ||
+                !global.tls_cert_file.empty() || !global.tls_key_file.empty() ||
+                !global.tls_server_name.empty();
+  if (!tls.enabled) return tls;
+  if (!global.tls_ca_file.empty()) {
+    absl::StatusOr<std::string> roots =
+        ReadPemCertificates({"--tls-ca-file", global.tls_ca_file});
+    if (!roots.ok()) return roots.status();
+    tls.root_certs = *std::move(roots);
+  }
+  absl::StatusOr<TlsIdentity> identity =
+      ReadTlsIdentity({"--tls-cert-file", global.tls_cert_file},
+                      {"--tls-key-file", global.tls_key_file});
+  if (!identity.ok()) return identity.status();
+  tls.identity = *std::move(identity);
+  tls.server_name = global.tls_server_name;
+  return tls;
+}
+
+}  // namespace
+
 int UsageError(const std::string& command, const absl::Status& status) {
   std::cerr << "candorctl: " << command << ": " << status.message() << "\n";
   return kExitUsage;
 }
 
 Connection::Connection(const GlobalOptions& global, std::string command,
-                       absl::Duration timeout)
+                       absl::Duration timeout, const ClientTls& tls)
     : global_(global),
       command_(std::move(command)),
       timeout_(timeout),
-      channel_(grpc::CreateChannel(
-          global.address,
-          global.tls ? grpc::SslCredentials(grpc::SslCredentialsOptions())
-                     : grpc::InsecureChannelCredentials())),
+      tls_(tls.enabled),
+      client_certificate_(!tls.identity.empty()),
+      channel_(MakeChannel(global.address, tls)),
       staff_(candor::staff::v1::StaffService::NewStub(channel_)),
       values_(candor::values::v1::ValuesService::NewStub(channel_)),
       advocacy_(candor::advocacy::v1::AdvocacyService::NewStub(channel_)),
@@ -63,8 +88,9 @@ std::unique_ptr<grpc::ClientContext> Connection::NewContext() const {
 }
 
 int Connection::CallFailed(const grpc::Status& status) const {
-  std::cerr << DescribeCallError(command_, status, global_.address, timeout_,
-                                 !global_.token.empty());
+  std::cerr << DescribeCallError(
+      command_, status, global_.address, timeout_, !global_.token.empty(),
+      TransportHint(status.error_message(), tls_, client_certificate_));
   return kExitFailed;
 }
 
@@ -82,7 +108,12 @@ std::unique_ptr<Connection> Open(const GlobalOptions& global,
     }
     timeout = *parsed;
   }
-  return std::make_unique<Connection>(global, command, timeout);
+  absl::StatusOr<ClientTls> tls = ClientTlsOf(global);
+  if (!tls.ok()) {
+    UsageError(command, tls.status());
+    return nullptr;
+  }
+  return std::make_unique<Connection>(global, command, timeout, *tls);
 }
 
 void Print(const GlobalOptions& global,

@@ -21,6 +21,7 @@
 #include "clients/cli/output.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/grpcpp.h"
+#include "services/common/tls.h"
 
 namespace candor::cli {
 
@@ -37,8 +38,9 @@ int UsageError(const std::string& command, const absl::Status& status);
 // deadline and the token.
 class Connection {
  public:
+  // `tls` is how `channel` was made (for the hints after a failed call).
   Connection(const GlobalOptions& global, std::string command,
-             absl::Duration timeout);
+             absl::Duration timeout, const ClientTls& tls);
 
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -66,6 +68,8 @@ class Connection {
   const GlobalOptions& global_;
   const std::string command_;
   const absl::Duration timeout_;
+  const bool tls_;
+  const bool client_certificate_;
   const std::shared_ptr<grpc::Channel> channel_;
   const std::unique_ptr<candor::staff::v1::StaffService::Stub> staff_;
   const std::unique_ptr<candor::values::v1::ValuesService::Stub> values_;
@@ -76,8 +80,8 @@ class Connection {
       engagement_;
 };
 
-// Opens the connection for `command`, or prints why --timeout is wrong
-// (then nullptr: exit with kExitUsage).
+// Opens the connection for `command`, or prints why --timeout or a --tls-*
+// option is wrong (then nullptr: exit with kExitUsage).
 std::unique_ptr<Connection> Open(const GlobalOptions& global,
                                  const std::string& command,
                                  absl::Duration default_timeout);

@@ -3,6 +3,9 @@
 // This file only reads the command line (CLI11) and hands over to the
 // command in commands.cc. Exit codes: 0 done, 1 a call failed or the server
 // refused, 2 the command line or an input file is wrong.
+#include <grpc/support/log.h>
+
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -61,7 +64,24 @@ int Main(int argc, char** argv) {
                  "Deadline of each call, e.g. 10s, 2m (default 10s; 120s for "
                  "staff import)");
   app.add_flag("--tls", global.tls,
-               "Connect with TLS, trusting the system's root certificates");
+               "Connect with TLS, trusting the system's root certificates "
+               "(implied by every --tls-* option)")
+      ->envname("CANDOR_TLS");
+  app.add_option("--tls-ca-file", global.tls_ca_file,
+                 "PEM CA certificates the server's certificate must chain to, "
+                 "instead of the system's roots")
+      ->envname("CANDOR_TLS_CA_FILE");
+  app.add_option("--tls-cert-file", global.tls_cert_file,
+                 "PEM client certificate, for a server that requires mutual "
+                 "TLS (with --tls-key-file)")
+      ->envname("CANDOR_TLS_CERT_FILE");
+  app.add_option("--tls-key-file", global.tls_key_file,
+                 "PEM private key of --tls-cert-file")
+      ->envname("CANDOR_TLS_KEY_FILE");
+  app.add_option("--tls-server-name", global.tls_server_name,
+                 "The name the server's certificate must carry, when it is "
+                 "not the host in --addr")
+      ->envname("CANDOR_TLS_SERVER_NAME");
 
   // token mint
   CLI::App* token = app.add_subcommand("token", "Bearer tokens");
@@ -791,6 +811,11 @@ int Main(int argc, char** argv) {
       ->add_option("parent", audit_verify_parent,
                    "organizations/ID, or just ID")
       ->required();
+  audit_verify->footer(
+      "Backups of a local deployment: deploy/local/backup [FILE] while candord\n"
+      "serves; deploy/local/restore FILE into a fresh CANDOR_VAR, then\n"
+      "deploy/local/up and `candorctl audit verify ORG` for every organization\n"
+      "(README, \"Backup and restore\").");
 
   // report
   std::string report_parent;
@@ -1105,4 +1130,14 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace candor::cli
 
-int main(int argc, char** argv) { return candor::cli::Main(argc, argv); }
+// candorctl explains a failed call itself (DescribeCallError); gRPC's own
+// log lines ("Handshake failed with fatal error ...") would only add noise
+// before that. GRPC_VERBOSITY brings them back for debugging.
+static void IgnoreGrpcLog(gpr_log_func_args* /*args*/) {}
+
+int main(int argc, char** argv) {
+  if (std::getenv("GRPC_VERBOSITY") == nullptr) {
+    gpr_set_log_function(IgnoreGrpcLog);
+  }
+  return candor::cli::Main(argc, argv);
+}

@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -177,7 +178,8 @@ void AddStaffMemberRow(const StaffMember& member, Table& table) {
 std::string DescribeCallError(const std::string& command,
                               const grpc::Status& status,
                               const std::string& address,
-                              absl::Duration timeout, bool sent_token) {
+                              absl::Duration timeout, bool sent_token,
+                              const std::string& transport_hint) {
   // grpc::StatusCode and absl::StatusCode share their numbers.
   std::string out = absl::StrCat(
       "candorctl: ", command, ": ",
@@ -188,6 +190,11 @@ std::string DescribeCallError(const std::string& command,
       "\n");
   switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
+      // The server was reached, and TLS (or its absence) is the problem.
+      if (!transport_hint.empty()) {
+        absl::StrAppend(&out, transport_hint);
+        break;
+      }
       absl::StrAppend(&out, "candorctl: hint: the server at ", address,
                       " is not reachable; is candord running there? "
                       "(set --addr or CANDOR_ADDR)\n");
@@ -210,6 +217,52 @@ std::string DescribeCallError(const std::string& command,
       break;
   }
   return out;
+}
+
+std::string TransportHint(const std::string& message, bool tls,
+                          bool client_certificate) {
+  auto has = [&](absl::string_view text) {
+    return absl::StrContains(absl::AsciiStrToLower(message), text);
+  };
+  std::string hint;
+  if (!tls) {
+    // A TLS server hangs up on the plaintext HTTP/2 it receives.
+    if (has("socket closed") || has("connection reset") ||
+        has("end of tcp stream") || has("eof")) {
+      hint = "if the server uses TLS, connect with --tls-ca-file CA_FILE "
+             "(or --tls for a certificate from a public CA)";
+    }
+  } else if (has("wrong version number") || has("packet length too long") ||
+             has("record layer failure") || has("http request")) {
+    hint = "the server does not speak TLS (plaintext candord?); drop --tls "
+           "and the --tls-* options (and the CANDOR_TLS* variables)";
+  } else if (has("peer name") || has("hostname") || has("not in peer certificate")) {
+    hint = "the server's certificate does not carry the name connected to; "
+           "connect by a name it carries, or give it with --tls-server-name";
+  } else if (has("certificate verify failed") ||
+             has("unable to get local issuer") || has("self signed") ||
+             has("self-signed")) {
+    hint = "the server's certificate is not trusted: give the CA that "
+           "signed it with --tls-ca-file (or CANDOR_TLS_CA_FILE)";
+  } else if (has("certificate required") || has("unknown ca") ||
+             has("bad certificate") || has("certificate unknown") ||
+             has("handshake failure") ||
+             // With TLS 1.3 a server refuses the client's certificate
+             // after the client has finished its side of the handshake:
+             // all the client sees is the connection closing.
+             has("socket closed") || has("connection reset")) {
+    hint = client_certificate
+               ? "the server refused the client certificate: it must be "
+                 "signed by a CA the server trusts (its "
+                 "--tls_client_ca_file) and allow client use"
+               : "the server requires a client certificate (mutual TLS): "
+                 "give --tls-cert-file and --tls-key-file";
+  } else if (has("ssl") || has("tls") || has("handshake")) {
+    hint = "the TLS handshake failed; check --tls-ca-file, and whether the "
+           "server wants a client certificate (--tls-cert-file, "
+           "--tls-key-file)";
+  }
+  return hint.empty() ? "" : absl::StrCat("candorctl: hint: ", hint, "\n");
 }
 
 }  // namespace candor::cli

@@ -57,10 +57,22 @@ void AddStaffMemberRow(const candor::staff::v1::StaffMember& member,
 // create"): "candorctl: staff create: PERMISSION_DENIED: <server message>",
 // followed by a hint where the code has a usual cause on the caller's side
 // (server not reachable at `address`, no answer within `timeout`, no token).
+// For UNAVAILABLE, a non-empty `transport_hint` (see TransportHint) replaces
+// the "not reachable" one.
 std::string DescribeCallError(const std::string& command,
                               const grpc::Status& status,
                               const std::string& address,
-                              absl::Duration timeout, bool sent_token);
+                              absl::Duration timeout, bool sent_token,
+                              const std::string& transport_hint = "");
+
+// For a call that failed UNAVAILABLE: a hint line ("candorctl: hint: ...")
+// when the message points
+// at TLS (an untrusted or misnamed server certificate, a server that wants
+// a client certificate or refused ours, TLS against plaintext or the other
+// way round); empty otherwise. `tls`: the call used TLS;
+// `client_certificate`: it offered a client certificate.
+std::string TransportHint(const std::string& message, bool tls,
+                          bool client_certificate);
 
 }  // namespace candor::cli
 

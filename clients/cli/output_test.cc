@@ -124,5 +124,50 @@ TEST(DescribeCallErrorTest, DeadlineNamesTheTimeout) {
               HasSubstr("no answer within 2m"));
 }
 
+// Messages as gRPC 1.51 reports them (from tests/tls_e2e_test.cc runs).
+constexpr char kSocketClosed[] =
+    "failed to connect to all addresses; last error: UNAVAILABLE: "
+    "ipv4:127.0.0.1:47313: Socket closed";
+
+TEST(TransportHintTest, PlaintextClientClosedOnIsToldAboutTls) {
+  EXPECT_THAT(TransportHint(kSocketClosed, false, false),
+              HasSubstr("if the server uses TLS, connect with --tls-ca-file"));
+  EXPECT_EQ(TransportHint("failed to connect to all addresses; last error: "
+                          "UNAVAILABLE: ipv4:127.0.0.1:1: Connection refused",
+                          false, false),
+            "");
+}
+
+TEST(TransportHintTest, TlsClientClosedOnNeedsAGoodClientCertificate) {
+  EXPECT_THAT(TransportHint(kSocketClosed, true, false),
+              HasSubstr("requires a client certificate"));
+  EXPECT_THAT(TransportHint(kSocketClosed, true, true),
+              HasSubstr("refused the client certificate"));
+}
+
+TEST(TransportHintTest, NamesTheCertificateProblem) {
+  EXPECT_THAT(TransportHint("last error: UNKNOWN: ipv4:127.0.0.1:1: Ssl "
+                            "handshake failed: SSL_ERROR_SSL: error:0A000086:"
+                            "SSL routines::certificate verify failed",
+                            true, false),
+              HasSubstr("not trusted: give the CA that signed it"));
+  EXPECT_THAT(TransportHint("last error: UNKNOWN: ipv4:127.0.0.1:1: Peer name "
+                            "a.example is not in peer certificate",
+                            true, false),
+              HasSubstr("--tls-server-name"));
+  EXPECT_THAT(TransportHint("Ssl handshake failed: SSL_ERROR_SSL: "
+                            "error:0A00010B:SSL routines::wrong version number",
+                            true, false),
+              HasSubstr("does not speak TLS"));
+}
+
+TEST(DescribeCallErrorTest, TransportHintReplacesNotReachable) {
+  const std::string text = DescribeCallError(
+      "health", grpc::Status(grpc::StatusCode::UNAVAILABLE, kSocketClosed),
+      "a:1", absl::Seconds(10), false, "candorctl: hint: TLS?\n");
+  EXPECT_THAT(text, HasSubstr("candorctl: hint: TLS?\n"));
+  EXPECT_THAT(text, Not(HasSubstr("not reachable")));
+}
+
 }  // namespace
 }  // namespace candor::cli

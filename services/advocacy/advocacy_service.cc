@@ -1302,11 +1302,13 @@ absl::Status AdvocacyService::DoListAdvocacyEvents(
     v1::ListAdvocacyEventsResponse* response) {
   CANDOR_ASSIGN_OR_RETURN(std::string org,
                           ParseOrganizationName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(
-      RequireRole(caller, Role::kService, "list advocacy events"));
+  // Another organization's caller gets NOT_FOUND before the role check, as
+  // everywhere else (API.md "Auth"; CreateDecision does the same).
   if (!caller.organization_id.empty() && caller.organization_id != org) {
     return absl::NotFoundError(absl::StrCat(request.parent(), " not found"));
   }
+  CANDOR_RETURN_IF_ERROR(
+      RequireRole(caller, Role::kService, "list advocacy events"));
   if (request.after_sequence() < 0) {
     return InvalidField("after_sequence", "must not be negative");
   }

@@ -29,9 +29,27 @@
 #include "services/common/page_token.h"
 #include "services/common/service_token.h"
 #include "services/common/status_macros.h"
+#include "services/common/tls.h"
 #include "services/candord/service_host.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "address:port to serve gRPC on");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate chain to serve gRPC over TLS (with --tls_key_file); "
+          "empty: plaintext, for loopback development only");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA certificates; when set, every client must present a "
+          "certificate signed by one of them (mutual TLS)");
+ABSL_FLAG(std::string, tls_ca_file, "",
+          "PEM CA certificates that services in other processes "
+          "(--staff_address, ...) must prove themselves with; when set, calls "
+          "to them use TLS");
+ABSL_FLAG(std::string, tls_client_cert_file, "",
+          "PEM certificate chain presented to services in other processes "
+          "that require mutual TLS (with --tls_client_key_file); default: "
+          "--tls_cert_file, which then needs the clientAuth extended key usage");
+ABSL_FLAG(std::string, tls_client_key_file, "",
+          "PEM private key of --tls_client_cert_file");
 ABSL_FLAG(std::string, services, "all",
           "comma-separated services to run (staff, values, transparency, advocacy, engagement, privacy), or all");
 ABSL_FLAG(std::string, staff_address, "",
@@ -78,6 +96,20 @@ ABSL_FLAG(absl::Duration, executor_max_queue_wait, absl::Milliseconds(250),
           "a call that waited longer for a worker is answered RESOURCE_EXHAUSTED "
           "instead of run, so overload sheds stale calls and admitted ones "
           "finish in time");
+ABSL_FLAG(double, write_rate_limit, 50,
+          "mutating calls per second each caller may make to each service "
+          "(0: unlimited); more are answered RESOURCE_EXHAUSTED with a retry delay");
+ABSL_FLAG(double, write_burst, 200, "mutating calls a caller may make at once");
+ABSL_FLAG(double, share_rate_limit, 2,
+          "shares per second each staff member may record (0: unlimited)");
+ABSL_FLAG(double, share_burst, 20, "shares a staff member may record at once");
+ABSL_FLAG(double, event_rate_limit, 20000,
+          "engagement events per second each caller may record (0: unlimited)");
+ABSL_FLAG(double, event_burst, 100000,
+          "engagement events a caller may record at once (a stream holds at most "
+          "100,000)");
+ABSL_FLAG(absl::Duration, max_call_duration, absl::Seconds(60),
+          "the longest any call may run, whatever deadline its client set");
 ABSL_FLAG(std::string, access_log, "-",
           "where to write one JSON line per call: '-' for stderr, a file path, "
           "or empty for none");
@@ -150,6 +182,60 @@ absl::StatusOr<std::FILE*> OpenAccessLog() {
   return file;
 }
 
+// --NAME_rate_limit and --NAME_burst as a RateLimit.
+absl::StatusOr<RateLimit> RateLimitFromFlags(absl::string_view name,
+                                             double per_second, double burst) {
+  if (per_second < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", name, "_rate_limit must be 0 (unlimited) or positive"));
+  }
+  if (per_second > 0 && burst < 1) {
+    return absl::InvalidArgumentError(absl::StrCat("--", name, "_burst must be at least 1"));
+  }
+  return RateLimit{per_second, burst};
+}
+
+// TLS of the gRPC port, and of calls to services in other processes.
+absl::Status ReadTls(ServerTls* server, ClientTls* remote) {
+  CANDOR_ASSIGN_OR_RETURN(
+      server->identity,
+      ReadTlsIdentity({"--tls_cert_file", absl::GetFlag(FLAGS_tls_cert_file)},
+                      {"--tls_key_file", absl::GetFlag(FLAGS_tls_key_file)}));
+  const std::string client_ca = absl::GetFlag(FLAGS_tls_client_ca_file);
+  if (!client_ca.empty()) {
+    if (server->identity.empty()) {
+      return absl::InvalidArgumentError(
+          "--tls_client_ca_file (mutual TLS) needs --tls_cert_file and "
+          "--tls_key_file");
+    }
+    CANDOR_ASSIGN_OR_RETURN(
+        server->client_ca,
+        ReadPemCertificates({"--tls_client_ca_file", client_ca}));
+  }
+  CANDOR_ASSIGN_OR_RETURN(
+      TlsIdentity client_identity,
+      ReadTlsIdentity(
+          {"--tls_client_cert_file", absl::GetFlag(FLAGS_tls_client_cert_file)},
+          {"--tls_client_key_file", absl::GetFlag(FLAGS_tls_client_key_file)}));
+  const std::string ca = absl::GetFlag(FLAGS_tls_ca_file);
+  if (ca.empty()) {
+    if (!client_identity.empty()) {
+      return absl::InvalidArgumentError(
+          "--tls_client_cert_file needs --tls_ca_file (calls to other "
+          "services use TLS only with it)");
+    }
+    return absl::OkStatus();
+  }
+  remote->enabled = true;
+  CANDOR_ASSIGN_OR_RETURN(remote->root_certs,
+                          ReadPemCertificates({"--tls_ca_file", ca}));
+  // One certificate per process unless told otherwise: fewer files to
+  // rotate, and a peer's access log names the same identity either way.
+  remote->identity =
+      client_identity.empty() ? server->identity : std::move(client_identity);
+  return absl::OkStatus();
+}
+
 int Fail(const absl::Status& status) {
   std::cerr << "candord: " << status.message() << "\n";
   return 1;
@@ -158,6 +244,11 @@ int Fail(const absl::Status& status) {
 int Run() {
   auto selected = ServiceHost::ParseServices(absl::GetFlag(FLAGS_services));
   if (!selected.ok()) return Fail(selected.status());
+  // Before the database: a wrong certificate flag should fail at once.
+  ServerTls server_tls;
+  ClientTls remote_tls;
+  absl::Status tls_read = ReadTls(&server_tls, &remote_tls);
+  if (!tls_read.ok()) return Fail(tls_read);
   auto database = DatabaseOptions();
   if (!database.ok()) return Fail(database.status());
 
@@ -181,10 +272,28 @@ int Run() {
   HostOptions options;
   options.services = *selected;
   options.server.listen_address = absl::GetFlag(FLAGS_listen);
+  options.server.tls = server_tls;
+  options.remote_tls = remote_tls;
   options.database = *database;
   options.pool_size = absl::GetFlag(FLAGS_db_pool_size);
   options.executor_queue = absl::GetFlag(FLAGS_executor_queue);
   options.executor_max_queue_wait = absl::GetFlag(FLAGS_executor_max_queue_wait);
+  auto write_rate = RateLimitFromFlags("write", absl::GetFlag(FLAGS_write_rate_limit),
+                                       absl::GetFlag(FLAGS_write_burst));
+  if (!write_rate.ok()) return Fail(write_rate.status());
+  options.write_rate = *write_rate;
+  auto share_rate = RateLimitFromFlags("share", absl::GetFlag(FLAGS_share_rate_limit),
+                                       absl::GetFlag(FLAGS_share_burst));
+  if (!share_rate.ok()) return Fail(share_rate.status());
+  options.share_rate = *share_rate;
+  auto event_rate = RateLimitFromFlags("event", absl::GetFlag(FLAGS_event_rate_limit),
+                                       absl::GetFlag(FLAGS_event_burst));
+  if (!event_rate.ok()) return Fail(event_rate.status());
+  options.event_rate = *event_rate;
+  options.max_call_duration = absl::GetFlag(FLAGS_max_call_duration);
+  if (options.max_call_duration <= absl::ZeroDuration()) {
+    return Fail(absl::InvalidArgumentError("--max_call_duration must be positive"));
+  }
   for (const auto& [service, address] :
        {std::pair<std::string, std::string>{"staff", absl::GetFlag(FLAGS_staff_address)},
         {"values", absl::GetFlag(FLAGS_values_address)},
@@ -221,7 +330,24 @@ int Run() {
   });
 
   std::cerr << "candord: serving " << absl::StrJoin(*selected, ", ") << " on "
-            << options.server.listen_address << "\n";
+            << options.server.listen_address
+            << (server_tls.identity.empty()       ? " (plaintext)"
+                : server_tls.client_ca.empty() ? " (TLS)"
+                                               : " (mutual TLS)")
+            << "\n";
+  if (server_tls.identity.empty() &&
+      !IsLoopbackAddress(options.server.listen_address)) {
+    std::cerr << "candord: WARNING: serving plaintext gRPC on a non-loopback "
+                 "address; bearer tokens and staff data cross the network "
+                 "unencrypted. Give --tls_cert_file and --tls_key_file, or "
+                 "listen on 127.0.0.1 behind a TLS proxy.\n";
+  }
+  if (!options.remote_addresses.empty() && !remote_tls.enabled &&
+      !server_tls.identity.empty()) {
+    std::cerr << "candord: WARNING: calls to other services are plaintext "
+                 "while this port uses TLS; give --tls_ca_file to use TLS "
+                 "for them too\n";
+  }
   if ((*host)->tracking_port() != 0) {
     std::cerr << "candord: tracking links on " << options.tracking_listen
               << " (port " << (*host)->tracking_port() << ")\n";

@@ -27,6 +27,7 @@ struct ServiceHost::Hosted {
   std::string full_name;  // "candor.staff.v1.StaffService"
   std::unique_ptr<db::Pool> pool;
   std::unique_ptr<BoundedExecutor> executor;
+  std::unique_ptr<CallerLimits> limits;
   CallEnvironment env;
   std::unique_ptr<grpc::Service> service;
 };
@@ -95,8 +96,11 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
     // Blocking work never needs more workers than there are connections.
     hosted->executor = std::make_unique<BoundedExecutor>(
         options.pool_size, options.executor_queue, options.executor_max_queue_wait);
+    hosted->limits = std::make_unique<CallerLimits>(
+        options.write_rate, options.share_rate, options.event_rate);
     hosted->env = CallEnvironment{options.verifier, hosted->executor.get(),
-                                  options.access_log, host->metrics_.get()};
+                                  options.access_log, host->metrics_.get(),
+                                  hosted->limits.get(), options.max_call_duration};
     host->metrics_->AddService(name, hosted->pool.get(), hosted->executor.get());
     if (name == "staff") {
       hosted->full_name = staff::StaffService::kServiceName;
@@ -149,7 +153,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
           "service ", dependency, " is neither run here nor given an address "
           "(--", dependency, "_address)"));
     }
-    return grpc::CreateChannel(remote->second, grpc::InsecureChannelCredentials());
+    return MakeChannel(remote->second, options.remote_tls);
   };
   for (const auto& hosted : host->hosted_) {
     if (hosted->name == "transparency") {

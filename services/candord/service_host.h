@@ -24,8 +24,10 @@
 #include "services/common/auth.h"
 #include "services/common/metrics.h"
 #include "services/common/page_token.h"
+#include "services/common/rate_limiter.h"
 #include "services/common/server.h"
 #include "services/common/service_token.h"
+#include "services/common/tls.h"
 #include "services/engagement/tracking_server.h"
 
 namespace candor {
@@ -41,9 +43,18 @@ struct HostOptions {
   // A call that waited longer than this for a worker is answered
   // RESOURCE_EXHAUSTED instead of run (see BoundedExecutor).
   absl::Duration executor_max_queue_wait = absl::Milliseconds(250);
+  // Per-caller limits, each applied by every hosted service on its own
+  // (rate_limiter.h); per_second 0 turns one off.
+  RateLimit write_rate{50, 200};
+  RateLimit share_rate{2, 20};
+  RateLimit event_rate{20'000, 100'000};
+  // The longest any call may run, whatever deadline its client set.
+  absl::Duration max_call_duration = absl::Seconds(60);
   // Where services that do not run here listen ("staff" -> "host:port"),
   // for the services that depend on them.
   std::map<std::string, std::string> remote_addresses;
+  // How calls to those remote services connect (TLS, client certificate).
+  ClientTls remote_tls;
   // Not owned; must outlive the host.
   const TokenVerifier* verifier = nullptr;
   const AccessLog* access_log = nullptr;

@@ -42,6 +42,9 @@ struct Caller {
   // The `authorization` header the caller presented, forwarded on calls a
   // service makes on the caller's behalf (see internal_call.h).
   std::string authorization;
+  // When the server gives up on the call (see call.h); calls made on the
+  // caller's behalf end by then too.
+  absl::Time deadline = absl::InfiniteFuture();
 
   bool HasRole(Role role) const;
   // True when the caller is the staff member `organizations/{org}/staffMembers/{id}`.

@@ -1,11 +1,13 @@
 #include "services/common/call.h"
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
 #include "services/common/grpc_status.h"
+#include "services/common/retry_info.h"
 
 namespace candor {
 
@@ -18,15 +20,43 @@ absl::StatusOr<Caller> Authenticate(const CallEnvironment& env,
   return env.verifier->Verify(header);
 }
 
-std::string RequestIdOf(const google::protobuf::Message& request) {
+namespace {
+
+const google::protobuf::FieldDescriptor* RequestIdField(
+    const google::protobuf::Message& request) {
   const google::protobuf::FieldDescriptor* field =
       request.GetDescriptor()->FindFieldByName("request_id");
   if (field == nullptr ||
       field->type() != google::protobuf::FieldDescriptor::TYPE_STRING ||
       field->is_repeated()) {
-    return {};
+    return nullptr;
   }
+  return field;
+}
+
+}  // namespace
+
+std::string RequestIdOf(const google::protobuf::Message& request) {
+  const google::protobuf::FieldDescriptor* field = RequestIdField(request);
+  if (field == nullptr) return {};
   return request.GetReflection()->GetString(request, field);
+}
+
+bool IsMutating(const google::protobuf::Message& request) {
+  return RequestIdField(request) != nullptr;
+}
+
+absl::Time CallDeadline(const CallEnvironment& env,
+                        const grpc::ServerContextBase& context, absl::Time start) {
+  const absl::Time client = absl::FromChrono(context.deadline());
+  return std::min(client, start + env.max_call_duration);
+}
+
+absl::Status ChargeWrite(const CallEnvironment& env, const Caller& caller) {
+  if (env.limits == nullptr || caller.HasRole(Role::kService)) {
+    return absl::OkStatus();
+  }
+  return env.limits->writes.Charge(caller.subject);
 }
 
 void LogCall(const CallEnvironment& env, absl::string_view method,
@@ -45,14 +75,15 @@ absl::Status Offload(const CallEnvironment& env, std::function<void()> work,
   std::function<void()> on_shed;
   if (shed) {
     on_shed = [shed = std::move(shed)] {
-      shed(absl::ResourceExhaustedError(
+      shed(WithRetryDelay(absl::ResourceExhaustedError(
           "server overloaded: the call waited too long for a worker; retry with "
-          "backoff"));
+          "backoff"), kOverloadRetryDelay));
     };
   }
   if (!env.executor->TrySubmit(std::move(work), std::move(on_shed))) {
-    return absl::ResourceExhaustedError(
-        "server busy: too many calls waiting; retry with backoff");
+    return WithRetryDelay(absl::ResourceExhaustedError(
+                              "server busy: too many calls waiting; retry with backoff"),
+                          kOverloadRetryDelay);
   }
   return absl::OkStatus();
 }
@@ -72,14 +103,23 @@ grpc::ServerUnaryReactor* RunUnary(
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
   }
+  caller->deadline = CallDeadline(env, *context, start);
 
   const std::string subject = anonymous ? "anonymous" : caller->subject;
+  if (IsMutating(request)) {
+    absl::Status allowed = ChargeWrite(env, *caller);
+    if (!allowed.ok()) {
+      LogCall(env, method, start, allowed, subject, request_id);
+      reactor->Finish(ToGrpcStatus(allowed));
+      return reactor;
+    }
+  }
   auto run = [&env, context, reactor, method, start, request_id, subject,
               caller = *std::move(caller), body = std::move(body)]() {
     absl::Status status;
     if (context->IsCancelled()) {
       status = absl::CancelledError("the client cancelled the call");
-    } else if (context->deadline() <= std::chrono::system_clock::now()) {
+    } else if (caller.deadline <= absl::Now()) {
       status = absl::DeadlineExceededError(
           "the deadline passed while the call waited to run");
     } else {

@@ -12,7 +12,11 @@
 //   }
 //
 // A full executor queue answers RESOURCE_EXHAUSTED; a call whose deadline
-// passed or that was cancelled while queued is not run.
+// passed or that was cancelled while queued is not run. A mutating call (its
+// request has a `request_id`, ARCHITECTURE.md decision 7) is charged to the
+// caller's write rate limit first. The server bounds every call's deadline
+// by `max_call_duration`, whatever the client asked, and hands it on in
+// Caller::deadline so calls to other services end with it.
 #ifndef CANDOR_SERVICES_COMMON_CALL_H_
 #define CANDOR_SERVICES_COMMON_CALL_H_
 
@@ -29,6 +33,7 @@
 #include "services/common/auth.h"
 #include "services/common/executor.h"
 #include "services/common/metrics.h"
+#include "services/common/rate_limiter.h"
 
 namespace candor {
 
@@ -38,7 +43,15 @@ struct CallEnvironment {
   BoundedExecutor* executor = nullptr;
   const AccessLog* access_log = nullptr;
   Metrics* metrics = nullptr;  // optional
+  CallerLimits* limits = nullptr;  // optional: no per-caller limits
+  // The longest a call may run, from its arrival; a client deadline further
+  // out (or none) is cut to this.
+  absl::Duration max_call_duration = absl::InfiniteDuration();
 };
+
+// How long a refused caller is told to wait when the server is overloaded
+// (queue full, or waited too long for a worker).
+inline constexpr absl::Duration kOverloadRetryDelay = absl::Milliseconds(200);
 
 // The Caller for the call's `authorization` metadata.
 absl::StatusOr<Caller> Authenticate(const CallEnvironment& env,
@@ -46,6 +59,20 @@ absl::StatusOr<Caller> Authenticate(const CallEnvironment& env,
 
 // The request's `request_id` field, when its message has one.
 std::string RequestIdOf(const google::protobuf::Message& request);
+
+// Whether `request` is for a mutating method: its message has a
+// `request_id` field (set or not).
+bool IsMutating(const google::protobuf::Message& request);
+
+// The deadline the server holds a call to: the client's, cut to
+// env.max_call_duration after `start`.
+absl::Time CallDeadline(const CallEnvironment& env,
+                        const grpc::ServerContextBase& context, absl::Time start);
+
+// Charges a mutating call to `caller`'s write limit. Callers with the
+// service role are not limited: their writes are made on behalf of calls
+// that were charged when they arrived.
+absl::Status ChargeWrite(const CallEnvironment& env, const Caller& caller);
 
 // Writes the access log line for a finished call and records its metrics.
 void LogCall(const CallEnvironment& env, absl::string_view method,

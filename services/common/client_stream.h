@@ -8,8 +8,10 @@
 //       /*accept=*/[state](const Caller& caller, Request& message) {...},
 //       /*run=*/[this, state, response](const Caller& caller) {...});
 //
-// A message `accept` refuses, a cancelled stream, or a full executor ends
-// the call at once with that status; `run` is never called then. The access
+// Like a unary call (call.h), a mutating stream is charged to the caller's
+// write limit, and its deadline is cut to the server's limit. A message
+// `accept` refuses, a cancelled stream, or a full executor ends the call at
+// once with that status; `run` is never called then. The access
 // log gets one line for the call. Thread-safe as the callback API is: one
 // message at a time.
 #ifndef CANDOR_SERVICES_COMMON_CLIENT_STREAM_H_
@@ -50,17 +52,36 @@ class GatheringReadReactor : public grpc::ServerReadReactor<Request> {
       return;
     }
     caller_ = *std::move(caller);
+    caller_.deadline = CallDeadline(env_, *context_, start_);
+    if (IsMutating(Request::default_instance())) {
+      absl::Status allowed = ChargeWrite(env_, caller_);
+      if (!allowed.ok()) {
+        End(allowed);
+        return;
+      }
+    }
     this->StartRead(&message_);
   }
 
   void OnReadDone(bool ok) override {
+    if (caller_.deadline <= absl::Now()) {
+      End(absl::DeadlineExceededError(
+          "the stream ran past its deadline (the server's limit or the client's)"));
+      return;
+    }
     if (!ok) {  // the client finished sending, or went away
       if (context_->IsCancelled()) {
         End(absl::CancelledError("the client cancelled the stream"));
         return;
       }
       absl::Status queued = Offload(
-          env_, [this] { End(run_(caller_)); },
+          env_,
+          [this] {
+            End(caller_.deadline <= absl::Now()
+                    ? absl::DeadlineExceededError(
+                          "the deadline passed while the call waited to run")
+                    : run_(caller_));
+          },
           [this](const absl::Status& shed) { End(shed); });
       if (!queued.ok()) End(queued);
       return;

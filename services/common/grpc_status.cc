@@ -2,12 +2,16 @@
 
 #include <string>
 
+#include "services/common/retry_info.h"
+
 namespace candor {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
+  // The details trailer (a google.rpc.Status) only when there is something
+  // beyond code and message to say: a retry delay.
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()));
+                      std::string(status.message()), StatusDetailsBin(status));
 }
 
 absl::string_view GrpcCodeName(grpc::StatusCode code) {

@@ -11,7 +11,9 @@
 
 namespace candor {
 
-// Same code, same message (the codes share their numbering).
+// Same code, same message (the codes share their numbering), and a
+// google.rpc.RetryInfo detail when the status carries a retry delay
+// (retry_info.h).
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // "OK", "NOT_FOUND", ...

@@ -18,7 +18,8 @@ namespace candor {
 
 inline constexpr absl::Duration kInternalCallTimeout = absl::Seconds(5);
 
-// A client context acting for `caller`, with a deadline.
+// A client context acting for `caller`, with a deadline: `timeout` from
+// now, or the caller's own deadline when that comes first.
 std::unique_ptr<grpc::ClientContext> OnBehalfOf(
     const Caller& caller, absl::Duration timeout = kInternalCallTimeout);
 

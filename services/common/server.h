@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "services/common/tls.h"
 
 namespace candor {
 
@@ -28,6 +29,8 @@ struct ServerOptions {
   // are noticed.
   int keepalive_time_ms = 30'000;
   int keepalive_timeout_ms = 10'000;
+  // TLS, and mutual TLS with a client CA; plaintext without an identity.
+  ServerTls tls;
 };
 
 class Server {

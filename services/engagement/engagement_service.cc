@@ -256,8 +256,8 @@ EngagementService::RecordEngagementEvents(
     grpc::CallbackServerContext* context,
     v1::RecordEngagementEventsResponse* response) {
   auto stream = std::make_shared<EventStream>();
-  auto accept = [stream](const Caller& caller,
-                         v1::RecordEngagementEventsRequest& message)
+  auto accept = [this, stream](const Caller& caller,
+                               v1::RecordEngagementEventsRequest& message)
       -> absl::Status {
     if (stream->org.empty()) {
       CANDOR_ASSIGN_OR_RETURN(
@@ -278,6 +278,12 @@ EngagementService::RecordEngagementEvents(
       return InvalidField("events",
                           absl::StrCat("at most ", kMaxEventsPerStream,
                                        " events in one stream"));
+    }
+    // Charged as they arrive, so a caller over its limit is stopped before
+    // the server buffers the rest of the stream.
+    if (env_->limits != nullptr) {
+      CANDOR_RETURN_IF_ERROR(
+          env_->limits->events.Charge(caller.subject, message.events_size()));
     }
     for (v1::EngagementEvent& event : *message.mutable_events()) {
       stream->events.push_back(std::move(event));
@@ -324,6 +330,9 @@ absl::Status EngagementService::DoCreateShare(
                                    /*multiline=*/true));
   CANDOR_RETURN_IF_ERROR(CheckExternalUrl(in.external_url()));
   CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  if (env_->limits != nullptr) {
+    CANDOR_RETURN_IF_ERROR(env_->limits->shares.Charge(caller.subject));
+  }
   if (advocacy_ == nullptr || transparency_ == nullptr) {
     return absl::UnavailableError(
         "the advocacy and transparency services are not connected; retry");

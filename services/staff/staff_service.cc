@@ -759,11 +759,13 @@ absl::Status StaffService::DoListStaffEvents(
     v1::ListStaffEventsResponse* response) {
   CANDOR_ASSIGN_OR_RETURN(std::string org,
                           ParseOrganizationName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(
-      RequireRole(caller, Role::kService, "list staff events"));
+  // Another organization's caller gets NOT_FOUND before the role check, as
+  // everywhere else (API.md "Auth"; CreateDecision does the same).
   if (!caller.organization_id.empty() && caller.organization_id != org) {
     return absl::NotFoundError(absl::StrCat(request.parent(), " not found"));
   }
+  CANDOR_RETURN_IF_ERROR(
+      RequireRole(caller, Role::kService, "list staff events"));
   if (request.after_sequence() < 0) {
     return InvalidField("after_sequence", "must not be negative");
   }

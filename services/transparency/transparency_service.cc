@@ -767,6 +767,10 @@ absl::Status TransparencyService::DoCreateDecision(
 
   v1::Decision::Verdict verdict;
   if (human) {
+    if (request.cited_rule_ids_size() > kMaxRules) {
+      return InvalidField("cited_rule_ids",
+                          absl::StrCat("at most ", kMaxRules, " (a ruleset has no more rules)"));
+    }
     for (int i = 0; i < request.cited_rule_ids_size(); ++i) {
       const std::string& id = request.cited_rule_ids(i);
       const auto& rules = judgement.rules->rules();

@@ -164,6 +164,7 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
 }
 
 std::string CandorctlPath() { return BinaryDir() + "/clients/cli/candorctl"; }
+std::string CandordPath() { return BinaryDir() + "/services/candord/candord"; }
 
 CommandResult RunCandorctl(const std::vector<std::string>& args,
                            const std::vector<std::string>& env) {
@@ -242,8 +243,9 @@ std::vector<std::string> Lines(const std::string& text) {
 
 E2eServer::~E2eServer() { Stop(); }
 
-std::string E2eServer::Start() {
+std::string E2eServer::Start(const E2eServerOptions& options) {
   if (running()) return "";
+  ctl_flags_ = options.ctl_flags;
   char pattern[] = "/tmp/candor-e2e-XXXXXX";
   if (mkdtemp(pattern) == nullptr) return "mkdtemp failed";
   dir_ = pattern;
@@ -255,7 +257,10 @@ std::string E2eServer::Start() {
       !WriteFile(page_token_secret_file_, RandomHex(64) + "\n", 0600)) {
     return "cannot write the secret files";
   }
-  TestDatabase& database = TestDatabase::Get();
+  if (database_.socket_path.empty()) {
+    TestDatabase& test_database = TestDatabase::Get();
+    database_ = {test_database.socket_path(), test_database.password_file()};
+  }
 
   // The port may be taken between picking and listening: try a few.
   for (int attempt = 0; attempt < 5 && pid_ <= 0; ++attempt) {
@@ -264,12 +269,12 @@ std::string E2eServer::Start() {
     address_ = absl::StrCat("127.0.0.1:", port);
     const int tracking_port = PickFreePort();
     if (tracking_port <= 0) continue;
-    const std::vector<std::string> argv = {
+    std::vector<std::string> argv = {
         BinaryDir() + "/services/candord/candord",
         "--listen=" + address_,
-        "--db_socket=" + database.socket_path(),
+        "--db_socket=" + database_.socket_path,
         "--db_user=candor",
-        "--db_password_file=" + database.password_file(),
+        "--db_password_file=" + database_.password_file,
         "--jwt_hs256_secret_file=" + jwt_secret_file_,
         "--page_token_secret_file=" + page_token_secret_file_,
         "--access_log=" + access_log_,
@@ -277,6 +282,8 @@ std::string E2eServer::Start() {
         "--tracking_listen=127.0.0.1:" + std::to_string(tracking_port),
         "--tracking_base_url=http://127.0.0.1:" + std::to_string(tracking_port),
     };
+    argv.insert(argv.end(), options.candord_flags.begin(),
+                options.candord_flags.end());
     const pid_t pid = SpawnCandord(argv);
     if (pid <= 0) return "cannot start candord";
     if (WaitUntilHealthy(pid)) pid_ = pid;
@@ -351,8 +358,10 @@ bool E2eServer::WaitUntilHealthy(pid_t pid) const {
   for (int i = 0; i < 200; ++i) {
     int status = 0;
     if (waitpid(pid, &status, WNOHANG) == pid) return false;  // it died
-    const CommandResult health =
-        RunCandorctl({"--addr", address_, "--timeout", "2s", "health"});
+    std::vector<std::string> args = {"--addr", address_, "--timeout", "2s"};
+    args.insert(args.end(), ctl_flags_.begin(), ctl_flags_.end());
+    args.push_back("health");
+    const CommandResult health = RunCandorctl(args);
     if (health.exit_code == 0) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -365,6 +374,7 @@ CommandResult E2eServer::Ctl(const std::string& token,
                              const std::vector<std::string>& args,
                              const std::vector<std::string>& env) const {
   std::vector<std::string> argv = {"--addr", address_};
+  argv.insert(argv.end(), ctl_flags_.begin(), ctl_flags_.end());
   if (!token.empty()) {
     argv.push_back("--token");
     argv.push_back(token);

@@ -14,6 +14,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "google/protobuf/util/json_util.h"
@@ -43,8 +44,9 @@ CommandResult RunCommand(
     const std::vector<std::string>& env = {},
     std::chrono::seconds timeout = std::chrono::seconds(300));
 
-// The candorctl binary of this build.
+// The candorctl and candord binaries of this build.
 std::string CandorctlPath();
+std::string CandordPath();
 
 // `candorctl ARGS...`, talking to no server unless `args` or `env` say so
 // (for `token mint`, `--help`, ...). See E2eServer::Ctl for calls.
@@ -98,19 +100,37 @@ struct E2eOrg {
   std::string admin_token;
 };
 
+// The MariaDB a candord uses, when not the test binary's TestDatabase.
+struct E2eDatabase {
+  std::string socket_path;
+  std::string password_file;  // of the application user `candor`
+};
+
+// How an E2eServer starts, when not the default way.
+struct E2eServerOptions {
+  // Added after candord's usual flags (a flag given twice: the last wins).
+  std::vector<std::string> candord_flags;
+  // Global options of every candorctl run by Ctl() and the health check
+  // (e.g. --tls-ca-file).
+  std::vector<std::string> ctl_flags;
+};
+
 class E2eServer {
  public:
   E2eServer() = default;
+  // A server over `database` instead of TestDatabase (a restored backup).
+  explicit E2eServer(E2eDatabase database) : database_(std::move(database)) {}
   E2eServer(const E2eServer&) = delete;
   E2eServer& operator=(const E2eServer&) = delete;
   // Stops a server still running (see Stop).
   ~E2eServer();
 
   // Writes fresh secret files into a new temporary directory and starts
-  // candord (every service) on a free port over TestDatabase, waiting until
+  // candord (every service) on a free port over TestDatabase (or the
+  // database given at construction), waiting until
   // `candorctl health` says SERVING. Empty on success, else why not
   // (candord's log included).
-  std::string Start();
+  std::string Start(const E2eServerOptions& options = {});
 
   // SIGTERM, then expects candord to drain and exit 0 (failing the current
   // test otherwise); removes the temporary directory. Does nothing when
@@ -125,7 +145,7 @@ class E2eServer {
   const std::string& access_log() const { return access_log_; }
   std::string CandordLog() const { return ReadFile(candord_log_); }
 
-  // `candorctl --addr ADDRESS [--token TOKEN] ARGS...`.
+  // `candorctl --addr ADDRESS [ctl_flags] [--token TOKEN] ARGS...`.
   CommandResult Ctl(const std::string& token,
                     const std::vector<std::string>& args,
                     const std::vector<std::string>& env = {}) const;
@@ -157,12 +177,14 @@ class E2eServer {
   pid_t SpawnCandord(const std::vector<std::string>& argv) const;
   bool WaitUntilHealthy(pid_t pid) const;
 
+  E2eDatabase database_;  // empty: TestDatabase::Get()
   std::string dir_;
   std::string jwt_secret_file_;
   std::string page_token_secret_file_;
   std::string access_log_;
   std::string candord_log_;
   std::string address_;
+  std::vector<std::string> ctl_flags_;
   pid_t pid_ = -1;
 };
 

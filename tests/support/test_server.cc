@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -17,7 +18,17 @@ void DieUnless(const absl::Status& status, const char* what) {
   std::abort();
 }
 
+// What Configure asked for, applied when the server starts.
+std::function<void(HostOptions&)>& Adjustment() {
+  static auto* const adjust = new std::function<void(HostOptions&)>();
+  return *adjust;
+}
+
 }  // namespace
+
+void TestServer::Configure(std::function<void(HostOptions&)> adjust) {
+  Adjustment() = std::move(adjust);
+}
 
 TestServer& TestServer::Get() {
   static TestServer* const server = new TestServer();
@@ -43,6 +54,7 @@ TestServer::TestServer() {
   options.page_tokens = page_tokens_.get();
   options.service_tokens = service_tokens_.get();
   options.tracking_listen = "127.0.0.1:0";
+  if (Adjustment()) Adjustment()(options);
   auto host = ServiceHost::Start(options);
   DieUnless(host.status(), "start");
   host_ = *std::move(host);

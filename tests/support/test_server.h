@@ -8,6 +8,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +37,10 @@ inline constexpr char kTestJwtSecret[] = "test-secret-test-secret-test-secret-01
 class TestServer {
  public:
   static TestServer& Get();
+  // Changes the options the server starts with (production defaults
+  // otherwise, e.g. the rate limits). Only before the first Get(): a test
+  // binary that needs other limits calls it from a static initializer.
+  static void Configure(std::function<void(HostOptions&)> adjust);
 
   std::shared_ptr<grpc::Channel> channel() { return channel_; }
   std::unique_ptr<staffpb::StaffService::Stub> StaffStub();

@@ -44,10 +44,23 @@ absl::Status CheckNetworkMap(size_t index, absl::string_view field,
   return absl::OkStatus();
 }
 
+// Caps on a rule's lists, so a ruleset (published once, evaluated on every
+// post) cannot make each evaluation scan or compile without bound.
+constexpr size_t kMaxListEntries = 100;
+constexpr size_t kMaxPatternBytes = 200;
+
+absl::Status CheckListSize(size_t index, absl::string_view field, size_t size) {
+  if (size > kMaxListEntries) {
+    return Invalid(index, field, absl::StrCat("at most ", kMaxListEntries, " entries"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckPhrases(size_t index, absl::string_view field,
                           const std::vector<std::string>& phrases,
                           bool need_one) {
   if (need_one && phrases.empty()) return Invalid(index, field, "must not be empty");
+  if (auto s = CheckListSize(index, field, phrases.size()); !s.ok()) return s;
   for (const std::string& p : phrases) {
     if (absl::StripAsciiWhitespace(p).empty() || p.size() > 200) {
       return Invalid(index, field, "phrases must have 1-200 bytes");
@@ -102,10 +115,17 @@ absl::Status CheckKind(size_t i, const RuleKind& kind,
     if (r->patterns.empty()) {
       return Invalid(i, "sensitive_terms.patterns", "must not be empty");
     }
+    if (auto s = CheckListSize(i, "sensitive_terms.patterns", r->patterns.size()); !s.ok()) {
+      return s;
+    }
     re2::RE2::Options options;
     options.set_case_sensitive(false);
     options.set_log_errors(false);
     for (size_t k = 0; k < r->patterns.size(); ++k) {
+      if (r->patterns[k].size() > kMaxPatternBytes) {
+        return Invalid(i, absl::StrCat("sensitive_terms.patterns[", k, "]"),
+                       absl::StrCat("at most ", kMaxPatternBytes, " bytes"));
+      }
       auto re = std::make_shared<const re2::RE2>(r->patterns[k], options);
       if (!re->ok()) {
         return Invalid(i, absl::StrCat("sensitive_terms.patterns[", k, "]"), re->error());
@@ -113,6 +133,13 @@ absl::Status CheckKind(size_t i, const RuleKind& kind,
       compiled->push_back(std::move(re));
     }
   } else if (const auto* r = std::get_if<LinkDomainsRule>(&kind)) {
+    if (auto s = CheckListSize(i, "link_domains.allowed_hosts", r->allowed_hosts.size());
+        !s.ok()) {
+      return s;
+    }
+    if (auto s = CheckListSize(i, "link_domains.shorteners", r->shorteners.size()); !s.ok()) {
+      return s;
+    }
     for (const std::string& h : r->allowed_hosts) {
       if (!IsHostName(h)) {
         return Invalid(i, "link_domains.allowed_hosts",

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -111,6 +112,22 @@ TEST(RulesetTest, PatternsMustCompile) {
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(), HasSubstr("rules[0].sensitive_terms.patterns[1]"));
   EXPECT_TRUE(CreateOne(SensitiveTermsRule{{R"(project\s+falcon)"}}).ok());
+}
+
+TEST(RulesetTest, ListsAndPatternsAreBounded) {
+  SensitiveTermsRule many;
+  for (int i = 0; i < 101; ++i) many.patterns.push_back(absl::StrCat("term", i));
+  EXPECT_THAT(CreateOne(many).message(), HasSubstr("at most 100 entries"));
+  many.patterns.resize(100);
+  EXPECT_TRUE(CreateOne(many).ok());
+  EXPECT_THAT(CreateOne(SensitiveTermsRule{{std::string(201, 'a')}}).message(),
+              HasSubstr("patterns[0]: at most 200 bytes"));
+  DisclosureRule phrases;
+  phrases.accepted.assign(101, "#ad");
+  EXPECT_THAT(CreateOne(phrases).message(), HasSubstr("disclosure.accepted"));
+  LinkDomainsRule hosts;
+  hosts.allowed_hosts.assign(101, "example.com");
+  EXPECT_THAT(CreateOne(hosts).message(), HasSubstr("allowed_hosts"));
 }
 
 TEST(RulesetTest, NetworkNames) {
