@@ -37,6 +37,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "candor/privacy/v1/privacy.grpc.pb.h"
 #include "candor/transparency/v1/transparency.grpc.pb.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
@@ -49,6 +50,7 @@
 namespace candor::testing {
 namespace {
 
+namespace privacypb = ::candor::privacy::v1;
 namespace transparencypb = ::candor::transparency::v1;
 
 using google::protobuf::FieldDescriptor;
@@ -358,6 +360,11 @@ constexpr Expected kServiceOnly{NF,   PD,   NA,   PD,   PD,   PD,   OK};
 constexpr Expected kAuthorOfHidden{NF, NF,  OK,   PD,   PD,   PD,   PD};
 // The person's own inbox or settings.
 constexpr Expected kSelfOnly{NF,      PD,   OK,   PD,   PD,   PD,   PD};
+// A person's data in one service (ExportPersonalData, ErasePersonalData):
+// admins of the organization, operators, and services (never the person).
+constexpr Expected kPersonalData{NF,  PD,   PD,   PD,   OK,   OK,   OK};
+// The same across every service (candor.privacy.v1): people only.
+constexpr Expected kPrivacy{NF,       PD,   PD,   PD,   OK,   OK,   PD};
 // clang-format on
 
 std::vector<Row> Rows() {
@@ -737,6 +744,73 @@ std::vector<Row> Rows() {
       kSelfOnly,
       [](World& w, Who who, engagementpb::WatchNotificationsRequest& r) {
         r.set_parent(w.Owner(who).name());
+      }));
+  // --- personal data: each service's part, and candor.privacy.v1 ---
+  // Exports read the colleague (the employee's own data for kEmployeeSelf);
+  // erasures act on a fresh person, so an allowed one erases nobody else.
+  const auto person_to_read = [](World& w, Who who) {
+    return w.Owner(who).name();
+  };
+  const auto person_to_erase = [](World& w, Who who) {
+    return who == Who::kEmployeeSelf ? w.employee.name() : w.NewStaff().name();
+  };
+  rows.push_back(MakeRow<staffpb::ExportPersonalDataRequest>(
+      kPersonalData,
+      [=](World& w, Who who, staffpb::ExportPersonalDataRequest& r) {
+        r.set_staff_member(person_to_read(w, who));
+      }));
+  rows.push_back(MakeRow<staffpb::ErasePersonalDataRequest>(
+      kPersonalData,
+      [=](World& w, Who who, staffpb::ErasePersonalDataRequest& r) {
+        r.set_staff_member(person_to_erase(w, who));
+      }));
+  rows.push_back(MakeRow<valuespb::ExportPersonalDataRequest>(
+      kPersonalData,
+      [=](World& w, Who who, valuespb::ExportPersonalDataRequest& r) {
+        r.set_staff_member(person_to_read(w, who));
+      }));
+  rows.push_back(MakeRow<valuespb::ErasePersonalDataRequest>(
+      kPersonalData,
+      [=](World& w, Who who, valuespb::ErasePersonalDataRequest& r) {
+        r.set_staff_member(person_to_erase(w, who));
+      }));
+  rows.push_back(MakeRow<advocacypb::ExportPersonalDataRequest>(
+      kPersonalData,
+      [=](World& w, Who who, advocacypb::ExportPersonalDataRequest& r) {
+        r.set_staff_member(person_to_read(w, who));
+      }));
+  rows.push_back(MakeRow<advocacypb::ErasePersonalDataRequest>(
+      kPersonalData,
+      [=](World& w, Who who, advocacypb::ErasePersonalDataRequest& r) {
+        r.set_staff_member(person_to_erase(w, who));
+      }));
+  rows.push_back(MakeRow<transparencypb::ExportPersonalDataRequest>(
+      kPersonalData,
+      [=](World& w, Who who, transparencypb::ExportPersonalDataRequest& r) {
+        r.set_staff_member(person_to_read(w, who));
+      }));
+  rows.push_back(MakeRow<transparencypb::ErasePersonalDataRequest>(
+      kPersonalData,
+      [=](World& w, Who who, transparencypb::ErasePersonalDataRequest& r) {
+        r.set_staff_member(person_to_erase(w, who));
+      }));
+  rows.push_back(MakeRow<engagementpb::ExportPersonalDataRequest>(
+      kPersonalData,
+      [=](World& w, Who who, engagementpb::ExportPersonalDataRequest& r) {
+        r.set_staff_member(person_to_read(w, who));
+      }));
+  rows.push_back(MakeRow<engagementpb::ErasePersonalDataRequest>(
+      kPersonalData,
+      [=](World& w, Who who, engagementpb::ErasePersonalDataRequest& r) {
+        r.set_staff_member(person_to_erase(w, who));
+      }));
+  rows.push_back(MakeRow<privacypb::ExportStaffDataRequest>(
+      kPrivacy, [=](World& w, Who who, privacypb::ExportStaffDataRequest& r) {
+        r.set_staff_member(person_to_read(w, who));
+      }));
+  rows.push_back(MakeRow<privacypb::EraseStaffMemberRequest>(
+      kPrivacy, [=](World& w, Who who, privacypb::EraseStaffMemberRequest& r) {
+        r.set_staff_member(person_to_erase(w, who));
       }));
   return rows;
 }
@@ -1145,7 +1219,8 @@ std::optional<NameField> TargetField(Message& request) {
       return NameField{inner, name};
     }
   }
-  for (const char* field : {"parent", "subject"}) {
+  // staff_member: the person a personal-data request is about.
+  for (const char* field : {"parent", "subject", "staff_member"}) {
     if (const FieldDescriptor* f = d->FindFieldByName(field)) {
       return NameField{&request, f};
     }

@@ -15,6 +15,7 @@
 #include "clients/cli/commands.h"
 #include "clients/cli/engagement_commands.h"
 #include "clients/cli/posts_commands.h"
+#include "clients/cli/privacy_commands.h"
 #include "clients/cli/stories_commands.h"
 #include "clients/cli/transparency_commands.h"
 #include "clients/cli/values_commands.h"
@@ -241,6 +242,33 @@ int Main(int argc, char** argv) {
       ->required();
   staff_deactivate->add_option("--request-id", deactivate.request_id,
                                "Makes a retry return the first answer");
+
+  StaffExportOptions staff_export_options;
+  CLI::App* staff_export = staff->add_subcommand(
+      "export",
+      "Everything Candor holds about a person, as one JSON document (admin)");
+  staff_export
+      ->add_option("name", staff_export_options.name,
+                   "organizations/ORG/staffMembers/ID")
+      ->required();
+  staff_export->add_option("--out", staff_export_options.out,
+                           "Write to FILE (created readable by you only) "
+                           "instead of standard output");
+
+  StaffEraseOptions staff_erase_options;
+  CLI::App* staff_erase = staff->add_subcommand(
+      "erase",
+      "Erase a person's personal data in every service, keeping counts "
+      "(admin; cannot be undone)");
+  staff_erase
+      ->add_option("name", staff_erase_options.name,
+                   "organizations/ORG/staffMembers/ID")
+      ->required();
+  staff_erase->add_flag("--yes,-y", staff_erase_options.yes,
+                        "Do not ask for confirmation (needed when standard "
+                        "input is not a terminal)");
+  staff_erase->add_option("--request-id", staff_erase_options.request_id,
+                          "Makes a retry return the first answer");
 
   StaffImportOptions import;
   CLI::App* staff_import = staff->add_subcommand(
@@ -980,6 +1008,8 @@ int Main(int argc, char** argv) {
     return RunStaffUpdate(global, update_name, update);
   }
   if (staff_deactivate->parsed()) return RunStaffDeactivate(global, deactivate);
+  if (staff_export->parsed()) return RunStaffExport(global, staff_export_options);
+  if (staff_erase->parsed()) return RunStaffErase(global, staff_erase_options);
   if (staff_import->parsed()) return RunStaffImport(global, import);
   if (values_create->parsed()) return RunValueCreate(global, value_create);
   if (values_get->parsed()) return RunValueGet(global, value_get_name);

@@ -129,6 +129,15 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
       const v1::ListAdvocacyEventsRequest* request,
       v1::ListAdvocacyEventsResponse* response) override;
 
+  grpc::ServerUnaryReactor* ExportPersonalData(
+      grpc::CallbackServerContext* context,
+      const v1::ExportPersonalDataRequest* request,
+      v1::PersonalData* response) override;
+  grpc::ServerUnaryReactor* ErasePersonalData(
+      grpc::CallbackServerContext* context,
+      const v1::ErasePersonalDataRequest* request,
+      v1::ErasePersonalDataResponse* response) override;
+
  private:
   absl::Status DoCreateStory(const Caller& caller,
                              const v1::CreateStoryRequest& request,
@@ -258,6 +267,13 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   // `status` unchanged.
   absl::Status StoriesChanged(absl::Status status);
   absl::Status PostsChanged(absl::Status status);
+
+  absl::Status DoExportPersonalData(const Caller& caller,
+                                    const v1::ExportPersonalDataRequest& request,
+                                    v1::PersonalData* response);
+  absl::Status DoErasePersonalData(const Caller& caller,
+                                   const v1::ErasePersonalDataRequest& request,
+                                   v1::ErasePersonalDataResponse* response);
 
   const CallEnvironment* const env_;
   const PageTokenCodec* const page_tokens_;

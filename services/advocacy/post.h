@@ -60,6 +60,15 @@ struct PostRecord {
   int64_t version = 0;  // bumped by every change; the etag
 };
 
+// One stored wording of a post (post_revisions).
+struct PostRevisionRecord {
+  std::string post_id;
+  int64_t revision = 0;
+  std::string text;
+  std::string link_url;
+  int64_t create_time_us = 0;
+};
+
 // Whether two records have the same content (story, network, text,
 // link_url, values): what a revision is made of.
 bool SameContent(const PostRecord& a, const PostRecord& b);

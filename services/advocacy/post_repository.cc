@@ -73,6 +73,26 @@ constexpr absl::string_view kListFeedPosts =
 constexpr absl::string_view kWithdrawPendingPosts =
     "UPDATE posts SET state = 5, update_time_us = ?, version = version + 1 "
     "WHERE organization_id = ? AND author_id = ? AND state IN (1, 2)";
+constexpr absl::string_view kSelectPostsOfAuthor =
+    "SELECT " CANDOR_POST_COLUMNS
+    " FROM posts p WHERE p.organization_id = ? AND p.author_id = ?"
+    " ORDER BY p.create_time_us DESC, p.post_id DESC";
+constexpr absl::string_view kSelectPostsOfAuthorForUpdate =
+    "SELECT " CANDOR_POST_COLUMNS
+    " FROM posts p WHERE p.organization_id = ? AND p.author_id = ?"
+    " ORDER BY p.post_id FOR UPDATE";
+constexpr absl::string_view kSelectRevisionsOfAuthor =
+    "SELECT r.post_id, r.revision, r.text, r.link_url, r.create_time_us"
+    " FROM post_revisions r JOIN posts p"
+    " ON p.organization_id = r.organization_id AND p.post_id = r.post_id"
+    " WHERE p.organization_id = ? AND p.author_id = ?"
+    " ORDER BY r.post_id, r.revision";
+constexpr absl::string_view kEraseRevisionsOfAuthor =
+    "UPDATE post_revisions r JOIN posts p"
+    " ON p.organization_id = r.organization_id AND p.post_id = r.post_id"
+    " SET r.text = ?, r.link_url = ''"
+    " WHERE p.organization_id = ? AND p.author_id = ?"
+    " AND (r.text <> ? OR r.link_url <> '')";
 
 #undef CANDOR_POST_PAGE
 #undef CANDOR_POST_COLUMNS
@@ -301,6 +321,72 @@ absl::StatusOr<int> PostRepository::WithdrawPendingPostsOf(
                    update.setString(3, std::string(author_id));
                    return update.executeUpdate();
                  });
+}
+
+absl::StatusOr<std::vector<PostRecord>> PostRepository::ListPostsOfAuthor(
+    absl::string_view org, absl::string_view author_id) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run(
+      "list posts of an author", connection,
+      [&](db::Connection& c) -> absl::StatusOr<std::vector<PostRecord>> {
+        auto& select = c.Prepare(kSelectPostsOfAuthor);
+        select.setString(1, std::string(org));
+        select.setString(2, std::string(author_id));
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        return ReadAll(*rows);
+      });
+}
+
+absl::StatusOr<std::vector<PostRevisionRecord>>
+PostRepository::ListRevisionsOfAuthor(absl::string_view org,
+                                      absl::string_view author_id) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run(
+      "list revisions of an author", connection,
+      [&](db::Connection& c) -> absl::StatusOr<std::vector<PostRevisionRecord>> {
+        auto& select = c.Prepare(kSelectRevisionsOfAuthor);
+        select.setString(1, std::string(org));
+        select.setString(2, std::string(author_id));
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        std::vector<PostRevisionRecord> revisions;
+        while (rows->next()) {
+          PostRevisionRecord r;
+          r.post_id = rows->getString(1);
+          r.revision = rows->getInt64(2);
+          r.text = rows->getString(3);
+          r.link_url = rows->getString(4);
+          r.create_time_us = rows->getInt64(5);
+          revisions.push_back(std::move(r));
+        }
+        return revisions;
+      });
+}
+
+absl::StatusOr<std::vector<PostRecord>> PostRepository::ListPostsOfAuthorForUpdate(
+    db::Transaction& tx, absl::string_view org, absl::string_view author_id) {
+  return db::Run(
+      "lock posts of an author", tx,
+      [&](db::Connection& c) -> absl::StatusOr<std::vector<PostRecord>> {
+        auto& select = c.Prepare(kSelectPostsOfAuthorForUpdate);
+        select.setString(1, std::string(org));
+        select.setString(2, std::string(author_id));
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        return ReadAll(*rows);
+      });
+}
+
+absl::StatusOr<int64_t> PostRepository::EraseRevisionsOfAuthor(
+    db::Transaction& tx, absl::string_view org, absl::string_view author_id,
+    absl::string_view erased_text) {
+  return db::Run("erase revisions of an author", tx,
+                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+    auto& update = c.Prepare(kEraseRevisionsOfAuthor);
+    update.setString(1, std::string(erased_text));
+    update.setString(2, std::string(org));
+    update.setString(3, std::string(author_id));
+    update.setString(4, std::string(erased_text));
+    return static_cast<int64_t>(update.executeUpdate());
+  });
 }
 
 }  // namespace candor::advocacy

@@ -69,6 +69,24 @@ class PostRepository {
                                              absl::string_view author_id,
                                              int64_t now_us);
 
+  // Every post `author_id` wrote, newest first, and every stored wording of
+  // them (for a personal-data export).
+  absl::StatusOr<std::vector<PostRecord>> ListPostsOfAuthor(
+      absl::string_view org, absl::string_view author_id);
+  absl::StatusOr<std::vector<PostRevisionRecord>> ListRevisionsOfAuthor(
+      absl::string_view org, absl::string_view author_id);
+
+  // The posts of `author_id`, locked for an erasure.
+  absl::StatusOr<std::vector<PostRecord>> ListPostsOfAuthorForUpdate(
+      db::Transaction& tx, absl::string_view org, absl::string_view author_id);
+
+  // Replaces the text of every stored wording of `author_id`'s posts with
+  // `erased_text` and removes their links. Returns the rows changed.
+  absl::StatusOr<int64_t> EraseRevisionsOfAuthor(db::Transaction& tx,
+                                                 absl::string_view org,
+                                                 absl::string_view author_id,
+                                                 absl::string_view erased_text);
+
  private:
   db::Pool* const pool_;
 };

@@ -52,7 +52,7 @@ ABSL_FLAG(std::string, tls_client_cert_file, "",
 ABSL_FLAG(std::string, tls_client_key_file, "",
           "PEM private key of --tls_client_cert_file");
 ABSL_FLAG(std::string, services, "all",
-          "comma-separated services to run (staff, values, transparency, advocacy, engagement), or all");
+          "comma-separated services to run (staff, values, transparency, advocacy, engagement, privacy), or all");
 ABSL_FLAG(std::string, staff_address, "",
           "where the staff service listens, when it does not run here");
 ABSL_FLAG(std::string, values_address, "",
@@ -61,6 +61,8 @@ ABSL_FLAG(std::string, transparency_address, "",
           "where the transparency service listens, when it does not run here");
 ABSL_FLAG(std::string, advocacy_address, "",
           "where the advocacy service listens, when it does not run here");
+ABSL_FLAG(std::string, engagement_address, "",
+          "where the engagement service listens, when it does not run here");
 ABSL_FLAG(std::string, tracking_base_url, "http://127.0.0.1:50052",
           "the public base of tracking links: <base>/r/<code>");
 ABSL_FLAG(std::string, tracking_listen, "127.0.0.1:50052",
@@ -313,7 +315,8 @@ int Run() {
        {std::pair<std::string, std::string>{"staff", absl::GetFlag(FLAGS_staff_address)},
         {"values", absl::GetFlag(FLAGS_values_address)},
         {"transparency", absl::GetFlag(FLAGS_transparency_address)},
-        {"advocacy", absl::GetFlag(FLAGS_advocacy_address)}}) {
+        {"advocacy", absl::GetFlag(FLAGS_advocacy_address)},
+        {"engagement", absl::GetFlag(FLAGS_engagement_address)}}) {
     if (!address.empty()) options.remote_addresses[service] = address;
   }
   options.verifier = verifier->get();

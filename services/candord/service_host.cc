@@ -12,6 +12,7 @@
 #include "db/migrations.h"
 #include "services/advocacy/advocacy_service.h"
 #include "services/engagement/engagement_service.h"
+#include "services/privacy/privacy_service.h"
 #include "services/common/call.h"
 #include "services/common/executor.h"
 #include "services/common/status_macros.h"
@@ -41,7 +42,7 @@ struct ServiceHost::Hosted {
 const std::vector<std::string>& ServiceHost::KnownServices() {
   static const auto* const kServices =
       new std::vector<std::string>{"staff", "values", "transparency", "advocacy",
-                                   "engagement"};
+                                   "engagement", "privacy"};
   return *kServices;
 }
 
@@ -49,6 +50,9 @@ std::vector<std::string> ServiceHost::DependenciesOf(const std::string& service)
   if (service == "transparency") return {"staff"};
   if (service == "advocacy") return {"staff", "values", "transparency"};
   if (service == "engagement") return {"advocacy", "transparency", "staff"};
+  if (service == "privacy") {
+    return {"staff", "values", "transparency", "advocacy", "engagement"};
+  }
   return {};
 }
 
@@ -126,6 +130,9 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
       hosted->full_name = advocacy::AdvocacyService::kServiceName;
       hosted->service = std::make_unique<advocacy::AdvocacyService>(
           &hosted->env, hosted->pool.get(), options.page_tokens);
+    } else if (name == "privacy") {
+      hosted->full_name = privacy::PrivacyService::kServiceName;
+      hosted->service = std::make_unique<privacy::PrivacyService>(&hosted->env);
     } else {
       return absl::InvalidArgumentError(absl::StrCat("unknown service ", name));
     }
@@ -197,6 +204,17 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
                                 engagement::TrackingServer::Start(tracking));
       }
     }
+  }
+  for (const auto& hosted : host->hosted_) {
+    if (hosted->name != "privacy") continue;
+    privacy::PrivacyService::Dependencies dependencies;
+    CANDOR_ASSIGN_OR_RETURN(dependencies.staff, channel_to("staff"));
+    CANDOR_ASSIGN_OR_RETURN(dependencies.values, channel_to("values"));
+    CANDOR_ASSIGN_OR_RETURN(dependencies.transparency, channel_to("transparency"));
+    CANDOR_ASSIGN_OR_RETURN(dependencies.advocacy, channel_to("advocacy"));
+    CANDOR_ASSIGN_OR_RETURN(dependencies.engagement, channel_to("engagement"));
+    static_cast<privacy::PrivacyService*>(hosted->service.get())
+        ->SetDependencies(dependencies);
   }
   if (!options.metrics_listen.empty()) {
     CANDOR_RETURN_IF_ERROR(host->metrics_->Serve(options.metrics_listen));

@@ -117,6 +117,16 @@ constexpr absl::string_view kUpsertParticipation =
     "staff_member_id, participate, update_time_us) VALUES (?, ?, ?, ?) "
     "ON DUPLICATE KEY UPDATE participate = VALUES(participate), "
     "update_time_us = VALUES(update_time_us)";
+constexpr absl::string_view kSelectParticipation =
+    "SELECT participate, update_time_us FROM leaderboard_participation "
+    "WHERE organization_id = ? AND staff_member_id = ?";
+constexpr absl::string_view kDeleteParticipation =
+    "DELETE FROM leaderboard_participation WHERE organization_id = ? AND "
+    "staff_member_id = ?";
+constexpr absl::string_view kEraseSharesOfAuthor =
+    "UPDATE shares SET published_text = ?, external_url = '' "
+    "WHERE organization_id = ? AND author_id = ? "
+    "AND (published_text <> ? OR external_url <> '')";
 constexpr absl::string_view kParticipants =
     "SELECT staff_member_id FROM leaderboard_participation "
     "WHERE organization_id = ? AND participate";
@@ -439,6 +449,50 @@ EngagementRepository::LeaderboardRows(absl::string_view org, int64_t start_us,
         }
         return out;
       });
+}
+
+absl::StatusOr<int64_t> EngagementRepository::EraseSharesOfAuthor(
+    db::Transaction& tx, absl::string_view org, absl::string_view author_id,
+    absl::string_view erased_text) {
+  return db::Run("erase shares of an author", tx,
+                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+    auto& update = c.Prepare(kEraseSharesOfAuthor);
+    update.setString(1, std::string(erased_text));
+    update.setString(2, std::string(org));
+    update.setString(3, std::string(author_id));
+    update.setString(4, std::string(erased_text));
+    return static_cast<int64_t>(update.executeUpdate());
+  });
+}
+
+absl::StatusOr<std::optional<std::pair<bool, int64_t>>>
+EngagementRepository::FindParticipation(absl::string_view org,
+                                        absl::string_view staff_member_id) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run(
+      "get participation", connection,
+      [&](db::Connection& c)
+          -> absl::StatusOr<std::optional<std::pair<bool, int64_t>>> {
+        auto& select = c.Prepare(kSelectParticipation);
+        select.setString(1, std::string(org));
+        select.setString(2, std::string(staff_member_id));
+        std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+        if (!row->next()) return std::nullopt;
+        return std::make_pair(static_cast<bool>(row->getBoolean(1)),
+                              static_cast<int64_t>(row->getInt64(2)));
+      });
+}
+
+absl::StatusOr<int64_t> EngagementRepository::DeleteParticipation(
+    db::Transaction& tx, absl::string_view org,
+    absl::string_view staff_member_id) {
+  return db::Run("delete participation", tx,
+                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+    auto& remove = c.Prepare(kDeleteParticipation);
+    remove.setString(1, std::string(org));
+    remove.setString(2, std::string(staff_member_id));
+    return static_cast<int64_t>(remove.executeUpdate());
+  });
 }
 
 }  // namespace candor::engagement

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,27 @@ class EngagementRepository {
   // reshares on compliant shares that occurred, in [start_us, end_us).
   absl::StatusOr<std::vector<LeaderboardRow>> LeaderboardRows(
       absl::string_view org, int64_t start_us, int64_t end_us);
+
+
+  // --- personal data ---
+
+  // Replaces the published text of `author_id`'s shares with `erased_text`
+  // and removes their external URLs (the address of the person's own post
+  // on a network). The shares, their tracking codes and events stay, so
+  // metrics keep their counts. Returns the rows changed.
+  absl::StatusOr<int64_t> EraseSharesOfAuthor(db::Transaction& tx,
+                                              absl::string_view org,
+                                              absl::string_view author_id,
+                                              absl::string_view erased_text);
+  // Whether the person chose to take part in the leaderboard, and when;
+  // nullopt when they never chose.
+  absl::StatusOr<std::optional<std::pair<bool, int64_t>>> FindParticipation(
+      absl::string_view org, absl::string_view staff_member_id);
+  // Forgets the choice (the person then does not take part); returns the
+  // rows removed.
+  absl::StatusOr<int64_t> DeleteParticipation(db::Transaction& tx,
+                                              absl::string_view org,
+                                              absl::string_view staff_member_id);
 
  private:
   db::Pool* const pool_;

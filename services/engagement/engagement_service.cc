@@ -23,6 +23,7 @@
 #include "services/common/idempotency.h"
 #include "services/common/ids.h"
 #include "services/common/internal_call.h"
+#include "services/common/personal_data.h"
 #include "services/common/resource_name.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
@@ -763,6 +764,109 @@ absl::Status EngagementService::DoUpdateLeaderboardParticipation(
   response->set_participate(request.participate());
   *response->mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(now);
   return absl::OkStatus();
+}
+
+}  // namespace candor::engagement
+
+// --- personal data -----------------------------------------------------------
+
+namespace candor::engagement {
+
+// An export reads everything at once; a person's shares and notifications
+// number in the thousands at most.
+constexpr int kMaxExportRows = 1'000'000;
+
+absl::Status EngagementService::DoExportPersonalData(
+    const Caller& caller, const v1::ExportPersonalDataRequest& request,
+    v1::PersonalData* response) {
+  CANDOR_ASSIGN_OR_RETURN(PersonRef person,
+                          ParsePersonRef(request.staff_member()));
+  CANDOR_RETURN_IF_ERROR(
+      RequirePersonalDataAccess(caller, person.org, person.name));
+  ShareFilter filter;
+  filter.author_id = person.id;
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<ShareRecord> shares,
+      repository_.ListShares(person.org, filter, std::nullopt, kMaxExportRows));
+  for (const ShareRecord& share : shares) {
+    ShareToProto(share, tracking_base_url_, response->add_shares());
+  }
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<NotificationRecord> notifications,
+      notifications_.ListNewestFirst(person.org, person.id, /*before=*/0,
+                                     /*unread_only=*/false, kMaxExportRows));
+  for (const NotificationRecord& n : notifications) {
+    v1::Notification* out = response->add_notifications();
+    out->set_name(absl::StrCat(person.name, "/notifications/", n.sequence));
+    out->set_kind(v1::Notification::Kind_IsValid(n.kind)
+                      ? static_cast<v1::Notification::Kind>(n.kind)
+                      : v1::Notification::KIND_UNSPECIFIED);
+    out->set_subject(n.subject);
+    out->set_message(n.message);
+    out->set_read(n.read);
+    *out->mutable_create_time() =
+        TimeUtil::MicrosecondsToTimestamp(n.create_time_us);
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto participation,
+                          repository_.FindParticipation(person.org, person.id));
+  if (participation.has_value()) {
+    v1::LeaderboardParticipation* out =
+        response->mutable_leaderboard_participation();
+    out->set_staff_member(person.name);
+    out->set_participate(participation->first);
+    *out->mutable_update_time() =
+        TimeUtil::MicrosecondsToTimestamp(participation->second);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status EngagementService::DoErasePersonalData(
+    const Caller& caller, const v1::ErasePersonalDataRequest& request,
+    v1::ErasePersonalDataResponse* response) {
+  CANDOR_ASSIGN_OR_RETURN(PersonRef person,
+                          ParsePersonRef(request.staff_member()));
+  CANDOR_RETURN_IF_ERROR(
+      RequirePersonalDataAccess(caller, person.org, person.name));
+  CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  return RunIdempotent(
+      repository_.pool(),
+      MakeIdempotencyKey(
+          caller, "/candor.engagement.v1.EngagementService/ErasePersonalData",
+          request),
+      response, [&](db::Transaction& tx) {
+        CANDOR_ASSIGN_OR_RETURN(
+            int64_t shares, repository_.EraseSharesOfAuthor(
+                                tx, person.org, person.id, kErasedText));
+        CANDOR_ASSIGN_OR_RETURN(
+            int64_t notifications,
+            notifications_.DeleteInbox(tx, person.org, person.id));
+        CANDOR_ASSIGN_OR_RETURN(
+            int64_t participation,
+            repository_.DeleteParticipation(tx, person.org, person.id));
+        response->set_records_changed(shares + notifications + participation);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* EngagementService::ExportPersonalData(
+    grpc::CallbackServerContext* context,
+    const v1::ExportPersonalDataRequest* request, v1::PersonalData* response) {
+  return RunUnary(*env_, context,
+                  "/candor.engagement.v1.EngagementService/ExportPersonalData", *request,
+                  [=](const Caller& caller) {
+                    return DoExportPersonalData(caller, *request, response);
+                  });
+}
+
+grpc::ServerUnaryReactor* EngagementService::ErasePersonalData(
+    grpc::CallbackServerContext* context,
+    const v1::ErasePersonalDataRequest* request,
+    v1::ErasePersonalDataResponse* response) {
+  return RunUnary(*env_, context,
+                  "/candor.engagement.v1.EngagementService/ErasePersonalData", *request,
+                  [=](const Caller& caller) {
+                    return DoErasePersonalData(caller, *request, response);
+                  });
 }
 
 }  // namespace candor::engagement

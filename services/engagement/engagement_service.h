@@ -74,6 +74,15 @@ class EngagementService final : public v1::EngagementService::CallbackService {
       const v1::UpdateLeaderboardParticipationRequest* request,
       v1::LeaderboardParticipation* response) override;
 
+  grpc::ServerUnaryReactor* ExportPersonalData(
+      grpc::CallbackServerContext* context,
+      const v1::ExportPersonalDataRequest* request,
+      v1::PersonalData* response) override;
+  grpc::ServerUnaryReactor* ErasePersonalData(
+      grpc::CallbackServerContext* context,
+      const v1::ErasePersonalDataRequest* request,
+      v1::ErasePersonalDataResponse* response) override;
+
  private:
   // A staff member's display name as `caller` may read it; "" when unknown.
   std::string DisplayNameOf(const Caller& caller, const std::string& staff_member);
@@ -135,6 +144,13 @@ class EngagementService final : public v1::EngagementService::CallbackService {
   // error the events stay pending and the next read retries. Idempotent
   // under concurrency (the cursor is re-checked under its row lock).
   void ImportAdvocacyEvents(const std::string& org);
+
+  absl::Status DoExportPersonalData(const Caller& caller,
+                                    const v1::ExportPersonalDataRequest& request,
+                                    v1::PersonalData* response);
+  absl::Status DoErasePersonalData(const Caller& caller,
+                                   const v1::ErasePersonalDataRequest& request,
+                                   v1::ErasePersonalDataResponse* response);
 
   const CallEnvironment* const env_;
   db::Pool* const pool_;

@@ -22,6 +22,9 @@ constexpr char kInsertNotification[] =
     "INSERT INTO notifications (organization_id, staff_member_id, sequence, "
     "kind, subject, message, is_read, create_time_us) "
     "VALUES (?, ?, ?, ?, ?, ?, FALSE, ?)";
+constexpr char kDeleteInbox[] =
+    "DELETE FROM notifications WHERE organization_id = ? AND "
+    "staff_member_id = ?";
 constexpr char kSelectAfter[] =
     "SELECT sequence, kind, subject, message, is_read, create_time_us "
     "FROM notifications WHERE organization_id = ? AND staff_member_id = ? "
@@ -174,6 +177,18 @@ absl::StatusOr<std::vector<NotificationRecord>> Notifications::ListNewestFirst(
     select.setInt(5, limit);
     std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
     return ReadRows(*rows);
+  });
+}
+
+absl::StatusOr<int64_t> Notifications::DeleteInbox(
+    db::Transaction& tx, const std::string& organization_id,
+    const std::string& staff_member_id) {
+  return db::Run("delete inbox", tx,
+                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+    auto& remove = c.Prepare(kDeleteInbox);
+    remove.setString(1, organization_id);
+    remove.setString(2, staff_member_id);
+    return static_cast<int64_t>(remove.executeUpdate());
   });
 }
 

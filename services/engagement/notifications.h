@@ -103,6 +103,12 @@ class Notifications {
                                    const std::string& staff_member_id,
                                    const std::vector<int64_t>& sequences);
 
+  // Deletes every notification of one person inside `tx` (erasure); the
+  // counter row stays, so sequences never repeat. Returns the rows removed.
+  absl::StatusOr<int64_t> DeleteInbox(db::Transaction& tx,
+                                      const std::string& organization_id,
+                                      const std::string& staff_member_id);
+
   // --- the advocacy event cursor (advocacy_event_cursors) -----------------
 
   // The last advocacy event of `organization_id` imported; 0 when none.

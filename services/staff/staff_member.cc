@@ -259,8 +259,10 @@ absl::StatusOr<StaffFilter> ParseStaffFilter(absl::string_view filter) {
         result.state = StaffState::kActive;
       } else if (value == "INACTIVE") {
         result.state = StaffState::kInactive;
+      } else if (value == "ERASED") {
+        result.state = StaffState::kErased;
       } else {
-        return InvalidField("filter", "state is ACTIVE or INACTIVE");
+        return InvalidField("filter", "state is ACTIVE, INACTIVE or ERASED");
       }
     } else if (field == "role") {
       if (result.role) return InvalidField("filter", "'role' appears twice");

@@ -24,7 +24,8 @@ enum RoleBit : uint32_t {
 };
 
 // The proto enum numbers (StaffMember.State), stored as they are.
-enum class StaffState : int { kActive = 1, kInactive = 2 };
+// kErased is terminal (candor.privacy.v1 EraseStaffMember).
+enum class StaffState : int { kActive = 1, kInactive = 2, kErased = 3 };
 
 // Limits, also stated in the proto comments and the schema.
 inline constexpr size_t kMaxEmployeeIdLength = 64;

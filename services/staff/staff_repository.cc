@@ -90,6 +90,14 @@ constexpr absl::string_view kListStaffEvents =
     "SELECT organization_id, sequence, time_us, actor, kind, subject, details "
     "FROM staff_events WHERE organization_id = ? AND sequence > ? "
     "ORDER BY sequence LIMIT ?";
+// No index on actor or subject: an export or erasure is rare and reads one
+// organization's events once.
+constexpr absl::string_view kListStaffEventsOf =
+    "SELECT organization_id, sequence, time_us, actor, kind, subject, details "
+    "FROM staff_events WHERE organization_id = ? AND (actor = ? OR subject = ?) "
+    "ORDER BY sequence";
+constexpr absl::string_view kPseudonymizeEventActor =
+    "UPDATE staff_events SET actor = ? WHERE organization_id = ? AND actor = ?";
 
 #undef CANDOR_STAFF_COLUMNS
 
@@ -478,6 +486,46 @@ absl::StatusOr<std::vector<StaffEventRecord>> StaffRepository::ListStaffEvents(
         }
         return events;
       });
+}
+
+absl::StatusOr<std::vector<StaffEventRecord>> StaffRepository::ListStaffEventsOf(
+    absl::string_view org, absl::string_view name) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run(
+      "list staff events of a person", connection,
+      [&](db::Connection& c) -> absl::StatusOr<std::vector<StaffEventRecord>> {
+        auto& select = c.Prepare(kListStaffEventsOf);
+        select.setString(1, std::string(org));
+        select.setString(2, std::string(name));
+        select.setString(3, std::string(name));
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        std::vector<StaffEventRecord> events;
+        while (rows->next()) {
+          StaffEventRecord e;
+          e.organization_id = rows->getString(1);
+          e.sequence = rows->getInt64(2);
+          e.time_us = rows->getInt64(3);
+          e.actor = rows->getString(4);
+          e.kind = rows->getString(5);
+          e.subject = rows->getString(6);
+          e.details = rows->getString(7);
+          events.push_back(std::move(e));
+        }
+        return events;
+      });
+}
+
+absl::StatusOr<int64_t> StaffRepository::PseudonymizeEventActor(
+    db::Transaction& tx, absl::string_view org, absl::string_view name,
+    absl::string_view pseudonym) {
+  return db::Run("pseudonymize staff event actor", tx,
+                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+    auto& update = c.Prepare(kPseudonymizeEventActor);
+    update.setString(1, std::string(pseudonym));
+    update.setString(2, std::string(org));
+    update.setString(3, std::string(name));
+    return static_cast<int64_t>(update.executeUpdate());
+  });
 }
 
 absl::StatusOr<std::vector<StaffMemberRecord>> StaffRepository::ListAllForUpdate(

@@ -83,6 +83,18 @@ class StaffRepository {
       absl::string_view org, int64_t after, int limit);
 
   // Every staff member of the organization, locked (for imports).
+  // The organization's staff events with `name` (a staff resource name) as
+  // actor or subject, in sequence order.
+  absl::StatusOr<std::vector<StaffEventRecord>> ListStaffEventsOf(
+      absl::string_view org, absl::string_view name);
+
+  // Replaces `name` as the actor of the organization's staff events with
+  // `pseudonym`; returns the rows changed.
+  absl::StatusOr<int64_t> PseudonymizeEventActor(db::Transaction& tx,
+                                                 absl::string_view org,
+                                                 absl::string_view name,
+                                                 absl::string_view pseudonym);
+
   absl::StatusOr<std::vector<StaffMemberRecord>> ListAllForUpdate(
       db::Transaction& tx, absl::string_view org);
 

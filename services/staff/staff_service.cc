@@ -19,6 +19,7 @@
 #include "services/common/etag.h"
 #include "services/common/grpc_status.h"
 #include "services/common/idempotency.h"
+#include "services/common/personal_data.h"
 #include "services/common/ids.h"
 #include "services/common/resource_name.h"
 #include "services/common/status_macros.h"
@@ -49,10 +50,16 @@ constexpr absl::string_view kImportStaffMembersMethod =
     "/candor.staff.v1.StaffService/ImportStaffMembers";
 constexpr absl::string_view kListStaffEventsMethod =
     "/candor.staff.v1.StaffService/ListStaffEvents";
+constexpr absl::string_view kExportPersonalDataMethod =
+    "/candor.staff.v1.StaffService/ExportPersonalData";
+constexpr absl::string_view kErasePersonalDataMethod =
+    "/candor.staff.v1.StaffService/ErasePersonalData";
 
 // Staff event kinds (the audit log's action names).
 constexpr char kRolesChangeEvent[] = "roles.change";
 constexpr char kDeactivateEvent[] = "staff.deactivate";
+constexpr char kExportEvent[] = "staff.export";
+constexpr char kEraseEvent[] = "staff.erase";
 constexpr int kDefaultStaffEventPage = 100;
 constexpr int kMaxStaffEventPage = 1000;
 
@@ -112,6 +119,7 @@ absl::StatusOr<uint32_t> RoleBitsFromProto(
 }
 
 void RoleBitsToProto(uint32_t bits, v1::StaffMember* out) {
+  if (bits == 0) return;  // erased: no roles at all
   out->add_roles(v1::StaffMember::EMPLOYEE);
   if (bits & kReviewerBit) out->add_roles(v1::StaffMember::REVIEWER);
   if (bits & kAdminBit) out->add_roles(v1::StaffMember::ADMIN);
@@ -322,6 +330,25 @@ grpc::ServerUnaryReactor* StaffService::ListStaffEvents(
   return RunUnary(*env_, context, kListStaffEventsMethod, *request,
                   [=](const Caller& caller) {
                     return DoListStaffEvents(caller, *request, response);
+                  });
+}
+
+grpc::ServerUnaryReactor* StaffService::ExportPersonalData(
+    grpc::CallbackServerContext* context,
+    const v1::ExportPersonalDataRequest* request, v1::PersonalData* response) {
+  return RunUnary(*env_, context, kExportPersonalDataMethod, *request,
+                  [=](const Caller& caller) {
+                    return DoExportPersonalData(caller, *request, response);
+                  });
+}
+
+grpc::ServerUnaryReactor* StaffService::ErasePersonalData(
+    grpc::CallbackServerContext* context,
+    const v1::ErasePersonalDataRequest* request,
+    v1::ErasePersonalDataResponse* response) {
+  return RunUnary(*env_, context, kErasePersonalDataMethod, *request,
+                  [=](const Caller& caller) {
+                    return DoErasePersonalData(caller, *request, response);
                   });
 }
 
@@ -539,6 +566,9 @@ absl::Status StaffService::DoUpdateStaffMember(
                           db::Transaction::Begin(repository_.pool()));
   CANDOR_ASSIGN_OR_RETURN(StaffMemberRecord before,
                           repository_.FindStaffMemberForUpdate(tx, name.org, name.id));
+  if (before.state == StaffState::kErased) {
+    return absl::FailedPreconditionError("an erased staff member cannot change");
+  }
   if (is_self && !is_admin && before.state == StaffState::kInactive) {
     return absl::PermissionDeniedError(
         "a deactivated staff member cannot change their profile");
@@ -594,6 +624,10 @@ absl::Status StaffService::DoDeactivateStaffMember(
         CANDOR_ASSIGN_OR_RETURN(
             StaffMemberRecord before,
             repository_.FindStaffMemberForUpdate(tx, name.org, name.id));
+        if (before.state == StaffState::kErased) {
+          return absl::FailedPreconditionError(
+              "an erased staff member cannot be deactivated");
+        }
         if (before.state == StaffState::kInactive) {
           // Already done: deactivation is idempotent.
           StaffMemberToProto(before, /*private_view=*/true, response);
@@ -616,6 +650,106 @@ absl::Status StaffService::DoDeactivateStaffMember(
         event.details = request.reason();
         CANDOR_RETURN_IF_ERROR(repository_.AppendStaffEvent(tx, &event));
         StaffMemberToProto(after, /*private_view=*/true, response);
+        return absl::OkStatus();
+      });
+}
+
+absl::Status StaffService::DoExportPersonalData(
+    const Caller& caller, const v1::ExportPersonalDataRequest& request,
+    v1::PersonalData* response) {
+  CANDOR_ASSIGN_OR_RETURN(StaffName name,
+                          ParseStaffName("staff_member", request.staff_member()));
+  CANDOR_RETURN_IF_ERROR(
+      RequirePersonalDataAccess(caller, name.org, request.staff_member()));
+  CANDOR_ASSIGN_OR_RETURN(StaffMemberRecord member,
+                          repository_.FindStaffMember(name.org, name.id));
+  // The export itself is recorded first, so the document shows it too.
+  {
+    CANDOR_ASSIGN_OR_RETURN(db::Transaction tx,
+                            db::Transaction::Begin(repository_.pool()));
+    StaffEventRecord event;
+    event.organization_id = name.org;
+    event.time_us = NowMicros();
+    event.actor = caller.subject;
+    event.kind = kExportEvent;
+    event.subject = request.staff_member();
+    CANDOR_RETURN_IF_ERROR(repository_.AppendStaffEvent(tx, &event));
+    CANDOR_RETURN_IF_ERROR(tx.Commit());
+  }
+  StaffMemberToProto(member, /*private_view=*/true,
+                     response->mutable_staff_member());
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<StaffEventRecord> events,
+      repository_.ListStaffEventsOf(name.org, request.staff_member()));
+  for (const StaffEventRecord& e : events) {
+    v1::StaffEvent* out = response->add_events();
+    out->set_sequence(e.sequence);
+    *out->mutable_time() = TimeUtil::MicrosecondsToTimestamp(e.time_us);
+    out->set_actor(e.actor);
+    out->set_kind(e.kind);
+    out->set_subject(e.subject);
+    out->set_details(e.details);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StaffService::DoErasePersonalData(
+    const Caller& caller, const v1::ErasePersonalDataRequest& request,
+    v1::ErasePersonalDataResponse* response) {
+  CANDOR_ASSIGN_OR_RETURN(StaffName name,
+                          ParseStaffName("staff_member", request.staff_member()));
+  CANDOR_RETURN_IF_ERROR(
+      RequirePersonalDataAccess(caller, name.org, request.staff_member()));
+  CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  const std::string pseudonym = ErasedPseudonym(request.staff_member());
+
+  return RunIdempotent(
+      repository_.pool(),
+      MakeIdempotencyKey(caller, kErasePersonalDataMethod, request), response,
+      [&](db::Transaction& tx) {
+        CANDOR_ASSIGN_OR_RETURN(
+            StaffMemberRecord before,
+            repository_.FindStaffMemberForUpdate(tx, name.org, name.id));
+        // Events they made stop naming them (also those written after an
+        // earlier erasure: nothing they do may name them again).
+        CANDOR_ASSIGN_OR_RETURN(
+            int64_t changed,
+            repository_.PseudonymizeEventActor(tx, name.org,
+                                               request.staff_member(), pseudonym));
+        if (before.state == StaffState::kErased) {
+          response->set_records_changed(changed);
+          return absl::OkStatus();
+        }
+        // Unique columns (employee_id, email) get values derived from the
+        // pseudonym, so erased people never collide with anyone.
+        StaffMemberRecord after = before;
+        after.employee_id = pseudonym;
+        after.display_name = pseudonym;
+        after.email = absl::StrCat(pseudonym, "@erased.invalid");
+        after.department.clear();
+        after.title.clear();
+        after.location.clear();
+        after.manager_id.clear();
+        after.roles = 0;
+        after.state = StaffState::kErased;
+        after.advocacy_consent = false;
+        after.social_accounts.clear();
+        after.bio.clear();
+        after.deactivation_reason.clear();
+        CANDOR_RETURN_IF_ERROR(KeepAnAdmin(repository_, tx, before, after));
+        after.version = before.version + 1;
+        after.update_time_us = NowMicros();
+        CANDOR_RETURN_IF_ERROR(repository_.UpdateStaffMember(
+            tx, after, /*social_accounts_changed=*/true, ""));
+        StaffEventRecord event;
+        event.organization_id = name.org;
+        event.time_us = after.update_time_us;
+        event.actor = caller.subject;
+        event.kind = kEraseEvent;
+        event.subject = request.staff_member();
+        event.details = absl::StrCat("pseudonym: ", pseudonym);
+        CANDOR_RETURN_IF_ERROR(repository_.AppendStaffEvent(tx, &event));
+        response->set_records_changed(changed + 1);
         return absl::OkStatus();
       });
 }

@@ -59,6 +59,14 @@ class StaffService final : public v1::StaffService::CallbackService {
   grpc::ServerReadReactor<v1::ImportStaffMembersRequest>* ImportStaffMembers(
       grpc::CallbackServerContext* context,
       v1::ImportStaffMembersResponse* response) override;
+  grpc::ServerUnaryReactor* ExportPersonalData(
+      grpc::CallbackServerContext* context,
+      const v1::ExportPersonalDataRequest* request,
+      v1::PersonalData* response) override;
+  grpc::ServerUnaryReactor* ErasePersonalData(
+      grpc::CallbackServerContext* context,
+      const v1::ErasePersonalDataRequest* request,
+      v1::ErasePersonalDataResponse* response) override;
   grpc::ServerUnaryReactor* ListStaffEvents(
       grpc::CallbackServerContext* context,
       const v1::ListStaffEventsRequest* request,
@@ -90,6 +98,12 @@ class StaffService final : public v1::StaffService::CallbackService {
       const Caller& caller, const std::string& org, bool validate_only,
       std::vector<v1::ImportStaffMembersRequest::Row>& rows,
       v1::ImportStaffMembersResponse* response);
+  absl::Status DoExportPersonalData(const Caller& caller,
+                                    const v1::ExportPersonalDataRequest& request,
+                                    v1::PersonalData* response);
+  absl::Status DoErasePersonalData(const Caller& caller,
+                                   const v1::ErasePersonalDataRequest& request,
+                                   v1::ErasePersonalDataResponse* response);
   absl::Status DoListStaffEvents(const Caller& caller,
                                  const v1::ListStaffEventsRequest& request,
                                  v1::ListStaffEventsResponse* response);

@@ -51,6 +51,13 @@ constexpr absl::string_view kListAuditEntries =
     " FROM audit_entries WHERE organization_id = ? AND sequence > ? "
     "ORDER BY sequence LIMIT ?";
 
+constexpr absl::string_view kListAuditEntriesByActor =
+    "SELECT " CANDOR_AUDIT_COLUMNS
+    " FROM audit_entries WHERE organization_id = ? AND actor = ? "
+    "ORDER BY sequence";
+constexpr absl::string_view kPseudonymizeAuditActor =
+    "UPDATE audit_entries SET actor = ? WHERE organization_id = ? AND actor = ?";
+
 #undef CANDOR_AUDIT_COLUMNS
 
 // --- rulesets ----------------------------------------------------------------
@@ -115,6 +122,19 @@ constexpr absl::string_view kListDecisionsBetween =
     "AND (create_time_us > ? OR (create_time_us = ? AND decision_id > ?)) "
     "ORDER BY create_time_us, decision_id LIMIT ?";
 
+constexpr absl::string_view kListDecisionsOfPerson =
+    "SELECT " CANDOR_DECISION_COLUMNS
+    " FROM decisions WHERE organization_id = ? "
+    "AND (author_id = ? OR decider_id = ?) "
+    "ORDER BY create_time_us DESC, decision_id DESC";
+constexpr absl::string_view kListDecisionsOfAuthorForUpdate =
+    "SELECT " CANDOR_DECISION_COLUMNS
+    " FROM decisions WHERE organization_id = ? AND author_id = ? "
+    "ORDER BY decision_id FOR UPDATE";
+constexpr absl::string_view kUpdateDecisionBody =
+    "UPDATE decisions SET decision_proto = ? "
+    "WHERE organization_id = ? AND decision_id = ?";
+
 #undef CANDOR_DECISION_COLUMNS
 
 // --- post shingles -----------------------------------------------------------
@@ -126,6 +146,11 @@ constexpr absl::string_view kUpsertPostShingles =
     "shingles = VALUES(shingles)";
 constexpr absl::string_view kDeletePostShingles =
     "DELETE FROM post_shingles WHERE organization_id = ? AND post_id = ?";
+constexpr absl::string_view kSelectPostShinglesOfAuthorForUpdate =
+    "SELECT post_id FROM post_shingles WHERE organization_id = ? AND "
+    "author_id = ? FOR UPDATE";
+constexpr absl::string_view kDeletePostShinglesOfAuthor =
+    "DELETE FROM post_shingles WHERE organization_id = ? AND author_id = ?";
 constexpr absl::string_view kCountPostShingles =
     "SELECT COUNT(*) FROM post_shingles WHERE organization_id = ? AND time_us >= ?";
 constexpr absl::string_view kListPostShinglesPage =
@@ -600,6 +625,107 @@ absl::Status TransparencyRepository::ForEachPostShingles(
     if (page.size() < static_cast<size_t>(kShinglePage)) return absl::OkStatus();
     after = page.back().post_id;
   }
+}
+
+// --- personal data -----------------------------------------------------------
+
+absl::StatusOr<std::vector<DecisionRecord>>
+TransparencyRepository::ListDecisionsOfPerson(absl::string_view org,
+                                              absl::string_view staff_member_id) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run(
+      "list decisions of a person", connection,
+      [&](db::Connection& c) -> absl::StatusOr<std::vector<DecisionRecord>> {
+        auto& select = c.Prepare(kListDecisionsOfPerson);
+        select.setString(1, std::string(org));
+        select.setString(2, std::string(staff_member_id));
+        select.setString(3, std::string(staff_member_id));
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        std::vector<DecisionRecord> decisions;
+        while (rows->next()) decisions.push_back(RowToDecision(*rows));
+        return decisions;
+      });
+}
+
+absl::StatusOr<std::vector<DecisionRecord>>
+TransparencyRepository::ListDecisionsOfAuthorForUpdate(
+    db::Transaction& tx, absl::string_view org, absl::string_view author_id) {
+  return db::Run(
+      "lock decisions of an author", tx,
+      [&](db::Connection& c) -> absl::StatusOr<std::vector<DecisionRecord>> {
+        auto& select = c.Prepare(kListDecisionsOfAuthorForUpdate);
+        select.setString(1, std::string(org));
+        select.setString(2, std::string(author_id));
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        std::vector<DecisionRecord> decisions;
+        while (rows->next()) decisions.push_back(RowToDecision(*rows));
+        return decisions;
+      });
+}
+
+absl::Status TransparencyRepository::UpdateDecisionBody(
+    db::Transaction& tx, const DecisionRecord& decision) {
+  return db::Run("update decision body", tx, [&](db::Connection& c) {
+    std::istringstream body(decision.body);
+    auto& update = c.Prepare(kUpdateDecisionBody);
+    update.setBlob(1, &body);
+    update.setString(2, decision.organization_id);
+    update.setString(3, decision.decision_id);
+    update.executeUpdate();
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<std::string>>
+TransparencyRepository::DeletePostShinglesOfAuthor(db::Transaction& tx,
+                                                   absl::string_view org,
+                                                   absl::string_view author_id) {
+  return db::Run(
+      "delete shingles of an author", tx,
+      [&](db::Connection& c) -> absl::StatusOr<std::vector<std::string>> {
+        auto& select = c.Prepare(kSelectPostShinglesOfAuthorForUpdate);
+        select.setString(1, std::string(org));
+        select.setString(2, std::string(author_id));
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        std::vector<std::string> post_ids;
+        while (rows->next()) post_ids.push_back(rows->getString(1));
+        if (post_ids.empty()) return post_ids;
+        auto& remove = c.Prepare(kDeletePostShinglesOfAuthor);
+        remove.setString(1, std::string(org));
+        remove.setString(2, std::string(author_id));
+        remove.executeUpdate();
+        return post_ids;
+      });
+}
+
+absl::StatusOr<std::vector<AuditEntryRecord>>
+TransparencyRepository::ListAuditEntriesByActor(absl::string_view org,
+                                                absl::string_view actor) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run(
+      "list audit entries of an actor", connection,
+      [&](db::Connection& c) -> absl::StatusOr<std::vector<AuditEntryRecord>> {
+        auto& select = c.Prepare(kListAuditEntriesByActor);
+        select.setString(1, std::string(org));
+        select.setString(2, std::string(actor));
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        std::vector<AuditEntryRecord> entries;
+        while (rows->next()) entries.push_back(RowToAuditEntry(*rows));
+        return entries;
+      });
+}
+
+absl::StatusOr<int64_t> TransparencyRepository::PseudonymizeAuditActor(
+    db::Transaction& tx, absl::string_view org, absl::string_view actor,
+    absl::string_view pseudonym) {
+  return db::Run("pseudonymize audit actor", tx,
+                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+    auto& update = c.Prepare(kPseudonymizeAuditActor);
+    update.setString(1, std::string(pseudonym));
+    update.setString(2, std::string(org));
+    update.setString(3, std::string(actor));
+    return static_cast<int64_t>(update.executeUpdate());
+  });
 }
 
 }  // namespace candor::transparency

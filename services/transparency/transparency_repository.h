@@ -115,6 +115,34 @@ class TransparencyRepository {
       absl::string_view org, int64_t since_us,
       const std::function<absl::Status(const PostShinglesRecord&)>& visit);
 
+
+  // --- personal data (exports and erasures; no index on these columns,
+  // they are rare and read one organization once) ---
+
+  // Decisions on `staff_member_id`'s posts and decisions they made, newest
+  // first.
+  absl::StatusOr<std::vector<DecisionRecord>> ListDecisionsOfPerson(
+      absl::string_view org, absl::string_view staff_member_id);
+  // Decisions on `author_id`'s posts, locked for an erasure.
+  absl::StatusOr<std::vector<DecisionRecord>> ListDecisionsOfAuthorForUpdate(
+      db::Transaction& tx, absl::string_view org, absl::string_view author_id);
+  // Replaces a decision's serialized body.
+  absl::Status UpdateDecisionBody(db::Transaction& tx,
+                                  const DecisionRecord& decision);
+  // Deletes the shingle sets of `author_id`'s posts; returns their post ids.
+  absl::StatusOr<std::vector<std::string>> DeletePostShinglesOfAuthor(
+      db::Transaction& tx, absl::string_view org, absl::string_view author_id);
+  // Audit entries whose actor is `actor`, in sequence order.
+  absl::StatusOr<std::vector<AuditEntryRecord>> ListAuditEntriesByActor(
+      absl::string_view org, absl::string_view actor);
+  // Replaces `actor` with `pseudonym` in the actor column only: actor_digest,
+  // which the hash chain covers, stays, so the chain still verifies.
+  // Returns the rows changed.
+  absl::StatusOr<int64_t> PseudonymizeAuditActor(db::Transaction& tx,
+                                                 absl::string_view org,
+                                                 absl::string_view actor,
+                                                 absl::string_view pseudonym);
+
  private:
   db::Pool* const pool_;
 };

@@ -20,6 +20,8 @@
 #include "services/common/clock.h"
 #include "services/common/authz.h"
 #include "services/common/idempotency.h"
+#include "services/common/personal_data.h"
+#include "services/transparency/decision_evidence.h"
 #include "services/common/ids.h"
 #include "services/common/internal_call.h"
 #include "services/common/resource_name.h"
@@ -1081,6 +1083,125 @@ absl::Status TransparencyService::DoGetTransparencyReport(
   *response->mutable_median_time_in_review() =
       TimeUtil::MicrosecondsToDuration(counts.median_time_in_review_us);
   return absl::OkStatus();
+}
+
+}  // namespace candor::transparency
+
+// --- personal data -----------------------------------------------------------
+
+namespace candor::transparency {
+
+absl::Status TransparencyService::DoExportPersonalData(
+    const Caller& caller, const v1::ExportPersonalDataRequest& request,
+    v1::PersonalData* response) {
+  CANDOR_ASSIGN_OR_RETURN(PersonRef person,
+                          ParsePersonRef(request.staff_member()));
+  CANDOR_RETURN_IF_ERROR(
+      RequirePersonalDataAccess(caller, person.org, person.name));
+  // Pending staff events (this export's own among them) first, so the
+  // document shows the log as it stands.
+  ImportStaffEvents(person.org);
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<DecisionRecord> decisions,
+      repository_.ListDecisionsOfPerson(person.org, person.id));
+  for (const DecisionRecord& d : decisions) {
+    CANDOR_RETURN_IF_ERROR(DecisionToProto(d, response->add_decisions()));
+  }
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<AuditEntryRecord> entries,
+      repository_.ListAuditEntriesByActor(person.org, person.name));
+  for (const AuditEntryRecord& e : entries) {
+    AuditEntryToProto(e, response->add_audit_entries());
+  }
+  return absl::OkStatus();
+}
+
+// The audit log keeps every entry (it is the organization's record, and
+// its hash chain must verify); entries the person acted in name the
+// pseudonym instead. Subjects and details are hashed into the chain and
+// stay as written: they name resources (a staff resource name, whose
+// profile is now the pseudonym), never a person's words.
+absl::Status TransparencyService::DoErasePersonalData(
+    const Caller& caller, const v1::ErasePersonalDataRequest& request,
+    v1::ErasePersonalDataResponse* response) {
+  CANDOR_ASSIGN_OR_RETURN(PersonRef person,
+                          ParsePersonRef(request.staff_member()));
+  CANDOR_RETURN_IF_ERROR(
+      RequirePersonalDataAccess(caller, person.org, person.name));
+  CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  const std::string pseudonym = ErasedPseudonym(person.name);
+  // Staff events still waiting (the erasure's own, anything the person did)
+  // enter the chain first, so the pass below covers them.
+  ImportStaffEvents(person.org);
+  std::vector<std::string> unindexed_posts;
+  CANDOR_RETURN_IF_ERROR(RunIdempotent(
+      repository_.pool(),
+      MakeIdempotencyKey(
+          caller, "/candor.transparency.v1.TransparencyService/ErasePersonalData",
+          request),
+      response, [&](db::Transaction& tx) {
+        unindexed_posts.clear();
+        // Serializes with appends, which take the same head lock.
+        CANDOR_RETURN_IF_ERROR(repository_.LockOrganization(tx, person.org));
+        CANDOR_ASSIGN_OR_RETURN(
+            int64_t changed, repository_.PseudonymizeAuditActor(
+                                 tx, person.org, person.name, pseudonym));
+        CANDOR_ASSIGN_OR_RETURN(
+            std::vector<DecisionRecord> decisions,
+            repository_.ListDecisionsOfAuthorForUpdate(tx, person.org,
+                                                       person.id));
+        for (DecisionRecord& d : decisions) {
+          if (!EraseDecisionEvidence(&d.body)) continue;
+          CANDOR_RETURN_IF_ERROR(repository_.UpdateDecisionBody(tx, d));
+          ++changed;
+        }
+        // Fingerprints of their words: derived personal data. Their posts
+        // no longer count toward near-duplicate checks of others' posts.
+        CANDOR_ASSIGN_OR_RETURN(
+            unindexed_posts,
+            repository_.DeletePostShinglesOfAuthor(tx, person.org, person.id));
+        changed += static_cast<int64_t>(unindexed_posts.size());
+        response->set_records_changed(changed);
+        return absl::OkStatus();
+      }));
+  // The in-memory index follows the table (an index not loaded yet will
+  // load without them).
+  OrgIndex* index = nullptr;
+  {
+    absl::MutexLock lock(&indexes_mu_);
+    auto found = indexes_.find(person.org);
+    if (found != indexes_.end()) index = found->second.get();
+  }
+  if (index != nullptr && !unindexed_posts.empty()) {
+    absl::WriterMutexLock lock(&index->mu);
+    for (const std::string& post_id : unindexed_posts) {
+      if (index->loaded && index->index.Contains(post_id)) {
+        CANDOR_RETURN_IF_ERROR(index->index.Remove(post_id));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* TransparencyService::ExportPersonalData(
+    grpc::CallbackServerContext* context,
+    const v1::ExportPersonalDataRequest* request, v1::PersonalData* response) {
+  return RunUnary(*env_, context,
+                  "/candor.transparency.v1.TransparencyService/ExportPersonalData", *request,
+                  [=](const Caller& caller) {
+                    return DoExportPersonalData(caller, *request, response);
+                  });
+}
+
+grpc::ServerUnaryReactor* TransparencyService::ErasePersonalData(
+    grpc::CallbackServerContext* context,
+    const v1::ErasePersonalDataRequest* request,
+    v1::ErasePersonalDataResponse* response) {
+  return RunUnary(*env_, context,
+                  "/candor.transparency.v1.TransparencyService/ErasePersonalData", *request,
+                  [=](const Caller& caller) {
+                    return DoErasePersonalData(caller, *request, response);
+                  });
 }
 
 }  // namespace candor::transparency

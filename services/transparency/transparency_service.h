@@ -133,6 +133,15 @@ class TransparencyService final
       const v1::GetTransparencyReportRequest* request,
       v1::TransparencyReport* response) override;
 
+  grpc::ServerUnaryReactor* ExportPersonalData(
+      grpc::CallbackServerContext* context,
+      const v1::ExportPersonalDataRequest* request,
+      v1::PersonalData* response) override;
+  grpc::ServerUnaryReactor* ErasePersonalData(
+      grpc::CallbackServerContext* context,
+      const v1::ErasePersonalDataRequest* request,
+      v1::ErasePersonalDataResponse* response) override;
+
  private:
   // One organization's near-duplicate index, loaded on first use.
   struct OrgIndex {
@@ -218,6 +227,13 @@ class TransparencyService final
   absl::Status UpdateIndex(absl::string_view org, absl::string_view post_id,
                            absl::string_view author_id, int64_t time_us,
                            bool rejected, const ShingleSet& shingles);
+
+  absl::Status DoExportPersonalData(const Caller& caller,
+                                    const v1::ExportPersonalDataRequest& request,
+                                    v1::PersonalData* response);
+  absl::Status DoErasePersonalData(const Caller& caller,
+                                   const v1::ErasePersonalDataRequest& request,
+                                   v1::ErasePersonalDataResponse* response);
 
   const CallEnvironment* const env_;
   db::Pool* const pool_;

@@ -92,6 +92,22 @@ constexpr absl::string_view kListFeedback =
     "FROM value_feedback WHERE organization_id = ? AND value_id = ? "
     "AND sequence_number < ? ORDER BY sequence_number DESC LIMIT ?";
 
+// Personal data: no index on the author; exports and erasures are rare.
+constexpr absl::string_view kSelectEndorsementsOf =
+    "SELECT value_id, create_time_us FROM value_endorsements "
+    "WHERE organization_id = ? AND staff_member_id = ? ORDER BY value_id";
+constexpr absl::string_view kDeleteEndorsementsOf =
+    "DELETE FROM value_endorsements WHERE organization_id = ? AND "
+    "staff_member_id = ?";
+constexpr absl::string_view kSelectSignedFeedbackOf =
+    "SELECT organization_id, value_id, sequence_number, feedback_text, "
+    "anonymous, author_id, value_revision_number, create_time_us "
+    "FROM value_feedback WHERE organization_id = ? AND author_id = ? "
+    "ORDER BY value_id, sequence_number";
+constexpr absl::string_view kEraseSignedFeedbackOf =
+    "UPDATE value_feedback SET feedback_text = ?, anonymous = TRUE, "
+    "author_id = NULL WHERE organization_id = ? AND author_id = ?";
+
 absl::Status ValueNotFound(absl::string_view org, absl::string_view value_id) {
   return absl::NotFoundError(
       absl::StrCat("organizations/", org, "/values/", value_id, " not found"));
@@ -402,6 +418,67 @@ absl::StatusOr<std::vector<FeedbackRecord>> ValuesRepository::ListFeedback(
         while (rows->next()) feedback.push_back(RowToFeedback(*rows));
         return feedback;
       });
+}
+
+absl::StatusOr<std::vector<EndorsementRecord>>
+ValuesRepository::ListEndorsementsOf(absl::string_view org,
+                                     absl::string_view staff_member_id) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run(
+      "list endorsements of a person", connection,
+      [&](db::Connection& c) -> absl::StatusOr<std::vector<EndorsementRecord>> {
+        auto& select = c.Prepare(kSelectEndorsementsOf);
+        select.setString(1, std::string(org));
+        select.setString(2, std::string(staff_member_id));
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        std::vector<EndorsementRecord> endorsements;
+        while (rows->next()) {
+          endorsements.push_back(
+              EndorsementRecord{rows->getString(1), rows->getInt64(2)});
+        }
+        return endorsements;
+      });
+}
+
+absl::StatusOr<std::vector<FeedbackRecord>> ValuesRepository::ListSignedFeedbackOf(
+    absl::string_view org, absl::string_view staff_member_id) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run(
+      "list feedback of a person", connection,
+      [&](db::Connection& c) -> absl::StatusOr<std::vector<FeedbackRecord>> {
+        auto& select = c.Prepare(kSelectSignedFeedbackOf);
+        select.setString(1, std::string(org));
+        select.setString(2, std::string(staff_member_id));
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        std::vector<FeedbackRecord> feedback;
+        while (rows->next()) feedback.push_back(RowToFeedback(*rows));
+        return feedback;
+      });
+}
+
+absl::StatusOr<int64_t> ValuesRepository::EraseEndorsementsOf(
+    db::Transaction& tx, absl::string_view org,
+    absl::string_view staff_member_id) {
+  return db::Run("erase endorsements", tx,
+                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+    auto& remove = c.Prepare(kDeleteEndorsementsOf);
+    remove.setString(1, std::string(org));
+    remove.setString(2, std::string(staff_member_id));
+    return static_cast<int64_t>(remove.executeUpdate());
+  });
+}
+
+absl::StatusOr<int64_t> ValuesRepository::EraseSignedFeedbackOf(
+    db::Transaction& tx, absl::string_view org,
+    absl::string_view staff_member_id, absl::string_view erased_text) {
+  return db::Run("erase feedback", tx,
+                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+    auto& update = c.Prepare(kEraseSignedFeedbackOf);
+    update.setString(1, std::string(erased_text));
+    update.setString(2, std::string(org));
+    update.setString(3, std::string(staff_member_id));
+    return static_cast<int64_t>(update.executeUpdate());
+  });
 }
 
 }  // namespace candor::values

@@ -97,6 +97,25 @@ class ValuesRepository {
       absl::string_view org, absl::string_view value_id, int64_t before,
       int limit);
 
+  // A person's endorsements and signed (not anonymous) feedback, for an
+  // export. Anonymous feedback has no author stored, so it is never here.
+  absl::StatusOr<std::vector<EndorsementRecord>> ListEndorsementsOf(
+      absl::string_view org, absl::string_view staff_member_id);
+  absl::StatusOr<std::vector<FeedbackRecord>> ListSignedFeedbackOf(
+      absl::string_view org, absl::string_view staff_member_id);
+
+  // Erasure: removes the person's endorsement rows and leaves every
+  // endorsement_count as it is (the count is the aggregate kept); turns
+  // their signed feedback into authorless feedback whose text is
+  // `erased_text`. Each returns the rows changed.
+  absl::StatusOr<int64_t> EraseEndorsementsOf(db::Transaction& tx,
+                                              absl::string_view org,
+                                              absl::string_view staff_member_id);
+  absl::StatusOr<int64_t> EraseSignedFeedbackOf(db::Transaction& tx,
+                                                absl::string_view org,
+                                                absl::string_view staff_member_id,
+                                                absl::string_view erased_text);
+
  private:
   db::Pool* const pool_;
 };

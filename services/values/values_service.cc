@@ -15,6 +15,7 @@
 #include "services/common/authz.h"
 #include "services/common/etag.h"
 #include "services/common/idempotency.h"
+#include "services/common/personal_data.h"
 #include "services/common/ids.h"
 #include "services/common/resource_name.h"
 #include "services/common/status_macros.h"
@@ -582,6 +583,81 @@ absl::Status ValuesService::DoListValueFeedback(
     FeedbackToProto(item, response->add_feedback());
   }
   return absl::OkStatus();
+}
+
+}  // namespace candor::values
+
+// --- personal data -----------------------------------------------------------
+
+namespace candor::values {
+
+absl::Status ValuesService::DoExportPersonalData(
+    const Caller& caller, const v1::ExportPersonalDataRequest& request,
+    v1::PersonalData* response) {
+  CANDOR_ASSIGN_OR_RETURN(PersonRef person,
+                          ParsePersonRef(request.staff_member()));
+  CANDOR_RETURN_IF_ERROR(
+      RequirePersonalDataAccess(caller, person.org, person.name));
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<EndorsementRecord> endorsements,
+      repository_.ListEndorsementsOf(person.org, person.id));
+  for (const EndorsementRecord& e : endorsements) {
+    v1::Endorsement* out = response->add_endorsements();
+    out->set_value(ValueResourceName(person.org, e.value_id));
+    *out->mutable_create_time() =
+        TimeUtil::MicrosecondsToTimestamp(e.create_time_us);
+  }
+  CANDOR_ASSIGN_OR_RETURN(std::vector<FeedbackRecord> feedback,
+                          repository_.ListSignedFeedbackOf(person.org, person.id));
+  for (const FeedbackRecord& f : feedback) {
+    FeedbackToProto(f, response->add_feedback());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValuesService::DoErasePersonalData(
+    const Caller& caller, const v1::ErasePersonalDataRequest& request,
+    v1::ErasePersonalDataResponse* response) {
+  CANDOR_ASSIGN_OR_RETURN(PersonRef person,
+                          ParsePersonRef(request.staff_member()));
+  CANDOR_RETURN_IF_ERROR(
+      RequirePersonalDataAccess(caller, person.org, person.name));
+  CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  return RunIdempotent(
+      repository_.pool(),
+      MakeIdempotencyKey(caller, "/candor.values.v1.ValuesService/ErasePersonalData",
+                         request),
+      response, [&](db::Transaction& tx) {
+        CANDOR_ASSIGN_OR_RETURN(
+            int64_t endorsements,
+            repository_.EraseEndorsementsOf(tx, person.org, person.id));
+        CANDOR_ASSIGN_OR_RETURN(
+            int64_t feedback, repository_.EraseSignedFeedbackOf(
+                                  tx, person.org, person.id, kErasedText));
+        response->set_records_changed(endorsements + feedback);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* ValuesService::ExportPersonalData(
+    grpc::CallbackServerContext* context,
+    const v1::ExportPersonalDataRequest* request, v1::PersonalData* response) {
+  return RunUnary(*env_, context,
+                  "/candor.values.v1.ValuesService/ExportPersonalData", *request,
+                  [=](const Caller& caller) {
+                    return DoExportPersonalData(caller, *request, response);
+                  });
+}
+
+grpc::ServerUnaryReactor* ValuesService::ErasePersonalData(
+    grpc::CallbackServerContext* context,
+    const v1::ErasePersonalDataRequest* request,
+    v1::ErasePersonalDataResponse* response) {
+  return RunUnary(*env_, context,
+                  "/candor.values.v1.ValuesService/ErasePersonalData", *request,
+                  [=](const Caller& caller) {
+                    return DoErasePersonalData(caller, *request, response);
+                  });
 }
 
 }  // namespace candor::values

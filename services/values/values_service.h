@@ -73,6 +73,15 @@ class ValuesService final : public v1::ValuesService::CallbackService {
       const v1::ListValueFeedbackRequest* request,
       v1::ListValueFeedbackResponse* response) override;
 
+  grpc::ServerUnaryReactor* ExportPersonalData(
+      grpc::CallbackServerContext* context,
+      const v1::ExportPersonalDataRequest* request,
+      v1::PersonalData* response) override;
+  grpc::ServerUnaryReactor* ErasePersonalData(
+      grpc::CallbackServerContext* context,
+      const v1::ErasePersonalDataRequest* request,
+      v1::ErasePersonalDataResponse* response) override;
+
  private:
   absl::Status DoCreateValue(const Caller& caller,
                              const v1::CreateValueRequest& request,
@@ -101,6 +110,13 @@ class ValuesService final : public v1::ValuesService::CallbackService {
   absl::Status DoListValueFeedback(const Caller& caller,
                                    const v1::ListValueFeedbackRequest& request,
                                    v1::ListValueFeedbackResponse* response);
+
+  absl::Status DoExportPersonalData(const Caller& caller,
+                                    const v1::ExportPersonalDataRequest& request,
+                                    v1::PersonalData* response);
+  absl::Status DoErasePersonalData(const Caller& caller,
+                                   const v1::ErasePersonalDataRequest& request,
+                                   v1::ErasePersonalDataResponse* response);
 
   const CallEnvironment* const env_;
   const PageTokenCodec* const page_tokens_;

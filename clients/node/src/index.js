@@ -27,6 +27,8 @@ const SERVICES = {
     'candor.advocacy.v1.AdvocacyService'],
   engagement: ['candor/engagement/v1/engagement.proto',
     'candor.engagement.v1.EngagementService'],
+  privacy: ['candor/privacy/v1/privacy.proto',
+    'candor.privacy.v1.PrivacyService'],
 };
 
 // Options for @grpc/proto-loader. The google/protobuf well-known types
@@ -72,7 +74,7 @@ function wrapError(method, err) {
 
 // createClient({ address, token, protoRoot, timeoutMs, credentials,
 // extraIncludeDirs }) -> { staff, values, transparency, advocacy,
-// engagement, close(), raw }.
+// engagement, privacy, close(), raw }.
 //
 // Every service object has one function per RPC, lowerCamelCase:
 //  - unary:            fn(request, { timeoutMs, token }?) -> Promise<response>

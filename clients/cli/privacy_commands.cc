@@ -1,0 +1,135 @@
+#include "clients/cli/privacy_commands.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "candor/privacy/v1/privacy.grpc.pb.h"
+#include "clients/cli/connection.h"
+#include "clients/cli/output.h"
+
+namespace candor::cli {
+namespace {
+
+namespace privacypb = ::candor::privacy::v1;
+
+// Every service reads or rewrites all of one person's rows.
+const absl::Duration kPrivacyTimeout = absl::Minutes(5);
+
+// Writes `text` to `path`, created (or truncated) with mode 0600: an
+// export is personal data.
+absl::Status WritePrivateFile(const std::string& path, const std::string& text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                        S_IRUSR | S_IWUSR);
+  if (fd < 0) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
+  }
+  size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const std::string why = std::strerror(errno);
+      ::close(fd);
+      return absl::DataLossError(absl::StrCat("writing ", path, ": ", why));
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0) {
+    return absl::DataLossError(
+        absl::StrCat("writing ", path, ": ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+// Whether the person at the terminal typed yes to erasing `name`.
+bool Confirmed(const std::string& name) {
+  std::cerr << "Erase the personal data of " << name
+            << " in every service? This cannot be undone. [y/N] "
+            << std::flush;
+  std::string answer;
+  if (!std::getline(std::cin, answer)) return false;
+  answer = absl::AsciiStrToLower(absl::StripAsciiWhitespace(answer));
+  return answer == "y" || answer == "yes";
+}
+
+}  // namespace
+
+int RunStaffExport(const GlobalOptions& global,
+                   const StaffExportOptions& options) {
+  const std::string command = "staff export";
+  std::unique_ptr<Connection> connection =
+      Open(global, command, kPrivacyTimeout);
+  if (connection == nullptr) return kExitUsage;
+  auto privacy = privacypb::PrivacyService::NewStub(connection->channel());
+  privacypb::ExportStaffDataRequest request;
+  request.set_staff_member(options.name);
+  privacypb::StaffDataExport exported;
+  const grpc::Status status = privacy->ExportStaffData(
+      connection->NewContext().get(), request, &exported);
+  if (!status.ok()) return connection->CallFailed(status);
+  const std::string json = ToJson(exported);
+  if (options.out.empty() || options.out == "-") {
+    std::cout << json;
+    return kExitOk;
+  }
+  const absl::Status written = WritePrivateFile(options.out, json);
+  if (!written.ok()) {
+    std::cerr << "candorctl: " << command << ": " << written.message() << "\n";
+    return kExitFailed;
+  }
+  std::cerr << "wrote the data of " << options.name << " to " << options.out
+            << "\n";
+  return kExitOk;
+}
+
+int RunStaffErase(const GlobalOptions& global, const StaffEraseOptions& options) {
+  const std::string command = "staff erase";
+  if (!options.yes) {
+    if (!::isatty(STDIN_FILENO)) {
+      return UsageError(command,
+                        absl::FailedPreconditionError(
+                            "not confirmed: standard input is not a terminal; "
+                            "pass --yes to erase without being asked"));
+    }
+    if (!Confirmed(options.name)) {
+      std::cerr << "candorctl: " << command << ": not confirmed; nothing erased\n";
+      return kExitFailed;
+    }
+  }
+  std::unique_ptr<Connection> connection =
+      Open(global, command, kPrivacyTimeout);
+  if (connection == nullptr) return kExitUsage;
+  auto privacy = privacypb::PrivacyService::NewStub(connection->channel());
+  privacypb::EraseStaffMemberRequest request;
+  request.set_staff_member(options.name);
+  request.set_request_id(options.request_id);
+  privacypb::EraseStaffMemberResponse erased;
+  const grpc::Status status = privacy->EraseStaffMember(
+      connection->NewContext().get(), request, &erased);
+  if (!status.ok()) return connection->CallFailed(status);
+  std::string changed;
+  for (const char* service :
+       {"staff", "engagement", "advocacy", "values", "transparency"}) {
+    auto found = erased.records_changed().find(service);
+    absl::StrAppend(&changed, changed.empty() ? "" : ", ", service, " ",
+                    found == erased.records_changed().end() ? 0 : found->second);
+  }
+  Print(global, erased,
+        absl::StrCat("erased ", erased.staff_member(), "; now known as ",
+                     erased.pseudonym(), "\nrecords changed: ", changed, "\n"));
+  return kExitOk;
+}
+
+}  // namespace candor::cli

@@ -1,0 +1,48 @@
+#include "services/common/personal_data.h"
+
+#include "absl/strings/str_cat.h"
+#include "db/migrations.h"
+#include "services/common/authz.h"
+#include "services/common/resource_name.h"
+#include "services/common/status_macros.h"
+
+namespace candor {
+
+absl::StatusOr<PersonRef> ParsePersonRef(absl::string_view staff_member) {
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<std::string> parts,
+      ParseResourceName("staff_member", staff_member, kStaffMemberPattern));
+  return PersonRef{parts[0], parts[1], std::string(staff_member)};
+}
+
+std::string ErasedPseudonym(absl::string_view staff_name) {
+  return absl::StrCat("erased-", db::Sha256Hex(staff_name).substr(0, 12));
+}
+
+absl::Status RequirePersonalDataAccess(const Caller& caller,
+                                       absl::string_view org,
+                                       absl::string_view resource) {
+  if (caller.HasRole(Role::kOperator)) return absl::OkStatus();
+  if (caller.HasRole(Role::kService) &&
+      (caller.organization_id.empty() || caller.organization_id == org)) {
+    return absl::OkStatus();
+  }
+  if (!caller.organization_id.empty() && caller.organization_id != org) {
+    return absl::NotFoundError(absl::StrCat(resource, " not found"));
+  }
+  return RequireRole(caller, Role::kAdmin,
+                     "export or erase a person's data");
+}
+
+absl::Status RequireAdminOrOperatorOf(const Caller& caller,
+                                      absl::string_view org,
+                                      absl::string_view resource) {
+  if (caller.HasRole(Role::kOperator)) return absl::OkStatus();
+  if (!caller.organization_id.empty() && caller.organization_id != org) {
+    return absl::NotFoundError(absl::StrCat(resource, " not found"));
+  }
+  return RequireRole(caller, Role::kAdmin,
+                     "export or erase a person's data");
+}
+
+}  // namespace candor

@@ -1,0 +1,51 @@
+// What every service shares for a person's data (issue 7, personal data):
+// who may export or erase it, and the pseudonym an erased person is known
+// by. Each service exports and erases its own tables
+// (ExportPersonalData / ErasePersonalData); candor.privacy.v1 calls them
+// all. Pure functions; thread-safe.
+#ifndef CANDOR_SERVICES_COMMON_PERSONAL_DATA_H_
+#define CANDOR_SERVICES_COMMON_PERSONAL_DATA_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "services/common/auth.h"
+
+namespace candor {
+
+// Stands where a person's own words were (feedback, post text).
+inline constexpr char kErasedText[] = "[erased]";
+
+// The person a personal-data request names.
+struct PersonRef {
+  std::string org;
+  std::string id;    // staff_member_id
+  std::string name;  // `organizations/{org}/staffMembers/{id}`
+};
+
+// Parses the `staff_member` field; INVALID_ARGUMENT naming it.
+absl::StatusOr<PersonRef> ParsePersonRef(absl::string_view staff_member);
+
+// "erased-" and the first 12 hex digits of SHA-256 of the person's resource
+// name. The same for every service and every retry, so an erasure that
+// resumes after a crash writes the same pseudonym everywhere.
+std::string ErasedPseudonym(absl::string_view staff_name);
+
+// Admins of `org`, operators and services pass. Staff of another
+// organization get NOT_FOUND naming `resource`; other staff of `org`
+// PERMISSION_DENIED.
+absl::Status RequirePersonalDataAccess(const Caller& caller,
+                                       absl::string_view org,
+                                       absl::string_view resource);
+
+// Like RequirePersonalDataAccess without services: for the privacy
+// service, which people (admins, operators) call, never services.
+absl::Status RequireAdminOrOperatorOf(const Caller& caller,
+                                      absl::string_view org,
+                                      absl::string_view resource);
+
+}  // namespace candor
+
+#endif  // CANDOR_SERVICES_COMMON_PERSONAL_DATA_H_

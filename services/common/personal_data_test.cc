@@ -1,0 +1,62 @@
+#include "services/common/personal_data.h"
+
+#include "gtest/gtest.h"
+
+namespace candor {
+namespace {
+
+Caller MakeCaller(std::string org, std::vector<Role> roles) {
+  Caller caller;
+  caller.subject = org.empty() ? "operator" : "organizations/" + org + "/staffMembers/x";
+  caller.organization_id = std::move(org);
+  caller.roles = std::move(roles);
+  return caller;
+}
+
+TEST(ErasedPseudonymTest, SameForOnePersonDifferentForAnother) {
+  const std::string a = ErasedPseudonym("organizations/acme/staffMembers/ada");
+  EXPECT_EQ(a, ErasedPseudonym("organizations/acme/staffMembers/ada"));
+  EXPECT_NE(a, ErasedPseudonym("organizations/acme/staffMembers/bob"));
+  EXPECT_EQ(a.rfind("erased-", 0), 0u);
+  EXPECT_EQ(a.size(), std::string("erased-").size() + 12);
+  EXPECT_EQ(a.find("ada"), std::string::npos);
+}
+
+TEST(ParsePersonRefTest, NamesTheFieldWhenMalformed) {
+  auto person = ParsePersonRef("organizations/acme/staffMembers/ada");
+  ASSERT_TRUE(person.ok());
+  EXPECT_EQ(person->org, "acme");
+  EXPECT_EQ(person->id, "ada");
+  const auto bad = ParsePersonRef("people/ada");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("staff_member"), std::string::npos);
+}
+
+TEST(PersonalDataAccessTest, AdminsOperatorsAndServicesOnly) {
+  const char kName[] = "organizations/acme/staffMembers/ada";
+  EXPECT_TRUE(RequirePersonalDataAccess(MakeCaller("acme", {Role::kAdmin}),
+                                        "acme", kName).ok());
+  EXPECT_TRUE(RequirePersonalDataAccess(MakeCaller("", {Role::kOperator}),
+                                        "acme", kName).ok());
+  EXPECT_TRUE(RequirePersonalDataAccess(MakeCaller("", {Role::kService}),
+                                        "acme", kName).ok());
+  EXPECT_EQ(RequirePersonalDataAccess(MakeCaller("other", {Role::kAdmin}),
+                                      "acme", kName).code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(RequirePersonalDataAccess(
+                MakeCaller("acme", {Role::kEmployee, Role::kReviewer}), "acme",
+                kName).code(),
+            absl::StatusCode::kPermissionDenied);
+  // The privacy service itself is for people, not services.
+  EXPECT_EQ(RequireAdminOrOperatorOf(MakeCaller("acme", {Role::kService}),
+                                     "acme", kName).code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(RequireAdminOrOperatorOf(MakeCaller("", {Role::kOperator}),
+                                       "acme", kName).ok());
+  EXPECT_EQ(RequireAdminOrOperatorOf(MakeCaller("other", {Role::kAdmin}),
+                                     "acme", kName).code(),
+            absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace candor

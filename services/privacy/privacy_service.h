@@ -1,0 +1,92 @@
+// candor.privacy.v1.PrivacyService: a person's data across every Candor
+// service. It holds no data of its own: each service exports and erases its
+// own tables (ExportPersonalData / ErasePersonalData, authorized there as
+// well), and this service calls them all on the caller's behalf and puts
+// the answers together. It sits above every other service, so the one-way
+// dependencies (engagement -> advocacy -> transparency -> staff) and
+// "no service reads another's tables" both hold.
+//
+// Erasure order: staff first, then engagement, advocacy, values and
+// transparency last.
+//  - Staff first: it refuses what must be refused (a missing person, the
+//    organization's last active admin) before anything anywhere changes,
+//    and the ERASED state stops the person from appearing or being
+//    approved for anything while the rest runs. It also records the
+//    `staff.erase` staff event.
+//  - Then the services that hold the person's words and activity, top of
+//    the dependency chain down.
+//  - Transparency last: it imports pending staff events into the audit log
+//    (the `staff.erase` entry among them) and then replaces the person as
+//    actor, so no entry naming them can arrive after its pass.
+// Every step is idempotent, so a retry after a crash or an UNAVAILABLE
+// dependency finishes the job, and erasing an erased person changes
+// nothing and succeeds.
+//
+// Thread-safe: handlers share only the stubs.
+#ifndef CANDOR_SERVICES_PRIVACY_PRIVACY_SERVICE_H_
+#define CANDOR_SERVICES_PRIVACY_PRIVACY_SERVICE_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+
+#include "absl/status/status.h"
+#include "candor/advocacy/v1/advocacy.grpc.pb.h"
+#include "candor/engagement/v1/engagement.grpc.pb.h"
+#include "candor/privacy/v1/privacy.grpc.pb.h"
+#include "candor/staff/v1/staff.grpc.pb.h"
+#include "candor/transparency/v1/transparency.grpc.pb.h"
+#include "candor/values/v1/values.grpc.pb.h"
+#include "services/common/call.h"
+
+namespace candor::privacy {
+
+namespace v1 = ::candor::privacy::v1;
+
+class PrivacyService final : public v1::PrivacyService::CallbackService {
+ public:
+  static constexpr char kServiceName[] = "candor.privacy.v1.PrivacyService";
+
+  // The channels of the services it calls.
+  struct Dependencies {
+    std::shared_ptr<grpc::Channel> staff;
+    std::shared_ptr<grpc::Channel> values;
+    std::shared_ptr<grpc::Channel> transparency;
+    std::shared_ptr<grpc::Channel> advocacy;
+    std::shared_ptr<grpc::Channel> engagement;
+  };
+
+  // `env` must outlive the service.
+  explicit PrivacyService(const CallEnvironment* env);
+
+  // Called once, before serving.
+  void SetDependencies(const Dependencies& dependencies);
+
+  grpc::ServerUnaryReactor* ExportStaffData(
+      grpc::CallbackServerContext* context,
+      const v1::ExportStaffDataRequest* request,
+      v1::StaffDataExport* response) override;
+  grpc::ServerUnaryReactor* EraseStaffMember(
+      grpc::CallbackServerContext* context,
+      const v1::EraseStaffMemberRequest* request,
+      v1::EraseStaffMemberResponse* response) override;
+
+ private:
+  absl::Status DoExportStaffData(const Caller& caller,
+                                 const v1::ExportStaffDataRequest& request,
+                                 v1::StaffDataExport* response);
+  absl::Status DoEraseStaffMember(const Caller& caller,
+                                  const v1::EraseStaffMemberRequest& request,
+                                  v1::EraseStaffMemberResponse* response);
+
+  const CallEnvironment* const env_;
+  std::unique_ptr<staff::v1::StaffService::Stub> staff_;
+  std::unique_ptr<values::v1::ValuesService::Stub> values_;
+  std::unique_ptr<transparency::v1::TransparencyService::Stub> transparency_;
+  std::unique_ptr<advocacy::v1::AdvocacyService::Stub> advocacy_;
+  std::unique_ptr<engagement::v1::EngagementService::Stub> engagement_;
+};
+
+}  // namespace candor::privacy
+
+#endif  // CANDOR_SERVICES_PRIVACY_PRIVACY_SERVICE_H_
