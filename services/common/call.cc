@@ -4,6 +4,7 @@
 #include <chrono>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
 #include "services/common/grpc_status.h"
@@ -20,30 +21,25 @@ absl::StatusOr<Caller> Authenticate(const CallEnvironment& env,
   return env.verifier->Verify(header);
 }
 
-namespace {
-
-const google::protobuf::FieldDescriptor* RequestIdField(
-    const google::protobuf::Message& request) {
+std::string RequestIdOf(const google::protobuf::Message& request) {
   const google::protobuf::FieldDescriptor* field =
       request.GetDescriptor()->FindFieldByName("request_id");
   if (field == nullptr ||
       field->type() != google::protobuf::FieldDescriptor::TYPE_STRING ||
       field->is_repeated()) {
-    return nullptr;
+    return {};
   }
-  return field;
-}
-
-}  // namespace
-
-std::string RequestIdOf(const google::protobuf::Message& request) {
-  const google::protobuf::FieldDescriptor* field = RequestIdField(request);
-  if (field == nullptr) return {};
   return request.GetReflection()->GetString(request, field);
 }
 
-bool IsMutating(const google::protobuf::Message& request) {
-  return RequestIdField(request) != nullptr;
+bool IsMutatingMethod(absl::string_view method) {
+  const size_t slash = method.rfind('/');
+  const absl::string_view name =
+      slash == absl::string_view::npos ? method : method.substr(slash + 1);
+  for (absl::string_view read : {"Get", "List", "Watch", "Verify", "Evaluate"}) {
+    if (absl::StartsWith(name, read)) return false;
+  }
+  return true;
 }
 
 absl::Time CallDeadline(const CallEnvironment& env,
@@ -106,7 +102,7 @@ grpc::ServerUnaryReactor* RunUnary(
   caller->deadline = CallDeadline(env, *context, start);
 
   const std::string subject = anonymous ? "anonymous" : caller->subject;
-  if (IsMutating(request)) {
+  if (IsMutatingMethod(method)) {
     absl::Status allowed = ChargeWrite(env, *caller);
     if (!allowed.ok()) {
       LogCall(env, method, start, allowed, subject, request_id);

@@ -12,11 +12,11 @@
 //   }
 //
 // A full executor queue answers RESOURCE_EXHAUSTED; a call whose deadline
-// passed or that was cancelled while queued is not run. A mutating call (its
-// request has a `request_id`, ARCHITECTURE.md decision 7) is charged to the
-// caller's write rate limit first. The server bounds every call's deadline
-// by `max_call_duration`, whatever the client asked, and hands it on in
-// Caller::deadline so calls to other services end with it.
+// passed or that was cancelled while queued is not run. A mutating call
+// (IsMutatingMethod) is charged to the caller's write rate limit first. The
+// server bounds every call's deadline by `max_call_duration`, whatever the
+// client asked, and hands it on in Caller::deadline so calls to other
+// services end with it.
 #ifndef CANDOR_SERVICES_COMMON_CALL_H_
 #define CANDOR_SERVICES_COMMON_CALL_H_
 
@@ -60,9 +60,12 @@ absl::StatusOr<Caller> Authenticate(const CallEnvironment& env,
 // The request's `request_id` field, when its message has one.
 std::string RequestIdOf(const google::protobuf::Message& request);
 
-// Whether `request` is for a mutating method: its message has a
-// `request_id` field (set or not).
-bool IsMutating(const google::protobuf::Message& request);
+// Whether `method` ("/candor.advocacy.v1.AdvocacyService/UpdatePost") may
+// change anything: every method but those named with the read-only verbs
+// Get, List, Watch, Verify and Evaluate (a dry run), as the API names them.
+// By name rather than by a request_id field, because some writes (Update*,
+// ApprovePost, EndorseValue, ...) are idempotent without one.
+bool IsMutatingMethod(absl::string_view method);
 
 // The deadline the server holds a call to: the client's, cut to
 // env.max_call_duration after `start`.

@@ -53,7 +53,7 @@ class GatheringReadReactor : public grpc::ServerReadReactor<Request> {
     }
     caller_ = *std::move(caller);
     caller_.deadline = CallDeadline(env_, *context_, start_);
-    if (IsMutating(Request::default_instance())) {
+    if (IsMutatingMethod(method_)) {
       absl::Status allowed = ChargeWrite(env_, caller_);
       if (!allowed.ok()) {
         End(allowed);

@@ -85,7 +85,7 @@ struct CallerLimits {
         shares("shares", shares),
         events("engagement events", events) {}
 
-  RateLimiter writes;  // every mutating call (one with a request_id)
+  RateLimiter writes;  // every mutating call (call.h: IsMutatingMethod)
   RateLimiter shares;  // CreateShare, on top of writes
   RateLimiter events;  // RecordEngagementEvents, per event
 };
