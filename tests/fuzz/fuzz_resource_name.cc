@@ -19,10 +19,6 @@
 
 namespace {
 
-bool IsInvalidArgument(const absl::Status& status) {
-  return status.code() == absl::StatusCode::kInvalidArgument;
-}
-
 // `pattern` with its {variables} replaced by `values`, in order.
 std::string Fill(const std::string& pattern,
                  const std::vector<std::string>& values) {
@@ -47,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(candor::CheckResourceId("id", *org).ok());
     FUZZ_CHECK(candor::OrganizationName(*org) == name);
   } else {
-    FUZZ_CHECK(IsInvalidArgument(org.status()));
+    FUZZ_CHECK(absl::IsInvalidArgument(org.status()));
   }
 
   absl::StatusOr<std::vector<std::string>> staff =
@@ -56,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(staff->size() == 2);
     FUZZ_CHECK(candor::StaffMemberName((*staff)[0], (*staff)[1]) == name);
   } else {
-    FUZZ_CHECK(IsInvalidArgument(staff.status()));
+    FUZZ_CHECK(absl::IsInvalidArgument(staff.status()));
   }
 
   if (!pattern.empty()) {
@@ -68,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       FUZZ_CHECK(Fill(pattern, *values) == name);
     } else {
-      FUZZ_CHECK(IsInvalidArgument(values.status()));
+      FUZZ_CHECK(absl::IsInvalidArgument(values.status()));
     }
   }
 
