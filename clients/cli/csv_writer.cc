@@ -2,10 +2,19 @@
 
 namespace candor::cli {
 
+namespace {
+
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
+}  // namespace
+
 std::string CsvQuote(std::string_view field) {
+  // A leading byte order mark is quoted too: unquoted at the start of a
+  // file, readers (ours included) take it for the file's BOM and drop it.
   const bool quote =
       field.find_first_of(",\"\r\n") != std::string_view::npos ||
-      (!field.empty() && (field.front() == ' ' || field.back() == ' '));
+      (!field.empty() && (field.front() == ' ' || field.back() == ' ')) ||
+      field.substr(0, kByteOrderMark.size()) == kByteOrderMark;
   if (!quote) return std::string(field);
   std::string out = "\"";
   for (const char c : field) {
@@ -17,6 +26,9 @@ std::string CsvQuote(std::string_view field) {
 }
 
 std::string CsvLine(const std::vector<std::string>& fields) {
+  // One empty field written bare would be a blank line, which readers skip:
+  // the record would vanish.
+  if (fields.size() == 1 && fields[0].empty()) return "\"\"\r\n";
   std::string out;
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) out += ',';

@@ -1,7 +1,8 @@
 // A tiny RFC 4180 CSV writer for candorctl's reports: fields are quoted
-// only when they must be (a comma, a double quote, CR or LF, or leading or
-// trailing spaces), double quotes inside are doubled, records end in CRLF
-// as the RFC says ("\r\n"; spreadsheets and csv readers accept it).
+// only when they must be (a comma, a double quote, CR or LF, leading or
+// trailing spaces, a leading byte order mark, or a record's only field when
+// it is empty), double quotes inside are doubled, records end in CRLF as the
+// RFC says ("\r\n"; spreadsheets and csv readers accept it).
 #ifndef CANDOR_CLIENTS_CLI_CSV_WRITER_H_
 #define CANDOR_CLIENTS_CLI_CSV_WRITER_H_
 

@@ -24,8 +24,6 @@
 
 namespace candor::transparency {
 
-namespace v1 = ::candor::transparency::v1;
-
 inline constexpr int kMaxRules = 50;
 
 // Checks what a client writes in a ruleset (display_name, description, 1 to
