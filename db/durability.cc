@@ -19,11 +19,12 @@ bool IsOn(const std::string& value) {
   return upper == "ON" || upper == "1";
 }
 
-}  // namespace
+constexpr char kReadDurabilityVariables[] =
+    "SHOW GLOBAL VARIABLES WHERE Variable_name IN "
+    "('innodb_flush_log_at_trx_commit', 'sync_binlog', 'log_bin', "
+    "'innodb_doublewrite')";
 
-const char* const kDurabilityVariables[4] = {
-    "innodb_flush_log_at_trx_commit", "sync_binlog", "log_bin",
-    "innodb_doublewrite"};
+}  // namespace
 
 std::vector<std::string> DurabilityWarnings(
     const std::map<std::string, std::string>& variables) {
@@ -76,10 +77,8 @@ absl::StatusOr<std::map<std::string, std::string>> ReadDurabilityVariables(
              [](Connection& c) -> absl::StatusOr<std::map<std::string, std::string>> {
                std::unique_ptr<sql::Statement> statement(
                    c.raw().createStatement());
-               std::unique_ptr<sql::ResultSet> rows(statement->executeQuery(
-                   "SHOW GLOBAL VARIABLES WHERE Variable_name IN "
-                   "('innodb_flush_log_at_trx_commit', 'sync_binlog', "
-                   "'log_bin', 'innodb_doublewrite')"));
+               std::unique_ptr<sql::ResultSet> rows(
+                   statement->executeQuery(kReadDurabilityVariables));
                std::map<std::string, std::string> variables;
                while (rows->next()) {
                  variables[rows->getString(1)] = rows->getString(2);

@@ -19,16 +19,14 @@
 
 namespace candor::db {
 
-// The server variables DurabilityWarnings() judges.
-extern const char* const kDurabilityVariables[4];
-
 // One warning per weakened (or unreported) setting among `variables`
 // (name -> value as SHOW GLOBAL VARIABLES prints it); empty when every
 // acknowledged commit survives a crash.
 std::vector<std::string> DurabilityWarnings(
     const std::map<std::string, std::string>& variables);
 
-// Reads kDurabilityVariables from the server `options` points at.
+// Reads the variables DurabilityWarnings() judges from the server `options`
+// points at.
 absl::StatusOr<std::map<std::string, std::string>> ReadDurabilityVariables(
     const ConnectionOptions& options);
 

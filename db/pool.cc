@@ -291,7 +291,12 @@ void Pool::Return(std::unique_ptr<Connection> connection) {
     --in_use_;
     // A broken connection means the database may be gone: mark it down
     // (once per outage) so that callers fail fast until a probe reconnects.
-    if (connection->broken() && !down_) retired = MarkDown();
+    // Only a connection of the current generation says so: one opened before
+    // the last outage breaking late (a call stuck on a frozen server times
+    // out after the probe already reconnected) says nothing new.
+    if (connection->broken() && !down_ && connection->generation_ == generation_) {
+      retired = MarkDown();
+    }
     if (!connection->broken() && connection->generation_ == generation_) {
       connection->last_used_ = last_good_return_ = absl::Now();
       idle_.push_back(std::move(connection));

@@ -210,6 +210,8 @@ TEST_F(LimitsTest, OversizedInputIsRefused) {
   const grpc::Status huge = CreatePost(token, std::string(5 << 20, 'a'), &post);
   EXPECT_EQ(huge.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
       << huge.error_message();
+  EXPECT_THAT(huge.error_message(), HasSubstr("larger than max"));
+  EXPECT_FALSE(RetryDelayFromDetails(huge.error_details()).has_value());
   // Within it, but past the field's own limit.
   const grpc::Status long_text = CreatePost(token, std::string(70'000, 'a'), &post);
   EXPECT_EQ(long_text.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -252,13 +254,18 @@ TEST_F(LimitsTest, TheServerCutsAStreamOffAtItsOwnLimit) {
   auto writer = engagement_->RecordEngagementEvents(&context, &out);
   engagementpb::RecordEngagementEventsRequest request;
   request.set_parent(org_.name);
-  writer->Write(request);
-  std::this_thread::sleep_for(absl::ToChronoMilliseconds(kMaxCall + absl::Milliseconds(500)));
-  writer->Write(request);
-  writer->WritesDone();
+  // Keep the stream open, one message every 100 ms, until the server ends
+  // it (bounded: the client's own deadline is far off).
+  const absl::Time start = absl::Now();
+  while (writer->Write(request) && absl::Now() - start < absl::Seconds(30)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const absl::Duration open_for = absl::Now() - start;
   const grpc::Status status = writer->Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
       << status.error_message();
+  EXPECT_GE(open_for, kMaxCall);
+  EXPECT_LT(open_for, absl::Seconds(30));
 }
 
 }  // namespace

@@ -246,16 +246,24 @@ std::string TransportHint(const std::string& message, bool tls,
            "signed it with --tls-ca-file (or CANDOR_TLS_CA_FILE)";
   } else if (has("certificate required") || has("unknown ca") ||
              has("bad certificate") || has("certificate unknown") ||
-             has("handshake failure") ||
-             // With TLS 1.3 a server refuses the client's certificate
-             // after the client has finished its side of the handshake:
-             // all the client sees is the connection closing.
-             has("socket closed") || has("connection reset")) {
+             has("handshake failure")) {
     hint = client_certificate
                ? "the server refused the client certificate: it must be "
                  "signed by a CA the server trusts (its "
                  "--tls_client_ca_file) and allow client use"
                : "the server requires a client certificate (mutual TLS): "
+                 "give --tls-cert-file and --tls-key-file";
+  } else if (has("socket closed") || has("connection reset")) {
+    // With TLS 1.3 a server refuses the client's certificate after the
+    // client has finished its side of the handshake: all the client sees is
+    // the connection closing, as it would if candord just went away.
+    hint = client_certificate
+               ? "the connection closed during TLS: if candord is running, "
+                 "it probably refused the client certificate: it must be "
+                 "signed by a CA the server trusts (its "
+                 "--tls_client_ca_file) and allow client use"
+               : "the connection closed during TLS: if candord is running, "
+                 "it probably requires a client certificate (mutual TLS): "
                  "give --tls-cert-file and --tls-key-file";
   } else if (has("ssl") || has("tls") || has("handshake")) {
     hint = "the TLS handshake failed; check --tls-ca-file, and whether the "

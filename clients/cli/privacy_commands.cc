@@ -23,7 +23,9 @@ namespace {
 
 namespace privacypb = ::candor::privacy::v1;
 
-// Every service reads or rewrites all of one person's rows.
+// Every service reads or rewrites all of one person's rows. The server's
+// own limit (--max_call_duration) ends the call first; this deadline only
+// must not be the shorter one.
 const absl::Duration kPrivacyTimeout = absl::Minutes(5);
 
 // Writes `text` to `path`, created (or truncated) with mode 0600: an
@@ -34,6 +36,13 @@ absl::Status WritePrivateFile(const std::string& path, const std::string& text) 
   if (fd < 0) {
     return absl::NotFoundError(
         absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
+  }
+  // O_CREAT's mode applies only to a new file: an existing one keeps its own.
+  if (::fchmod(fd, S_IRUSR | S_IWUSR) != 0) {
+    const std::string why = std::strerror(errno);
+    ::close(fd);
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot make ", path, " private: ", why));
   }
   size_t written = 0;
   while (written < text.size()) {

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/retry_info.h"
 
 namespace candor {
 
@@ -28,8 +31,14 @@ absl::Status FromInternalCall(const grpc::Status& status,
     return absl::UnavailableError(
         absl::StrCat(dependency, " is unavailable; retry"));
   }
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+  absl::Status result(static_cast<absl::StatusCode>(status.error_code()),
                       status.error_message());
+  // A dependency's "retry after" holds for the caller too.
+  if (std::optional<absl::Duration> delay =
+          RetryDelayFromDetails(status.error_details())) {
+    result = WithRetryDelay(std::move(result), *delay);
+  }
+  return result;
 }
 
 }  // namespace candor

@@ -57,11 +57,11 @@ absl::Status RateLimiter::Charge(absl::string_view key, double cost,
       "at most %g %s per second per caller (bursts of %g)", limit_.per_second,
       what_, limit_.burst);
   if (cost > limit_.burst) {
-    return WithRetryDelay(
-        absl::ResourceExhaustedError(absl::StrCat(
-            "rate limit: this call alone is ", cost, " ", what_, ", more than ",
-            rate, " allows at once; send fewer at a time")),
-        absl::Seconds(limit_.burst / limit_.per_second));
+    // Waiting would not help: no retry delay, so a client that honours
+    // RetryInfo does not retry it forever.
+    return absl::InvalidArgumentError(absl::StrCat(
+        "rate limit: this call alone is ", cost, " ", what_, ", more than ",
+        rate, " allows at once; send at most ", limit_.burst, " at a time"));
   }
   const absl::Duration wait =
       absl::Seconds((cost - bucket.tokens) / limit_.per_second);

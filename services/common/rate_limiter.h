@@ -4,9 +4,9 @@
 // RESOURCE_EXHAUSTED carrying how long to wait (retry_info.h).
 //
 // Each hosted service has its own limiter, so a call counts against the
-// service it reaches; a write that makes another service write (SubmitPost
-// records a decision) counts once in each, as it would with the services in
-// separate processes.
+// service it reaches, as it would with the services in separate processes.
+// Writes a service makes as itself (SubmitPost recording its decision) are
+// not charged again: see ChargeWrite in call.h.
 //
 // Memory is bounded: at most `max_keys` buckets are kept. Buckets that have
 // refilled are the same as absent ones and are dropped first; if every
@@ -47,8 +47,8 @@ class RateLimiter {
 
   // Takes `cost` tokens from `key`'s bucket. RESOURCE_EXHAUSTED with a retry
   // delay (RetryDelayOf) when the bucket holds fewer; nothing is taken then.
-  // A cost above the burst can never pass: it is refused with the delay of
-  // a full refill, and the message says so.
+  // A cost above the burst can never pass: it is INVALID_ARGUMENT, without
+  // a retry delay, saying how much fits at once.
   absl::Status Charge(absl::string_view key, double cost = 1,
                       absl::Time now = absl::Now());
 

@@ -52,9 +52,10 @@ TEST(RateLimiterTest, ARefusedChargeTakesNothing) {
 TEST(RateLimiterTest, ACostAboveTheBurstIsRefusedSayingSo) {
   RateLimiter limiter("events", RateLimit{100, 1000});
   absl::Status refused = limiter.Charge("svc", 5000, kStart);
-  EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_NE(refused.message().find("send fewer at a time"), std::string::npos)
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.message().find("send at most 1000 at a time"), std::string::npos)
       << refused.message();
+  EXPECT_FALSE(RetryDelayOf(refused).has_value());
 }
 
 TEST(RateLimiterTest, UnlimitedWhenPerSecondIsZero) {

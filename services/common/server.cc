@@ -35,6 +35,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   // without being told they ping too often.
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
                              10'000);
+  // gRPC binds with SO_REUSEPORT by default: a second candord on a port in
+  // use would start and silently take half its calls. Fail to start instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   for (const HostedService& hosted : services) {
     builder.RegisterService(hosted.service);
   }

@@ -23,7 +23,9 @@ constexpr absl::string_view kEraseStaffMemberMethod =
     "/candor.privacy.v1.PrivacyService/EraseStaffMember";
 
 // One service's part of an export or an erasure reads or rewrites all of
-// one person's rows: more than an ordinary call's deadline allows.
+// one person's rows: longer than an ordinary internal call may take. All
+// steps together still end with the caller's deadline (at most the server's
+// --max_call_duration); an erasure cut short is finished by a retry.
 constexpr absl::Duration kStepTimeout = absl::Seconds(60);
 
 // Calls `method` of `stub` for the caller with `request`, mapping the

@@ -251,26 +251,27 @@ void TransparencyService::SetDependencies(
 
 // --- staff events ------------------------------------------------------------
 
-std::vector<staffpb::StaffEvent> TransparencyService::FetchStaffEvents(
-    absl::string_view org) {
+absl::StatusOr<std::vector<staffpb::StaffEvent>>
+TransparencyService::FetchStaffEvents(absl::string_view org, int max_pages) {
   std::vector<staffpb::StaffEvent> events;
   if (staff_ == nullptr || service_tokens_ == nullptr) return events;
-  absl::StatusOr<int64_t> cursor = repository_.StaffEventCursor(org);
-  if (!cursor.ok()) return events;
-  absl::StatusOr<std::string> authorization = service_tokens_->Authorization();
-  if (!authorization.ok()) return events;
-  int64_t after = *cursor;
-  for (int page = 0; page < kMaxStaffEventPages; ++page) {
+  CANDOR_ASSIGN_OR_RETURN(int64_t cursor, repository_.StaffEventCursor(org));
+  CANDOR_ASSIGN_OR_RETURN(std::string authorization,
+                          service_tokens_->Authorization());
+  int64_t after = cursor;
+  for (int page = 0; page < max_pages; ++page) {
     staffpb::ListStaffEventsRequest request;
     request.set_parent(OrganizationName(org));
     request.set_after_sequence(after);
     request.set_page_size(kStaffEventPage);
     grpc::ClientContext context;
-    context.AddMetadata("authorization", *authorization);
+    context.AddMetadata("authorization", authorization);
     context.set_deadline(std::chrono::system_clock::now() +
                          absl::ToChronoMilliseconds(kInternalCallTimeout));
     staffpb::ListStaffEventsResponse response;
-    if (!staff_->ListStaffEvents(&context, request, &response).ok()) break;
+    CANDOR_RETURN_IF_ERROR(FromInternalCall(
+        staff_->ListStaffEvents(&context, request, &response),
+        "the staff service (staff events)"));
     for (staffpb::StaffEvent& event : *response.mutable_events()) {
       if (event.sequence() <= after) continue;  // defensive: keep the order
       after = event.sequence();
@@ -279,6 +280,17 @@ std::vector<staffpb::StaffEvent> TransparencyService::FetchStaffEvents(
     if (response.events_size() < kStaffEventPage) break;
   }
   return events;
+}
+
+std::vector<staffpb::StaffEvent> TransparencyService::PendingStaffEvents(
+    absl::string_view org) {
+  // Best effort: events that cannot be read now stay pending for a later
+  // call; the audit log never skips one (the cursor only moves past
+  // appended events).
+  absl::StatusOr<std::vector<staffpb::StaffEvent>> events =
+      FetchStaffEvents(org, kMaxStaffEventPages);
+  if (!events.ok()) return {};
+  return *std::move(events);
 }
 
 absl::Status TransparencyService::AppendStaffEvents(
@@ -307,7 +319,7 @@ absl::Status TransparencyService::AppendStaffEvents(
 }
 
 void TransparencyService::ImportStaffEvents(absl::string_view org) {
-  const std::vector<staffpb::StaffEvent> events = FetchStaffEvents(org);
+  const std::vector<staffpb::StaffEvent> events = PendingStaffEvents(org);
   if (events.empty()) return;
   absl::Status imported = [&]() -> absl::Status {
     CANDOR_ASSIGN_OR_RETURN(db::Transaction tx,
@@ -436,7 +448,7 @@ absl::Status TransparencyService::DoPublishRuleset(
   CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, org, request.name()));
   CANDOR_RETURN_IF_ERROR(RequireRole(caller, Role::kAdmin, "publish rulesets"));
   CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
-  const std::vector<staffpb::StaffEvent> staff_events = FetchStaffEvents(org);
+  const std::vector<staffpb::StaffEvent> staff_events = PendingStaffEvents(org);
 
   return RunIdempotent(
       repository_.pool(),
@@ -499,7 +511,7 @@ absl::StatusOr<RulesetRecord> TransparencyService::CurrentRuleset(
   if (current.has_value()) return *std::move(current);
 
   // First use: publish the shipped default, once, under the head lock.
-  const std::vector<staffpb::StaffEvent> staff_events = FetchStaffEvents(org);
+  const std::vector<staffpb::StaffEvent> staff_events = PendingStaffEvents(org);
   CANDOR_ASSIGN_OR_RETURN(db::Transaction tx,
                           db::Transaction::Begin(repository_.pool()));
   CANDOR_RETURN_IF_ERROR(repository_.LockOrganization(tx, org));
@@ -851,7 +863,7 @@ absl::Status TransparencyService::DoCreateDecision(
                                : absl::StrJoin(request.cited_rule_ids(), ","))
             : "");
 
-  const std::vector<staffpb::StaffEvent> staff_events = FetchStaffEvents(org);
+  const std::vector<staffpb::StaffEvent> staff_events = PendingStaffEvents(org);
   CANDOR_RETURN_IF_ERROR(RunIdempotent(
       repository_.pool(),
       MakeIdempotencyKey(caller, kCreateDecisionMethod, request), response,
@@ -1120,7 +1132,9 @@ absl::Status TransparencyService::DoExportPersonalData(
 // its hash chain must verify); entries the person acted in name the
 // pseudonym instead. Subjects and details are hashed into the chain and
 // stay as written: they name resources (a staff resource name, whose
-// profile is now the pseudonym), never a person's words.
+// profile is now the pseudonym) and changes; the one free text among them
+// is a deactivation's reason, written by an admin (a known limit: hashing a
+// digest of details, as of the actor, would let erasure blank it).
 absl::Status TransparencyService::DoErasePersonalData(
     const Caller& caller, const v1::ErasePersonalDataRequest& request,
     v1::ErasePersonalDataResponse* response) {
@@ -1130,9 +1144,14 @@ absl::Status TransparencyService::DoErasePersonalData(
       RequirePersonalDataAccess(caller, person.org, person.name));
   CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
   const std::string pseudonym = ErasedPseudonym(person.name);
-  // Staff events still waiting (the erasure's own, anything the person did)
-  // enter the chain first, so the pass below covers them.
-  ImportStaffEvents(person.org);
+  // Every staff event still waiting (the erasure's own, anything the person
+  // did) enters the chain in the erasure's own transaction, under the head
+  // lock, before the pass below: otherwise one appended later (by a call
+  // that fetched it earlier) would name the person after their erasure.
+  // All of them, however many: the erasure fails rather than leave one.
+  constexpr int kAllPages = std::numeric_limits<int>::max();
+  CANDOR_ASSIGN_OR_RETURN(std::vector<staffpb::StaffEvent> pending,
+                          FetchStaffEvents(person.org, kAllPages));
   std::vector<std::string> unindexed_posts;
   CANDOR_RETURN_IF_ERROR(RunIdempotent(
       repository_.pool(),
@@ -1143,6 +1162,7 @@ absl::Status TransparencyService::DoErasePersonalData(
         unindexed_posts.clear();
         // Serializes with appends, which take the same head lock.
         CANDOR_RETURN_IF_ERROR(repository_.LockOrganization(tx, person.org));
+        CANDOR_RETURN_IF_ERROR(AppendStaffEvents(tx, person.org, pending));
         CANDOR_ASSIGN_OR_RETURN(
             int64_t changed, repository_.PseudonymizeAuditActor(
                                  tx, person.org, person.name, pseudonym));

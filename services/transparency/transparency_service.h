@@ -208,9 +208,13 @@ class TransparencyService final
   absl::StatusOr<Judgement> Judge(const Caller& caller, absl::string_view org,
                                   const v1::PostContent& post);
   // The organization's staff events after its stored cursor, in sequence
-  // order, fetched with the service token; empty when there are none or the
-  // staff service cannot be reached (they are fetched again next time).
-  std::vector<staff::v1::StaffEvent> FetchStaffEvents(absl::string_view org);
+  // order, fetched with the service token, at most `max_pages` pages of
+  // them; UNAVAILABLE when the staff service cannot be reached.
+  absl::StatusOr<std::vector<staff::v1::StaffEvent>> FetchStaffEvents(
+      absl::string_view org, int max_pages);
+  // The same, best effort, for calls that only need the log current: empty
+  // when the events cannot be read now (they are fetched again next time).
+  std::vector<staff::v1::StaffEvent> PendingStaffEvents(absl::string_view org);
   // Appends the fetched `events` that follow the organization's cursor as
   // audit entries and advances the cursor. Call in the append transaction,
   // after repository_.LockOrganization(tx, org).

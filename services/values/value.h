@@ -54,15 +54,15 @@ struct RevisionRecord {
   int64_t create_time_us = 0;
 };
 
-// Feedback on a value. Anonymous feedback has no author_id and a
-// create_time rounded down to the day (AnonymousTime) as stored, so that
-// nothing that reads the database can attribute it.
 // A person's endorsement of a value.
 struct EndorsementRecord {
   std::string value_id;
   int64_t create_time_us = 0;
 };
 
+// Feedback on a value. Anonymous feedback has no author_id and a
+// create_time rounded down to the day (AnonymousTime) as stored, so that
+// nothing that reads the database can attribute it.
 struct FeedbackRecord {
   std::string organization_id;
   std::string value_id;
