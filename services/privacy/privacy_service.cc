@@ -46,6 +46,36 @@ absl::Status CallStep(const Caller& caller, Stub* stub,
                           absl::StrCat("the ", service, " service"));
 }
 
+// One service's ExportPersonalData for `person`, into `section`.
+template <typename Stub, typename Request, typename Response>
+absl::Status ExportFrom(const Caller& caller, Stub* stub,
+                        grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                     const Request&, Response*),
+                        const std::string& person, Response* section,
+                        absl::string_view service) {
+  Request request;
+  request.set_staff_member(person);
+  return CallStep(caller, stub, method, request, section, service);
+}
+
+// One service's ErasePersonalData for `person` under `request_id`; how many
+// records it changed.
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<int64_t> EraseIn(const Caller& caller, Stub* stub,
+                                grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                             const Request&,
+                                                             Response*),
+                                const std::string& person,
+                                const std::string& request_id,
+                                absl::string_view service) {
+  Request request;
+  request.set_staff_member(person);
+  request.set_request_id(request_id);
+  Response answer;
+  CANDOR_RETURN_IF_ERROR(CallStep(caller, stub, method, request, &answer, service));
+  return answer.records_changed();
+}
+
 }  // namespace
 
 PrivacyService::PrivacyService(const CallEnvironment* env) : env_(env) {}
@@ -93,35 +123,24 @@ absl::Status PrivacyService::DoExportStaffData(
   // Staff first: it answers NOT_FOUND for a missing person before anyone
   // else is asked, and records the export (`staff.export`), which
   // transparency, asked later, already shows in the audit entries.
-  staff::v1::ExportPersonalDataRequest staff_request;
-  staff_request.set_staff_member(person.name);
-  CANDOR_RETURN_IF_ERROR(CallStep(caller, staff_.get(),
-                                  &staff::v1::StaffService::Stub::ExportPersonalData,
-                                  staff_request, response->mutable_staff(),
-                                  "staff"));
-  values::v1::ExportPersonalDataRequest values_request;
-  values_request.set_staff_member(person.name);
-  CANDOR_RETURN_IF_ERROR(CallStep(
+  CANDOR_RETURN_IF_ERROR(ExportFrom(
+      caller, staff_.get(), &staff::v1::StaffService::Stub::ExportPersonalData,
+      person.name, response->mutable_staff(), "staff"));
+  CANDOR_RETURN_IF_ERROR(ExportFrom(
       caller, values_.get(), &values::v1::ValuesService::Stub::ExportPersonalData,
-      values_request, response->mutable_values(), "values"));
-  advocacy::v1::ExportPersonalDataRequest advocacy_request;
-  advocacy_request.set_staff_member(person.name);
-  CANDOR_RETURN_IF_ERROR(CallStep(
+      person.name, response->mutable_values(), "values"));
+  CANDOR_RETURN_IF_ERROR(ExportFrom(
       caller, advocacy_.get(),
-      &advocacy::v1::AdvocacyService::Stub::ExportPersonalData, advocacy_request,
+      &advocacy::v1::AdvocacyService::Stub::ExportPersonalData, person.name,
       response->mutable_advocacy(), "advocacy"));
-  engagement::v1::ExportPersonalDataRequest engagement_request;
-  engagement_request.set_staff_member(person.name);
-  CANDOR_RETURN_IF_ERROR(CallStep(
+  CANDOR_RETURN_IF_ERROR(ExportFrom(
       caller, engagement_.get(),
-      &engagement::v1::EngagementService::Stub::ExportPersonalData,
-      engagement_request, response->mutable_engagement(), "engagement"));
-  transparency::v1::ExportPersonalDataRequest transparency_request;
-  transparency_request.set_staff_member(person.name);
-  CANDOR_RETURN_IF_ERROR(CallStep(
+      &engagement::v1::EngagementService::Stub::ExportPersonalData, person.name,
+      response->mutable_engagement(), "engagement"));
+  CANDOR_RETURN_IF_ERROR(ExportFrom(
       caller, transparency_.get(),
       &transparency::v1::TransparencyService::Stub::ExportPersonalData,
-      transparency_request, response->mutable_transparency(), "transparency"));
+      person.name, response->mutable_transparency(), "transparency"));
   return absl::OkStatus();
 }
 
@@ -140,59 +159,30 @@ absl::Status PrivacyService::DoEraseStaffMember(
   // Each step gets the same request_id: a retry replays the steps that
   // finished (each service keys it by its own method) and runs the rest.
   // The order and why: privacy_service.h.
-  {
-    staff::v1::ErasePersonalDataRequest step;
-    step.set_staff_member(person.name);
-    step.set_request_id(request.request_id());
-    staff::v1::ErasePersonalDataResponse answer;
-    CANDOR_RETURN_IF_ERROR(CallStep(
-        caller, staff_.get(), &staff::v1::StaffService::Stub::ErasePersonalData,
-        step, &answer, "staff"));
-    changed["staff"] = answer.records_changed();
-  }
-  {
-    engagement::v1::ErasePersonalDataRequest step;
-    step.set_staff_member(person.name);
-    step.set_request_id(request.request_id());
-    engagement::v1::ErasePersonalDataResponse answer;
-    CANDOR_RETURN_IF_ERROR(CallStep(
-        caller, engagement_.get(),
-        &engagement::v1::EngagementService::Stub::ErasePersonalData, step,
-        &answer, "engagement"));
-    changed["engagement"] = answer.records_changed();
-  }
-  {
-    advocacy::v1::ErasePersonalDataRequest step;
-    step.set_staff_member(person.name);
-    step.set_request_id(request.request_id());
-    advocacy::v1::ErasePersonalDataResponse answer;
-    CANDOR_RETURN_IF_ERROR(CallStep(
-        caller, advocacy_.get(),
-        &advocacy::v1::AdvocacyService::Stub::ErasePersonalData, step, &answer,
-        "advocacy"));
-    changed["advocacy"] = answer.records_changed();
-  }
-  {
-    values::v1::ErasePersonalDataRequest step;
-    step.set_staff_member(person.name);
-    step.set_request_id(request.request_id());
-    values::v1::ErasePersonalDataResponse answer;
-    CANDOR_RETURN_IF_ERROR(CallStep(
-        caller, values_.get(), &values::v1::ValuesService::Stub::ErasePersonalData,
-        step, &answer, "values"));
-    changed["values"] = answer.records_changed();
-  }
-  {
-    transparency::v1::ErasePersonalDataRequest step;
-    step.set_staff_member(person.name);
-    step.set_request_id(request.request_id());
-    transparency::v1::ErasePersonalDataResponse answer;
-    CANDOR_RETURN_IF_ERROR(CallStep(
-        caller, transparency_.get(),
-        &transparency::v1::TransparencyService::Stub::ErasePersonalData, step,
-        &answer, "transparency"));
-    changed["transparency"] = answer.records_changed();
-  }
+  const std::string& id = request.request_id();
+  CANDOR_ASSIGN_OR_RETURN(
+      changed["staff"],
+      EraseIn(caller, staff_.get(), &staff::v1::StaffService::Stub::ErasePersonalData,
+              person.name, id, "staff"));
+  CANDOR_ASSIGN_OR_RETURN(
+      changed["engagement"],
+      EraseIn(caller, engagement_.get(),
+              &engagement::v1::EngagementService::Stub::ErasePersonalData,
+              person.name, id, "engagement"));
+  CANDOR_ASSIGN_OR_RETURN(
+      changed["advocacy"],
+      EraseIn(caller, advocacy_.get(),
+              &advocacy::v1::AdvocacyService::Stub::ErasePersonalData,
+              person.name, id, "advocacy"));
+  CANDOR_ASSIGN_OR_RETURN(
+      changed["values"],
+      EraseIn(caller, values_.get(), &values::v1::ValuesService::Stub::ErasePersonalData,
+              person.name, id, "values"));
+  CANDOR_ASSIGN_OR_RETURN(
+      changed["transparency"],
+      EraseIn(caller, transparency_.get(),
+              &transparency::v1::TransparencyService::Stub::ErasePersonalData,
+              person.name, id, "transparency"));
   return absl::OkStatus();
 }
 
