@@ -21,15 +21,22 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "candor/transparency/v1/transparency.grpc.pb.h"
 #include "db/pool.h"
+#include "db/transaction.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/candord/service_host.h"
 #include "services/common/access_log.h"
 #include "services/common/grpc_status.h"
 #include "services/common/page_token.h"
+#include "services/common/status_macros.h"
+#include "services/transparency/engine/shingles.h"
+#include "services/transparency/index_cache.h"
+#include "services/transparency/transparency_repository.h"
 #include "tests/support/test_callers.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
@@ -798,6 +805,43 @@ TEST_F(TransparencyIntegrationTest, CopiedTextAcrossAuthorsGoesToReview) {
   EXPECT_TRUE(ResultOf(again, "no-coordination")->passed());
 }
 
+// A second candord over the same database, hosting staff and
+// transparency: a restarted server, or another replica of a running one.
+struct Replica {
+  std::unique_ptr<TokenVerifier> verifier =
+      *TokenVerifier::ForHs256Secret(kTestJwtSecret);
+  AccessLog access_log{nullptr};
+  PageTokenCodec page_tokens{"replica page token key"};
+  std::unique_ptr<ServiceHost> host;
+  std::unique_ptr<tpb::TransparencyService::Stub> stub;
+
+  absl::Status Start() {
+    HostOptions options;
+    options.services = {"staff", "transparency"};
+    options.server.listen_address = "127.0.0.1:0";
+    options.database = TestDatabase::Get().options();
+    options.pool_size = 2;
+    options.verifier = verifier.get();
+    options.access_log = &access_log;
+    options.page_tokens = &page_tokens;
+    CANDOR_ASSIGN_OR_RETURN(host, ServiceHost::Start(options));
+    stub = tpb::TransparencyService::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", host->port()),
+                            grpc::InsecureChannelCredentials()));
+    return absl::OkStatus();
+  }
+};
+
+// The evidence of a result, as a number.
+int64_t EvidenceCount(const tpb::RuleResult& result, const std::string& key) {
+  int64_t n = -1;
+  auto it = result.evidence().find(key);
+  if (it == result.evidence().end() || !absl::SimpleAtoi(it->second, &n)) {
+    ADD_FAILURE() << result.rule_id() << " has no number " << key;
+  }
+  return n;
+}
+
 // A fresh server over the same database (a restart) rebuilds each
 // organization's near-duplicate index from the stored shingle sets.
 TEST_F(TransparencyIntegrationTest, RestartedServerRebuildsTheIndex) {
@@ -821,34 +865,168 @@ TEST_F(TransparencyIntegrationTest, RestartedServerRebuildsTheIndex) {
                   .ok());
   EXPECT_EQ(decision.verdict(), tpb::Decision::REJECTED);
 
-  const std::unique_ptr<TokenVerifier> verifier =
-      *TokenVerifier::ForHs256Secret(kTestJwtSecret);
-  const AccessLog access_log{nullptr};
-  const PageTokenCodec page_tokens("restart page token key");
-  HostOptions options;
-  options.services = {"staff", "transparency"};
-  options.server.listen_address = "127.0.0.1:0";
-  options.database = TestDatabase::Get().options();
-  options.pool_size = 2;
-  options.verifier = verifier.get();
-  options.access_log = &access_log;
-  options.page_tokens = &page_tokens;
-  auto host = ServiceHost::Start(options);
-  ASSERT_TRUE(host.ok()) << host.status();
-  auto restarted = tpb::TransparencyService::NewStub(
-      grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*host)->port()),
-                          grpc::InsecureChannelCredentials()));
-
+  Replica restarted;
+  ASSERT_TRUE(restarted.Start().ok());
   tpb::EvaluatePostRequest request;
   request.set_parent(org_.name);
   *request.mutable_post() = Content(cid, script + " Wow.");
   tpb::Evaluation copied;
   ASSERT_TRUE(
-      restarted->EvaluatePost(Ctx(cid.token).get(), request, &copied).ok());
+      restarted.stub->EvaluatePost(Ctx(cid.token).get(), request, &copied).ok());
   EXPECT_EQ(copied.outcome(), tpb::NEEDS_REVIEW);
   const tpb::RuleResult* coordination = ResultOf(copied, "no-coordination");
   ASSERT_NE(coordination, nullptr);
   EXPECT_FALSE(coordination->passed()) << coordination->explanation();
+  EXPECT_EQ(EvidenceCount(*coordination, "similar_posts"), 2);
+}
+
+// Two replicas that both loaded the organization's index judge a
+// copy-paste campaign sent to them in turn exactly as one process would:
+// each decision sees every decision committed before it, wherever made.
+TEST_F(TransparencyIntegrationTest, ReplicasJudgeACampaignAsOneProcess) {
+  Replica other;
+  ASSERT_TRUE(other.Start().ok());
+  std::vector<Author> authors;
+  for (int i = 0; i < 5; ++i) {
+    authors.push_back(NewAuthor(absl::StrCat("C", i)));
+  }
+  const std::string script = Disclosed(
+      "Our new parental leave policy gives every parent twenty weeks of paid "
+      "time off, and I am proud of the people who fought for it.");
+  // Both replicas load the organization's index before the campaign.
+  tpb::Evaluation warm;
+  tpb::EvaluatePostRequest probe;
+  probe.set_parent(org_.name);
+  *probe.mutable_post() = Content(authors[0], script);
+  ASSERT_TRUE(stub_->EvaluatePost(Ctx(authors[0].token).get(), probe, &warm).ok());
+  ASSERT_TRUE(
+      other.stub->EvaluatePost(Ctx(authors[0].token).get(), probe, &warm).ok());
+
+  std::vector<int64_t> similar;
+  for (int i = 0; i < 5; ++i) {
+    tpb::CreateDecisionRequest request;
+    request.set_parent(NewPostName());
+    *request.mutable_post() = Content(authors[i], script);
+    request.set_post_revision(1);
+    tpb::TransparencyService::Stub* replica =
+        i % 2 == 0 ? stub_.get() : other.stub.get();
+    tpb::Decision decision;
+    grpc::Status status =
+        replica->CreateDecision(Ctx(service_token_).get(), request, &decision);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    for (const tpb::RuleResult& result : decision.results()) {
+      if (result.rule_id() == "no-coordination") {
+        similar.push_back(EvidenceCount(result, "similar_posts"));
+      }
+    }
+  }
+  EXPECT_THAT(similar, ElementsAre(0, 1, 2, 3, 4));
+}
+
+// A rejection on one replica takes the post out of the other's index too.
+TEST_F(TransparencyIntegrationTest, ARejectionReachesTheOtherReplicasIndex) {
+  Replica other;
+  ASSERT_TRUE(other.Start().ok());
+  Author ada = NewAuthor("E1");
+  Author bob = NewAuthor("E2");
+  Author rita = NewAuthor("R1", true, {StaffMember::REVIEWER});
+  const std::string script = Disclosed(
+      "The volunteering week starts Monday: pick a charity from the list and "
+      "spend a paid day with them, as many of us did last year.");
+  const std::string post = NewPostName();
+  tpb::Decision decision;
+  ASSERT_TRUE(Decide(service_token_, post, Content(ada, script), &decision).ok());
+
+  auto similar_on_other = [&] {
+    tpb::EvaluatePostRequest request;
+    request.set_parent(org_.name);
+    *request.mutable_post() = Content(bob, script);
+    tpb::Evaluation evaluation;
+    grpc::Status status =
+        other.stub->EvaluatePost(Ctx(bob.token).get(), request, &evaluation);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    const tpb::RuleResult* coordination =
+        ResultOf(evaluation, "no-coordination");
+    return coordination == nullptr
+               ? -1
+               : EvidenceCount(*coordination, "similar_posts");
+  };
+  EXPECT_EQ(similar_on_other(), 1);
+  ASSERT_TRUE(Decide(service_token_, post, Content(ada, script), &decision,
+                     rita.member.name(), tpb::Decision::REJECTED,
+                     {"no-coordination"})
+                  .ok());
+  EXPECT_EQ(similar_on_other(), 0);
+}
+
+// The index holds the ruleset's window (and a little slack), reloads when a
+// longer window needs more, drops posts as they age out, and follows
+// tombstones.
+TEST_F(TransparencyIntegrationTest, IndexCacheKeepsTheWindowAndFollowsTheFeed) {
+  db::PoolOptions pool_options;
+  pool_options.connection = TestDatabase::Get().options();
+  pool_options.connection.schema = "candor_transparency";
+  pool_options.max_connections = 2;
+  db::Pool pool(pool_options);
+  transparency::TransparencyRepository repository(&pool);
+  constexpr int64_t kDay = 86'400'000'000;
+  const int64_t now = absl::ToUnixMicros(absl::Now());
+
+  // Writes a fingerprint (or a tombstone) as a decision would.
+  auto write = [&](const std::string& post_id, int64_t time_us,
+                   bool removed) -> absl::Status {
+    CANDOR_ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(pool));
+    CANDOR_RETURN_IF_ERROR(repository.LockOrganization(tx, org_.id));
+    CANDOR_ASSIGN_OR_RETURN(
+        int64_t sequence,
+        repository.AllocateFingerprintSequences(tx, org_.id, 1));
+    if (removed) {
+      CANDOR_RETURN_IF_ERROR(
+          repository.RemovePostShingles(tx, org_.id, post_id, sequence));
+    } else {
+      transparency::PostShinglesRecord record;
+      record.organization_id = org_.id;
+      record.post_id = post_id;
+      record.author_id = "someone";
+      record.time_us = time_us;
+      record.shingles = transparency::EncodeShingleSet(transparency::ShingleSetOf(
+          absl::StrCat("words of post ", post_id, " for the index")));
+      record.feed_sequence = sequence;
+      CANDOR_RETURN_IF_ERROR(repository.UpsertPostShingles(tx, record));
+    }
+    return tx.Commit();
+  };
+  ASSERT_TRUE(write("old", now - 40 * kDay, false).ok());
+  ASSERT_TRUE(write("recent", now - 10 * kDay, false).ok());
+  ASSERT_TRUE(write("today", now, false).ok());
+
+  transparency::IndexCache cache(&repository);
+  ASSERT_TRUE(cache.Warm(org_.id, 30, now).ok());
+  EXPECT_EQ(cache.IndexedPosts(org_.id), 2u);
+  ASSERT_TRUE(cache.Warm(org_.id, 60, now).ok());  // reloads
+  EXPECT_EQ(cache.IndexedPosts(org_.id), 3u);
+  // Back to 30 days, once a trim is due: "old" ages out.
+  const int64_t later =
+      now + absl::ToInt64Microseconds(transparency::IndexCache::kTrimInterval);
+  ASSERT_TRUE(cache.Warm(org_.id, 30, later).ok());
+  EXPECT_EQ(cache.IndexedPosts(org_.id), 2u);
+
+  // Changes written elsewhere arrive with the next use; one older than the
+  // window does not enter.
+  ASSERT_TRUE(write("today", now, true).ok());
+  ASSERT_TRUE(write("new", now, false).ok());
+  ASSERT_TRUE(write("ancient", now - 400 * kDay, false).ok());
+  std::vector<std::string> seen;
+  ASSERT_TRUE(cache
+                  .Use(org_.id, 30, later,
+                       [&](const transparency::NearDuplicateIndex& index) {
+                         for (const char* id :
+                              {"old", "recent", "today", "new", "ancient"}) {
+                           if (index.Contains(id)) seen.push_back(id);
+                         }
+                       })
+                  .ok());
+  EXPECT_THAT(seen, ElementsAre("recent", "new"));
 }
 
 // --- audit log ---------------------------------------------------------------

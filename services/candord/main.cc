@@ -71,6 +71,10 @@ ABSL_FLAG(std::string, tracking_listen, "127.0.0.1:50052",
 ABSL_FLAG(std::string, metrics_listen, "",
           "address:port where Prometheus metrics are served (GET /metrics); "
           "keep it on loopback or a private network; empty: not served");
+ABSL_FLAG(std::string, health_listen, "",
+          "host:port for plain HTTP GET /livez and /readyz (load balancers, "
+          "probes); empty: off (gRPC health answers the same: service "
+          "\"liveness\", and \"\" for readiness)");
 ABSL_FLAG(std::string, service_token_file, "",
           "a service-role token for calls services make as themselves, kept "
           "fresh by the platform (with --jwt_rs256_public_key_file); with an "
@@ -328,6 +332,7 @@ int Run() {
   options.tracking_base_url = absl::GetFlag(FLAGS_tracking_base_url);
   options.tracking_listen = absl::GetFlag(FLAGS_tracking_listen);
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options.health_listen = absl::GetFlag(FLAGS_health_listen);
   auto host = ServiceHost::Start(options);
   if (!host.ok()) return Fail(host.status());
 
@@ -372,6 +377,11 @@ int Run() {
   }
   if (!options.metrics_listen.empty()) {
     std::cerr << "candord: metrics on http://" << options.metrics_listen << "/metrics\n";
+  }
+  if ((*host)->health_port() != 0) {
+    std::cerr << "candord: health on " << options.health_listen
+              << " (GET /livez, /readyz; port " << (*host)->health_port()
+              << ")\n";
   }
 
   // Signals were blocked in main() before any thread started; wait here.

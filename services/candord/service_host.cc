@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <atomic>
+#include <functional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -33,6 +34,9 @@ struct ServiceHost::Hosted {
   std::unique_ptr<CallerLimits> limits;
   CallEnvironment env;
   std::unique_ptr<grpc::Service> service;
+  // Whether the service can answer within its budget once its database is
+  // reachable (transparency: indexes warm); always, for most.
+  std::function<bool()> warm = [] { return true; };
   // RefreshHealth's check of `pool`, which may outlive one refresh.
   std::thread health_check;
   std::atomic<bool> health_check_done{true};
@@ -165,8 +169,12 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   for (const auto& hosted : host->hosted_) {
     if (hosted->name == "transparency") {
       CANDOR_ASSIGN_OR_RETURN(auto staff_channel, channel_to("staff"));
-      static_cast<transparency::TransparencyService*>(hosted->service.get())
-          ->SetDependencies(std::move(staff_channel), options.service_tokens);
+      auto* transparency =
+          static_cast<transparency::TransparencyService*>(hosted->service.get());
+      transparency->SetDependencies(std::move(staff_channel),
+                                    options.service_tokens);
+      transparency->StartWarmUp();
+      hosted->warm = [transparency] { return transparency->Ready(); };
     } else if (hosted->name == "advocacy") {
       if (options.service_tokens == nullptr) {
         return absl::InvalidArgumentError(
@@ -219,6 +227,13 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   if (!options.metrics_listen.empty()) {
     CANDOR_RETURN_IF_ERROR(host->metrics_->Serve(options.metrics_listen));
   }
+  if (!options.health_listen.empty()) {
+    Server* server = host->server_.get();
+    CANDOR_ASSIGN_OR_RETURN(
+        host->health_http_,
+        HealthHttpServer::Start(options.health_listen,
+                                [server] { return server->AllServing(); }));
+  }
   return host;
 }
 
@@ -264,18 +279,24 @@ void ServiceHost::RefreshHealth() {
     absl::SleepFor(absl::Milliseconds(10));
   }
   for (const auto& hosted : hosted_) {
-    server_->SetServing(hosted->full_name,
-                        hosted->health_check_done && hosted->healthy);
+    server_->SetServing(hosted->full_name, hosted->health_check_done &&
+                                               hosted->healthy &&
+                                               hosted->warm());
   }
 }
 
 int ServiceHost::port() const { return server_->port(); }
+
+int ServiceHost::health_port() const {
+  return health_http_ == nullptr ? 0 : health_http_->port();
+}
 
 int ServiceHost::tracking_port() const {
   return tracking_ == nullptr ? 0 : tracking_->port();
 }
 
 void ServiceHost::Shutdown(absl::Duration grace) {
+  health_http_.reset();
   if (tracking_ != nullptr) tracking_->Stop();
   server_->Shutdown(absl::ToChronoMilliseconds(grace));
 }

@@ -28,6 +28,7 @@
 #include "services/common/server.h"
 #include "services/common/service_token.h"
 #include "services/common/tls.h"
+#include "services/candord/health_http.h"
 #include "services/engagement/tracking_server.h"
 
 namespace candor {
@@ -70,6 +71,9 @@ struct HostOptions {
   // Where Prometheus metrics are served (GET /metrics, "127.0.0.1:9464");
   // empty: recorded (see metrics()) but not served.
   std::string metrics_listen;
+  // Where GET /livez and /readyz are served (health_http.h); empty: not
+  // served (gRPC health answers the same).
+  std::string health_listen;
 };
 
 class ServiceHost {
@@ -89,16 +93,22 @@ class ServiceHost {
                               const std::vector<std::string>& services);
 
   // Builds the services, starts serving, and wires their dependencies.
-  // Health stays NOT_SERVING until RefreshHealth() finds a database.
+  // Readiness (health "" and each service's name) stays NOT_SERVING until
+  // RefreshHealth() finds each service's database and the service warm
+  // (transparency: its near-duplicate indexes loaded); liveness is SERVING
+  // at once.
   static absl::StatusOr<std::unique_ptr<ServiceHost>> Start(
       const HostOptions& options);
 
   ~ServiceHost();
 
-  // Checks each service's database and sets its health accordingly.
+  // Checks each service's database and warmth and sets its health
+  // accordingly.
   void RefreshHealth();
 
   int port() const;
+  // The HTTP health endpoint's port; 0 when it is not served.
+  int health_port() const;
   // The tracking endpoint's port; 0 when it is not served here.
   int tracking_port() const;
   // The host's metrics (Prometheus text via Render()).
@@ -115,8 +125,9 @@ class ServiceHost {
   std::unique_ptr<Metrics> metrics_;
   std::vector<std::unique_ptr<Hosted>> hosted_;
   std::unique_ptr<Server> server_;
-  // Declared last: stops before the pool it reads goes.
+  // Declared late: stop before the pools they read go.
   std::unique_ptr<engagement::TrackingServer> tracking_;
+  std::unique_ptr<HealthHttpServer> health_http_;
 };
 
 }  // namespace candor

@@ -59,6 +59,7 @@ Server::Server(std::unique_ptr<grpc::Server> server, int port,
     health->SetServingStatus(hosted.name, false);
   }
   health->SetServingStatus("", false);
+  health->SetServingStatus(kLivenessService, true);
 }
 
 Server::~Server() {
@@ -73,9 +74,17 @@ void Server::SetServing(const std::string& service, bool serving) {
   it->second = serving;
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
   health->SetServingStatus(service, serving);
-  const bool all = std::all_of(serving_.begin(), serving_.end(),
-                               [](const auto& entry) { return entry.second; });
-  health->SetServingStatus("", all);
+  health->SetServingStatus("", AllServingLocked());
+}
+
+bool Server::AllServing() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return AllServingLocked();
+}
+
+bool Server::AllServingLocked() const {
+  return std::all_of(serving_.begin(), serving_.end(),
+                     [](const auto& entry) { return entry.second; });
 }
 
 void Server::Shutdown(std::chrono::milliseconds grace) {

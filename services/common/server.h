@@ -47,9 +47,15 @@ class Server {
 
   ~Server();
 
+  // gRPC health's name for liveness: SERVING from start to shutdown,
+  // whatever the databases do (services/candord/health_http.h).
+  static constexpr char kLivenessService[] = "liveness";
+
   // Sets a hosted service's health status. The overall status ("") is
-  // SERVING while every hosted service is.
+  // SERVING while every hosted service is: readiness.
   void SetServing(const std::string& service, bool serving);
+  // Whether every hosted service is SERVING.
+  bool AllServing();
 
   int port() const { return port_; }
   grpc::Server& grpc_server() { return *server_; }
@@ -61,6 +67,8 @@ class Server {
  private:
   Server(std::unique_ptr<grpc::Server> server, int port,
          const std::vector<HostedService>& services);
+
+  bool AllServingLocked() const;  // with mu_ held
 
   std::unique_ptr<grpc::Server> server_;
   const int port_;

@@ -16,11 +16,11 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "db/transaction.h"
 #include "services/common/clock.h"
+#include "services/common/host_port.h"
 #include "services/common/status_macros.h"
 
 // /usr/include is a system include directory: httplib's warnings stay
@@ -131,18 +131,8 @@ class TrackingServer::Impl {
 
   absl::Status Start() {
     const std::string& address = options_.listen_address;
-    const size_t colon = address.rfind(':');
-    int port = -1;
-    if (colon == std::string::npos ||
-        !absl::SimpleAtoi(absl::string_view(address).substr(colon + 1), &port) ||
-        port < 0 || port > 65535) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "tracking_listen: expected host:port, got '", address, "'"));
-    }
-    std::string host = address.substr(0, colon);
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-      host = host.substr(1, host.size() - 2);
-    }
+    CANDOR_ASSIGN_OR_RETURN(const HostPort listen,
+                            ParseHostPort("tracking_listen", address));
     const int threads = options_.threads;
     const int queue = options_.queue;
     server_.new_task_queue = [threads, queue] {
@@ -156,11 +146,11 @@ class TrackingServer::Impl {
     server_.Get(R"(/r/([A-Za-z0-9_-]{1,32}))",
                 [this](const httplib::Request& request,
                        httplib::Response& response) { Handle(request, response); });
-    if (port == 0) {
-      port_ = server_.bind_to_any_port(host);
+    if (listen.port == 0) {
+      port_ = server_.bind_to_any_port(listen.host);
       if (port_ < 0) port_ = 0;
-    } else if (server_.bind_to_port(host, port)) {
-      port_ = port;
+    } else if (server_.bind_to_port(listen.host, listen.port)) {
+      port_ = listen.port;
     }
     if (port_ <= 0) {
       return absl::UnavailableError(

@@ -56,12 +56,17 @@ struct DecisionRecord {
   std::string body;
 };
 
+// A post's row in post_shingles: its fingerprint, and its place in the
+// organization's fingerprint feed (V0003__fingerprint_feed.sql).
 struct PostShinglesRecord {
   std::string organization_id;
   std::string post_id;
   std::string author_id;
   int64_t time_us = 0;
-  std::string shingles;  // EncodeShingleSet
+  std::string shingles;  // EncodeShingleSet; empty when removed
+  int64_t feed_sequence = 0;
+  // Rejected, or its author erased: replicas take it out of their index.
+  bool removed = false;
 };
 
 // Where a newest-first page of rulesets or decisions ended.

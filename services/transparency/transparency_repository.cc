@@ -141,22 +141,39 @@ constexpr absl::string_view kUpdateDecisionBody =
 
 constexpr absl::string_view kUpsertPostShingles =
     "INSERT INTO post_shingles (organization_id, post_id, author_id, time_us, "
-    "shingles) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
-    "author_id = VALUES(author_id), time_us = VALUES(time_us), "
-    "shingles = VALUES(shingles)";
-constexpr absl::string_view kDeletePostShingles =
-    "DELETE FROM post_shingles WHERE organization_id = ? AND post_id = ?";
+    "shingles, feed_sequence, removed) VALUES (?, ?, ?, ?, ?, ?, 0) "
+    "ON DUPLICATE KEY UPDATE author_id = VALUES(author_id), "
+    "time_us = VALUES(time_us), shingles = VALUES(shingles), "
+    "feed_sequence = VALUES(feed_sequence), removed = 0";
+constexpr absl::string_view kRemovePostShingles =
+    "UPDATE post_shingles SET removed = 1, shingles = '', author_id = '', "
+    "feed_sequence = ? WHERE organization_id = ? AND post_id = ?";
 constexpr absl::string_view kSelectPostShinglesOfAuthorForUpdate =
     "SELECT post_id FROM post_shingles WHERE organization_id = ? AND "
-    "author_id = ? FOR UPDATE";
-constexpr absl::string_view kDeletePostShinglesOfAuthor =
-    "DELETE FROM post_shingles WHERE organization_id = ? AND author_id = ?";
+    "author_id = ? AND removed = 0 ORDER BY post_id FOR UPDATE";
+constexpr absl::string_view kAdvanceFingerprintSequence =
+    "UPDATE organization_heads SET fingerprint_sequence = "
+    "fingerprint_sequence + ? WHERE organization_id = ?";
+constexpr absl::string_view kSelectFingerprintSequenceForUpdate =
+    "SELECT fingerprint_sequence FROM organization_heads "
+    "WHERE organization_id = ? FOR UPDATE";
+constexpr absl::string_view kSelectFingerprintSequence =
+    "SELECT fingerprint_sequence FROM organization_heads "
+    "WHERE organization_id = ?";
+constexpr absl::string_view kListFingerprintChanges =
+    "SELECT organization_id, post_id, author_id, time_us, shingles, "
+    "feed_sequence, removed FROM post_shingles "
+    "WHERE organization_id = ? AND feed_sequence > ? "
+    "ORDER BY feed_sequence LIMIT ?";
+constexpr absl::string_view kListOrganizations =
+    "SELECT organization_id FROM organization_heads ORDER BY organization_id";
 constexpr absl::string_view kCountPostShingles =
-    "SELECT COUNT(*) FROM post_shingles WHERE organization_id = ? AND time_us >= ?";
+    "SELECT COUNT(*) FROM post_shingles WHERE organization_id = ? "
+    "AND time_us >= ? AND removed = 0";
 constexpr absl::string_view kListPostShinglesPage =
-    "SELECT organization_id, post_id, author_id, time_us, shingles "
-    "FROM post_shingles WHERE organization_id = ? AND post_id > ? "
-    "AND time_us >= ? ORDER BY post_id LIMIT ?";
+    "SELECT organization_id, post_id, author_id, time_us, shingles, "
+    "feed_sequence, removed FROM post_shingles WHERE organization_id = ? "
+    "AND post_id > ? AND time_us >= ? AND removed = 0 ORDER BY post_id LIMIT ?";
 
 constexpr int kBatch = 500;
 
@@ -166,6 +183,19 @@ std::string ReadBlob(sql::ResultSet& row, int column) {
   std::stringstream bytes;
   bytes << blob->rdbuf();
   return bytes.str();
+}
+
+// A row of kListPostShinglesPage or kListFingerprintChanges.
+PostShinglesRecord RowToPostShingles(sql::ResultSet& row) {
+  PostShinglesRecord r;
+  r.organization_id = row.getString(1);
+  r.post_id = row.getString(2);
+  r.author_id = row.getString(3);
+  r.time_us = row.getInt64(4);
+  r.shingles = ReadBlob(row, 5);
+  r.feed_sequence = row.getInt64(6);
+  r.removed = row.getInt(7) != 0;
+  return r;
 }
 
 AuditEntryRecord RowToAuditEntry(sql::ResultSet& row) {
@@ -550,6 +580,40 @@ absl::Status TransparencyRepository::ForEachDecisionBetween(
   }
 }
 
+absl::StatusOr<int64_t> TransparencyRepository::AllocateFingerprintSequences(
+    db::Transaction& tx, absl::string_view org, int64_t count) {
+  return db::Run(
+      "allocate fingerprint sequences", tx,
+      [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+        auto& advance = c.Prepare(kAdvanceFingerprintSequence);
+        advance.setInt64(1, count);
+        advance.setString(2, std::string(org));
+        if (advance.executeUpdate() != 1) {
+          return absl::InternalError(absl::StrCat(
+              "organizations/", org, " has no head row: lock it first"));
+        }
+        auto& select = c.Prepare(kSelectFingerprintSequenceForUpdate);
+        select.setString(1, std::string(org));
+        std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+        if (!row->next()) {
+          return absl::InternalError("fingerprint sequence vanished");
+        }
+        return row->getInt64(1) - count + 1;
+      });
+}
+
+absl::StatusOr<int64_t> TransparencyRepository::FingerprintHead(
+    absl::string_view org) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run("read fingerprint head", connection,
+                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+                   auto& select = c.Prepare(kSelectFingerprintSequence);
+                   select.setString(1, std::string(org));
+                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+                   return row->next() ? row->getInt64(1) : 0;
+                 });
+}
+
 absl::Status TransparencyRepository::UpsertPostShingles(
     db::Transaction& tx, const PostShinglesRecord& r) {
   return db::Run("store post shingles", tx, [&](db::Connection& c) {
@@ -560,20 +624,55 @@ absl::Status TransparencyRepository::UpsertPostShingles(
     upsert.setString(3, r.author_id);
     upsert.setInt64(4, r.time_us);
     upsert.setBlob(5, &shingles);
+    upsert.setInt64(6, r.feed_sequence);
     upsert.executeUpdate();
     return absl::OkStatus();
   });
 }
 
-absl::Status TransparencyRepository::DeletePostShingles(
-    db::Transaction& tx, absl::string_view org, absl::string_view post_id) {
-  return db::Run("delete post shingles", tx, [&](db::Connection& c) {
-    auto& remove = c.Prepare(kDeletePostShingles);
-    remove.setString(1, std::string(org));
-    remove.setString(2, std::string(post_id));
+absl::Status TransparencyRepository::RemovePostShingles(
+    db::Transaction& tx, absl::string_view org, absl::string_view post_id,
+    int64_t feed_sequence) {
+  return db::Run("remove post shingles", tx, [&](db::Connection& c) {
+    auto& remove = c.Prepare(kRemovePostShingles);
+    remove.setInt64(1, feed_sequence);
+    remove.setString(2, std::string(org));
+    remove.setString(3, std::string(post_id));
     remove.executeUpdate();
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<std::vector<PostShinglesRecord>>
+TransparencyRepository::ListFingerprintChanges(absl::string_view org,
+                                               int64_t after, int limit) {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run(
+      "read fingerprint feed", connection,
+      [&](db::Connection& c) -> absl::StatusOr<std::vector<PostShinglesRecord>> {
+        auto& select = c.Prepare(kListFingerprintChanges);
+        select.setString(1, std::string(org));
+        select.setInt64(2, after);
+        select.setInt(3, limit);
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        std::vector<PostShinglesRecord> records;
+        while (rows->next()) records.push_back(RowToPostShingles(*rows));
+        return records;
+      });
+}
+
+absl::StatusOr<std::vector<std::string>>
+TransparencyRepository::ListOrganizations() {
+  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
+  return db::Run(
+      "list organizations", connection,
+      [&](db::Connection& c) -> absl::StatusOr<std::vector<std::string>> {
+        auto& select = c.Prepare(kListOrganizations);
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        std::vector<std::string> orgs;
+        while (rows->next()) orgs.push_back(rows->getString(1));
+        return orgs;
+      });
 }
 
 absl::StatusOr<int64_t> TransparencyRepository::CountPostShingles(absl::string_view org,
@@ -610,13 +709,7 @@ absl::Status TransparencyRepository::ForEachPostShingles(
                           std::vector<PostShinglesRecord> records;
                           records.reserve(kShinglePage);
                           while (rows->next()) {
-                            PostShinglesRecord r;
-                            r.organization_id = rows->getString(1);
-                            r.post_id = rows->getString(2);
-                            r.author_id = rows->getString(3);
-                            r.time_us = rows->getInt64(4);
-                            r.shingles = ReadBlob(*rows, 5);
-                            records.push_back(std::move(r));
+                            records.push_back(RowToPostShingles(*rows));
                           }
                           return records;
                         }));
@@ -677,25 +770,29 @@ absl::Status TransparencyRepository::UpdateDecisionBody(
 }
 
 absl::StatusOr<std::vector<std::string>>
-TransparencyRepository::DeletePostShinglesOfAuthor(db::Transaction& tx,
+TransparencyRepository::RemovePostShinglesOfAuthor(db::Transaction& tx,
                                                    absl::string_view org,
                                                    absl::string_view author_id) {
-  return db::Run(
-      "delete shingles of an author", tx,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<std::string>> {
-        auto& select = c.Prepare(kSelectPostShinglesOfAuthorForUpdate);
-        select.setString(1, std::string(org));
-        select.setString(2, std::string(author_id));
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        std::vector<std::string> post_ids;
-        while (rows->next()) post_ids.push_back(rows->getString(1));
-        if (post_ids.empty()) return post_ids;
-        auto& remove = c.Prepare(kDeletePostShinglesOfAuthor);
-        remove.setString(1, std::string(org));
-        remove.setString(2, std::string(author_id));
-        remove.executeUpdate();
-        return post_ids;
-      });
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<std::string> post_ids,
+      db::Run("lock shingles of an author", tx,
+              [&](db::Connection& c) -> absl::StatusOr<std::vector<std::string>> {
+                auto& select = c.Prepare(kSelectPostShinglesOfAuthorForUpdate);
+                select.setString(1, std::string(org));
+                select.setString(2, std::string(author_id));
+                std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+                std::vector<std::string> ids;
+                while (rows->next()) ids.push_back(rows->getString(1));
+                return ids;
+              }));
+  if (post_ids.empty()) return post_ids;
+  CANDOR_ASSIGN_OR_RETURN(
+      int64_t sequence,
+      AllocateFingerprintSequences(tx, org, static_cast<int64_t>(post_ids.size())));
+  for (const std::string& post_id : post_ids) {
+    CANDOR_RETURN_IF_ERROR(RemovePostShingles(tx, org, post_id, sequence++));
+  }
+  return post_ids;
 }
 
 absl::StatusOr<std::vector<AuditEntryRecord>>

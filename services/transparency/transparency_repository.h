@@ -99,13 +99,32 @@ class TransparencyRepository {
       absl::string_view org, int64_t from_us, int64_t to_us,
       const std::function<void(const DecisionRecord&)>& visit);
 
-  // Stores (or replaces) a post's shingle set.
+  // --- the fingerprint feed (post_shingles; V0003__fingerprint_feed.sql) --
+
+  // Reserves `count` consecutive feed sequences of `org` and returns the
+  // first. Call after LockOrganization in the same transaction: the head
+  // lock, held to commit, is what makes sequences commit in order.
+  absl::StatusOr<int64_t> AllocateFingerprintSequences(db::Transaction& tx,
+                                                       absl::string_view org,
+                                                       int64_t count);
+  // The last feed sequence of `org` that committed (0 when none).
+  absl::StatusOr<int64_t> FingerprintHead(absl::string_view org);
+  // Stores (or replaces) a post's shingle set at record.feed_sequence.
   absl::Status UpsertPostShingles(db::Transaction& tx,
                                   const PostShinglesRecord& record);
-  absl::Status DeletePostShingles(db::Transaction& tx, absl::string_view org,
-                                  absl::string_view post_id);
-  // Calls `visit` with every stored shingle set of the organization with
-  // time >= since_us, in post id order. Reads pages of kShinglePage rows,
+  // Turns a post's row into a tombstone at `feed_sequence` (nothing when
+  // the post has no row).
+  absl::Status RemovePostShingles(db::Transaction& tx, absl::string_view org,
+                                  absl::string_view post_id,
+                                  int64_t feed_sequence);
+  // Up to `limit` rows of `org` (tombstones included) with feed sequence >
+  // `after`, in sequence order: what changed since a replica last looked.
+  absl::StatusOr<std::vector<PostShinglesRecord>> ListFingerprintChanges(
+      absl::string_view org, int64_t after, int limit);
+  // Every organization that has used the service (has a head row).
+  absl::StatusOr<std::vector<std::string>> ListOrganizations();
+  // Calls `visit` with every stored shingle set (tombstones skipped) of the
+  // organization with time >= since_us, in post id order. Reads pages of kShinglePage rows,
   // each its own query: Connector/C++ buffers a whole result set, and an
   // organization's million posts would otherwise be in memory at once.
   static constexpr int kShinglePage = 5000;
@@ -129,8 +148,10 @@ class TransparencyRepository {
   // Replaces a decision's serialized body.
   absl::Status UpdateDecisionBody(db::Transaction& tx,
                                   const DecisionRecord& decision);
-  // Deletes the shingle sets of `author_id`'s posts; returns their post ids.
-  absl::StatusOr<std::vector<std::string>> DeletePostShinglesOfAuthor(
+  // Turns the shingle sets of `author_id`'s posts into tombstones (new feed
+  // sequences, so replicas drop them); returns their post ids. Call after
+  // LockOrganization.
+  absl::StatusOr<std::vector<std::string>> RemovePostShinglesOfAuthor(
       db::Transaction& tx, absl::string_view org, absl::string_view author_id);
   // Audit entries whose actor is `actor`, in sequence order.
   absl::StatusOr<std::vector<AuditEntryRecord>> ListAuditEntriesByActor(

@@ -1,11 +1,11 @@
 #include "services/transparency/transparency_service.h"
 
 #include <google/protobuf/util/time_util.h>
-#include <malloc.h>
 
 #include <algorithm>
 #include <chrono>
 #include <future>
+#include <iostream>
 #include <limits>
 #include <optional>
 #include <string>
@@ -241,12 +241,64 @@ TransparencyService::TransparencyService(const CallEnvironment* env,
                                          const PageTokenCodec* page_tokens)
     : env_(env), pool_(pool), page_tokens_(page_tokens), repository_(pool) {}
 
-TransparencyService::~TransparencyService() = default;
+TransparencyService::~TransparencyService() {
+  stopping_.Notify();
+  indexes_.Cancel();
+  if (warm_up_.joinable()) warm_up_.join();
+}
 
 void TransparencyService::SetDependencies(
     std::shared_ptr<grpc::Channel> staff, ServiceTokenSource* service_tokens) {
   staff_ = staff::v1::StaffService::NewStub(staff);
   service_tokens_ = service_tokens;
+}
+
+// --- readiness ----------------------------------------------------------------
+
+void TransparencyService::StartWarmUp() {
+  warm_up_ = std::thread([this] { WarmUp(); });
+}
+
+void TransparencyService::WarmUp() {
+  const absl::Time started = absl::Now();
+  while (!stopping_.HasBeenNotified()) {
+    const absl::Status warmed = WarmAllIndexes();
+    if (warmed.ok()) {
+      ready_ = true;
+      std::cerr << "candord: transparency: near-duplicate indexes warm in "
+                << absl::FormatDuration(absl::Now() - started) << "\n";
+      return;
+    }
+    if (stopping_.HasBeenNotified()) return;
+    std::cerr << "candord: transparency: warming the near-duplicate indexes: "
+              << warmed.message() << "; retrying in 1s\n";
+    stopping_.WaitForNotificationWithTimeout(absl::Seconds(1));
+  }
+}
+
+absl::Status TransparencyService::WarmAllIndexes() {
+  CANDOR_ASSIGN_OR_RETURN(std::vector<std::string> orgs,
+                          repository_.ListOrganizations());
+  static const int kDefaultWindow =
+      LongestCoordinationWindowDays(DefaultRuleset());
+  for (const std::string& org : orgs) {
+    if (stopping_.HasBeenNotified()) {
+      return absl::CancelledError("the service is stopping");
+    }
+    // The window of the current ruleset, read without publishing the
+    // default for an organization that has none yet (a warm-up writes
+    // nothing).
+    int window_days = kDefaultWindow;
+    CANDOR_ASSIGN_OR_RETURN(std::optional<RulesetRecord> current,
+                            repository_.FindCurrentRuleset(org));
+    if (current.has_value()) {
+      CANDOR_ASSIGN_OR_RETURN(std::shared_ptr<const Ruleset> rules,
+                              EngineRuleset(*current));
+      window_days = LongestCoordinationWindowDays(*rules);
+    }
+    CANDOR_RETURN_IF_ERROR(indexes_.Warm(org, window_days, NowMicros()));
+  }
+  return absl::OkStatus();
 }
 
 // --- staff events ------------------------------------------------------------
@@ -578,62 +630,6 @@ TransparencyService::EngineRuleset(const RulesetRecord& record) {
 
 // --- evaluation --------------------------------------------------------------
 
-absl::StatusOr<TransparencyService::OrgIndex*> TransparencyService::IndexFor(
-    absl::string_view org) {
-  OrgIndex* index = nullptr;
-  {
-    absl::MutexLock lock(&indexes_mu_);
-    std::unique_ptr<OrgIndex>& slot = indexes_[org];
-    if (slot == nullptr) slot = std::make_unique<OrgIndex>();
-    index = slot.get();
-  }
-  absl::WriterMutexLock lock(&index->mu);
-  if (index->loaded) return index;
-  // Every stored post: the widest window a rule may use is 10 years, and
-  // the index filters by time per query.
-  // Room for everything is made once the first posts show how many
-  // shingles a post has here: growing the arrays by doubling would hold the
-  // old and the new copy at once, a third more memory at the peak.
-  CANDOR_ASSIGN_OR_RETURN(const int64_t stored, repository_.CountPostShingles(org, 0));
-  constexpr int64_t kSample = 1000;
-  int64_t loaded = 0;
-  int64_t loaded_shingles = 0;
-  CANDOR_RETURN_IF_ERROR(repository_.ForEachPostShingles(
-      org, 0, [&](const PostShinglesRecord& post) -> absl::Status {
-        CANDOR_ASSIGN_OR_RETURN(ShingleSet shingles, DecodeShingleSet(post.shingles));
-        absl::Status added =
-            index->index.Add(post.post_id, post.author_id, post.time_us, shingles);
-        if (!added.ok() && !absl::IsAlreadyExists(added)) return added;
-        loaded_shingles += static_cast<int64_t>(shingles.size());
-        if (++loaded == kSample && stored > loaded) {
-          const int64_t rest = stored - loaded;
-          // 10% spare for posts longer than the sample's.
-          index->index.Reserve(static_cast<size_t>(rest),
-                               static_cast<size_t>(rest * loaded_shingles / loaded * 11 / 10));
-        }
-        return absl::OkStatus();
-      }));
-  index->loaded = true;
-  // Hand the pages the load read through back to the system: for a large
-  // organization they are hundreds of MiB that nothing else would reuse soon.
-  malloc_trim(0);
-  return index;
-}
-
-absl::Status TransparencyService::UpdateIndex(absl::string_view org,
-                                              absl::string_view post_id,
-                                              absl::string_view author_id,
-                                              int64_t time_us, bool rejected,
-                                              const ShingleSet& shingles) {
-  CANDOR_ASSIGN_OR_RETURN(OrgIndex * index, IndexFor(org));
-  absl::WriterMutexLock lock(&index->mu);
-  if (index->index.Contains(post_id)) {
-    CANDOR_RETURN_IF_ERROR(index->index.Remove(post_id));
-  }
-  if (rejected) return absl::OkStatus();
-  return index->index.Add(post_id, author_id, time_us, shingles);
-}
-
 absl::StatusOr<TransparencyService::Judgement> TransparencyService::Judge(
     const Caller& caller, absl::string_view org, const v1::PostContent& post) {
   if (staff_ == nullptr) {
@@ -694,10 +690,12 @@ absl::StatusOr<TransparencyService::Judgement> TransparencyService::Judge(
   context.now_us = NowMicros();
   // Shares are counted by the engagement service, which does not exist yet.
   context.shares_last_24h = 0;
-  CANDOR_ASSIGN_OR_RETURN(OrgIndex * index, IndexFor(org));
-  absl::ReaderMutexLock lock(&index->mu);
-  context.index = &index->index;
-  judgement.evaluation = Evaluate(*judgement.rules, input, context);
+  CANDOR_RETURN_IF_ERROR(indexes_.Use(
+      org, LongestCoordinationWindowDays(*judgement.rules), context.now_us,
+      [&](const NearDuplicateIndex& index) {
+        context.index = &index;
+        judgement.evaluation = Evaluate(*judgement.rules, input, context);
+      }));
   return judgement;
 }
 
@@ -868,32 +866,32 @@ absl::Status TransparencyService::DoCreateDecision(
       repository_.pool(),
       MakeIdempotencyKey(caller, kCreateDecisionMethod, request), response,
       [&](db::Transaction& tx) -> absl::Status {
-        // The decision's own rows first, the organization's head lock last:
+        // The decision's own row first, the organization's head lock after:
         // every decision of the organization waits for that lock, so it is
-        // held only for the audit append and the commit. (Other holders of
-        // the head lock touch no post rows, so this order cannot deadlock
-        // with them.) Pending staff events go before the decision's entry.
+        // held only for the fingerprint, the audit append and the commit.
+        // (Other holders of the head lock touch no decision rows, so this
+        // order cannot deadlock with them.) The fingerprint's feed sequence
+        // is taken under the lock, so sequences commit in order
+        // (index_cache.h). Pending staff events go before the decision's
+        // entry.
         CANDOR_RETURN_IF_ERROR(repository_.InsertDecision(tx, record));
+        CANDOR_RETURN_IF_ERROR(repository_.LockOrganization(tx, org));
+        CANDOR_ASSIGN_OR_RETURN(
+            shingles.feed_sequence,
+            repository_.AllocateFingerprintSequences(tx, org, 1));
         if (rejected) {
-          CANDOR_RETURN_IF_ERROR(
-              repository_.DeletePostShingles(tx, org, post_id));
+          CANDOR_RETURN_IF_ERROR(repository_.RemovePostShingles(
+              tx, org, post_id, shingles.feed_sequence));
         } else {
           CANDOR_RETURN_IF_ERROR(repository_.UpsertPostShingles(tx, shingles));
         }
-        CANDOR_RETURN_IF_ERROR(repository_.LockOrganization(tx, org));
         CANDOR_RETURN_IF_ERROR(AppendStaffEvents(tx, org, staff_events));
         CANDOR_RETURN_IF_ERROR(repository_.AppendAuditEntry(tx, &entry));
         *response = decision;
         return absl::OkStatus();
       }));
-  // A replay (same request_id) answers the stored decision: index by its
-  // verdict. The decision is committed whatever happens next, so an index
-  // that cannot be updated does not fail the call: the index is a cache of
-  // post_shingles, and one that failed to load loads again on next use.
-  UpdateIndex(org, post_id, author_id, shingles.time_us,
-              response->verdict() == v1::Decision::REJECTED,
-              evaluation.shingles)
-      .IgnoreError();
+  // Every replica's index (this one's too) takes the post from the feed
+  // before its next evaluation.
   return absl::OkStatus();
 }
 
@@ -1152,14 +1150,12 @@ absl::Status TransparencyService::DoErasePersonalData(
   constexpr int kAllPages = std::numeric_limits<int>::max();
   CANDOR_ASSIGN_OR_RETURN(std::vector<staffpb::StaffEvent> pending,
                           FetchStaffEvents(person.org, kAllPages));
-  std::vector<std::string> unindexed_posts;
-  CANDOR_RETURN_IF_ERROR(RunIdempotent(
+  return RunIdempotent(
       repository_.pool(),
       MakeIdempotencyKey(
           caller, "/candor.transparency.v1.TransparencyService/ErasePersonalData",
           request),
       response, [&](db::Transaction& tx) {
-        unindexed_posts.clear();
         // Serializes with appends, which take the same head lock.
         CANDOR_RETURN_IF_ERROR(repository_.LockOrganization(tx, person.org));
         CANDOR_RETURN_IF_ERROR(AppendStaffEvents(tx, person.org, pending));
@@ -1176,31 +1172,15 @@ absl::Status TransparencyService::DoErasePersonalData(
           ++changed;
         }
         // Fingerprints of their words: derived personal data. Their posts
-        // no longer count toward near-duplicate checks of others' posts.
+        // no longer count toward near-duplicate checks of others' posts:
+        // tombstones in the feed take them out of every replica's index.
         CANDOR_ASSIGN_OR_RETURN(
-            unindexed_posts,
-            repository_.DeletePostShinglesOfAuthor(tx, person.org, person.id));
+            std::vector<std::string> unindexed_posts,
+            repository_.RemovePostShinglesOfAuthor(tx, person.org, person.id));
         changed += static_cast<int64_t>(unindexed_posts.size());
         response->set_records_changed(changed);
         return absl::OkStatus();
-      }));
-  // The in-memory index follows the table (an index not loaded yet will
-  // load without them).
-  OrgIndex* index = nullptr;
-  {
-    absl::MutexLock lock(&indexes_mu_);
-    auto found = indexes_.find(person.org);
-    if (found != indexes_.end()) index = found->second.get();
-  }
-  if (index != nullptr && !unindexed_posts.empty()) {
-    absl::WriterMutexLock lock(&index->mu);
-    for (const std::string& post_id : unindexed_posts) {
-      if (index->loaded && index->index.Contains(post_id)) {
-        CANDOR_RETURN_IF_ERROR(index->index.Remove(post_id));
-      }
-    }
-  }
-  return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* TransparencyService::ExportPersonalData(

@@ -17,15 +17,18 @@
 //     reviewers, admins and services all of them; anyone else NOT_FOUND or
 //     an empty list.
 //
-// Near-duplicate index: one NearDuplicateIndex per organization, built on
-// the organization's first evaluation from every stored shingle set
-// (post_shingles) and kept current by CreateDecision (a post is added
-// unless its decision rejects it, and removed when one does). Memory is
-// what the index reports (near_duplicate_index.h: about 250 bytes of band
-// entries plus ~4 bytes a shingle per post, i.e. well under 1 KiB per post)
-// for every organization served since start. Each replica keeps its own
-// index; a post decided by another replica reaches this one's index only
-// when it restarts (one replica per deployment today).
+// Near-duplicate index: one per organization (index_cache.h), a cache of
+// the fingerprint feed in post_shingles. CreateDecision writes a post's
+// fingerprint (or, when its decision rejects it, a tombstone) with the next
+// feed sequence, in the decision's transaction under the organization's
+// head lock; every evaluation first applies the feed rows this replica has
+// not seen. So a decision sees every post whose decision committed before
+// its evaluation began, whichever replica or process decided it.
+//
+// Readiness: StartWarmUp() loads the index of every organization that has
+// used the service, on a thread of its own; Ready() stays false until it
+// has, so a balancer sends no evaluation to a replica that would stall on a
+// cold index (docs/ARCHITECTURE.md, "Readiness").
 //
 // Staff events: role changes and deactivations happen in the staff
 // service, which never calls this one (ARCHITECTURE.md). Before an append
@@ -46,8 +49,10 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -55,6 +60,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "candor/staff/v1/staff.grpc.pb.h"
 #include "candor/transparency/v1/transparency.grpc.pb.h"
 #include "db/pool.h"
@@ -62,8 +68,8 @@
 #include "services/common/page_token.h"
 #include "services/common/service_token.h"
 #include "services/transparency/engine/evaluate.h"
-#include "services/transparency/engine/near_duplicate_index.h"
 #include "services/transparency/engine/rules.h"
+#include "services/transparency/index_cache.h"
 #include "services/transparency/records.h"
 #include "services/transparency/transparency_repository.h"
 
@@ -88,6 +94,13 @@ class TransparencyService final
   // `service_tokens` must outlive the service.
   void SetDependencies(std::shared_ptr<grpc::Channel> staff,
                        ServiceTokenSource* service_tokens);
+
+  // Starts loading every organization's near-duplicate index in the
+  // background (retrying while the database cannot be read); call once,
+  // after SetDependencies.
+  void StartWarmUp();
+  // Whether that load finished: until then the replica is not ready.
+  bool Ready() const { return ready_; }
 
   grpc::ServerUnaryReactor* CreateRuleset(
       grpc::CallbackServerContext* context,
@@ -143,13 +156,6 @@ class TransparencyService final
       v1::ErasePersonalDataResponse* response) override;
 
  private:
-  // One organization's near-duplicate index, loaded on first use.
-  struct OrgIndex {
-    absl::Mutex mu;
-    bool loaded ABSL_GUARDED_BY(mu) = false;
-    NearDuplicateIndex index ABSL_GUARDED_BY(mu);
-  };
-
   // What evaluating a post produced.
   struct Judgement {
     RulesetRecord ruleset;
@@ -225,12 +231,10 @@ class TransparencyService final
   // in a transaction of their own. Best effort: failures leave them for
   // the next call.
   void ImportStaffEvents(absl::string_view org);
-  // The organization's index, loaded on first use.
-  absl::StatusOr<OrgIndex*> IndexFor(absl::string_view org);
-  // Puts a decided post into (or, when rejected, takes it out of) the index.
-  absl::Status UpdateIndex(absl::string_view org, absl::string_view post_id,
-                           absl::string_view author_id, int64_t time_us,
-                           bool rejected, const ShingleSet& shingles);
+  // StartWarmUp's thread: every organization's index, until all are
+  // loaded or the service stops.
+  void WarmUp();
+  absl::Status WarmAllIndexes();
 
   absl::Status DoExportPersonalData(const Caller& caller,
                                     const v1::ExportPersonalDataRequest& request,
@@ -246,9 +250,10 @@ class TransparencyService final
   std::unique_ptr<staff::v1::StaffService::Stub> staff_;
   ServiceTokenSource* service_tokens_ = nullptr;
 
-  absl::Mutex indexes_mu_;
-  absl::flat_hash_map<std::string, std::unique_ptr<OrgIndex>> indexes_
-      ABSL_GUARDED_BY(indexes_mu_);
+  IndexCache indexes_{&repository_};
+  std::atomic<bool> ready_{false};
+  absl::Notification stopping_;
+  std::thread warm_up_;
 
   absl::Mutex rulesets_mu_;
   // "{org}/{ruleset_id}" of published rulesets -> engine form.

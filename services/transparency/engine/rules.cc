@@ -1,7 +1,9 @@
 #include "services/transparency/engine/rules.h"
 
+#include <algorithm>
 #include <set>
 #include <utility>
+#include <variant>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -288,6 +290,16 @@ Ruleset DefaultRuleset() {
   absl::StatusOr<Ruleset> ruleset = Ruleset::Create(DefaultRules());
   // The defaults are fixed and covered by a unit test.
   return *std::move(ruleset);
+}
+
+int LongestCoordinationWindowDays(const Ruleset& ruleset) {
+  int days = 0;
+  for (const Rule& rule : ruleset.rules()) {
+    if (const auto* r = std::get_if<NoCoordinationRule>(&rule.kind)) {
+      days = std::max(days, r->window_days);
+    }
+  }
+  return days;
 }
 
 }  // namespace candor::transparency

@@ -167,6 +167,11 @@ std::vector<Rule> DefaultRules();
 // Ruleset::Create(DefaultRules()), which cannot fail.
 Ruleset DefaultRuleset();
 
+// How many days back the ruleset's no_coordination rules look (the longest
+// window_days among them; 0 when it has none): what the near-duplicate
+// index must hold for it.
+int LongestCoordinationWindowDays(const Ruleset& ruleset);
+
 }  // namespace candor::transparency
 
 #endif  // CANDOR_SERVICES_TRANSPARENCY_ENGINE_RULES_H_

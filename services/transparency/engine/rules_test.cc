@@ -69,6 +69,20 @@ TEST(DefaultRulesetTest, DefaultsAreRulesMdDefaults) {
   EXPECT_TRUE(LinkDomainsRule{}.allowed_hosts.empty());
 }
 
+TEST(RulesetTest, LongestCoordinationWindowIsTheWidestNoCoordinationRule) {
+  EXPECT_EQ(LongestCoordinationWindowDays(DefaultRuleset()), 30);
+  NoCoordinationRule week;
+  week.window_days = 7;
+  NoCoordinationRule quarter;
+  quarter.window_days = 90;
+  EXPECT_EQ(LongestCoordinationWindowDays(*Ruleset::Create(
+                {Make("a", week), Make("b", quarter), Make("c", OwnWordsRule{})})),
+            90);
+  EXPECT_EQ(LongestCoordinationWindowDays(
+                *Ruleset::Create({Make("a", OwnWordsRule{})})),
+            0);
+}
+
 TEST(RulesetTest, RejectsBadIdsAndTitles) {
   std::vector<Rule> rules = {Make("ok", OwnWordsRule{}), Make("ok", LengthRule{})};
   EXPECT_THAT(Ruleset::Create(rules).status().message(), HasSubstr("rules[1].id"));
