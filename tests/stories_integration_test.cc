@@ -5,6 +5,7 @@
 // Tests whose name contains "Value" create and retire values through
 // ValuesService, so they need it implemented.
 #include <functional>
+#include <iostream>
 #include <map>
 #include <string>
 #include <vector>
@@ -221,6 +222,42 @@ TEST_F(StoriesTest, StoryWithValuesReachesItsDepartmentOnly) {
   EXPECT_THAT(ListNames(EmployeeToken(seller)),
               ElementsAre(everyone.name(), created.name()));
   EXPECT_TRUE(Get(EmployeeToken(engineer), everyone.name(), &seen).ok());
+}
+
+// Another replica's feed cache shows a new story within its TTL
+// (docs/ARCHITECTURE.md, "State in memory": 1 s), not at once, and never
+// later. Prints the staleness measured.
+TEST_F(StoriesTest, ReplicaFeedIsStaleAtMostItsTtl) {
+  TestHost other({"staff", "values", "transparency", "advocacy"});
+  auto other_stub = advocacypb::AdvocacyService::NewStub(other.channel());
+  const StaffMember reader = Person("R1", "Sales");
+  advocacypb::ListFeedRequest request;
+  request.set_parent(org_.name);
+  request.set_page_size(10);
+  auto feed_has = [&](const std::string& story) {
+    advocacypb::ListFeedResponse feed;
+    const grpc::Status status = other_stub->ListFeed(
+        TestServer::Context(EmployeeToken(reader)).get(), request, &feed);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    for (const advocacypb::FeedItem& item : feed.items()) {
+      if (item.story().name() == story) return true;
+    }
+    return false;
+  };
+  EXPECT_FALSE(feed_has("none"));  // the other replica caches the feed
+
+  const Story created = MustCreate(NewStory("Town hall on Friday"));
+  const absl::Time written = absl::Now();
+  constexpr absl::Duration kFeedTtl = absl::Seconds(1);
+  absl::Duration stale;
+  while (!feed_has(created.name())) {
+    stale = absl::Now() - written;
+    ASSERT_LE(stale, kFeedTtl + absl::Seconds(2)) << "the feed stays stale";
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  std::cout << "feed staleness across replicas: "
+            << absl::ToInt64Milliseconds(stale) << " ms (TTL "
+            << absl::FormatDuration(kFeedTtl) << ")\n";
 }
 
 TEST_F(StoriesTest, ReviewerCreatesStoriesWithValues) {

@@ -805,31 +805,11 @@ TEST_F(TransparencyIntegrationTest, CopiedTextAcrossAuthorsGoesToReview) {
   EXPECT_TRUE(ResultOf(again, "no-coordination")->passed());
 }
 
-// A second candord over the same database, hosting staff and
-// transparency: a restarted server, or another replica of a running one.
+// Another replica over the same database, hosting staff and transparency.
 struct Replica {
-  std::unique_ptr<TokenVerifier> verifier =
-      *TokenVerifier::ForHs256Secret(kTestJwtSecret);
-  AccessLog access_log{nullptr};
-  PageTokenCodec page_tokens{"replica page token key"};
-  std::unique_ptr<ServiceHost> host;
-  std::unique_ptr<tpb::TransparencyService::Stub> stub;
-
-  absl::Status Start() {
-    HostOptions options;
-    options.services = {"staff", "transparency"};
-    options.server.listen_address = "127.0.0.1:0";
-    options.database = TestDatabase::Get().options();
-    options.pool_size = 2;
-    options.verifier = verifier.get();
-    options.access_log = &access_log;
-    options.page_tokens = &page_tokens;
-    CANDOR_ASSIGN_OR_RETURN(host, ServiceHost::Start(options));
-    stub = tpb::TransparencyService::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", host->port()),
-                            grpc::InsecureChannelCredentials()));
-    return absl::OkStatus();
-  }
+  TestHost host{{"staff", "transparency"}};
+  std::unique_ptr<tpb::TransparencyService::Stub> stub =
+      tpb::TransparencyService::NewStub(host.channel());
 };
 
 // The evidence of a result, as a number.
@@ -866,7 +846,6 @@ TEST_F(TransparencyIntegrationTest, RestartedServerRebuildsTheIndex) {
   EXPECT_EQ(decision.verdict(), tpb::Decision::REJECTED);
 
   Replica restarted;
-  ASSERT_TRUE(restarted.Start().ok());
   tpb::EvaluatePostRequest request;
   request.set_parent(org_.name);
   *request.mutable_post() = Content(cid, script + " Wow.");
@@ -885,7 +864,6 @@ TEST_F(TransparencyIntegrationTest, RestartedServerRebuildsTheIndex) {
 // each decision sees every decision committed before it, wherever made.
 TEST_F(TransparencyIntegrationTest, ReplicasJudgeACampaignAsOneProcess) {
   Replica other;
-  ASSERT_TRUE(other.Start().ok());
   std::vector<Author> authors;
   for (int i = 0; i < 5; ++i) {
     authors.push_back(NewAuthor(absl::StrCat("C", i)));
@@ -926,7 +904,6 @@ TEST_F(TransparencyIntegrationTest, ReplicasJudgeACampaignAsOneProcess) {
 // A rejection on one replica takes the post out of the other's index too.
 TEST_F(TransparencyIntegrationTest, ARejectionReachesTheOtherReplicasIndex) {
   Replica other;
-  ASSERT_TRUE(other.Start().ok());
   Author ada = NewAuthor("E1");
   Author bob = NewAuthor("E2");
   Author rita = NewAuthor("R1", true, {StaffMember::REVIEWER});

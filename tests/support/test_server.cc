@@ -35,7 +35,8 @@ TestServer& TestServer::Get() {
   return *server;
 }
 
-TestServer::TestServer() {
+TestHost::TestHost(std::vector<std::string> services,
+                   const std::function<void(HostOptions&)>& adjust) {
   const db::ConnectionOptions& database = TestDatabase::Get().options();
   DieUnless(ServiceHost::Migrate(database, ServiceHost::KnownServices()),
             "migrate");
@@ -45,7 +46,7 @@ TestServer::TestServer() {
       ServiceTokenSource::MintingWith(kTestJwtSecret, "service:candord-test");
 
   HostOptions options;
-  options.services = ServiceHost::KnownServices();
+  options.services = std::move(services);
   options.server.listen_address = "127.0.0.1:0";
   options.database = database;
   options.pool_size = 4;
@@ -54,7 +55,7 @@ TestServer::TestServer() {
   options.page_tokens = page_tokens_.get();
   options.service_tokens = service_tokens_.get();
   options.tracking_listen = "127.0.0.1:0";
-  if (Adjustment()) Adjustment()(options);
+  if (adjust) adjust(options);
   auto host = ServiceHost::Start(options);
   DieUnless(host.status(), "start");
   host_ = *std::move(host);
@@ -63,21 +64,24 @@ TestServer::TestServer() {
                                  grpc::InsecureChannelCredentials());
 }
 
+TestServer::TestServer()
+    : host_(ServiceHost::KnownServices(), Adjustment()) {}
+
 std::unique_ptr<staffpb::StaffService::Stub> TestServer::StaffStub() {
-  return staffpb::StaffService::NewStub(channel_);
+  return staffpb::StaffService::NewStub(channel());
 }
 
 std::unique_ptr<valuespb::ValuesService::Stub> TestServer::ValuesStub() {
-  return valuespb::ValuesService::NewStub(channel_);
+  return valuespb::ValuesService::NewStub(channel());
 }
 
 std::unique_ptr<advocacypb::AdvocacyService::Stub> TestServer::AdvocacyStub() {
-  return advocacypb::AdvocacyService::NewStub(channel_);
+  return advocacypb::AdvocacyService::NewStub(channel());
 }
 
 std::unique_ptr<engagementpb::EngagementService::Stub>
 TestServer::EngagementStub() {
-  return engagementpb::EngagementService::NewStub(channel_);
+  return engagementpb::EngagementService::NewStub(channel());
 }
 
 std::string TestServer::OperatorToken() {

@@ -34,6 +34,31 @@ namespace engagementpb = ::candor::engagement::v1;
 // The HS256 secret the test server trusts.
 inline constexpr char kTestJwtSecret[] = "test-secret-test-secret-test-secret-0123";
 
+// One in-process host over the test database, trusting the test secret and
+// sealing page tokens with the test key, so its tokens and page tokens work
+// on any other TestHost: TestServer's, or another replica over the same
+// database (a restarted server, a second replica). Dies when it cannot
+// start.
+class TestHost {
+ public:
+  // Hosts `services`; `adjust` may change the options before the start.
+  explicit TestHost(std::vector<std::string> services,
+                    const std::function<void(HostOptions&)>& adjust = nullptr);
+  TestHost(const TestHost&) = delete;
+  TestHost& operator=(const TestHost&) = delete;
+
+  ServiceHost& host() { return *host_; }
+  std::shared_ptr<grpc::Channel> channel() { return channel_; }
+
+ private:
+  std::unique_ptr<TokenVerifier> verifier_;
+  AccessLog access_log_{nullptr};
+  std::unique_ptr<PageTokenCodec> page_tokens_;
+  std::unique_ptr<ServiceTokenSource> service_tokens_;
+  std::unique_ptr<ServiceHost> host_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
 class TestServer {
  public:
   static TestServer& Get();
@@ -42,15 +67,15 @@ class TestServer {
   // binary that needs other limits calls it from a static initializer.
   static void Configure(std::function<void(HostOptions&)> adjust);
 
-  std::shared_ptr<grpc::Channel> channel() { return channel_; }
+  std::shared_ptr<grpc::Channel> channel() { return host_.channel(); }
   std::unique_ptr<staffpb::StaffService::Stub> StaffStub();
   std::unique_ptr<valuespb::ValuesService::Stub> ValuesStub();
   std::unique_ptr<advocacypb::AdvocacyService::Stub> AdvocacyStub();
   std::unique_ptr<engagementpb::EngagementService::Stub> EngagementStub();
   // The tracking-link HTTP endpoint's port (on 127.0.0.1).
-  int tracking_port() const { return host_->tracking_port(); }
+  int tracking_port() { return host_.host().tracking_port(); }
   // The server's metrics, as GET /metrics would show them.
-  std::string MetricsText() const { return host_->metrics().Render(); }
+  std::string MetricsText() { return host_.host().metrics().Render(); }
 
   // Tokens signed with kTestJwtSecret, valid for an hour.
   static std::string OperatorToken();
@@ -78,12 +103,7 @@ class TestServer {
  private:
   TestServer();
 
-  std::unique_ptr<TokenVerifier> verifier_;
-  AccessLog access_log_{nullptr};
-  std::unique_ptr<PageTokenCodec> page_tokens_;
-  std::unique_ptr<ServiceTokenSource> service_tokens_;
-  std::unique_ptr<ServiceHost> host_;
-  std::shared_ptr<grpc::Channel> channel_;
+  TestHost host_;
 };
 
 }  // namespace candor::testing
