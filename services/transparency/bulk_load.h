@@ -2,7 +2,10 @@
 // candor_datagen): decisions on posts as CreateDecision would store them
 // (decision_proto rows, post_shingles rows and the audit entries), written in
 // multi-row statements. Not used by candord; the SQL lives here because the
-// transparency service owns its tables.
+// transparency service owns its tables. Fingerprints are written at feed
+// sequence 0, outside the feed: replicas read them when they load an
+// organization (start candord after loading, as run-benchmarks does), not
+// by tailing.
 #ifndef CANDOR_SERVICES_TRANSPARENCY_BULK_LOAD_H_
 #define CANDOR_SERVICES_TRANSPARENCY_BULK_LOAD_H_
 
