@@ -132,6 +132,15 @@ class Certificates {
   KeyPair ca_, server_, client_, rogue_ca_, rogue_client_;
 };
 
+// How an E2eServer starts: `candord` flags, and global candorctl flags.
+E2eServerOptions Options(std::vector<std::string> candord,
+                         std::vector<std::string> ctl) {
+  E2eServerOptions options;
+  options.candord_flags = std::move(candord);
+  options.ctl_flags = std::move(ctl);
+  return options;
+}
+
 std::vector<std::string> ServeTls(const Certificates& certs) {
   return {"--tls_cert_file=" + certs.server().cert,
           "--tls_key_file=" + certs.server().key};
@@ -171,11 +180,11 @@ class TlsTest : public ::testing::Test {
     startup_error_ = certs_->Make();
     if (!startup_error_.empty()) return;
     tls_server_ = std::make_unique<E2eServer>();
-    startup_error_ = tls_server_->Start({ServeTls(*certs_), TrustCa(*certs_)});
+    startup_error_ = tls_server_->Start(Options(ServeTls(*certs_), TrustCa(*certs_)));
     if (!startup_error_.empty()) return;
     mtls_server_ = std::make_unique<E2eServer>();
     startup_error_ = mtls_server_->Start(
-        {ServeMutualTls(*certs_), WithClientCert(*certs_, certs_->client())});
+        Options(ServeMutualTls(*certs_), WithClientCert(*certs_, certs_->client())));
   }
 
   static void TearDownTestSuite() {
@@ -298,12 +307,13 @@ TEST_F(TlsTest, MutualTlsServesACertifiedClient) {
 // mutual TLS, presenting its own server certificate as its client one.
 TEST_F(TlsTest, SplitServicesCallEachOtherOverMutualTls) {
   E2eServer staff;
-  ASSERT_EQ(staff.Start({[&] {
-                           std::vector<std::string> flags = ServeMutualTls(*certs_);
-                           flags.push_back("--services=staff");
-                           return flags;
-                         }(),
-                         WithClientCert(*certs_, certs_->client())}),
+  ASSERT_EQ(staff.Start(Options(
+                [&] {
+                  std::vector<std::string> flags = ServeMutualTls(*certs_);
+                  flags.push_back("--services=staff");
+                  return flags;
+                }(),
+                WithClientCert(*certs_, certs_->client()))),
             "");
   // The rest: same token secret as the staff process.
   // Without a client certificate of its own, `rest` presents its server one.
@@ -321,8 +331,8 @@ TEST_F(TlsTest, SplitServicesCallEachOtherOverMutualTls) {
     return flags;
   };
   E2eServer rest;
-  ASSERT_EQ(rest.Start({rest_flags(nullptr),
-                        WithClientCert(*certs_, certs_->client())}),
+  ASSERT_EQ(rest.Start(Options(rest_flags(nullptr),
+                               WithClientCert(*certs_, certs_->client()))),
             "");
 
   E2eOrg org;
@@ -339,8 +349,8 @@ TEST_F(TlsTest, SplitServicesCallEachOtherOverMutualTls) {
   // A process whose client certificate the staff process does not trust
   // cannot reach it.
   E2eServer rogue;
-  ASSERT_EQ(rogue.Start({rest_flags(&certs_->rogue_client()),
-                         WithClientCert(*certs_, certs_->client())}),
+  ASSERT_EQ(rogue.Start(Options(rest_flags(&certs_->rogue_client()),
+                                WithClientCert(*certs_, certs_->client()))),
             "");
   const CommandResult refused =
       rogue.Ctl(employee_token, {"stories", "list", org.name});

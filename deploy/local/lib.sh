@@ -171,3 +171,64 @@ stop_pidfile() {
   fi
   rm -f -- "$1"
 }
+
+# Stops processes $2... (all named $1, for messages) together: TERM to each,
+# up to 30 s for all of them to drain, then KILL.
+stop_pids() {
+  local name="$1" pid i
+  shift
+  local -a left=() still=()
+  for pid in "$@"; do
+    if alive "$pid"; then
+      left+=("$pid")
+    fi
+  done
+  ((${#left[@]} > 0)) || return 0
+  log "stopping $name (pid ${left[*]})"
+  kill -TERM "${left[@]}" 2>/dev/null || true
+  for ((i = 0; i < 300; i++)); do
+    still=()
+    for pid in "${left[@]}"; do
+      if alive "$pid"; then
+        still+=("$pid")
+      fi
+    done
+    ((${#still[@]} > 0)) || return 0
+    left=("${still[@]}")
+    sleep 0.1
+  done
+  log "$name (pid ${left[*]}) ignored TERM for 30s; killing"
+  kill -KILL "${left[@]}" 2>/dev/null || true
+}
+
+# Stops the processes in pid files $2... that run and are named $1, all
+# together, and removes the files. No error when none runs.
+stop_pidfiles() {
+  local name="$1" file pid
+  shift
+  local -a pids=()
+  for file in "$@"; do
+    if pid="$(running_pid "$file" "$name")"; then
+      pids+=("$pid")
+    fi
+  done
+  stop_pids "$name" ${pids[@]+"${pids[@]}"}
+  rm -f -- "$@"
+}
+
+# Stops every server deploy/local/up may have started in $1 (a CANDOR_VAR)
+# but MariaDB: HAProxy first, so it stops handing out calls, then every
+# candord replica, whatever CANDOR_REPLICAS was when they started
+# (candord.pid for a single server, candord-N.pid for replica N).
+stop_candor_servers() {
+  local var="$1"
+  local -a pidfiles=("$var/candord.pid")
+  stop_pidfile "$var/haproxy.pid" haproxy
+  local file
+  for file in "$var"/candord-*.pid; do
+    if [[ -e "$file" ]]; then
+      pidfiles+=("$file")
+    fi
+  done
+  stop_pidfiles candord "${pidfiles[@]}"
+}

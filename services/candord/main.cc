@@ -68,6 +68,10 @@ ABSL_FLAG(std::string, tracking_base_url, "http://127.0.0.1:50052",
 ABSL_FLAG(std::string, tracking_listen, "127.0.0.1:50052",
           "address:port of the tracking-link HTTP endpoint (GET /r/<code>), "
           "served when the engagement service runs here; empty: not served");
+ABSL_FLAG(bool, tracking_trust_forwarded_for, false,
+          "count tracking-link visitors by the last X-Forwarded-For entry: "
+          "only when --tracking_listen is reachable solely through a proxy "
+          "that appends it (HAProxy option forwardfor)");
 ABSL_FLAG(std::string, metrics_listen, "",
           "address:port where Prometheus metrics are served (GET /metrics); "
           "keep it on loopback or a private network; empty: not served");
@@ -331,6 +335,8 @@ int Run() {
   options.service_tokens = service_tokens->get();
   options.tracking_base_url = absl::GetFlag(FLAGS_tracking_base_url);
   options.tracking_listen = absl::GetFlag(FLAGS_tracking_listen);
+  options.tracking_trust_forwarded_for =
+      absl::GetFlag(FLAGS_tracking_trust_forwarded_for);
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options.health_listen = absl::GetFlag(FLAGS_health_listen);
   auto host = ServiceHost::Start(options);

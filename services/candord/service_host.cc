@@ -206,6 +206,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
       if (!options.tracking_listen.empty()) {
         engagement::TrackingServerOptions tracking;
         tracking.listen_address = options.tracking_listen;
+        tracking.trust_forwarded_for = options.tracking_trust_forwarded_for;
         tracking.pool = hosted->pool.get();
         tracking.access_log = options.access_log;
         CANDOR_ASSIGN_OR_RETURN(host->tracking_,

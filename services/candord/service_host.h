@@ -68,6 +68,9 @@ struct HostOptions {
   // Where the tracking-link HTTP endpoint listens ("host:port"; port 0
   // picks one) when the engagement service runs here; empty: not served.
   std::string tracking_listen;
+  // Count tracking-link visitors by X-Forwarded-For, for a tracking
+  // endpoint behind a load balancer (TrackingServerOptions).
+  bool tracking_trust_forwarded_for = false;
   // Where Prometheus metrics are served (GET /metrics, "127.0.0.1:9464");
   // empty: recorded (see metrics()) but not served.
   std::string metrics_listen;

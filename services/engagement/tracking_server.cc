@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -206,7 +207,7 @@ class TrackingServer::Impl {
                              "text/plain; charset=utf-8");
       } else {
         absl::Status recorded = RecordClick(
-            target, code, request.remote_addr,
+            target, code, ClientAddress(request),
             request.get_header_value("User-Agent"));
         // The reader is redirected even when the click could not be counted.
         if (!recorded.ok()) message = std::string(recorded.message());
@@ -288,6 +289,22 @@ class TrackingServer::Impl {
       if (!row->next()) return std::optional<std::string>();
       return std::optional<std::string>(std::string(row->getString(1)));
     });
+  }
+
+  // Who clicked, as far as this endpoint can tell (see
+  // TrackingServerOptions::trust_forwarded_for).
+  std::string ClientAddress(const httplib::Request& request) const {
+    if (!options_.trust_forwarded_for ||
+        !request.has_header("X-Forwarded-For")) {
+      return request.remote_addr;
+    }
+    // Several headers or a list: the proxy's own entry comes last.
+    const std::string forwarded = request.get_header_value(
+        "X-Forwarded-For", request.get_header_value_count("X-Forwarded-For") - 1);
+    const size_t comma = forwarded.rfind(',');
+    return std::string(absl::StripAsciiWhitespace(
+        comma == std::string::npos ? absl::string_view(forwarded)
+                                   : absl::string_view(forwarded).substr(comma + 1)));
   }
 
   absl::Status RecordClick(const ShareTarget& share, const std::string& code,

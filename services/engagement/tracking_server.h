@@ -33,6 +33,11 @@ struct TrackingServerOptions {
   std::string listen_address = "127.0.0.1:50052";
   int threads = 4;
   int queue = 64;
+  // The endpoint is reached only through a proxy that appends the
+  // client's address to X-Forwarded-For (HAProxy's `option forwardfor`):
+  // count visitors by the header's last entry, the address the proxy saw.
+  // Otherwise the header is ignored, since any client can write it.
+  bool trust_forwarded_for = false;
   // Not owned; must outlive the server. access_log may be null.
   db::Pool* pool = nullptr;  // the engagement schema's
   const AccessLog* access_log = nullptr;

@@ -190,6 +190,48 @@ int PickFreePort() {
   return port;
 }
 
+pid_t SpawnLogged(const std::vector<std::string>& argv,
+                  const std::string& log_path) {
+  const int log =
+      open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  const int dev_null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (log < 0 || dev_null < 0) {
+    if (log >= 0) close(log);
+    if (dev_null >= 0) close(dev_null);
+    return -1;
+  }
+  CArgs c_argv(argv);
+  CArgs c_env(ChildEnvironment({}));
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(dev_null, STDIN_FILENO);
+    dup2(log, STDOUT_FILENO);
+    dup2(log, STDERR_FILENO);
+    ExecChild(c_argv.get(), c_env.get());
+  }
+  close(log);
+  close(dev_null);
+  return pid;
+}
+
+bool StopProcess(pid_t pid, int signal, std::chrono::milliseconds grace,
+                 int* status) {
+  int ignored = 0;
+  if (status == nullptr) status = &ignored;
+  kill(pid, signal);
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (true) {
+    const pid_t done = waitpid(pid, status, WNOHANG);
+    if (done == pid || (done < 0 && errno != EINTR)) return true;
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(pid, SIGKILL);
+  while (waitpid(pid, status, 0) < 0 && errno == EINTR) {
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------------------
 // Files and text
 
@@ -249,12 +291,17 @@ std::string E2eServer::Start(const E2eServerOptions& options) {
   char pattern[] = "/tmp/candor-e2e-XXXXXX";
   if (mkdtemp(pattern) == nullptr) return "mkdtemp failed";
   dir_ = pattern;
-  jwt_secret_file_ = dir_ + "/jwt.secret";
-  page_token_secret_file_ = dir_ + "/page_token.secret";
+  jwt_secret_file_ = options.jwt_secret_file.empty() ? dir_ + "/jwt.secret"
+                                                     : options.jwt_secret_file;
+  page_token_secret_file_ = options.page_token_secret_file.empty()
+                                ? dir_ + "/page_token.secret"
+                                : options.page_token_secret_file;
   access_log_ = dir_ + "/access.log";
   candord_log_ = dir_ + "/candord.log";
-  if (!WriteFile(jwt_secret_file_, RandomHex(64) + "\n", 0600) ||
-      !WriteFile(page_token_secret_file_, RandomHex(64) + "\n", 0600)) {
+  if ((options.jwt_secret_file.empty() &&
+       !WriteFile(jwt_secret_file_, RandomHex(64) + "\n", 0600)) ||
+      (options.page_token_secret_file.empty() &&
+       !WriteFile(page_token_secret_file_, RandomHex(64) + "\n", 0600))) {
     return "cannot write the secret files";
   }
   if (database_.socket_path.empty()) {
@@ -282,6 +329,12 @@ std::string E2eServer::Start(const E2eServerOptions& options) {
         "--tracking_listen=127.0.0.1:" + std::to_string(tracking_port),
         "--tracking_base_url=http://127.0.0.1:" + std::to_string(tracking_port),
     };
+    if (options.health_listen) {
+      health_port_ = PickFreePort();
+      if (health_port_ <= 0) continue;
+      argv.push_back("--health_listen=127.0.0.1:" +
+                     std::to_string(health_port_));
+    }
     argv.insert(argv.end(), options.candord_flags.begin(),
                 options.candord_flags.end());
     const pid_t pid = SpawnCandord(argv);
@@ -355,26 +408,7 @@ std::string E2eServer::Restart() {
 
 // Starts candord with stdout and stderr going to candord_log_.
 pid_t E2eServer::SpawnCandord(const std::vector<std::string>& argv) const {
-  const int log = open(candord_log_.c_str(),
-                       O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  const int dev_null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (log < 0 || dev_null < 0) {
-    if (log >= 0) close(log);
-    if (dev_null >= 0) close(dev_null);
-    return -1;
-  }
-  CArgs c_argv(argv);
-  CArgs c_env(ChildEnvironment({}));
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(dev_null, STDIN_FILENO);
-    dup2(log, STDOUT_FILENO);
-    dup2(log, STDERR_FILENO);
-    ExecChild(c_argv.get(), c_env.get());
-  }
-  close(log);
-  close(dev_null);
-  return pid;
+  return SpawnLogged(argv, candord_log_);
 }
 
 // Polls `candorctl health` (at most 200 times, 100 ms apart). False, with

@@ -56,6 +56,17 @@ CommandResult RunCandorctl(const std::vector<std::string>& args,
 // A port that was free a moment ago (the kernel's choice for port 0).
 int PickFreePort();
 
+// Starts argv[0] (a path) with `argv` in the background: stdin from
+// /dev/null, stdout and stderr appended to `log_path`, the environment as
+// RunCommand gives it. The child's process id, or -1 when it cannot start.
+pid_t SpawnLogged(const std::vector<std::string>& argv,
+                  const std::string& log_path);
+
+// Sends `signal` to `pid` and reaps it, waiting at most `grace` before
+// SIGKILL. Whether it exited within `grace`; its wait status in `*status`.
+bool StopProcess(pid_t pid, int signal, std::chrono::milliseconds grace,
+                 int* status = nullptr);
+
 // ---------------------------------------------------------------------------
 // Files and text
 
@@ -113,6 +124,14 @@ struct E2eServerOptions {
   // Global options of every candorctl run by Ctl() and the health check
   // (e.g. --tls-ca-file).
   std::vector<std::string> ctl_flags;
+  // Secret files to use instead of fresh ones, so that replicas of one
+  // deployment accept each other's tokens and page tokens. Stop() leaves
+  // them alone.
+  std::string jwt_secret_file;
+  std::string page_token_secret_file;
+  // Serve candord's HTTP health endpoints (--health_listen: GET /livez,
+  // GET /readyz) on a free loopback port, health_port().
+  bool health_listen = false;
 };
 
 class E2eServer {
@@ -125,11 +144,11 @@ class E2eServer {
   // Stops a server still running (see Stop).
   ~E2eServer();
 
-  // Writes fresh secret files into a new temporary directory and starts
-  // candord (every service) on a free port over TestDatabase (or the
-  // database given at construction), waiting until
-  // `candorctl health` says SERVING. Empty on success, else why not
-  // (candord's log included).
+  // Writes fresh secret files (unless `options` names some) into a new
+  // temporary directory and starts candord (every service, unless
+  // --services is among the flags) on a free port over TestDatabase (or the
+  // database given at construction), waiting until `candorctl health` says
+  // SERVING. Empty on success, else why not (candord's log included).
   std::string Start(const E2eServerOptions& options = {});
 
   // SIGKILL, as a crash would: no draining, nothing flushed. The temporary
@@ -150,6 +169,8 @@ class E2eServer {
   // The temporary directory (for input files the test writes).
   const std::string& dir() const { return dir_; }
   const std::string& jwt_secret_file() const { return jwt_secret_file_; }
+  // The --health_listen port; 0 unless E2eServerOptions::health_listen.
+  int health_port() const { return health_port_; }
   const std::string& access_log() const { return access_log_; }
   std::string CandordLog() const { return ReadFile(candord_log_); }
 
@@ -194,6 +215,7 @@ class E2eServer {
   std::string address_;
   std::vector<std::string> ctl_flags_;
   std::vector<std::string> argv_;  // candord's command line, for Restart()
+  int health_port_ = 0;
   pid_t pid_ = -1;
 };
 

@@ -21,8 +21,12 @@ absl::Status ToStatus(const grpc::Status& status, absl::string_view what) {
 
 }  // namespace
 
-FaultClients::FaultClients(const E2eServer& server) {
-  auto secret = ReadKeyFile(server.jwt_secret_file());
+FaultClients::FaultClients(const E2eServer& server)
+    : FaultClients(server.Address(), server.jwt_secret_file()) {}
+
+FaultClients::FaultClients(const std::string& address,
+                           const std::string& jwt_secret_file) {
+  auto secret = ReadKeyFile(jwt_secret_file);
   if (secret.ok()) secret_ = *secret;
   grpc::ChannelArguments arguments;
   // gRPC's default reconnect backoff grows to minutes; a test that restarts
@@ -31,7 +35,7 @@ FaultClients::FaultClients(const E2eServer& server) {
   arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
   channel_ = grpc::CreateCustomChannel(
-      server.Address(), grpc::InsecureChannelCredentials(), arguments);
+      address, grpc::InsecureChannelCredentials(), arguments);
 }
 
 std::unique_ptr<staff::v1::StaffService::Stub> FaultClients::Staff() const {

@@ -46,6 +46,9 @@ class FaultClients {
  public:
   // For `server`, which must be started (its secret file is read here).
   explicit FaultClients(const E2eServer& server);
+  // For whatever serves `address` (a load balancer in front of replicas)
+  // with tokens signed by the HS256 secret in `jwt_secret_file`.
+  FaultClients(const std::string& address, const std::string& jwt_secret_file);
 
   std::unique_ptr<staff::v1::StaffService::Stub> Staff() const;
   std::unique_ptr<advocacy::v1::AdvocacyService::Stub> Advocacy() const;
