@@ -422,13 +422,17 @@ std::pair<int64_t, int64_t> Clicks(const std::string& org,
   return {row->getInt64(1), row->getInt64(2)};
 }
 
+// GET `path` from the tracking endpoint on `port` (TestServer's when 0).
 httplib::Result Follow(const std::string& path,
-                       const std::string& user_agent = "candor-test/1.0") {
-  httplib::Client client("127.0.0.1", TestServer::Get().tracking_port());
+                       const std::string& user_agent = "candor-test/1.0",
+                       httplib::Headers headers = {}, int port = 0) {
+  httplib::Client client(
+      "127.0.0.1", port != 0 ? port : TestServer::Get().tracking_port());
   client.set_follow_location(false);
   client.set_connection_timeout(5, 0);
   client.set_read_timeout(10, 0);
-  return client.Get(path.c_str(), {{"User-Agent", user_agent}});
+  headers.emplace("User-Agent", user_agent);
+  return client.Get(path.c_str(), headers);
 }
 
 TEST(TrackingLinkTest, RedirectsAndCountsOneClickPerReaderAndDay) {
@@ -452,6 +456,37 @@ TEST(TrackingLinkTest, RedirectsAndCountsOneClickPerReaderAndDay) {
   ASSERT_TRUE(other);
   EXPECT_EQ(other->status, 302);
   EXPECT_EQ(Clicks(org, "s1"), std::make_pair(int64_t{2}, int64_t{2}));
+}
+
+// Behind a load balancer every click comes from the balancer's address:
+// with --tracking_trust_forwarded_for, readers are told apart by the
+// address the balancer appended to X-Forwarded-For (the last entry: the
+// ones before it are whatever the client wrote). Without it the header is
+// ignored, since anyone can send it.
+TEST(TrackingLinkTest, BehindAProxyReadersAreToldApartByForwardedFor) {
+  const std::string org = UniqueId("track");
+  const std::string code = absl::StrCat("f", UniqueId("x").substr(2));
+  InsertShare(org, "s3", code, "https://example.com/story?id=3", "");
+  auto from = [](const std::string& forwarded_for) {
+    return httplib::Headers{{"X-Forwarded-For", forwarded_for}};
+  };
+
+  // Not trusted (the default): one reader, whatever the header says.
+  ASSERT_TRUE(Follow("/r/" + code, "agent/1", from("203.0.113.1")));
+  ASSERT_TRUE(Follow("/r/" + code, "agent/1", from("203.0.113.2")));
+  EXPECT_EQ(Clicks(org, "s3").first, 1);
+
+  TestHost behind_proxy(
+      {"staff", "values", "transparency", "advocacy", "engagement"},
+      [](HostOptions& options) { options.tracking_trust_forwarded_for = true; });
+  const int port = behind_proxy.host().tracking_port();
+  ASSERT_GT(port, 0);
+  ASSERT_TRUE(Follow("/r/" + code, "agent/1", from("203.0.113.1"), port));
+  ASSERT_TRUE(Follow("/r/" + code, "agent/1", from("203.0.113.2"), port));
+  // A client's own header before the proxy's entry changes nothing.
+  ASSERT_TRUE(
+      Follow("/r/" + code, "agent/1", from("198.51.100.7, 203.0.113.2"), port));
+  EXPECT_EQ(Clicks(org, "s3").first, 3);
 }
 
 TEST(TrackingLinkTest, FallsBackToTheExternalUrl) {
