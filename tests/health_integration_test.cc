@@ -31,9 +31,9 @@ int HttpStatus(TestHost& replica, const std::string& path) {
 // What `candorctl health --service SERVICE` prints about the replica
 // ("SERVING", "NOT_SERVING", ...): gRPC health, as probes and people ask it.
 std::string GrpcHealth(TestHost& replica, const std::string& service) {
-  const CommandResult result = RunCandorctl(
-      {"--addr", absl::StrCat("127.0.0.1:", replica.host().port()), "--timeout",
-       "2s", "health", "--service", service});
+  const CommandResult result =
+      RunCandorctl({"--addr", absl::StrCat("127.0.0.1:", replica.host().port()),
+                    "--timeout", "2s", "health", "--service", service});
   return result.out + result.err;
 }
 
@@ -70,9 +70,8 @@ TEST(HealthTest, WithoutItsDatabaseAReplicaIsAliveButNotReady) {
   EXPECT_EQ(HttpStatus(replica, "/readyz"), 503);
   EXPECT_EQ(HttpStatus(replica, "/livez"), 200);
   EXPECT_THAT(GrpcHealth(replica, ""), HasSubstr("NOT_SERVING"));
-  EXPECT_THAT(
-      GrpcHealth(replica, "candor.transparency.v1.TransparencyService"),
-      HasSubstr("NOT_SERVING"));
+  EXPECT_THAT(GrpcHealth(replica, "candor.transparency.v1.TransparencyService"),
+              HasSubstr("NOT_SERVING"));
   const std::string liveness = GrpcHealth(replica, "liveness");
   EXPECT_THAT(liveness, HasSubstr("SERVING"));
   EXPECT_THAT(liveness, Not(HasSubstr("NOT_SERVING")));

@@ -41,17 +41,17 @@ class HealthHttpServer::Impl {
     server_.Get("/livez", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("alive\n", "text/plain");
     });
-    server_.Get("/readyz", [this](const httplib::Request&,
-                                  httplib::Response& res) {
-      if (ready_()) {
-        res.set_content("ready\n", "text/plain");
-      } else {
-        res.status = 503;
-        res.set_content(
-            "not ready: a database is unreachable or indexes are warming\n",
-            "text/plain");
-      }
-    });
+    server_.Get(
+        "/readyz", [this](const httplib::Request&, httplib::Response& res) {
+          if (ready_()) {
+            res.set_content("ready\n", "text/plain");
+          } else {
+            res.status = 503;
+            res.set_content(
+                "not ready: a database is unreachable or indexes are warming\n",
+                "text/plain");
+          }
+        });
     if (address.port == 0) {
       port_ = server_.bind_to_any_port(address.host);
     } else if (server_.bind_to_port(address.host, address.port)) {
@@ -82,7 +82,8 @@ absl::StatusOr<std::unique_ptr<HealthHttpServer>> HealthHttpServer::Start(
     const std::string& listen, std::function<bool()> ready) {
   auto impl = std::make_unique<Impl>(std::move(ready));
   CANDOR_RETURN_IF_ERROR(impl->Start(listen));
-  return std::unique_ptr<HealthHttpServer>(new HealthHttpServer(std::move(impl)));
+  return std::unique_ptr<HealthHttpServer>(
+      new HealthHttpServer(std::move(impl)));
 }
 
 HealthHttpServer::HealthHttpServer(std::unique_ptr<Impl> impl)

@@ -30,7 +30,8 @@ absl::Status IndexCache::Load(absl::string_view org, int64_t from_us,
                               OrgIndex* slot) {
   // The head first: a row that changes while the load reads gets a later
   // sequence, and the catch-up after the load applies it again.
-  CANDOR_ASSIGN_OR_RETURN(const int64_t head, repository_->FingerprintHead(org));
+  CANDOR_ASSIGN_OR_RETURN(const int64_t head,
+                          repository_->FingerprintHead(org));
   auto index = std::make_unique<NearDuplicateIndex>();
   // Room for everything is made once the first posts show how many
   // shingles a post has here: growing the arrays by doubling would hold the
@@ -51,9 +52,9 @@ absl::Status IndexCache::Load(absl::string_view org, int64_t from_us,
         if (++loaded == kSample && stored > loaded) {
           const int64_t rest = stored - loaded;
           // 10% spare for posts longer than the sample's.
-          index->Reserve(static_cast<size_t>(rest),
-                         static_cast<size_t>(rest * loaded_shingles / loaded *
-                                             11 / 10));
+          index->Reserve(
+              static_cast<size_t>(rest),
+              static_cast<size_t>(rest * loaded_shingles / loaded * 11 / 10));
         }
         return absl::OkStatus();
       }));
