@@ -5,7 +5,6 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -21,7 +20,7 @@
 #include "absl/synchronization/mutex.h"
 #include "db/transaction.h"
 #include "services/common/clock.h"
-#include "services/common/host_port.h"
+#include "services/common/http_listener.h"
 #include "services/common/status_macros.h"
 
 // /usr/include is a system include directory: httplib's warnings stay
@@ -131,9 +130,6 @@ class TrackingServer::Impl {
   explicit Impl(const TrackingServerOptions& options) : options_(options) {}
 
   absl::Status Start() {
-    const std::string& address = options_.listen_address;
-    CANDOR_ASSIGN_OR_RETURN(const HostPort listen,
-                            ParseHostPort("tracking_listen", address));
     const int threads = options_.threads;
     const int queue = options_.queue;
     server_.new_task_queue = [threads, queue] {
@@ -147,34 +143,15 @@ class TrackingServer::Impl {
     server_.Get(R"(/r/([A-Za-z0-9_-]{1,32}))",
                 [this](const httplib::Request& request,
                        httplib::Response& response) { Handle(request, response); });
-    if (listen.port == 0) {
-      port_ = server_.bind_to_any_port(listen.host);
-      if (port_ < 0) port_ = 0;
-    } else if (server_.bind_to_port(listen.host, listen.port)) {
-      port_ = listen.port;
-    }
-    if (port_ <= 0) {
-      return absl::UnavailableError(
-          absl::StrCat("tracking_listen: cannot listen on ", address));
-    }
-    thread_ = std::thread([this] {
-      server_.listen_after_bind();
-      done_ = true;
-    });
+    CANDOR_ASSIGN_OR_RETURN(
+        listener_, HttpListener::Start(&server_, "tracking_listen",
+                                       options_.listen_address));
     return absl::OkStatus();
   }
 
-  void Stop() {
-    if (!thread_.joinable()) return;
-    // stop() has no effect until the accept loop runs; repeat until it ends.
-    while (!done_) {
-      server_.stop();
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    thread_.join();
-  }
+  void Stop() { listener_->Stop(); }
 
-  int port() const { return port_; }
+  int port() const { return listener_->port(); }
 
  private:
   void Handle(const httplib::Request& request, httplib::Response& response) {
@@ -340,9 +317,7 @@ class TrackingServer::Impl {
 
   const TrackingServerOptions options_;
   httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-  std::atomic<bool> done_{false};
+  std::unique_ptr<HttpListener> listener_;  // declared after server_
 
   absl::Mutex mu_;
   int salt_day_ ABSL_GUARDED_BY(mu_) = -1;
