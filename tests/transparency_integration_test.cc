@@ -953,10 +953,9 @@ TEST_F(TransparencyIntegrationTest, IndexCacheKeepsTheWindowAndFollowsTheFeed) {
   auto write = [&](const std::string& post_id, int64_t time_us,
                    bool removed) -> absl::Status {
     CANDOR_ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(pool));
-    CANDOR_RETURN_IF_ERROR(repository.LockOrganization(tx, org_.id));
     CANDOR_ASSIGN_OR_RETURN(
         int64_t sequence,
-        repository.AllocateFingerprintSequences(tx, org_.id, 1));
+        repository.LockOrganizationForFingerprints(tx, org_.id, 1));
     if (removed) {
       CANDOR_RETURN_IF_ERROR(
           repository.RemovePostShingles(tx, org_.id, post_id, sequence));

@@ -151,12 +151,14 @@ constexpr absl::string_view kRemovePostShingles =
 constexpr absl::string_view kSelectPostShinglesOfAuthorForUpdate =
     "SELECT post_id FROM post_shingles WHERE organization_id = ? AND "
     "author_id = ? AND removed = 0 ORDER BY post_id FOR UPDATE";
-constexpr absl::string_view kAdvanceFingerprintSequence =
-    "UPDATE organization_heads SET fingerprint_sequence = "
-    "fingerprint_sequence + ? WHERE organization_id = ?";
-constexpr absl::string_view kSelectFingerprintSequenceForUpdate =
-    "SELECT fingerprint_sequence FROM organization_heads "
-    "WHERE organization_id = ? FOR UPDATE";
+// One round trip under the head lock: creates or locks the head row (as
+// kEnsureHead does) and reserves the sequences. RETURNING gives the row as
+// inserted or updated.
+constexpr absl::string_view kReserveFingerprintSequences =
+    "INSERT INTO organization_heads (organization_id, audit_sequence, "
+    "audit_hash, fingerprint_sequence) VALUES (?, 0, ?, ?) "
+    "ON DUPLICATE KEY UPDATE fingerprint_sequence = fingerprint_sequence + ? "
+    "RETURNING fingerprint_sequence";
 constexpr absl::string_view kSelectFingerprintSequence =
     "SELECT fingerprint_sequence FROM organization_heads "
     "WHERE organization_id = ?";
@@ -580,23 +582,19 @@ absl::Status TransparencyRepository::ForEachDecisionBetween(
   }
 }
 
-absl::StatusOr<int64_t> TransparencyRepository::AllocateFingerprintSequences(
+absl::StatusOr<int64_t> TransparencyRepository::LockOrganizationForFingerprints(
     db::Transaction& tx, absl::string_view org, int64_t count) {
   return db::Run(
-      "allocate fingerprint sequences", tx,
+      "reserve fingerprint sequences", tx,
       [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-        auto& advance = c.Prepare(kAdvanceFingerprintSequence);
-        advance.setInt64(1, count);
-        advance.setString(2, std::string(org));
-        if (advance.executeUpdate() != 1) {
-          return absl::InternalError(absl::StrCat(
-              "organizations/", org, " has no head row: lock it first"));
-        }
-        auto& select = c.Prepare(kSelectFingerprintSequenceForUpdate);
-        select.setString(1, std::string(org));
-        std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+        auto& reserve = c.Prepare(kReserveFingerprintSequences);
+        reserve.setString(1, std::string(org));
+        reserve.setString(2, kGenesisHash);
+        reserve.setInt64(3, count);
+        reserve.setInt64(4, count);
+        std::unique_ptr<sql::ResultSet> row(reserve.executeQuery());
         if (!row->next()) {
-          return absl::InternalError("fingerprint sequence vanished");
+          return absl::InternalError("reserving fingerprint sequences returned nothing");
         }
         return row->getInt64(1) - count + 1;
       });
@@ -788,7 +786,8 @@ TransparencyRepository::RemovePostShinglesOfAuthor(db::Transaction& tx,
   if (post_ids.empty()) return post_ids;
   CANDOR_ASSIGN_OR_RETURN(
       int64_t sequence,
-      AllocateFingerprintSequences(tx, org, static_cast<int64_t>(post_ids.size())));
+      LockOrganizationForFingerprints(tx, org,
+                                      static_cast<int64_t>(post_ids.size())));
   for (const std::string& post_id : post_ids) {
     CANDOR_RETURN_IF_ERROR(RemovePostShingles(tx, org, post_id, sequence++));
   }

@@ -101,12 +101,12 @@ class TransparencyRepository {
 
   // --- the fingerprint feed (post_shingles; V0003__fingerprint_feed.sql) --
 
-  // Reserves `count` consecutive feed sequences of `org` and returns the
-  // first. Call after LockOrganization in the same transaction: the head
-  // lock, held to commit, is what makes sequences commit in order.
-  absl::StatusOr<int64_t> AllocateFingerprintSequences(db::Transaction& tx,
-                                                       absl::string_view org,
-                                                       int64_t count);
+  // LockOrganization, and reserves `count` consecutive feed sequences of
+  // `org` in the same statement; returns the first. The head lock, held to
+  // commit, is what makes sequences commit in order.
+  absl::StatusOr<int64_t> LockOrganizationForFingerprints(db::Transaction& tx,
+                                                          absl::string_view org,
+                                                          int64_t count);
   // The last feed sequence of `org` that committed (0 when none).
   absl::StatusOr<int64_t> FingerprintHead(absl::string_view org);
   // Stores (or replaces) a post's shingle set at record.feed_sequence.
@@ -150,7 +150,7 @@ class TransparencyRepository {
                                   const DecisionRecord& decision);
   // Turns the shingle sets of `author_id`'s posts into tombstones (new feed
   // sequences, so replicas drop them); returns their post ids. Call after
-  // LockOrganization.
+  // LockOrganization (lock order).
   absl::StatusOr<std::vector<std::string>> RemovePostShinglesOfAuthor(
       db::Transaction& tx, absl::string_view org, absl::string_view author_id);
   // Audit entries whose actor is `actor`, in sequence order.

@@ -875,10 +875,9 @@ absl::Status TransparencyService::DoCreateDecision(
         // (index_cache.h). Pending staff events go before the decision's
         // entry.
         CANDOR_RETURN_IF_ERROR(repository_.InsertDecision(tx, record));
-        CANDOR_RETURN_IF_ERROR(repository_.LockOrganization(tx, org));
         CANDOR_ASSIGN_OR_RETURN(
             shingles.feed_sequence,
-            repository_.AllocateFingerprintSequences(tx, org, 1));
+            repository_.LockOrganizationForFingerprints(tx, org, 1));
         if (rejected) {
           CANDOR_RETURN_IF_ERROR(repository_.RemovePostShingles(
               tx, org, post_id, shingles.feed_sequence));
