@@ -109,16 +109,28 @@ absl::Status IndexCache::Prepare(absl::string_view org, int window_days,
                                  int64_t now_us, OrgIndex* slot) {
   const int64_t from_us = now_us - window_days * kMicrosPerDay -
                           absl::ToInt64Microseconds(kTrimSlack);
+  // Not loaded, or the window reaches further back than the index holds (a
+  // ruleset with a longer window was published): read it whole.
+  auto needs_load = [&] {
+    return !slot->loaded || from_us < slot->covered_from_us;
+  };
+  auto needs_trim = [&] {
+    return now_us - slot->last_trim_us >=
+           absl::ToInt64Microseconds(kTrimInterval);
+  };
+  bool maintain;
   {
+    // Usually neither: a reader lock, so evaluations in progress go on.
+    absl::ReaderMutexLock lock(&slot->mu);
+    maintain = needs_load() || needs_trim();
+  }
+  if (maintain) {
     absl::WriterMutexLock lock(&slot->mu);
-    // Not loaded, or the window reaches further back than the index holds
-    // (a ruleset with a longer window was published): read it whole.
-    if (!slot->loaded || from_us < slot->covered_from_us) {
+    if (needs_load()) {  // checked again: another call may have done it
       slot->loaded = false;
       slot->index.reset();
       CANDOR_RETURN_IF_ERROR(Load(org, from_us, slot));
-    } else if (now_us - slot->last_trim_us >=
-               absl::ToInt64Microseconds(kTrimInterval)) {
+    } else if (needs_trim()) {
       // Posts older than the window (and the slack) no longer count.
       slot->index->RemoveBefore(from_us);
       slot->covered_from_us = std::max(slot->covered_from_us, from_us);
