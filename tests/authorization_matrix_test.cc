@@ -2,7 +2,7 @@
 // (issue 7, "Authorization"): each method is called by every kind of caller
 // with a VALID request (so a refusal proves authorization, not validation),
 // against fresh objects where the call changes something, and must answer
-// exactly the code the contract promises (API.md "Auth",
+// exactly the code the contract promises (docs/API.md "Auth",
 // services/common/authz.h):
 //
 //   missing or invalid token (none, expired, bad signature, HS512 instead of

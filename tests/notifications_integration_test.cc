@@ -10,6 +10,7 @@
 // stream's deadline, never by fixed sleeps.
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
+#include <httplib.h>
 
 #include <chrono>
 #include <memory>
@@ -31,8 +32,6 @@
 #include "tests/support/test_callers.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
-
-#include <httplib.h>
 
 namespace candor::testing {
 namespace {
@@ -224,15 +223,17 @@ TEST(WatchNotificationsTest, RefusesOthersAndForgedTokens) {
   const std::string& me = p.member.name();
   TableCallers callers = MakeTableCallers(p.org);
   EXPECT_EQ(WatchStatus("", me).error_code(), StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(WatchStatus(callers.TokenFor(CallerKind::kEmployee), me).error_code(),
-            StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      WatchStatus(callers.TokenFor(CallerKind::kEmployee), me).error_code(),
+      StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(WatchStatus(callers.TokenFor(CallerKind::kAdmin), me).error_code(),
             StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(WatchStatus(callers.TokenFor(CallerKind::kOtherOrgAdmin), me)
+                .error_code(),
+            StatusCode::NOT_FOUND);
   EXPECT_EQ(
-      WatchStatus(callers.TokenFor(CallerKind::kOtherOrgAdmin), me).error_code(),
-      StatusCode::NOT_FOUND);
-  EXPECT_EQ(WatchStatus(callers.TokenFor(CallerKind::kOperator), me).error_code(),
-            StatusCode::PERMISSION_DENIED);
+      WatchStatus(callers.TokenFor(CallerKind::kOperator), me).error_code(),
+      StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(WatchStatus(p.token, "nonsense").error_code(),
             StatusCode::INVALID_ARGUMENT);
 
@@ -246,10 +247,11 @@ TEST(WatchNotificationsTest, RefusesOthersAndForgedTokens) {
   engagementpb::ListNotificationsRequest list;
   list.set_parent(callers.employee.name());
   engagementpb::ListNotificationsResponse theirs;
-  ASSERT_TRUE(stub->ListNotifications(
-                      TestServer::Context(EmployeeToken(callers.employee)).get(),
-                      list, &theirs)
-                  .ok());
+  ASSERT_TRUE(
+      stub->ListNotifications(
+              TestServer::Context(EmployeeToken(callers.employee)).get(), list,
+              &theirs)
+          .ok());
   ASSERT_EQ(theirs.notifications_size(), 1);
   grpc::Status replayed =
       WatchStatus(p.token, me, theirs.notifications(0).resume_token());
@@ -294,9 +296,9 @@ TEST(ListNotificationsTest, NewestFirstPagedFilteredAndMarkedRead) {
 
   // A page token of another filter is refused.
   engagementpb::ListNotificationsResponse refused;
-  EXPECT_EQ(list("read = false", 2, page1.next_page_token(), &refused)
-                .error_code(),
-            StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      list("read = false", 2, page1.next_page_token(), &refused).error_code(),
+      StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(list("read = true", 2, "", &refused).error_code(),
             StatusCode::INVALID_ARGUMENT);
 
@@ -305,19 +307,20 @@ TEST(ListNotificationsTest, NewestFirstPagedFilteredAndMarkedRead) {
   mark.add_names(Name(me, 2));
   mark.add_names(Name(me, 4));
   engagementpb::MarkNotificationsReadResponse marked;
-  ASSERT_TRUE(
-      stub->MarkNotificationsRead(TestServer::Context(p.token).get(), mark, &marked)
-          .ok());
+  ASSERT_TRUE(stub->MarkNotificationsRead(TestServer::Context(p.token).get(),
+                                          mark, &marked)
+                  .ok());
   EXPECT_EQ(marked.marked(), 2);
   // Marking again changes nothing.
-  ASSERT_TRUE(
-      stub->MarkNotificationsRead(TestServer::Context(p.token).get(), mark, &marked)
-          .ok());
+  ASSERT_TRUE(stub->MarkNotificationsRead(TestServer::Context(p.token).get(),
+                                          mark, &marked)
+                  .ok());
   EXPECT_EQ(marked.marked(), 0);
 
   engagementpb::ListNotificationsResponse unread;
   ASSERT_TRUE(list("read = false", 0, "", &unread).ok());
-  EXPECT_THAT(names(unread), ElementsAre(Name(me, 5), Name(me, 3), Name(me, 1)));
+  EXPECT_THAT(names(unread),
+              ElementsAre(Name(me, 5), Name(me, 3), Name(me, 1)));
   engagementpb::ListNotificationsResponse all;
   ASSERT_TRUE(list("", 0, "", &all).ok());
   ASSERT_EQ(all.notifications_size(), 5);
@@ -325,9 +328,9 @@ TEST(ListNotificationsTest, NewestFirstPagedFilteredAndMarkedRead) {
   EXPECT_FALSE(all.notifications(0).read());  // 5
 
   mark.clear_names();
-  ASSERT_TRUE(
-      stub->MarkNotificationsRead(TestServer::Context(p.token).get(), mark, &marked)
-          .ok());
+  ASSERT_TRUE(stub->MarkNotificationsRead(TestServer::Context(p.token).get(),
+                                          mark, &marked)
+                  .ok());
   EXPECT_EQ(marked.marked(), 3);
   ASSERT_TRUE(list("read=false", 0, "", &unread).ok());
   EXPECT_EQ(unread.notifications_size(), 0);
@@ -378,8 +381,8 @@ TEST(ListNotificationsTest, OwnInboxOnly) {
   EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("names[0]"));
   mark.set_names(0, me + "/notifications/x");
-  EXPECT_EQ(stub->MarkNotificationsRead(TestServer::Context(p.token).get(), mark,
-                                        &marked)
+  EXPECT_EQ(stub->MarkNotificationsRead(TestServer::Context(p.token).get(),
+                                        mark, &marked)
                 .error_code(),
             StatusCode::INVALID_ARGUMENT);
 }
@@ -426,8 +429,8 @@ std::pair<int64_t, int64_t> Clicks(const std::string& org,
 httplib::Result Follow(const std::string& path,
                        const std::string& user_agent = "candor-test/1.0",
                        httplib::Headers headers = {}, int port = 0) {
-  httplib::Client client(
-      "127.0.0.1", port != 0 ? port : TestServer::Get().tracking_port());
+  httplib::Client client("127.0.0.1",
+                         port != 0 ? port : TestServer::Get().tracking_port());
   client.set_follow_location(false);
   client.set_connection_timeout(5, 0);
   client.set_read_timeout(10, 0);
@@ -478,7 +481,9 @@ TEST(TrackingLinkTest, BehindAProxyReadersAreToldApartByForwardedFor) {
 
   TestHost behind_proxy(
       {"staff", "values", "transparency", "advocacy", "engagement"},
-      [](HostOptions& options) { options.tracking_trust_forwarded_for = true; });
+      [](HostOptions& options) {
+        options.tracking_trust_forwarded_for = true;
+      });
   const int port = behind_proxy.host().tracking_port();
   ASSERT_GT(port, 0);
   ASSERT_TRUE(Follow("/r/" + code, "agent/1", from("203.0.113.1"), port));
@@ -599,12 +604,14 @@ TEST(EndToEndTest, NoncompliantShareReachesTheStreamAndItsLinkCounts) {
   watch.Cancel();
 
   ASSERT_FALSE(share.tracking_code().empty());
-  EXPECT_TRUE(absl::EndsWith(share.tracking_url(), "/r/" + share.tracking_code()));
+  EXPECT_TRUE(
+      absl::EndsWith(share.tracking_url(), "/r/" + share.tracking_code()));
   for (int i = 0; i < 2; ++i) {
     httplib::Result result = Follow("/r/" + share.tracking_code());
     ASSERT_TRUE(result) << httplib::to_string(result.error());
     EXPECT_EQ(result->status, 302);
-    EXPECT_TRUE(absl::StartsWith(result->get_header_value("Location"), "https://"))
+    EXPECT_TRUE(
+        absl::StartsWith(result->get_header_value("Location"), "https://"))
         << result->get_header_value("Location");
   }
   const std::string share_id = share.name().substr(share.name().rfind('/') + 1);
@@ -641,8 +648,9 @@ TEST(WatchNotificationsTest, ShutdownDoesNotWaitForOpenStreams) {
   ASSERT_TRUE(host.ok()) << host.status();
   (*host)->RefreshHealth();
 
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*host)->port()),
-                                     grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*host)->port()),
+                          grpc::InsecureChannelCredentials());
   auto stub = engagementpb::EngagementService::NewStub(channel);
   AddNotification(p.member.name(), "before shutdown");
   auto context = TestServer::Context(p.token);
@@ -725,14 +733,15 @@ std::vector<Notification> ListAll(const Person& p) {
   request.set_parent(p.member.name());
   request.set_page_size(100);
   engagementpb::ListNotificationsResponse response;
-  const grpc::Status status = TestServer::Get().EngagementStub()->ListNotifications(
-      TestServer::Context(p.token).get(), request, &response);
+  const grpc::Status status =
+      TestServer::Get().EngagementStub()->ListNotifications(
+          TestServer::Context(p.token).get(), request, &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
   return {response.notifications().begin(), response.notifications().end()};
 }
 
 std::vector<Notification> OfKind(const std::vector<Notification>& all,
-                                  Notification::Kind kind) {
+                                 Notification::Kind kind) {
   std::vector<Notification> out;
   for (const Notification& n : all) {
     if (n.kind() == kind) out.push_back(n);
@@ -772,9 +781,10 @@ TEST(AdvocacyNotificationsTest, SubmitNotifiesTheAuthorOnListAndStream) {
   const auto start = std::chrono::steady_clock::now();
   const Notification streamed = watch.Next();  // bounded by the deadline
   // By the stream's next poll, with room for a busy machine.
-  EXPECT_LT(std::chrono::steady_clock::now() - start,
-            absl::ToChronoMilliseconds(engagement::Notifications::kPollInterval) +
-                std::chrono::milliseconds(1500));
+  EXPECT_LT(
+      std::chrono::steady_clock::now() - start,
+      absl::ToChronoMilliseconds(engagement::Notifications::kPollInterval) +
+          std::chrono::milliseconds(1500));
   EXPECT_EQ(streamed.kind(), Notification::POST_DECISION);
   EXPECT_EQ(streamed.subject(), submitted.post().name());
   EXPECT_EQ(streamed.message(), "Your post was approved.");
@@ -825,7 +835,8 @@ TEST(AdvocacyNotificationsTest, NewStoryNotifiesItsAudience) {
   const TestServer::Organization org =
       TestServer::Get().CreateOrganization("storynotif");
   const Person sales = MakeStaff(org, "S1", "Sales", /*advocate=*/false);
-  const Person engineer = MakeStaff(org, "E1", "Engineering", /*advocate=*/false);
+  const Person engineer =
+      MakeStaff(org, "E1", "Engineering", /*advocate=*/false);
   ASSERT_FALSE(::testing::Test::HasFailure());
   const advocacypb::Story story = CreateStory(org, {"Sales"});
   ASSERT_FALSE(story.name().empty());
@@ -843,7 +854,8 @@ TEST(AdvocacyNotificationsTest, StoryForEveryoneNotifiesEveryone) {
   const TestServer::Organization org =
       TestServer::Get().CreateOrganization("allnotif");
   const Person sales = MakeStaff(org, "S1", "Sales", /*advocate=*/false);
-  const Person engineer = MakeStaff(org, "E1", "Engineering", /*advocate=*/false);
+  const Person engineer =
+      MakeStaff(org, "E1", "Engineering", /*advocate=*/false);
   ASSERT_FALSE(::testing::Test::HasFailure());
   const advocacypb::Story story = CreateStory(org, {});
   for (const Person* p : {&sales, &engineer}) {

@@ -1,4 +1,4 @@
-// Staff events reach the audit log (RULES.md: every role change and
+// Staff events reach the audit log (docs/RULES.md: every role change and
 // deactivation is audited): StaffService records them in the transaction of
 // the change and serves them to services (ListStaffEvents); the
 // TransparencyService pulls them into the organization's audit chain before

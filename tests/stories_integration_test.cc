@@ -798,8 +798,8 @@ TEST_F(StoriesTest, AuthorizationOfEveryMethodForEveryCaller) {
   constexpr StatusCode NF = StatusCode::NOT_FOUND;
   constexpr StatusCode PD = StatusCode::PERMISSION_DENIED;
   // Columns (kTableColumns): no token, other org admin, employee, reviewer,
-  // admin, operator, service. Reviewers and admins write; all staff read (employees what
-  // their audience allows: these stories are for everyone).
+  // admin, operator, service. Reviewers and admins write; all staff read
+  // (employees what their audience allows: these stories are for everyone).
   const std::map<Method, std::vector<StatusCode>> expected = {
       {Method::kCreate, {UA, NF, PD, OK, OK, PD, PD}},
       {Method::kGet, {UA, NF, OK, OK, OK, PD, PD}},

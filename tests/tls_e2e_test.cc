@@ -69,8 +69,10 @@ class Certificates {
     if (!WriteFile(config_, kOpensslConfig)) return "cannot write " + config_;
     std::string error;
     if (error.empty()) error = MakeCa("ca", "Candor Test CA", &ca_);
-    if (error.empty()) error = MakeLeaf("server", "candord", "server", ca_, &server_);
-    if (error.empty()) error = MakeLeaf("client", "candorctl", "client", ca_, &client_);
+    if (error.empty())
+      error = MakeLeaf("server", "candord", "server", ca_, &server_);
+    if (error.empty())
+      error = MakeLeaf("client", "candorctl", "client", ca_, &client_);
     if (error.empty()) error = MakeCa("rogue-ca", "Rogue CA", &rogue_ca_);
     if (error.empty()) {
       error = MakeLeaf("rogue-client", "candorctl", "client", rogue_ca_,
@@ -118,8 +120,9 @@ class Certificates {
     const std::string request = dir_ + "/" + name + ".csr";
     std::string error = NewKey(out->key);
     if (!error.empty()) return error;
-    error = Openssl({"req", "-new", "-key", out->key, "-subj",
-                     "/CN=" + common_name, "-config", config_, "-out", request});
+    error =
+        Openssl({"req", "-new", "-key", out->key, "-subj", "/CN=" + common_name,
+                 "-config", config_, "-out", request});
     if (!error.empty()) return error;
     return Openssl({"x509", "-req", "-in", request, "-CA", ca.cert, "-CAkey",
                     ca.key, "-set_serial", "0x" + RandomHex(16), "-days", "2",
@@ -158,8 +161,8 @@ std::vector<std::string> TrustCa(const Certificates& certs) {
 
 std::vector<std::string> WithClientCert(const Certificates& certs,
                                         const KeyPair& client) {
-  return {"--tls-ca-file", certs.ca().cert, "--tls-cert-file", client.cert,
-          "--tls-key-file", client.key};
+  return {"--tls-ca-file", certs.ca().cert,  "--tls-cert-file",
+          client.cert,     "--tls-key-file", client.key};
 }
 
 // `candorctl --addr ADDRESS ARGS... health`.
@@ -180,11 +183,12 @@ class TlsTest : public ::testing::Test {
     startup_error_ = certs_->Make();
     if (!startup_error_.empty()) return;
     tls_server_ = std::make_unique<E2eServer>();
-    startup_error_ = tls_server_->Start(Options(ServeTls(*certs_), TrustCa(*certs_)));
+    startup_error_ =
+        tls_server_->Start(Options(ServeTls(*certs_), TrustCa(*certs_)));
     if (!startup_error_.empty()) return;
     mtls_server_ = std::make_unique<E2eServer>();
-    startup_error_ = mtls_server_->Start(
-        Options(ServeMutualTls(*certs_), WithClientCert(*certs_, certs_->client())));
+    startup_error_ = mtls_server_->Start(Options(
+        ServeMutualTls(*certs_), WithClientCert(*certs_, certs_->client())));
   }
 
   static void TearDownTestSuite() {
@@ -193,7 +197,9 @@ class TlsTest : public ::testing::Test {
     certs_.reset();
   }
 
-  void SetUp() override { ASSERT_TRUE(startup_error_.empty()) << startup_error_; }
+  void SetUp() override {
+    ASSERT_TRUE(startup_error_.empty()) << startup_error_;
+  }
 
   static std::unique_ptr<Certificates> certs_;
   static std::unique_ptr<E2eServer> tls_server_;
@@ -210,21 +216,22 @@ TEST_F(TlsTest, CandorctlWorksOverTls) {
   EXPECT_THAT(tls_server_->CandordLog(), HasSubstr("(TLS)"));
   E2eOrg org;
   ASSERT_NO_FATAL_FAILURE(tls_server_->CreateOrg("tls", &org));
-  const CommandResult got = tls_server_->Ctl(org.admin_token, {"org", "get", org.name});
+  const CommandResult got =
+      tls_server_->Ctl(org.admin_token, {"org", "get", org.name});
   EXPECT_EQ(got.exit_code, 0) << got;
   EXPECT_THAT(got.out, HasSubstr(org.name));
 }
 
 TEST_F(TlsTest, CandorctlTakesTlsOptionsFromTheEnvironment) {
-  const CommandResult health = RunCandorctl(
-      {"health"}, {"CANDOR_ADDR=" + tls_server_->Address(),
-                   "CANDOR_TLS_CA_FILE=" + certs_->ca().cert});
+  const CommandResult health =
+      RunCandorctl({"health"}, {"CANDOR_ADDR=" + tls_server_->Address(),
+                                "CANDOR_TLS_CA_FILE=" + certs_->ca().cert});
   EXPECT_EQ(health.exit_code, 0) << health;
-  const CommandResult mutual = RunCandorctl(
-      {"health"}, {"CANDOR_ADDR=" + mtls_server_->Address(),
-                   "CANDOR_TLS_CA_FILE=" + certs_->ca().cert,
-                   "CANDOR_TLS_CERT_FILE=" + certs_->client().cert,
-                   "CANDOR_TLS_KEY_FILE=" + certs_->client().key});
+  const CommandResult mutual =
+      RunCandorctl({"health"}, {"CANDOR_ADDR=" + mtls_server_->Address(),
+                                "CANDOR_TLS_CA_FILE=" + certs_->ca().cert,
+                                "CANDOR_TLS_CERT_FILE=" + certs_->client().cert,
+                                "CANDOR_TLS_KEY_FILE=" + certs_->client().key});
   EXPECT_EQ(mutual.exit_code, 0) << mutual;
 }
 
@@ -234,7 +241,8 @@ TEST_F(TlsTest, ServerNotSignedByATrustedCaIsRefused) {
   EXPECT_EQ(system_roots.exit_code, 1) << system_roots;
   EXPECT_THAT(system_roots.err, HasSubstr("not trusted")) << system_roots;
   EXPECT_THAT(system_roots.err, HasSubstr("--tls-ca-file")) << system_roots;
-  EXPECT_THAT(system_roots.err, Not(HasSubstr("not reachable"))) << system_roots;
+  EXPECT_THAT(system_roots.err, Not(HasSubstr("not reachable")))
+      << system_roots;
 
   const CommandResult other_ca =
       Health(*tls_server_, {"--tls-ca-file", certs_->rogue_ca().cert});
@@ -243,9 +251,9 @@ TEST_F(TlsTest, ServerNotSignedByATrustedCaIsRefused) {
 }
 
 TEST_F(TlsTest, ServerNameMustMatchTheCertificate) {
-  const CommandResult wrong = Health(
-      *tls_server_, {"--tls-ca-file", certs_->ca().cert, "--tls-server-name",
-                     "candor.example.com"});
+  const CommandResult wrong =
+      Health(*tls_server_, {"--tls-ca-file", certs_->ca().cert,
+                            "--tls-server-name", "candor.example.com"});
   EXPECT_EQ(wrong.exit_code, 1) << wrong;
   EXPECT_THAT(wrong.err, HasSubstr("--tls-server-name")) << wrong;
   const CommandResult right = Health(
@@ -340,8 +348,8 @@ TEST_F(TlsTest, SplitServicesCallEachOtherOverMutualTls) {
   // As an employee (not an editor), listing stories asks the staff service
   // for the caller's department: a call from `rest` to `staff`.
   std::string employee_token;
-  ASSERT_NO_FATAL_FAILURE(staff.MintStaffToken(org, org.admin_name,
-                                               {"employee"}, &employee_token));
+  ASSERT_NO_FATAL_FAILURE(
+      staff.MintStaffToken(org, org.admin_name, {"employee"}, &employee_token));
   const CommandResult stories =
       rest.Ctl(employee_token, {"stories", "list", org.name});
   EXPECT_EQ(stories.exit_code, 0) << stories << rest.CandordLog();
@@ -366,9 +374,7 @@ TEST_F(TlsTest, SplitServicesCallEachOtherOverMutualTls) {
 // candord with only TLS flags: it checks them before anything else, so no
 // database is needed to see it refuse.
 CommandResult Candord(const std::vector<std::string>& flags) {
-  std::vector<std::string> argv = {
-      CandordPath(),
-      "--listen=127.0.0.1:0"};
+  std::vector<std::string> argv = {CandordPath(), "--listen=127.0.0.1:0"};
   argv.insert(argv.end(), flags.begin(), flags.end());
   return RunCommand(argv, {}, std::chrono::seconds(30));
 }
@@ -393,21 +399,24 @@ TEST_F(TlsTest, CandordRefusesToStartOnWrongCertificateFlags) {
        "--tls_cert_file " + not_pem + ": no PEM certificate"},
       {{"--tls_cert_file=" + server.cert, "--tls_key_file=" + server.cert},
        "--tls_key_file " + server.cert + ": no unencrypted PEM private key"},
-      {{"--tls_cert_file=" + server.cert, "--tls_key_file=" + certs_->client().key},
+      {{"--tls_cert_file=" + server.cert,
+        "--tls_key_file=" + certs_->client().key},
        "does not belong to the first certificate of --tls_cert_file"},
       {{"--tls_client_ca_file=" + certs_->ca().cert},
        "--tls_client_ca_file (mutual TLS) needs --tls_cert_file"},
       {{"--tls_cert_file=" + server.cert, "--tls_key_file=" + server.key,
         "--tls_client_ca_file=" + not_pem},
        "--tls_client_ca_file " + not_pem + ": no PEM certificate"},
-      {{"--tls_ca_file=" + missing}, "--tls_ca_file " + missing + ": cannot open"},
+      {{"--tls_ca_file=" + missing},
+       "--tls_ca_file " + missing + ": cannot open"},
       {{"--tls_client_cert_file=" + server.cert,
         "--tls_client_key_file=" + server.key},
        "--tls_client_cert_file needs --tls_ca_file"},
   };
   for (const Case& c : cases) {
     const CommandResult result = Candord(c.flags);
-    EXPECT_EQ(result.exit_code, 1) << ::testing::PrintToString(c.flags) << result;
+    EXPECT_EQ(result.exit_code, 1)
+        << ::testing::PrintToString(c.flags) << result;
     EXPECT_THAT(result.err, HasSubstr(c.message)) << result;
     EXPECT_THAT(result.err, Not(HasSubstr("serving"))) << result;
   }
@@ -415,15 +424,16 @@ TEST_F(TlsTest, CandordRefusesToStartOnWrongCertificateFlags) {
 
 TEST_F(TlsTest, CandorctlRefusesWrongCertificateOptions) {
   const std::string missing = certs_->dir() + "/missing.pem";
-  const CommandResult no_key = Health(
-      *tls_server_, {"--tls-ca-file", certs_->ca().cert, "--tls-cert-file",
-                     certs_->client().cert});
+  const CommandResult no_key =
+      Health(*tls_server_, {"--tls-ca-file", certs_->ca().cert,
+                            "--tls-cert-file", certs_->client().cert});
   EXPECT_EQ(no_key.exit_code, 2) << no_key;
   EXPECT_THAT(no_key.err,
               HasSubstr("give both --tls-cert-file and --tls-key-file"));
   const CommandResult no_ca = Health(*tls_server_, {"--tls-ca-file", missing});
   EXPECT_EQ(no_ca.exit_code, 2) << no_ca;
-  EXPECT_THAT(no_ca.err, HasSubstr("--tls-ca-file " + missing + ": cannot open"));
+  EXPECT_THAT(no_ca.err,
+              HasSubstr("--tls-ca-file " + missing + ": cannot open"));
 }
 
 }  // namespace

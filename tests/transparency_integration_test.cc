@@ -851,7 +851,8 @@ TEST_F(TransparencyIntegrationTest, RestartedServerRebuildsTheIndex) {
   *request.mutable_post() = Content(cid, script + " Wow.");
   tpb::Evaluation copied;
   ASSERT_TRUE(
-      restarted.stub->EvaluatePost(Ctx(cid.token).get(), request, &copied).ok());
+      restarted.stub->EvaluatePost(Ctx(cid.token).get(), request, &copied)
+          .ok());
   EXPECT_EQ(copied.outcome(), tpb::NEEDS_REVIEW);
   const tpb::RuleResult* coordination = ResultOf(copied, "no-coordination");
   ASSERT_NE(coordination, nullptr);
@@ -876,7 +877,8 @@ TEST_F(TransparencyIntegrationTest, ReplicasJudgeACampaignAsOneProcess) {
   tpb::EvaluatePostRequest probe;
   probe.set_parent(org_.name);
   *probe.mutable_post() = Content(authors[0], script);
-  ASSERT_TRUE(stub_->EvaluatePost(Ctx(authors[0].token).get(), probe, &warm).ok());
+  ASSERT_TRUE(
+      stub_->EvaluatePost(Ctx(authors[0].token).get(), probe, &warm).ok());
   ASSERT_TRUE(
       other.stub->EvaluatePost(Ctx(authors[0].token).get(), probe, &warm).ok());
 
@@ -912,7 +914,8 @@ TEST_F(TransparencyIntegrationTest, ARejectionReachesTheOtherReplicasIndex) {
       "spend a paid day with them, as many of us did last year.");
   const std::string post = NewPostName();
   tpb::Decision decision;
-  ASSERT_TRUE(Decide(service_token_, post, Content(ada, script), &decision).ok());
+  ASSERT_TRUE(
+      Decide(service_token_, post, Content(ada, script), &decision).ok());
 
   auto similar_on_other = [&] {
     tpb::EvaluatePostRequest request;
@@ -965,8 +968,9 @@ TEST_F(TransparencyIntegrationTest, IndexCacheKeepsTheWindowAndFollowsTheFeed) {
       record.post_id = post_id;
       record.author_id = "someone";
       record.time_us = time_us;
-      record.shingles = transparency::EncodeShingleSet(transparency::ShingleSetOf(
-          absl::StrCat("words of post ", post_id, " for the index")));
+      record.shingles =
+          transparency::EncodeShingleSet(transparency::ShingleSetOf(
+              absl::StrCat("words of post ", post_id, " for the index")));
       record.feed_sequence = sequence;
       CANDOR_RETURN_IF_ERROR(repository.UpsertPostShingles(tx, record));
     }

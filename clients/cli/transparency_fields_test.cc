@@ -283,7 +283,7 @@ TEST(DescribeReportTest, TotalsVerdictsAndRules) {
   EXPECT_THAT(text, Not(HasSubstr("start_time")));
 }
 
-// The example shipped for users to copy: it parses, and it is RULES.md's
+// The example shipped for users to copy: it parses, and it is docs/RULES.md's
 // default ruleset.
 TEST(ShippedRulesetTest, DefaultTextpbIsTheDefaultRuleset) {
   const std::string path =

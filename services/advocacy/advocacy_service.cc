@@ -1303,7 +1303,7 @@ absl::Status AdvocacyService::DoListAdvocacyEvents(
   CANDOR_ASSIGN_OR_RETURN(std::string org,
                           ParseOrganizationName("parent", request.parent()));
   // Another organization's caller gets NOT_FOUND before the role check, as
-  // everywhere else (API.md "Auth"; CreateDecision does the same).
+  // everywhere else (docs/API.md "Auth"; CreateDecision does the same).
   if (!caller.organization_id.empty() && caller.organization_id != org) {
     return absl::NotFoundError(absl::StrCat(request.parent(), " not found"));
   }

@@ -18,22 +18,23 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/time/time.h"
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
 #include "db/durability.h"
+#include "services/candord/service_host.h"
 #include "services/common/access_log.h"
 #include "services/common/auth.h"
 #include "services/common/page_token.h"
 #include "services/common/service_token.h"
 #include "services/common/status_macros.h"
 #include "services/common/tls.h"
-#include "services/candord/service_host.h"
 
-ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "address:port to serve gRPC on");
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "address:port to serve gRPC on");
 ABSL_FLAG(std::string, tls_cert_file, "",
           "PEM certificate chain to serve gRPC over TLS (with --tls_key_file); "
           "empty: plaintext, for loopback development only");
@@ -45,14 +46,16 @@ ABSL_FLAG(std::string, tls_ca_file, "",
           "PEM CA certificates that services in other processes "
           "(--staff_address, ...) must prove themselves with; when set, calls "
           "to them use TLS");
-ABSL_FLAG(std::string, tls_client_cert_file, "",
-          "PEM certificate chain presented to services in other processes "
-          "that require mutual TLS (with --tls_client_key_file); default: "
-          "--tls_cert_file, which then needs the clientAuth extended key usage");
+ABSL_FLAG(
+    std::string, tls_client_cert_file, "",
+    "PEM certificate chain presented to services in other processes "
+    "that require mutual TLS (with --tls_client_key_file); default: "
+    "--tls_cert_file, which then needs the clientAuth extended key usage");
 ABSL_FLAG(std::string, tls_client_key_file, "",
           "PEM private key of --tls_client_cert_file");
 ABSL_FLAG(std::string, services, "all",
-          "comma-separated services to run (staff, values, transparency, advocacy, engagement, privacy), or all");
+          "comma-separated services to run (staff, values, transparency, "
+          "advocacy, engagement, privacy), or all");
 ABSL_FLAG(std::string, staff_address, "",
           "where the staff service listens, when it does not run here");
 ABSL_FLAG(std::string, values_address, "",
@@ -88,35 +91,41 @@ ABSL_FLAG(int, db_port, 3306, "MariaDB port");
 ABSL_FLAG(std::string, db_socket, "",
           "MariaDB Unix socket; when set, db_host and db_port are not used");
 ABSL_FLAG(std::string, db_user, "candor", "MariaDB user");
-ABSL_FLAG(std::string, db_password_file, "", "file holding the MariaDB password");
+ABSL_FLAG(std::string, db_password_file, "",
+          "file holding the MariaDB password");
 ABSL_FLAG(int, db_pool_size, 8,
           "connections per service, and worker threads per service");
 ABSL_FLAG(int, db_timeout_seconds, 10,
           "read/write timeout of every database call");
 ABSL_FLAG(std::string, jwt_hs256_secret_file, "",
           "verify bearer tokens with this HS256 secret (local use)");
-ABSL_FLAG(std::string, jwt_rs256_public_key_file, "",
-          "verify bearer tokens with this RS256 PEM public key (identity provider)");
-ABSL_FLAG(std::string, page_token_secret_file, "",
-          "key for page tokens, shared by replicas; random per process when empty");
+ABSL_FLAG(
+    std::string, jwt_rs256_public_key_file, "",
+    "verify bearer tokens with this RS256 PEM public key (identity provider)");
+ABSL_FLAG(
+    std::string, page_token_secret_file, "",
+    "key for page tokens, shared by replicas; random per process when empty");
 ABSL_FLAG(int, executor_queue, 1024,
           "calls that may wait for a worker before RESOURCE_EXHAUSTED");
-ABSL_FLAG(absl::Duration, executor_max_queue_wait, absl::Milliseconds(250),
-          "a call that waited longer for a worker is answered RESOURCE_EXHAUSTED "
-          "instead of run, so overload sheds stale calls and admitted ones "
-          "finish in time");
-ABSL_FLAG(double, write_rate_limit, 50,
-          "mutating calls per second each caller may make to each service "
-          "(0: unlimited); more are answered RESOURCE_EXHAUSTED with a retry delay");
+ABSL_FLAG(
+    absl::Duration, executor_max_queue_wait, absl::Milliseconds(250),
+    "a call that waited longer for a worker is answered RESOURCE_EXHAUSTED "
+    "instead of run, so overload sheds stale calls and admitted ones "
+    "finish in time");
+ABSL_FLAG(
+    double, write_rate_limit, 50,
+    "mutating calls per second each caller may make to each service "
+    "(0: unlimited); more are answered RESOURCE_EXHAUSTED with a retry delay");
 ABSL_FLAG(double, write_burst, 200, "mutating calls a caller may make at once");
 ABSL_FLAG(double, share_rate_limit, 2,
           "shares per second each staff member may record (0: unlimited)");
 ABSL_FLAG(double, share_burst, 20, "shares a staff member may record at once");
 ABSL_FLAG(double, event_rate_limit, 20000,
           "engagement events per second each caller may record (0: unlimited)");
-ABSL_FLAG(double, event_burst, 100000,
-          "engagement events a caller may record at once (a stream holds at most "
-          "100,000)");
+ABSL_FLAG(
+    double, event_burst, 100000,
+    "engagement events a caller may record at once (a stream holds at most "
+    "100,000)");
 ABSL_FLAG(absl::Duration, max_call_duration, absl::Seconds(60),
           "the longest any call may run, whatever deadline its client set");
 ABSL_FLAG(std::string, access_log, "-",
@@ -195,11 +204,12 @@ absl::StatusOr<std::FILE*> OpenAccessLog() {
 absl::StatusOr<RateLimit> RateLimitFromFlags(absl::string_view name,
                                              double per_second, double burst) {
   if (per_second < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", name, "_rate_limit must be 0 (unlimited) or positive"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", name, "_rate_limit must be 0 (unlimited) or positive"));
   }
   if (per_second > 0 && burst < 1) {
-    return absl::InvalidArgumentError(absl::StrCat("--", name, "_burst must be at least 1"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", name, "_burst must be at least 1"));
   }
   return RateLimit{per_second, burst};
 }
@@ -302,25 +312,31 @@ int Run() {
   options.database = *database;
   options.pool_size = absl::GetFlag(FLAGS_db_pool_size);
   options.executor_queue = absl::GetFlag(FLAGS_executor_queue);
-  options.executor_max_queue_wait = absl::GetFlag(FLAGS_executor_max_queue_wait);
-  auto write_rate = RateLimitFromFlags("write", absl::GetFlag(FLAGS_write_rate_limit),
-                                       absl::GetFlag(FLAGS_write_burst));
+  options.executor_max_queue_wait =
+      absl::GetFlag(FLAGS_executor_max_queue_wait);
+  auto write_rate =
+      RateLimitFromFlags("write", absl::GetFlag(FLAGS_write_rate_limit),
+                         absl::GetFlag(FLAGS_write_burst));
   if (!write_rate.ok()) return Fail(write_rate.status());
   options.write_rate = *write_rate;
-  auto share_rate = RateLimitFromFlags("share", absl::GetFlag(FLAGS_share_rate_limit),
-                                       absl::GetFlag(FLAGS_share_burst));
+  auto share_rate =
+      RateLimitFromFlags("share", absl::GetFlag(FLAGS_share_rate_limit),
+                         absl::GetFlag(FLAGS_share_burst));
   if (!share_rate.ok()) return Fail(share_rate.status());
   options.share_rate = *share_rate;
-  auto event_rate = RateLimitFromFlags("event", absl::GetFlag(FLAGS_event_rate_limit),
-                                       absl::GetFlag(FLAGS_event_burst));
+  auto event_rate =
+      RateLimitFromFlags("event", absl::GetFlag(FLAGS_event_rate_limit),
+                         absl::GetFlag(FLAGS_event_burst));
   if (!event_rate.ok()) return Fail(event_rate.status());
   options.event_rate = *event_rate;
   options.max_call_duration = absl::GetFlag(FLAGS_max_call_duration);
   if (options.max_call_duration <= absl::ZeroDuration()) {
-    return Fail(absl::InvalidArgumentError("--max_call_duration must be positive"));
+    return Fail(
+        absl::InvalidArgumentError("--max_call_duration must be positive"));
   }
   for (const auto& [service, address] :
-       {std::pair<std::string, std::string>{"staff", absl::GetFlag(FLAGS_staff_address)},
+       {std::pair<std::string, std::string>{"staff",
+                                            absl::GetFlag(FLAGS_staff_address)},
         {"values", absl::GetFlag(FLAGS_values_address)},
         {"transparency", absl::GetFlag(FLAGS_transparency_address)},
         {"advocacy", absl::GetFlag(FLAGS_advocacy_address)},
@@ -360,7 +376,7 @@ int Run() {
 
   std::cerr << "candord: serving " << absl::StrJoin(*selected, ", ") << " on "
             << options.server.listen_address
-            << (server_tls.identity.empty()       ? " (plaintext)"
+            << (server_tls.identity.empty()    ? " (plaintext)"
                 : server_tls.client_ca.empty() ? " (TLS)"
                                                : " (mutual TLS)")
             << "\n";
@@ -382,7 +398,8 @@ int Run() {
               << " (port " << (*host)->tracking_port() << ")\n";
   }
   if (!options.metrics_listen.empty()) {
-    std::cerr << "candord: metrics on http://" << options.metrics_listen << "/metrics\n";
+    std::cerr << "candord: metrics on http://" << options.metrics_listen
+              << "/metrics\n";
   }
   if ((*host)->health_port() != 0) {
     std::cerr << "candord: health on " << options.health_listen
@@ -411,7 +428,8 @@ int Run() {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "the Candor server: candord [--services=all|staff,...] [--migrate_only] ...");
+      "the Candor server: candord [--services=all|staff,...] [--migrate_only] "
+      "...");
   absl::ParseCommandLine(argc, argv);
   // Every thread inherits this mask, so SIGINT/SIGTERM reach only sigwait.
   sigset_t signals;

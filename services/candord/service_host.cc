@@ -1,8 +1,8 @@
 #include "services/candord/service_host.h"
 
 #include <algorithm>
-#include <chrono>
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <thread>
 
@@ -12,11 +12,11 @@
 #include "absl/time/clock.h"
 #include "db/migrations.h"
 #include "services/advocacy/advocacy_service.h"
-#include "services/engagement/engagement_service.h"
-#include "services/privacy/privacy_service.h"
 #include "services/common/call.h"
 #include "services/common/executor.h"
 #include "services/common/status_macros.h"
+#include "services/engagement/engagement_service.h"
+#include "services/privacy/privacy_service.h"
 #include "services/staff/staff_service.h"
 #include "services/transparency/transparency_service.h"
 #include "services/values/values_service.h"
@@ -44,13 +44,13 @@ struct ServiceHost::Hosted {
 };
 
 const std::vector<std::string>& ServiceHost::KnownServices() {
-  static const auto* const kServices =
-      new std::vector<std::string>{"staff", "values", "transparency", "advocacy",
-                                   "engagement", "privacy"};
+  static const auto* const kServices = new std::vector<std::string>{
+      "staff", "values", "transparency", "advocacy", "engagement", "privacy"};
   return *kServices;
 }
 
-std::vector<std::string> ServiceHost::DependenciesOf(const std::string& service) {
+std::vector<std::string> ServiceHost::DependenciesOf(
+    const std::string& service) {
   if (service == "transparency") return {"staff"};
   if (service == "advocacy") return {"staff", "values", "transparency"};
   if (service == "engagement") return {"advocacy", "transparency", "staff"};
@@ -68,11 +68,12 @@ absl::StatusOr<std::vector<std::string>> ServiceHost::ParseServices(
     const std::string service(name);
     if (std::find(KnownServices().begin(), KnownServices().end(), service) ==
         KnownServices().end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("services: unknown service '", service, "' (known: ",
-                       absl::StrJoin(KnownServices(), ", "), ", or all)"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "services: unknown service '", service,
+          "' (known: ", absl::StrJoin(KnownServices(), ", "), ", or all)"));
     }
-    if (std::find(selected.begin(), selected.end(), service) == selected.end()) {
+    if (std::find(selected.begin(), selected.end(), service) ==
+        selected.end()) {
       selected.push_back(service);
     }
   }
@@ -106,13 +107,16 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
     hosted->pool = std::make_unique<db::Pool>(pool_options);
     // Blocking work never needs more workers than there are connections.
     hosted->executor = std::make_unique<BoundedExecutor>(
-        options.pool_size, options.executor_queue, options.executor_max_queue_wait);
+        options.pool_size, options.executor_queue,
+        options.executor_max_queue_wait);
     hosted->limits = std::make_unique<CallerLimits>(
         options.write_rate, options.share_rate, options.event_rate);
-    hosted->env = CallEnvironment{options.verifier, hosted->executor.get(),
-                                  options.access_log, host->metrics_.get(),
-                                  hosted->limits.get(), options.max_call_duration};
-    host->metrics_->AddService(name, hosted->pool.get(), hosted->executor.get());
+    hosted->env =
+        CallEnvironment{options.verifier,     hosted->executor.get(),
+                        options.access_log,   host->metrics_.get(),
+                        hosted->limits.get(), options.max_call_duration};
+    host->metrics_->AddService(name, hosted->pool.get(),
+                               hosted->executor.get());
     if (name == "staff") {
       hosted->full_name = staff::StaffService::kServiceName;
       hosted->service = std::make_unique<staff::StaffService>(
@@ -147,7 +151,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   for (const auto& hosted : host->hosted_) {
     services.push_back({hosted->full_name, hosted->service.get()});
   }
-  CANDOR_ASSIGN_OR_RETURN(host->server_, Server::Start(options.server, services));
+  CANDOR_ASSIGN_OR_RETURN(host->server_,
+                          Server::Start(options.server, services));
 
   // A dependency is reached in-process when it runs here, else remotely.
   auto channel_to = [&](const std::string& dependency)
@@ -160,17 +165,19 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
     }
     auto remote = options.remote_addresses.find(dependency);
     if (remote == options.remote_addresses.end()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "service ", dependency, " is neither run here nor given an address "
-          "(--", dependency, "_address)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("service ", dependency,
+                       " is neither run here nor given an address "
+                       "(--",
+                       dependency, "_address)"));
     }
     return MakeChannel(remote->second, options.remote_tls);
   };
   for (const auto& hosted : host->hosted_) {
     if (hosted->name == "transparency") {
       CANDOR_ASSIGN_OR_RETURN(auto staff_channel, channel_to("staff"));
-      auto* transparency =
-          static_cast<transparency::TransparencyService*>(hosted->service.get());
+      auto* transparency = static_cast<transparency::TransparencyService*>(
+          hosted->service.get());
       transparency->SetDependencies(std::move(staff_channel),
                                     options.service_tokens);
       transparency->StartWarmUp();
@@ -219,7 +226,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
     privacy::PrivacyService::Dependencies dependencies;
     CANDOR_ASSIGN_OR_RETURN(dependencies.staff, channel_to("staff"));
     CANDOR_ASSIGN_OR_RETURN(dependencies.values, channel_to("values"));
-    CANDOR_ASSIGN_OR_RETURN(dependencies.transparency, channel_to("transparency"));
+    CANDOR_ASSIGN_OR_RETURN(dependencies.transparency,
+                            channel_to("transparency"));
     CANDOR_ASSIGN_OR_RETURN(dependencies.advocacy, channel_to("advocacy"));
     CANDOR_ASSIGN_OR_RETURN(dependencies.engagement, channel_to("engagement"));
     static_cast<privacy::PrivacyService*>(hosted->service.get())

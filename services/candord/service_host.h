@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "db/pool.h"
+#include "services/candord/health_http.h"
 #include "services/common/access_log.h"
 #include "services/common/auth.h"
 #include "services/common/metrics.h"
@@ -28,7 +29,6 @@
 #include "services/common/server.h"
 #include "services/common/service_token.h"
 #include "services/common/tls.h"
-#include "services/candord/health_http.h"
 #include "services/engagement/tracking_server.h"
 
 namespace candor {

@@ -36,7 +36,7 @@ struct ServerOptions {
 class Server {
  public:
   struct HostedService {
-    std::string name;  // full name, e.g. "candor.staff.v1.StaffService"
+    std::string name;        // full name, e.g. "candor.staff.v1.StaffService"
     grpc::Service* service;  // not owned; must outlive the Server
   };
 

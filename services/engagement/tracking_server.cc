@@ -140,12 +140,14 @@ class TrackingServer::Impl {
     server_.set_keep_alive_max_count(10);
     server_.set_keep_alive_timeout(2);
     server_.set_payload_max_length(1024);
-    server_.Get(R"(/r/([A-Za-z0-9_-]{1,32}))",
-                [this](const httplib::Request& request,
-                       httplib::Response& response) { Handle(request, response); });
-    CANDOR_ASSIGN_OR_RETURN(
-        listener_, HttpListener::Start(&server_, "tracking_listen",
-                                       options_.listen_address));
+    server_.Get(
+        R"(/r/([A-Za-z0-9_-]{1,32}))",
+        [this](const httplib::Request& request, httplib::Response& response) {
+          Handle(request, response);
+        });
+    CANDOR_ASSIGN_OR_RETURN(listener_,
+                            HttpListener::Start(&server_, "tracking_listen",
+                                                options_.listen_address));
     return absl::OkStatus();
   }
 
@@ -166,8 +168,9 @@ class TrackingServer::Impl {
       outcome = "UNAVAILABLE";
       message = std::string(share.status().message());
       response.status = 503;
-      response.set_content("The link cannot be followed right now; try again.\n",
-                           "text/plain; charset=utf-8");
+      response.set_content(
+          "The link cannot be followed right now; try again.\n",
+          "text/plain; charset=utf-8");
     } else if (!share->has_value()) {
       outcome = "NOT_FOUND";
       response.status = 404;
@@ -183,9 +186,9 @@ class TrackingServer::Impl {
         response.set_content("This link leads nowhere.\n",
                              "text/plain; charset=utf-8");
       } else {
-        absl::Status recorded = RecordClick(
-            target, code, ClientAddress(request),
-            request.get_header_value("User-Agent"));
+        absl::Status recorded =
+            RecordClick(target, code, ClientAddress(request),
+                        request.get_header_value("User-Agent"));
         // The reader is redirected even when the click could not be counted.
         if (!recorded.ok()) message = std::string(recorded.message());
         response.set_redirect(url, 302);
@@ -197,20 +200,21 @@ class TrackingServer::Impl {
     }
   }
 
-  absl::StatusOr<std::optional<ShareTarget>> FindShare(const std::string& code) {
+  absl::StatusOr<std::optional<ShareTarget>> FindShare(
+      const std::string& code) {
     CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection,
                             options_.pool->Borrow());
-    return db::Run("find share by tracking code", connection,
-                   [&](db::Connection& c)
-                       -> absl::StatusOr<std::optional<ShareTarget>> {
-      auto& select = c.Prepare(kSelectShareByCode);
-      select.setString(1, code);
-      std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-      if (!row->next()) return std::optional<ShareTarget>();
-      return std::optional<ShareTarget>(
-          ShareTarget{row->getString(1), row->getString(2), row->getString(3),
-                      row->getString(4)});
-    });
+    return db::Run(
+        "find share by tracking code", connection,
+        [&](db::Connection& c) -> absl::StatusOr<std::optional<ShareTarget>> {
+          auto& select = c.Prepare(kSelectShareByCode);
+          select.setString(1, code);
+          std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+          if (!row->next()) return std::optional<ShareTarget>();
+          return std::optional<ShareTarget>(
+              ShareTarget{row->getString(1), row->getString(2),
+                          row->getString(3), row->getString(4)});
+        });
   }
 
   // Today's salt, made (and older salts and visits forgotten) on the first
@@ -226,27 +230,29 @@ class TrackingServer::Impl {
       if (RAND_bytes(random, sizeof random) != 1) {
         return absl::InternalError("no randomness for the daily salt");
       }
-      const std::string salt = absl::BytesToHexString(
-          absl::string_view(reinterpret_cast<const char*>(random), sizeof random));
+      const std::string salt = absl::BytesToHexString(absl::string_view(
+          reinterpret_cast<const char*>(random), sizeof random));
       CANDOR_ASSIGN_OR_RETURN(db::Transaction tx,
                               db::Transaction::Begin(*options_.pool));
-      CANDOR_RETURN_IF_ERROR(db::Run("make daily salt", tx, [&](db::Connection& c) {
-        auto& insert = c.Prepare(kInsertSalt);
-        insert.setInt(1, day);
-        insert.setString(2, salt);
-        insert.executeUpdate();
-        auto& old_salts = c.Prepare(kDeleteOldSalts);
-        old_salts.setInt(1, day);
-        old_salts.executeUpdate();
-        auto& old_visits = c.Prepare(kDeleteOldVisits);
-        old_visits.setInt(1, day);
-        old_visits.executeUpdate();
-        return absl::OkStatus();
-      }));
+      CANDOR_RETURN_IF_ERROR(
+          db::Run("make daily salt", tx, [&](db::Connection& c) {
+            auto& insert = c.Prepare(kInsertSalt);
+            insert.setInt(1, day);
+            insert.setString(2, salt);
+            insert.executeUpdate();
+            auto& old_salts = c.Prepare(kDeleteOldSalts);
+            old_salts.setInt(1, day);
+            old_salts.executeUpdate();
+            auto& old_visits = c.Prepare(kDeleteOldVisits);
+            old_visits.setInt(1, day);
+            old_visits.executeUpdate();
+            return absl::OkStatus();
+          }));
       CANDOR_RETURN_IF_ERROR(tx.Commit());
       // Another replica may have made the day's salt first: use the stored one.
       CANDOR_ASSIGN_OR_RETURN(stored, ReadSalt(day));
-      if (!stored) return absl::InternalError("daily salt missing after insert");
+      if (!stored)
+        return absl::InternalError("daily salt missing after insert");
     }
     absl::MutexLock lock(&mu_);
     salt_day_ = day;
@@ -257,15 +263,15 @@ class TrackingServer::Impl {
   absl::StatusOr<std::optional<std::string>> ReadSalt(int day) {
     CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection,
                             options_.pool->Borrow());
-    return db::Run("read daily salt", connection,
-                   [&](db::Connection& c)
-                       -> absl::StatusOr<std::optional<std::string>> {
-      auto& select = c.Prepare(kSelectSalt);
-      select.setInt(1, day);
-      std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-      if (!row->next()) return std::optional<std::string>();
-      return std::optional<std::string>(std::string(row->getString(1)));
-    });
+    return db::Run(
+        "read daily salt", connection,
+        [&](db::Connection& c) -> absl::StatusOr<std::optional<std::string>> {
+          auto& select = c.Prepare(kSelectSalt);
+          select.setInt(1, day);
+          std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+          if (!row->next()) return std::optional<std::string>();
+          return std::optional<std::string>(std::string(row->getString(1)));
+        });
   }
 
   // Who clicked, as far as this endpoint can tell (see
@@ -277,11 +283,13 @@ class TrackingServer::Impl {
     }
     // Several headers or a list: the proxy's own entry comes last.
     const std::string forwarded = request.get_header_value(
-        "X-Forwarded-For", request.get_header_value_count("X-Forwarded-For") - 1);
+        "X-Forwarded-For",
+        request.get_header_value_count("X-Forwarded-For") - 1);
     const size_t comma = forwarded.rfind(',');
     return std::string(absl::StripAsciiWhitespace(
-        comma == std::string::npos ? absl::string_view(forwarded)
-                                   : absl::string_view(forwarded).substr(comma + 1)));
+        comma == std::string::npos
+            ? absl::string_view(forwarded)
+            : absl::string_view(forwarded).substr(comma + 1)));
   }
 
   absl::Status RecordClick(const ShareTarget& share, const std::string& code,
@@ -303,9 +311,11 @@ class TrackingServer::Impl {
       auto& click = c.Prepare(kInsertClick);
       click.setString(1, share.organization_id);
       // One click per reader, link and day; at most 52 characters.
-      click.setString(2, absl::StrCat(
-          "click-", Sha256Hex(absl::StrCat(visitor, "\n", code)).substr(0, 40),
-          "-", day));
+      click.setString(
+          2, absl::StrCat(
+                 "click-",
+                 Sha256Hex(absl::StrCat(visitor, "\n", code)).substr(0, 40),
+                 "-", day));
       click.setString(3, share.share_id);
       click.setInt64(4, now);
       click.setInt64(5, now);

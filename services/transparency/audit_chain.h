@@ -1,4 +1,4 @@
-// The audit log's hash chain (RULES.md, "Audit log"): the canonical bytes
+// The audit log's hash chain (docs/RULES.md, "Audit log"): the canonical bytes
 // of an entry, its hash, and verification of a run of entries.
 //
 //   hash = SHA-256(prev_hash || canonical bytes)

@@ -56,7 +56,8 @@ constexpr absl::string_view kListAuditEntriesByActor =
     " FROM audit_entries WHERE organization_id = ? AND actor = ? "
     "ORDER BY sequence";
 constexpr absl::string_view kPseudonymizeAuditActor =
-    "UPDATE audit_entries SET actor = ? WHERE organization_id = ? AND actor = ?";
+    "UPDATE audit_entries SET actor = ? WHERE organization_id = ? AND actor = "
+    "?";
 
 #undef CANDOR_AUDIT_COLUMNS
 
@@ -334,26 +335,27 @@ absl::StatusOr<int64_t> TransparencyRepository::StaffEventCursor(
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run("read staff event cursor", connection,
                  [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-    auto& select = c.Prepare(kSelectStaffEventCursor);
-    select.setString(1, std::string(org));
-    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-    if (!row->next()) return int64_t{0};
-    return static_cast<int64_t>(row->getInt64(1));
-  });
+                   auto& select = c.Prepare(kSelectStaffEventCursor);
+                   select.setString(1, std::string(org));
+                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+                   if (!row->next()) return int64_t{0};
+                   return static_cast<int64_t>(row->getInt64(1));
+                 });
 }
 
 absl::StatusOr<int64_t> TransparencyRepository::StaffEventCursorForUpdate(
     db::Transaction& tx, absl::string_view org) {
-  return db::Run("lock staff event cursor", tx,
-                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-    auto& select = c.Prepare(kSelectStaffEventCursorForUpdate);
-    select.setString(1, std::string(org));
-    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-    if (!row->next()) {
-      return absl::InternalError("audit log head missing; lock it first");
-    }
-    return static_cast<int64_t>(row->getInt64(1));
-  });
+  return db::Run(
+      "lock staff event cursor", tx,
+      [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+        auto& select = c.Prepare(kSelectStaffEventCursorForUpdate);
+        select.setString(1, std::string(org));
+        std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+        if (!row->next()) {
+          return absl::InternalError("audit log head missing; lock it first");
+        }
+        return static_cast<int64_t>(row->getInt64(1));
+      });
 }
 
 absl::Status TransparencyRepository::SetStaffEventCursor(db::Transaction& tx,
@@ -584,20 +586,20 @@ absl::Status TransparencyRepository::ForEachDecisionBetween(
 
 absl::StatusOr<int64_t> TransparencyRepository::LockOrganizationForFingerprints(
     db::Transaction& tx, absl::string_view org, int64_t count) {
-  return db::Run(
-      "reserve fingerprint sequences", tx,
-      [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-        auto& reserve = c.Prepare(kReserveFingerprintSequences);
-        reserve.setString(1, std::string(org));
-        reserve.setString(2, kGenesisHash);
-        reserve.setInt64(3, count);
-        reserve.setInt64(4, count);
-        std::unique_ptr<sql::ResultSet> row(reserve.executeQuery());
-        if (!row->next()) {
-          return absl::InternalError("reserving fingerprint sequences returned nothing");
-        }
-        return row->getInt64(1) - count + 1;
-      });
+  return db::Run("reserve fingerprint sequences", tx,
+                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+                   auto& reserve = c.Prepare(kReserveFingerprintSequences);
+                   reserve.setString(1, std::string(org));
+                   reserve.setString(2, kGenesisHash);
+                   reserve.setInt64(3, count);
+                   reserve.setInt64(4, count);
+                   std::unique_ptr<sql::ResultSet> row(reserve.executeQuery());
+                   if (!row->next()) {
+                     return absl::InternalError(
+                         "reserving fingerprint sequences returned nothing");
+                   }
+                   return row->getInt64(1) - count + 1;
+                 });
 }
 
 absl::StatusOr<int64_t> TransparencyRepository::FingerprintHead(
@@ -645,18 +647,19 @@ absl::StatusOr<std::vector<PostShinglesRecord>>
 TransparencyRepository::ListFingerprintChanges(absl::string_view org,
                                                int64_t after, int limit) {
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "read fingerprint feed", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<PostShinglesRecord>> {
-        auto& select = c.Prepare(kListFingerprintChanges);
-        select.setString(1, std::string(org));
-        select.setInt64(2, after);
-        select.setInt(3, limit);
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        std::vector<PostShinglesRecord> records;
-        while (rows->next()) records.push_back(RowToPostShingles(*rows));
-        return records;
-      });
+  return db::Run("read fingerprint feed", connection,
+                 [&](db::Connection& c)
+                     -> absl::StatusOr<std::vector<PostShinglesRecord>> {
+                   auto& select = c.Prepare(kListFingerprintChanges);
+                   select.setString(1, std::string(org));
+                   select.setInt64(2, after);
+                   select.setInt(3, limit);
+                   std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+                   std::vector<PostShinglesRecord> records;
+                   while (rows->next())
+                     records.push_back(RowToPostShingles(*rows));
+                   return records;
+                 });
 }
 
 absl::StatusOr<std::vector<std::string>>
@@ -673,8 +676,8 @@ TransparencyRepository::ListOrganizations() {
       });
 }
 
-absl::StatusOr<int64_t> TransparencyRepository::CountPostShingles(absl::string_view org,
-                                                                 int64_t since_us) {
+absl::StatusOr<int64_t> TransparencyRepository::CountPostShingles(
+    absl::string_view org, int64_t since_us) {
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run("count post shingles", connection,
                  [&](db::Connection& c) -> absl::StatusOr<int64_t> {
@@ -695,25 +698,28 @@ absl::Status TransparencyRepository::ForEachPostShingles(
     {
       CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
       CANDOR_ASSIGN_OR_RETURN(
-          page, db::Run("read post shingles", connection,
-                        [&](db::Connection& c)
-                            -> absl::StatusOr<std::vector<PostShinglesRecord>> {
-                          auto& select = c.Prepare(kListPostShinglesPage);
-                          select.setString(1, std::string(org));
-                          select.setString(2, after);
-                          select.setInt64(3, since_us);
-                          select.setInt(4, kShinglePage);
-                          std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-                          std::vector<PostShinglesRecord> records;
-                          records.reserve(kShinglePage);
-                          while (rows->next()) {
-                            records.push_back(RowToPostShingles(*rows));
-                          }
-                          return records;
-                        }));
+          page,
+          db::Run("read post shingles", connection,
+                  [&](db::Connection& c)
+                      -> absl::StatusOr<std::vector<PostShinglesRecord>> {
+                    auto& select = c.Prepare(kListPostShinglesPage);
+                    select.setString(1, std::string(org));
+                    select.setString(2, after);
+                    select.setInt64(3, since_us);
+                    select.setInt(4, kShinglePage);
+                    std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+                    std::vector<PostShinglesRecord> records;
+                    records.reserve(kShinglePage);
+                    while (rows->next()) {
+                      records.push_back(RowToPostShingles(*rows));
+                    }
+                    return records;
+                  }));
     }  // the connection goes back before the page is processed
-    for (const PostShinglesRecord& record : page) CANDOR_RETURN_IF_ERROR(visit(record));
-    if (page.size() < static_cast<size_t>(kShinglePage)) return absl::OkStatus();
+    for (const PostShinglesRecord& record : page)
+      CANDOR_RETURN_IF_ERROR(visit(record));
+    if (page.size() < static_cast<size_t>(kShinglePage))
+      return absl::OkStatus();
     after = page.back().post_id;
   }
 }
@@ -721,8 +727,8 @@ absl::Status TransparencyRepository::ForEachPostShingles(
 // --- personal data -----------------------------------------------------------
 
 absl::StatusOr<std::vector<DecisionRecord>>
-TransparencyRepository::ListDecisionsOfPerson(absl::string_view org,
-                                              absl::string_view staff_member_id) {
+TransparencyRepository::ListDecisionsOfPerson(
+    absl::string_view org, absl::string_view staff_member_id) {
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run(
       "list decisions of a person", connection,
@@ -768,26 +774,25 @@ absl::Status TransparencyRepository::UpdateDecisionBody(
 }
 
 absl::StatusOr<std::vector<std::string>>
-TransparencyRepository::RemovePostShinglesOfAuthor(db::Transaction& tx,
-                                                   absl::string_view org,
-                                                   absl::string_view author_id) {
+TransparencyRepository::RemovePostShinglesOfAuthor(
+    db::Transaction& tx, absl::string_view org, absl::string_view author_id) {
   CANDOR_ASSIGN_OR_RETURN(
       std::vector<std::string> post_ids,
-      db::Run("lock shingles of an author", tx,
-              [&](db::Connection& c) -> absl::StatusOr<std::vector<std::string>> {
-                auto& select = c.Prepare(kSelectPostShinglesOfAuthorForUpdate);
-                select.setString(1, std::string(org));
-                select.setString(2, std::string(author_id));
-                std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-                std::vector<std::string> ids;
-                while (rows->next()) ids.push_back(rows->getString(1));
-                return ids;
-              }));
+      db::Run(
+          "lock shingles of an author", tx,
+          [&](db::Connection& c) -> absl::StatusOr<std::vector<std::string>> {
+            auto& select = c.Prepare(kSelectPostShinglesOfAuthorForUpdate);
+            select.setString(1, std::string(org));
+            select.setString(2, std::string(author_id));
+            std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+            std::vector<std::string> ids;
+            while (rows->next()) ids.push_back(rows->getString(1));
+            return ids;
+          }));
   if (post_ids.empty()) return post_ids;
-  CANDOR_ASSIGN_OR_RETURN(
-      int64_t sequence,
-      LockOrganizationForFingerprints(tx, org,
-                                      static_cast<int64_t>(post_ids.size())));
+  CANDOR_ASSIGN_OR_RETURN(int64_t sequence,
+                          LockOrganizationForFingerprints(
+                              tx, org, static_cast<int64_t>(post_ids.size())));
   for (const std::string& post_id : post_ids) {
     CANDOR_RETURN_IF_ERROR(RemovePostShingles(tx, org, post_id, sequence++));
   }
@@ -816,12 +821,12 @@ absl::StatusOr<int64_t> TransparencyRepository::PseudonymizeAuditActor(
     absl::string_view pseudonym) {
   return db::Run("pseudonymize audit actor", tx,
                  [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-    auto& update = c.Prepare(kPseudonymizeAuditActor);
-    update.setString(1, std::string(pseudonym));
-    update.setString(2, std::string(org));
-    update.setString(3, std::string(actor));
-    return static_cast<int64_t>(update.executeUpdate());
-  });
+                   auto& update = c.Prepare(kPseudonymizeAuditActor);
+                   update.setString(1, std::string(pseudonym));
+                   update.setString(2, std::string(org));
+                   update.setString(3, std::string(actor));
+                   return static_cast<int64_t>(update.executeUpdate());
+                 });
 }
 
 }  // namespace candor::transparency

@@ -124,16 +124,17 @@ class TransparencyRepository {
   // Every organization that has used the service (has a head row).
   absl::StatusOr<std::vector<std::string>> ListOrganizations();
   // Calls `visit` with every stored shingle set (tombstones skipped) of the
-  // organization with time >= since_us, in post id order. Reads pages of kShinglePage rows,
-  // each its own query: Connector/C++ buffers a whole result set, and an
-  // organization's million posts would otherwise be in memory at once.
+  // organization with time >= since_us, in post id order. Reads pages of
+  // kShinglePage rows, each its own query: Connector/C++ buffers a whole result
+  // set, and an organization's million posts would otherwise be in memory at
+  // once.
   static constexpr int kShinglePage = 5000;
   // How many shingle sets ForEachPostShingles would visit.
-  absl::StatusOr<int64_t> CountPostShingles(absl::string_view org, int64_t since_us);
+  absl::StatusOr<int64_t> CountPostShingles(absl::string_view org,
+                                            int64_t since_us);
   absl::Status ForEachPostShingles(
       absl::string_view org, int64_t since_us,
       const std::function<absl::Status(const PostShinglesRecord&)>& visit);
-
 
   // --- personal data (exports and erasures; no index on these columns,
   // they are rare and read one organization once) ---

@@ -17,16 +17,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "services/common/clock.h"
 #include "services/common/authz.h"
+#include "services/common/clock.h"
 #include "services/common/idempotency.h"
-#include "services/common/personal_data.h"
-#include "services/transparency/decision_evidence.h"
 #include "services/common/ids.h"
 #include "services/common/internal_call.h"
+#include "services/common/personal_data.h"
 #include "services/common/resource_name.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
+#include "services/transparency/decision_evidence.h"
 #include "services/transparency/engine/shingles.h"
 #include "services/transparency/ruleset_convert.h"
 
@@ -247,13 +247,14 @@ TransparencyService::~TransparencyService() {
   if (warm_up_.joinable()) warm_up_.join();
 }
 
-void TransparencyService::SetDependencies(
-    std::shared_ptr<grpc::Channel> staff, ServiceTokenSource* service_tokens) {
+void TransparencyService::SetDependencies(std::shared_ptr<grpc::Channel> staff,
+                                          ServiceTokenSource* service_tokens) {
   staff_ = staff::v1::StaffService::NewStub(staff);
   service_tokens_ = service_tokens;
 }
 
-// --- readiness ----------------------------------------------------------------
+// --- readiness
+// ----------------------------------------------------------------
 
 void TransparencyService::StartWarmUp() {
   warm_up_ = std::thread([this] { WarmUp(); });
@@ -321,9 +322,9 @@ TransparencyService::FetchStaffEvents(absl::string_view org, int max_pages) {
     context.set_deadline(std::chrono::system_clock::now() +
                          absl::ToChronoMilliseconds(kInternalCallTimeout));
     staffpb::ListStaffEventsResponse response;
-    CANDOR_RETURN_IF_ERROR(FromInternalCall(
-        staff_->ListStaffEvents(&context, request, &response),
-        "the staff service (staff events)"));
+    CANDOR_RETURN_IF_ERROR(
+        FromInternalCall(staff_->ListStaffEvents(&context, request, &response),
+                         "the staff service (staff events)"));
     for (staffpb::StaffEvent& event : *response.mutable_events()) {
       if (event.sequence() <= after) continue;  // defensive: keep the order
       after = event.sequence();
@@ -779,7 +780,8 @@ absl::Status TransparencyService::DoCreateDecision(
   if (human) {
     if (request.cited_rule_ids_size() > kMaxRules) {
       return InvalidField("cited_rule_ids",
-                          absl::StrCat("at most ", kMaxRules, " (a ruleset has no more rules)"));
+                          absl::StrCat("at most ", kMaxRules,
+                                       " (a ruleset has no more rules)"));
     }
     for (int i = 0; i < request.cited_rule_ids_size(); ++i) {
       const std::string& id = request.cited_rule_ids(i);
@@ -1014,7 +1016,8 @@ absl::Status TransparencyService::DoVerifyAuditLog(
       return repository_.ListAuditEntries(org, after, kVerifyBatch);
     });
   };
-  std::future<absl::StatusOr<std::vector<AuditEntryRecord>>> next = read_after(0);
+  std::future<absl::StatusOr<std::vector<AuditEntryRecord>>> next =
+      read_after(0);
   while (true) {
     CANDOR_ASSIGN_OR_RETURN(std::vector<AuditEntryRecord> batch, next.get());
     const bool last = static_cast<int>(batch.size()) < kVerifyBatch;
@@ -1152,19 +1155,19 @@ absl::Status TransparencyService::DoErasePersonalData(
   return RunIdempotent(
       repository_.pool(),
       MakeIdempotencyKey(
-          caller, "/candor.transparency.v1.TransparencyService/ErasePersonalData",
+          caller,
+          "/candor.transparency.v1.TransparencyService/ErasePersonalData",
           request),
       response, [&](db::Transaction& tx) {
         // Serializes with appends, which take the same head lock.
         CANDOR_RETURN_IF_ERROR(repository_.LockOrganization(tx, person.org));
         CANDOR_RETURN_IF_ERROR(AppendStaffEvents(tx, person.org, pending));
-        CANDOR_ASSIGN_OR_RETURN(
-            int64_t changed, repository_.PseudonymizeAuditActor(
-                                 tx, person.org, person.name, pseudonym));
-        CANDOR_ASSIGN_OR_RETURN(
-            std::vector<DecisionRecord> decisions,
-            repository_.ListDecisionsOfAuthorForUpdate(tx, person.org,
-                                                       person.id));
+        CANDOR_ASSIGN_OR_RETURN(int64_t changed,
+                                repository_.PseudonymizeAuditActor(
+                                    tx, person.org, person.name, pseudonym));
+        CANDOR_ASSIGN_OR_RETURN(std::vector<DecisionRecord> decisions,
+                                repository_.ListDecisionsOfAuthorForUpdate(
+                                    tx, person.org, person.id));
         for (DecisionRecord& d : decisions) {
           if (!EraseDecisionEvidence(&d.body)) continue;
           CANDOR_RETURN_IF_ERROR(repository_.UpdateDecisionBody(tx, d));
@@ -1185,22 +1188,24 @@ absl::Status TransparencyService::DoErasePersonalData(
 grpc::ServerUnaryReactor* TransparencyService::ExportPersonalData(
     grpc::CallbackServerContext* context,
     const v1::ExportPersonalDataRequest* request, v1::PersonalData* response) {
-  return RunUnary(*env_, context,
-                  "/candor.transparency.v1.TransparencyService/ExportPersonalData", *request,
-                  [=](const Caller& caller) {
-                    return DoExportPersonalData(caller, *request, response);
-                  });
+  return RunUnary(
+      *env_, context,
+      "/candor.transparency.v1.TransparencyService/ExportPersonalData",
+      *request, [=](const Caller& caller) {
+        return DoExportPersonalData(caller, *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* TransparencyService::ErasePersonalData(
     grpc::CallbackServerContext* context,
     const v1::ErasePersonalDataRequest* request,
     v1::ErasePersonalDataResponse* response) {
-  return RunUnary(*env_, context,
-                  "/candor.transparency.v1.TransparencyService/ErasePersonalData", *request,
-                  [=](const Caller& caller) {
-                    return DoErasePersonalData(caller, *request, response);
-                  });
+  return RunUnary(
+      *env_, context,
+      "/candor.transparency.v1.TransparencyService/ErasePersonalData", *request,
+      [=](const Caller& caller) {
+        return DoErasePersonalData(caller, *request, response);
+      });
 }
 
 }  // namespace candor::transparency

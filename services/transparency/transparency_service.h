@@ -236,9 +236,9 @@ class TransparencyService final
   void WarmUp();
   absl::Status WarmAllIndexes();
 
-  absl::Status DoExportPersonalData(const Caller& caller,
-                                    const v1::ExportPersonalDataRequest& request,
-                                    v1::PersonalData* response);
+  absl::Status DoExportPersonalData(
+      const Caller& caller, const v1::ExportPersonalDataRequest& request,
+      v1::PersonalData* response);
   absl::Status DoErasePersonalData(const Caller& caller,
                                    const v1::ErasePersonalDataRequest& request,
                                    v1::ErasePersonalDataResponse* response);

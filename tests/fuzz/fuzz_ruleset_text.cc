@@ -35,7 +35,7 @@ class IgnoreErrors : public google::protobuf::io::ErrorCollector {
 void IgnoreLog(google::protobuf::LogLevel, const char*, int,
                const std::string&) {}
 
-// RULES.md's ranges, which Ruleset::Create promises.
+// docs/RULES.md's ranges, which Ruleset::Create promises.
 void CheckParameters(const tr::Rule& rule) {
   if (const auto* r = std::get_if<tr::DisclosureRule>(&rule.kind)) {
     FUZZ_CHECK(!r->accepted.empty() && r->max_hashtag_run >= 1);

@@ -100,8 +100,8 @@ absl::StatusOr<AdvocateOrg> FaultClients::MakeOrg(const std::string& prefix,
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
   if (!status.ok()) return ToStatus(status, "CreateOrganization");
-  org.admin_token = Token(org.id, created.founding_admin(),
-                          {Role::kAdmin, Role::kEmployee});
+  org.admin_token =
+      Token(org.id, created.founding_admin(), {Role::kAdmin, Role::kEmployee});
 
   staffpb::ImportStaffMembersResponse imported;
   {
@@ -122,16 +122,16 @@ absl::StatusOr<AdvocateOrg> FaultClients::MakeOrg(const std::string& prefix,
   }
   if (!status.ok()) return ToStatus(status, "ImportStaffMembers");
   if (imported.created_count() != advocates) {
-    return absl::InternalError(absl::StrCat("ImportStaffMembers created ",
-                                            imported.created_count()));
+    return absl::InternalError(
+        absl::StrCat("ImportStaffMembers created ", imported.created_count()));
   }
 
   staffpb::ListStaffMembersRequest list;
   list.set_parent(org.name);
   list.set_page_size(1000);
   staffpb::ListStaffMembersResponse listed;
-  status = staff->ListStaffMembers(Context(org.admin_token).get(), list,
-                                   &listed);
+  status =
+      staff->ListStaffMembers(Context(org.admin_token).get(), list, &listed);
   if (!status.ok()) return ToStatus(status, "ListStaffMembers");
   for (const staffpb::StaffMember& member : listed.staff_members()) {
     if (member.name() == created.founding_admin()) continue;

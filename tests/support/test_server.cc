@@ -64,8 +64,7 @@ TestHost::TestHost(std::vector<std::string> services,
                                  grpc::InsecureChannelCredentials());
 }
 
-TestServer::TestServer()
-    : host_(ServiceHost::KnownServices(), Adjustment()) {}
+TestServer::TestServer() : host_(ServiceHost::KnownServices(), Adjustment()) {}
 
 std::unique_ptr<staffpb::StaffService::Stub> TestServer::StaffStub() {
   return staffpb::StaffService::NewStub(channel());
@@ -103,14 +102,17 @@ std::string TestServer::StaffToken(const std::string& staff_name,
   return *MintHs256Token(claims, kTestJwtSecret);
 }
 
-std::unique_ptr<grpc::ClientContext> TestServer::Context(const std::string& token) {
+std::unique_ptr<grpc::ClientContext> TestServer::Context(
+    const std::string& token) {
   auto context = std::make_unique<grpc::ClientContext>();
   if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::seconds(10));
   return context;
 }
 
-TestServer::Organization TestServer::CreateOrganization(const std::string& prefix) {
+TestServer::Organization TestServer::CreateOrganization(
+    const std::string& prefix) {
   Organization org;
   org.id = UniqueId(prefix);
   org.name = absl::StrCat("organizations/", org.id);

@@ -32,7 +32,8 @@ namespace advocacypb = ::candor::advocacy::v1;
 namespace engagementpb = ::candor::engagement::v1;
 
 // The HS256 secret the test server trusts.
-inline constexpr char kTestJwtSecret[] = "test-secret-test-secret-test-secret-0123";
+inline constexpr char kTestJwtSecret[] =
+    "test-secret-test-secret-test-secret-0123";
 
 // One in-process host over the test database, trusting the test secret and
 // sealing page tokens with the test key, so its tokens and page tokens work
@@ -95,10 +96,10 @@ class TestServer {
 
   // Creates a staff member of `department` with `roles`
   // as the organization's admin; fails the test on error.
-  staffpb::StaffMember CreateStaff(const Organization& org,
-                                   const std::string& employee_id,
-                                   std::vector<staffpb::StaffMember::Role> roles = {},
-                                   const std::string& department = "Engineering");
+  staffpb::StaffMember CreateStaff(
+      const Organization& org, const std::string& employee_id,
+      std::vector<staffpb::StaffMember::Role> roles = {},
+      const std::string& department = "Engineering");
 
  private:
   TestServer();

@@ -10,7 +10,7 @@
 //     J   = 0.3    0.4    0.5    0.6    0.8
 //     P   = 0.68   0.93   0.996  0.9999 1.0
 //
-// RULES.md measured that light edits (punctuation, a swapped word, a
+// docs/RULES.md measured that light edits (punctuation, a swapped word, a
 // hashtag) break many 3-shingles, so copied posts often sit just above the
 // 0.5 threshold: the banding must catch J = 0.5 almost always (0.996 here),
 // while unrelated posts (J < 0.1, P < 0.04) rarely become candidates. Four

@@ -61,7 +61,7 @@ std::string Script(Rng& rng, const std::vector<std::string>& words, size_t n) {
   return absl::StrJoin(out, " ");
 }
 
-// One light edit of RULES.md's study: punctuation, a swapped or added
+// One light edit of docs/RULES.md's study: punctuation, a swapped or added
 // word, or a hashtag.
 std::string LightEdit(Rng& rng, const std::vector<std::string>& words,
                       const std::string& text) {
@@ -214,7 +214,7 @@ TEST(NearDuplicateIndexTest, AgreesWithLinearScanThroughMergesAndRemovals) {
   check(43);
 }
 
-// RULES.md's measurement, synthetically: 300 scripts of 40-100 words, each
+// docs/RULES.md's measurement, synthetically: 300 scripts of 40-100 words, each
 // copied 3-6 times with 1-3 light edits, by different authors.
 TEST(NearDuplicateIndexTest, RecallOfLightlyEditedCopiesAtHalfResemblance) {
   const std::vector<std::string> words = WordList();

@@ -37,7 +37,8 @@ bool IsKnownNetwork(Network n) {
 absl::Status CheckNetworkMap(size_t index, absl::string_view field,
                              const std::map<Network, int>& values) {
   for (const auto& [network, value] : values) {
-    if (!IsKnownNetwork(network)) return Invalid(index, field, "unknown network");
+    if (!IsKnownNetwork(network))
+      return Invalid(index, field, "unknown network");
     if (value < 1) {
       return Invalid(index, field,
                      absl::StrCat(NetworkName(network), " must be at least 1"));
@@ -53,7 +54,8 @@ constexpr size_t kMaxPatternBytes = 200;
 
 absl::Status CheckListSize(size_t index, absl::string_view field, size_t size) {
   if (size > kMaxListEntries) {
-    return Invalid(index, field, absl::StrCat("at most ", kMaxListEntries, " entries"));
+    return Invalid(index, field,
+                   absl::StrCat("at most ", kMaxListEntries, " entries"));
   }
   return absl::OkStatus();
 }
@@ -61,7 +63,8 @@ absl::Status CheckListSize(size_t index, absl::string_view field, size_t size) {
 absl::Status CheckPhrases(size_t index, absl::string_view field,
                           const std::vector<std::string>& phrases,
                           bool need_one) {
-  if (need_one && phrases.empty()) return Invalid(index, field, "must not be empty");
+  if (need_one && phrases.empty())
+    return Invalid(index, field, "must not be empty");
   if (auto s = CheckListSize(index, field, phrases.size()); !s.ok()) return s;
   for (const std::string& p : phrases) {
     if (absl::StripAsciiWhitespace(p).empty() || p.size() > 200) {
@@ -87,9 +90,15 @@ bool IsHostName(absl::string_view host) {
 absl::Status CheckKind(size_t i, const RuleKind& kind,
                        std::vector<std::shared_ptr<const re2::RE2>>* compiled) {
   if (const auto* r = std::get_if<DisclosureRule>(&kind)) {
-    if (auto s = CheckPhrases(i, "disclosure.accepted", r->accepted, true); !s.ok()) return s;
-    if (auto s = CheckPhrases(i, "disclosure.rejected", r->rejected, false); !s.ok()) return s;
-    if (auto s = CheckNetworkMap(i, "disclosure.visible_prefix", r->visible_prefix); !s.ok()) {
+    if (auto s = CheckPhrases(i, "disclosure.accepted", r->accepted, true);
+        !s.ok())
+      return s;
+    if (auto s = CheckPhrases(i, "disclosure.rejected", r->rejected, false);
+        !s.ok())
+      return s;
+    if (auto s =
+            CheckNetworkMap(i, "disclosure.visible_prefix", r->visible_prefix);
+        !s.ok()) {
       return s;
     }
     if (r->max_hashtag_run < 1) {
@@ -101,23 +110,29 @@ absl::Status CheckKind(size_t i, const RuleKind& kind,
     }
   } else if (const auto* r = std::get_if<NoCoordinationRule>(&kind)) {
     if (r->max_similar_authors < 1) {
-      return Invalid(i, "no_coordination.max_similar_authors", "must be at least 1");
+      return Invalid(i, "no_coordination.max_similar_authors",
+                     "must be at least 1");
     }
     if (!(r->threshold > 0.0 && r->threshold <= 1.0)) {
-      return Invalid(i, "no_coordination.threshold", "must be above 0 and at most 1");
+      return Invalid(i, "no_coordination.threshold",
+                     "must be above 0 and at most 1");
     }
     if (r->window_days < 1 || r->window_days > 3660) {
       return Invalid(i, "no_coordination.window_days", "must be 1-3660");
     }
   } else if (const auto* r = std::get_if<IncentiveDisclosureRule>(&kind)) {
-    if (auto s = CheckPhrases(i, "incentive_disclosure.accepted", r->accepted, true); !s.ok()) {
+    if (auto s =
+            CheckPhrases(i, "incentive_disclosure.accepted", r->accepted, true);
+        !s.ok()) {
       return s;
     }
   } else if (const auto* r = std::get_if<SensitiveTermsRule>(&kind)) {
     if (r->patterns.empty()) {
       return Invalid(i, "sensitive_terms.patterns", "must not be empty");
     }
-    if (auto s = CheckListSize(i, "sensitive_terms.patterns", r->patterns.size()); !s.ok()) {
+    if (auto s =
+            CheckListSize(i, "sensitive_terms.patterns", r->patterns.size());
+        !s.ok()) {
       return s;
     }
     re2::RE2::Options options;
@@ -130,16 +145,20 @@ absl::Status CheckKind(size_t i, const RuleKind& kind,
       }
       auto re = std::make_shared<const re2::RE2>(r->patterns[k], options);
       if (!re->ok()) {
-        return Invalid(i, absl::StrCat("sensitive_terms.patterns[", k, "]"), re->error());
+        return Invalid(i, absl::StrCat("sensitive_terms.patterns[", k, "]"),
+                       re->error());
       }
       compiled->push_back(std::move(re));
     }
   } else if (const auto* r = std::get_if<LinkDomainsRule>(&kind)) {
-    if (auto s = CheckListSize(i, "link_domains.allowed_hosts", r->allowed_hosts.size());
+    if (auto s = CheckListSize(i, "link_domains.allowed_hosts",
+                               r->allowed_hosts.size());
         !s.ok()) {
       return s;
     }
-    if (auto s = CheckListSize(i, "link_domains.shorteners", r->shorteners.size()); !s.ok()) {
+    if (auto s =
+            CheckListSize(i, "link_domains.shorteners", r->shorteners.size());
+        !s.ok()) {
       return s;
     }
     for (const std::string& h : r->allowed_hosts) {
@@ -155,7 +174,8 @@ absl::Status CheckKind(size_t i, const RuleKind& kind,
       }
     }
   } else if (const auto* r = std::get_if<LengthRule>(&kind)) {
-    if (auto s = CheckNetworkMap(i, "length.max_chars", r->max_chars); !s.ok()) return s;
+    if (auto s = CheckNetworkMap(i, "length.max_chars", r->max_chars); !s.ok())
+      return s;
   } else if (const auto* r = std::get_if<SharePacingRule>(&kind)) {
     if (r->max_per_day < 1) {
       return Invalid(i, "share_pacing.max_per_day", "must be at least 1");
@@ -168,22 +188,31 @@ absl::Status CheckKind(size_t i, const RuleKind& kind,
 
 absl::string_view NetworkName(Network network) {
   switch (network) {
-    case Network::kLinkedIn: return "LinkedIn";
-    case Network::kX: return "X";
-    case Network::kFacebook: return "Facebook";
-    case Network::kInstagram: return "Instagram";
-    case Network::kMastodon: return "Mastodon";
-    case Network::kUnspecified: break;
+    case Network::kLinkedIn:
+      return "LinkedIn";
+    case Network::kX:
+      return "X";
+    case Network::kFacebook:
+      return "Facebook";
+    case Network::kInstagram:
+      return "Instagram";
+    case Network::kMastodon:
+      return "Mastodon";
+    case Network::kUnspecified:
+      break;
   }
   return "the network";
 }
 
 absl::string_view RuleKindName(const RuleKind& kind) {
   static constexpr absl::string_view kNames[] = {
-      "disclosure",      "own_words",    "no_coordination",
-      "real_author",     "incentive_disclosure", "sensitive_terms",
-      "link_domains",    "length",       "share_pacing"};
-  static_assert(std::variant_size_v<RuleKind> == sizeof(kNames) / sizeof(kNames[0]));
+      "disclosure",           "own_words",
+      "no_coordination",      "real_author",
+      "incentive_disclosure", "sensitive_terms",
+      "link_domains",         "length",
+      "share_pacing"};
+  static_assert(std::variant_size_v<RuleKind> ==
+                sizeof(kNames) / sizeof(kNames[0]));
   return kNames[kind.index()];
 }
 
@@ -201,12 +230,12 @@ std::vector<std::string> DefaultSensitivePatterns() {
 }
 
 std::vector<std::string> DefaultShorteners() {
-  return {"bit.ly",  "bitly.com",  "t.co",    "tinyurl.com", "goo.gl",
-          "ow.ly",   "buff.ly",    "is.gd",   "v.gd",        "rebrand.ly",
-          "lnkd.in", "tiny.cc",    "cutt.ly", "shorturl.at", "rb.gy",
-          "t.ly",    "bl.ink",     "s.id",    "dlvr.it",     "trib.al",
-          "soo.gd",  "shorte.st",  "adf.ly",  "tr.im",       "qr.ae",
-          "po.st",   "mcaf.ee",    "su.pr",   "x.co",        "1url.com"};
+  return {"bit.ly",  "bitly.com", "t.co",    "tinyurl.com", "goo.gl",
+          "ow.ly",   "buff.ly",   "is.gd",   "v.gd",        "rebrand.ly",
+          "lnkd.in", "tiny.cc",   "cutt.ly", "shorturl.at", "rb.gy",
+          "t.ly",    "bl.ink",    "s.id",    "dlvr.it",     "trib.al",
+          "soo.gd",  "shorte.st", "adf.ly",  "tr.im",       "qr.ae",
+          "po.st",   "mcaf.ee",   "su.pr",   "x.co",        "1url.com"};
 }
 
 absl::StatusOr<Ruleset> Ruleset::Create(std::vector<Rule> rules) {
@@ -224,10 +253,12 @@ absl::StatusOr<Ruleset> Ruleset::Create(std::vector<Rule> rules) {
     if (absl::StripAsciiWhitespace(rule.title).empty()) {
       return Invalid(i, "title", "must not be empty");
     }
-    if (rule.severity != Severity::kBlock && rule.severity != Severity::kReview) {
+    if (rule.severity != Severity::kBlock &&
+        rule.severity != Severity::kReview) {
       return Invalid(i, "severity", "must be BLOCK or REVIEW");
     }
-    if (auto s = CheckKind(i, rule.kind, &ruleset.patterns_[i]); !s.ok()) return s;
+    if (auto s = CheckKind(i, rule.kind, &ruleset.patterns_[i]); !s.ok())
+      return s;
   }
   ruleset.rules_ = std::move(rules);
   return ruleset;

@@ -1,10 +1,10 @@
 // Transparency rules as domain values (not protos): the nine rule kinds of
-// RULES.md with their parameters, a validated Ruleset, and the default
+// docs/RULES.md with their parameters, a validated Ruleset, and the default
 // ruleset every new organization starts with.
 //
 // Defaults live in the member initializers, so `DisclosureRule{}` is the
-// disclosure rule with RULES.md's defaults. A Ruleset is built only through
-// Ruleset::Create, which validates every parameter and compiles the
+// disclosure rule with docs/RULES.md's defaults. A Ruleset is built only
+// through Ruleset::Create, which validates every parameter and compiles the
 // sensitive-term patterns once (RE2, case-insensitive).
 //
 // Value types; a Ruleset is immutable after Create and may be shared by
@@ -129,7 +129,8 @@ using RuleKind =
                  RealAuthorRule, IncentiveDisclosureRule, SensitiveTermsRule,
                  LinkDomainsRule, LengthRule, SharePacingRule>;
 
-// "disclosure", "own_words", ... (the names in RULES.md and the proto oneof).
+// "disclosure", "own_words", ... (the names in docs/RULES.md and the proto
+// oneof).
 absl::string_view RuleKindName(const RuleKind& kind);
 
 struct Rule {
@@ -150,7 +151,8 @@ class Ruleset {
   const std::vector<Rule>& rules() const { return rules_; }
   // The compiled patterns of rules()[index] (empty unless sensitive_terms),
   // in the order of its `patterns`.
-  const std::vector<std::shared_ptr<const re2::RE2>>& patterns(size_t index) const {
+  const std::vector<std::shared_ptr<const re2::RE2>>& patterns(
+      size_t index) const {
     return patterns_[index];
   }
 

@@ -15,7 +15,8 @@ namespace {
 using ::testing::HasSubstr;
 
 Rule Make(std::string id, RuleKind kind) {
-  return Rule{std::move(id), "A title", "Why", Severity::kReview, std::move(kind)};
+  return Rule{std::move(id), "A title", "Why", Severity::kReview,
+              std::move(kind)};
 }
 
 absl::Status CreateOne(RuleKind kind) {
@@ -35,10 +36,14 @@ TEST(DefaultRulesetTest, OneRuleOfEachKindWithRulesMdSeverities) {
   }
   EXPECT_EQ(kinds.size(), 9u);
   const std::vector<std::pair<std::string, Severity>> expected = {
-      {"disclosure", Severity::kBlock},         {"own-words", Severity::kBlock},
-      {"no-coordination", Severity::kReview},   {"real-author", Severity::kBlock},
-      {"incentive-disclosure", Severity::kBlock}, {"sensitive-terms", Severity::kReview},
-      {"link-domains", Severity::kReview},      {"length", Severity::kBlock},
+      {"disclosure", Severity::kBlock},
+      {"own-words", Severity::kBlock},
+      {"no-coordination", Severity::kReview},
+      {"real-author", Severity::kBlock},
+      {"incentive-disclosure", Severity::kBlock},
+      {"sensitive-terms", Severity::kReview},
+      {"link-domains", Severity::kReview},
+      {"length", Severity::kBlock},
       {"share-pacing", Severity::kReview}};
   for (size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(rules[i].id, expected[i].first);
@@ -65,7 +70,8 @@ TEST(DefaultRulesetTest, DefaultsAreRulesMdDefaults) {
   EXPECT_EQ(LengthRule{}.max_chars.at(Network::kFacebook), 63206);
   EXPECT_EQ(LengthRule{}.max_chars.at(Network::kInstagram), 2200);
   EXPECT_EQ(LengthRule{}.max_chars.at(Network::kMastodon), 500);
-  EXPECT_THAT(IncentiveDisclosureRule{}.accepted, testing::ElementsAre("#ad", "#sponsored"));
+  EXPECT_THAT(IncentiveDisclosureRule{}.accepted,
+              testing::ElementsAre("#ad", "#sponsored"));
   EXPECT_TRUE(LinkDomainsRule{}.allowed_hosts.empty());
 }
 
@@ -75,17 +81,20 @@ TEST(RulesetTest, LongestCoordinationWindowIsTheWidestNoCoordinationRule) {
   week.window_days = 7;
   NoCoordinationRule quarter;
   quarter.window_days = 90;
-  EXPECT_EQ(LongestCoordinationWindowDays(*Ruleset::Create(
-                {Make("a", week), Make("b", quarter), Make("c", OwnWordsRule{})})),
-            90);
+  EXPECT_EQ(
+      LongestCoordinationWindowDays(*Ruleset::Create(
+          {Make("a", week), Make("b", quarter), Make("c", OwnWordsRule{})})),
+      90);
   EXPECT_EQ(LongestCoordinationWindowDays(
                 *Ruleset::Create({Make("a", OwnWordsRule{})})),
             0);
 }
 
 TEST(RulesetTest, RejectsBadIdsAndTitles) {
-  std::vector<Rule> rules = {Make("ok", OwnWordsRule{}), Make("ok", LengthRule{})};
-  EXPECT_THAT(Ruleset::Create(rules).status().message(), HasSubstr("rules[1].id"));
+  std::vector<Rule> rules = {Make("ok", OwnWordsRule{}),
+                             Make("ok", LengthRule{})};
+  EXPECT_THAT(Ruleset::Create(rules).status().message(),
+              HasSubstr("rules[1].id"));
   for (const char* id : {"", "Upper", "has space", "under_score"}) {
     EXPECT_EQ(Ruleset::Create({Make(id, OwnWordsRule{})}).status().code(),
               absl::StatusCode::kInvalidArgument)
@@ -93,7 +102,8 @@ TEST(RulesetTest, RejectsBadIdsAndTitles) {
   }
   Rule untitled = Make("x", OwnWordsRule{});
   untitled.title = "  ";
-  EXPECT_THAT(Ruleset::Create({untitled}).status().message(), HasSubstr("rules[0].title"));
+  EXPECT_THAT(Ruleset::Create({untitled}).status().message(),
+              HasSubstr("rules[0].title"));
   Rule bad_severity = Make("x", OwnWordsRule{});
   bad_severity.severity = static_cast<Severity>(7);
   EXPECT_THAT(Ruleset::Create({bad_severity}).status().message(),
@@ -101,15 +111,20 @@ TEST(RulesetTest, RejectsBadIdsAndTitles) {
 }
 
 TEST(RulesetTest, RejectsParametersOutOfRange) {
-  EXPECT_THAT(CreateOne(OwnWordsRule{1.5}).message(), HasSubstr("own_words.max_copied"));
+  EXPECT_THAT(CreateOne(OwnWordsRule{1.5}).message(),
+              HasSubstr("own_words.max_copied"));
   EXPECT_THAT(CreateOne(NoCoordinationRule{0, 0.5, 30}).message(),
               HasSubstr("max_similar_authors"));
-  EXPECT_THAT(CreateOne(NoCoordinationRule{2, 0.0, 30}).message(), HasSubstr("threshold"));
-  EXPECT_THAT(CreateOne(NoCoordinationRule{2, 0.5, 0}).message(), HasSubstr("window_days"));
-  EXPECT_THAT(CreateOne(SharePacingRule{0}).message(), HasSubstr("max_per_day"));
+  EXPECT_THAT(CreateOne(NoCoordinationRule{2, 0.0, 30}).message(),
+              HasSubstr("threshold"));
+  EXPECT_THAT(CreateOne(NoCoordinationRule{2, 0.5, 0}).message(),
+              HasSubstr("window_days"));
+  EXPECT_THAT(CreateOne(SharePacingRule{0}).message(),
+              HasSubstr("max_per_day"));
   DisclosureRule no_phrases;
   no_phrases.accepted.clear();
-  EXPECT_THAT(CreateOne(no_phrases).message(), HasSubstr("disclosure.accepted"));
+  EXPECT_THAT(CreateOne(no_phrases).message(),
+              HasSubstr("disclosure.accepted"));
   DisclosureRule bad_prefix;
   bad_prefix.visible_prefix[Network::kX] = 0;
   EXPECT_THAT(CreateOne(bad_prefix).message(), HasSubstr("visible_prefix"));
@@ -122,15 +137,18 @@ TEST(RulesetTest, RejectsParametersOutOfRange) {
 }
 
 TEST(RulesetTest, PatternsMustCompile) {
-  const absl::Status status = CreateOne(SensitiveTermsRule{{"fine", "(unclosed"}});
+  const absl::Status status =
+      CreateOne(SensitiveTermsRule{{"fine", "(unclosed"}});
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(status.message(), HasSubstr("rules[0].sensitive_terms.patterns[1]"));
+  EXPECT_THAT(status.message(),
+              HasSubstr("rules[0].sensitive_terms.patterns[1]"));
   EXPECT_TRUE(CreateOne(SensitiveTermsRule{{R"(project\s+falcon)"}}).ok());
 }
 
 TEST(RulesetTest, ListsAndPatternsAreBounded) {
   SensitiveTermsRule many;
-  for (int i = 0; i < 101; ++i) many.patterns.push_back(absl::StrCat("term", i));
+  for (int i = 0; i < 101; ++i)
+    many.patterns.push_back(absl::StrCat("term", i));
   EXPECT_THAT(CreateOne(many).message(), HasSubstr("at most 100 entries"));
   many.patterns.resize(100);
   EXPECT_TRUE(CreateOne(many).ok());
