@@ -3,7 +3,6 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
-#include <chrono>
 #include <memory>
 #include <optional>
 #include <set>
@@ -925,15 +924,11 @@ absl::StatusOr<tpb::Decision> AdvocacyService::RecordDecision(
     return absl::UnavailableError(
         "the transparency service is not connected; retry");
   }
-  CANDOR_ASSIGN_OR_RETURN(std::string authorization,
-                          service_tokens_->Authorization());
-  grpc::ClientContext context;
-  context.AddMetadata("authorization", authorization);
-  context.set_deadline(std::chrono::system_clock::now() +
-                       absl::ToChronoMilliseconds(kInternalCallTimeout));
+  CANDOR_ASSIGN_OR_RETURN(std::unique_ptr<grpc::ClientContext> context,
+                          AsService(*service_tokens_));
   tpb::Decision decision;
   const grpc::Status status =
-      transparency_->CreateDecision(&context, request, &decision);
+      transparency_->CreateDecision(context.get(), request, &decision);
   CANDOR_RETURN_IF_ERROR(FromInternalCall(status, "the transparency service"));
   return decision;
 }

@@ -2,14 +2,14 @@
 // executor (database work never blocks gRPC's threads), map the status, and
 // write the access log line.
 //
-//   grpc::ServerUnaryReactor* StaffService::GetStaffMember(
-//       grpc::CallbackServerContext* context,
-//       const GetStaffMemberRequest* request, StaffMember* response) {
-//     return RunUnary(env_, context, kGetStaffMember, *request,
-//                     [=](const Caller& caller) {
-//                       return logic_.GetStaffMember(caller, *request, response);
-//                     });
-//   }
+// A service writes the body of each unary RPC as a member function with one
+// shape, and defines the gRPC override with CANDOR_UNARY_HANDLER:
+//
+//   absl::Status StaffService::DoGetStaffMember(
+//       const Caller& caller, const v1::GetStaffMemberRequest& request,
+//       v1::StaffMember* response) { ... }
+//
+//   CANDOR_UNARY_HANDLER(StaffService, GetStaffMember, v1::StaffMember)
 //
 // A full executor queue answers RESOURCE_EXHAUSTED; a call whose deadline
 // passed or that was cancelled while queued is not run. A mutating call
@@ -23,11 +23,13 @@
 #include <grpcpp/grpcpp.h>
 
 #include <functional>
+#include <string>
 
 #include "absl/strings/string_view.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "services/common/access_log.h"
 #include "services/common/auth.h"
@@ -95,6 +97,50 @@ grpc::ServerUnaryReactor* RunUnary(
     absl::string_view method, const google::protobuf::Message& request,
     std::function<absl::Status(const Caller&)> body,
     CallerLogging logging = CallerLogging::kNamed);
+
+// The full name ("/candor.staff.v1.StaffService/GetStaffMember") of the one
+// method in `request`'s file that takes it as its request. Every method
+// has a request message of its own (docs/API.md), so the request type names
+// the method. Aborts when no method or more than one takes it: a handler
+// wired to the wrong message is a programming error that the first call in
+// any test shows.
+std::string MethodNameOf(const google::protobuf::Descriptor& request);
+
+// MethodNameOf for a generated request type, looked up once.
+template <typename Request>
+absl::string_view MethodName() {
+  static const std::string* const name =
+      new std::string(MethodNameOf(*Request::descriptor()));
+  return *name;
+}
+
+// Runs a unary call whose body is `service->*body`, the shape every handler
+// has (see the top of this file), under the method name its request names.
+template <typename Service, typename Request, typename Response>
+grpc::ServerUnaryReactor* ServeUnary(
+    const CallEnvironment& env, grpc::CallbackServerContext* context,
+    const Request* request, Response* response, Service* service,
+    absl::Status (Service::*body)(const Caller&, const Request&, Response*),
+    CallerLogging logging = CallerLogging::kNamed) {
+  return RunUnary(
+      env, context, MethodName<Request>(), *request,
+      [=](const Caller& caller) {
+        return (service->*body)(caller, *request, response);
+      },
+      logging);
+}
+
+// Defines the gRPC override `Service::Method` as ServeUnary of
+// `Service::Do##Method`. For use in the service's .cc file, where the
+// service has a `const CallEnvironment* env_` member and `v1` names its
+// API's namespace (the request type is `v1::Method##Request`).
+#define CANDOR_UNARY_HANDLER(Service, Method, Response)                 \
+  grpc::ServerUnaryReactor* Service::Method(                            \
+      grpc::CallbackServerContext* context,                             \
+      const v1::Method##Request* request, Response* response) {         \
+    return ::candor::ServeUnary(*env_, context, request, response, this, \
+                                &Service::Do##Method);                  \
+  }
 
 // Runs `work` on the executor, or returns RESOURCE_EXHAUSTED when its queue
 // is full. For streaming handlers that finish on their own. When the work

@@ -23,6 +23,16 @@ std::unique_ptr<grpc::ClientContext> OnBehalfOf(const Caller& caller,
   return context;
 }
 
+absl::StatusOr<std::unique_ptr<grpc::ClientContext>> AsService(
+    ServiceTokenSource& tokens, absl::Duration timeout) {
+  absl::StatusOr<std::string> authorization = tokens.Authorization();
+  if (!authorization.ok()) return authorization.status();
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->AddMetadata("authorization", *authorization);
+  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  return context;
+}
+
 absl::Status FromInternalCall(const grpc::Status& status,
                               absl::string_view dependency) {
   if (status.ok()) return absl::OkStatus();

@@ -11,8 +11,10 @@
 #include <memory>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/common/auth.h"
+#include "services/common/service_token.h"
 
 namespace candor {
 
@@ -22,6 +24,13 @@ inline constexpr absl::Duration kInternalCallTimeout = absl::Seconds(5);
 // now, or the caller's own deadline when that comes first.
 std::unique_ptr<grpc::ClientContext> OnBehalfOf(
     const Caller& caller, absl::Duration timeout = kInternalCallTimeout);
+
+// A client context acting as the service itself (the service role, with
+// `tokens`' current token), for work that no caller's credentials cover:
+// reading another service's event feed, recording a decision. The deadline
+// is `timeout` from now.
+absl::StatusOr<std::unique_ptr<grpc::ClientContext>> AsService(
+    ServiceTokenSource& tokens, absl::Duration timeout = kInternalCallTimeout);
 
 // The status of a finished internal call as an absl::Status. A dependency
 // that cannot be reached is UNAVAILABLE, naming `dependency`.

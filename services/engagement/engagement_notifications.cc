@@ -12,7 +12,6 @@
 // nothing.
 #include <google/protobuf/util/time_util.h>
 
-#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -87,20 +86,11 @@ std::string DepartmentKey(absl::string_view department) {
   return absl::AsciiStrToLower(absl::StripAsciiWhitespace(department));
 }
 
-std::unique_ptr<grpc::ClientContext> ServiceContext(
-    const std::string& authorization) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("authorization", authorization);
-  context->set_deadline(std::chrono::system_clock::now() +
-                        absl::ToChronoMilliseconds(kInternalCallTimeout));
-  return context;
-}
-
 // The staff_member_ids of the ACTIVE staff of `org` in one of the
 // departments `keys` (DepartmentKey), or all of them when `keys` is empty;
 // every page.
 absl::StatusOr<std::vector<std::string>> ActiveStaffIn(
-    staffpb::StaffService::Stub& staff, const std::string& authorization,
+    staffpb::StaffService::Stub& staff, ServiceTokenSource& service_tokens,
     const std::string& org, const std::set<std::string>& keys) {
   std::vector<std::string> ids;
   std::string page_token;
@@ -111,7 +101,8 @@ absl::StatusOr<std::vector<std::string>> ActiveStaffIn(
     request.set_page_token(page_token);
     request.set_filter("state = ACTIVE");
     staffpb::ListStaffMembersResponse response;
-    std::unique_ptr<grpc::ClientContext> context = ServiceContext(authorization);
+    CANDOR_ASSIGN_OR_RETURN(std::unique_ptr<grpc::ClientContext> context,
+                            AsService(service_tokens));
     CANDOR_RETURN_IF_ERROR(FromInternalCall(
         staff.ListStaffMembers(context.get(), request, &response),
         "the staff service"));
@@ -183,8 +174,6 @@ void EngagementService::ImportAdvocacyEvents(const std::string& org) {
   absl::Status imported = [&]() -> absl::Status {
     CANDOR_ASSIGN_OR_RETURN(int64_t after,
                             notifications_.AdvocacyEventCursor(org));
-    CANDOR_ASSIGN_OR_RETURN(std::string authorization,
-                            service_tokens_->Authorization());
     // Fetch, and resolve every recipient, before the transaction (no
     // remote call while the cursor row is locked).
     std::vector<std::pair<int64_t, std::vector<NewNotification>>> planned;
@@ -194,8 +183,8 @@ void EngagementService::ImportAdvocacyEvents(const std::string& org) {
       request.set_after_sequence(after);
       request.set_page_size(kAdvocacyEventPage);
       advocacypb::ListAdvocacyEventsResponse response;
-      std::unique_ptr<grpc::ClientContext> context =
-          ServiceContext(authorization);
+      CANDOR_ASSIGN_OR_RETURN(std::unique_ptr<grpc::ClientContext> context,
+                              AsService(*service_tokens_));
       CANDOR_RETURN_IF_ERROR(FromInternalCall(
           advocacy_->ListAdvocacyEvents(context.get(), request, &response),
           "the advocacy service"));
@@ -224,7 +213,7 @@ void EngagementService::ImportAdvocacyEvents(const std::string& org) {
           if (!event.details().empty() && keys.empty()) keys.insert("\n");
           CANDOR_ASSIGN_OR_RETURN(
               std::vector<std::string> recipients,
-              ActiveStaffIn(*staff_, authorization, org, keys));
+              ActiveStaffIn(*staff_, *service_tokens_, org, keys));
           for (const std::string& id : recipients) {
             notes.push_back(NewNotification{org, id, kNewStoryKind,
                                             event.subject(),

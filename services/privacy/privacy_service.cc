@@ -17,10 +17,6 @@ namespace {
 
 using ::google::protobuf::util::TimeUtil;
 
-constexpr absl::string_view kExportStaffDataMethod =
-    "/candor.privacy.v1.PrivacyService/ExportStaffData";
-constexpr absl::string_view kEraseStaffMemberMethod =
-    "/candor.privacy.v1.PrivacyService/EraseStaffMember";
 
 // One service's part of an export or an erasure reads or rewrites all of
 // one person's rows: longer than an ordinary internal call may take. All
@@ -90,24 +86,8 @@ void PrivacyService::SetDependencies(const Dependencies& dependencies) {
       engagement::v1::EngagementService::NewStub(dependencies.engagement);
 }
 
-grpc::ServerUnaryReactor* PrivacyService::ExportStaffData(
-    grpc::CallbackServerContext* context,
-    const v1::ExportStaffDataRequest* request, v1::StaffDataExport* response) {
-  return RunUnary(*env_, context, kExportStaffDataMethod, *request,
-                  [=](const Caller& caller) {
-                    return DoExportStaffData(caller, *request, response);
-                  });
-}
-
-grpc::ServerUnaryReactor* PrivacyService::EraseStaffMember(
-    grpc::CallbackServerContext* context,
-    const v1::EraseStaffMemberRequest* request,
-    v1::EraseStaffMemberResponse* response) {
-  return RunUnary(*env_, context, kEraseStaffMemberMethod, *request,
-                  [=](const Caller& caller) {
-                    return DoEraseStaffMember(caller, *request, response);
-                  });
-}
+CANDOR_UNARY_HANDLER(PrivacyService, ExportStaffData, v1::StaffDataExport)
+CANDOR_UNARY_HANDLER(PrivacyService, EraseStaffMember, v1::EraseStaffMemberResponse)
 
 absl::Status PrivacyService::DoExportStaffData(
     const Caller& caller, const v1::ExportStaffDataRequest& request,

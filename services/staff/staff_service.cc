@@ -31,30 +31,6 @@ namespace {
 using ::google::protobuf::util::TimeUtil;
 
 
-// Method names for the access log and idempotency fingerprints.
-constexpr absl::string_view kCreateOrganizationMethod =
-    "/candor.staff.v1.StaffService/CreateOrganization";
-constexpr absl::string_view kGetOrganizationMethod =
-    "/candor.staff.v1.StaffService/GetOrganization";
-constexpr absl::string_view kCreateStaffMemberMethod =
-    "/candor.staff.v1.StaffService/CreateStaffMember";
-constexpr absl::string_view kGetStaffMemberMethod =
-    "/candor.staff.v1.StaffService/GetStaffMember";
-constexpr absl::string_view kListStaffMembersMethod =
-    "/candor.staff.v1.StaffService/ListStaffMembers";
-constexpr absl::string_view kUpdateStaffMemberMethod =
-    "/candor.staff.v1.StaffService/UpdateStaffMember";
-constexpr absl::string_view kDeactivateStaffMemberMethod =
-    "/candor.staff.v1.StaffService/DeactivateStaffMember";
-constexpr absl::string_view kImportStaffMembersMethod =
-    "/candor.staff.v1.StaffService/ImportStaffMembers";
-constexpr absl::string_view kListStaffEventsMethod =
-    "/candor.staff.v1.StaffService/ListStaffEvents";
-constexpr absl::string_view kExportPersonalDataMethod =
-    "/candor.staff.v1.StaffService/ExportPersonalData";
-constexpr absl::string_view kErasePersonalDataMethod =
-    "/candor.staff.v1.StaffService/ErasePersonalData";
-
 // Staff event kinds (the audit log's action names).
 constexpr char kRolesChangeEvent[] = "roles.change";
 constexpr char kDeactivateEvent[] = "staff.deactivate";
@@ -268,99 +244,16 @@ StaffService::StaffService(const CallEnvironment* env, db::Pool* pool,
 
 // --- handlers ---------------------------------------------------------------
 
-grpc::ServerUnaryReactor* StaffService::CreateOrganization(
-    grpc::CallbackServerContext* context,
-    const v1::CreateOrganizationRequest* request, v1::Organization* response) {
-  return RunUnary(*env_, context, kCreateOrganizationMethod, *request,
-                  [=](const Caller& caller) {
-                    return DoCreateOrganization(caller, *request, response);
-                  });
-}
-
-grpc::ServerUnaryReactor* StaffService::GetOrganization(
-    grpc::CallbackServerContext* context,
-    const v1::GetOrganizationRequest* request, v1::Organization* response) {
-  return RunUnary(*env_, context, kGetOrganizationMethod, *request,
-                  [=](const Caller& caller) {
-                    return DoGetOrganization(caller, *request, response);
-                  });
-}
-
-grpc::ServerUnaryReactor* StaffService::CreateStaffMember(
-    grpc::CallbackServerContext* context,
-    const v1::CreateStaffMemberRequest* request, v1::StaffMember* response) {
-  return RunUnary(*env_, context, kCreateStaffMemberMethod, *request,
-                  [=](const Caller& caller) {
-                    return DoCreateStaffMember(caller, *request, response);
-                  });
-}
-
-grpc::ServerUnaryReactor* StaffService::GetStaffMember(
-    grpc::CallbackServerContext* context,
-    const v1::GetStaffMemberRequest* request, v1::StaffMember* response) {
-  return RunUnary(*env_, context, kGetStaffMemberMethod, *request,
-                  [=](const Caller& caller) {
-                    return DoGetStaffMember(caller, *request, response);
-                  });
-}
-
-grpc::ServerUnaryReactor* StaffService::ListStaffMembers(
-    grpc::CallbackServerContext* context,
-    const v1::ListStaffMembersRequest* request,
-    v1::ListStaffMembersResponse* response) {
-  return RunUnary(*env_, context, kListStaffMembersMethod, *request,
-                  [=](const Caller& caller) {
-                    return DoListStaffMembers(caller, *request, response);
-                  });
-}
-
-grpc::ServerUnaryReactor* StaffService::UpdateStaffMember(
-    grpc::CallbackServerContext* context,
-    const v1::UpdateStaffMemberRequest* request, v1::StaffMember* response) {
-  return RunUnary(*env_, context, kUpdateStaffMemberMethod, *request,
-                  [=](const Caller& caller) {
-                    return DoUpdateStaffMember(caller, *request, response);
-                  });
-}
-
-grpc::ServerUnaryReactor* StaffService::ListStaffEvents(
-    grpc::CallbackServerContext* context,
-    const v1::ListStaffEventsRequest* request,
-    v1::ListStaffEventsResponse* response) {
-  return RunUnary(*env_, context, kListStaffEventsMethod, *request,
-                  [=](const Caller& caller) {
-                    return DoListStaffEvents(caller, *request, response);
-                  });
-}
-
-grpc::ServerUnaryReactor* StaffService::ExportPersonalData(
-    grpc::CallbackServerContext* context,
-    const v1::ExportPersonalDataRequest* request, v1::PersonalData* response) {
-  return RunUnary(*env_, context, kExportPersonalDataMethod, *request,
-                  [=](const Caller& caller) {
-                    return DoExportPersonalData(caller, *request, response);
-                  });
-}
-
-grpc::ServerUnaryReactor* StaffService::ErasePersonalData(
-    grpc::CallbackServerContext* context,
-    const v1::ErasePersonalDataRequest* request,
-    v1::ErasePersonalDataResponse* response) {
-  return RunUnary(*env_, context, kErasePersonalDataMethod, *request,
-                  [=](const Caller& caller) {
-                    return DoErasePersonalData(caller, *request, response);
-                  });
-}
-
-grpc::ServerUnaryReactor* StaffService::DeactivateStaffMember(
-    grpc::CallbackServerContext* context,
-    const v1::DeactivateStaffMemberRequest* request,
-    v1::StaffMember* response) {
-  return RunUnary(*env_, context, kDeactivateStaffMemberMethod, *request,
-                  [=](const Caller& caller) {
-                    return DoDeactivateStaffMember(caller, *request, response);
-                  });
-}
+CANDOR_UNARY_HANDLER(StaffService, CreateOrganization, v1::Organization)
+CANDOR_UNARY_HANDLER(StaffService, GetOrganization, v1::Organization)
+CANDOR_UNARY_HANDLER(StaffService, CreateStaffMember, v1::StaffMember)
+CANDOR_UNARY_HANDLER(StaffService, GetStaffMember, v1::StaffMember)
+CANDOR_UNARY_HANDLER(StaffService, ListStaffMembers, v1::ListStaffMembersResponse)
+CANDOR_UNARY_HANDLER(StaffService, UpdateStaffMember, v1::StaffMember)
+CANDOR_UNARY_HANDLER(StaffService, ListStaffEvents, v1::ListStaffEventsResponse)
+CANDOR_UNARY_HANDLER(StaffService, ExportPersonalData, v1::PersonalData)
+CANDOR_UNARY_HANDLER(StaffService, ErasePersonalData, v1::ErasePersonalDataResponse)
+CANDOR_UNARY_HANDLER(StaffService, DeactivateStaffMember, v1::StaffMember)
 
 // --- logic ------------------------------------------------------------------
 
@@ -394,7 +287,7 @@ absl::Status StaffService::DoCreateOrganization(
                                         admin.staff_member_id, now};
   return RunIdempotent(
       repository_.pool(),
-      MakeIdempotencyKey(caller, kCreateOrganizationMethod, request), response,
+      MakeIdempotencyKey(caller, MethodName<v1::CreateOrganizationRequest>(), request), response,
       [&](db::Transaction& tx) {
         CANDOR_RETURN_IF_ERROR(repository_.InsertOrganization(tx, organization));
         CANDOR_RETURN_IF_ERROR(
@@ -455,7 +348,7 @@ absl::Status StaffService::DoCreateStaffMember(
 
   return RunIdempotent(
       repository_.pool(),
-      MakeIdempotencyKey(caller, kCreateStaffMemberMethod, request), response,
+      MakeIdempotencyKey(caller, MethodName<v1::CreateStaffMemberRequest>(), request), response,
       [&](db::Transaction& tx) {
         CANDOR_RETURN_IF_ERROR(repository_.LockOrganization(tx, org));
         CANDOR_RETURN_IF_ERROR(RequireManagerExists(
@@ -498,7 +391,7 @@ absl::Status StaffService::DoListStaffMembers(
   CANDOR_ASSIGN_OR_RETURN(
       PageRequest page,
       page_tokens_->StartPage(
-          absl::StrCat(kListStaffMembersMethod, "\n", org, "\n", request.filter()),
+          absl::StrCat(MethodName<v1::ListStaffMembersRequest>(), "\n", org, "\n", request.filter()),
           request.page_size(), request.page_token()));
   CANDOR_ASSIGN_OR_RETURN(
       std::vector<StaffMemberRecord> records,
@@ -619,7 +512,7 @@ absl::Status StaffService::DoDeactivateStaffMember(
 
   return RunIdempotent(
       repository_.pool(),
-      MakeIdempotencyKey(caller, kDeactivateStaffMemberMethod, request),
+      MakeIdempotencyKey(caller, MethodName<v1::DeactivateStaffMemberRequest>(), request),
       response, [&](db::Transaction& tx) {
         CANDOR_ASSIGN_OR_RETURN(
             StaffMemberRecord before,
@@ -705,7 +598,7 @@ absl::Status StaffService::DoErasePersonalData(
 
   return RunIdempotent(
       repository_.pool(),
-      MakeIdempotencyKey(caller, kErasePersonalDataMethod, request), response,
+      MakeIdempotencyKey(caller, MethodName<v1::ErasePersonalDataRequest>(), request), response,
       [&](db::Transaction& tx) {
         CANDOR_ASSIGN_OR_RETURN(
             StaffMemberRecord before,
@@ -840,13 +733,13 @@ StaffService::ImportStaffMembers(grpc::CallbackServerContext* context,
       return InvalidField("parent", "required in the first message");
     }
     if (env_->metrics != nullptr) {
-      env_->metrics->RecordBatch(kImportStaffMembersMethod, stream->rows.size());
+      env_->metrics->RecordBatch(MethodName<v1::ImportStaffMembersRequest>(), stream->rows.size());
     }
     return DoImportStaffMembers(caller, stream->org, stream->validate_only,
                                 stream->rows, response);
   };
   return GatherClientStream<v1::ImportStaffMembersRequest>(
-      *env_, context, kImportStaffMembersMethod, std::move(accept),
+      *env_, context, MethodName<v1::ImportStaffMembersRequest>(), std::move(accept),
       std::move(run));
 }
 

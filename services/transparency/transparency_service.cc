@@ -3,7 +3,6 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
-#include <chrono>
 #include <future>
 #include <iostream>
 #include <limits>
@@ -309,21 +308,17 @@ TransparencyService::FetchStaffEvents(absl::string_view org, int max_pages) {
   std::vector<staffpb::StaffEvent> events;
   if (staff_ == nullptr || service_tokens_ == nullptr) return events;
   CANDOR_ASSIGN_OR_RETURN(int64_t cursor, repository_.StaffEventCursor(org));
-  CANDOR_ASSIGN_OR_RETURN(std::string authorization,
-                          service_tokens_->Authorization());
   int64_t after = cursor;
   for (int page = 0; page < max_pages; ++page) {
     staffpb::ListStaffEventsRequest request;
     request.set_parent(OrganizationName(org));
     request.set_after_sequence(after);
     request.set_page_size(kStaffEventPage);
-    grpc::ClientContext context;
-    context.AddMetadata("authorization", authorization);
-    context.set_deadline(std::chrono::system_clock::now() +
-                         absl::ToChronoMilliseconds(kInternalCallTimeout));
+    CANDOR_ASSIGN_OR_RETURN(std::unique_ptr<grpc::ClientContext> context,
+                            AsService(*service_tokens_));
     staffpb::ListStaffEventsResponse response;
-    CANDOR_RETURN_IF_ERROR(
-        FromInternalCall(staff_->ListStaffEvents(&context, request, &response),
+    CANDOR_RETURN_IF_ERROR(FromInternalCall(
+        staff_->ListStaffEvents(context.get(), request, &response),
                          "the staff service (staff events)"));
     for (staffpb::StaffEvent& event : *response.mutable_events()) {
       if (event.sequence() <= after) continue;  // defensive: keep the order

@@ -30,28 +30,6 @@ using ::google::protobuf::util::TimeUtil;
 constexpr absl::string_view kValuePattern =
     "organizations/{organization}/values/{value}";
 
-// Method names for the access log, idempotency fingerprints and page tokens.
-constexpr absl::string_view kCreateValueMethod =
-    "/candor.values.v1.ValuesService/CreateValue";
-constexpr absl::string_view kGetValueMethod =
-    "/candor.values.v1.ValuesService/GetValue";
-constexpr absl::string_view kListValuesMethod =
-    "/candor.values.v1.ValuesService/ListValues";
-constexpr absl::string_view kUpdateValueMethod =
-    "/candor.values.v1.ValuesService/UpdateValue";
-constexpr absl::string_view kListValueRevisionsMethod =
-    "/candor.values.v1.ValuesService/ListValueRevisions";
-constexpr absl::string_view kRetireValueMethod =
-    "/candor.values.v1.ValuesService/RetireValue";
-constexpr absl::string_view kEndorseValueMethod =
-    "/candor.values.v1.ValuesService/EndorseValue";
-constexpr absl::string_view kUnendorseValueMethod =
-    "/candor.values.v1.ValuesService/UnendorseValue";
-constexpr absl::string_view kCreateValueFeedbackMethod =
-    "/candor.values.v1.ValuesService/CreateValueFeedback";
-constexpr absl::string_view kListValueFeedbackMethod =
-    "/candor.values.v1.ValuesService/ListValueFeedback";
-
 struct ValueName {
   std::string org;
   std::string id;
@@ -138,80 +116,15 @@ ValuesService::ValuesService(const CallEnvironment* env, db::Pool* pool,
 
 // --- handlers ---------------------------------------------------------------
 
-grpc::ServerUnaryReactor* ValuesService::CreateValue(
-    grpc::CallbackServerContext* context, const v1::CreateValueRequest* request,
-    v1::Value* response) {
-  return RunUnary(*env_, context, kCreateValueMethod, *request,
-                  [=](const Caller& caller) {
-                    return DoCreateValue(caller, *request, response);
-                  });
-}
+CANDOR_UNARY_HANDLER(ValuesService, CreateValue, v1::Value)
+CANDOR_UNARY_HANDLER(ValuesService, GetValue, v1::Value)
+CANDOR_UNARY_HANDLER(ValuesService, ListValues, v1::ListValuesResponse)
+CANDOR_UNARY_HANDLER(ValuesService, UpdateValue, v1::Value)
+CANDOR_UNARY_HANDLER(ValuesService, ListValueRevisions, v1::ListValueRevisionsResponse)
+CANDOR_UNARY_HANDLER(ValuesService, RetireValue, v1::Value)
 
-grpc::ServerUnaryReactor* ValuesService::GetValue(
-    grpc::CallbackServerContext* context, const v1::GetValueRequest* request,
-    v1::Value* response) {
-  return RunUnary(*env_, context, kGetValueMethod, *request,
-                  [=](const Caller& caller) {
-                    return DoGetValue(caller, *request, response);
-                  });
-}
-
-grpc::ServerUnaryReactor* ValuesService::ListValues(
-    grpc::CallbackServerContext* context, const v1::ListValuesRequest* request,
-    v1::ListValuesResponse* response) {
-  return RunUnary(*env_, context, kListValuesMethod, *request,
-                  [=](const Caller& caller) {
-                    return DoListValues(caller, *request, response);
-                  });
-}
-
-grpc::ServerUnaryReactor* ValuesService::UpdateValue(
-    grpc::CallbackServerContext* context, const v1::UpdateValueRequest* request,
-    v1::Value* response) {
-  return RunUnary(*env_, context, kUpdateValueMethod, *request,
-                  [=](const Caller& caller) {
-                    return DoUpdateValue(caller, *request, response);
-                  });
-}
-
-grpc::ServerUnaryReactor* ValuesService::ListValueRevisions(
-    grpc::CallbackServerContext* context,
-    const v1::ListValueRevisionsRequest* request,
-    v1::ListValueRevisionsResponse* response) {
-  return RunUnary(*env_, context, kListValueRevisionsMethod, *request,
-                  [=](const Caller& caller) {
-                    return DoListValueRevisions(caller, *request, response);
-                  });
-}
-
-grpc::ServerUnaryReactor* ValuesService::RetireValue(
-    grpc::CallbackServerContext* context, const v1::RetireValueRequest* request,
-    v1::Value* response) {
-  return RunUnary(*env_, context, kRetireValueMethod, *request,
-                  [=](const Caller& caller) {
-                    return DoRetireValue(caller, *request, response);
-                  });
-}
-
-grpc::ServerUnaryReactor* ValuesService::EndorseValue(
-    grpc::CallbackServerContext* context,
-    const v1::EndorseValueRequest* request, v1::Value* response) {
-  return RunUnary(*env_, context, kEndorseValueMethod, *request,
-                  [=](const Caller& caller) {
-                    return DoSetEndorsement(caller, request->name(),
-                                            /*endorse=*/true, response);
-                  });
-}
-
-grpc::ServerUnaryReactor* ValuesService::UnendorseValue(
-    grpc::CallbackServerContext* context,
-    const v1::UnendorseValueRequest* request, v1::Value* response) {
-  return RunUnary(*env_, context, kUnendorseValueMethod, *request,
-                  [=](const Caller& caller) {
-                    return DoSetEndorsement(caller, request->name(),
-                                            /*endorse=*/false, response);
-                  });
-}
+CANDOR_UNARY_HANDLER(ValuesService, EndorseValue, v1::Value)
+CANDOR_UNARY_HANDLER(ValuesService, UnendorseValue, v1::Value)
 
 grpc::ServerUnaryReactor* ValuesService::CreateValueFeedback(
     grpc::CallbackServerContext* context,
@@ -219,26 +132,13 @@ grpc::ServerUnaryReactor* ValuesService::CreateValueFeedback(
     v1::ValueFeedback* response) {
   // The access log line of anonymous feedback names no caller and no
   // request_id.
-  const CallerLogging logging = request->feedback().anonymous()
-                                    ? CallerLogging::kAnonymous
-                                    : CallerLogging::kNamed;
-  return RunUnary(
-      *env_, context, kCreateValueFeedbackMethod, *request,
-      [=](const Caller& caller) {
-        return DoCreateValueFeedback(caller, *request, response);
-      },
-      logging);
+  return ServeUnary(*env_, context, request, response, this,
+                    &ValuesService::DoCreateValueFeedback,
+                    request->feedback().anonymous() ? CallerLogging::kAnonymous
+                                                    : CallerLogging::kNamed);
 }
 
-grpc::ServerUnaryReactor* ValuesService::ListValueFeedback(
-    grpc::CallbackServerContext* context,
-    const v1::ListValueFeedbackRequest* request,
-    v1::ListValueFeedbackResponse* response) {
-  return RunUnary(*env_, context, kListValueFeedbackMethod, *request,
-                  [=](const Caller& caller) {
-                    return DoListValueFeedback(caller, *request, response);
-                  });
-}
+CANDOR_UNARY_HANDLER(ValuesService, ListValueFeedback, v1::ListValueFeedbackResponse)
 
 // --- logic ------------------------------------------------------------------
 
@@ -281,7 +181,7 @@ absl::Status ValuesService::DoCreateValue(const Caller& caller,
 
   return RunIdempotent(
       repository_.pool(),
-      MakeIdempotencyKey(caller, kCreateValueMethod, request), response,
+      MakeIdempotencyKey(caller, MethodName<v1::CreateValueRequest>(), request), response,
       [&](db::Transaction& tx) {
         CANDOR_RETURN_IF_ERROR(repository_.InsertValue(tx, value));
         CANDOR_RETURN_IF_ERROR(repository_.InsertRevision(tx, revision));
@@ -324,7 +224,7 @@ absl::Status ValuesService::DoListValues(const Caller& caller,
   CANDOR_ASSIGN_OR_RETURN(
       PageRequest page,
       page_tokens_->StartPage(
-          absl::StrCat(kListValuesMethod, "\n", org, "\n", request.filter()),
+          absl::StrCat(MethodName<v1::ListValuesRequest>(), "\n", org, "\n", request.filter()),
           request.page_size(), request.page_token()));
   std::optional<ValueCursor> after;
   if (!page.cursor.empty()) {
@@ -420,7 +320,7 @@ absl::Status ValuesService::DoListValueRevisions(
   CANDOR_ASSIGN_OR_RETURN(
       PageRequest page,
       page_tokens_->StartPage(
-          absl::StrCat(kListValueRevisionsMethod, "\n", request.parent()),
+          absl::StrCat(MethodName<v1::ListValueRevisionsRequest>(), "\n", request.parent()),
           request.page_size(), request.page_token()));
   CANDOR_ASSIGN_OR_RETURN(int64_t before, ListBefore(page));
   // A missing value is NOT_FOUND, not an empty history.
@@ -448,7 +348,7 @@ absl::Status ValuesService::DoRetireValue(const Caller& caller,
 
   return RunIdempotent(
       repository_.pool(),
-      MakeIdempotencyKey(caller, kRetireValueMethod, request), response,
+      MakeIdempotencyKey(caller, MethodName<v1::RetireValueRequest>(), request), response,
       [&](db::Transaction& tx) {
         CANDOR_ASSIGN_OR_RETURN(
             ValueRecord value,
@@ -468,6 +368,18 @@ absl::Status ValuesService::DoRetireValue(const Caller& caller,
         ValueToProto(value, endorsed, response);
         return absl::OkStatus();
       });
+}
+
+absl::Status ValuesService::DoEndorseValue(const Caller& caller,
+                                           const v1::EndorseValueRequest& request,
+                                           v1::Value* response) {
+  return DoSetEndorsement(caller, request.name(), /*endorse=*/true, response);
+}
+
+absl::Status ValuesService::DoUnendorseValue(
+    const Caller& caller, const v1::UnendorseValueRequest& request,
+    v1::Value* response) {
+  return DoSetEndorsement(caller, request.name(), /*endorse=*/false, response);
 }
 
 absl::Status ValuesService::DoSetEndorsement(const Caller& caller,
@@ -534,7 +446,7 @@ absl::Status ValuesService::DoCreateValueFeedback(
   key_feedback->clear_value_revision_id();
   key_feedback->clear_create_time();
   const IdempotencyKey key =
-      MakeIdempotencyKey(key_caller, kCreateValueFeedbackMethod, key_request);
+      MakeIdempotencyKey(key_caller, MethodName<v1::CreateValueFeedbackRequest>(), key_request);
 
   const int64_t now = NowMicros();
   return RunIdempotent(
@@ -569,7 +481,7 @@ absl::Status ValuesService::DoListValueFeedback(
   CANDOR_ASSIGN_OR_RETURN(
       PageRequest page,
       page_tokens_->StartPage(
-          absl::StrCat(kListValueFeedbackMethod, "\n", request.parent()),
+          absl::StrCat(MethodName<v1::ListValueFeedbackRequest>(), "\n", request.parent()),
           request.page_size(), request.page_token()));
   CANDOR_ASSIGN_OR_RETURN(int64_t before, ListBefore(page));
   CANDOR_RETURN_IF_ERROR(repository_.FindValue(name.org, name.id).status());
@@ -639,25 +551,7 @@ absl::Status ValuesService::DoErasePersonalData(
       });
 }
 
-grpc::ServerUnaryReactor* ValuesService::ExportPersonalData(
-    grpc::CallbackServerContext* context,
-    const v1::ExportPersonalDataRequest* request, v1::PersonalData* response) {
-  return RunUnary(*env_, context,
-                  "/candor.values.v1.ValuesService/ExportPersonalData", *request,
-                  [=](const Caller& caller) {
-                    return DoExportPersonalData(caller, *request, response);
-                  });
-}
-
-grpc::ServerUnaryReactor* ValuesService::ErasePersonalData(
-    grpc::CallbackServerContext* context,
-    const v1::ErasePersonalDataRequest* request,
-    v1::ErasePersonalDataResponse* response) {
-  return RunUnary(*env_, context,
-                  "/candor.values.v1.ValuesService/ErasePersonalData", *request,
-                  [=](const Caller& caller) {
-                    return DoErasePersonalData(caller, *request, response);
-                  });
-}
+CANDOR_UNARY_HANDLER(ValuesService, ExportPersonalData, v1::PersonalData)
+CANDOR_UNARY_HANDLER(ValuesService, ErasePersonalData, v1::ErasePersonalDataResponse)
 
 }  // namespace candor::values

@@ -102,6 +102,12 @@ class ValuesService final : public v1::ValuesService::CallbackService {
                              const v1::RetireValueRequest& request,
                              v1::Value* response);
   // Endorse (`endorse`) or unendorse the value `name` as the caller.
+  absl::Status DoEndorseValue(const Caller& caller,
+                              const v1::EndorseValueRequest& request,
+                              v1::Value* response);
+  absl::Status DoUnendorseValue(const Caller& caller,
+                                const v1::UnendorseValueRequest& request,
+                                v1::Value* response);
   absl::Status DoSetEndorsement(const Caller& caller, const std::string& name,
                                 bool endorse, v1::Value* response);
   absl::Status DoCreateValueFeedback(
