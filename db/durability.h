@@ -1,6 +1,6 @@
 // Whether the database server keeps acknowledged commits through a crash.
 //
-// Exactly-once writes (ARCHITECTURE.md decision 7) assume that a COMMIT
+// Exactly-once writes (docs/ARCHITECTURE.md, "Exactly-once writes") assume that a COMMIT
 // the server acknowledged survives the server's own crash or a power cut.
 // That holds only with innodb_flush_log_at_trx_commit=1, sync_binlog=1 when
 // the binary log is on, and the doublewrite buffer on. candord reads these

@@ -1,4 +1,4 @@
-// Crash safety (ARCHITECTURE.md decision 7: writes are exactly-once via
+// Crash safety (docs/ARCHITECTURE.md, "Exactly-once writes": via
 // request_id). Many advocates each run a short script of mutating calls
 // (create a post, submit it, share it, report engagement on the share; two
 // rounds) against candord as a child process; midway candord is killed with

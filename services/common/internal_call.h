@@ -1,4 +1,4 @@
-// Calls one service makes to another (ARCHITECTURE.md: a service reaches
+// Calls one service makes to another (docs/ARCHITECTURE.md: a service reaches
 // another only through its gRPC stub). The call carries the original
 // caller's credentials, so the other service authorizes it exactly as if the
 // caller had asked directly, and a deadline, so a slow dependency cannot
