@@ -1,4 +1,4 @@
-// What every service shares for a person's data (issue 7, personal data):
+// What every service shares for a person's data :
 // who may export or erase it, and the pseudonym an erased person is known
 // by. Each service exports and erases its own tables
 // (ExportPersonalData / ErasePersonalData); candor.privacy.v1 calls them
