@@ -214,6 +214,19 @@ void BindOptionalInt(sql::PreparedStatement& s, int index,
   }
 }
 
+// A row of kListStaffEvents or kListStaffEventsOf.
+StaffEventRecord StaffEventFromRow(sql::ResultSet& row) {
+  StaffEventRecord e;
+  e.organization_id = row.getString(1);
+  e.sequence = row.getInt64(2);
+  e.time_us = row.getInt64(3);
+  e.actor = row.getString(4);
+  e.kind = row.getString(5);
+  e.subject = row.getString(6);
+  e.details = row.getString(7);
+  return e;
+}
+
 std::vector<StaffMemberRecord> ReadAll(sql::ResultSet& rows) {
   std::vector<StaffMemberRecord> result;
   while (rows.next()) result.push_back(RowToStaffMember(rows));
@@ -473,17 +486,7 @@ absl::StatusOr<std::vector<StaffEventRecord>> StaffRepository::ListStaffEvents(
         select.setInt(3, limit);
         std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
         std::vector<StaffEventRecord> events;
-        while (rows->next()) {
-          StaffEventRecord e;
-          e.organization_id = rows->getString(1);
-          e.sequence = rows->getInt64(2);
-          e.time_us = rows->getInt64(3);
-          e.actor = rows->getString(4);
-          e.kind = rows->getString(5);
-          e.subject = rows->getString(6);
-          e.details = rows->getString(7);
-          events.push_back(std::move(e));
-        }
+        while (rows->next()) events.push_back(StaffEventFromRow(*rows));
         return events;
       });
 }
@@ -500,17 +503,7 @@ absl::StatusOr<std::vector<StaffEventRecord>> StaffRepository::ListStaffEventsOf
         select.setString(3, std::string(name));
         std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
         std::vector<StaffEventRecord> events;
-        while (rows->next()) {
-          StaffEventRecord e;
-          e.organization_id = rows->getString(1);
-          e.sequence = rows->getInt64(2);
-          e.time_us = rows->getInt64(3);
-          e.actor = rows->getString(4);
-          e.kind = rows->getString(5);
-          e.subject = rows->getString(6);
-          e.details = rows->getString(7);
-          events.push_back(std::move(e));
-        }
+        while (rows->next()) events.push_back(StaffEventFromRow(*rows));
         return events;
       });
 }
