@@ -37,9 +37,9 @@ constexpr absl::string_view kInsertStaffMember =
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr absl::string_view kUpdateStaffMember =
     "UPDATE staff_members SET employee_id = ?, display_name = ?, email = ?, "
-    "email_key = ?, department = ?, title = ?, location = ?, manager_id = ?, "
-    "roles = ?, state = ?, advocacy_consent = ?, social_accounts = ?, bio = ?, "
-    "deactivation_reason = ?, update_time_us = ?, version = ? "
+    "department = ?, title = ?, location = ?, manager_id = ?, roles = ?, "
+    "state = ?, advocacy_consent = ?, social_accounts = ?, bio = ?, "
+    "deactivation_reason = ?, update_time_us = ?, version = ?, email_key = ? "
     "WHERE organization_id = ? AND staff_member_id = ?";
 constexpr absl::string_view kSelectStaffMember =
     "SELECT " CANDOR_STAFF_COLUMNS
@@ -214,6 +214,27 @@ void BindOptionalInt(sql::PreparedStatement& s, int index,
   }
 }
 
+// Binds the 13 columns a staff member's insert and update both write, from
+// employee_id to deactivation_reason in CANDOR_STAFF_COLUMNS' order,
+// starting at parameter `first`.
+void BindProfile(sql::PreparedStatement& s, int first,
+                 const StaffMemberRecord& r) {
+  int i = first;
+  s.setString(i++, r.employee_id);
+  s.setString(i++, r.display_name);
+  s.setString(i++, r.email);
+  s.setString(i++, r.department);
+  s.setString(i++, r.title);
+  s.setString(i++, r.location);
+  s.setString(i++, r.manager_id);
+  s.setUInt(i++, r.roles);
+  s.setInt(i++, static_cast<int>(r.state));
+  s.setBoolean(i++, r.advocacy_consent);
+  s.setString(i++, EncodeSocialAccounts(r.social_accounts));
+  s.setString(i++, r.bio);
+  s.setString(i++, r.deactivation_reason);
+}
+
 // A row of kListStaffEvents or kListStaffEventsOf.
 StaffEventRecord StaffEventFromRow(sql::ResultSet& row) {
   StaffEventRecord e;
@@ -292,19 +313,7 @@ absl::Status StaffRepository::InsertStaffMember(db::Transaction& tx,
       auto& insert = c.Prepare(kInsertStaffMember);
       insert.setString(1, r.organization_id);
       insert.setString(2, r.staff_member_id);
-      insert.setString(3, r.employee_id);
-      insert.setString(4, r.display_name);
-      insert.setString(5, r.email);
-      insert.setString(6, r.department);
-      insert.setString(7, r.title);
-      insert.setString(8, r.location);
-      insert.setString(9, r.manager_id);
-      insert.setUInt(10, r.roles);
-      insert.setInt(11, static_cast<int>(r.state));
-      insert.setBoolean(12, r.advocacy_consent);
-      insert.setString(13, EncodeSocialAccounts(r.social_accounts));
-      insert.setString(14, r.bio);
-      insert.setString(15, r.deactivation_reason);
+      BindProfile(insert, 3, r);
       insert.setInt64(16, r.create_time_us);
       insert.setInt64(17, r.update_time_us);
       insert.setInt64(18, r.version);
@@ -371,22 +380,10 @@ absl::Status StaffRepository::UpdateStaffMember(db::Transaction& tx,
   return db::Run("update staff member", tx, [&](db::Connection& c) {
     try {
       auto& update = c.Prepare(kUpdateStaffMember);
-      update.setString(1, r.employee_id);
-      update.setString(2, r.display_name);
-      update.setString(3, r.email);
-      update.setString(4, EmailKey(r.email));
-      update.setString(5, r.department);
-      update.setString(6, r.title);
-      update.setString(7, r.location);
-      update.setString(8, r.manager_id);
-      update.setUInt(9, r.roles);
-      update.setInt(10, static_cast<int>(r.state));
-      update.setBoolean(11, r.advocacy_consent);
-      update.setString(12, EncodeSocialAccounts(r.social_accounts));
-      update.setString(13, r.bio);
-      update.setString(14, r.deactivation_reason);
-      update.setInt64(15, r.update_time_us);
-      update.setInt64(16, r.version);
+      BindProfile(update, 1, r);
+      update.setInt64(14, r.update_time_us);
+      update.setInt64(15, r.version);
+      update.setString(16, EmailKey(r.email));
       update.setString(17, r.organization_id);
       update.setString(18, r.staff_member_id);
       update.executeUpdate();

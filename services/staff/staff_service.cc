@@ -60,20 +60,40 @@ std::string RoleNames(uint32_t bits) {
   return absl::StrJoin(names, ",");
 }
 
+// An event of `org`'s feed: `actor` did `kind` to `subject` at `time_us`.
+StaffEventRecord StaffEvent(absl::string_view org, int64_t time_us,
+                            absl::string_view actor, absl::string_view kind,
+                            absl::string_view subject,
+                            absl::string_view details = "") {
+  StaffEventRecord event;
+  event.organization_id = std::string(org);
+  event.time_us = time_us;
+  event.actor = std::string(actor);
+  event.kind = std::string(kind);
+  event.subject = std::string(subject);
+  event.details = std::string(details);
+  return event;
+}
+
 // The event a role change of `before` into `after` records, done by `actor`.
 StaffEventRecord RolesChangeEvent(absl::string_view actor,
                                   const StaffMemberRecord& before,
                                   const StaffMemberRecord& after,
                                   int64_t time_us) {
-  StaffEventRecord event;
-  event.organization_id = after.organization_id;
-  event.time_us = time_us;
-  event.actor = std::string(actor);
-  event.kind = kRolesChangeEvent;
-  event.subject = StaffMemberName(after.organization_id, after.staff_member_id);
-  event.details = absl::StrCat("roles: ", RoleNames(before.roles), " -> ",
-                               RoleNames(after.roles));
-  return event;
+  return StaffEvent(
+      after.organization_id, time_us, actor, kRolesChangeEvent,
+      StaffMemberName(after.organization_id, after.staff_member_id),
+      absl::StrCat("roles: ", RoleNames(before.roles), " -> ",
+                   RoleNames(after.roles)));
+}
+
+void StaffEventToProto(const StaffEventRecord& e, v1::StaffEvent* out) {
+  out->set_sequence(e.sequence);
+  *out->mutable_time() = TimeUtil::MicrosecondsToTimestamp(e.time_us);
+  out->set_actor(e.actor);
+  out->set_kind(e.kind);
+  out->set_subject(e.subject);
+  out->set_details(e.details);
 }
 
 // --- proto <-> domain -------------------------------------------------------
@@ -534,13 +554,9 @@ absl::Status StaffService::DoDeactivateStaffMember(
         after.update_time_us = NowMicros();
         CANDOR_RETURN_IF_ERROR(repository_.UpdateStaffMember(
             tx, after, /*social_accounts_changed=*/false, ""));
-        StaffEventRecord event;
-        event.organization_id = name.org;
-        event.time_us = after.update_time_us;
-        event.actor = caller.subject;
-        event.kind = kDeactivateEvent;
-        event.subject = StaffMemberName(name.org, name.id);
-        event.details = request.reason();
+        StaffEventRecord event = StaffEvent(
+            name.org, after.update_time_us, caller.subject, kDeactivateEvent,
+            StaffMemberName(name.org, name.id), request.reason());
         CANDOR_RETURN_IF_ERROR(repository_.AppendStaffEvent(tx, &event));
         StaffMemberToProto(after, /*private_view=*/true, response);
         return absl::OkStatus();
@@ -560,12 +576,8 @@ absl::Status StaffService::DoExportPersonalData(
   {
     CANDOR_ASSIGN_OR_RETURN(db::Transaction tx,
                             db::Transaction::Begin(repository_.pool()));
-    StaffEventRecord event;
-    event.organization_id = name.org;
-    event.time_us = NowMicros();
-    event.actor = caller.subject;
-    event.kind = kExportEvent;
-    event.subject = request.staff_member();
+    StaffEventRecord event = StaffEvent(name.org, NowMicros(), caller.subject,
+                                        kExportEvent, request.staff_member());
     CANDOR_RETURN_IF_ERROR(repository_.AppendStaffEvent(tx, &event));
     CANDOR_RETURN_IF_ERROR(tx.Commit());
   }
@@ -575,13 +587,7 @@ absl::Status StaffService::DoExportPersonalData(
       std::vector<StaffEventRecord> events,
       repository_.ListStaffEventsOf(name.org, request.staff_member()));
   for (const StaffEventRecord& e : events) {
-    v1::StaffEvent* out = response->add_events();
-    out->set_sequence(e.sequence);
-    *out->mutable_time() = TimeUtil::MicrosecondsToTimestamp(e.time_us);
-    out->set_actor(e.actor);
-    out->set_kind(e.kind);
-    out->set_subject(e.subject);
-    out->set_details(e.details);
+    StaffEventToProto(e, response->add_events());
   }
   return absl::OkStatus();
 }
@@ -634,13 +640,9 @@ absl::Status StaffService::DoErasePersonalData(
         after.update_time_us = NowMicros();
         CANDOR_RETURN_IF_ERROR(repository_.UpdateStaffMember(
             tx, after, /*social_accounts_changed=*/true, ""));
-        StaffEventRecord event;
-        event.organization_id = name.org;
-        event.time_us = after.update_time_us;
-        event.actor = caller.subject;
-        event.kind = kEraseEvent;
-        event.subject = request.staff_member();
-        event.details = absl::StrCat("pseudonym: ", pseudonym);
+        StaffEventRecord event = StaffEvent(
+            name.org, after.update_time_us, caller.subject, kEraseEvent,
+            request.staff_member(), absl::StrCat("pseudonym: ", pseudonym));
         CANDOR_RETURN_IF_ERROR(repository_.AppendStaffEvent(tx, &event));
         response->set_records_changed(changed + 1);
         return absl::OkStatus();
@@ -672,13 +674,7 @@ absl::Status StaffService::DoListStaffEvents(
       std::vector<StaffEventRecord> events,
       repository_.ListStaffEvents(org, request.after_sequence(), limit));
   for (const StaffEventRecord& e : events) {
-    v1::StaffEvent* out = response->add_events();
-    out->set_sequence(e.sequence);
-    *out->mutable_time() = TimeUtil::MicrosecondsToTimestamp(e.time_us);
-    out->set_actor(e.actor);
-    out->set_kind(e.kind);
-    out->set_subject(e.subject);
-    out->set_details(e.details);
+    StaffEventToProto(e, response->add_events());
   }
   return absl::OkStatus();
 }
