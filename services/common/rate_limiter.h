@@ -80,10 +80,11 @@ class RateLimiter {
 
 // The limits every hosted service applies per caller (the token's subject).
 struct CallerLimits {
-  CallerLimits(RateLimit writes, RateLimit shares, RateLimit events)
-      : writes("writes", writes),
-        shares("shares", shares),
-        events("engagement events", events) {}
+  CallerLimits(RateLimit write_limit, RateLimit share_limit,
+               RateLimit event_limit)
+      : writes("writes", write_limit),
+        shares("shares", share_limit),
+        events("engagement events", event_limit) {}
 
   RateLimiter writes;  // every mutating call (call.h: IsMutatingMethod)
   RateLimiter shares;  // CreateShare, on top of writes
