@@ -229,9 +229,5 @@ TEST(StoryTest, StringListsRoundTripAnyText) {
   EXPECT_THAT(DecodeStringList("1:a99:b"), ElementsAre("a"));
 }
 
-TEST(StoryTest, DepartmentKey) {
-  EXPECT_EQ(DepartmentKey("  R&D Europe "), "r&d europe");
-}
-
 }  // namespace
 }  // namespace candor::advocacy
