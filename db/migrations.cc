@@ -1,7 +1,5 @@
 #include "db/migrations.h"
 
-#include <openssl/sha.h>
-
 #include <cppconn/connection.h>
 #include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
@@ -11,10 +9,10 @@
 #include <memory>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "db/sha256.h"
 #include "db/transaction.h"
 
 namespace candor::db {
@@ -67,14 +65,6 @@ std::vector<Migration> MigrationsFor(absl::string_view service) {
     if (m.service == service) result.push_back(m);
   }
   return result;
-}
-
-std::string Sha256Hex(absl::string_view text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(),
-         digest);
-  return absl::BytesToHexString(absl::string_view(
-      reinterpret_cast<const char*>(digest), sizeof(digest)));
 }
 
 std::vector<std::string> SplitSqlStatements(absl::string_view text) {

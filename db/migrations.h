@@ -47,9 +47,6 @@ absl::Status Migrate(const ConnectionOptions& server, absl::string_view service,
 // ends a line outside quotes; `-- ` comment lines are dropped.
 std::vector<std::string> SplitSqlStatements(absl::string_view text);
 
-// Lowercase hex SHA-256 of `text`.
-std::string Sha256Hex(absl::string_view text);
-
 }  // namespace candor::db
 
 #endif  // CANDOR_DB_MIGRATIONS_H_

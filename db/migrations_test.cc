@@ -24,11 +24,6 @@ TEST(SplitSqlStatementsTest, EmptyTextHasNoStatements) {
   EXPECT_TRUE(SplitSqlStatements("\n-- nothing\n\n").empty());
 }
 
-TEST(Sha256HexTest, KnownVector) {
-  EXPECT_EQ(Sha256Hex("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-}
-
 TEST(EmbeddedMigrationsTest, EveryServiceStartsAtVersionOneWithoutGaps) {
   std::string service;
   int expected = 0;

@@ -13,7 +13,12 @@
 //   the role, or not the object's owner          -> PERMISSION_DENIED, or
 //                                                   NOT_FOUND where the
 //                                                   object is hidden from them
-//   an allowed caller                            -> OK
+//   an allowed caller                            -> OK, or
+//                                                   FAILED_PRECONDITION in
+//                                                   the rows about an object
+//                                                   in the wrong state (a
+//                                                   draft): authorization
+//                                                   comes first
 //
 // Then: a completeness check (every method of every candor.*.v1 service in
 // the descriptor pool has a row), no mass assignment through update_mask on
@@ -292,6 +297,7 @@ class World {
 constexpr StatusCode OK = StatusCode::OK;
 constexpr StatusCode NF = StatusCode::NOT_FOUND;
 constexpr StatusCode PD = StatusCode::PERMISSION_DENIED;
+constexpr StatusCode FP = StatusCode::FAILED_PRECONDITION;
 // "No such case": the method has no object of the employee's own.
 constexpr StatusCode NA = static_cast<StatusCode>(-1);
 
@@ -588,6 +594,21 @@ std::vector<Row> Rows() {
         r.set_name(w.NewPost(w.Owner(who), advocacypb::Post::REJECTED).name());
         r.set_reason("The post says who I work for in its last line.");
       }));
+  // On a draft the author passes authorization and meets the state check;
+  // everyone else is refused as on a post in the right state.
+  rows.push_back(MakeRow<advocacypb::WithdrawPostRequest>(
+      {NF, NF, FP, PD, PD, PD, PD},
+      [](World& w, Who who, advocacypb::WithdrawPostRequest& r) {
+        r.set_name(w.NewPost(w.Owner(who), advocacypb::Post::DRAFT).name());
+      },
+      "draft"));
+  rows.push_back(MakeRow<advocacypb::AppealPostRequest>(
+      {NF, NF, FP, PD, PD, PD, PD},
+      [](World& w, Who who, advocacypb::AppealPostRequest& r) {
+        r.set_name(w.NewPost(w.Owner(who), advocacypb::Post::DRAFT).name());
+        r.set_reason("Please look again.");
+      },
+      "draft"));
   // Reviewers and admins decide a colleague's post in review; the author
   // (an employee) is no reviewer.
   rows.push_back(MakeRow<advocacypb::ApprovePostRequest>(
@@ -603,6 +624,23 @@ std::vector<Row> Rows() {
         r.add_cited_rule_ids("sensitive-terms");
         r.set_note("Please drop the promise.");
       }));
+  // On a draft reviewers and admins pass authorization and meet the state
+  // check; the author is refused as on a post in review.
+  rows.push_back(MakeRow<advocacypb::ApprovePostRequest>(
+      {NF, NF, PD, FP, FP, PD, PD},
+      [](World& w, Who who, advocacypb::ApprovePostRequest& r) {
+        r.set_name(w.NewPost(w.Owner(who), advocacypb::Post::DRAFT).name());
+        r.set_note("Fine as written.");
+      },
+      "draft"));
+  rows.push_back(MakeRow<advocacypb::RejectPostRequest>(
+      {NF, NF, PD, FP, FP, PD, PD},
+      [](World& w, Who who, advocacypb::RejectPostRequest& r) {
+        r.set_name(w.NewPost(w.Owner(who), advocacypb::Post::DRAFT).name());
+        r.add_cited_rule_ids("disclosure");
+        r.set_note("Please say who you work for.");
+      },
+      "draft"));
   rows.push_back(MakeRow<advocacypb::ListFeedRequest>(
       kStaffReads, [](World& w, Who, advocacypb::ListFeedRequest& r) {
         r.set_parent(w.org.name);
@@ -654,11 +692,12 @@ std::vector<Row> Rows() {
         r.mutable_post()->set_network(common::v1::LINKEDIN);
         r.mutable_post()->set_text(GoodText("dry run"));
       }));
+  // Services only: not even the post's author.
   rows.push_back(MakeRow<transparencypb::CreateDecisionRequest>(
-      kServiceOnly,
-      [](World& w, Who, transparencypb::CreateDecisionRequest& r) {
+      {NF, PD, PD, PD, PD, PD, OK},
+      [](World& w, Who who, transparencypb::CreateDecisionRequest& r) {
         const advocacypb::Post post =
-            w.NewPost(w.colleague, advocacypb::Post::DRAFT);
+            w.NewPost(w.Owner(who), advocacypb::Post::DRAFT);
         r.set_parent(post.name());
         r.mutable_post()->set_author(post.author());
         r.mutable_post()->set_network(post.network());
@@ -731,7 +770,14 @@ std::vector<Row> Rows() {
       {NF, PD, OK, OK, OK, PD, OK},
       [](World& w, Who who, engagementpb::GetEngagementMetricsRequest& r) {
         r.set_subject(w.Owner(who).name());
-      }));
+      },
+      "a person"));
+  rows.push_back(MakeRow<engagementpb::GetEngagementMetricsRequest>(
+      {NF, OK, NA, OK, OK, PD, OK},
+      [](World& w, Who, engagementpb::GetEngagementMetricsRequest& r) {
+        r.set_subject(w.org.name);
+      },
+      "the organization"));
   rows.push_back(MakeRow<engagementpb::GetLeaderboardRequest>(
       kStaffReads, [](World& w, Who, engagementpb::GetLeaderboardRequest& r) {
         r.set_parent(w.org.name);

@@ -1,8 +1,9 @@
 // The advocacy service's bulk path for benchmark datasets (tests/bench/
 // candor_datagen): submitted posts as CreatePost + SubmitPost would store
 // them (the posts row with the decision's copy, and revision 1), written in
-// multi-row statements. Not used by candord; the SQL lives here because the
-// advocacy service owns its tables.
+// multi-row statements. Built into candor_bulk_load (tests/bench), not into
+// candor_advocacy or candord; the SQL lives here because the advocacy
+// service owns its tables.
 #ifndef CANDOR_SERVICES_ADVOCACY_BULK_LOAD_H_
 #define CANDOR_SERVICES_ADVOCACY_BULK_LOAD_H_
 

@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "db/migrations.h"
+#include "db/sha256.h"
 #include "services/advocacy/story.h"
 #include "services/common/resource_name.h"
 #include "services/common/validation.h"

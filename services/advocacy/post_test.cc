@@ -5,6 +5,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/validation.h"
+#include "tests/support/status_matchers.h"
 
 namespace candor::advocacy {
 namespace {
@@ -65,7 +66,8 @@ TEST(PostTest, BadFieldsNameTheirField) {
   cases.push_back({p, "post.link_url"});
   for (const Case& c : cases) {
     absl::Status status = ValidateNewPost(c.post, "post.");
-    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << c.field;
+    EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument))
+        << c.field;
     EXPECT_EQ(MessageOf(status).rfind(c.field + ":", 0), 0u)
         << MessageOf(status);
   }
@@ -88,20 +90,24 @@ TEST(PostTest, LifecycleMoves) {
   EXPECT_TRUE(CheckCanAppeal(S::kRejected).ok());
   EXPECT_TRUE(CheckCanDecide(S::kInReview).ok());
   for (S s : {S::kInReview, S::kApproved, S::kWithdrawn}) {
-    EXPECT_EQ(CheckCanUpdate(s).code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(CheckCanUpdate(s),
+                StatusIs(absl::StatusCode::kFailedPrecondition));
   }
   for (S s : {S::kInReview, S::kApproved, S::kRejected, S::kWithdrawn}) {
-    EXPECT_EQ(CheckCanDelete(s).code(), absl::StatusCode::kFailedPrecondition);
-    EXPECT_EQ(CheckCanSubmit(s).code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(CheckCanDelete(s),
+                StatusIs(absl::StatusCode::kFailedPrecondition));
+    EXPECT_THAT(CheckCanSubmit(s),
+                StatusIs(absl::StatusCode::kFailedPrecondition));
   }
   for (S s : {S::kDraft, S::kRejected, S::kWithdrawn}) {
-    EXPECT_EQ(CheckCanWithdraw(s).code(),
-              absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(CheckCanWithdraw(s),
+                StatusIs(absl::StatusCode::kFailedPrecondition));
   }
   for (S s : {S::kDraft, S::kInReview, S::kApproved, S::kWithdrawn}) {
-    EXPECT_EQ(CheckCanAppeal(s).code(), absl::StatusCode::kFailedPrecondition);
-    EXPECT_EQ(CheckCanDecide(s == S::kInReview ? S::kDraft : s).code(),
-              absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(CheckCanAppeal(s),
+                StatusIs(absl::StatusCode::kFailedPrecondition));
+    EXPECT_THAT(CheckCanDecide(s == S::kInReview ? S::kDraft : s),
+                StatusIs(absl::StatusCode::kFailedPrecondition));
   }
   EXPECT_THAT(MessageOf(CheckCanSubmit(S::kApproved)), HasSubstr("APPROVED"));
 }
@@ -110,7 +116,7 @@ TEST(PostTest, VerdictsMoveTheSubmittedPost) {
   EXPECT_EQ(*StateAfterVerdict(1), PostState::kApproved);
   EXPECT_EQ(*StateAfterVerdict(2), PostState::kInReview);
   EXPECT_EQ(*StateAfterVerdict(3), PostState::kRejected);
-  EXPECT_EQ(StateAfterVerdict(0).status().code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(StateAfterVerdict(0), StatusIs(absl::StatusCode::kInternal));
 }
 
 TEST(PostTest, DeactivatedAuthorsLosePendingPostsOnly) {
@@ -149,8 +155,9 @@ TEST(PostTest, UpdatablePaths) {
        {"name", "author", "state", "latest_decision", "revision", "create_time",
         "update_time", "etag", "nope", ""}) {
     absl::Status status = CheckUpdatablePostPath(path);
-    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << path;
-    EXPECT_THAT(MessageOf(status), HasSubstr("update_mask")) << path;
+    EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument,
+                                 HasSubstr("update_mask")))
+        << path;
   }
 }
 
@@ -178,9 +185,9 @@ TEST(PostTest, Filters) {
         "author = \"organizations/other/staffMembers/e1\"",
         "author = \"nobody\"", "state = DRAFT OR state = APPROVED"}) {
     absl::StatusOr<PostFilter> parsed = ParsePostFilter("acme", bad);
-    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument)
+    EXPECT_THAT(parsed, StatusIs(absl::StatusCode::kInvalidArgument,
+                                 HasSubstr("filter")))
         << bad;
-    EXPECT_THAT(MessageOf(parsed.status()), HasSubstr("filter")) << bad;
   }
 }
 

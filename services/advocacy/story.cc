@@ -79,10 +79,6 @@ absl::Status CheckTextList(const std::vector<std::string>& items,
 
 }  // namespace
 
-std::string DepartmentKey(absl::string_view department) {
-  return absl::AsciiStrToLower(absl::StripAsciiWhitespace(department));
-}
-
 bool VisibleToEmployee(const StoryRecord& story, absl::string_view department,
                        int64_t now_us) {
   if (story.state != StoryState::kActive) return false;

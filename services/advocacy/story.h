@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "services/common/department.h"
 
 namespace candor::advocacy {
 
@@ -51,10 +52,6 @@ struct StoryRecord {
   // an incentive disclosure).
   bool incentivized = false;
 };
-
-// How departments are matched: without surrounding white space, ASCII
-// letters lowercased ("  Sales " and "sales" are one department).
-std::string DepartmentKey(absl::string_view department);
 
 // Whether an employee (no reviewer or admin role) of `department` may see
 // `story` at `now_us`: ACTIVE, not expired, and for everyone or for that

@@ -8,6 +8,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace candor {
 namespace {
@@ -53,11 +54,12 @@ TEST(AuthTest, OperatorTokenHasNoOrganization) {
 
 TEST(AuthTest, RejectsMissingMalformedAndForeignTokens) {
   auto verifier = Verifier();
-  EXPECT_EQ(verifier->Verify("").status().code(), absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(verifier->Verify("Basic abc").status().code(),
-            absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(verifier->Verify("Bearer not.a.jwt").status().code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(verifier->Verify(""),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_THAT(verifier->Verify("Basic abc"),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_THAT(verifier->Verify("Bearer not.a.jwt"),
+              StatusIs(absl::StatusCode::kUnauthenticated));
   auto other = MintHs256Token(StaffClaims(), std::string(40, 'x'));
   EXPECT_THAT(verifier->Verify("Bearer " + *other).status().message(),
               HasSubstr("invalid token"));
@@ -68,15 +70,15 @@ TEST(AuthTest, RejectsExpiredToken) {
   claims.ttl = absl::Minutes(5);
   auto token = MintHs256Token(claims, kSecret, absl::Now() - absl::Hours(1));
   auto caller = Verifier()->Verify("Bearer " + *token);
-  EXPECT_EQ(caller.status().code(), absl::StatusCode::kUnauthenticated);
-  EXPECT_THAT(caller.status().message(), HasSubstr("expired"));
+  EXPECT_THAT(caller, StatusIs(absl::StatusCode::kUnauthenticated,
+                               HasSubstr("expired")));
 }
 
 TEST(AuthTest, RejectsSubjectOfAnotherOrganization) {
   TokenClaims claims = StaffClaims();
   claims.organization_id = "other";
   auto caller = Verifier()->Verify("Bearer " + *MintHs256Token(claims, kSecret));
-  EXPECT_EQ(caller.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(caller, StatusIs(absl::StatusCode::kUnauthenticated));
 }
 
 // libjwt accepts whatever algorithm a token names; an HS512 token signed
@@ -94,8 +96,8 @@ TEST(AuthTest, RejectsUnexpectedAlgorithm) {
   jwt_free(jwt);
   auto caller = Verifier()->Verify(std::string("Bearer ") + token);
   free(token);
-  EXPECT_EQ(caller.status().code(), absl::StatusCode::kUnauthenticated);
-  EXPECT_THAT(caller.status().message(), HasSubstr("algorithm"));
+  EXPECT_THAT(caller, StatusIs(absl::StatusCode::kUnauthenticated,
+                               HasSubstr("algorithm")));
 }
 
 TEST(AuthTest, RejectsTokenWithoutExpiry) {
@@ -113,8 +115,8 @@ TEST(AuthTest, RejectsTokenWithoutExpiry) {
 }
 
 TEST(AuthTest, MintRefusesShortSecret) {
-  EXPECT_EQ(MintHs256Token(StaffClaims(), "short").status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(MintHs256Token(StaffClaims(), "short"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 // An RSA key pair in PEM, made fresh for the test.
@@ -164,10 +166,9 @@ TEST(AuthTest, Rs256TokensOfTheIdentityProviderVerify) {
   EXPECT_EQ(caller->staff_member_id, "ada");
 
   const RsaKeys other = MakeRsaKeys();
-  EXPECT_EQ((*verifier)->Verify("Bearer " + SignedToken(JWT_ALG_RS256, other.private_pem))
-                .status()
-                .code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT((*verifier)->Verify(
+                  "Bearer " + SignedToken(JWT_ALG_RS256, other.private_pem)),
+              StatusIs(absl::StatusCode::kUnauthenticated));
 }
 
 // The classic confusion: an HS256 token whose HMAC key is the server's RSA
@@ -177,7 +178,7 @@ TEST(AuthTest, Rs256VerifierRefusesHs256KeyedWithThePublicKey) {
   auto verifier = TokenVerifier::ForRs256PublicKey(keys.public_pem);
   ASSERT_TRUE(verifier.ok());
   auto caller = (*verifier)->Verify("Bearer " + SignedToken(JWT_ALG_HS256, keys.public_pem));
-  EXPECT_EQ(caller.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(caller, StatusIs(absl::StatusCode::kUnauthenticated));
 }
 
 TEST(AuthTest, RefusesUnsignedAlgNone) {
@@ -185,8 +186,8 @@ TEST(AuthTest, RefusesUnsignedAlgNone) {
   const std::string token =
       "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0."
       "eyJzdWIiOiJvcGVyYXRvciIsInJvbGVzIjpbIm9wZXJhdG9yIl0sImV4cCI6NDEwMjQ0NDgwMH0.";
-  EXPECT_EQ(Verifier()->Verify("Bearer " + token).status().code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(Verifier()->Verify("Bearer " + token),
+              StatusIs(absl::StatusCode::kUnauthenticated));
 }
 
 }  // namespace

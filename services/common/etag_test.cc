@@ -1,6 +1,7 @@
 #include "services/common/etag.h"
 
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace candor {
 namespace {
@@ -10,8 +11,10 @@ TEST(EtagTest, CurrentOrNoEtagPassesAStaleOneIsAborted) {
   EXPECT_TRUE(CheckEtag("", 3, "value").ok());
   EXPECT_TRUE(CheckEtag("\"3\"", 3, "value").ok());
   absl::Status stale = CheckEtag("\"2\"", 3, "value");
-  EXPECT_EQ(stale.code(), absl::StatusCode::kAborted);
-  EXPECT_EQ(stale.message(), "etag: the value changed since it was read; read it again");
+  EXPECT_THAT(stale,
+              StatusIs(absl::StatusCode::kAborted,
+                       "etag: the value changed since it was read; read it "
+                       "again"));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "services/common/page_token.h"
 
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace candor {
 namespace {
@@ -16,8 +17,8 @@ TEST(PageTokenTest, RoundTripsTheCursor) {
 TEST(PageTokenTest, RefusesAnotherQueryAnotherKeyAndTampering) {
   PageTokenCodec codec("secret-key");
   std::string token = codec.Encode("list|acme|", "cursor-1");
-  EXPECT_EQ(codec.Decode("list|other|", token).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(codec.Decode("list|other|", token),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_FALSE(PageTokenCodec("other-key").Decode("list|acme|", token).ok());
   token[3] = token[3] == 'A' ? 'B' : 'A';
   EXPECT_FALSE(codec.Decode("list|acme|", token).ok());
@@ -33,12 +34,12 @@ TEST(PageTokenTest, StartPageChecksSizeAndToken) {
   EXPECT_EQ(first->size, kDefaultPageSize);
   EXPECT_EQ(first->limit(), kDefaultPageSize + 1);
   EXPECT_TRUE(first->cursor.empty());
-  EXPECT_EQ(codec.StartPage("q", -1, "").status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(codec.StartPage("q", kMaxPageSize + 1, "").status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(codec.StartPage("q", 5, "forged").status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(codec.StartPage("q", -1, ""),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(codec.StartPage("q", kMaxPageSize + 1, ""),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(codec.StartPage("q", 5, "forged"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(PageTokenTest, FinishPageCutsTheExtraRowAndPointsAfterTheLastKept) {

@@ -1,7 +1,7 @@
 #include "services/common/personal_data.h"
 
 #include "absl/strings/str_cat.h"
-#include "db/migrations.h"
+#include "db/sha256.h"
 #include "services/common/authz.h"
 #include "services/common/resource_name.h"
 #include "services/common/status_macros.h"

@@ -1,6 +1,7 @@
 #include "services/common/personal_data.h"
 
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace candor {
 namespace {
@@ -28,8 +29,8 @@ TEST(ParsePersonRefTest, NamesTheFieldWhenMalformed) {
   EXPECT_EQ(person->org, "acme");
   EXPECT_EQ(person->id, "ada");
   const auto bad = ParsePersonRef("people/ada");
-  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(bad.status().message().find("staff_member"), std::string::npos);
+  EXPECT_THAT(bad, StatusIs(absl::StatusCode::kInvalidArgument,
+                            ::testing::HasSubstr("staff_member")));
 }
 
 TEST(PersonalDataAccessTest, AdminsOperatorsAndServicesOnly) {
@@ -40,22 +41,22 @@ TEST(PersonalDataAccessTest, AdminsOperatorsAndServicesOnly) {
                                         "acme", kName).ok());
   EXPECT_TRUE(RequirePersonalDataAccess(MakeCaller("", {Role::kService}),
                                         "acme", kName).ok());
-  EXPECT_EQ(RequirePersonalDataAccess(MakeCaller("other", {Role::kAdmin}),
-                                      "acme", kName).code(),
-            absl::StatusCode::kNotFound);
-  EXPECT_EQ(RequirePersonalDataAccess(
-                MakeCaller("acme", {Role::kEmployee, Role::kReviewer}), "acme",
-                kName).code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(RequirePersonalDataAccess(MakeCaller("other", {Role::kAdmin}),
+                                        "acme", kName),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(RequirePersonalDataAccess(
+                  MakeCaller("acme", {Role::kEmployee, Role::kReviewer}),
+                  "acme", kName),
+              StatusIs(absl::StatusCode::kPermissionDenied));
   // The privacy service itself is for people, not services.
-  EXPECT_EQ(RequireAdminOrOperatorOf(MakeCaller("acme", {Role::kService}),
-                                     "acme", kName).code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(RequireAdminOrOperatorOf(MakeCaller("acme", {Role::kService}),
+                                       "acme", kName),
+              StatusIs(absl::StatusCode::kPermissionDenied));
   EXPECT_TRUE(RequireAdminOrOperatorOf(MakeCaller("", {Role::kOperator}),
                                        "acme", kName).ok());
-  EXPECT_EQ(RequireAdminOrOperatorOf(MakeCaller("other", {Role::kAdmin}),
-                                     "acme", kName).code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_THAT(RequireAdminOrOperatorOf(MakeCaller("other", {Role::kAdmin}),
+                                       "acme", kName),
+              StatusIs(absl::StatusCode::kNotFound));
 }
 
 }  // namespace

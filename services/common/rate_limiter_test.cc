@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "services/common/retry_info.h"
+#include "tests/support/status_matchers.h"
 
 namespace candor {
 namespace {
@@ -17,9 +18,8 @@ TEST(RateLimiterTest, AllowsTheBurstThenRefusesWithTheWaitForOneToken) {
     EXPECT_TRUE(limiter.Charge("alice", 1, kStart).ok()) << i;
   }
   absl::Status refused = limiter.Charge("alice", 1, kStart);
-  EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_NE(refused.message().find("10 writes per second"), std::string::npos)
-      << refused.message();
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kResourceExhausted,
+                                ::testing::HasSubstr("10 writes per second")));
   ASSERT_TRUE(RetryDelayOf(refused).has_value());
   EXPECT_EQ(*RetryDelayOf(refused), absl::Milliseconds(100));
 }
@@ -52,9 +52,9 @@ TEST(RateLimiterTest, ARefusedChargeTakesNothing) {
 TEST(RateLimiterTest, ACostAboveTheBurstIsRefusedSayingSo) {
   RateLimiter limiter("events", RateLimit{100, 1000});
   absl::Status refused = limiter.Charge("svc", 5000, kStart);
-  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(refused.message().find("send at most 1000 at a time"), std::string::npos)
-      << refused.message();
+  EXPECT_THAT(refused,
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       ::testing::HasSubstr("send at most 1000 at a time")));
   EXPECT_FALSE(RetryDelayOf(refused).has_value());
 }
 

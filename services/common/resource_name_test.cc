@@ -2,6 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace candor {
 namespace {
@@ -26,8 +27,9 @@ TEST(ResourceNameTest, RejectsOtherShapes) {
                           "organizations/acme/staffMembers/x/extra",
                           "organizations/acme/staffMembers/x'--"}) {
     auto parts = ParseResourceName("name", bad, kStaff);
-    EXPECT_EQ(parts.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(parts.status().message(), HasSubstr("name")) << bad;
+    EXPECT_THAT(parts,
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("name")))
+        << bad;
   }
 }
 

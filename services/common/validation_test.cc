@@ -2,6 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace candor {
 namespace {
@@ -45,7 +46,8 @@ TEST(CheckEmailTest, AcceptsAddressesAndRejectsOthers) {
                           "a@b@c.com", "ada @example.com", "ada@.com",
                           "ada@example..com", "ada@example.com.",
                           "x'; DROP TABLE staff_members; --@a.com"}) {
-    EXPECT_EQ(CheckEmail("email", bad).code(), absl::StatusCode::kInvalidArgument)
+    EXPECT_THAT(CheckEmail("email", bad),
+                StatusIs(absl::StatusCode::kInvalidArgument))
         << bad;
   }
 }

@@ -1,7 +1,8 @@
 // The engagement service's bulk path for benchmark datasets (tests/bench/
 // candor_datagen): shares as CreateShare would store them, written in
-// multi-row statements. Not used by candord; the SQL lives here because the
-// engagement service owns its tables.
+// multi-row statements. Built into candor_bulk_load (tests/bench), not into
+// candor_engagement or candord; the SQL lives here because the engagement
+// service owns its tables.
 #ifndef CANDOR_SERVICES_ENGAGEMENT_BULK_LOAD_H_
 #define CANDOR_SERVICES_ENGAGEMENT_BULK_LOAD_H_
 

@@ -21,13 +21,13 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "services/common/authz.h"
+#include "services/common/department.h"
 #include "services/common/grpc_status.h"
 #include "services/common/internal_call.h"
 #include "services/common/resource_name.h"
@@ -78,17 +78,10 @@ std::string PostDecisionMessage(absl::string_view verdict) {
   return "A decision was made on your post.";
 }
 
-// How advocacy compares departments (services/advocacy/story.h
-// DepartmentKey): case-insensitive, surrounding whitespace ignored. The
-// staff service's `department = "..."` filter compares exactly, so the
-// audience is matched here.
-std::string DepartmentKey(absl::string_view department) {
-  return absl::AsciiStrToLower(absl::StripAsciiWhitespace(department));
-}
-
 // The staff_member_ids of the ACTIVE staff of `org` in one of the
 // departments `keys` (DepartmentKey), or all of them when `keys` is empty;
-// every page.
+// every page. The staff service's `department = "..."` filter compares
+// exactly, so the departments are matched here.
 absl::StatusOr<std::vector<std::string>> ActiveStaffIn(
     staffpb::StaffService::Stub& staff, ServiceTokenSource& service_tokens,
     const std::string& org, const std::set<std::string>& keys) {

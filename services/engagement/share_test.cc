@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/random/random.h"
+#include "tests/support/status_matchers.h"
 
 namespace candor::engagement {
 namespace {
@@ -60,7 +61,7 @@ TEST(SharePacingTest, AtLimitSaysWhenNextIsAllowed) {
   const int64_t now = int64_t{1700000000} * 1000000;
   const absl::Status status =
       CheckSharePacing({now - 1000000, now - 3600 * int64_t{1000000}}, 2, now);
-  EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kResourceExhausted));
   EXPECT_THAT(status.message(), HasSubstr("share_pacing: 2 shares"));
   EXPECT_THAT(status.message(), HasSubstr("at most 2 a day"));
   // The older of the two frees its slot 23 h from now.
@@ -91,19 +92,16 @@ TEST(ShareFilterTest, ParsesClauses) {
 }
 
 TEST(ShareFilterTest, RejectsBadFilters) {
-  EXPECT_EQ(ParseShareFilter("o1", "state = MAYBE").status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(ParseShareFilter("o1", "colour = red").status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(
-      ParseShareFilter("o1", "author = \"organizations/o2/staffMembers/s\"")
-          .status()
-          .code(),
-      absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(ParseShareFilter("o1", "author = organizations/o1/staffMembers/s")
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ParseShareFilter("o1", "state = MAYBE"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(ParseShareFilter("o1", "colour = red"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(
+      ParseShareFilter("o1", "author = \"organizations/o2/staffMembers/s\""),
+      StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(
+      ParseShareFilter("o1", "author = organizations/o1/staffMembers/s"),
+      StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(ShareCursorTest, RoundTrips) {

@@ -2,7 +2,6 @@
 
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <condition_variable>
@@ -18,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "db/sha256.h"
 #include "db/transaction.h"
 #include "services/common/clock.h"
 #include "services/common/http_listener.h"
@@ -55,14 +55,6 @@ struct ShareTarget {
   std::string link_url;
   std::string external_url;
 };
-
-std::string Sha256Hex(absl::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), length));
-}
 
 bool IsWebUrl(absl::string_view url) {
   return absl::StartsWithIgnoreCase(url, "https://") ||
@@ -299,7 +291,7 @@ class TrackingServer::Impl {
     const int day = static_cast<int>(now / kMicrosPerDay);
     CANDOR_ASSIGN_OR_RETURN(std::string salt, SaltOf(day));
     const std::string visitor =
-        Sha256Hex(absl::StrCat(salt, "\n", remote_ip, "\n", user_agent));
+        db::Sha256Hex(absl::StrCat(salt, "\n", remote_ip, "\n", user_agent));
     CANDOR_ASSIGN_OR_RETURN(db::Transaction tx,
                             db::Transaction::Begin(*options_.pool));
     CANDOR_RETURN_IF_ERROR(db::Run("record click", tx, [&](db::Connection& c) {
@@ -314,7 +306,7 @@ class TrackingServer::Impl {
       click.setString(
           2, absl::StrCat(
                  "click-",
-                 Sha256Hex(absl::StrCat(visitor, "\n", code)).substr(0, 40),
+                 db::Sha256Hex(absl::StrCat(visitor, "\n", code)).substr(0, 40),
                  "-", day));
       click.setString(3, share.share_id);
       click.setInt64(4, now);

@@ -1,7 +1,8 @@
 // The staff service's bulk path for benchmark datasets (tests/bench/
 // candor_datagen): what 100,000 UpdateStaffMember calls made by the people
-// themselves would store, written in multi-row statements. Not used by
-// candord; the SQL lives here because the staff service owns its tables.
+// themselves would store, written in multi-row statements. Built into
+// candor_bulk_load (tests/bench), not into candor_staff or candord; the SQL
+// lives here because the staff service owns its tables.
 #ifndef CANDOR_SERVICES_STAFF_BULK_LOAD_H_
 #define CANDOR_SERVICES_STAFF_BULK_LOAD_H_
 

@@ -2,6 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace candor::staff {
 namespace {
@@ -57,8 +58,8 @@ TEST(StaffMemberTest, UpdatableFieldsHaveOwners) {
   EXPECT_EQ(*UpdatableFieldOwner("roles"), FieldOwner::kAdmin);
   EXPECT_EQ(*UpdatableFieldOwner("department"), FieldOwner::kAdmin);
   for (const char* path : {"state", "name", "etag", "create_time", "nope", ""}) {
-    EXPECT_EQ(UpdatableFieldOwner(path).status().code(),
-              absl::StatusCode::kInvalidArgument)
+    EXPECT_THAT(UpdatableFieldOwner(path),
+                StatusIs(absl::StatusCode::kInvalidArgument))
         << path;
   }
 }
@@ -84,8 +85,9 @@ TEST(StaffFilterTest, RejectsWhatItDoesNotUnderstand) {
         "role = CEO", "advocacy_consent = yes", "state = ACTIVE AND state = INACTIVE",
         "department = a department = b", "department = = x"}) {
     auto filter = ParseStaffFilter(bad);
-    EXPECT_EQ(filter.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(filter.status().message(), HasSubstr("filter")) << bad;
+    EXPECT_THAT(filter, StatusIs(absl::StatusCode::kInvalidArgument,
+                                 HasSubstr("filter")))
+        << bad;
   }
 }
 

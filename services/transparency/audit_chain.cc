@@ -1,8 +1,7 @@
 #include "services/transparency/audit_chain.h"
 
-#include <openssl/sha.h>
-
 #include "absl/strings/escaping.h"
+#include "db/sha256.h"
 
 namespace candor::transparency {
 namespace {
@@ -26,23 +25,14 @@ bool IsHex64(absl::string_view text) {
   return true;
 }
 
-std::string Sha256Raw(absl::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-         digest);
-  return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
-}
-
 }  // namespace
 
 const char kGenesisHash[] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
-std::string Sha256Hex(absl::string_view data) {
-  return absl::BytesToHexString(Sha256Raw(data));
+std::string ActorDigest(absl::string_view actor) {
+  return db::Sha256Hex(actor);
 }
-
-std::string ActorDigest(absl::string_view actor) { return Sha256Hex(actor); }
 
 std::string CanonicalBytes(const AuditEntryRecord& entry) {
   std::string out;
@@ -63,7 +53,7 @@ std::string ChainHash(absl::string_view prev_hash_hex,
                           ? absl::HexStringToBytes(prev_hash_hex)
                           : std::string(prev_hash_hex);
   input += CanonicalBytes(entry);
-  return Sha256Hex(input);
+  return db::Sha256Hex(input);
 }
 
 void SealEntry(absl::string_view prev_hash_hex, AuditEntryRecord* entry) {

@@ -39,9 +39,6 @@ struct AuditEntryRecord {
   std::string hash;       // lowercase hex
 };
 
-// Lowercase hex SHA-256 of `data`.
-std::string Sha256Hex(absl::string_view data);
-
 // The digest the chain holds for `actor`.
 std::string ActorDigest(absl::string_view actor);
 

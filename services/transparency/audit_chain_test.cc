@@ -33,8 +33,8 @@ int64_t FirstBad(const std::vector<AuditEntryRecord>& entries) {
   return verifier.first_bad_sequence();
 }
 
-TEST(AuditChainTest, Sha256OfEmptyIsTheKnownValue) {
-  EXPECT_EQ(Sha256Hex(""),
+TEST(AuditChainTest, ActorDigestIsSha256Hex) {
+  EXPECT_EQ(ActorDigest(""),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 

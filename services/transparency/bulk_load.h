@@ -1,7 +1,8 @@
 // The transparency service's bulk path for benchmark datasets (tests/bench/
 // candor_datagen): decisions on posts as CreateDecision would store them
 // (decision_proto rows, post_shingles rows and the audit entries), written in
-// multi-row statements. Not used by candord; the SQL lives here because the
+// multi-row statements. Built into candor_bulk_load (tests/bench), not into
+// candor_transparency or candord; the SQL lives here because the
 // transparency service owns its tables. Fingerprints are written at feed
 // sequence 0, outside the feed: replicas read them when they load an
 // organization (start candord after loading, as run-benchmarks does), not

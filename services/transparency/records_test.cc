@@ -2,6 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace candor::transparency {
 namespace {
@@ -40,7 +41,7 @@ TEST(DecisionFilterTest, RejectsOtherFilters) {
        {"verdict = MAYBE", "color = red", "verdict", "decider = bob"}) {
     auto parsed = ParseDecisionFilter(bad);
     ASSERT_FALSE(parsed.ok()) << bad;
-    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(parsed, StatusIs(absl::StatusCode::kInvalidArgument));
     EXPECT_EQ(parsed.status().message().substr(0, 7), "filter:") << bad;
   }
 }

@@ -4,6 +4,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace candor::transparency {
 namespace {
@@ -169,7 +170,7 @@ TEST(RulesetConvertTest, BadRulesetsNameTheField) {
   };
   for (const BadCase& c : cases) {
     absl::Status status = ValidateRulesetProto("ruleset.", Parse(c.text));
-    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << c.text;
+    EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument)) << c.text;
     EXPECT_THAT(std::string(status.message()),
                 StartsWith(std::string(c.field) + ":"))
         << c.text;

@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace candor::values {
 namespace {
@@ -20,7 +21,7 @@ TEST(ValueTest, RevisionIds) {
     SCOPED_TRACE(bad);
     absl::StatusOr<int64_t> parsed = ParseSequenceId("page_token", bad);
     ASSERT_FALSE(parsed.ok());
-    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(parsed, StatusIs(absl::StatusCode::kInvalidArgument));
     EXPECT_THAT(std::string(parsed.status().message()),
                 StartsWith("page_token: "));
   }

@@ -37,14 +37,6 @@ inline constexpr CallerKind kAllCallerKinds[] = {
     CallerKind::kReviewer,      CallerKind::kAdmin,
     CallerKind::kOperator,      CallerKind::kService};
 
-// The columns of a table with one row of expected codes per method, in
-// order: no token, another organization's admin, employee, reviewer, admin,
-// operator, service of the organization.
-inline constexpr CallerKind kTableColumns[] = {
-    CallerKind::kNoToken,  CallerKind::kOtherOrgAdmin, CallerKind::kEmployee,
-    CallerKind::kReviewer, CallerKind::kAdmin,         CallerKind::kOperator,
-    CallerKind::kService};
-
 // "no token", "employee (on self)", ... for failure messages.
 const char* CallerName(CallerKind kind);
 

@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "services/transparency/engine/hash.h"
 #include "services/transparency/engine/shingles.h"
+#include "tests/support/status_matchers.h"
 
 namespace candor::transparency {
 namespace {
@@ -89,19 +90,24 @@ std::string LightEdit(Rng& rng, const std::vector<std::string>& words,
 
 TEST(NearDuplicateIndexTest, AddValidatesAndRejectsDuplicates) {
   NearDuplicateIndex index;
-  EXPECT_EQ(index.Add("", "a", 0, {1, 2}).code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(index.Add("p", "", 0, {1, 2}).code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(index.Add("p", "a", 0, {2, 1}).code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(index.Add("p", "a", 0, {2, 2}).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(index.Add("", "a", 0, {1, 2}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(index.Add("p", "", 0, {1, 2}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(index.Add("p", "a", 0, {2, 1}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(index.Add("p", "a", 0, {2, 2}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_TRUE(index.Add("p", "a", 0, {1, 2}).ok());
-  EXPECT_EQ(index.Add("p", "b", 0, {3}).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(index.Add("p", "b", 0, {3}),
+              StatusIs(absl::StatusCode::kAlreadyExists));
   EXPECT_TRUE(index.Add("empty", "b", 0, {}).ok());
   EXPECT_TRUE(index.Contains("p"));
   EXPECT_EQ(index.size(), 2u);
-  EXPECT_EQ(index.Remove("nope").code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(index.Remove("nope"), StatusIs(absl::StatusCode::kNotFound));
   EXPECT_TRUE(index.Remove("p").ok());
   EXPECT_FALSE(index.Contains("p"));
-  EXPECT_EQ(index.Remove("p").code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(index.Remove("p"), StatusIs(absl::StatusCode::kNotFound));
   EXPECT_TRUE(index.Add("p", "a", 0, {1, 2}).ok());  // may come back
 }
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace candor::transparency {
 namespace {
@@ -96,8 +97,8 @@ TEST(RulesetTest, RejectsBadIdsAndTitles) {
   EXPECT_THAT(Ruleset::Create(rules).status().message(),
               HasSubstr("rules[1].id"));
   for (const char* id : {"", "Upper", "has space", "under_score"}) {
-    EXPECT_EQ(Ruleset::Create({Make(id, OwnWordsRule{})}).status().code(),
-              absl::StatusCode::kInvalidArgument)
+    EXPECT_THAT(Ruleset::Create({Make(id, OwnWordsRule{})}),
+                StatusIs(absl::StatusCode::kInvalidArgument))
         << id;
   }
   Rule untitled = Make("x", OwnWordsRule{});
@@ -139,9 +140,9 @@ TEST(RulesetTest, RejectsParametersOutOfRange) {
 TEST(RulesetTest, PatternsMustCompile) {
   const absl::Status status =
       CreateOne(SensitiveTermsRule{{"fine", "(unclosed"}});
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(status.message(),
-              HasSubstr("rules[0].sensitive_terms.patterns[1]"));
+  EXPECT_THAT(status,
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("rules[0].sensitive_terms.patterns[1]")));
   EXPECT_TRUE(CreateOne(SensitiveTermsRule{{R"(project\s+falcon)"}}).ok());
 }
 

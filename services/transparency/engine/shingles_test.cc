@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "services/transparency/engine/hash.h"
 #include "services/transparency/engine/minhash.h"
+#include "tests/support/status_matchers.h"
 
 namespace candor::transparency {
 namespace {
@@ -95,17 +96,19 @@ TEST(ShingleEncodingTest, RoundTrips) {
 
 TEST(ShingleEncodingTest, RejectsCorruptBytes) {
   const std::string good = EncodeShingleSet({5, 9, 300});
-  EXPECT_EQ(DecodeShingleSet("").status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_EQ(DecodeShingleSet("\x02\x00").status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_EQ(DecodeShingleSet(good.substr(0, good.size() - 1)).status().code(),
-            absl::StatusCode::kDataLoss);
-  EXPECT_EQ(DecodeShingleSet(good + "x").status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(DecodeShingleSet(""), StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(DecodeShingleSet("\x02\x00"),
+              StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(DecodeShingleSet(good.substr(0, good.size() - 1)),
+              StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(DecodeShingleSet(good + "x"),
+              StatusIs(absl::StatusCode::kDataLoss));
   // Count 2, values 5 then a zero gap: not ascending.
-  EXPECT_EQ(DecodeShingleSet(std::string("\x01\x02\x05\x00", 4)).status().code(),
-            absl::StatusCode::kDataLoss);
+  EXPECT_THAT(DecodeShingleSet(std::string("\x01\x02\x05\x00", 4)),
+              StatusIs(absl::StatusCode::kDataLoss));
   // A varint longer than 32 bits.
-  EXPECT_EQ(DecodeShingleSet("\x01\x01\xff\xff\xff\xff\x7f").status().code(),
-            absl::StatusCode::kDataLoss);
+  EXPECT_THAT(DecodeShingleSet("\x01\x01\xff\xff\xff\xff\x7f"),
+              StatusIs(absl::StatusCode::kDataLoss));
 }
 
 // Random sets with a known Jaccard: `common` shared values and `own` values
