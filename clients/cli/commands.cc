@@ -8,13 +8,16 @@
 #include <sstream>
 #include <utility>
 
+#include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "candor/staff/v1/staff.grpc.pb.h"
+#include "clients/cli/command_line.h"
 #include "clients/cli/connection.h"
 #include "clients/cli/duration.h"
 #include "clients/cli/health_codec.h"
+#include "clients/cli/privacy_commands.h"
 #include "clients/cli/staff_fields.h"
 #include "clients/cli/staff_import.h"
 #include "clients/cli/token_claims.h"
@@ -317,6 +320,232 @@ int RunStaffImport(const GlobalOptions& global,
               << " rows, the server counted " << response.rows_total() << "\n";
   }
   return kExitOk;
+}
+
+void AddTokenCommands(CLI::App& app, Actions& actions) {
+  CLI::App* token = app.add_subcommand("token", "Bearer tokens");
+  token->require_subcommand(1);
+
+  auto mint = std::make_shared<TokenMintOptions>();
+  CLI::App* token_mint = token->add_subcommand(
+      "mint", "Print a token signed with a shared HS256 secret");
+  token_mint
+      ->add_option("--secret-file", mint->secret_file,
+                   "File holding the server's token secret")
+      ->required();
+  token_mint->add_option("--org", mint->organization,
+                         "Organization id (not for operator tokens)");
+  token_mint->add_option(
+      "--subject", mint->subject,
+      "Staff member id or name; a service's name; `operator` for operators");
+  AddRepeatable(token_mint, "--role", mint->roles,
+                "employee, reviewer, admin, operator or service (repeatable)")
+      ->required();
+  token_mint->add_option("--ttl", mint->ttl, "Lifetime, e.g. 30m, 12h, 7d")
+      ->capture_default_str();
+  actions.Set(token_mint, [mint] { return RunTokenMint(*mint); });
+}
+
+void AddHealthCommand(CLI::App& app, const GlobalOptions& global,
+                      Actions& actions) {
+  auto service = std::make_shared<std::string>();
+  CLI::App* health = app.add_subcommand(
+      "health", "Ask the server whether it serves (exit 0 only if SERVING)");
+  health->add_option("--service", *service,
+                     "A service name to ask about (default: the server)");
+  actions.Set(health,
+              [&global, service] { return RunHealth(global, *service); });
+}
+
+void AddOrgCommands(CLI::App& app, const GlobalOptions& global,
+                    Actions& actions) {
+  CLI::App* org = app.add_subcommand("org", "Organizations");
+  org->require_subcommand(1);
+
+  auto create = std::make_shared<OrgCreateOptions>();
+  CLI::App* org_create = org->add_subcommand(
+      "create", "Create an organization and its first admin (operator)");
+  org_create
+      ->add_option("id", create->organization_id,
+                   "Organization id: lowercase letters, digits, '-'")
+      ->required();
+  org_create
+      ->add_option("--display-name", create->display_name,
+                   "The organization's name as staff see it")
+      ->required();
+  org_create
+      ->add_option("--admin-email", create->admin_email,
+                   "The first admin's email")
+      ->required();
+  org_create
+      ->add_option("--admin-name", create->admin_name,
+                   "The first admin's display name")
+      ->required();
+  org_create
+      ->add_option("--admin-employee-id", create->admin_employee_id,
+                   "The first admin's employee id")
+      ->capture_default_str();
+  AddRequestId(org_create, create->request_id);
+  actions.Set(org_create,
+              [&global, create] { return RunOrgCreate(global, *create); });
+
+  auto get_name = std::make_shared<std::string>();
+  CLI::App* org_get = org->add_subcommand("get", "Show an organization");
+  AddName(org_get, *get_name, "organizations/ID, or just ID");
+  actions.Set(org_get,
+              [&global, get_name] { return RunOrgGet(global, *get_name); });
+}
+
+namespace {
+
+// `staff update`'s flags as given; each becomes a field of StaffUpdateFlags
+// only when its option was given.
+struct StaffUpdateArgs {
+  std::string name;
+  std::string employee_id, display_name, email, department, title, location,
+      manager, bio, consent, etag;
+  std::vector<std::string> roles, social_accounts;
+  bool clear_social = false;
+  CLI::Option *employee_id_option = nullptr, *display_name_option = nullptr,
+              *email_option = nullptr, *department_option = nullptr,
+              *title_option = nullptr, *location_option = nullptr,
+              *manager_option = nullptr, *roles_option = nullptr,
+              *bio_option = nullptr, *consent_option = nullptr,
+              *social_option = nullptr, *etag_option = nullptr;
+
+  StaffUpdateFlags Flags() const {
+    StaffUpdateFlags flags;
+    flags.employee_id = IfGiven(employee_id_option, employee_id);
+    flags.display_name = IfGiven(display_name_option, display_name);
+    flags.email = IfGiven(email_option, email);
+    flags.department = IfGiven(department_option, department);
+    flags.title = IfGiven(title_option, title);
+    flags.location = IfGiven(location_option, location);
+    flags.manager = IfGiven(manager_option, manager);
+    if (roles_option->count() > 0) flags.roles = roles;
+    flags.bio = IfGiven(bio_option, bio);
+    flags.consent = IfGiven(consent_option, consent);
+    if (social_option->count() > 0) flags.social_accounts = social_accounts;
+    if (clear_social) flags.social_accounts.emplace();
+    flags.etag = IfGiven(etag_option, etag);
+    return flags;
+  }
+};
+
+void AddStaffUpdateCommand(CLI::App* staff, const GlobalOptions& global,
+                           Actions& actions) {
+  auto args = std::make_shared<StaffUpdateArgs>();
+  CLI::App* update = staff->add_subcommand(
+      "update", "Change the fields given, and only those");
+  AddName(update, args->name, "organizations/ORG/staffMembers/ID");
+  args->employee_id_option =
+      update->add_option("--employee-id", args->employee_id);
+  args->display_name_option =
+      update->add_option("--display-name", args->display_name);
+  args->email_option = update->add_option("--email", args->email);
+  args->department_option =
+      update->add_option("--department", args->department);
+  args->title_option = update->add_option("--title", args->title);
+  args->location_option = update->add_option("--location", args->location);
+  args->manager_option = update->add_option(
+      "--manager", args->manager, "Staff id or name; \"\" removes the manager");
+  args->roles_option =
+      AddRepeatable(update, "--role", args->roles,
+                    "Sets the roles: employee, reviewer, admin (repeatable)");
+  args->bio_option = update->add_option("--bio", args->bio);
+  args->consent_option = update->add_option("--consent", args->consent,
+                                            "Advocacy consent: true or false");
+  args->social_option = AddRepeatable(
+      update, "--social", args->social_accounts,
+      "Sets the linked accounts, NETWORK:HANDLE, e.g. linkedin:ada-l "
+      "(repeatable)");
+  update
+      ->add_flag("--clear-social", args->clear_social,
+                 "Removes every linked account")
+      ->excludes(args->social_option);
+  args->etag_option = AddEtag(update, args->etag, "member");
+  actions.Set(update, [&global, args] {
+    return RunStaffUpdate(global, args->name, args->Flags());
+  });
+}
+
+}  // namespace
+
+void AddStaffCommands(CLI::App& app, const GlobalOptions& global,
+                      Actions& actions) {
+  CLI::App* staff = app.add_subcommand("staff", "Staff members");
+  staff->require_subcommand(1);
+
+  auto create = std::make_shared<StaffCreateOptions>();
+  CLI::App* staff_create =
+      staff->add_subcommand("create", "Create a staff member (admin)");
+  AddParent(staff_create, create->parent);
+  staff_create
+      ->add_option("--employee-id", create->employee_id, "The HR system's id")
+      ->required();
+  staff_create->add_option("--display-name", create->display_name)->required();
+  staff_create->add_option("--email", create->email)->required();
+  staff_create->add_option("--department", create->department);
+  staff_create->add_option("--title", create->title);
+  staff_create->add_option("--location", create->location);
+  staff_create->add_option("--manager", create->manager,
+                           "The manager's staff id or name");
+  AddRepeatable(
+      staff_create, "--role", create->roles,
+      "employee, reviewer or admin (repeatable; employee is implied)");
+  staff_create->add_option("--id", create->staff_member_id,
+                           "Staff id (default: the server picks one)");
+  AddRequestId(staff_create, create->request_id);
+  actions.Set(staff_create,
+              [&global, create] { return RunStaffCreate(global, *create); });
+
+  auto get_name = std::make_shared<std::string>();
+  CLI::App* staff_get = staff->add_subcommand("get", "Show a staff member");
+  AddName(staff_get, *get_name, "organizations/ORG/staffMembers/ID");
+  actions.Set(staff_get,
+              [&global, get_name] { return RunStaffGet(global, *get_name); });
+
+  auto list = std::make_shared<StaffListOptions>();
+  CLI::App* staff_list = staff->add_subcommand("list", "List staff members");
+  AddParent(staff_list, list->parent);
+  staff_list->add_option("--filter", list->filter,
+                         "e.g. 'department = \"Sales\" AND state = ACTIVE'");
+  AddPageOptions(staff_list, list->page_size, list->page_token, list->all);
+  actions.Set(staff_list,
+              [&global, list] { return RunStaffList(global, *list); });
+
+  AddStaffUpdateCommand(staff, global, actions);
+
+  auto deactivate = std::make_shared<StaffDeactivateOptions>();
+  CLI::App* staff_deactivate = staff->add_subcommand(
+      "deactivate", "Set a staff member INACTIVE (admin)");
+  AddName(staff_deactivate, deactivate->name,
+          "organizations/ORG/staffMembers/ID");
+  staff_deactivate
+      ->add_option("--reason", deactivate->reason, "Why; shown to admins")
+      ->required();
+  AddRequestId(staff_deactivate, deactivate->request_id);
+  actions.Set(staff_deactivate, [&global, deactivate] {
+    return RunStaffDeactivate(global, *deactivate);
+  });
+
+  AddStaffPrivacyCommands(*staff, global, actions);
+
+  auto import = std::make_shared<StaffImportOptions>();
+  CLI::App* staff_import = staff->add_subcommand(
+      "import",
+      "Create or update staff members from a CSV file, all rows or none");
+  AddParent(staff_import, import->parent);
+  staff_import
+      ->add_option("file", import->file,
+                   "CSV with a header row: employee_id, display_name, "
+                   "email, department, title, location, "
+                   "manager_employee_id, roles (a;b); - for stdin")
+      ->required();
+  staff_import->add_flag("--dry-run", import->dry_run,
+                         "Check every row; store nothing");
+  actions.Set(staff_import,
+              [&global, import] { return RunStaffImport(global, *import); });
 }
 
 }  // namespace candor::cli

@@ -1,6 +1,8 @@
 // The candorctl commands: each takes the global options and its own, makes
 // its calls, prints the result to stdout and problems to stderr, and
-// returns the process exit code. main.cc only parses the command line.
+// returns the process exit code. Each family of commands (this file for
+// token, health, org and staff; values_commands.h, ...) puts its own on the
+// command line with its Add...Commands (see command_line.h).
 #ifndef CANDOR_CLIENTS_CLI_COMMANDS_H_
 #define CANDOR_CLIENTS_CLI_COMMANDS_H_
 
@@ -8,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "clients/cli/command_line.h"
 #include "clients/cli/output.h"
 #include "clients/cli/staff_update.h"
 
@@ -97,6 +100,16 @@ struct StaffImportOptions {
 };
 int RunStaffImport(const GlobalOptions& global,
                    const StaffImportOptions& options);
+
+// Add `token`, `health`, `org` and `staff` (with their subcommands) to
+// `app`; their actions (in `actions`) run with `global`.
+void AddTokenCommands(CLI::App& app, Actions& actions);
+void AddHealthCommand(CLI::App& app, const GlobalOptions& global,
+                      Actions& actions);
+void AddOrgCommands(CLI::App& app, const GlobalOptions& global,
+                    Actions& actions);
+void AddStaffCommands(CLI::App& app, const GlobalOptions& global,
+                      Actions& actions);
 
 }  // namespace candor::cli
 

@@ -5,8 +5,10 @@
 #include <memory>
 #include <vector>
 
+#include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "clients/cli/command_line.h"
 #include "clients/cli/connection.h"
 #include "clients/cli/duration.h"
 #include "clients/cli/engagement_fields.h"
@@ -300,6 +302,176 @@ int RunLeaderboardParticipation(const GlobalOptions& global,
   if (!status.ok()) return connection->CallFailed(status);
   Print(global, participation, DescribeParticipation(participation));
   return kExitOk;
+}
+
+namespace {
+
+void AddEngagementGroup(CLI::App& app, const GlobalOptions& global,
+                        Actions& actions) {
+  CLI::App* engagement =
+      app.add_subcommand("engagement", "What advocacy brings: engagement");
+  engagement->require_subcommand(1);
+
+  struct ReportArgs {
+    EngagementReportOptions options;
+    std::string output;
+    CLI::Option* output_option = nullptr;
+  };
+  auto args = std::make_shared<ReportArgs>();
+  EngagementReportOptions& options = args->options;
+  CLI::App* report = engagement->add_subcommand(
+      "report",
+      "The organization's engagement totals and leaderboard; with --by, one "
+      "row per post or staff member (admin)");
+  AddParent(report, options.parent);
+  report
+      ->add_option("--since", options.since, "The last DURATION, e.g. 30d, 12h")
+      ->capture_default_str();
+  args->output_option =
+      report->add_option("-o,--output", args->output,
+                         "csv, json or table (default: the global --output)");
+  report
+      ->add_option("--by", options.by,
+                   "post or staff: a row per post or per author, found "
+                   "through the organization's shares")
+      ->check(CLI::IsMember({"post", "staff"}));
+  report
+      ->add_option("--leaderboard-limit", options.leaderboard_limit, "1 to 100")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  report
+      ->add_option("--max-subjects", options.max_subjects,
+                   "With --by: at most this many rows (one call each)")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  report
+      ->add_option("--max-shares", options.max_shares,
+                   "With --by: read at most this many shares, newest first")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  actions.Set(report, [&global, args] {
+    args->options.output = IfGiven(args->output_option, args->output);
+    return RunEngagementReport(global, args->options);
+  });
+}
+
+void AddSharesGroup(CLI::App& app, const GlobalOptions& global,
+                    Actions& actions) {
+  CLI::App* shares = app.add_subcommand(
+      "shares", "Approved posts as published, with tracking links");
+  shares->require_subcommand(1);
+
+  auto create = std::make_shared<ShareCreateOptions>();
+  CLI::App* shares_create = shares->add_subcommand(
+      "create", "Record that you published your APPROVED post");
+  shares_create->add_option("post", create->post, "organizations/ORG/posts/ID")
+      ->required();
+  AddNetwork(shares_create, create->network)->required();
+  shares_create->add_option("--text", create->text, "The text as published")
+      ->required();
+  shares_create->add_option("--external-url", create->external_url,
+                            "The published item's own https URL");
+  AddRequestId(shares_create, create->request_id);
+  actions.Set(shares_create,
+              [&global, create] { return RunShareCreate(global, *create); });
+
+  auto get_name = std::make_shared<std::string>();
+  CLI::App* shares_get = shares->add_subcommand("get", "Show a share");
+  AddName(shares_get, *get_name, "organizations/ORG/shares/ID");
+  actions.Set(shares_get,
+              [&global, get_name] { return RunShareGet(global, *get_name); });
+
+  auto list = std::make_shared<ShareListOptions>();
+  CLI::App* shares_list =
+      shares->add_subcommand("list", "List shares, newest first");
+  AddParent(shares_list, list->parent);
+  shares_list->add_option("--filter", list->filter,
+                          "e.g. 'state = NONCOMPLIANT AND author = "
+                          "\"organizations/x/staffMembers/y\"'");
+  AddPageOptions(shares_list, list->page_size, list->page_token, list->all);
+  actions.Set(shares_list,
+              [&global, list] { return RunShareList(global, *list); });
+}
+
+void AddNotificationsGroup(CLI::App& app, const GlobalOptions& global,
+                           Actions& actions) {
+  CLI::App* notifications =
+      app.add_subcommand("notifications", "Your notifications");
+  notifications->require_subcommand(1);
+
+  auto list = std::make_shared<NotificationListOptions>();
+  CLI::App* notifications_list = notifications->add_subcommand(
+      "list", "List your notifications, newest first");
+  AddOwnStaffName(notifications_list, "parent", list->parent);
+  notifications_list->add_flag("--unread", list->unread,
+                               "Only those not read yet");
+  AddPageOptions(notifications_list, list->page_size, list->page_token,
+                 list->all);
+  actions.Set(notifications_list,
+              [&global, list] { return RunNotificationList(global, *list); });
+
+  auto watch = std::make_shared<NotificationWatchOptions>();
+  CLI::App* notifications_watch = notifications->add_subcommand(
+      "watch",
+      "Print your notifications as they arrive, until Ctrl-C or --for");
+  AddOwnStaffName(notifications_watch, "parent", watch->parent);
+  notifications_watch->add_option(
+      "--resume-token", watch->resume_token,
+      "Start after the notification that carried this token");
+  notifications_watch->add_option(
+      "--for", watch->for_duration,
+      "Stop (exit 0) after this long, e.g. 30s, 5m");
+  actions.Set(notifications_watch, [&global, watch] {
+    return RunNotificationWatch(global, *watch);
+  });
+}
+
+void AddLeaderboardGroup(CLI::App& app, const GlobalOptions& global,
+                         Actions& actions) {
+  // `leaderboard PARENT` shows it; `leaderboard join|leave STAFF` opts in
+  // or out.
+  auto options = std::make_shared<LeaderboardOptions>();
+  CLI::App* leaderboard = app.add_subcommand(
+      "leaderboard", "The leaderboard of staff who opted in, and opting in");
+  AddParent(leaderboard, options->parent)->required(false);
+  leaderboard->add_option("--since", options->since,
+                          "The last DURATION (default: the server's, 30d)");
+  leaderboard->add_option("--limit", options->limit, "1 to 100")
+      ->check(CLI::Range(1, 100));
+  actions.Set(leaderboard, [&global, options] {
+    if (options->parent.empty()) {
+      std::cerr << "candorctl: leaderboard: PARENT is required (or join|leave "
+                   "STAFF_NAME)\n";
+      return kExitUsage;
+    }
+    return RunLeaderboard(global, *options);
+  });
+
+  auto join_name = std::make_shared<std::string>();
+  CLI::App* join = leaderboard->add_subcommand(
+      "join", "Appear on the leaderboard (yourself only)");
+  AddOwnStaffName(join, "staff", *join_name);
+  actions.Set(join, [&global, join_name] {
+    return RunLeaderboardParticipation(global, *join_name, true);
+  });
+
+  auto leave_name = std::make_shared<std::string>();
+  CLI::App* leave = leaderboard->add_subcommand(
+      "leave", "Leave the leaderboard (yourself only)");
+  AddOwnStaffName(leave, "staff", *leave_name);
+  actions.Set(leave, [&global, leave_name] {
+    return RunLeaderboardParticipation(global, *leave_name, false);
+  });
+}
+
+}  // namespace
+
+void AddEngagementCommands(CLI::App& app, const GlobalOptions& global,
+                           Actions& actions) {
+  AddEngagementGroup(app, global, actions);
+  AddSharesGroup(app, global, actions);
+  AddNotificationsGroup(app, global, actions);
+  AddLeaderboardGroup(app, global, actions);
 }
 
 }  // namespace candor::cli

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "clients/cli/command_line.h"
 #include "clients/cli/commands.h"
 
 namespace candor::cli {
@@ -85,6 +86,11 @@ int RunLeaderboard(const GlobalOptions& global,
 int RunLeaderboardParticipation(const GlobalOptions& global,
                                 const std::string& staff_name,
                                 bool participate);
+
+// Adds `engagement`, `shares`, `notifications` and `leaderboard` with their
+// subcommands to `app`; their actions (in `actions`) run with `global`.
+void AddEngagementCommands(CLI::App& app, const GlobalOptions& global,
+                           Actions& actions);
 
 }  // namespace candor::cli
 

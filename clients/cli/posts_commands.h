@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "clients/cli/command_line.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/posts_fields.h"
 
@@ -52,6 +53,11 @@ int RunReviewApprove(const GlobalOptions& global, const std::string& name,
 int RunReviewReject(const GlobalOptions& global, const std::string& name,
                     const std::vector<std::string>& rule_ids,
                     const std::string& note);
+
+// Adds `posts` and `review` with their subcommands to `app`; their actions
+// (in `actions`) run with `global`.
+void AddPostsCommands(CLI::App& app, const GlobalOptions& global,
+                      Actions& actions);
 
 }  // namespace candor::cli
 

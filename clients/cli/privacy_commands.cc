@@ -10,11 +10,13 @@
 #include <memory>
 #include <string>
 
+#include "CLI/CLI.hpp"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "candor/privacy/v1/privacy.grpc.pb.h"
+#include "clients/cli/command_line.h"
 #include "clients/cli/connection.h"
 #include "clients/cli/output.h"
 
@@ -30,7 +32,8 @@ const absl::Duration kPrivacyTimeout = absl::Minutes(5);
 
 // Writes `text` to `path`, created (or truncated) with mode 0600: an
 // export is personal data.
-absl::Status WritePrivateFile(const std::string& path, const std::string& text) {
+absl::Status WritePrivateFile(const std::string& path,
+                              const std::string& text) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
                         S_IRUSR | S_IWUSR);
   if (fd < 0) {
@@ -65,8 +68,7 @@ absl::Status WritePrivateFile(const std::string& path, const std::string& text) 
 // Whether the person at the terminal typed yes to erasing `name`.
 bool Confirmed(const std::string& name) {
   std::cerr << "Erase the personal data of " << name
-            << " in every service? This cannot be undone. [y/N] "
-            << std::flush;
+            << " in every service? This cannot be undone. [y/N] " << std::flush;
   std::string answer;
   if (!std::getline(std::cin, answer)) return false;
   answer = absl::AsciiStrToLower(absl::StripAsciiWhitespace(answer));
@@ -103,7 +105,8 @@ int RunStaffExport(const GlobalOptions& global,
   return kExitOk;
 }
 
-int RunStaffErase(const GlobalOptions& global, const StaffEraseOptions& options) {
+int RunStaffErase(const GlobalOptions& global,
+                  const StaffEraseOptions& options) {
   const std::string command = "staff erase";
   if (!options.yes) {
     if (!::isatty(STDIN_FILENO)) {
@@ -113,7 +116,8 @@ int RunStaffErase(const GlobalOptions& global, const StaffEraseOptions& options)
                             "pass --yes to erase without being asked"));
     }
     if (!Confirmed(options.name)) {
-      std::cerr << "candorctl: " << command << ": not confirmed; nothing erased\n";
+      std::cerr << "candorctl: " << command
+                << ": not confirmed; nothing erased\n";
       return kExitFailed;
     }
   }
@@ -132,13 +136,43 @@ int RunStaffErase(const GlobalOptions& global, const StaffEraseOptions& options)
   for (const char* service :
        {"staff", "engagement", "advocacy", "values", "transparency"}) {
     auto found = erased.records_changed().find(service);
-    absl::StrAppend(&changed, changed.empty() ? "" : ", ", service, " ",
-                    found == erased.records_changed().end() ? 0 : found->second);
+    absl::StrAppend(
+        &changed, changed.empty() ? "" : ", ", service, " ",
+        found == erased.records_changed().end() ? 0 : found->second);
   }
   Print(global, erased,
         absl::StrCat("erased ", erased.staff_member(), "; now known as ",
                      erased.pseudonym(), "\nrecords changed: ", changed, "\n"));
   return kExitOk;
+}
+
+void AddStaffPrivacyCommands(CLI::App& staff, const GlobalOptions& global,
+                             Actions& actions) {
+  auto export_options = std::make_shared<StaffExportOptions>();
+  CLI::App* staff_export = staff.add_subcommand(
+      "export",
+      "Everything Candor holds about a person, as one JSON document (admin)");
+  AddName(staff_export, export_options->name,
+          "organizations/ORG/staffMembers/ID");
+  staff_export->add_option("--out", export_options->out,
+                           "Write to FILE (created readable by you only) "
+                           "instead of standard output");
+  actions.Set(staff_export, [&global, export_options] {
+    return RunStaffExport(global, *export_options);
+  });
+
+  auto erase = std::make_shared<StaffEraseOptions>();
+  CLI::App* staff_erase = staff.add_subcommand(
+      "erase",
+      "Erase a person's personal data in every service, keeping counts "
+      "(admin; cannot be undone)");
+  AddName(staff_erase, erase->name, "organizations/ORG/staffMembers/ID");
+  staff_erase->add_flag("--yes,-y", erase->yes,
+                        "Do not ask for confirmation (needed when standard "
+                        "input is not a terminal)");
+  AddRequestId(staff_erase, erase->request_id);
+  actions.Set(staff_erase,
+              [&global, erase] { return RunStaffErase(global, *erase); });
 }
 
 }  // namespace candor::cli

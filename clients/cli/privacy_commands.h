@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "clients/cli/command_line.h"
 #include "clients/cli/commands.h"
 
 namespace candor::cli {
@@ -28,7 +29,13 @@ struct StaffEraseOptions {
 };
 // Asks for confirmation on a terminal unless --yes; refuses without --yes
 // when standard input is not a terminal (nobody could have confirmed).
-int RunStaffErase(const GlobalOptions& global, const StaffEraseOptions& options);
+int RunStaffErase(const GlobalOptions& global,
+                  const StaffEraseOptions& options);
+
+// Adds `export` and `erase` to the `staff` command (AddStaffCommands calls
+// it); their actions (in `actions`) run with `global`.
+void AddStaffPrivacyCommands(CLI::App& staff, const GlobalOptions& global,
+                             Actions& actions);
 
 }  // namespace candor::cli
 

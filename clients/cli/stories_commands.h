@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "clients/cli/command_line.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/stories_fields.h"
 
@@ -36,6 +37,11 @@ int RunStoryUpdate(const GlobalOptions& global, const std::string& name,
                    const StoryFlags& flags);
 int RunStoryArchive(const GlobalOptions& global, const std::string& name,
                     const std::string& request_id);
+
+// Adds `stories` and its subcommands to `app`; their actions (in
+// `actions`) run with `global`.
+void AddStoriesCommands(CLI::App& app, const GlobalOptions& global,
+                        Actions& actions);
 
 }  // namespace candor::cli
 

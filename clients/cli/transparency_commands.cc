@@ -4,8 +4,10 @@
 #include <memory>
 #include <vector>
 
+#include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "clients/cli/command_line.h"
 #include "clients/cli/connection.h"
 #include "clients/cli/output.h"
 #include "clients/cli/posts_fields.h"
@@ -23,8 +25,8 @@ int RunRulesPublish(const GlobalOptions& global,
   const std::string command = "rules publish";
   absl::StatusOr<std::string> text = ReadWholeFile(options.file);
   if (!text.ok()) return UsageError(command, text.status());
-  absl::StatusOr<transparencypb::Ruleset> ruleset = ParseRulesetText(
-      *text, options.file == "-" ? "<stdin>" : options.file);
+  absl::StatusOr<transparencypb::Ruleset> ruleset =
+      ParseRulesetText(*text, options.file == "-" ? "<stdin>" : options.file);
   if (!ruleset.ok()) {
     std::cerr << "candorctl: " << command << ": the file is not a ruleset:\n"
               << ruleset.status().message() << "\n";
@@ -98,8 +100,8 @@ int RunRulesList(const GlobalOptions& global, const RulesListOptions& options) {
       },
       &last);
   if (code != kExitOk) return code;
-  PrintList(global, options.all, last, rulesets, RulesetTable(),
-            &AddRulesetRow, "rulesets");
+  PrintList(global, options.all, last, rulesets, RulesetTable(), &AddRulesetRow,
+            "rulesets");
   return kExitOk;
 }
 
@@ -120,9 +122,8 @@ int RunRulesCheck(const GlobalOptions& global,
   absl::StatusOr<candor::common::v1::Network> network =
       ParseNetwork(options.network);
   if (!network.ok()) {
-    return UsageError(command,
-                      absl::InvalidArgumentError(absl::StrCat(
-                          "--network: ", network.status().message())));
+    return UsageError(command, absl::InvalidArgumentError(absl::StrCat(
+                                   "--network: ", network.status().message())));
   }
   post->set_network(*network);
   post->set_text(options.text);
@@ -199,6 +200,131 @@ int RunReport(const GlobalOptions& global, const std::string& parent,
   if (!status.ok()) return connection->CallFailed(status);
   Print(global, report, DescribeReport(report));
   return kExitOk;
+}
+
+namespace {
+
+void AddRulesGroup(CLI::App& app, const GlobalOptions& global,
+                   Actions& actions) {
+  CLI::App* rules =
+      app.add_subcommand("rules", "The organization's transparency rules");
+  rules->require_subcommand(1);
+
+  auto publish = std::make_shared<RulesPublishOptions>();
+  CLI::App* rules_publish = rules->add_subcommand(
+      "publish",
+      "Publish a ruleset written in protobuf text format (admin); it judges "
+      "every post from now on");
+  AddParent(rules_publish, publish->parent);
+  rules_publish
+      ->add_option("file", publish->file,
+                   "A candor.transparency.v1.Ruleset in text format (see "
+                   "deploy/rulesets/default.textpb); - for stdin")
+      ->required();
+  AddRequestId(rules_publish, publish->request_id);
+  actions.Set(rules_publish,
+              [&global, publish] { return RunRulesPublish(global, *publish); });
+
+  auto show_parent = std::make_shared<std::string>();
+  CLI::App* rules_show =
+      rules->add_subcommand("show", "Show the ruleset that judges posts now");
+  AddParent(rules_show, *show_parent);
+  actions.Set(rules_show, [&global, show_parent] {
+    return RunRulesShow(global, *show_parent);
+  });
+
+  auto list = std::make_shared<RulesListOptions>();
+  CLI::App* rules_list =
+      rules->add_subcommand("list", "List rulesets, newest first");
+  AddParent(rules_list, list->parent);
+  AddPageOptions(rules_list, list->page_size, list->page_token, list->all);
+  actions.Set(rules_list,
+              [&global, list] { return RunRulesList(global, *list); });
+
+  auto check = std::make_shared<RulesCheckOptions>();
+  CLI::App* rules_check = rules->add_subcommand(
+      "check",
+      "Dry run: how the current rules judge a text (stores nothing; exit 0 "
+      "whatever the outcome)");
+  AddParent(rules_check, check->parent);
+  AddNetwork(rules_check, check->network)->required();
+  rules_check
+      ->add_option("--text", check->text, "The text as it would be published")
+      ->required();
+  rules_check->add_option("--link", check->link_url,
+                          "The post's link, an https URL");
+  rules_check->add_option("--author", check->author,
+                          "Staff id or name (default: the token's subject)");
+  actions.Set(rules_check,
+              [&global, check] { return RunRulesCheck(global, *check); });
+}
+
+void AddAuditGroup(CLI::App& app, const GlobalOptions& global,
+                   Actions& actions) {
+  CLI::App* audit = app.add_subcommand(
+      "audit", "The organization's tamper-evident audit log");
+  audit->require_subcommand(1);
+
+  auto list = std::make_shared<AuditListOptions>();
+  CLI::App* audit_list =
+      audit->add_subcommand("list", "List audit entries in sequence order");
+  AddParent(audit_list, list->parent);
+  AddPageOptions(audit_list, list->page_size, list->page_token, list->all);
+  actions.Set(audit_list,
+              [&global, list] { return RunAuditList(global, *list); });
+
+  auto verify_parent = std::make_shared<std::string>();
+  CLI::App* audit_verify = audit->add_subcommand(
+      "verify",
+      "Recompute the hash chain (exit 1 when an entry does not match)");
+  AddParent(audit_verify, *verify_parent);
+  audit_verify->footer(
+      "Backups of a local deployment: deploy/local/backup [FILE] while "
+      "candord\n"
+      "serves; deploy/local/restore FILE into a fresh CANDOR_VAR, then\n"
+      "deploy/local/up and `candorctl audit verify ORG` for every "
+      "organization\n"
+      "(README, \"Backup and restore\").");
+  actions.Set(audit_verify, [&global, verify_parent] {
+    return RunAuditVerify(global, *verify_parent);
+  });
+}
+
+void AddReportCommand(CLI::App& app, const GlobalOptions& global,
+                      Actions& actions) {
+  // The range as given: --since excludes --start and --end.
+  struct ReportArgs {
+    std::string parent, since, start, end;
+    CLI::Option *since_option = nullptr, *start_option = nullptr,
+                *end_option = nullptr;
+  };
+  auto args = std::make_shared<ReportArgs>();
+  CLI::App* report = app.add_subcommand(
+      "report", "The transparency report: decisions by verdict and by rule");
+  AddParent(report, args->parent);
+  args->since_option = report->add_option(
+      "--since", args->since, "The last DURATION, e.g. 30d (default 30d)");
+  args->start_option = report->add_option(
+      "--start", args->start, "From, RFC 3339: 2025-01-01T00:00:00Z");
+  args->end_option =
+      report->add_option("--end", args->end, "Until, RFC 3339 (default: now)");
+  args->since_option->excludes(args->start_option)->excludes(args->end_option);
+  actions.Set(report, [&global, args] {
+    ReportRange range;
+    range.since = IfGiven(args->since_option, args->since);
+    range.start = IfGiven(args->start_option, args->start);
+    range.end = IfGiven(args->end_option, args->end);
+    return RunReport(global, args->parent, range);
+  });
+}
+
+}  // namespace
+
+void AddTransparencyCommands(CLI::App& app, const GlobalOptions& global,
+                             Actions& actions) {
+  AddRulesGroup(app, global, actions);
+  AddAuditGroup(app, global, actions);
+  AddReportCommand(app, global, actions);
 }
 
 }  // namespace candor::cli

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "clients/cli/command_line.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/transparency_fields.h"
 
@@ -63,6 +64,11 @@ int RunAuditVerify(const GlobalOptions& global, const std::string& parent);
 
 int RunReport(const GlobalOptions& global, const std::string& parent,
               const ReportRange& range);
+
+// Adds `rules`, `audit` (with their subcommands) and `report` to `app`;
+// their actions (in `actions`) run with `global`.
+void AddTransparencyCommands(CLI::App& app, const GlobalOptions& global,
+                             Actions& actions);
 
 }  // namespace candor::cli
 

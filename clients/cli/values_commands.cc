@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "CLI/CLI.hpp"
+#include "clients/cli/command_line.h"
 #include "clients/cli/connection.h"
 #include "clients/cli/output.h"
 #include "clients/cli/staff_fields.h"
@@ -212,6 +214,128 @@ int RunValueGiveFeedback(const GlobalOptions& global,
   if (!status.ok()) return connection->CallFailed(status);
   Print(global, feedback, DescribeValueFeedback(feedback));
   return kExitOk;
+}
+
+void AddValuesCommands(CLI::App& app, const GlobalOptions& global,
+                       Actions& actions) {
+  CLI::App* values = app.add_subcommand("values", "The organization's values");
+  values->require_subcommand(1);
+
+  auto create = std::make_shared<ValueCreateOptions>();
+  CLI::App* values_create =
+      values->add_subcommand("create", "Create a value (admin)");
+  AddParent(values_create, create->parent);
+  values_create->add_option("--title", create->title, "At most 120 characters")
+      ->required();
+  values_create
+      ->add_option("--statement", create->statement,
+                   "What the company commits to, at most 2000 characters")
+      ->required();
+  values_create->add_option("--id", create->value_id,
+                            "Value id (default: the server picks one)");
+  AddRequestId(values_create, create->request_id);
+  actions.Set(values_create,
+              [&global, create] { return RunValueCreate(global, *create); });
+
+  auto get_name = std::make_shared<std::string>();
+  CLI::App* values_get = values->add_subcommand("get", "Show a value");
+  AddName(values_get, *get_name, "organizations/ORG/values/ID");
+  actions.Set(values_get,
+              [&global, get_name] { return RunValueGet(global, *get_name); });
+
+  auto list = std::make_shared<ValueListOptions>();
+  CLI::App* values_list = values->add_subcommand("list", "List values");
+  AddParent(values_list, list->parent);
+  values_list->add_option("--filter", list->filter,
+                          "state = ACTIVE or state = RETIRED");
+  AddPageOptions(values_list, list->page_size, list->page_token, list->all);
+  actions.Set(values_list,
+              [&global, list] { return RunValueList(global, *list); });
+
+  // Only the flags given change the value.
+  struct UpdateArgs {
+    std::string name, title, statement, etag;
+    CLI::Option *title_option = nullptr, *statement_option = nullptr,
+                *etag_option = nullptr;
+  };
+  auto update = std::make_shared<UpdateArgs>();
+  CLI::App* values_update = values->add_subcommand(
+      "update", "Reword a value (admin); the earlier wording stays in history");
+  AddName(values_update, update->name, "organizations/ORG/values/ID");
+  update->title_option = values_update->add_option("--title", update->title);
+  update->statement_option =
+      values_update->add_option("--statement", update->statement);
+  update->etag_option = AddEtag(values_update, update->etag, "value");
+  actions.Set(values_update, [&global, update] {
+    ValueUpdateFlags flags;
+    flags.title = IfGiven(update->title_option, update->title);
+    flags.statement = IfGiven(update->statement_option, update->statement);
+    flags.etag = IfGiven(update->etag_option, update->etag);
+    return RunValueUpdate(global, update->name, flags);
+  });
+
+  struct RetireArgs {
+    std::string name, request_id;
+  };
+  auto retire = std::make_shared<RetireArgs>();
+  CLI::App* values_retire = values->add_subcommand(
+      "retire", "Retire a value (admin): readable, no longer endorsed");
+  AddName(values_retire, retire->name, "organizations/ORG/values/ID");
+  AddRequestId(values_retire, retire->request_id);
+  actions.Set(values_retire, [&global, retire] {
+    return RunValueRetire(global, retire->name, retire->request_id);
+  });
+
+  auto history = std::make_shared<ValuePagesOptions>();
+  CLI::App* values_history = values->add_subcommand(
+      "history", "Every wording of a value, newest first");
+  AddName(values_history, history->name, "organizations/ORG/values/ID");
+  AddPageOptions(values_history, history->page_size, history->page_token,
+                 history->all);
+  actions.Set(values_history,
+              [&global, history] { return RunValueHistory(global, *history); });
+
+  auto feedback = std::make_shared<ValuePagesOptions>();
+  CLI::App* values_feedback = values->add_subcommand(
+      "feedback", "List the feedback on a value, newest first");
+  AddName(values_feedback, feedback->name, "organizations/ORG/values/ID");
+  AddPageOptions(values_feedback, feedback->page_size, feedback->page_token,
+                 feedback->all);
+  actions.Set(values_feedback, [&global, feedback] {
+    return RunValueFeedbackList(global, *feedback);
+  });
+
+  auto endorse_name = std::make_shared<std::string>();
+  CLI::App* values_endorse =
+      values->add_subcommand("endorse", "Endorse a value as yourself");
+  AddName(values_endorse, *endorse_name, "organizations/ORG/values/ID");
+  actions.Set(values_endorse, [&global, endorse_name] {
+    return RunValueEndorse(global, *endorse_name);
+  });
+
+  auto unendorse_name = std::make_shared<std::string>();
+  CLI::App* values_unendorse = values->add_subcommand(
+      "unendorse", "Withdraw your endorsement of a value");
+  AddName(values_unendorse, *unendorse_name, "organizations/ORG/values/ID");
+  actions.Set(values_unendorse, [&global, unendorse_name] {
+    return RunValueUnendorse(global, *unendorse_name);
+  });
+
+  auto give_feedback = std::make_shared<ValueGiveFeedbackOptions>();
+  CLI::App* values_give_feedback =
+      values->add_subcommand("give-feedback", "Answer a value with feedback");
+  AddName(values_give_feedback, give_feedback->name,
+          "organizations/ORG/values/ID");
+  values_give_feedback
+      ->add_option("--text", give_feedback->text, "At most 2000 characters")
+      ->required();
+  values_give_feedback->add_flag(
+      "--anonymous", give_feedback->anonymous,
+      "Keep no author anywhere, not even for admins");
+  AddRequestId(values_give_feedback, give_feedback->request_id);
+  actions.Set(values_give_feedback, [&global, give_feedback] {
+    return RunValueGiveFeedback(global, *give_feedback);
+  });
 }
 
 }  // namespace candor::cli

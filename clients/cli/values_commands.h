@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "clients/cli/command_line.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/values_fields.h"
 
@@ -63,6 +64,11 @@ struct ValueGiveFeedbackOptions {
 };
 int RunValueGiveFeedback(const GlobalOptions& global,
                          const ValueGiveFeedbackOptions& options);
+
+// Adds `values` and its subcommands to `app`; their actions (in `actions`)
+// run with `global`.
+void AddValuesCommands(CLI::App& app, const GlobalOptions& global,
+                       Actions& actions);
 
 }  // namespace candor::cli
 

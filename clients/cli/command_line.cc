@@ -1,0 +1,86 @@
+#include "clients/cli/command_line.h"
+
+#include <iostream>
+#include <utility>
+
+#include "CLI/CLI.hpp"
+#include "clients/cli/commands.h"
+
+namespace candor::cli {
+
+void Actions::Set(const CLI::App* command, Action action) {
+  actions_[command] = std::move(action);
+}
+
+int Actions::Run(const CLI::App& app) const {
+  // A group's subcommand is parsed together with the group: the action is
+  // that of the deepest one.
+  const CLI::App* command = &app;
+  while (!command->get_subcommands().empty()) {
+    command = command->get_subcommands().front();
+  }
+  const auto action = actions_.find(command);
+  if (action == actions_.end()) {
+    std::cerr << command->help();
+    return kExitUsage;
+  }
+  return action->second();
+}
+
+CLI::Option* AddRepeatable(CLI::App* command, const std::string& name,
+                           std::vector<std::string>& values,
+                           const std::string& description) {
+  return command->add_option(name, values, description)
+      ->allow_extra_args(false)
+      ->type_size(1);
+}
+
+CLI::Option* AddParent(CLI::App* command, std::string& parent) {
+  return command->add_option("parent", parent, "organizations/ID, or just ID")
+      ->required();
+}
+
+CLI::Option* AddName(CLI::App* command, std::string& name,
+                     const std::string& form) {
+  return command->add_option("name", name, form)->required();
+}
+
+CLI::Option* AddOwnStaffName(CLI::App* command, const std::string& positional,
+                             std::string& name) {
+  return command
+      ->add_option(positional, name,
+                   "Your staff name, organizations/ORG/staffMembers/ID")
+      ->required();
+}
+
+CLI::Option* AddRequestId(CLI::App* command, std::string& request_id) {
+  return command->add_option("--request-id", request_id,
+                             "Makes a retry return the first answer");
+}
+
+void AddPageOptions(CLI::App* command, int32_t& page_size,
+                    std::string& page_token, bool& all) {
+  command->add_option("--page-size", page_size, "1 to 1000")
+      ->check(CLI::Range(1, 1000));
+  command->add_option("--page-token", page_token, "From the previous page");
+  command->add_flag("--all", all, "Follow every page to the end");
+}
+
+CLI::Option* AddNetwork(CLI::App* command, std::string& network) {
+  return command->add_option("--network", network,
+                             "linkedin, x, facebook, instagram or mastodon");
+}
+
+CLI::Option* AddEtag(CLI::App* command, std::string& etag,
+                     const std::string& what) {
+  return command->add_option(
+      "--etag", etag, "Refuse the change if the " + what + " changed since");
+}
+
+std::optional<std::string> IfGiven(const CLI::Option* option,
+                                   const std::string& value) {
+  if (option->count() == 0) return std::nullopt;
+  return value;
+}
+
+}  // namespace candor::cli
