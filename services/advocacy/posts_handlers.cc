@@ -78,6 +78,7 @@ absl::StatusOr<std::string> StoryIdOf(absl::string_view org,
   }
   return story.id;
 }
+
 }  // namespace
 
 absl::StatusOr<PostRecord> AdvocacyService::FindVisiblePost(
