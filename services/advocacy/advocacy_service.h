@@ -24,6 +24,17 @@
 //
 // Thread-safe: handlers share only immutable state, the repository and the
 // stubs (set once by SetDependencies before serving).
+//
+// Files: advocacy_service.cc holds the constructor, the wiring, the handler
+// table (one CANDOR_UNARY_HANDLER per RPC) and the helpers several files
+// share (advocacy_internal.h). Each RPC's Do<Method> lives in the file of
+// its family, <family>_handlers.cc: stories_handlers.cc, posts_handlers.cc
+// (what authors do with posts), review_handlers.cc (SubmitPost, ApprovePost,
+// RejectPost: decisions), feed_handlers.cc (ListFeed, ListAdvocacyEvents)
+// and privacy_handlers.cc; a new RPC of the stories family goes in
+// stories_handlers.cc, plus its line in the handler table.
+// Calls to other services (values, staff, transparency) are in
+// advocacy_clients.cc.
 #ifndef CANDOR_SERVICES_ADVOCACY_ADVOCACY_SERVICE_H_
 #define CANDOR_SERVICES_ADVOCACY_ADVOCACY_SERVICE_H_
 
@@ -139,9 +150,14 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
       v1::ErasePersonalDataResponse* response) override;
 
  private:
+  // stories_handlers.cc. The RPCs that change stories run their
+  // <Method>Body and then clear the feed's story cache (StoriesChanged).
   absl::Status DoCreateStory(const Caller& caller,
                              const v1::CreateStoryRequest& request,
                              v1::Story* response);
+  absl::Status CreateStoryBody(const Caller& caller,
+                               const v1::CreateStoryRequest& request,
+                               v1::Story* response);
   absl::Status DoGetStory(const Caller& caller,
                           const v1::GetStoryRequest& request,
                           v1::Story* response);
@@ -151,10 +167,18 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   absl::Status DoUpdateStory(const Caller& caller,
                              const v1::UpdateStoryRequest& request,
                              v1::Story* response);
+  absl::Status UpdateStoryBody(const Caller& caller,
+                               const v1::UpdateStoryRequest& request,
+                               v1::Story* response);
   absl::Status DoArchiveStory(const Caller& caller,
                               const v1::ArchiveStoryRequest& request,
                               v1::Story* response);
+  absl::Status ArchiveStoryBody(const Caller& caller,
+                                const v1::ArchiveStoryRequest& request,
+                                v1::Story* response);
 
+  // posts_handlers.cc. The RPCs that change posts run their <Method>Body
+  // and then clear the feed's post cache (PostsChanged).
   absl::Status DoCreatePost(const Caller& caller,
                             const v1::CreatePostRequest& request,
                             v1::Post* response);
@@ -166,41 +190,31 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   absl::Status DoUpdatePost(const Caller& caller,
                             const v1::UpdatePostRequest& request,
                             v1::Post* response);
+  absl::Status UpdatePostBody(const Caller& caller,
+                              const v1::UpdatePostRequest& request,
+                              v1::Post* response);
   absl::Status DoDeletePost(const Caller& caller,
-                            const v1::DeletePostRequest& request);
-  absl::Status DoSubmitPost(const Caller& caller,
-                            const v1::SubmitPostRequest& request,
-                            v1::SubmitPostResponse* response);
+                            const v1::DeletePostRequest& request,
+                            google::protobuf::Empty* response);
+  absl::Status DeletePostBody(const Caller& caller,
+                              const v1::DeletePostRequest& request);
   absl::Status DoWithdrawPost(const Caller& caller,
                               const v1::WithdrawPostRequest& request,
                               v1::Post* response);
+  absl::Status WithdrawPostBody(const Caller& caller,
+                                const v1::WithdrawPostRequest& request,
+                                v1::Post* response);
   absl::Status DoAppealPost(const Caller& caller,
                             const v1::AppealPostRequest& request,
                             v1::Post* response);
+  absl::Status AppealPostBody(const Caller& caller,
+                              const v1::AppealPostRequest& request,
+                              v1::Post* response);
   // Moves the caller's own post to `next` when `allowed` accepts its state
   // under the row lock (withdraw, appeal).
   absl::Status MovePost(const PostRecord& current,
                         absl::Status (*allowed)(PostState), PostState next,
                         v1::Post* response);
-  // ApprovePost and RejectPost: a human decision by a reviewer or admin.
-  struct HumanDecision {
-    std::string name;  // the post
-    int verdict = 0;   // candor.transparency.v1.Decision.Verdict
-    std::vector<std::string> cited_rule_ids;
-    std::string note;
-  };
-  absl::Status DecidePost(const Caller& caller, const HumanDecision& decision,
-                          v1::Post* response);
-  absl::Status DoListFeed(const Caller& caller,
-                          const v1::ListFeedRequest& request,
-                          v1::ListFeedResponse* response);
-  absl::Status DoListAdvocacyEvents(
-      const Caller& caller, const v1::ListAdvocacyEventsRequest& request,
-      v1::ListAdvocacyEventsResponse* response);
-  // Records a 'post.decision' event for `post`'s author in `tx`.
-  absl::Status RecordPostDecisionEvent(db::Transaction& tx,
-                                       const PostRecord& post, int verdict);
-
   // The post `name` as `caller` may see it (GetPost's visibility):
   // NOT_FOUND when it does not exist or is hidden from the caller.
   absl::StatusOr<PostRecord> FindVisiblePost(const Caller& caller,
@@ -217,11 +231,63 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
                                  const std::string& story_id,
                                  absl::string_view field);
 
-  // Deactivated authors (the chosen mechanism): the staff service cannot
-  // call advocacy (dependencies point one way), so advocacy asks staff for
-  // the author's state where it matters and withdraws the DRAFT and
-  // IN_REVIEW posts of an INACTIVE author itself.
+  // review_handlers.cc. SubmitPost runs SubmitPostBody, ApprovePost and
+  // RejectPost run DecidePost; each then clears the feed's post cache
+  // (PostsChanged).
+  absl::Status DoSubmitPost(const Caller& caller,
+                            const v1::SubmitPostRequest& request,
+                            v1::SubmitPostResponse* response);
+  absl::Status SubmitPostBody(const Caller& caller,
+                              const v1::SubmitPostRequest& request,
+                              v1::SubmitPostResponse* response);
+  absl::Status DoApprovePost(const Caller& caller,
+                             const v1::ApprovePostRequest& request,
+                             v1::Post* response);
+  absl::Status DoRejectPost(const Caller& caller,
+                            const v1::RejectPostRequest& request,
+                            v1::Post* response);
+  // ApprovePost and RejectPost: a human decision by a reviewer or admin.
+  struct HumanDecision {
+    std::string name;  // the post
+    int verdict = 0;   // candor.transparency.v1.Decision.Verdict
+    std::vector<std::string> cited_rule_ids;
+    std::string note;
+  };
+  absl::Status DecidePost(const Caller& caller, const HumanDecision& decision,
+                          v1::Post* response);
+  // Records a 'post.decision' event for `post`'s author in `tx`.
+  absl::Status RecordPostDecisionEvent(db::Transaction& tx,
+                                       const PostRecord& post, int verdict);
+
+  // feed_handlers.cc.
+  absl::Status DoListFeed(const Caller& caller,
+                          const v1::ListFeedRequest& request,
+                          v1::ListFeedResponse* response);
+  absl::Status DoListAdvocacyEvents(
+      const Caller& caller, const v1::ListAdvocacyEventsRequest& request,
+      v1::ListAdvocacyEventsResponse* response);
+  // The feed's first page, shared by everyone in a department: its newest
+  // visible stories (kFeedCachedItems) and the organization's newest
+  // approved posts (twice that, so a reader's own can be left out), each
+  // cached for a second. Changes made through this service clear them
+  // (StoriesChanged, PostsChanged); another replica's show within the TTL.
+  static constexpr int kFeedCachedItems = 50;
+  absl::StatusOr<std::shared_ptr<const std::vector<StoryRecord>>>
+  FirstFeedStories(const std::string& org, const std::string& department);
+  absl::StatusOr<std::shared_ptr<const std::vector<PostRecord>>> FirstFeedPosts(
+      const std::string& org);
+
+  // privacy_handlers.cc.
+  absl::Status DoExportPersonalData(
+      const Caller& caller, const v1::ExportPersonalDataRequest& request,
+      v1::PersonalData* response);
+  absl::Status DoErasePersonalData(const Caller& caller,
+                                   const v1::ErasePersonalDataRequest& request,
+                                   v1::ErasePersonalDataResponse* response);
+
+  // advocacy_clients.cc: calls to other services.
   //
+  // Deactivated authors (see the top of this file):
   // FAILED_PRECONDITION after withdrawing when `post`'s author is INACTIVE.
   absl::Status RequireActiveAuthor(const Caller& caller,
                                    const PostRecord& post);
@@ -230,7 +296,6 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   // authors who are INACTIVE.
   absl::Status WithdrawPostsOfInactiveAuthors(const Caller& caller,
                                               std::vector<PostRecord>& posts);
-
   // The content transparency judges: the post and its story's context, read
   // in `tx` (no second connection while a row is locked).
   absl::StatusOr<transparency::v1::PostContent> ContentOf(
@@ -240,7 +305,6 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   // refusals pass through unchanged.
   absl::StatusOr<transparency::v1::Decision> RecordDecision(
       const transparency::v1::CreateDecisionRequest& request);
-
   // OK when every referenced value exists and is ACTIVE, asked of the values
   // service as `caller`. INVALID_ARGUMENT naming `<field>[i]` for a missing
   // or retired value; UNAVAILABLE when the values service cannot answer.
@@ -253,27 +317,10 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   absl::StatusOr<std::string> DepartmentOf(const Caller& caller,
                                            const std::string& org);
 
-  // The feed's first page, shared by everyone in a department: its newest
-  // visible stories (kFeedCachedItems) and the organization's newest
-  // approved posts (twice that, so a reader's own can be left out), each
-  // cached for a second. Changes made through this service clear them
-  // (StoriesChanged, PostsChanged); another replica's show within the TTL.
-  static constexpr int kFeedCachedItems = 50;
-  absl::StatusOr<std::shared_ptr<const std::vector<StoryRecord>>> FirstFeedStories(
-      const std::string& org, const std::string& department);
-  absl::StatusOr<std::shared_ptr<const std::vector<PostRecord>>> FirstFeedPosts(
-      const std::string& org);
-  // Clear the caches a story or post change may have made stale; return
-  // `status` unchanged.
+  // advocacy_service.cc. Clear the caches a story or post change may have
+  // made stale; return `status` unchanged.
   absl::Status StoriesChanged(absl::Status status);
   absl::Status PostsChanged(absl::Status status);
-
-  absl::Status DoExportPersonalData(const Caller& caller,
-                                    const v1::ExportPersonalDataRequest& request,
-                                    v1::PersonalData* response);
-  absl::Status DoErasePersonalData(const Caller& caller,
-                                   const v1::ErasePersonalDataRequest& request,
-                                   v1::ErasePersonalDataResponse* response);
 
   const CallEnvironment* const env_;
   const PageTokenCodec* const page_tokens_;
@@ -286,10 +333,10 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   // A person's department changes rarely; it decides which stories they
   // see (keyed by staff resource name).
   TtlCache<std::string, std::string> departments_{absl::Seconds(2), 200000};
-  TtlCache<std::string, std::shared_ptr<const std::vector<StoryRecord>>> feed_stories_{
-      absl::Seconds(1), 10000};
-  TtlCache<std::string, std::shared_ptr<const std::vector<PostRecord>>> feed_posts_{
-      absl::Seconds(1), 10000};
+  TtlCache<std::string, std::shared_ptr<const std::vector<StoryRecord>>>
+      feed_stories_{absl::Seconds(1), 10000};
+  TtlCache<std::string, std::shared_ptr<const std::vector<PostRecord>>>
+      feed_posts_{absl::Seconds(1), 10000};
 };
 
 }  // namespace candor::advocacy
