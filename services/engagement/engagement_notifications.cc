@@ -40,13 +40,6 @@ namespace {
 
 using ::google::protobuf::util::TimeUtil;
 
-constexpr char kListNotificationsMethod[] =
-    "/candor.engagement.v1.EngagementService/ListNotifications";
-constexpr char kMarkNotificationsReadMethod[] =
-    "/candor.engagement.v1.EngagementService/MarkNotificationsRead";
-constexpr char kWatchNotificationsMethod[] =
-    "/candor.engagement.v1.EngagementService/WatchNotifications";
-
 constexpr absl::string_view kNotificationPattern =
     "organizations/{organization}/staffMembers/{staff_member}/notifications/"
     "{notification}";
@@ -247,79 +240,75 @@ void EngagementService::ImportAdvocacyEvents(const std::string& org) {
 
 // --- ListNotifications, MarkNotificationsRead ------------------------------
 
-grpc::ServerUnaryReactor* EngagementService::ListNotifications(
-    grpc::CallbackServerContext* context,
-    const v1::ListNotificationsRequest* request,
+CANDOR_UNARY_HANDLER(EngagementService, ListNotifications,
+                     v1::ListNotificationsResponse)
+
+absl::Status EngagementService::DoListNotifications(
+    const Caller& caller, const v1::ListNotificationsRequest& request,
     v1::ListNotificationsResponse* response) {
-  return RunUnary(
-      *env_, context, kListNotificationsMethod, *request,
-      [this, request, response](const Caller& caller) -> absl::Status {
-        CANDOR_ASSIGN_OR_RETURN(Inbox inbox, OwnInbox(caller, request->parent()));
-        ImportAdvocacyEvents(inbox.org);
-        const std::string filter =
-            absl::StrReplaceAll(request->filter(), {{" ", ""}, {"\t", ""}});
-        if (!filter.empty() && filter != "read=false") {
-          return InvalidField("filter", "the only filter is `read = false`");
-        }
-        const bool unread_only = !filter.empty();
-        CANDOR_ASSIGN_OR_RETURN(
-            PageRequest page,
-            page_tokens_->StartPage(
-                absl::StrCat("ListNotifications\n", inbox.parent, "\n", filter),
-                request->page_size(), request->page_token()));
-        int64_t before = 0;
-        if (!page.cursor.empty()) {
-          CANDOR_ASSIGN_OR_RETURN(before,
-                                  SequenceFromCursor("page_token", page.cursor));
-        }
-        CANDOR_ASSIGN_OR_RETURN(
-            std::vector<NotificationRecord> rows,
-            notifications_.ListNewestFirst(inbox.org, inbox.staff_member_id,
-                                           before, unread_only, page.limit()));
-        response->set_next_page_token(page_tokens_->FinishPage(
-            page, rows,
-            [](const NotificationRecord& r) { return absl::StrCat(r.sequence); }));
-        for (const NotificationRecord& r : rows) {
-          ToProto(r, inbox, *page_tokens_, response->add_notifications());
-        }
-        return absl::OkStatus();
-      });
+  CANDOR_ASSIGN_OR_RETURN(Inbox inbox, OwnInbox(caller, request.parent()));
+  ImportAdvocacyEvents(inbox.org);
+  const std::string filter =
+      absl::StrReplaceAll(request.filter(), {{" ", ""}, {"\t", ""}});
+  if (!filter.empty() && filter != "read=false") {
+    return InvalidField("filter", "the only filter is `read = false`");
+  }
+  const bool unread_only = !filter.empty();
+  CANDOR_ASSIGN_OR_RETURN(
+      PageRequest page,
+      page_tokens_->StartPage(
+          absl::StrCat("ListNotifications\n", inbox.parent, "\n", filter),
+          request.page_size(), request.page_token()));
+  int64_t before = 0;
+  if (!page.cursor.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(before,
+                            SequenceFromCursor("page_token", page.cursor));
+  }
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<NotificationRecord> rows,
+      notifications_.ListNewestFirst(inbox.org, inbox.staff_member_id, before,
+                                     unread_only, page.limit()));
+  response->set_next_page_token(page_tokens_->FinishPage(
+      page, rows,
+      [](const NotificationRecord& r) { return absl::StrCat(r.sequence); }));
+  for (const NotificationRecord& r : rows) {
+    ToProto(r, inbox, *page_tokens_, response->add_notifications());
+  }
+  return absl::OkStatus();
 }
 
-grpc::ServerUnaryReactor* EngagementService::MarkNotificationsRead(
-    grpc::CallbackServerContext* context,
-    const v1::MarkNotificationsReadRequest* request,
+CANDOR_UNARY_HANDLER(EngagementService, MarkNotificationsRead,
+                     v1::MarkNotificationsReadResponse)
+
+absl::Status EngagementService::DoMarkNotificationsRead(
+    const Caller& caller, const v1::MarkNotificationsReadRequest& request,
     v1::MarkNotificationsReadResponse* response) {
-  return RunUnary(
-      *env_, context, kMarkNotificationsReadMethod, *request,
-      [this, request, response](const Caller& caller) -> absl::Status {
-        CANDOR_ASSIGN_OR_RETURN(Inbox inbox, OwnInbox(caller, request->parent()));
-        ImportAdvocacyEvents(inbox.org);
-        if (request->names_size() > kMaxMarkNames) {
-          return InvalidField("names", absl::StrCat("at most ", kMaxMarkNames,
-                                                    " names in one call"));
-        }
-        std::vector<int64_t> sequences;
-        for (int i = 0; i < request->names_size(); ++i) {
-          const std::string field = absl::StrCat("names[", i, "]");
-          CANDOR_ASSIGN_OR_RETURN(
-              std::vector<std::string> ids,
-              ParseResourceName(field, request->names(i), kNotificationPattern));
-          if (ids[0] != inbox.org || ids[1] != inbox.staff_member_id) {
-            return InvalidField(field, "not a notification of parent");
-          }
-          int64_t sequence = 0;
-          if (!absl::SimpleAtoi(ids[2], &sequence) || sequence <= 0) {
-            return InvalidField(field, "not a notification name");
-          }
-          sequences.push_back(sequence);
-        }
-        CANDOR_ASSIGN_OR_RETURN(
-            int64_t marked,
-            notifications_.MarkRead(inbox.org, inbox.staff_member_id, sequences));
-        response->set_marked(marked);
-        return absl::OkStatus();
-      });
+  CANDOR_ASSIGN_OR_RETURN(Inbox inbox, OwnInbox(caller, request.parent()));
+  ImportAdvocacyEvents(inbox.org);
+  if (request.names_size() > kMaxMarkNames) {
+    return InvalidField(
+        "names", absl::StrCat("at most ", kMaxMarkNames, " names in one call"));
+  }
+  std::vector<int64_t> sequences;
+  for (int i = 0; i < request.names_size(); ++i) {
+    const std::string field = absl::StrCat("names[", i, "]");
+    CANDOR_ASSIGN_OR_RETURN(
+        std::vector<std::string> ids,
+        ParseResourceName(field, request.names(i), kNotificationPattern));
+    if (ids[0] != inbox.org || ids[1] != inbox.staff_member_id) {
+      return InvalidField(field, "not a notification of parent");
+    }
+    int64_t sequence = 0;
+    if (!absl::SimpleAtoi(ids[2], &sequence) || sequence <= 0) {
+      return InvalidField(field, "not a notification name");
+    }
+    sequences.push_back(sequence);
+  }
+  CANDOR_ASSIGN_OR_RETURN(
+      int64_t marked,
+      notifications_.MarkRead(inbox.org, inbox.staff_member_id, sequences));
+  response->set_marked(marked);
+  return absl::OkStatus();
 }
 
 // --- WatchNotifications ------------------------------------------------------
@@ -517,8 +506,8 @@ class EngagementService::WatchReactor final
   }
 
   void DoFinish(const absl::Status& status) {
-    LogCall(*service_->env_, kWatchNotificationsMethod, start_, status, subject_,
-            "");
+    LogCall(*service_->env_, MethodName<v1::WatchNotificationsRequest>(), start_,
+            status, subject_, "");
     Finish(ToGrpcStatus(status));
   }
 

@@ -1,6 +1,23 @@
 // candor.engagement.v1.EngagementService: the gRPC edge of the engagement
-// service (shares, events, metrics, leaderboard, notifications).
-// Thread-safe.
+// service (shares, events, metrics, leaderboard, notifications, personal
+// data). Thread-safe.
+//
+// The RPCs live in one file per family, engagement_<family>.cc; a new RPC
+// goes in the file of its family, as a CANDOR_UNARY_HANDLER and its
+// Do<Method> body (services/common/call.h), or as its own reactor when it
+// streams:
+//   engagement_shares.cc         CreateShare, GetShare, ListShares
+//   engagement_events.cc         RecordEngagementEvents
+//   engagement_metrics.cc        GetEngagementMetrics, GetLeaderboard,
+//                                UpdateLeaderboardParticipation
+//   engagement_notifications.cc  ListNotifications, MarkNotificationsRead,
+//                                WatchNotifications, and the import of
+//                                advocacy events into inboxes
+//   engagement_personal_data.cc  ExportPersonalData, ErasePersonalData
+// engagement_service.cc constructs the service and defines the helpers the
+// family files share (engagement_internal.h). The domain rules are pure
+// code in share.h and share_compliance.h; the SQL is in
+// engagement_repository.h and notifications.h.
 #ifndef CANDOR_SERVICES_ENGAGEMENT_ENGAGEMENT_SERVICE_H_
 #define CANDOR_SERVICES_ENGAGEMENT_ENGAGEMENT_SERVICE_H_
 
@@ -47,7 +64,7 @@ class EngagementService final : public v1::EngagementService::CallbackService {
   // Set once, before the service is marked SERVING.
   void SetDependencies(const Dependencies& dependencies);
 
-  // --- shares, events, metrics, leaderboard (engagement_service.cc) -------
+  // --- shares (engagement_shares.cc) -----------------------------------------
 
   grpc::ServerUnaryReactor* CreateShare(grpc::CallbackServerContext* context,
                                         const v1::CreateShareRequest* request,
@@ -55,12 +72,19 @@ class EngagementService final : public v1::EngagementService::CallbackService {
   grpc::ServerUnaryReactor* GetShare(grpc::CallbackServerContext* context,
                                      const v1::GetShareRequest* request,
                                      v1::Share* response) override;
-  grpc::ServerUnaryReactor* ListShares(grpc::CallbackServerContext* context,
-                                       const v1::ListSharesRequest* request,
-                                       v1::ListSharesResponse* response) override;
+  grpc::ServerUnaryReactor* ListShares(
+      grpc::CallbackServerContext* context,
+      const v1::ListSharesRequest* request,
+      v1::ListSharesResponse* response) override;
+
+  // --- events (engagement_events.cc) -----------------------------------------
+
   grpc::ServerReadReactor<v1::RecordEngagementEventsRequest>*
   RecordEngagementEvents(grpc::CallbackServerContext* context,
                          v1::RecordEngagementEventsResponse* response) override;
+
+  // --- metrics and the leaderboard (engagement_metrics.cc) -------------------
+
   grpc::ServerUnaryReactor* GetEngagementMetrics(
       grpc::CallbackServerContext* context,
       const v1::GetEngagementMetricsRequest* request,
@@ -74,53 +98,7 @@ class EngagementService final : public v1::EngagementService::CallbackService {
       const v1::UpdateLeaderboardParticipationRequest* request,
       v1::LeaderboardParticipation* response) override;
 
-  grpc::ServerUnaryReactor* ExportPersonalData(
-      grpc::CallbackServerContext* context,
-      const v1::ExportPersonalDataRequest* request,
-      v1::PersonalData* response) override;
-  grpc::ServerUnaryReactor* ErasePersonalData(
-      grpc::CallbackServerContext* context,
-      const v1::ErasePersonalDataRequest* request,
-      v1::ErasePersonalDataResponse* response) override;
-
- private:
-  // A staff member's display name as `caller` may read it; "" when unknown.
-  std::string DisplayNameOf(const Caller& caller, const std::string& staff_member);
-
-
-  absl::Status DoCreateShare(const Caller& caller,
-                             const v1::CreateShareRequest& request,
-                             v1::Share* response);
-  absl::Status DoGetShare(const Caller& caller,
-                          const v1::GetShareRequest& request,
-                          v1::Share* response);
-  absl::Status DoListShares(const Caller& caller,
-                            const v1::ListSharesRequest& request,
-                            v1::ListSharesResponse* response);
-  // Records the events read from one stream (in stream order) and fills
-  // `response`; answers after the commit.
-  absl::Status DoRecordEngagementEvents(
-      const Caller& caller, const std::string& org,
-      const std::vector<v1::EngagementEvent>& events,
-      v1::RecordEngagementEventsResponse* response);
-  absl::Status DoGetEngagementMetrics(
-      const Caller& caller, const v1::GetEngagementMetricsRequest& request,
-      v1::EngagementMetrics* response);
-  absl::Status DoGetLeaderboard(const Caller& caller,
-                                const v1::GetLeaderboardRequest& request,
-                                v1::Leaderboard* response);
-  absl::Status DoUpdateLeaderboardParticipation(
-      const Caller& caller,
-      const v1::UpdateLeaderboardParticipationRequest& request,
-      v1::LeaderboardParticipation* response);
-
-  // Declared before the members below (constructor order); all the SQL of
-  // shares, events, metrics and the leaderboard.
-  EngagementRepository repository_;
-
-  // (The notifications region below is public again.)
- public:
-  // --- notifications (engagement_notifications.cc) ------------------------
+  // --- notifications (engagement_notifications.cc) ---------------------------
 
   grpc::ServerUnaryReactor* ListNotifications(
       grpc::CallbackServerContext* context,
@@ -136,7 +114,64 @@ class EngagementService final : public v1::EngagementService::CallbackService {
   // The reactor of one WatchNotifications stream.
   class WatchReactor;
 
+  // --- personal data (engagement_personal_data.cc) ---------------------------
+
+  grpc::ServerUnaryReactor* ExportPersonalData(
+      grpc::CallbackServerContext* context,
+      const v1::ExportPersonalDataRequest* request,
+      v1::PersonalData* response) override;
+  grpc::ServerUnaryReactor* ErasePersonalData(
+      grpc::CallbackServerContext* context,
+      const v1::ErasePersonalDataRequest* request,
+      v1::ErasePersonalDataResponse* response) override;
+
  private:
+  // --- shares ----------------------------------------------------------------
+
+  absl::Status DoCreateShare(const Caller& caller,
+                             const v1::CreateShareRequest& request,
+                             v1::Share* response);
+  absl::Status DoGetShare(const Caller& caller,
+                          const v1::GetShareRequest& request,
+                          v1::Share* response);
+  absl::Status DoListShares(const Caller& caller,
+                            const v1::ListSharesRequest& request,
+                            v1::ListSharesResponse* response);
+
+  // --- events ----------------------------------------------------------------
+
+  // Records the events read from one stream (in stream order) and fills
+  // `response`; answers after the commit.
+  absl::Status DoRecordEngagementEvents(
+      const Caller& caller, const std::string& org,
+      const std::vector<v1::EngagementEvent>& events,
+      v1::RecordEngagementEventsResponse* response);
+
+  // --- metrics and the leaderboard -------------------------------------------
+
+  absl::Status DoGetEngagementMetrics(
+      const Caller& caller, const v1::GetEngagementMetricsRequest& request,
+      v1::EngagementMetrics* response);
+  absl::Status DoGetLeaderboard(const Caller& caller,
+                                const v1::GetLeaderboardRequest& request,
+                                v1::Leaderboard* response);
+  absl::Status DoUpdateLeaderboardParticipation(
+      const Caller& caller,
+      const v1::UpdateLeaderboardParticipationRequest& request,
+      v1::LeaderboardParticipation* response);
+  // A staff member's display name as `caller` may read it; "" when unknown.
+  std::string DisplayNameOf(const Caller& caller,
+                            const std::string& staff_member);
+
+  // --- notifications ---------------------------------------------------------
+
+  absl::Status DoListNotifications(const Caller& caller,
+                                   const v1::ListNotificationsRequest& request,
+                                   v1::ListNotificationsResponse* response);
+  absl::Status DoMarkNotificationsRead(
+      const Caller& caller, const v1::MarkNotificationsReadRequest& request,
+      v1::MarkNotificationsReadResponse* response);
+
   // Imports the advocacy events of `org` that are new since its cursor
   // (advocacy_event_cursors) into the inboxes they concern, then wakes
   // those inboxes' streams; runs before every inbox read (engagement pulls
@@ -145,13 +180,17 @@ class EngagementService final : public v1::EngagementService::CallbackService {
   // under concurrency (the cursor is re-checked under its row lock).
   void ImportAdvocacyEvents(const std::string& org);
 
-  absl::Status DoExportPersonalData(const Caller& caller,
-                                    const v1::ExportPersonalDataRequest& request,
-                                    v1::PersonalData* response);
+  // --- personal data ---------------------------------------------------------
+
+  absl::Status DoExportPersonalData(
+      const Caller& caller, const v1::ExportPersonalDataRequest& request,
+      v1::PersonalData* response);
   absl::Status DoErasePersonalData(const Caller& caller,
                                    const v1::ErasePersonalDataRequest& request,
                                    v1::ErasePersonalDataResponse* response);
 
+  // All the SQL of shares, events, metrics and the leaderboard.
+  EngagementRepository repository_;
   const CallEnvironment* const env_;
   db::Pool* const pool_;
   const PageTokenCodec* const page_tokens_;

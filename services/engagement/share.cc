@@ -21,11 +21,6 @@
 namespace candor::engagement {
 namespace {
 
-constexpr absl::string_view kShareNamePattern =
-    "organizations/{organization}/shares/{share}";
-constexpr absl::string_view kPostNamePattern =
-    "organizations/{organization}/posts/{post}";
-
 absl::Status InvalidFilter(absl::string_view reason) {
   return InvalidField("filter", reason);
 }
@@ -102,6 +97,16 @@ std::string JoinValueIds(const std::vector<std::string>& ids) {
   return absl::StrJoin(ids, ",");
 }
 
+std::string Truncate(std::string text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+    --end;
+  }
+  text.resize(end);
+  return text;
+}
+
 absl::StatusOr<ShareFilter> ParseShareFilter(absl::string_view org,
                                              absl::string_view filter) {
   ShareFilter out;
@@ -135,7 +140,7 @@ absl::StatusOr<ShareFilter> ParseShareFilter(absl::string_view org,
     } else if (field == "post") {
       if (out.post_id) return InvalidFilter("post given twice");
       CANDOR_ASSIGN_OR_RETURN(std::string name, Unquote(value));
-      CANDOR_ASSIGN_OR_RETURN(out.post_id, IdIn(org, name, kPostNamePattern));
+      CANDOR_ASSIGN_OR_RETURN(out.post_id, IdIn(org, name, kPostPattern));
     } else {
       return InvalidFilter(absl::StrCat("unknown field `", field,
                                         "`; use state, author or post"));
@@ -175,7 +180,7 @@ std::optional<EventProblem> ValidateEvent(absl::string_view org,
   }
   if (!event.share.empty()) {
     absl::StatusOr<std::vector<std::string>> parts =
-        ParseResourceName("share", event.share, kShareNamePattern);
+        ParseResourceName("share", event.share, kSharePattern);
     if (!parts.ok()) {
       return EventProblem{"share", "not a share name"};
     }

@@ -18,6 +18,12 @@ namespace candor::engagement {
 
 // --- shares -----------------------------------------------------------------
 
+// Resource names of shares and of the posts they share.
+inline constexpr absl::string_view kSharePattern =
+    "organizations/{organization}/shares/{share}";
+inline constexpr absl::string_view kPostPattern =
+    "organizations/{organization}/posts/{post}";
+
 // The Share.State numbers, as stored.
 enum class ShareState { kCompliant = 1, kNoncompliant = 2 };
 
@@ -73,6 +79,9 @@ std::string NewTrackingCode(absl::BitGen& gen);
 
 // Value ids are stored comma-separated.
 std::string JoinValueIds(const std::vector<std::string>& ids);
+
+// `text` cut to at most `max_bytes`, on a UTF-8 character boundary.
+std::string Truncate(std::string text, size_t max_bytes);
 
 // ListShares filters: `state = NONCOMPLIANT`, `author = "..."`,
 // `post = "..."` joined by AND. Names are checked to belong to `org`.
