@@ -38,9 +38,26 @@
 // StaffService/ListStaffEvents under its own service token, outside any
 // lock; then, in the append transaction under the head lock, it re-reads
 // the cursor and appends only the events that follow it, in order, so each
-// event is audited exactly once however many calls race. When the staff
+// event is audited exactly once however many calls race (the feed consumer
+// of services/common/event_feed.h). When the staff
 // service cannot be reached the events wait for a later call; the caller's
 // call goes on.
+//
+// Files: one per family of RPCs. A new RPC of a family goes in that
+// family's file, as a Do<Method> member and a CANDOR_UNARY_HANDLER line
+// (services/common/call.h):
+//   rulesets_handlers.cc       CreateRuleset, GetRuleset, ListRulesets,
+//                              PublishRuleset, GetPublishedRuleset (and the
+//                              current ruleset, CurrentRuleset/EngineRuleset)
+//   evaluation_handlers.cc     EvaluatePost (and Judge)
+//   decisions_handlers.cc      CreateDecision, GetDecision, ListDecisions;
+//                              what a decision may be is verdict_rules.h
+//   audit_handlers.cc          ListAuditEntries, VerifyAuditLog,
+//                              GetTransparencyReport
+//   personal_data_handlers.cc  ExportPersonalData, ErasePersonalData
+//   staff_event_import.cc      the staff event import (no RPC)
+//   transparency_service.cc    construction, dependencies, readiness
+// Helpers more than one of them uses are in handlers_internal.h.
 //
 // Thread-safe: handlers share the repository, immutable state, and the
 // index and ruleset caches, each behind its own mutex.
