@@ -80,8 +80,8 @@ absl::StatusOr<TransparencyService::Judgement> TransparencyService::Judge(
   context.organization_id = std::string(org);
   context.organization_display_name = organization.display_name();
   context.now_us = NowMicros();
-  // Shares are counted by the engagement service, which does not exist yet.
-  context.shares_last_24h = 0;
+  // shares_last_24h stays unknown: the engagement service enforces share
+  // pacing when a post is shared, and the rule's explanation says so.
   CANDOR_RETURN_IF_ERROR(indexes_.Use(
       org, LongestCoordinationWindowDays(*judgement.rules), context.now_us,
       [&](const NearDuplicateIndex& index) {
