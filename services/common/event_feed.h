@@ -1,8 +1,9 @@
-// Consuming another service's event feed (docs/ARCHITECTURE.md: a service
-// learns what another did by pulling that service's events, never by being
-// called). A feed is a per-organization sequence of events numbered 1, 2,
-// 3, ... with no gaps; the consumer stores, per organization, a cursor: the
-// sequence of the last event it applied.
+// Consuming another service's event feed: the transparency service imports
+// the staff service's events into its audit log, the engagement service the
+// advocacy service's into people's notifications (docs/ARCHITECTURE.md). A
+// feed is a per-organization sequence of events numbered 1, 2, 3, ... with
+// no gaps; the consumer stores, per organization, a cursor: the sequence of
+// the last event it applied.
 //
 // One import has two halves:
 //   1. outside any transaction (it makes remote calls): EventFeed::Fetch

@@ -1,5 +1,5 @@
-// TransparencyService: personal data (ExportPersonalData,
-// ErasePersonalData; docs/API.md, "Personal data").
+// TransparencyService: one person's data (ExportPersonalData,
+// ErasePersonalData), which the privacy service gathers from every service.
 #include <cstdint>
 #include <string>
 #include <vector>
