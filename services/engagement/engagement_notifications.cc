@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -28,6 +29,7 @@
 #include "absl/synchronization/mutex.h"
 #include "services/common/authz.h"
 #include "services/common/department.h"
+#include "services/common/event_feed.h"
 #include "services/common/grpc_status.h"
 #include "services/common/internal_call.h"
 #include "services/common/resource_name.h"
@@ -158,58 +160,68 @@ void ToProto(const NotificationRecord& r, const Inbox& inbox,
 void EngagementService::ImportAdvocacyEvents(const std::string& org) {
   if (advocacy_ == nullptr || service_tokens_ == nullptr) return;
   absl::Status imported = [&]() -> absl::Status {
-    CANDOR_ASSIGN_OR_RETURN(int64_t after,
+    CANDOR_ASSIGN_OR_RETURN(const int64_t last_imported,
                             notifications_.AdvocacyEventCursor(org));
-    // Fetch, and resolve every recipient, before the transaction (no
-    // remote call while the cursor row is locked).
-    std::vector<std::pair<int64_t, std::vector<NewNotification>>> planned;
-    for (int page = 0; page < kMaxAdvocacyEventPages; ++page) {
-      advocacypb::ListAdvocacyEventsRequest request;
-      request.set_parent(OrganizationName(org));
-      request.set_after_sequence(after);
-      request.set_page_size(kAdvocacyEventPage);
-      advocacypb::ListAdvocacyEventsResponse response;
-      CANDOR_ASSIGN_OR_RETURN(std::unique_ptr<grpc::ClientContext> context,
-                              AsService(*service_tokens_));
-      CANDOR_RETURN_IF_ERROR(FromInternalCall(
-          advocacy_->ListAdvocacyEvents(context.get(), request, &response),
-          "the advocacy service"));
-      for (const advocacypb::AdvocacyEvent& event : response.events()) {
-        if (event.sequence() <= after) continue;  // defensive: keep the order
-        std::vector<NewNotification> notes;
-        if (event.kind() == "post.decision") {
-          absl::StatusOr<std::vector<std::string>> recipient = ParseResourceName(
-              "recipient", event.recipient(), kStaffMemberPattern);
-          if (recipient.ok() && (*recipient)[0] == org) {
-            notes.push_back(NewNotification{org, (*recipient)[1],
-                                            kPostDecisionKind, event.subject(),
-                                            PostDecisionMessage(event.details())});
-          }
-        } else if (event.kind() == "story.create") {
-          if (staff_ == nullptr) {
-            return absl::FailedPreconditionError("no staff service to ask");
-          }
-          std::set<std::string> keys;  // empty: everyone
-          for (absl::string_view department :
-               absl::StrSplit(event.details(), '\n', absl::SkipEmpty())) {
-            keys.insert(DepartmentKey(department));
-          }
-          keys.erase("");
-          // An audience of blank names only: nobody (no key is "\n").
-          if (!event.details().empty() && keys.empty()) keys.insert("\n");
-          CANDOR_ASSIGN_OR_RETURN(
-              std::vector<std::string> recipients,
-              ActiveStaffIn(*staff_, *service_tokens_, org, keys));
-          for (const std::string& id : recipients) {
-            notes.push_back(NewNotification{org, id, kNewStoryKind,
-                                            event.subject(),
-                                            "A new story for your department."});
-          }
-        }  // other kinds: nothing to notify; the cursor moves past them
-        after = event.sequence();
-        planned.emplace_back(event.sequence(), std::move(notes));
-      }
-      if (response.events_size() < kAdvocacyEventPage) break;
+    const EventFeed<advocacypb::AdvocacyEvent> feed(
+        [&](int64_t after, int page_size)
+            -> absl::StatusOr<std::vector<advocacypb::AdvocacyEvent>> {
+          advocacypb::ListAdvocacyEventsRequest request;
+          request.set_parent(OrganizationName(org));
+          request.set_after_sequence(after);
+          request.set_page_size(page_size);
+          advocacypb::ListAdvocacyEventsResponse response;
+          CANDOR_ASSIGN_OR_RETURN(std::unique_ptr<grpc::ClientContext> context,
+                                  AsService(*service_tokens_));
+          CANDOR_RETURN_IF_ERROR(FromInternalCall(
+              advocacy_->ListAdvocacyEvents(context.get(), request, &response),
+              "the advocacy service"));
+          return std::vector<advocacypb::AdvocacyEvent>(
+              std::make_move_iterator(response.mutable_events()->begin()),
+              std::make_move_iterator(response.mutable_events()->end()));
+        },
+        EventFeedLimits{kAdvocacyEventPage, kMaxAdvocacyEventPages});
+    CANDOR_ASSIGN_OR_RETURN(std::vector<advocacypb::AdvocacyEvent> events,
+                            feed.Fetch(last_imported));
+    // Resolve every recipient before the transaction (no remote call while
+    // the cursor row is locked).
+    struct PlannedEvent {
+      int64_t event_sequence;
+      std::vector<NewNotification> notes;
+      int64_t sequence() const { return event_sequence; }
+    };
+    std::vector<PlannedEvent> planned;
+    for (const advocacypb::AdvocacyEvent& event : events) {
+      std::vector<NewNotification> notes;
+      if (event.kind() == "post.decision") {
+        absl::StatusOr<std::vector<std::string>> recipient = ParseResourceName(
+            "recipient", event.recipient(), kStaffMemberPattern);
+        if (recipient.ok() && (*recipient)[0] == org) {
+          notes.push_back(NewNotification{
+              org, (*recipient)[1], kPostDecisionKind, event.subject(),
+              PostDecisionMessage(event.details())});
+        }
+      } else if (event.kind() == "story.create") {
+        if (staff_ == nullptr) {
+          return absl::FailedPreconditionError("no staff service to ask");
+        }
+        std::set<std::string> keys;  // empty: everyone
+        for (absl::string_view department :
+             absl::StrSplit(event.details(), '\n', absl::SkipEmpty())) {
+          keys.insert(DepartmentKey(department));
+        }
+        keys.erase("");
+        // An audience of blank names only: nobody (no key is "\n").
+        if (!event.details().empty() && keys.empty()) keys.insert("\n");
+        CANDOR_ASSIGN_OR_RETURN(
+            std::vector<std::string> recipients,
+            ActiveStaffIn(*staff_, *service_tokens_, org, keys));
+        for (const std::string& id : recipients) {
+          notes.push_back(NewNotification{org, id, kNewStoryKind,
+                                          event.subject(),
+                                          "A new story for your department."});
+        }
+      }  // other kinds: nothing to notify; the cursor moves past them
+      planned.push_back(PlannedEvent{event.sequence(), std::move(notes)});
     }
     if (planned.empty()) return absl::OkStatus();
 
@@ -218,19 +230,18 @@ void EngagementService::ImportAdvocacyEvents(const std::string& org) {
     // Another import may have added some (or all) of them since the fetch.
     CANDOR_ASSIGN_OR_RETURN(int64_t cursor,
                             notifications_.LockAdvocacyEventCursor(tx, org));
-    const int64_t start = cursor;
-    for (const auto& [sequence, notes] : planned) {
-      if (sequence <= cursor) continue;
-      if (sequence != cursor + 1) break;  // a gap: wait for a refetch
-      for (const NewNotification& note : notes) {
-        CANDOR_RETURN_IF_ERROR(notifications_.Add(tx, note));
-        woken.insert(note.staff_member_id);
-      }
-      cursor = sequence;
-    }
-    if (cursor == start) return absl::OkStatus();
+    CANDOR_ASSIGN_OR_RETURN(
+        const int64_t imported_to,
+        ApplyFeedEvents(cursor, planned, [&](const PlannedEvent& event) {
+          for (const NewNotification& note : event.notes) {
+            CANDOR_RETURN_IF_ERROR(notifications_.Add(tx, note));
+            woken.insert(note.staff_member_id);
+          }
+          return absl::OkStatus();
+        }));
+    if (imported_to == cursor) return absl::OkStatus();
     CANDOR_RETURN_IF_ERROR(
-        notifications_.SetAdvocacyEventCursor(tx, org, cursor));
+        notifications_.SetAdvocacyEventCursor(tx, org, imported_to));
     CANDOR_RETURN_IF_ERROR(tx.Commit());
     for (const std::string& id : woken) notifications_.Published(org, id);
     return absl::OkStatus();

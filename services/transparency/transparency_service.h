@@ -38,9 +38,26 @@
 // StaffService/ListStaffEvents under its own service token, outside any
 // lock; then, in the append transaction under the head lock, it re-reads
 // the cursor and appends only the events that follow it, in order, so each
-// event is audited exactly once however many calls race. When the staff
+// event is audited exactly once however many calls race (the feed consumer
+// of services/common/event_feed.h). When the staff
 // service cannot be reached the events wait for a later call; the caller's
 // call goes on.
+//
+// Files: one per family of RPCs. A new RPC of a family goes in that
+// family's file, as a Do<Method> member and a CANDOR_UNARY_HANDLER line
+// (services/common/call.h):
+//   rulesets_handlers.cc       CreateRuleset, GetRuleset, ListRulesets,
+//                              PublishRuleset, GetPublishedRuleset (and the
+//                              current ruleset, CurrentRuleset/EngineRuleset)
+//   evaluation_handlers.cc     EvaluatePost (and Judge)
+//   decisions_handlers.cc      CreateDecision, GetDecision, ListDecisions;
+//                              what a decision may be is verdict_rules.h
+//   audit_handlers.cc          ListAuditEntries, VerifyAuditLog,
+//                              GetTransparencyReport
+//   personal_data_handlers.cc  ExportPersonalData, ErasePersonalData
+//   staff_event_import.cc      the staff event import (no RPC)
+//   transparency_service.cc    construction, dependencies, readiness
+// Helpers more than one of them uses are in handlers_internal.h.
 //
 // Thread-safe: handlers share the repository, immutable state, and the
 // index and ruleset caches, each behind its own mutex.
@@ -163,6 +180,7 @@ class TransparencyService final
     Evaluation evaluation;
   };
 
+  // rulesets_handlers.cc
   absl::Status DoCreateRuleset(const Caller& caller,
                                const v1::CreateRulesetRequest& request,
                                v1::Ruleset* response);
@@ -178,9 +196,26 @@ class TransparencyService final
   absl::Status DoGetPublishedRuleset(
       const Caller& caller, const v1::GetPublishedRulesetRequest& request,
       v1::Ruleset* response);
+  // The organization's current ruleset; publishes the shipped default for
+  // it first when it has none (one transaction, under the organization's
+  // head lock, so concurrent first users publish it once).
+  absl::StatusOr<RulesetRecord> CurrentRuleset(absl::string_view org);
+  // The engine form of a stored ruleset (cached: published rulesets never
+  // change).
+  absl::StatusOr<std::shared_ptr<const Ruleset>> EngineRuleset(
+      const RulesetRecord& ruleset);
+
+  // evaluation_handlers.cc
   absl::Status DoEvaluatePost(const Caller& caller,
                               const v1::EvaluatePostRequest& request,
                               v1::Evaluation* response);
+  // Evaluates `post` (validated) of organization `org` against the current
+  // ruleset, fetching author facts and the organization's display name
+  // with the caller's forwarded credentials.
+  absl::StatusOr<Judgement> Judge(const Caller& caller, absl::string_view org,
+                                  const v1::PostContent& post);
+
+  // decisions_handlers.cc
   absl::Status DoCreateDecision(const Caller& caller,
                                 const v1::CreateDecisionRequest& request,
                                 v1::Decision* response);
@@ -190,6 +225,8 @@ class TransparencyService final
   absl::Status DoListDecisions(const Caller& caller,
                                const v1::ListDecisionsRequest& request,
                                v1::ListDecisionsResponse* response);
+
+  // audit_handlers.cc
   absl::Status DoListAuditEntries(const Caller& caller,
                                   const v1::ListAuditEntriesRequest& request,
                                   v1::ListAuditEntriesResponse* response);
@@ -200,22 +237,19 @@ class TransparencyService final
       const Caller& caller, const v1::GetTransparencyReportRequest& request,
       v1::TransparencyReport* response);
 
-  // The organization's current ruleset; publishes the shipped default for
-  // it first when it has none (one transaction, under the organization's
-  // head lock, so concurrent first users publish it once).
-  absl::StatusOr<RulesetRecord> CurrentRuleset(absl::string_view org);
-  // The engine form of a stored ruleset (cached: published rulesets never
-  // change).
-  absl::StatusOr<std::shared_ptr<const Ruleset>> EngineRuleset(
-      const RulesetRecord& ruleset);
-  // Evaluates `post` (validated) of organization `org` against the current
-  // ruleset, fetching author facts and the organization's display name
-  // with the caller's forwarded credentials.
-  absl::StatusOr<Judgement> Judge(const Caller& caller, absl::string_view org,
-                                  const v1::PostContent& post);
+  // personal_data_handlers.cc
+  absl::Status DoExportPersonalData(
+      const Caller& caller, const v1::ExportPersonalDataRequest& request,
+      v1::PersonalData* response);
+  absl::Status DoErasePersonalData(const Caller& caller,
+                                   const v1::ErasePersonalDataRequest& request,
+                                   v1::ErasePersonalDataResponse* response);
+
+  // staff_event_import.cc
   // The organization's staff events after its stored cursor, in sequence
   // order, fetched with the service token, at most `max_pages` pages of
-  // them; UNAVAILABLE when the staff service cannot be reached.
+  // them (kAllEventPages: all); UNAVAILABLE when the staff service cannot
+  // be reached.
   absl::StatusOr<std::vector<staff::v1::StaffEvent>> FetchStaffEvents(
       absl::string_view org, int max_pages);
   // The same, best effort, for calls that only need the log current: empty
@@ -231,17 +265,12 @@ class TransparencyService final
   // in a transaction of their own. Best effort: failures leave them for
   // the next call.
   void ImportStaffEvents(absl::string_view org);
+
+  // transparency_service.cc
   // StartWarmUp's thread: every organization's index, until all are
   // loaded or the service stops.
   void WarmUp();
   absl::Status WarmAllIndexes();
-
-  absl::Status DoExportPersonalData(
-      const Caller& caller, const v1::ExportPersonalDataRequest& request,
-      v1::PersonalData* response);
-  absl::Status DoErasePersonalData(const Caller& caller,
-                                   const v1::ErasePersonalDataRequest& request,
-                                   v1::ErasePersonalDataResponse* response);
 
   const CallEnvironment* const env_;
   db::Pool* const pool_;

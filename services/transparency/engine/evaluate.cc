@@ -629,8 +629,14 @@ RuleResult EvaluateLength(const Rule& rule, const LengthRule& r, const Post& pos
 
 RuleResult EvaluatePacing(const Rule& rule, const SharePacingRule& r, const Post& post) {
   ResultBuilder result(rule);
-  const int count = post.context.shares_last_24h;
   const absl::string_view network = NetworkName(post.input.network);
+  if (!post.context.shares_last_24h.has_value()) {
+    result.Evidence("max_per_day", absl::StrCat(r.max_per_day));
+    return result.Pass(absl::StrCat("Share pacing is checked when you share: at most ",
+                                    r.max_per_day, r.max_per_day == 1 ? " post" : " posts",
+                                    " a day on ", network, "."));
+  }
+  const int count = *post.context.shares_last_24h;
   result.Evidence("shares_last_24h", absl::StrCat(count))
       .Evidence("max_per_day", absl::StrCat(r.max_per_day));
   const std::string shared = absl::StrCat("You shared ", count, count == 1 ? " post" : " posts",

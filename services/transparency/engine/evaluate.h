@@ -13,6 +13,7 @@
 #define CANDOR_SERVICES_TRANSPARENCY_ENGINE_EVALUATE_H_
 
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -55,8 +56,10 @@ struct EvaluationContext {
   std::string organization_id;
   std::string organization_display_name;
   int64_t now_us = 0;  // microseconds since the Unix epoch
-  // The author's shares on the post's network in the 24 hours before now.
-  int shares_last_24h = 0;
+  // The author's shares on the post's network in the 24 hours before now;
+  // unknown when the caller does not count them (share_pacing then passes
+  // and says where pacing is enforced instead).
+  std::optional<int> shares_last_24h;
   // The organization's recent posts, for no_coordination; null when there
   // is no corpus (the rule then passes and says so).
   const NearDuplicateIndex* index = nullptr;

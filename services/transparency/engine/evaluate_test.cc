@@ -381,6 +381,15 @@ std::vector<RuleCase> Cases() {
       {"CustomLimit", SharePacingRule{3},
        [](PostInput&, EvaluationContext& c) { c.shares_last_24h = 1; }, true,
        "You shared 1 post on"},
+      {"ZeroSharesPass", SharePacingRule{},
+       [](PostInput&, EvaluationContext& c) { c.shares_last_24h = 0; }, true,
+       "You shared 0 posts on LinkedIn in the last 24 hours; fewer than 10 is fine.",
+       {{"shares_last_24h", "0"}, {"max_per_day", "10"}}},
+      {"UnknownCountPassesAndSaysWhereItIsChecked", SharePacingRule{}, Nothing(), true,
+       "Share pacing is checked when you share: at most 10 posts a day on LinkedIn.",
+       {{"max_per_day", "10"}}},
+      {"UnknownCountCustomLimit", SharePacingRule{1}, On(Network::kX, "Hello #acme"), true,
+       "Share pacing is checked when you share: at most 1 post a day on X."},
   };
   return cases;
 }
@@ -406,6 +415,15 @@ INSTANTIATE_TEST_SUITE_P(Rules, RuleCaseTest, testing::ValuesIn(Cases()),
                          [](const testing::TestParamInfo<RuleCase>& info) {
                            return info.param.name;
                          });
+
+TEST(SharePacingTest, AnUnknownCountIsNeitherStatedNorEvidenced) {
+  const RuleResult result = RunOne(SharePacingRule{}, BasePost(), BaseContext());
+  EXPECT_TRUE(result.passed);
+  EXPECT_EQ(result.explanation,
+            "Share pacing is checked when you share: at most 10 posts a day on LinkedIn.");
+  EXPECT_THAT(result.evidence, testing::ElementsAre(EvidenceItem{"max_per_day", "10"}));
+  EXPECT_THAT(result.explanation, testing::Not(HasSubstr("You shared")));
+}
 
 // --- the whole ruleset ------------------------------------------------------------------
 

@@ -1,0 +1,103 @@
+// TransparencyService: one person's data (ExportPersonalData,
+// ErasePersonalData), which the privacy service gathers from every service.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "services/common/event_feed.h"
+#include "services/common/idempotency.h"
+#include "services/common/personal_data.h"
+#include "services/common/status_macros.h"
+#include "services/common/validation.h"
+#include "services/transparency/decision_evidence.h"
+#include "services/transparency/handlers_internal.h"
+#include "services/transparency/transparency_service.h"
+
+namespace candor::transparency {
+
+namespace staffpb = ::candor::staff::v1;
+
+CANDOR_UNARY_HANDLER(TransparencyService, ExportPersonalData, v1::PersonalData)
+CANDOR_UNARY_HANDLER(TransparencyService, ErasePersonalData,
+                     v1::ErasePersonalDataResponse)
+
+absl::Status TransparencyService::DoExportPersonalData(
+    const Caller& caller, const v1::ExportPersonalDataRequest& request,
+    v1::PersonalData* response) {
+  CANDOR_ASSIGN_OR_RETURN(PersonRef person,
+                          ParsePersonRef(request.staff_member()));
+  CANDOR_RETURN_IF_ERROR(
+      RequirePersonalDataAccess(caller, person.org, person.name));
+  // Pending staff events (this export's own among them) first, so the
+  // document shows the log as it stands.
+  ImportStaffEvents(person.org);
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<DecisionRecord> decisions,
+      repository_.ListDecisionsOfPerson(person.org, person.id));
+  for (const DecisionRecord& d : decisions) {
+    CANDOR_RETURN_IF_ERROR(DecisionToProto(d, response->add_decisions()));
+  }
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<AuditEntryRecord> entries,
+      repository_.ListAuditEntriesByActor(person.org, person.name));
+  for (const AuditEntryRecord& e : entries) {
+    AuditEntryToProto(e, response->add_audit_entries());
+  }
+  return absl::OkStatus();
+}
+
+// The audit log keeps every entry (it is the organization's record, and
+// its hash chain must verify); entries the person acted in name the
+// pseudonym instead. Subjects and details are hashed into the chain and
+// stay as written: they name resources (a staff resource name, whose
+// profile is now the pseudonym) and changes; the one free text among them
+// is a deactivation's reason, written by an admin (a known limit: hashing a
+// digest of details, as of the actor, would let erasure blank it).
+absl::Status TransparencyService::DoErasePersonalData(
+    const Caller& caller, const v1::ErasePersonalDataRequest& request,
+    v1::ErasePersonalDataResponse* response) {
+  CANDOR_ASSIGN_OR_RETURN(PersonRef person,
+                          ParsePersonRef(request.staff_member()));
+  CANDOR_RETURN_IF_ERROR(
+      RequirePersonalDataAccess(caller, person.org, person.name));
+  CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  const std::string pseudonym = ErasedPseudonym(person.name);
+  // Every staff event still waiting (the erasure's own, anything the person
+  // did) enters the chain in the erasure's own transaction, under the head
+  // lock, before the pass below: otherwise one appended later (by a call
+  // that fetched it earlier) would name the person after their erasure.
+  // All of them, however many: the erasure fails rather than leave one.
+  CANDOR_ASSIGN_OR_RETURN(std::vector<staffpb::StaffEvent> pending,
+                          FetchStaffEvents(person.org, kAllEventPages));
+  return RunIdempotent(
+      repository_.pool(),
+      MakeIdempotencyKey(caller, MethodName<v1::ErasePersonalDataRequest>(),
+                         request),
+      response, [&](db::Transaction& tx) {
+        // Serializes with appends, which take the same head lock.
+        CANDOR_RETURN_IF_ERROR(repository_.LockOrganization(tx, person.org));
+        CANDOR_RETURN_IF_ERROR(AppendStaffEvents(tx, person.org, pending));
+        CANDOR_ASSIGN_OR_RETURN(int64_t changed,
+                                repository_.PseudonymizeAuditActor(
+                                    tx, person.org, person.name, pseudonym));
+        CANDOR_ASSIGN_OR_RETURN(std::vector<DecisionRecord> decisions,
+                                repository_.ListDecisionsOfAuthorForUpdate(
+                                    tx, person.org, person.id));
+        for (DecisionRecord& d : decisions) {
+          if (!EraseDecisionEvidence(&d.body)) continue;
+          CANDOR_RETURN_IF_ERROR(repository_.UpdateDecisionBody(tx, d));
+          ++changed;
+        }
+        // Fingerprints of their words: derived personal data. Their posts
+        // no longer count toward near-duplicate checks of others' posts:
+        // tombstones in the feed take them out of every replica's index.
+        CANDOR_ASSIGN_OR_RETURN(
+            std::vector<std::string> unindexed_posts,
+            repository_.RemovePostShinglesOfAuthor(tx, person.org, person.id));
+        changed += static_cast<int64_t>(unindexed_posts.size());
+        response->set_records_changed(changed);
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace candor::transparency
