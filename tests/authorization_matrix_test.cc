@@ -1,5 +1,5 @@
-// Authorization of every method of every Candor service, as one table
-// (issue 7, "Authorization"): each method is called by every kind of caller
+// Authorization of every method of every Candor service, as one table:
+// each method is called by every kind of caller
 // with a VALID request (so a refusal proves authorization, not validation),
 // against fresh objects where the call changes something, and must answer
 // exactly the code the contract promises (docs/API.md "Auth",

@@ -868,8 +868,8 @@ TEST_P(MultiReplicaTest, ReplicaKilledUnderLoadLosesNothing) {
 
 INSTANTIATE_TEST_SUITE_P(Layouts, MultiReplicaTest,
                          ::testing::Values(Layout::kReplicas, Layout::kSplit),
-                         [](const ::testing::TestParamInfo<Layout>& info) {
-                           return info.param == Layout::kReplicas ? "Replicas"
+                         [](const ::testing::TestParamInfo<Layout>& test) {
+                           return test.param == Layout::kReplicas ? "Replicas"
                                                                   : "Split";
                          });
 

@@ -43,8 +43,6 @@ using ::testing::IsEmpty;
 using StaffMember = staffpb::StaffMember;
 using Value = valuespb::Value;
 
-constexpr char kCreateValueFeedbackMethod[] =
-    "/candor.values.v1.ValuesService/CreateValueFeedback";
 
 // The id part of a resource name (after the last '/').
 std::string IdOf(const std::string& name) {
@@ -496,10 +494,10 @@ TEST_F(ValuesIntegrationTest, AnonymousFeedbackKeepsNoAuthorAnywhere) {
   ana.organization_id = org_.id;
   ana.subject = ana_.name();
   const std::string anonymous_fingerprint =
-      MakeIdempotencyKey(nobody, kCreateValueFeedbackMethod, request)
+      MakeIdempotencyKey(nobody, request)
           .fingerprint;
   const std::string named_fingerprint =
-      MakeIdempotencyKey(ana, kCreateValueFeedbackMethod, request).fingerprint;
+      MakeIdempotencyKey(ana, request).fingerprint;
   bool found_key = false;
   for (const std::string& row : EveryValuesRow()) {
     if (!absl::StartsWith(row,

@@ -34,29 +34,6 @@ void AdvocacyService::SetDependencies(const Dependencies& dependencies) {
   service_tokens_ = dependencies.service_tokens;
 }
 
-// The handler table: one line per RPC, in the order of advocacy.proto.
-CANDOR_UNARY_HANDLER(AdvocacyService, CreateStory, v1::Story)
-CANDOR_UNARY_HANDLER(AdvocacyService, GetStory, v1::Story)
-CANDOR_UNARY_HANDLER(AdvocacyService, ListStories, v1::ListStoriesResponse)
-CANDOR_UNARY_HANDLER(AdvocacyService, UpdateStory, v1::Story)
-CANDOR_UNARY_HANDLER(AdvocacyService, ArchiveStory, v1::Story)
-CANDOR_UNARY_HANDLER(AdvocacyService, CreatePost, v1::Post)
-CANDOR_UNARY_HANDLER(AdvocacyService, GetPost, v1::Post)
-CANDOR_UNARY_HANDLER(AdvocacyService, ListPosts, v1::ListPostsResponse)
-CANDOR_UNARY_HANDLER(AdvocacyService, UpdatePost, v1::Post)
-CANDOR_UNARY_HANDLER(AdvocacyService, DeletePost, google::protobuf::Empty)
-CANDOR_UNARY_HANDLER(AdvocacyService, SubmitPost, v1::SubmitPostResponse)
-CANDOR_UNARY_HANDLER(AdvocacyService, WithdrawPost, v1::Post)
-CANDOR_UNARY_HANDLER(AdvocacyService, AppealPost, v1::Post)
-CANDOR_UNARY_HANDLER(AdvocacyService, ApprovePost, v1::Post)
-CANDOR_UNARY_HANDLER(AdvocacyService, RejectPost, v1::Post)
-CANDOR_UNARY_HANDLER(AdvocacyService, ListFeed, v1::ListFeedResponse)
-CANDOR_UNARY_HANDLER(AdvocacyService, ListAdvocacyEvents,
-                     v1::ListAdvocacyEventsResponse)
-CANDOR_UNARY_HANDLER(AdvocacyService, ExportPersonalData, v1::PersonalData)
-CANDOR_UNARY_HANDLER(AdvocacyService, ErasePersonalData,
-                     v1::ErasePersonalDataResponse)
-
 absl::Status AdvocacyService::StoriesChanged(absl::Status status) {
   feed_stories_.Clear();
   return status;

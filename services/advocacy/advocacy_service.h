@@ -25,16 +25,20 @@
 // Thread-safe: handlers share only immutable state, the repository and the
 // stubs (set once by SetDependencies before serving).
 //
-// Files: advocacy_service.cc holds the constructor, the wiring, the handler
-// table (one CANDOR_UNARY_HANDLER per RPC) and the helpers several files
-// share (advocacy_internal.h). Each RPC's Do<Method> lives in the file of
-// its family, <family>_handlers.cc: stories_handlers.cc, posts_handlers.cc
-// (what authors do with posts), review_handlers.cc (SubmitPost, ApprovePost,
-// RejectPost: decisions), feed_handlers.cc (ListFeed, ListAdvocacyEvents)
-// and privacy_handlers.cc; a new RPC of the stories family goes in
-// stories_handlers.cc, plus its line in the handler table.
-// Calls to other services (values, staff, transparency) are in
-// advocacy_clients.cc.
+// Files: one per family of RPCs, <family>_handlers.cc. A new RPC goes in
+// the file of its family, as its Do<Method> body and a CANDOR_UNARY_HANDLER
+// line (services/common/call.h):
+//   stories_handlers.cc        CreateStory, GetStory, ListStories,
+//                              UpdateStory, ArchiveStory
+//   posts_handlers.cc          what authors do with posts: CreatePost,
+//                              GetPost, ListPosts, UpdatePost, DeletePost,
+//                              WithdrawPost, AppealPost
+//   review_handlers.cc         decisions: SubmitPost, ApprovePost, RejectPost
+//   feed_handlers.cc           ListFeed, ListAdvocacyEvents
+//   personal_data_handlers.cc  ExportPersonalData, ErasePersonalData
+// advocacy_clients.cc holds the calls to other services (values, staff,
+// transparency); advocacy_service.cc the constructor, the wiring and the
+// helpers the family files share (advocacy_internal.h).
 #ifndef CANDOR_SERVICES_ADVOCACY_ADVOCACY_SERVICE_H_
 #define CANDOR_SERVICES_ADVOCACY_ADVOCACY_SERVICE_H_
 
@@ -277,7 +281,7 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   absl::StatusOr<std::shared_ptr<const std::vector<PostRecord>>> FirstFeedPosts(
       const std::string& org);
 
-  // privacy_handlers.cc.
+  // personal_data_handlers.cc.
   absl::Status DoExportPersonalData(
       const Caller& caller, const v1::ExportPersonalDataRequest& request,
       v1::PersonalData* response);

@@ -26,6 +26,10 @@ absl::Status RequireReviewer(const Caller& caller) {
 
 }  // namespace
 
+CANDOR_UNARY_HANDLER(AdvocacyService, SubmitPost, v1::SubmitPostResponse)
+CANDOR_UNARY_HANDLER(AdvocacyService, ApprovePost, v1::Post)
+CANDOR_UNARY_HANDLER(AdvocacyService, RejectPost, v1::Post)
+
 absl::Status AdvocacyService::DoSubmitPost(const Caller& caller,
                                            const v1::SubmitPostRequest& request,
                                            v1::SubmitPostResponse* response) {
@@ -69,7 +73,7 @@ absl::Status AdvocacyService::SubmitPostBody(
   // revision, so a retry after a lost commit records no second decision.
   return RunIdempotent(
       posts_.pool(),
-      MakeIdempotencyKey(caller, MethodName<v1::SubmitPostRequest>(), request),
+      MakeIdempotencyKey(caller, request),
       response, [&](db::Transaction& tx) {
         CANDOR_ASSIGN_OR_RETURN(
             PostRecord before,

@@ -93,6 +93,12 @@ std::vector<std::string> UpdatePaths(const v1::UpdateStoryRequest& request) {
 
 }  // namespace
 
+CANDOR_UNARY_HANDLER(AdvocacyService, CreateStory, v1::Story)
+CANDOR_UNARY_HANDLER(AdvocacyService, GetStory, v1::Story)
+CANDOR_UNARY_HANDLER(AdvocacyService, ListStories, v1::ListStoriesResponse)
+CANDOR_UNARY_HANDLER(AdvocacyService, UpdateStory, v1::Story)
+CANDOR_UNARY_HANDLER(AdvocacyService, ArchiveStory, v1::Story)
+
 absl::Status AdvocacyService::DoCreateStory(
     const Caller& caller, const v1::CreateStoryRequest& request,
     v1::Story* response) {
@@ -150,7 +156,7 @@ absl::Status AdvocacyService::CreateStoryBody(
   // retry replays the first answer even if a value was retired since.
   return RunIdempotent(
       repository_.pool(),
-      MakeIdempotencyKey(caller, MethodName<v1::CreateStoryRequest>(), request),
+      MakeIdempotencyKey(caller, request),
       response, [&](db::Transaction& tx) {
         CANDOR_RETURN_IF_ERROR(
             CheckValuesActive(caller, org, values, "story.values"));
@@ -317,8 +323,7 @@ absl::Status AdvocacyService::ArchiveStoryBody(
 
   return RunIdempotent(
       repository_.pool(),
-      MakeIdempotencyKey(caller, MethodName<v1::ArchiveStoryRequest>(),
-                         request),
+      MakeIdempotencyKey(caller, request),
       response, [&](db::Transaction& tx) {
         CANDOR_ASSIGN_OR_RETURN(
             StoryRecord before,

@@ -29,11 +29,11 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "services/common/access_log.h"
 #include "services/common/auth.h"
 #include "services/common/executor.h"
+#include "services/common/method_name.h"
 #include "services/common/metrics.h"
 #include "services/common/rate_limiter.h"
 
@@ -97,22 +97,6 @@ grpc::ServerUnaryReactor* RunUnary(
     absl::string_view method, const google::protobuf::Message& request,
     std::function<absl::Status(const Caller&)> body,
     CallerLogging logging = CallerLogging::kNamed);
-
-// The full name ("/candor.staff.v1.StaffService/GetStaffMember") of the one
-// method in `request`'s file that takes it as its request. Every method
-// has a request message of its own (docs/API.md), so the request type names
-// the method. Aborts when no method or more than one takes it: a handler
-// wired to the wrong message is a programming error that the first call in
-// any test shows.
-std::string MethodNameOf(const google::protobuf::Descriptor& request);
-
-// MethodNameOf for a generated request type, looked up once.
-template <typename Request>
-absl::string_view MethodName() {
-  static const std::string* const name =
-      new std::string(MethodNameOf(*Request::descriptor()));
-  return *name;
-}
 
 // Runs a unary call whose body is `service->*body`, the shape every handler
 // has (see the top of this file), under the method name its request names.

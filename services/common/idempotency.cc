@@ -12,6 +12,7 @@
 #include "db/sha256.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "services/common/method_name.h"
 #include "services/common/status_macros.h"
 
 namespace candor {
@@ -73,7 +74,7 @@ absl::Status Replay(db::Transaction& tx, const IdempotencyKey& key,
 
 }  // namespace
 
-IdempotencyKey MakeIdempotencyKey(const Caller& caller, absl::string_view method,
+IdempotencyKey MakeIdempotencyKey(const Caller& caller,
                                   const google::protobuf::Message& request) {
   IdempotencyKey key;
   key.scope = caller.organization_id;
@@ -83,7 +84,8 @@ IdempotencyKey MakeIdempotencyKey(const Caller& caller, absl::string_view method
     key.request_id = request.GetReflection()->GetString(request, field);
   }
   key.fingerprint = db::Sha256Hex(absl::StrCat(
-      method, absl::string_view("\0", 1), caller.subject,
+      MethodNameOf(*request.GetDescriptor()), absl::string_view("\0", 1),
+      caller.subject,
       absl::string_view("\0", 1), DeterministicBytes(request)));
   return key;
 }

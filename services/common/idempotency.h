@@ -31,8 +31,9 @@ struct IdempotencyKey {
   std::string fingerprint;  // SHA-256 of method, caller and request
 };
 
-// The key for `request` sent by `caller` to `method`.
-IdempotencyKey MakeIdempotencyKey(const Caller& caller, absl::string_view method,
+// The key for `request` sent by `caller` to the method that takes it
+// (method_name.h).
+IdempotencyKey MakeIdempotencyKey(const Caller& caller,
                                   const google::protobuf::Message& request);
 
 // Runs `effect` in a transaction that also records `*response` (as `effect`

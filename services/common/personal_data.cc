@@ -5,6 +5,7 @@
 #include "services/common/authz.h"
 #include "services/common/resource_name.h"
 #include "services/common/status_macros.h"
+#include "services/common/validation.h"
 
 namespace candor {
 
@@ -43,6 +44,23 @@ absl::Status RequireAdminOrOperatorOf(const Caller& caller,
   }
   return RequireRole(caller, Role::kAdmin,
                      "export or erase a person's data");
+}
+
+absl::StatusOr<PersonRef> PersonToExport(const Caller& caller,
+                                         absl::string_view staff_member) {
+  CANDOR_ASSIGN_OR_RETURN(PersonRef person, ParsePersonRef(staff_member));
+  CANDOR_RETURN_IF_ERROR(
+      RequirePersonalDataAccess(caller, person.org, person.name));
+  return person;
+}
+
+absl::StatusOr<PersonRef> PersonToErase(const Caller& caller,
+                                        absl::string_view staff_member,
+                                        absl::string_view request_id) {
+  CANDOR_ASSIGN_OR_RETURN(PersonRef person,
+                          PersonToExport(caller, staff_member));
+  CANDOR_RETURN_IF_ERROR(CheckRequestId(request_id));
+  return person;
 }
 
 }  // namespace candor

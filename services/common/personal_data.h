@@ -40,6 +40,18 @@ absl::Status RequirePersonalDataAccess(const Caller& caller,
                                        absl::string_view org,
                                        absl::string_view resource);
 
+// The person `staff_member` names, once `caller` may reach their data
+// (RequirePersonalDataAccess): how every service's ExportPersonalData
+// starts.
+absl::StatusOr<PersonRef> PersonToExport(const Caller& caller,
+                                         absl::string_view staff_member);
+
+// The same for ErasePersonalData, which also requires a request_id: an
+// erasure resumed after a crash must replay, not act twice.
+absl::StatusOr<PersonRef> PersonToErase(const Caller& caller,
+                                        absl::string_view staff_member,
+                                        absl::string_view request_id);
+
 // Like RequirePersonalDataAccess without services: for the privacy
 // service, which people (admins, operators) call, never services.
 absl::Status RequireAdminOrOperatorOf(const Caller& caller,

@@ -2,18 +2,17 @@
 // service (shares, events, metrics, leaderboard, notifications, personal
 // data). Thread-safe.
 //
-// The RPCs live in one file per family, engagement_<family>.cc; a new RPC
-// goes in the file of its family, as a CANDOR_UNARY_HANDLER and its
-// Do<Method> body (services/common/call.h), or as its own reactor when it
-// streams:
-//   engagement_shares.cc         CreateShare, GetShare, ListShares
-//   engagement_events.cc         RecordEngagementEvents
-//   engagement_metrics.cc        GetEngagementMetrics, GetLeaderboard,
-//                                UpdateLeaderboardParticipation
-//   engagement_notifications.cc  ListNotifications, MarkNotificationsRead,
-//                                WatchNotifications, and the import of
-//                                advocacy events into inboxes
-//   engagement_personal_data.cc  ExportPersonalData, ErasePersonalData
+// Files: one per family of RPCs, <family>_handlers.cc. A new RPC goes in
+// the file of its family, as its Do<Method> body and a CANDOR_UNARY_HANDLER
+// line (services/common/call.h), or as its own reactor when it streams:
+//   shares_handlers.cc         CreateShare, GetShare, ListShares
+//   events_handlers.cc         RecordEngagementEvents
+//   metrics_handlers.cc        GetEngagementMetrics, GetLeaderboard,
+//                              UpdateLeaderboardParticipation
+//   notifications_handlers.cc  ListNotifications, MarkNotificationsRead,
+//                              WatchNotifications, and the import of
+//                              advocacy events into inboxes
+//   personal_data_handlers.cc  ExportPersonalData, ErasePersonalData
 // engagement_service.cc constructs the service and defines the helpers the
 // family files share (engagement_internal.h). The domain rules are pure
 // code in share.h and share_compliance.h; the SQL is in
@@ -64,7 +63,7 @@ class EngagementService final : public v1::EngagementService::CallbackService {
   // Set once, before the service is marked SERVING.
   void SetDependencies(const Dependencies& dependencies);
 
-  // --- shares (engagement_shares.cc) -----------------------------------------
+  // --- shares (shares_handlers.cc) -------------------------------------------
 
   grpc::ServerUnaryReactor* CreateShare(grpc::CallbackServerContext* context,
                                         const v1::CreateShareRequest* request,
@@ -77,13 +76,13 @@ class EngagementService final : public v1::EngagementService::CallbackService {
       const v1::ListSharesRequest* request,
       v1::ListSharesResponse* response) override;
 
-  // --- events (engagement_events.cc) -----------------------------------------
+  // --- events (events_handlers.cc) -------------------------------------------
 
   grpc::ServerReadReactor<v1::RecordEngagementEventsRequest>*
   RecordEngagementEvents(grpc::CallbackServerContext* context,
                          v1::RecordEngagementEventsResponse* response) override;
 
-  // --- metrics and the leaderboard (engagement_metrics.cc) -------------------
+  // --- metrics and the leaderboard (metrics_handlers.cc) ---------------------
 
   grpc::ServerUnaryReactor* GetEngagementMetrics(
       grpc::CallbackServerContext* context,
@@ -98,7 +97,7 @@ class EngagementService final : public v1::EngagementService::CallbackService {
       const v1::UpdateLeaderboardParticipationRequest* request,
       v1::LeaderboardParticipation* response) override;
 
-  // --- notifications (engagement_notifications.cc) ---------------------------
+  // --- notifications (notifications_handlers.cc) -----------------------------
 
   grpc::ServerUnaryReactor* ListNotifications(
       grpc::CallbackServerContext* context,
@@ -114,7 +113,7 @@ class EngagementService final : public v1::EngagementService::CallbackService {
   // The reactor of one WatchNotifications stream.
   class WatchReactor;
 
-  // --- personal data (engagement_personal_data.cc) ---------------------------
+  // --- personal data (personal_data_handlers.cc) -----------------------------
 
   grpc::ServerUnaryReactor* ExportPersonalData(
       grpc::CallbackServerContext* context,

@@ -153,12 +153,12 @@ TEST(ValidateEventTest, EachProblemNamesItsField) {
       {[](EventInput& e, int64_t) { e.count = 1000001; }, "count"},
       {[](EventInput& e, int64_t) { e.has_occurred_time = false; },
        "occurred_time"},
-      {[](EventInput& e, int64_t now) {
-         e.occurred_time_us = now + 6 * 60 * int64_t{1000000};
+      {[](EventInput& e, int64_t at) {
+         e.occurred_time_us = at + 6 * 60 * int64_t{1000000};
        },
        "occurred_time"},
-      {[](EventInput& e, int64_t now) {
-         e.occurred_time_us = now - 401 * kDayMicros;
+      {[](EventInput& e, int64_t at) {
+         e.occurred_time_us = at - 401 * kDayMicros;
        },
        "occurred_time"},
   };

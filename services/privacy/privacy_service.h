@@ -23,6 +23,10 @@
 // nothing and succeeds.
 //
 // Thread-safe: handlers share only the stubs.
+//
+// Files: every RPC is in privacy_service.cc, as its Do<Method> body and a
+// CANDOR_UNARY_HANDLER line (services/common/call.h); a new RPC goes there
+// too.
 #ifndef CANDOR_SERVICES_PRIVACY_PRIVACY_SERVICE_H_
 #define CANDOR_SERVICES_PRIVACY_PRIVACY_SERVICE_H_
 

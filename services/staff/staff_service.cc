@@ -307,7 +307,7 @@ absl::Status StaffService::DoCreateOrganization(
                                         admin.staff_member_id, now};
   return RunIdempotent(
       repository_.pool(),
-      MakeIdempotencyKey(caller, MethodName<v1::CreateOrganizationRequest>(), request), response,
+      MakeIdempotencyKey(caller, request), response,
       [&](db::Transaction& tx) {
         CANDOR_RETURN_IF_ERROR(repository_.InsertOrganization(tx, organization));
         CANDOR_RETURN_IF_ERROR(
@@ -368,7 +368,7 @@ absl::Status StaffService::DoCreateStaffMember(
 
   return RunIdempotent(
       repository_.pool(),
-      MakeIdempotencyKey(caller, MethodName<v1::CreateStaffMemberRequest>(), request), response,
+      MakeIdempotencyKey(caller, request), response,
       [&](db::Transaction& tx) {
         CANDOR_RETURN_IF_ERROR(repository_.LockOrganization(tx, org));
         CANDOR_RETURN_IF_ERROR(RequireManagerExists(
@@ -532,7 +532,7 @@ absl::Status StaffService::DoDeactivateStaffMember(
 
   return RunIdempotent(
       repository_.pool(),
-      MakeIdempotencyKey(caller, MethodName<v1::DeactivateStaffMemberRequest>(), request),
+      MakeIdempotencyKey(caller, request),
       response, [&](db::Transaction& tx) {
         CANDOR_ASSIGN_OR_RETURN(
             StaffMemberRecord before,
@@ -604,7 +604,7 @@ absl::Status StaffService::DoErasePersonalData(
 
   return RunIdempotent(
       repository_.pool(),
-      MakeIdempotencyKey(caller, MethodName<v1::ErasePersonalDataRequest>(), request), response,
+      MakeIdempotencyKey(caller, request), response,
       [&](db::Transaction& tx) {
         CANDOR_ASSIGN_OR_RETURN(
             StaffMemberRecord before,

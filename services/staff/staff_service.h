@@ -4,6 +4,10 @@
 // work runs on the shared bounded executor (services/common/call.h).
 //
 // Thread-safe: handlers share only immutable state and the repository.
+//
+// Files: every RPC is in staff_service.cc, as its Do<Method> body and a
+// CANDOR_UNARY_HANDLER line (services/common/call.h); a new RPC goes there
+// too. ImportStaffMembers streams, so it has a reactor of its own there.
 #ifndef CANDOR_SERVICES_STAFF_STAFF_SERVICE_H_
 #define CANDOR_SERVICES_STAFF_STAFF_SERVICE_H_
 

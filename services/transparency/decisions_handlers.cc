@@ -19,7 +19,7 @@
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
 #include "services/transparency/engine/shingles.h"
-#include "services/transparency/handlers_internal.h"
+#include "services/transparency/transparency_internal.h"
 #include "services/transparency/ruleset_convert.h"
 #include "services/transparency/transparency_service.h"
 #include "services/transparency/verdict_rules.h"
@@ -144,8 +144,7 @@ absl::Status TransparencyService::DoCreateDecision(
   const std::vector<staffpb::StaffEvent> staff_events = PendingStaffEvents(org);
   CANDOR_RETURN_IF_ERROR(RunIdempotent(
       repository_.pool(),
-      MakeIdempotencyKey(caller, MethodName<v1::CreateDecisionRequest>(),
-                         request),
+      MakeIdempotencyKey(caller, request),
       response, [&](db::Transaction& tx) -> absl::Status {
         // The decision's own row first, the organization's head lock after:
         // every decision of the organization waits for that lock, so it is

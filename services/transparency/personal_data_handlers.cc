@@ -10,7 +10,7 @@
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
 #include "services/transparency/decision_evidence.h"
-#include "services/transparency/handlers_internal.h"
+#include "services/transparency/transparency_internal.h"
 #include "services/transparency/transparency_service.h"
 
 namespace candor::transparency {
@@ -25,9 +25,7 @@ absl::Status TransparencyService::DoExportPersonalData(
     const Caller& caller, const v1::ExportPersonalDataRequest& request,
     v1::PersonalData* response) {
   CANDOR_ASSIGN_OR_RETURN(PersonRef person,
-                          ParsePersonRef(request.staff_member()));
-  CANDOR_RETURN_IF_ERROR(
-      RequirePersonalDataAccess(caller, person.org, person.name));
+                          PersonToExport(caller, request.staff_member()));
   // Pending staff events (this export's own among them) first, so the
   // document shows the log as it stands.
   ImportStaffEvents(person.org);
@@ -56,11 +54,9 @@ absl::Status TransparencyService::DoExportPersonalData(
 absl::Status TransparencyService::DoErasePersonalData(
     const Caller& caller, const v1::ErasePersonalDataRequest& request,
     v1::ErasePersonalDataResponse* response) {
-  CANDOR_ASSIGN_OR_RETURN(PersonRef person,
-                          ParsePersonRef(request.staff_member()));
-  CANDOR_RETURN_IF_ERROR(
-      RequirePersonalDataAccess(caller, person.org, person.name));
-  CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  CANDOR_ASSIGN_OR_RETURN(
+      PersonRef person,
+      PersonToErase(caller, request.staff_member(), request.request_id()));
   const std::string pseudonym = ErasedPseudonym(person.name);
   // Every staff event still waiting (the erasure's own, anything the person
   // did) enters the chain in the erasure's own transaction, under the head
@@ -71,8 +67,7 @@ absl::Status TransparencyService::DoErasePersonalData(
                           FetchStaffEvents(person.org, kAllEventPages));
   return RunIdempotent(
       repository_.pool(),
-      MakeIdempotencyKey(caller, MethodName<v1::ErasePersonalDataRequest>(),
-                         request),
+      MakeIdempotencyKey(caller, request),
       response, [&](db::Transaction& tx) {
         // Serializes with appends, which take the same head lock.
         CANDOR_RETURN_IF_ERROR(repository_.LockOrganization(tx, person.org));

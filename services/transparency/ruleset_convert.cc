@@ -113,32 +113,32 @@ void RuleToProto(const Rule& rule, v1::Rule* out) {
   out->set_rationale(rule.rationale);
   out->set_severity(rule.severity == Severity::kBlock ? v1::Rule::BLOCK
                                                       : v1::Rule::REVIEW);
-  if (const auto* r = std::get_if<DisclosureRule>(&rule.kind)) {
+  if (const auto* disclosure = std::get_if<DisclosureRule>(&rule.kind)) {
     auto* p = out->mutable_disclosure();
-    for (const auto& a : r->accepted) p->add_accepted(a);
-    for (const auto& a : r->rejected) p->add_rejected(a);
-  } else if (const auto* r = std::get_if<OwnWordsRule>(&rule.kind)) {
-    out->mutable_own_words()->set_max_copied(r->max_copied);
-  } else if (const auto* r = std::get_if<NoCoordinationRule>(&rule.kind)) {
+    for (const auto& a : disclosure->accepted) p->add_accepted(a);
+    for (const auto& a : disclosure->rejected) p->add_rejected(a);
+  } else if (const auto* own_words = std::get_if<OwnWordsRule>(&rule.kind)) {
+    out->mutable_own_words()->set_max_copied(own_words->max_copied);
+  } else if (const auto* no_coordination = std::get_if<NoCoordinationRule>(&rule.kind)) {
     auto* p = out->mutable_no_coordination();
-    p->set_max_similar_authors(r->max_similar_authors);
-    p->set_threshold(r->threshold);
-    p->set_window_days(r->window_days);
+    p->set_max_similar_authors(no_coordination->max_similar_authors);
+    p->set_threshold(no_coordination->threshold);
+    p->set_window_days(no_coordination->window_days);
   } else if (std::holds_alternative<RealAuthorRule>(rule.kind)) {
     out->mutable_real_author();
-  } else if (const auto* r = std::get_if<IncentiveDisclosureRule>(&rule.kind)) {
+  } else if (const auto* incentive = std::get_if<IncentiveDisclosureRule>(&rule.kind)) {
     auto* p = out->mutable_incentive_disclosure();
-    for (const auto& a : r->accepted) p->add_accepted(a);
-  } else if (const auto* r = std::get_if<SensitiveTermsRule>(&rule.kind)) {
+    for (const auto& a : incentive->accepted) p->add_accepted(a);
+  } else if (const auto* sensitive = std::get_if<SensitiveTermsRule>(&rule.kind)) {
     auto* p = out->mutable_sensitive_terms();
-    for (const auto& pattern : r->patterns) p->add_patterns(pattern);
-  } else if (const auto* r = std::get_if<LinkDomainsRule>(&rule.kind)) {
+    for (const auto& pattern : sensitive->patterns) p->add_patterns(pattern);
+  } else if (const auto* links = std::get_if<LinkDomainsRule>(&rule.kind)) {
     auto* p = out->mutable_link_domains();
-    for (const auto& host : r->allowed_hosts) p->add_allowed_hosts(host);
+    for (const auto& host : links->allowed_hosts) p->add_allowed_hosts(host);
   } else if (std::holds_alternative<LengthRule>(rule.kind)) {
     out->mutable_length();
-  } else if (const auto* r = std::get_if<SharePacingRule>(&rule.kind)) {
-    out->mutable_share_pacing()->set_max_per_day(r->max_per_day);
+  } else if (const auto* pacing = std::get_if<SharePacingRule>(&rule.kind)) {
+    out->mutable_share_pacing()->set_max_per_day(pacing->max_per_day);
   }
 }
 

@@ -19,7 +19,7 @@
 #include "services/common/resource_name.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
-#include "services/transparency/handlers_internal.h"
+#include "services/transparency/transparency_internal.h"
 #include "services/transparency/ruleset_convert.h"
 #include "services/transparency/transparency_service.h"
 
@@ -89,8 +89,7 @@ absl::Status TransparencyService::DoCreateRuleset(
   ruleset.create_time_us = NowMicros();
   return RunIdempotent(
       repository_.pool(),
-      MakeIdempotencyKey(caller, MethodName<v1::CreateRulesetRequest>(),
-                         request),
+      MakeIdempotencyKey(caller, request),
       response, [&](db::Transaction& tx) {
         CANDOR_RETURN_IF_ERROR(repository_.InsertRuleset(tx, ruleset));
         return RulesetToProto(ruleset, /*current=*/false, response);
@@ -158,8 +157,7 @@ absl::Status TransparencyService::DoPublishRuleset(
 
   return RunIdempotent(
       repository_.pool(),
-      MakeIdempotencyKey(caller, MethodName<v1::PublishRulesetRequest>(),
-                         request),
+      MakeIdempotencyKey(caller, request),
       response, [&](db::Transaction& tx) -> absl::Status {
         // The head lock first (lock order), then the ruleset.
         CANDOR_RETURN_IF_ERROR(repository_.LockOrganization(tx, org));

@@ -57,7 +57,7 @@
 //   personal_data_handlers.cc  ExportPersonalData, ErasePersonalData
 //   staff_event_import.cc      the staff event import (no RPC)
 //   transparency_service.cc    construction, dependencies, readiness
-// Helpers more than one of them uses are in handlers_internal.h.
+// Helpers more than one of them uses are in transparency_internal.h.
 //
 // Thread-safe: handlers share the repository, immutable state, and the
 // index and ruleset caches, each behind its own mutex.

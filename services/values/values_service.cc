@@ -181,7 +181,7 @@ absl::Status ValuesService::DoCreateValue(const Caller& caller,
 
   return RunIdempotent(
       repository_.pool(),
-      MakeIdempotencyKey(caller, MethodName<v1::CreateValueRequest>(), request), response,
+      MakeIdempotencyKey(caller, request), response,
       [&](db::Transaction& tx) {
         CANDOR_RETURN_IF_ERROR(repository_.InsertValue(tx, value));
         CANDOR_RETURN_IF_ERROR(repository_.InsertRevision(tx, revision));
@@ -348,7 +348,7 @@ absl::Status ValuesService::DoRetireValue(const Caller& caller,
 
   return RunIdempotent(
       repository_.pool(),
-      MakeIdempotencyKey(caller, MethodName<v1::RetireValueRequest>(), request), response,
+      MakeIdempotencyKey(caller, request), response,
       [&](db::Transaction& tx) {
         CANDOR_ASSIGN_OR_RETURN(
             ValueRecord value,
@@ -446,7 +446,7 @@ absl::Status ValuesService::DoCreateValueFeedback(
   key_feedback->clear_value_revision_id();
   key_feedback->clear_create_time();
   const IdempotencyKey key =
-      MakeIdempotencyKey(key_caller, MethodName<v1::CreateValueFeedbackRequest>(), key_request);
+      MakeIdempotencyKey(key_caller, key_request);
 
   const int64_t now = NowMicros();
   return RunIdempotent(
@@ -507,9 +507,7 @@ absl::Status ValuesService::DoExportPersonalData(
     const Caller& caller, const v1::ExportPersonalDataRequest& request,
     v1::PersonalData* response) {
   CANDOR_ASSIGN_OR_RETURN(PersonRef person,
-                          ParsePersonRef(request.staff_member()));
-  CANDOR_RETURN_IF_ERROR(
-      RequirePersonalDataAccess(caller, person.org, person.name));
+                          PersonToExport(caller, request.staff_member()));
   CANDOR_ASSIGN_OR_RETURN(
       std::vector<EndorsementRecord> endorsements,
       repository_.ListEndorsementsOf(person.org, person.id));
@@ -530,15 +528,12 @@ absl::Status ValuesService::DoExportPersonalData(
 absl::Status ValuesService::DoErasePersonalData(
     const Caller& caller, const v1::ErasePersonalDataRequest& request,
     v1::ErasePersonalDataResponse* response) {
-  CANDOR_ASSIGN_OR_RETURN(PersonRef person,
-                          ParsePersonRef(request.staff_member()));
-  CANDOR_RETURN_IF_ERROR(
-      RequirePersonalDataAccess(caller, person.org, person.name));
-  CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  CANDOR_ASSIGN_OR_RETURN(
+      PersonRef person,
+      PersonToErase(caller, request.staff_member(), request.request_id()));
   return RunIdempotent(
       repository_.pool(),
-      MakeIdempotencyKey(caller, "/candor.values.v1.ValuesService/ErasePersonalData",
-                         request),
+      MakeIdempotencyKey(caller, request),
       response, [&](db::Transaction& tx) {
         CANDOR_ASSIGN_OR_RETURN(
             int64_t endorsements,

@@ -16,6 +16,10 @@
 // line, and its time is rounded down to the day.
 //
 // Thread-safe: handlers share only immutable state and the repository.
+//
+// Files: every RPC is in values_service.cc, as its Do<Method> body and a
+// CANDOR_UNARY_HANDLER line (services/common/call.h); a new RPC goes there
+// too.
 #ifndef CANDOR_SERVICES_VALUES_VALUES_SERVICE_H_
 #define CANDOR_SERVICES_VALUES_VALUES_SERVICE_H_
 

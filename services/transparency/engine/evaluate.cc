@@ -67,8 +67,8 @@ std::string HandleKey(absl::string_view handle) {
 
 // Everything one evaluation derives from the post once.
 struct Post {
-  Post(const PostInput& input, const EvaluationContext& context)
-      : input(input), context(context), text(input.text),
+  Post(const PostInput& post_input, const EvaluationContext& post_context)
+      : input(post_input), context(post_context), text(post_input.text),
         shingles_at(ShinglesOf(text.tokens())) {
     std::vector<uint32_t> hashes;
     hashes.reserve(shingles_at.size());
@@ -702,24 +702,24 @@ Evaluation Evaluate(const Ruleset& ruleset, const PostInput& input,
     const Rule& rule = ruleset.rules()[i];
     const RuleKind& kind = rule.kind;
     RuleResult result;
-    if (const auto* r = std::get_if<DisclosureRule>(&kind)) {
-      result = EvaluateDisclosure(rule, *r, post);
-    } else if (const auto* r = std::get_if<OwnWordsRule>(&kind)) {
-      result = EvaluateOwnWords(rule, *r, post);
-    } else if (const auto* r = std::get_if<NoCoordinationRule>(&kind)) {
-      result = EvaluateNoCoordination(rule, *r, post);
+    if (const auto* disclosure = std::get_if<DisclosureRule>(&kind)) {
+      result = EvaluateDisclosure(rule, *disclosure, post);
+    } else if (const auto* own_words = std::get_if<OwnWordsRule>(&kind)) {
+      result = EvaluateOwnWords(rule, *own_words, post);
+    } else if (const auto* no_coordination = std::get_if<NoCoordinationRule>(&kind)) {
+      result = EvaluateNoCoordination(rule, *no_coordination, post);
     } else if (std::holds_alternative<RealAuthorRule>(kind)) {
       result = EvaluateRealAuthor(rule, post);
-    } else if (const auto* r = std::get_if<IncentiveDisclosureRule>(&kind)) {
-      result = EvaluateIncentive(rule, *r, post);
+    } else if (const auto* incentive = std::get_if<IncentiveDisclosureRule>(&kind)) {
+      result = EvaluateIncentive(rule, *incentive, post);
     } else if (std::holds_alternative<SensitiveTermsRule>(kind)) {
       result = EvaluateSensitiveTerms(rule, ruleset, i, post);
-    } else if (const auto* r = std::get_if<LinkDomainsRule>(&kind)) {
-      result = EvaluateLinks(rule, *r, post);
-    } else if (const auto* r = std::get_if<LengthRule>(&kind)) {
-      result = EvaluateLength(rule, *r, post);
-    } else if (const auto* r = std::get_if<SharePacingRule>(&kind)) {
-      result = EvaluatePacing(rule, *r, post);
+    } else if (const auto* links = std::get_if<LinkDomainsRule>(&kind)) {
+      result = EvaluateLinks(rule, *links, post);
+    } else if (const auto* length = std::get_if<LengthRule>(&kind)) {
+      result = EvaluateLength(rule, *length, post);
+    } else if (const auto* pacing = std::get_if<SharePacingRule>(&kind)) {
+      result = EvaluatePacing(rule, *pacing, post);
     }
     evaluation.results.push_back(std::move(result));
   }

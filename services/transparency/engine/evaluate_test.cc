@@ -412,8 +412,8 @@ TEST_P(RuleCaseTest, PassesOrFailsWithItsExplanation) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Rules, RuleCaseTest, testing::ValuesIn(Cases()),
-                         [](const testing::TestParamInfo<RuleCase>& info) {
-                           return info.param.name;
+                         [](const testing::TestParamInfo<RuleCase>& test) {
+                           return test.param.name;
                          });
 
 TEST(SharePacingTest, AnUnknownCountIsNeitherStatedNorEvidenced) {

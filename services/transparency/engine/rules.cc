@@ -89,95 +89,95 @@ bool IsHostName(absl::string_view host) {
 // Checks one rule's parameters; compiles patterns into `compiled`.
 absl::Status CheckKind(size_t i, const RuleKind& kind,
                        std::vector<std::shared_ptr<const re2::RE2>>* compiled) {
-  if (const auto* r = std::get_if<DisclosureRule>(&kind)) {
-    if (auto s = CheckPhrases(i, "disclosure.accepted", r->accepted, true);
+  if (const auto* disclosure = std::get_if<DisclosureRule>(&kind)) {
+    if (auto s = CheckPhrases(i, "disclosure.accepted", disclosure->accepted, true);
         !s.ok())
       return s;
-    if (auto s = CheckPhrases(i, "disclosure.rejected", r->rejected, false);
+    if (auto s = CheckPhrases(i, "disclosure.rejected", disclosure->rejected, false);
         !s.ok())
       return s;
     if (auto s =
-            CheckNetworkMap(i, "disclosure.visible_prefix", r->visible_prefix);
+            CheckNetworkMap(i, "disclosure.visible_prefix", disclosure->visible_prefix);
         !s.ok()) {
       return s;
     }
-    if (r->max_hashtag_run < 1) {
+    if (disclosure->max_hashtag_run < 1) {
       return Invalid(i, "disclosure.max_hashtag_run", "must be at least 1");
     }
-  } else if (const auto* r = std::get_if<OwnWordsRule>(&kind)) {
-    if (!(r->max_copied >= 0.0 && r->max_copied <= 1.0)) {
+  } else if (const auto* own_words = std::get_if<OwnWordsRule>(&kind)) {
+    if (!(own_words->max_copied >= 0.0 && own_words->max_copied <= 1.0)) {
       return Invalid(i, "own_words.max_copied", "must be between 0 and 1");
     }
-  } else if (const auto* r = std::get_if<NoCoordinationRule>(&kind)) {
-    if (r->max_similar_authors < 1) {
+  } else if (const auto* no_coordination = std::get_if<NoCoordinationRule>(&kind)) {
+    if (no_coordination->max_similar_authors < 1) {
       return Invalid(i, "no_coordination.max_similar_authors",
                      "must be at least 1");
     }
-    if (!(r->threshold > 0.0 && r->threshold <= 1.0)) {
+    if (!(no_coordination->threshold > 0.0 && no_coordination->threshold <= 1.0)) {
       return Invalid(i, "no_coordination.threshold",
                      "must be above 0 and at most 1");
     }
-    if (r->window_days < 1 || r->window_days > 3660) {
+    if (no_coordination->window_days < 1 || no_coordination->window_days > 3660) {
       return Invalid(i, "no_coordination.window_days", "must be 1-3660");
     }
-  } else if (const auto* r = std::get_if<IncentiveDisclosureRule>(&kind)) {
+  } else if (const auto* incentive = std::get_if<IncentiveDisclosureRule>(&kind)) {
     if (auto s =
-            CheckPhrases(i, "incentive_disclosure.accepted", r->accepted, true);
+            CheckPhrases(i, "incentive_disclosure.accepted", incentive->accepted, true);
         !s.ok()) {
       return s;
     }
-  } else if (const auto* r = std::get_if<SensitiveTermsRule>(&kind)) {
-    if (r->patterns.empty()) {
+  } else if (const auto* sensitive = std::get_if<SensitiveTermsRule>(&kind)) {
+    if (sensitive->patterns.empty()) {
       return Invalid(i, "sensitive_terms.patterns", "must not be empty");
     }
     if (auto s =
-            CheckListSize(i, "sensitive_terms.patterns", r->patterns.size());
+            CheckListSize(i, "sensitive_terms.patterns", sensitive->patterns.size());
         !s.ok()) {
       return s;
     }
     re2::RE2::Options options;
     options.set_case_sensitive(false);
     options.set_log_errors(false);
-    for (size_t k = 0; k < r->patterns.size(); ++k) {
-      if (r->patterns[k].size() > kMaxPatternBytes) {
+    for (size_t k = 0; k < sensitive->patterns.size(); ++k) {
+      if (sensitive->patterns[k].size() > kMaxPatternBytes) {
         return Invalid(i, absl::StrCat("sensitive_terms.patterns[", k, "]"),
                        absl::StrCat("at most ", kMaxPatternBytes, " bytes"));
       }
-      auto re = std::make_shared<const re2::RE2>(r->patterns[k], options);
+      auto re = std::make_shared<const re2::RE2>(sensitive->patterns[k], options);
       if (!re->ok()) {
         return Invalid(i, absl::StrCat("sensitive_terms.patterns[", k, "]"),
                        re->error());
       }
       compiled->push_back(std::move(re));
     }
-  } else if (const auto* r = std::get_if<LinkDomainsRule>(&kind)) {
+  } else if (const auto* links = std::get_if<LinkDomainsRule>(&kind)) {
     if (auto s = CheckListSize(i, "link_domains.allowed_hosts",
-                               r->allowed_hosts.size());
+                               links->allowed_hosts.size());
         !s.ok()) {
       return s;
     }
     if (auto s =
-            CheckListSize(i, "link_domains.shorteners", r->shorteners.size());
+            CheckListSize(i, "link_domains.shorteners", links->shorteners.size());
         !s.ok()) {
       return s;
     }
-    for (const std::string& h : r->allowed_hosts) {
+    for (const std::string& h : links->allowed_hosts) {
       if (!IsHostName(h)) {
         return Invalid(i, "link_domains.allowed_hosts",
                        absl::StrCat("'", h, "' is not a lowercase host name"));
       }
     }
-    for (const std::string& h : r->shorteners) {
+    for (const std::string& h : links->shorteners) {
       if (!IsHostName(h)) {
         return Invalid(i, "link_domains.shorteners",
                        absl::StrCat("'", h, "' is not a lowercase host name"));
       }
     }
-  } else if (const auto* r = std::get_if<LengthRule>(&kind)) {
-    if (auto s = CheckNetworkMap(i, "length.max_chars", r->max_chars); !s.ok())
+  } else if (const auto* length = std::get_if<LengthRule>(&kind)) {
+    if (auto s = CheckNetworkMap(i, "length.max_chars", length->max_chars); !s.ok())
       return s;
-  } else if (const auto* r = std::get_if<SharePacingRule>(&kind)) {
-    if (r->max_per_day < 1) {
+  } else if (const auto* pacing = std::get_if<SharePacingRule>(&kind)) {
+    if (pacing->max_per_day < 1) {
       return Invalid(i, "share_pacing.max_per_day", "must be at least 1");
     }
   }
@@ -326,8 +326,8 @@ Ruleset DefaultRuleset() {
 int LongestCoordinationWindowDays(const Ruleset& ruleset) {
   int days = 0;
   for (const Rule& rule : ruleset.rules()) {
-    if (const auto* r = std::get_if<NoCoordinationRule>(&rule.kind)) {
-      days = std::max(days, r->window_days);
+    if (const auto* no_coordination = std::get_if<NoCoordinationRule>(&rule.kind)) {
+      days = std::max(days, no_coordination->window_days);
     }
   }
   return days;

@@ -1,8 +1,8 @@
 // Helpers the transparency handler files (*_handlers.cc) share: resource
 // names, request checks and record-to-proto conversions. Internal to the
 // service.
-#ifndef CANDOR_SERVICES_TRANSPARENCY_HANDLERS_INTERNAL_H_
-#define CANDOR_SERVICES_TRANSPARENCY_HANDLERS_INTERNAL_H_
+#ifndef CANDOR_SERVICES_TRANSPARENCY_TRANSPARENCY_INTERNAL_H_
+#define CANDOR_SERVICES_TRANSPARENCY_TRANSPARENCY_INTERNAL_H_
 
 #include <string>
 
@@ -47,4 +47,4 @@ absl::StatusOr<TimeCursor> NewestFirstStart(const PageRequest& page);
 
 }  // namespace candor::transparency
 
-#endif  // CANDOR_SERVICES_TRANSPARENCY_HANDLERS_INTERNAL_H_
+#endif  // CANDOR_SERVICES_TRANSPARENCY_TRANSPARENCY_INTERNAL_H_

@@ -34,9 +34,7 @@ absl::Status EngagementService::DoExportPersonalData(
     const Caller& caller, const v1::ExportPersonalDataRequest& request,
     v1::PersonalData* response) {
   CANDOR_ASSIGN_OR_RETURN(PersonRef person,
-                          ParsePersonRef(request.staff_member()));
-  CANDOR_RETURN_IF_ERROR(
-      RequirePersonalDataAccess(caller, person.org, person.name));
+                          PersonToExport(caller, request.staff_member()));
   ShareFilter filter;
   filter.author_id = person.id;
   CANDOR_ASSIGN_OR_RETURN(
@@ -77,15 +75,12 @@ absl::Status EngagementService::DoExportPersonalData(
 absl::Status EngagementService::DoErasePersonalData(
     const Caller& caller, const v1::ErasePersonalDataRequest& request,
     v1::ErasePersonalDataResponse* response) {
-  CANDOR_ASSIGN_OR_RETURN(PersonRef person,
-                          ParsePersonRef(request.staff_member()));
-  CANDOR_RETURN_IF_ERROR(
-      RequirePersonalDataAccess(caller, person.org, person.name));
-  CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  CANDOR_ASSIGN_OR_RETURN(
+      PersonRef person,
+      PersonToErase(caller, request.staff_member(), request.request_id()));
   return RunIdempotent(
       repository_.pool(),
-      MakeIdempotencyKey(caller, MethodName<v1::ErasePersonalDataRequest>(),
-                         request),
+      MakeIdempotencyKey(caller, request),
       response, [&](db::Transaction& tx) {
         CANDOR_ASSIGN_OR_RETURN(int64_t shares,
                                 repository_.EraseSharesOfAuthor(

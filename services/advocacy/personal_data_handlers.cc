@@ -22,13 +22,15 @@ using transparency::EraseDecisionEvidence;
 
 }  // namespace
 
+CANDOR_UNARY_HANDLER(AdvocacyService, ExportPersonalData, v1::PersonalData)
+CANDOR_UNARY_HANDLER(AdvocacyService, ErasePersonalData,
+                     v1::ErasePersonalDataResponse)
+
 absl::Status AdvocacyService::DoExportPersonalData(
     const Caller& caller, const v1::ExportPersonalDataRequest& request,
     v1::PersonalData* response) {
   CANDOR_ASSIGN_OR_RETURN(PersonRef person,
-                          ParsePersonRef(request.staff_member()));
-  CANDOR_RETURN_IF_ERROR(
-      RequirePersonalDataAccess(caller, person.org, person.name));
+                          PersonToExport(caller, request.staff_member()));
   CANDOR_ASSIGN_OR_RETURN(std::vector<PostRecord> posts,
                           posts_.ListPostsOfAuthor(person.org, person.id));
   for (const PostRecord& post : posts) PostToProto(post, response->add_posts());
@@ -54,15 +56,12 @@ absl::Status AdvocacyService::DoExportPersonalData(
 absl::Status AdvocacyService::DoErasePersonalData(
     const Caller& caller, const v1::ErasePersonalDataRequest& request,
     v1::ErasePersonalDataResponse* response) {
-  CANDOR_ASSIGN_OR_RETURN(PersonRef person,
-                          ParsePersonRef(request.staff_member()));
-  CANDOR_RETURN_IF_ERROR(
-      RequirePersonalDataAccess(caller, person.org, person.name));
-  CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  CANDOR_ASSIGN_OR_RETURN(
+      PersonRef person,
+      PersonToErase(caller, request.staff_member(), request.request_id()));
   return RunIdempotent(
       posts_.pool(),
-      MakeIdempotencyKey(caller, MethodName<v1::ErasePersonalDataRequest>(),
-                         request),
+      MakeIdempotencyKey(caller, request),
       response, [&](db::Transaction& tx) {
         CANDOR_ASSIGN_OR_RETURN(
             std::vector<PostRecord> posts,

@@ -1,4 +1,4 @@
-#include "services/transparency/handlers_internal.h"
+#include "services/transparency/transparency_internal.h"
 
 #include <google/protobuf/util/time_util.h>
 

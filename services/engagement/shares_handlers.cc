@@ -165,7 +165,7 @@ absl::Status EngagementService::DoCreateShare(
 
   CANDOR_RETURN_IF_ERROR(RunIdempotent(
       repository_.pool(),
-      MakeIdempotencyKey(caller, MethodName<v1::CreateShareRequest>(), request),
+      MakeIdempotencyKey(caller, request),
       response, [&](db::Transaction& tx) -> absl::Status {
         share.create_time_us = NowMicros();
         if (policy.pacing_limit) {
