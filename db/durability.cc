@@ -73,18 +73,18 @@ absl::StatusOr<std::map<std::string, std::string>> ReadDurabilityVariables(
   server.schema.clear();  // server-wide settings; no schema needed
   auto connection = Connection::Open(server);
   if (!connection.ok()) return connection.status();
-  return Run("read durability settings", **connection,
-             [](Connection& c) -> absl::StatusOr<std::map<std::string, std::string>> {
-               std::unique_ptr<sql::Statement> statement(
-                   c.raw().createStatement());
-               std::unique_ptr<sql::ResultSet> rows(
-                   statement->executeQuery(kReadDurabilityVariables));
-               std::map<std::string, std::string> variables;
-               while (rows->next()) {
-                 variables[rows->getString(1)] = rows->getString(2);
-               }
-               return variables;
-             });
+  return Run(
+      "read durability settings", **connection,
+      [](Connection& c) -> absl::StatusOr<std::map<std::string, std::string>> {
+        std::unique_ptr<sql::Statement> statement(c.raw().createStatement());
+        std::unique_ptr<sql::ResultSet> rows(
+            statement->executeQuery(kReadDurabilityVariables));
+        std::map<std::string, std::string> variables;
+        while (rows->next()) {
+          variables[rows->getString(1)] = rows->getString(2);
+        }
+        return variables;
+      });
 }
 
 }  // namespace candor::db

@@ -1,9 +1,9 @@
 // Whether the database server keeps acknowledged commits through a crash.
 //
-// Exactly-once writes (docs/ARCHITECTURE.md, "Exactly-once writes") assume that a COMMIT
-// the server acknowledged survives the server's own crash or a power cut.
-// That holds only with innodb_flush_log_at_trx_commit=1, sync_binlog=1 when
-// the binary log is on, and the doublewrite buffer on. candord reads these
+// Exactly-once writes (docs/ARCHITECTURE.md, "Exactly-once writes") assume that
+// a COMMIT the server acknowledged survives the server's own crash or a power
+// cut. That holds only with innodb_flush_log_at_trx_commit=1, sync_binlog=1
+// when the binary log is on, and the doublewrite buffer on. candord reads these
 // at start and warns, naming the setting and its value, when one is
 // weakened: it still serves (an operator may have chosen speed over
 // durability on purpose), but nobody should find out after a crash.

@@ -33,8 +33,8 @@ TEST(DurabilityWarningsTest, NamesAWeakenedFlushSettingAndItsValue) {
     auto variables = Durable();
     variables["innodb_flush_log_at_trx_commit"] = value;
     EXPECT_THAT(DurabilityWarnings(variables),
-                ElementsAre(HasSubstr(std::string(
-                    "innodb_flush_log_at_trx_commit=") + value)));
+                ElementsAre(HasSubstr(
+                    std::string("innodb_flush_log_at_trx_commit=") + value)));
   }
 }
 

@@ -26,9 +26,11 @@ constexpr absl::string_view kCreateMigrationsTable =
     "  applied_time_us BIGINT NOT NULL"
     ") ENGINE=InnoDB";
 constexpr absl::string_view kSelectAppliedMigrations =
-    "SELECT version, file_name, checksum FROM schema_migrations ORDER BY version";
+    "SELECT version, file_name, checksum FROM schema_migrations ORDER BY "
+    "version";
 constexpr absl::string_view kInsertAppliedMigration =
-    "INSERT INTO schema_migrations (version, file_name, checksum, applied_time_us) "
+    "INSERT INTO schema_migrations (version, file_name, checksum, "
+    "applied_time_us) "
     "VALUES (?, ?, ?, ?)";
 constexpr absl::string_view kGetMigrationLock = "SELECT GET_LOCK(?, 60)";
 constexpr absl::string_view kReleaseMigrationLock = "SELECT RELEASE_LOCK(?)";
@@ -48,9 +50,10 @@ struct AppliedMigration {
 
 // Migration work happens at start-up for an operator, so unlike client
 // errors the server's own message is included: it is what they need.
-absl::Status MigrationError(const sql::SQLException& e, absl::string_view what) {
-  return absl::FailedPreconditionError(
-      absl::StrCat(what, ": database error ", e.getErrorCode(), ": ", e.what()));
+absl::Status MigrationError(const sql::SQLException& e,
+                            absl::string_view what) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      what, ": database error ", e.getErrorCode(), ": ", e.what()));
 }
 
 }  // namespace
@@ -90,10 +93,11 @@ std::vector<std::string> SplitSqlStatements(absl::string_view text) {
       }
       current += c;
     }
-    const absl::string_view trimmed = absl::StripTrailingAsciiWhitespace(current);
+    const absl::string_view trimmed =
+        absl::StripTrailingAsciiWhitespace(current);
     if (quote == 0 && absl::EndsWith(trimmed, ";")) {
-      std::string statement(absl::StripAsciiWhitespace(
-          trimmed.substr(0, trimmed.size() - 1)));
+      std::string statement(
+          absl::StripAsciiWhitespace(trimmed.substr(0, trimmed.size() - 1)));
       if (!statement.empty()) statements.push_back(std::move(statement));
       current.clear();
     } else {
@@ -134,8 +138,9 @@ absl::Status Migrate(const ConnectionOptions& server, absl::string_view service,
     lock.setString(1, lock_name);
     std::unique_ptr<sql::ResultSet> locked(lock.executeQuery());
     if (!locked->next() || locked->getInt(1) != 1) {
-      return absl::UnavailableError(absl::StrCat(
-          "migrations: ", schema, ": another process holds the migration lock"));
+      return absl::UnavailableError(
+          absl::StrCat("migrations: ", schema,
+                       ": another process holds the migration lock"));
     }
     // `schema` is built from a validated service name, never from input.
     c.Execute(absl::StrCat("CREATE DATABASE IF NOT EXISTS `", schema,
@@ -177,8 +182,7 @@ absl::Status Migrate(const ConnectionOptions& server, absl::string_view service,
 
   for (const auto& [version, migration] : by_version) {
     if (applied.count(version) > 0) continue;
-    const std::string file =
-        absl::StrCat(service, "/", migration->file_name);
+    const std::string file = absl::StrCat(service, "/", migration->file_name);
     for (const std::string& statement : SplitSqlStatements(migration->sql)) {
       try {
         c.Execute(statement);

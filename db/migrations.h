@@ -17,15 +17,15 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "db/pool.h"
 
 namespace candor::db {
 
 struct Migration {
   absl::string_view service;    // "staff"
-  int version = 0;             // 1 for V0001__...
+  int version = 0;              // 1 for V0001__...
   absl::string_view file_name;  // "V0001__create_staff.sql"
   absl::string_view sql;        // statements separated by ';' at line ends
 };

@@ -1,11 +1,10 @@
 #include "db/pool.h"
 
-#include <mysql_driver.h>
-
 #include <cppconn/connection.h>
 #include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/statement.h>
+#include <mysql_driver.h>
 
 #include <mutex>
 #include <utility>
@@ -49,8 +48,8 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   if (!options.unix_socket.empty()) {
     properties["hostName"] = sql::SQLString("unix://" + options.unix_socket);
   } else {
-    properties["hostName"] = sql::SQLString(
-        absl::StrCat("tcp://", options.host, ":", options.port));
+    properties["hostName"] =
+        sql::SQLString(absl::StrCat("tcp://", options.host, ":", options.port));
   }
   properties["userName"] = sql::SQLString(options.user);
   properties["password"] = sql::SQLString(options.password);
@@ -60,7 +59,8 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   properties["OPT_CONNECT_TIMEOUT"] = WholeSeconds(options.connect_timeout);
   properties["OPT_READ_TIMEOUT"] = WholeSeconds(options.read_timeout);
   properties["OPT_WRITE_TIMEOUT"] = WholeSeconds(options.write_timeout);
-  properties["OPT_RECONNECT"] = false;  // a silent reconnect loses session state
+  properties["OPT_RECONNECT"] =
+      false;  // a silent reconnect loses session state
   properties["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
   // Timestamps are stored as integers, but keep the session in UTC and
   // strict so nothing is silently truncated.
@@ -141,9 +141,8 @@ void Pool::ProbeWhileDown() {
   auto down_or_stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return down_ || stopping_;
   };
-  auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return stopping_;
-  };
+  auto stopping = [this]()
+                      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
   mu_.Lock();
   while (true) {
     mu_.Await(absl::Condition(&down_or_stopping));
@@ -204,8 +203,8 @@ absl::StatusOr<PooledConnection> Pool::Borrow() {
       auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
         return !idle_.empty() || open_ < options_.max_connections || down_;
       };
-      const bool got = mu_.AwaitWithDeadline(absl::Condition(&available),
-                                             deadline);
+      const bool got =
+          mu_.AwaitWithDeadline(absl::Condition(&available), deadline);
       --waiting_;
       if (got && down_) {
         lock.Release();
@@ -294,7 +293,8 @@ void Pool::Return(std::unique_ptr<Connection> connection) {
     // Only a connection of the current generation says so: one opened before
     // the last outage breaking late (a call stuck on a frozen server times
     // out after the probe already reconnected) says nothing new.
-    if (connection->broken() && !down_ && connection->generation_ == generation_) {
+    if (connection->broken() && !down_ &&
+        connection->generation_ == generation_) {
       retired = MarkDown();
     }
     if (!connection->broken() && connection->generation_ == generation_) {

@@ -36,9 +36,9 @@
 #include <string>
 #include <thread>
 
-#include "absl/strings/string_view.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
@@ -107,7 +107,8 @@ class Connection {
   explicit Connection(std::unique_ptr<sql::Connection> connection);
 
   std::unique_ptr<sql::Connection> connection_;
-  absl::flat_hash_map<absl::string_view, std::unique_ptr<sql::PreparedStatement>>
+  absl::flat_hash_map<absl::string_view,
+                      std::unique_ptr<sql::PreparedStatement>>
       statements_;
   bool broken_ = false;
   friend class Pool;
@@ -141,9 +142,9 @@ class PooledConnection {
 class Pool {
  public:
   struct Stats {
-    int open = 0;     // connections open, idle or in use
-    int in_use = 0;   // borrowed right now
-    int waiting = 0;  // borrowers waiting for a connection
+    int open = 0;                // connections open, idle or in use
+    int in_use = 0;              // borrowed right now
+    int waiting = 0;             // borrowers waiting for a connection
     bool database_down = false;  // a connection failed; none opened since
   };
 

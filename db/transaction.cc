@@ -22,10 +22,12 @@ bool IsConnectionError(int error_code) {
 absl::Status StatusFromSqlException(const sql::SQLException& e,
                                     absl::string_view context) {
   const int code = e.getErrorCode();
-  const std::string where = absl::StrCat(context, " (database error ", code, ")");
+  const std::string where =
+      absl::StrCat(context, " (database error ", code, ")");
   switch (code) {
     case 1062:  // duplicate entry
-      return absl::AlreadyExistsError(absl::StrCat(context, ": already exists"));
+      return absl::AlreadyExistsError(
+          absl::StrCat(context, ": already exists"));
     case 1205:  // lock wait timeout
     case 1213:  // deadlock
       return absl::AbortedError(
@@ -45,11 +47,11 @@ absl::Status StatusFromSqlException(const sql::SQLException& e,
 absl::StatusOr<Transaction> Transaction::Begin(Pool& pool) {
   auto connection = pool.Borrow();
   if (!connection.ok()) return connection.status();
-  absl::Status started = Run("begin transaction", *connection,
-                             [](Connection& c) {
-                               c.Execute("START TRANSACTION");
-                               return absl::OkStatus();
-                             });
+  absl::Status started =
+      Run("begin transaction", *connection, [](Connection& c) {
+        c.Execute("START TRANSACTION");
+        return absl::OkStatus();
+      });
   if (!started.ok()) return started;
   return Transaction(*std::move(connection));
 }

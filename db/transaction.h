@@ -3,7 +3,8 @@
 // Repositories write SQL like this:
 //
 //   CANDOR_ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(pool));
-//   CANDOR_RETURN_IF_ERROR(db::Run("insert staff member", tx, [&](db::Connection& c) {
+//   CANDOR_RETURN_IF_ERROR(db::Run("insert staff member", tx,
+//   [&](db::Connection& c) {
 //     auto& insert = c.Prepare(kInsertStaffMember);
 //     insert.setString(1, org);
 //     insert.executeUpdate();
@@ -16,14 +17,14 @@
 #ifndef CANDOR_DB_TRANSACTION_H_
 #define CANDOR_DB_TRANSACTION_H_
 
+#include <cppconn/exception.h>
+
 #include <type_traits>
 #include <utility>
 
-#include <cppconn/exception.h>
-
-#include "absl/strings/string_view.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "db/pool.h"
 
 namespace candor::db {

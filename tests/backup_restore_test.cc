@@ -5,8 +5,8 @@
 // decisions, a role change); a backup is taken while candord serves and one
 // organization keeps deciding posts; it is restored into a fresh MariaDB, a
 // second candord starts over it, and every organization's audit chain
-// verifies there, entry for entry the chain as it stood at one moment. A restore into an instance that already holds Candor data is
-// refused.
+// verifies there, entry for entry the chain as it stood at one moment. A
+// restore into an instance that already holds Candor data is refused.
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -67,11 +67,11 @@ class BackupRestoreTest : public E2eTest {
     ASSERT_EQ(published.exit_code, 0) << published;
     for (int i = 0; i < 2; ++i) {
       const std::string id = absl::StrCat("person", i);
-      const CommandResult created = server_->Ctl(
-          org.admin_token,
-          {"staff", "create", org.id, "--id", id, "--employee-id", "E" + id,
-           "--display-name", "Person " + id, "--email",
-           id + "@" + org.id + ".example"});
+      const CommandResult created =
+          server_->Ctl(org.admin_token,
+                       {"staff", "create", org.id, "--id", id, "--employee-id",
+                        "E" + id, "--display-name", "Person " + id, "--email",
+                        id + "@" + org.id + ".example"});
       ASSERT_EQ(created.exit_code, 0) << created;
       std::string token;
       ASSERT_NO_FATAL_FAILURE(
@@ -155,11 +155,13 @@ TEST_F(BackupRestoreTest, ARestoredBackupHoldsEveryAuditChainIntact) {
       const CommandResult post = server_->Ctl(
           writer_token,
           {"-o", "json", "posts", "create", first.id, "--network", "linkedin",
-           "--text", absl::StrCat("#ad Week ", i, " at ", first.id,
-                                  ": what our team learned shipping search.")});
+           "--text",
+           absl::StrCat("#ad Week ", i, " at ", first.id,
+                        ": what our team learned shipping search.")});
       advocacypb::Post draft;
       if (post.exit_code != 0 || !ParseJson(post.out, &draft)) continue;
-      if (server_->Ctl(writer_token, {"posts", "submit", draft.name()}).exit_code == 0) {
+      if (server_->Ctl(writer_token, {"posts", "submit", draft.name()})
+              .exit_code == 0) {
         ++written;
       }
     }
@@ -174,9 +176,8 @@ TEST_F(BackupRestoreTest, ARestoredBackupHoldsEveryAuditChainIntact) {
   ASSERT_EQ(symlink(TestDatabase::Get().directory().c_str(),
                     (var + "/mariadb").c_str()),
             0);
-  const CommandResult backed_up =
-      RunCommand({SourceDir() + "/deploy/local/backup", backup},
-                 {"CANDOR_VAR=" + var});
+  const CommandResult backed_up = RunCommand(
+      {SourceDir() + "/deploy/local/backup", backup}, {"CANDOR_VAR=" + var});
   stop_writing = true;
   writer.join();
   ASSERT_EQ(backed_up.exit_code, 0) << backed_up;

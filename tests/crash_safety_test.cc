@@ -143,8 +143,8 @@ class CrashSafetyTest : public ::testing::Test {
         auto response = std::make_unique<advocacypb::Post>();
         create.method = "CreatePost";
         const grpc::Status status = SendUntilAnswered(create, [&] {
-          return advocacy->CreatePost(
-              FaultClients::Context(me.token).get(), *request, response.get());
+          return advocacy->CreatePost(FaultClients::Context(me.token).get(),
+                                      *request, response.get());
         });
         run.post_names[round] = response->name();
         create.request = std::move(request);
@@ -163,8 +163,8 @@ class CrashSafetyTest : public ::testing::Test {
         auto response = std::make_unique<advocacypb::SubmitPostResponse>();
         submit.method = "SubmitPost";
         const grpc::Status status = SendUntilAnswered(submit, [&] {
-          return advocacy->SubmitPost(
-              FaultClients::Context(me.token).get(), *request, response.get());
+          return advocacy->SubmitPost(FaultClients::Context(me.token).get(),
+                                      *request, response.get());
         });
         const bool approved =
             response->post().state() == advocacypb::Post::APPROVED;
@@ -190,8 +190,8 @@ class CrashSafetyTest : public ::testing::Test {
         auto response = std::make_unique<engagementpb::Share>();
         share.method = "CreateShare";
         const grpc::Status status = SendUntilAnswered(share, [&] {
-          return engagement->CreateShare(
-              FaultClients::Context(me.token).get(), *request, response.get());
+          return engagement->CreateShare(FaultClients::Context(me.token).get(),
+                                         *request, response.get());
         });
         run.share_names[round] = response->name();
         share.request = std::move(request);
@@ -258,7 +258,8 @@ class CrashSafetyTest : public ::testing::Test {
       absl::InfiniteFuture();
 };
 
-TEST_F(CrashSafetyTest, KilledMidwayEveryAcknowledgedWriteOnceAndRetriesReplay) {
+TEST_F(CrashSafetyTest,
+       KilledMidwayEveryAcknowledgedWriteOnceAndRetriesReplay) {
   // Organizations of advocates, made before the load.
   std::vector<AdvocateOrg> orgs;
   for (int i = 0; i < kOrgs; ++i) {
@@ -305,16 +306,19 @@ TEST_F(CrashSafetyTest, KilledMidwayEveryAcknowledgedWriteOnceAndRetriesReplay) 
   int unanswered_at_crash = 0;
   int replayed_creates = 0;  // sent again, answered with a pre-crash resource
   for (const AdvocateRun& run : runs) {
-    ASSERT_TRUE(run.failure.empty()) << run.advocate->name << ": " << run.failure;
+    ASSERT_TRUE(run.failure.empty())
+        << run.advocate->name << ": " << run.failure;
     ASSERT_EQ(run.steps.size(), static_cast<size_t>(kStepsPerAdvocate));
     for (const Step& step : run.steps) {
       if (!step.unanswered_at_crash) continue;
       ++unanswered_at_crash;
       google::protobuf::Timestamp created;
       if (step.method == "CreatePost") {
-        created = static_cast<const advocacypb::Post&>(*step.response).create_time();
+        created =
+            static_cast<const advocacypb::Post&>(*step.response).create_time();
       } else if (step.method == "CreateShare") {
-        created = static_cast<const engagementpb::Share&>(*step.response).create_time();
+        created = static_cast<const engagementpb::Share&>(*step.response)
+                      .create_time();
       } else {
         continue;
       }
@@ -358,10 +362,12 @@ TEST_F(CrashSafetyTest, KilledMidwayEveryAcknowledgedWriteOnceAndRetriesReplay) 
       } else {
         auto context = FaultClients::Context(token);
         auto* answer =
-            static_cast<engagementpb::RecordEngagementEventsResponse*>(again.get());
+            static_cast<engagementpb::RecordEngagementEventsResponse*>(
+                again.get());
         auto writer = engagement->RecordEngagementEvents(context.get(), answer);
-        writer->Write(static_cast<const engagementpb::RecordEngagementEventsRequest&>(
-            *step.request));
+        writer->Write(
+            static_cast<const engagementpb::RecordEngagementEventsRequest&>(
+                *step.request));
         writer->WritesDone();
         status = writer->Finish();
         // Events are deduplicated by event_id rather than replayed.
@@ -370,7 +376,8 @@ TEST_F(CrashSafetyTest, KilledMidwayEveryAcknowledgedWriteOnceAndRetriesReplay) 
         ++replays_checked;
         continue;
       }
-      ASSERT_TRUE(status.ok()) << step.method << " sent again: " << Describe(status);
+      ASSERT_TRUE(status.ok())
+          << step.method << " sent again: " << Describe(status);
       EXPECT_TRUE(MessageDifferencer::Equals(*again, *step.response))
           << step.method << " sent again answered\n"
           << again->DebugString() << "instead of its first answer\n"
@@ -464,8 +471,8 @@ TEST_F(CrashSafetyTest, KilledMidwayEveryAcknowledgedWriteOnceAndRetriesReplay) 
     status = transparency->VerifyAuditLog(
         FaultClients::Context(org.admin_token).get(), verify, &verified);
     ASSERT_TRUE(status.ok()) << Describe(status);
-    EXPECT_TRUE(verified.ok()) << org.name << ": first bad entry "
-                               << verified.first_bad_sequence();
+    EXPECT_TRUE(verified.ok())
+        << org.name << ": first bad entry " << verified.first_bad_sequence();
     EXPECT_GT(verified.entries_checked(), 0) << org.name;
   }
 
@@ -478,8 +485,7 @@ TEST_F(CrashSafetyTest, KilledMidwayEveryAcknowledgedWriteOnceAndRetriesReplay) 
             << runs.size() << " advocates in " << orgs.size()
             << " organizations; SIGKILL after " << answered_at_kill
             << " were answered; " << unanswered_at_crash
-            << " were unanswered and sent again ("
-            << replayed_creates
+            << " were unanswered and sent again (" << replayed_creates
             << " of them creates that had committed before the kill and "
                "replayed their resource); "
             << replays_checked << " acknowledged calls sent again replayed; "

@@ -24,8 +24,10 @@ using ::testing::HasSubstr;
 // A scratch schema for these tests, made with the migration runner itself.
 constexpr absl::string_view kService = "dbtest";
 
-constexpr absl::string_view kInsertItem = "INSERT INTO items (id, label) VALUES (?, ?)";
-constexpr absl::string_view kCountItems = "SELECT COUNT(*) FROM items WHERE id = ?";
+constexpr absl::string_view kInsertItem =
+    "INSERT INTO items (id, label) VALUES (?, ?)";
+constexpr absl::string_view kCountItems =
+    "SELECT COUNT(*) FROM items WHERE id = ?";
 
 const std::vector<Migration>& TestMigrations() {
   static const auto* const kMigrations = new std::vector<Migration>{
@@ -47,19 +49,22 @@ PoolOptions TestPoolOptions(int max_connections = 2) {
 class DbIntegrationTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    ASSERT_TRUE(Migrate(TestDatabase::Get().options(), kService, TestMigrations()).ok());
+    ASSERT_TRUE(
+        Migrate(TestDatabase::Get().options(), kService, TestMigrations())
+            .ok());
   }
 
   static int64_t CountItems(Pool& pool, const std::string& id) {
     auto connection = pool.Borrow();
     EXPECT_TRUE(connection.ok());
-    auto count = db::Run("count", *connection, [&](Connection& c) -> absl::StatusOr<int64_t> {
-      auto& select = c.Prepare(kCountItems);
-      select.setString(1, id);
-      std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-      row->next();
-      return row->getInt64(1);
-    });
+    auto count = db::Run(
+        "count", *connection, [&](Connection& c) -> absl::StatusOr<int64_t> {
+          auto& select = c.Prepare(kCountItems);
+          select.setString(1, id);
+          std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+          row->next();
+          return row->getInt64(1);
+        });
     EXPECT_TRUE(count.ok()) << count.status();
     return count.value_or(-1);
   }
@@ -129,7 +134,8 @@ TEST_F(DbIntegrationTest, DuplicateKeyMapsToAlreadyExistsWithoutSqlText) {
   absl::Status again = InsertItem(*tx, id);
   EXPECT_EQ(again.code(), absl::StatusCode::kAlreadyExists);
   EXPECT_THAT(again.message(), HasSubstr("insert item"));
-  EXPECT_THAT(std::string(again.message()), ::testing::Not(HasSubstr("INSERT")));
+  EXPECT_THAT(std::string(again.message()),
+              ::testing::Not(HasSubstr("INSERT")));
 }
 
 TEST_F(DbIntegrationTest, SyntaxErrorMapsToInternalWithoutSqlText) {
@@ -141,7 +147,8 @@ TEST_F(DbIntegrationTest, SyntaxErrorMapsToInternalWithoutSqlText) {
     return absl::OkStatus();
   });
   EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
-  EXPECT_THAT(std::string(status.message()), ::testing::Not(HasSubstr("secret_column")));
+  EXPECT_THAT(std::string(status.message()),
+              ::testing::Not(HasSubstr("secret_column")));
 }
 
 TEST_F(DbIntegrationTest, UnreachableDatabaseIsUnavailable) {
@@ -178,7 +185,8 @@ TEST_F(DbIntegrationTest, LostConnectionMarksDownAndThePoolRebuildsFresh) {
                 c.Execute(absl::StrCat("KILL CONNECTION ", *victim_id));
                 return absl::OkStatus();
               }).ok());
-  EXPECT_EQ(SessionId(**victim).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(SessionId(**victim).status().code(),
+            absl::StatusCode::kUnavailable);
   { PooledConnection returned = *std::move(victim); }
   EXPECT_TRUE(pool.stats().database_down);
   // Connections from before the failure are closed, not reused: only the
@@ -224,7 +232,8 @@ TEST_F(DbIntegrationTest, MigrationsApplyOnceAndRefuseEditedFiles) {
   // Running again applies nothing new and succeeds.
   ASSERT_TRUE(Migrate(server, service, migrations).ok());
   // A new file is applied after the old one.
-  migrations.push_back({service, 2, "V0002__b.sql", "CREATE TABLE b (y INT);\n"});
+  migrations.push_back(
+      {service, 2, "V0002__b.sql", "CREATE TABLE b (y INT);\n"});
   ASSERT_TRUE(Migrate(server, service, migrations).ok());
 
   std::vector<Migration> edited = migrations;
@@ -253,7 +262,9 @@ TEST_F(DbIntegrationTest, FailedMigrationNamesTheFileAndIsNotRecorded) {
 }
 
 TEST_F(DbIntegrationTest, EmbeddedStaffMigrationsApply) {
-  EXPECT_TRUE(Migrate(TestDatabase::Get().options(), "staff", MigrationsFor("staff")).ok());
+  EXPECT_TRUE(
+      Migrate(TestDatabase::Get().options(), "staff", MigrationsFor("staff"))
+          .ok());
 }
 
 }  // namespace

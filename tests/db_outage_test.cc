@@ -57,13 +57,13 @@ constexpr int kWorkers = 6;  // fewer than candord's 8 workers per service
 constexpr auto kCallDeadline = std::chrono::seconds(10);
 
 const std::vector<std::string>& HealthNames() {
-  static const auto* const names = new std::vector<std::string>{
-      "",
-      "candor.staff.v1.StaffService",
-      "candor.values.v1.ValuesService",
-      "candor.transparency.v1.TransparencyService",
-      "candor.advocacy.v1.AdvocacyService",
-      "candor.engagement.v1.EngagementService"};
+  static const auto* const names =
+      new std::vector<std::string>{"",
+                                   "candor.staff.v1.StaffService",
+                                   "candor.values.v1.ValuesService",
+                                   "candor.transparency.v1.TransparencyService",
+                                   "candor.advocacy.v1.AdvocacyService",
+                                   "candor.engagement.v1.EngagementService"};
   return *names;
 }
 
@@ -121,7 +121,8 @@ class HealthWatch {
                      absl::Time to) const {
     absl::MutexLock lock(&mu_);
     for (const auto& [when, status] : log_.at(name)) {
-      if (when >= from && when <= to && status == cli::ServingStatus::kNotServing) {
+      if (when >= from && when <= to &&
+          status == cli::ServingStatus::kNotServing) {
         return true;
       }
     }
@@ -138,7 +139,8 @@ class HealthWatch {
   absl::Time FirstNotServing(const std::string& name, absl::Time from) const {
     absl::MutexLock lock(&mu_);
     for (const auto& [when, status] : log_.at(name)) {
-      if (when >= from && status == cli::ServingStatus::kNotServing) return when;
+      if (when >= from && status == cli::ServingStatus::kNotServing)
+        return when;
     }
     return absl::InfiniteFuture();
   }
@@ -235,8 +237,8 @@ class Load {
         advocacypb::CreatePostRequest request;
         request.set_parent(author.org_name);
         request.mutable_post()->set_network(common::v1::LINKEDIN);
-        request.mutable_post()->set_text(UniqueApprovableText(
-            std::hash<std::string>()(author.name) + slot));
+        request.mutable_post()->set_text(
+            UniqueApprovableText(std::hash<std::string>()(author.name) + slot));
         request.set_request_id(absl::StrCat("outage-", slot));
         advocacypb::Post post;
         record.method = "CreatePost";
@@ -263,7 +265,8 @@ class Load {
           advocacypb::Post post;
           record.method = "GetPost";
           status = advocacy->GetPost(
-              FaultClients::Context(AuthorToken(post_name), kCallDeadline).get(),
+              FaultClients::Context(AuthorToken(post_name), kCallDeadline)
+                  .get(),
               request, &post);
         } else {
           staffpb::GetStaffMemberRequest request;
@@ -271,8 +274,8 @@ class Load {
           staffpb::StaffMember member;
           record.method = "GetStaffMember";
           status = staff->GetStaffMember(
-              FaultClients::Context(reader.token, kCallDeadline).get(),
-              request, &member);
+              FaultClients::Context(reader.token, kCallDeadline).get(), request,
+              &member);
         }
       }
       record.end = absl::Now();
@@ -337,7 +340,9 @@ class DbOutageTest : public ::testing::Test {
     delete clients_;
     delete orgs_;
   }
-  void SetUp() override { ASSERT_TRUE(startup_error_.empty()) << startup_error_; }
+  void SetUp() override {
+    ASSERT_TRUE(startup_error_.empty()) << startup_error_;
+  }
 
   // The advocates of group `group` (kGroups of them, none shared).
   static std::vector<const Advocate*> Group(int group) {
@@ -370,7 +375,8 @@ class DbOutageTest : public ::testing::Test {
       if (record.start >= outage_start && record.start < back) ++during_outage;
       EXPECT_TRUE(record.code == grpc::StatusCode::OK ||
                   record.code == grpc::StatusCode::UNAVAILABLE)
-          << record.method << " ended " << record.code << ": " << record.message;
+          << record.method << " ended " << record.code << ": "
+          << record.message;
       EXPECT_LT(record.end - record.start, absl::FromChrono(kCallDeadline))
           << record.method;
     }
@@ -385,9 +391,9 @@ class DbOutageTest : public ::testing::Test {
               << by_code[grpc::StatusCode::UNAVAILABLE]
               << " UNAVAILABLE; longest call " << absl::FormatDuration(longest)
               << ", longest failed call "
-              << absl::FormatDuration(longest_failed)
-              << "; outage lasted " << absl::FormatDuration(back - outage_start)
-              << "; first OK " << absl::FormatDuration(first_ok - back)
+              << absl::FormatDuration(longest_failed) << "; outage lasted "
+              << absl::FormatDuration(back - outage_start) << "; first OK "
+              << absl::FormatDuration(first_ok - back)
               << " after the database was back; " << during_outage
               << " calls started during the outage\n";
     for (const auto& [failure, count] : failures) {
@@ -406,10 +412,12 @@ class DbOutageTest : public ::testing::Test {
           << shown << " never said NOT_SERVING during the outage";
       const absl::Time serving = health.FirstServing(name, back);
       EXPECT_LT(serving - back, absl::Seconds(10))
-          << shown << " did not say SERVING within 10 s of the database being back";
+          << shown
+          << " did not say SERVING within 10 s of the database being back";
       std::cout << label << ": health of " << shown << " NOT_SERVING "
                 << absl::FormatDuration(
-                       health.FirstNotServing(name, outage_start) - outage_start)
+                       health.FirstNotServing(name, outage_start) -
+                       outage_start)
                 << " after the outage began, SERVING "
                 << absl::FormatDuration(serving - back)
                 << " after the database was back\n";
@@ -426,8 +434,8 @@ class DbOutageTest : public ::testing::Test {
     while (absl::Now() < cap) {
       bool everywhere = absl::Now() - outage_start >= at_least;
       for (const std::string& name : HealthNames()) {
-        everywhere = everywhere &&
-                     health.SawNotServing(name, outage_start, absl::Now());
+        everywhere =
+            everywhere && health.SawNotServing(name, outage_start, absl::Now());
       }
       if (everywhere) return;
       absl::SleepFor(absl::Milliseconds(100));

@@ -89,11 +89,19 @@ class RulesReviewEndToEndTest : public E2eTest {
   // LinkedIn account, themselves, as `staff update` lets them.
   void AddPerson(const std::string& id, const std::vector<std::string>& roles,
                  bool advocate, Person* person) {
-    std::vector<std::string> args = {
-        "-o",          "json",          "staff",   "create",
-        org_.id,       "--id",          id,        "--employee-id",
-        "E-" + id,     "--display-name", "Person " + id, "--email",
-        id + "@" + org_.id + ".example"};
+    std::vector<std::string> args = {"-o",
+                                     "json",
+                                     "staff",
+                                     "create",
+                                     org_.id,
+                                     "--id",
+                                     id,
+                                     "--employee-id",
+                                     "E-" + id,
+                                     "--display-name",
+                                     "Person " + id,
+                                     "--email",
+                                     id + "@" + org_.id + ".example"};
     for (const std::string& role : roles) {
       args.push_back("--role");
       args.push_back(role);
@@ -109,9 +117,9 @@ class RulesReviewEndToEndTest : public E2eTest {
         server_->MintStaffToken(org_, id, token_roles, &person->token));
     if (!advocate) return;
     const CommandResult updated =
-        Ctl(person->token, {"-o", "json", "staff", "update", person->name,
-                            "--consent", "true", "--social",
-                            "linkedin:" + id + "-" + org_.id});
+        Ctl(person->token,
+            {"-o", "json", "staff", "update", person->name, "--consent", "true",
+             "--social", "linkedin:" + id + "-" + org_.id});
     ASSERT_EQ(updated.exit_code, 0) << updated;
     ASSERT_TRUE(ParseJson(updated.out, &member));
     EXPECT_TRUE(member.advocacy_consent()) << updated;
@@ -119,9 +127,8 @@ class RulesReviewEndToEndTest : public E2eTest {
 
   // `rules publish` of the shipped example, as the admin.
   void PublishShippedRuleset(transparencypb::Ruleset* ruleset) {
-    const CommandResult published =
-        Admin({"-o", "json", "rules", "publish", org_.id,
-               ShippedRulesetPath()});
+    const CommandResult published = Admin(
+        {"-o", "json", "rules", "publish", org_.id, ShippedRulesetPath()});
     ASSERT_EQ(published.exit_code, 0) << published;
     ASSERT_TRUE(ParseJson(published.out, ruleset));
   }
@@ -240,16 +247,15 @@ TEST_F(RulesReviewEndToEndTest, CheckATextWithoutDisclosure) {
   for (const std::string& row : RowsFor(checked.out, "FAIL")) {
     if (absl::StrContains(row, " disclosure ")) {
       disclosure_failed = true;
-      EXPECT_THAT(row, ContainsRegex("^FAIL +BLOCK +disclosure +[^ -]"))
-          << row;
+      EXPECT_THAT(row, ContainsRegex("^FAIL +BLOCK +disclosure +[^ -]")) << row;
     }
   }
   EXPECT_TRUE(disclosure_failed) << checked;
   EXPECT_THAT(checked.out, ContainsRegex("\nPASS +BLOCK +length +")) << checked;
 
   const CommandResult json =
-      Ctl(employee.token, {"-o", "json", "rules", "check", org_.id,
-                           "--network", "linkedin", "--text", text});
+      Ctl(employee.token, {"-o", "json", "rules", "check", org_.id, "--network",
+                           "linkedin", "--text", text});
   ASSERT_EQ(json.exit_code, 0) << json;
   transparencypb::Evaluation evaluation;
   ASSERT_TRUE(ParseJson(json.out, &evaluation));
@@ -272,9 +278,9 @@ TEST_F(RulesReviewEndToEndTest, CheckATextWithoutDisclosure) {
   EXPECT_EQ(listed.posts_size(), 0) << posts;
 
   // The same text with a disclosure, checked for another author by name.
-  const CommandResult disclosed = Admin(
-      {"-o", "json", "rules", "check", org_.id, "--network", "linkedin",
-       "--text", "#ad " + text, "--author", employee.name});
+  const CommandResult disclosed =
+      Admin({"-o", "json", "rules", "check", org_.id, "--network", "linkedin",
+             "--text", "#ad " + text, "--author", employee.name});
   ASSERT_EQ(disclosed.exit_code, 0) << disclosed;
   ASSERT_TRUE(ParseJson(disclosed.out, &evaluation));
   disclosure = FindResult(evaluation.results(), "disclosure");
@@ -283,9 +289,9 @@ TEST_F(RulesReviewEndToEndTest, CheckATextWithoutDisclosure) {
   EXPECT_EQ(evaluation.outcome(), transparencypb::APPROVED) << disclosed;
 
   // An unknown network is the caller's mistake.
-  const CommandResult bad = Ctl(
-      employee.token,
-      {"rules", "check", org_.id, "--network", "myspace", "--text", text});
+  const CommandResult bad =
+      Ctl(employee.token,
+          {"rules", "check", org_.id, "--network", "myspace", "--text", text});
   EXPECT_EQ(bad.exit_code, 2) << bad;
 }
 
@@ -299,15 +305,14 @@ TEST_F(RulesReviewEndToEndTest, DisclosedPostIsApproved) {
       employee, DisclosedText("we shipped the new payments dashboard"),
       &submitted));
   EXPECT_EQ(submitted.post().state(), advocacypb::Post::APPROVED);
-  EXPECT_EQ(submitted.decision().verdict(),
-            transparencypb::Decision::APPROVED);
+  EXPECT_EQ(submitted.decision().verdict(), transparencypb::Decision::APPROVED);
   EXPECT_EQ(submitted.decision().decider(), "automatic");
   EXPECT_EQ(submitted.decision().outcome(), transparencypb::APPROVED);
   EXPECT_GT(submitted.decision().results_size(), 0);
   for (const transparencypb::RuleResult& result :
        submitted.decision().results()) {
-    EXPECT_TRUE(result.passed()) << result.rule_id() << ": "
-                                 << result.explanation();
+    EXPECT_TRUE(result.passed())
+        << result.rule_id() << ": " << result.explanation();
   }
 
   // As a table: the state and one PASS line per rule.
@@ -316,8 +321,7 @@ TEST_F(RulesReviewEndToEndTest, DisclosedPostIsApproved) {
   ASSERT_EQ(shown.exit_code, 0) << shown;
   EXPECT_TRUE(HasField(shown.out, "state", "APPROVED")) << shown;
   EXPECT_TRUE(HasField(shown.out, "network", "linkedin")) << shown;
-  EXPECT_THAT(shown.out, ContainsRegex("\nPASS +BLOCK +disclosure +"))
-      << shown;
+  EXPECT_THAT(shown.out, ContainsRegex("\nPASS +BLOCK +disclosure +")) << shown;
   EXPECT_THAT(shown.out, Not(ContainsRegex("\nFAIL "))) << shown;
 
   // Colleagues see approved posts.
@@ -343,8 +347,7 @@ TEST_F(RulesReviewEndToEndTest, ReviewRejectAppealApprove) {
 
   advocacypb::SubmitPostResponse submitted;
   ASSERT_NO_FATAL_FAILURE(CreateAndSubmit(
-      author,
-      DisclosedText("our fund has guaranteed returns for every saver"),
+      author, DisclosedText("our fund has guaranteed returns for every saver"),
       &submitted));
   const std::string post = submitted.post().name();
   EXPECT_EQ(submitted.post().state(), advocacypb::Post::IN_REVIEW);
@@ -358,8 +361,8 @@ TEST_F(RulesReviewEndToEndTest, ReviewRejectAppealApprove) {
   for (const transparencypb::RuleResult& result :
        submitted.decision().results()) {
     if (result.severity() == transparencypb::Rule::BLOCK) {
-      EXPECT_TRUE(result.passed()) << result.rule_id() << ": "
-                                   << result.explanation();
+      EXPECT_TRUE(result.passed())
+          << result.rule_id() << ": " << result.explanation();
     }
   }
 
@@ -388,9 +391,10 @@ TEST_F(RulesReviewEndToEndTest, ReviewRejectAppealApprove) {
   EXPECT_EQ(uncited.exit_code, 2) << uncited;
 
   const CommandResult rejected =
-      Ctl(reviewer.token, {"review", "reject", post, "--rule",
-                           "sensitive-terms", "--note", "Returns are never "
-                                                        "guaranteed."});
+      Ctl(reviewer.token,
+          {"review", "reject", post, "--rule", "sensitive-terms", "--note",
+           "Returns are never "
+           "guaranteed."});
   ASSERT_EQ(rejected.exit_code, 0) << rejected;
   EXPECT_TRUE(HasField(rejected.out, "state", "REJECTED")) << rejected;
   advocacypb::Post got;
@@ -430,12 +434,13 @@ TEST_F(RulesReviewEndToEndTest, ReviewRejectAppealApprove) {
             transparencypb::Decision::APPROVED);
 
   // Anyone verifies the audit log.
-  const CommandResult verified = Ctl(author.token, {"audit", "verify", org_.id});
+  const CommandResult verified =
+      Ctl(author.token, {"audit", "verify", org_.id});
   ASSERT_EQ(verified.exit_code, 0) << verified;
   EXPECT_THAT(verified.out, ContainsRegex("^ok: [0-9]+ entries checked\n$"))
       << verified;
-  const CommandResult audit = Ctl(author.token, {"audit", "list", org_.id,
-                                                 "--all"});
+  const CommandResult audit =
+      Ctl(author.token, {"audit", "list", org_.id, "--all"});
   ASSERT_EQ(audit.exit_code, 0) << audit;
   EXPECT_THAT(Lines(audit.out)[0],
               ContainsRegex("^SEQ +TIME +ACTOR +ACTION +SUBJECT$"));
@@ -505,17 +510,18 @@ TEST_F(RulesReviewEndToEndTest, BlockedPostCannotBeApprovedOnAppeal) {
   EXPECT_TRUE(HasField(shown.out, "state", "REJECTED")) << shown;
   EXPECT_THAT(shown.out, ContainsRegex("\nFAIL +BLOCK +disclosure +[^ -]"));
 
-  const CommandResult appealed = Ctl(
-      author.token, {"posts", "appeal", post, "--reason", "I forgot #ad."});
+  const CommandResult appealed =
+      Ctl(author.token, {"posts", "appeal", post, "--reason", "I forgot #ad."});
   ASSERT_EQ(appealed.exit_code, 0) << appealed;
-  const CommandResult approve = Ctl(reviewer.token, {"review", "approve", post});
+  const CommandResult approve =
+      Ctl(reviewer.token, {"review", "approve", post});
   EXPECT_EQ(approve.exit_code, 1) << approve;
   EXPECT_THAT(approve.err, HasSubstr("FAILED_PRECONDITION")) << approve;
 
   // The reviewer rejects it citing the rule; the author adds a disclosure
   // (a new revision, back to DRAFT) and submits again.
-  const CommandResult rejected = Ctl(
-      reviewer.token, {"review", "reject", post, "--rule", "disclosure"});
+  const CommandResult rejected =
+      Ctl(reviewer.token, {"review", "reject", post, "--rule", "disclosure"});
   ASSERT_EQ(rejected.exit_code, 0) << rejected;
   const CommandResult updated =
       Ctl(author.token,
@@ -558,9 +564,9 @@ TEST_F(RulesReviewEndToEndTest, DeleteDraftAndWithdrawApproved) {
       Ctl(author.token, {"posts", "withdraw", submitted.post().name()});
   ASSERT_EQ(withdrawn.exit_code, 0) << withdrawn;
   EXPECT_TRUE(HasField(withdrawn.out, "state", "WITHDRAWN")) << withdrawn;
-  const CommandResult mine = Ctl(
-      author.token,
-      {"posts", "list", org_.id, "--filter", "author = \"" + author.name + "\""});
+  const CommandResult mine =
+      Ctl(author.token, {"posts", "list", org_.id, "--filter",
+                         "author = \"" + author.name + "\""});
   ASSERT_EQ(mine.exit_code, 0) << mine;
   const std::vector<std::string> rows =
       RowsFor(mine.out, submitted.post().name());

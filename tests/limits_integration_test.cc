@@ -15,8 +15,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "candor/engagement/v1/engagement.grpc.pb.h"
-#include "google/protobuf/util/time_util.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "services/common/retry_info.h"
 #include "tests/support/test_callers.h"
@@ -86,7 +86,8 @@ class LimitsTest : public ::testing::Test {
     request.set_parent(org_.name);
     request.mutable_post()->set_network(common::v1::LINKEDIN);
     request.mutable_post()->set_text(text);
-    return advocacy_->CreatePost(TestServer::Context(token).get(), request, out);
+    return advocacy_->CreatePost(TestServer::Context(token).get(), request,
+                                 out);
   }
 
   int CountPosts(const std::string& token) {
@@ -160,7 +161,8 @@ TEST_F(LimitsTest, SharesAndEventsHaveLimitsOfTheirOwn) {
     request.mutable_share()->set_external_url(
         absl::StrCat("https://www.linkedin.com/feed/update/", i));
     request.set_request_id(absl::StrCat("share-", i));
-    return engagement_->CreateShare(TestServer::Context(token).get(), request, out);
+    return engagement_->CreateShare(TestServer::Context(token).get(), request,
+                                    out);
   };
   std::vector<Share> shares(kShareBurst);
   for (int i = 0; i < kShareBurst; ++i) {
@@ -213,7 +215,8 @@ TEST_F(LimitsTest, OversizedInputIsRefused) {
   EXPECT_THAT(huge.error_message(), HasSubstr("larger than max"));
   EXPECT_FALSE(RetryDelayFromDetails(huge.error_details()).has_value());
   // Within it, but past the field's own limit.
-  const grpc::Status long_text = CreatePost(token, std::string(70'000, 'a'), &post);
+  const grpc::Status long_text =
+      CreatePost(token, std::string(70'000, 'a'), &post);
   EXPECT_EQ(long_text.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(long_text.error_message(), HasSubstr("post.text"));
 
@@ -237,8 +240,8 @@ TEST_F(LimitsTest, OversizedInputIsRefused) {
   list.set_parent(org_.name);
   list.set_page_size(1'000'000);
   staffpb::ListStaffMembersResponse listed;
-  const grpc::Status page = staff_->ListStaffMembers(
-      TestServer::Context(token).get(), list, &listed);
+  const grpc::Status page =
+      staff_->ListStaffMembers(TestServer::Context(token).get(), list, &listed);
   EXPECT_EQ(page.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(page.error_message(), HasSubstr("page_size"));
   EXPECT_EQ(CountPosts(token), 0);
@@ -249,7 +252,8 @@ TEST_F(LimitsTest, TheServerCutsAStreamOffAtItsOwnLimit) {
   // The client allows a minute; the server allows kMaxCall.
   grpc::ClientContext context;
   context.AddMetadata("authorization", "Bearer " + token);
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(60));
   engagementpb::RecordEngagementEventsResponse out;
   auto writer = engagement_->RecordEngagementEvents(&context, &out);
   engagementpb::RecordEngagementEventsRequest request;

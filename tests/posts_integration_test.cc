@@ -1025,8 +1025,7 @@ TEST_F(PostsTest, ColleaguesSeeApprovedPostsOnly) {
   EXPECT_EQ(ListNames(author.token).size(), 4u);
 }
 
-TEST_F(PostsTest,
-       FeedMergesStoriesAndApprovedPostsNewestFirst) {
+TEST_F(PostsTest, FeedMergesStoriesAndApprovedPostsNewestFirst) {
   const Person reader = MakePerson("W1");
   const Person writer = MakePerson("W2");
   ASSERT_FALSE(HasFailure());
@@ -1053,8 +1052,7 @@ TEST_F(PostsTest,
 
 // A post drawing on an incentivized story must disclose the incentive; the
 // story's context reaches the rules through SubmitPost.
-TEST_F(PostsTest,
-       IncentivizedStoriesNeedAnIncentiveDisclosure) {
+TEST_F(PostsTest, IncentivizedStoriesNeedAnIncentiveDisclosure) {
   const Person author = MakePerson("W1");
   ASSERT_FALSE(HasFailure());
   advocacypb::CreateStoryRequest request;
@@ -1103,8 +1101,7 @@ TEST_F(PostsTest,
   EXPECT_FALSE(changed.incentivized());
 }
 
-TEST_F(PostsTest,
-       ReviewersFindDeactivatedAuthorsPostsWithdrawn) {
+TEST_F(PostsTest, ReviewersFindDeactivatedAuthorsPostsWithdrawn) {
   const Person author = MakePerson("W1");
   const Person reviewer = MakePerson("R1", {StaffMember::REVIEWER});
   ASSERT_FALSE(HasFailure());
@@ -1125,7 +1122,6 @@ TEST_F(PostsTest,
               GrpcCodeIs(StatusCode::FAILED_PRECONDITION));
 }
 
-
 // Three employees post a story's talking points nearly verbatim (a script
 // handed around): the default ruleset rejects every copy on own_words, and
 // each decision names the copied passage, so the author knows what to
@@ -1142,8 +1138,9 @@ TEST_F(PostsTest, CopiedTalkingPointsAreRejectedAsNotOwnWords) {
   story->add_talking_points(
       "The new index also cuts our data centre energy use by a fifth");
   Story created;
-  ASSERT_TRUE(stub_->CreateStory(TestServer::Context(org_.admin_token).get(),
-                                 story_request, &created)
+  ASSERT_TRUE(stub_
+                  ->CreateStory(TestServer::Context(org_.admin_token).get(),
+                                story_request, &created)
                   .ok());
   // Light edits only: punctuation, case, one word.
   const std::vector<std::string> copies = {

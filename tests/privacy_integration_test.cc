@@ -51,7 +51,8 @@ std::string Json(const google::protobuf::Message& message) {
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
   EXPECT_TRUE(
-      google::protobuf::util::MessageToJsonString(message, &json, options).ok());
+      google::protobuf::util::MessageToJsonString(message, &json, options)
+          .ok());
   return json;
 }
 
@@ -82,8 +83,8 @@ class PrivacyTest : public ::testing::Test {
     privacypb::EraseStaffMemberRequest request;
     request.set_staff_member(name);
     request.set_request_id(request_id);
-    return privacy_->EraseStaffMember(TestServer::Context(token).get(),
-                                      request, out);
+    return privacy_->EraseStaffMember(TestServer::Context(token).get(), request,
+                                      out);
   }
 
   StaffMember Get(const std::string& name) {
@@ -214,10 +215,10 @@ TEST_F(PrivacyTest, ExportThenEraseEverywhereKeepsAggregatesAndTheChain) {
     valuespb::EndorseValueRequest endorse;
     endorse.set_name(value.name());
     valuespb::Value endorsed;
-    ASSERT_TRUE(values_
-                    ->EndorseValue(TestServer::Context(token).get(), endorse,
-                                   &endorsed)
-                    .ok());
+    ASSERT_TRUE(
+        values_
+            ->EndorseValue(TestServer::Context(token).get(), endorse, &endorsed)
+            .ok());
     valuespb::CreateValueFeedbackRequest feedback;
     feedback.set_parent(value.name());
     feedback.mutable_feedback()->set_text(kFeedbackText);
@@ -233,8 +234,8 @@ TEST_F(PrivacyTest, ExportThenEraseEverywhereKeepsAggregatesAndTheChain) {
     request.set_parent(org_.name);
     request.mutable_post()->set_network(common::v1::LINKEDIN);
     request.mutable_post()->set_text(kPostText);
-    grpc::Status status = advocacy_->CreatePost(
-        TestServer::Context(token).get(), request, &post);
+    grpc::Status status =
+        advocacy_->CreatePost(TestServer::Context(token).get(), request, &post);
     ASSERT_TRUE(status.ok()) << status.error_message();
     advocacypb::SubmitPostRequest submit;
     submit.set_name(post.name());
@@ -348,11 +349,11 @@ TEST_F(PrivacyTest, ExportThenEraseEverywhereKeepsAggregatesAndTheChain) {
     staffpb::ListStaffMembersRequest request;
     request.set_parent(org_.name);
     staffpb::ListStaffMembersResponse page;
-    ASSERT_TRUE(staff_
-                    ->ListStaffMembers(
-                        TestServer::Context(org_.admin_token).get(), request,
-                        &page)
-                    .ok());
+    ASSERT_TRUE(
+        staff_
+            ->ListStaffMembers(TestServer::Context(org_.admin_token).get(),
+                               request, &page)
+            .ok());
     bool listed = false;
     for (const StaffMember& m : page.staff_members()) {
       if (m.name() == person) {
@@ -425,11 +426,11 @@ TEST_F(PrivacyTest, ExportThenEraseEverywhereKeepsAggregatesAndTheChain) {
     valuespb::ListValueFeedbackRequest request;
     request.set_parent(value.name());
     valuespb::ListValueFeedbackResponse page;
-    ASSERT_TRUE(values_
-                    ->ListValueFeedback(
-                        TestServer::Context(org_.admin_token).get(), request,
-                        &page)
-                    .ok());
+    ASSERT_TRUE(
+        values_
+            ->ListValueFeedback(TestServer::Context(org_.admin_token).get(),
+                                request, &page)
+            .ok());
     ASSERT_EQ(page.feedback_size(), 1);
     EXPECT_EQ(page.feedback(0).author(), "");
     EXPECT_NE(page.feedback(0).text(), kFeedbackText);
@@ -452,11 +453,12 @@ TEST_F(PrivacyTest, ExportThenEraseEverywhereKeepsAggregatesAndTheChain) {
     request.mutable_staff_member()->set_display_name("Back again");
     request.mutable_update_mask()->add_paths("display_name");
     StaffMember out;
-    EXPECT_EQ(staff_
-                  ->UpdateStaffMember(
-                      TestServer::Context(org_.admin_token).get(), request, &out)
-                  .error_code(),
-              StatusCode::FAILED_PRECONDITION);
+    EXPECT_EQ(
+        staff_
+            ->UpdateStaffMember(TestServer::Context(org_.admin_token).get(),
+                                request, &out)
+            .error_code(),
+        StatusCode::FAILED_PRECONDITION);
   }
 }
 
@@ -484,8 +486,8 @@ TEST_F(PrivacyTest, InterruptedErasureIsFinishedByARetry) {
     request.set_parent(org_.name);
     request.mutable_post()->set_network(common::v1::LINKEDIN);
     request.mutable_post()->set_text(kPostText);
-    const grpc::Status status = advocacy_->CreatePost(
-        TestServer::Context(token).get(), request, &post);
+    const grpc::Status status =
+        advocacy_->CreatePost(TestServer::Context(token).get(), request, &post);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
   // The first step alone, as if the privacy service had stopped after it.
@@ -577,16 +579,16 @@ TEST_F(PrivacyTest, BadNamesMissingPeopleAndTheLastAdminAreRefused) {
   privacypb::StaffDataExport exported;
   EXPECT_EQ(Export(org_.admin_token, "people/1", &exported).error_code(),
             StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(Export(org_.admin_token, org_.name + "/staffMembers/nobody",
-                   &exported)
-                .error_code(),
-            StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      Export(org_.admin_token, org_.name + "/staffMembers/nobody", &exported)
+          .error_code(),
+      StatusCode::NOT_FOUND);
   privacypb::EraseStaffMemberResponse erased;
   EXPECT_EQ(Erase(org_.admin_token, org_.name + "/staffMembers/nobody", &erased)
                 .error_code(),
             StatusCode::NOT_FOUND);
-  grpc::Status status = Erase(org_.admin_token, org_.admin_name, &erased,
-                              std::string(65, 'x'));
+  grpc::Status status =
+      Erase(org_.admin_token, org_.admin_name, &erased, std::string(65, 'x'));
   EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("request_id"));
 

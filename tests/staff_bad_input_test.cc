@@ -111,7 +111,8 @@ struct CreateCase {
 // --- CreateStaffMember ------------------------------------------------------
 
 TEST_F(StaffBadInputTest, CreateStaffMemberRefusesBadFieldsAndStoresNothing) {
-  const TestServer::Organization other = TestServer::Get().CreateOrganization("bad-other");
+  const TestServer::Organization other =
+      TestServer::Get().CreateOrganization("bad-other");
   const StaffMember outsider = TestServer::Get().CreateStaff(other, "X1");
   const int before = Count();
 
@@ -129,7 +130,8 @@ TEST_F(StaffBadInputTest, CreateStaffMemberRefusesBadFieldsAndStoresNothing) {
     };
   };
   const auto parent = [](const std::string& value) {
-    return [value](staffpb::CreateStaffMemberRequest& r) { r.set_parent(value); };
+    return
+        [value](staffpb::CreateStaffMemberRequest& r) { r.set_parent(value); };
   };
   const auto id = [](const std::string& value) {
     return [value](staffpb::CreateStaffMemberRequest& r) {
@@ -144,7 +146,8 @@ TEST_F(StaffBadInputTest, CreateStaffMemberRefusesBadFieldsAndStoresNothing) {
   };
 
   const std::vector<CreateCase> cases = {
-      {"no staff_member", [](auto& r) { r.clear_staff_member(); }, "staff_member"},
+      {"no staff_member", [](auto& r) { r.clear_staff_member(); },
+       "staff_member"},
       {"empty display_name",
        [member](auto& r) { member(r)->set_display_name(""); },
        "staff_member.display_name"},
@@ -152,10 +155,14 @@ TEST_F(StaffBadInputTest, CreateStaffMemberRefusesBadFieldsAndStoresNothing) {
        [member](auto& r) { member(r)->set_display_name("   "); },
        "staff_member.display_name"},
       {"201-char display_name",
-       [member](auto& r) { member(r)->set_display_name(std::string(201, 'a')); },
+       [member](auto& r) {
+         member(r)->set_display_name(std::string(201, 'a'));
+       },
        "staff_member.display_name"},
       {"201 multi-byte chars in display_name",
-       [member](auto& r) { member(r)->set_display_name(Repeat("\xC3\xA9", 201)); },
+       [member](auto& r) {
+         member(r)->set_display_name(Repeat("\xC3\xA9", 201));
+       },
        "staff_member.display_name"},
       {"control character in display_name",
        [member](auto& r) { member(r)->set_display_name("Ada\nLovelace"); },
@@ -167,7 +174,8 @@ TEST_F(StaffBadInputTest, CreateStaffMemberRefusesBadFieldsAndStoresNothing) {
       {"email without @", email("plainaddress"), "staff_member.email"},
       {"email without local part", email("@x.example"), "staff_member.email"},
       {"email without domain", email("a@"), "staff_member.email"},
-      {"email with undotted domain", email("a@localhost"), "staff_member.email"},
+      {"email with undotted domain", email("a@localhost"),
+       "staff_member.email"},
       {"email with two @", email("a@b@x.example"), "staff_member.email"},
       {"email with a space", email("a b@x.example"), "staff_member.email"},
       {"email with ..", email("a@x..example"), "staff_member.email"},
@@ -178,14 +186,16 @@ TEST_F(StaffBadInputTest, CreateStaffMemberRefusesBadFieldsAndStoresNothing) {
       {"email with SQL", email("a'; DROP TABLE staff_members; --@x.com"),
        "staff_member.email"},
       {"empty employee_id", employee_id(""), "staff_member.employee_id"},
-      {"employee_id with a space", employee_id("E 1"), "staff_member.employee_id"},
+      {"employee_id with a space", employee_id("E 1"),
+       "staff_member.employee_id"},
       {"employee_id with '", employee_id("E'1"), "staff_member.employee_id"},
       {"employee_id with \"", employee_id("E\"1"), "staff_member.employee_id"},
       {"employee_id with SQL", employee_id("E1' OR '1'='1"),
        "staff_member.employee_id"},
       {"65-char employee_id", employee_id(std::string(65, 'e')),
        "staff_member.employee_id"},
-      {"unknown role 42", [member](auto& r) { member(r)->mutable_roles()->Add(42); },
+      {"unknown role 42",
+       [member](auto& r) { member(r)->mutable_roles()->Add(42); },
        "staff_member.roles[0]"},
       {"ROLE_UNSPECIFIED",
        [member](auto& r) {
@@ -193,9 +203,11 @@ TEST_F(StaffBadInputTest, CreateStaffMemberRefusesBadFieldsAndStoresNothing) {
          member(r)->add_roles(StaffMember::ROLE_UNSPECIFIED);
        },
        "staff_member.roles[1]"},
-      {"unknown network 42", [add_account](auto& r) { add_account(r, 42, "ada"); },
+      {"unknown network 42",
+       [add_account](auto& r) { add_account(r, 42, "ada"); },
        "staff_member.social_accounts[0].network"},
-      {"NETWORK_UNSPECIFIED", [add_account](auto& r) { add_account(r, 0, "ada"); },
+      {"NETWORK_UNSPECIFIED",
+       [add_account](auto& r) { add_account(r, 0, "ada"); },
        "staff_member.social_accounts[0].network"},
       {"empty handle",
        [add_account](auto& r) { add_account(r, commonpb::LINKEDIN, ""); },
@@ -228,14 +240,17 @@ TEST_F(StaffBadInputTest, CreateStaffMemberRefusesBadFieldsAndStoresNothing) {
        [member](auto& r) { member(r)->set_advocacy_consent(true); },
        "staff_member.advocacy_consent"},
       {"manager of another organization",
-       [member, &outsider](auto& r) { member(r)->set_manager(outsider.name()); },
+       [member, &outsider](auto& r) {
+         member(r)->set_manager(outsider.name());
+       },
        "staff_member.manager"},
       {"manager that does not exist",
        [member, this](auto& r) {
          member(r)->set_manager(org_.name + "/staffMembers/nobody");
        },
        "staff_member.manager"},
-      {"manager not a name", [member](auto& r) { member(r)->set_manager("bob"); },
+      {"manager not a name",
+       [member](auto& r) { member(r)->set_manager("bob"); },
        "staff_member.manager"},
       {"empty parent", parent(""), "parent"},
       {"parent organizations/../x", parent("organizations/../x"), "parent"},
@@ -249,8 +264,8 @@ TEST_F(StaffBadInputTest, CreateStaffMemberRefusesBadFieldsAndStoresNothing) {
       {"staff_member_id with _", id("al_ice"), "staff_member_id"},
       {"staff_member_id starting with -", id("-alice"), "staff_member_id"},
       {"64-char staff_member_id", id(std::string(64, 'a')), "staff_member_id"},
-      {"request_id with a space",
-       [](auto& r) { r.set_request_id("retry 1"); }, "request_id"},
+      {"request_id with a space", [](auto& r) { r.set_request_id("retry 1"); },
+       "request_id"},
   };
   for (const CreateCase& c : cases) {
     SCOPED_TRACE(c.what);
@@ -266,7 +281,8 @@ TEST_F(StaffBadInputTest, CreateStaffMemberRefusesBadFieldsAndStoresNothing) {
 TEST_F(StaffBadInputTest, CreateStaffMemberAcceptsLimitsAndQuotesVerbatim) {
   const int before = Count();
   // 200 characters of two bytes and of four bytes are within the limit.
-  for (const std::string& ch : {std::string("\xC3\xA9"), std::string("\xF0\x9F\x98\x80")}) {
+  for (const std::string& ch :
+       {std::string("\xC3\xA9"), std::string("\xF0\x9F\x98\x80")}) {
     staffpb::CreateStaffMemberRequest request = ValidCreate();
     request.mutable_staff_member()->set_display_name(Repeat(ch, 200));
     StaffMember created;
@@ -277,7 +293,8 @@ TEST_F(StaffBadInputTest, CreateStaffMemberAcceptsLimitsAndQuotesVerbatim) {
   // SQL metacharacters that are valid in a field are stored as they are.
   staffpb::CreateStaffMemberRequest request = ValidCreate();
   request.mutable_staff_member()->set_email("o'brien+x@bad.example");
-  request.mutable_staff_member()->set_display_name("Robert'); DROP TABLE staff_members;--");
+  request.mutable_staff_member()->set_display_name(
+      "Robert'); DROP TABLE staff_members;--");
   StaffMember created;
   grpc::Status status = Create(request, &created);
   ASSERT_TRUE(status.ok()) << status.error_message();
@@ -299,8 +316,10 @@ TEST_F(StaffBadInputTest, InvalidUtf8IsInvalidArgumentNamingTheField) {
   request.mutable_staff_member()->set_display_name("Ad\xC3(a\xFF");
   const grpc::Status status = Create(request);
   EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT)
-      << GrpcCodeName(status.error_code()) << " \"" << status.error_message() << "\"";
-  EXPECT_EQ(status.error_message(), "StaffMember.display_name: not valid UTF-8");
+      << GrpcCodeName(status.error_code()) << " \"" << status.error_message()
+      << "\"";
+  EXPECT_EQ(status.error_message(),
+            "StaffMember.display_name: not valid UTF-8");
   EXPECT_EQ(Count(), before);
 }
 
@@ -336,7 +355,8 @@ TEST_F(StaffBadInputTest, ListStaffMembersRefusesBadPagingAndFilters) {
     EXPECT_TRUE(IsInvalidField(List(request, &response), "page_token"));
   }
   {
-    const TestServer::Organization other = TestServer::Get().CreateOrganization("bad-other");
+    const TestServer::Organization other =
+        TestServer::Get().CreateOrganization("bad-other");
     staffpb::ListStaffMembersRequest request = first;
     request.set_parent(other.name);
     request.set_page_token(token);
@@ -347,7 +367,8 @@ TEST_F(StaffBadInputTest, ListStaffMembersRefusesBadPagingAndFilters) {
   }
   // Forged tokens: garbage, a cursor without a valid MAC, a tampered token.
   std::string tampered = token;
-  tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
+  tampered[tampered.size() / 2] =
+      tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
   for (const std::string& forged :
        {std::string("not-a-token"), std::string("!!!"),
         absl::WebSafeBase64Escape(std::string(1, '\x01') + "zzzz" +
@@ -425,35 +446,63 @@ TEST_F(StaffBadInputTest, UpdateStaffMemberRefusesBadMasksAndValues) {
   const auto none = [](StaffMember&) {};
   const std::vector<UpdateCase> cases = {
       {"unknown path", {"salary"}, none, true, "update_mask"},
-      {"unknown nested path", {"social_accounts.handle"}, none, false, "update_mask"},
+      {"unknown nested path",
+       {"social_accounts.handle"},
+       none,
+       false,
+       "update_mask"},
       {"output-only create_time", {"create_time"}, none, true, "update_mask"},
       {"output-only update_time", {"update_time"}, none, true, "update_mask"},
       {"output-only name", {"name"}, none, true, "update_mask"},
       {"output-only etag", {"etag"}, none, true, "update_mask"},
-      {"state", {"state"}, [](StaffMember& s) { s.set_state(StaffMember::INACTIVE); },
-       true, "update_mask"},
-      {"a bad path after a good one", {"bio", "create_time"},
-       [](StaffMember& s) { s.set_bio("new bio"); }, false, "update_mask"},
+      {"state",
+       {"state"},
+       [](StaffMember& s) { s.set_state(StaffMember::INACTIVE); },
+       true,
+       "update_mask"},
+      {"a bad path after a good one",
+       {"bio", "create_time"},
+       [](StaffMember& s) { s.set_bio("new bio"); },
+       false,
+       "update_mask"},
       {"empty mask and no field", {}, none, false, "update_mask"},
-      {"1001-char bio", {"bio"},
-       [](StaffMember& s) { s.set_bio(std::string(1001, 'b')); }, false,
+      {"1001-char bio",
+       {"bio"},
+       [](StaffMember& s) { s.set_bio(std::string(1001, 'b')); },
+       false,
        "staff_member.bio"},
-      {"bio with a NUL", {"bio"},
-       [](StaffMember& s) { s.set_bio(std::string("a\0b", 3)); }, false,
+      {"bio with a NUL",
+       {"bio"},
+       [](StaffMember& s) { s.set_bio(std::string("a\0b", 3)); },
+       false,
        "staff_member.bio"},
-      {"bad email", {"email"}, [](StaffMember& s) { s.set_email("nope"); }, true,
+      {"bad email",
+       {"email"},
+       [](StaffMember& s) { s.set_email("nope"); },
+       true,
        "staff_member.email"},
-      {"empty display_name", {"display_name"}, none, true,
+      {"empty display_name",
+       {"display_name"},
+       none,
+       true,
        "staff_member.display_name"},
-      {"employee_id with a quote", {"employee_id"},
-       [](StaffMember& s) { s.set_employee_id("U'1"); }, true,
+      {"employee_id with a quote",
+       {"employee_id"},
+       [](StaffMember& s) { s.set_employee_id("U'1"); },
+       true,
        "staff_member.employee_id"},
-      {"unknown role", {"roles"}, [](StaffMember& s) { s.mutable_roles()->Add(42); },
-       true, "staff_member.roles[0]"},
-      {"manager is themself", {"manager"},
-       [&person](StaffMember& s) { s.set_manager(person.name()); }, true,
+      {"unknown role",
+       {"roles"},
+       [](StaffMember& s) { s.mutable_roles()->Add(42); },
+       true,
+       "staff_member.roles[0]"},
+      {"manager is themself",
+       {"manager"},
+       [&person](StaffMember& s) { s.set_manager(person.name()); },
+       true,
        "staff_member.manager"},
-      {"11 social accounts", {"social_accounts"},
+      {"11 social accounts",
+       {"social_accounts"},
        [](StaffMember& s) {
          for (int i = 0; i < 11; ++i) {
            auto* a = s.add_social_accounts();
@@ -461,9 +510,12 @@ TEST_F(StaffBadInputTest, UpdateStaffMemberRefusesBadMasksAndValues) {
            a->set_handle(absl::StrCat("h", i));
          }
        },
-       false, "staff_member.social_accounts"},
-      {"bad name", {"bio"},
-       [](StaffMember& s) { s.set_name("organizations/../staffMembers/x"); }, false,
+       false,
+       "staff_member.social_accounts"},
+      {"bad name",
+       {"bio"},
+       [](StaffMember& s) { s.set_name("organizations/../staffMembers/x"); },
+       false,
        "staff_member.name"},
   };
   for (const UpdateCase& c : cases) {
@@ -471,12 +523,15 @@ TEST_F(StaffBadInputTest, UpdateStaffMemberRefusesBadMasksAndValues) {
     staffpb::UpdateStaffMemberRequest request;
     request.mutable_staff_member()->set_name(person.name());
     c.set(*request.mutable_staff_member());
-    for (const std::string& path : c.paths) request.mutable_update_mask()->add_paths(path);
+    for (const std::string& path : c.paths)
+      request.mutable_update_mask()->add_paths(path);
     EXPECT_TRUE(IsInvalidField(
-        Update(c.as_admin ? org_.admin_token : EmployeeToken(person), request), c.field));
+        Update(c.as_admin ? org_.admin_token : EmployeeToken(person), request),
+        c.field));
   }
   const StaffMember after = Get(person.name());
-  EXPECT_EQ(after.etag(), original.etag()) << "a refused update changed the record";
+  EXPECT_EQ(after.etag(), original.etag())
+      << "a refused update changed the record";
   EXPECT_EQ(after.bio(), original.bio());
   EXPECT_EQ(after.state(), StaffMember::ACTIVE);
   EXPECT_EQ(after.email(), original.email());
@@ -513,7 +568,8 @@ TEST_F(StaffBadInputTest, SocialAccountOfSomeoneElseIsAlreadyExists) {
   const StaffMember ada = TestServer::Get().CreateStaff(org_, "S1");
   const StaffMember bob = TestServer::Get().CreateStaff(org_, "S2");
 
-  const auto link = [&](const StaffMember& who, int network, const std::string& handle) {
+  const auto link = [&](const StaffMember& who, int network,
+                        const std::string& handle) {
     staffpb::UpdateStaffMemberRequest request;
     request.mutable_staff_member()->set_name(who.name());
     auto* account = request.mutable_staff_member()->add_social_accounts();
@@ -529,7 +585,8 @@ TEST_F(StaffBadInputTest, SocialAccountOfSomeoneElseIsAlreadyExists) {
         std::string("@ada.lovelace"), std::string("@ADA.LOVELACE")}) {
     SCOPED_TRACE(handle);
     EXPECT_THAT(link(bob, commonpb::LINKEDIN, handle),
-                GrpcStatusIs(StatusCode::ALREADY_EXISTS, "staff_member.social_accounts"));
+                GrpcStatusIs(StatusCode::ALREADY_EXISTS,
+                             "staff_member.social_accounts"));
   }
   EXPECT_EQ(Get(bob.name()).social_accounts_size(), 0);
 
@@ -539,8 +596,8 @@ TEST_F(StaffBadInputTest, SocialAccountOfSomeoneElseIsAlreadyExists) {
   auto* account = create.mutable_staff_member()->add_social_accounts();
   account->set_network(commonpb::LINKEDIN);
   account->set_handle("@Ada.Lovelace");
-  EXPECT_THAT(Create(create),
-              GrpcStatusIs(StatusCode::ALREADY_EXISTS, "staff_member.social_accounts"));
+  EXPECT_THAT(Create(create), GrpcStatusIs(StatusCode::ALREADY_EXISTS,
+                                           "staff_member.social_accounts"));
   EXPECT_EQ(Count(), before);
 
   // The same handle on another network is someone else's account.
@@ -562,8 +619,8 @@ TEST_F(StaffBadInputTest, DeactivateStaffMemberNeedsAReason) {
     request.set_reason(reason);
     StaffMember response;
     EXPECT_TRUE(IsInvalidField(
-        Stub()->DeactivateStaffMember(TestServer::Context(org_.admin_token).get(),
-                                      request, &response),
+        Stub()->DeactivateStaffMember(
+            TestServer::Context(org_.admin_token).get(), request, &response),
         "reason"));
   }
   const StaffMember after = Get(person.name());
@@ -586,7 +643,8 @@ TEST_F(StaffBadInputTest, CreateOrganizationRefusesBadInputAndStoresNothing) {
   const auto create = [&](const staffpb::CreateOrganizationRequest& request) {
     staffpb::Organization response;
     return Stub()->CreateOrganization(
-        TestServer::Context(TestServer::OperatorToken()).get(), request, &response);
+        TestServer::Context(TestServer::OperatorToken()).get(), request,
+        &response);
   };
   // Nothing of that id exists (an id that is not a valid name cannot).
   const auto expect_absent = [&](const std::string& id) {
@@ -594,7 +652,8 @@ TEST_F(StaffBadInputTest, CreateOrganizationRefusesBadInputAndStoresNothing) {
     request.set_name("organizations/" + id);
     staffpb::Organization response;
     const grpc::Status status = Stub()->GetOrganization(
-        TestServer::Context(TestServer::OperatorToken()).get(), request, &response);
+        TestServer::Context(TestServer::OperatorToken()).get(), request,
+        &response);
     EXPECT_TRUE(status.error_code() == StatusCode::NOT_FOUND ||
                 status.error_code() == StatusCode::INVALID_ARGUMENT)
         << id << ": " << GrpcCodeName(status.error_code());
@@ -613,7 +672,8 @@ TEST_F(StaffBadInputTest, CreateOrganizationRefusesBadInputAndStoresNothing) {
         std::string("acme_" + good), std::string(""), std::string("1" + good),
         std::string("-" + good), std::string(good + "-"), std::string("a b"),
         std::string("../" + good)}) {
-    cases.push_back({"organization_id '" + id + "'", valid(id), "organization_id", id});
+    cases.push_back(
+        {"organization_id '" + id + "'", valid(id), "organization_id", id});
   }
   {
     auto request = valid(good);
@@ -623,17 +683,21 @@ TEST_F(StaffBadInputTest, CreateOrganizationRefusesBadInputAndStoresNothing) {
   {
     auto request = valid(good);
     request.mutable_first_admin()->set_email("founder");
-    cases.push_back({"bad first_admin email", request, "first_admin.email", good});
+    cases.push_back(
+        {"bad first_admin email", request, "first_admin.email", good});
   }
   {
     auto request = valid(good);
-    request.mutable_first_admin()->set_manager("organizations/x/staffMembers/y");
-    cases.push_back({"first_admin with a manager", request, "first_admin.manager", good});
+    request.mutable_first_admin()->set_manager(
+        "organizations/x/staffMembers/y");
+    cases.push_back(
+        {"first_admin with a manager", request, "first_admin.manager", good});
   }
   {
     auto request = valid(good);
     request.clear_organization();
-    cases.push_back({"missing organization", request, "organization.display_name", good});
+    cases.push_back(
+        {"missing organization", request, "organization.display_name", good});
   }
   {
     auto request = valid(good);
@@ -676,7 +740,8 @@ TEST_F(StaffBadInputTest, RetriedCreateStaffMemberCreatesOnce) {
   changed.mutable_staff_member()->set_display_name("Someone Else");
   EXPECT_TRUE(IsInvalidField(Create(changed), "request_id"));
   EXPECT_EQ(Count(), before + 1);
-  EXPECT_EQ(Get(first.name()).display_name(), request.staff_member().display_name());
+  EXPECT_EQ(Get(first.name()).display_name(),
+            request.staff_member().display_name());
 }
 
 TEST_F(StaffBadInputTest, FailedCallDoesNotUseUpItsRequestId) {
@@ -705,7 +770,8 @@ TEST_F(StaffBadInputTest, FailedCallDoesNotUseUpItsRequestId) {
 // A duplicate key is explained by the index it hit, looked up in the
 // server's message; that message also quotes the duplicated value, which must
 // not change which field is blamed.
-TEST_F(StaffBadInputTest, DuplicateEmployeeIdIsBlamedOnEmployeeIdWhateverItSays) {
+TEST_F(StaffBadInputTest,
+       DuplicateEmployeeIdIsBlamedOnEmployeeIdWhateverItSays) {
   for (const std::string& employee_id :
        {std::string("plain-id"), std::string("staff_by_email")}) {
     SCOPED_TRACE(employee_id);

@@ -72,7 +72,8 @@ class StaffEventsAuditTest : public ::testing::Test {
         TestServer::Context(org_.admin_token).get(), request, &response);
   }
 
-  grpc::Status Deactivate(const StaffMember& member, const std::string& reason) {
+  grpc::Status Deactivate(const StaffMember& member,
+                          const std::string& reason) {
     staffpb::DeactivateStaffMemberRequest request;
     request.set_name(member.name());
     request.set_reason(reason);
@@ -124,18 +125,18 @@ TEST_F(StaffEventsAuditTest, RoleChangeAndDeactivationAreAuditedOnceInOrder) {
     tpb::GetPublishedRulesetRequest request;
     request.set_parent(org_.name);
     tpb::Ruleset ruleset;
-    ASSERT_TRUE(transparency_
-                    ->GetPublishedRuleset(
-                        TestServer::Context(employee_token).get(), request,
-                        &ruleset)
-                    .ok());
+    ASSERT_TRUE(
+        transparency_
+            ->GetPublishedRuleset(TestServer::Context(employee_token).get(),
+                                  request, &ruleset)
+            .ok());
   }
   const std::vector<tpb::AuditEntry> before = AuditLog(employee_token);
   ASSERT_EQ(before.size(), 1u);
   EXPECT_EQ(before[0].action(), "ruleset.publish");
 
-  ASSERT_TRUE(SetRoles(promoted, {StaffMember::EMPLOYEE, StaffMember::REVIEWER})
-                  .ok());
+  ASSERT_TRUE(
+      SetRoles(promoted, {StaffMember::EMPLOYEE, StaffMember::REVIEWER}).ok());
   ASSERT_TRUE(Deactivate(leaver, "left the company").ok());
 
   // Listed concurrently, the events are imported exactly once.
@@ -194,11 +195,11 @@ TEST_F(StaffEventsAuditTest, PublicationAppendsPendingStaffEventsFirst) {
   {
     tpb::GetPublishedRulesetRequest request;
     request.set_parent(org_.name);
-    ASSERT_TRUE(transparency_
-                    ->GetPublishedRuleset(
-                        TestServer::Context(org_.admin_token).get(), request,
-                        &current)
-                    .ok());
+    ASSERT_TRUE(
+        transparency_
+            ->GetPublishedRuleset(TestServer::Context(org_.admin_token).get(),
+                                  request, &current)
+            .ok());
   }
   ASSERT_TRUE(SetRoles(promoted, {StaffMember::ADMIN}).ok());
 
@@ -240,17 +241,18 @@ TEST_F(StaffEventsAuditTest, StaffServiceRecordsEventsInSequence) {
     request.mutable_staff_member()->set_title("Engineer II");
     request.mutable_update_mask()->add_paths("title");
     StaffMember response;
-    ASSERT_TRUE(staff_
-                    ->UpdateStaffMember(
-                        TestServer::Context(org_.admin_token).get(), request,
-                        &response)
-                    .ok());
+    ASSERT_TRUE(
+        staff_
+            ->UpdateStaffMember(TestServer::Context(org_.admin_token).get(),
+                                request, &response)
+            .ok());
   }
   // The same roles again: no event.
   ASSERT_TRUE(SetRoles(member, {StaffMember::EMPLOYEE}).ok());
   EXPECT_THAT(Events(), IsEmpty());
 
-  ASSERT_TRUE(SetRoles(member, {StaffMember::REVIEWER, StaffMember::ADMIN}).ok());
+  ASSERT_TRUE(
+      SetRoles(member, {StaffMember::REVIEWER, StaffMember::ADMIN}).ok());
   ASSERT_TRUE(Deactivate(member, "moved on").ok());
   // Already inactive: nothing more is recorded.
   ASSERT_TRUE(Deactivate(member, "moved on again").ok());
@@ -299,8 +301,7 @@ TEST_F(StaffEventsAuditTest, ImportRecordsOneEventPerRoleChange) {
   const StaffMember a = server_.CreateStaff(org_, "M1");
   const StaffMember b = server_.CreateStaff(org_, "M2");
   const StaffMember c = server_.CreateStaff(org_, "M3");
-  auto row = [&](const StaffMember& m,
-                 std::vector<StaffMember::Role> roles) {
+  auto row = [&](const StaffMember& m, std::vector<StaffMember::Role> roles) {
     staffpb::ImportStaffMembersRequest::Row r;
     r.set_employee_id(m.employee_id());
     r.set_display_name(m.display_name());

@@ -21,14 +21,16 @@ using StaffMember = staffpb::StaffMember;
 class StaffIntegrationTest : public ::testing::Test {
  protected:
   StaffIntegrationTest()
-      : server_(TestServer::Get()), stub_(server_.StaffStub()),
+      : server_(TestServer::Get()),
+        stub_(server_.StaffStub()),
         org_(server_.CreateOrganization("staff")) {}
 
   grpc::Status Get(const std::string& token, const std::string& name,
                    StaffMember* out) {
     staffpb::GetStaffMemberRequest request;
     request.set_name(name);
-    return stub_->GetStaffMember(TestServer::Context(token).get(), request, out);
+    return stub_->GetStaffMember(TestServer::Context(token).get(), request,
+                                 out);
   }
 
   grpc::Status List(const std::string& token, const std::string& filter,
@@ -39,7 +41,8 @@ class StaffIntegrationTest : public ::testing::Test {
     request.set_filter(filter);
     request.set_page_size(page_size);
     request.set_page_token(page_token);
-    return stub_->ListStaffMembers(TestServer::Context(token).get(), request, out);
+    return stub_->ListStaffMembers(TestServer::Context(token).get(), request,
+                                   out);
   }
 
   // Every staff member matching `filter`, following page tokens.
@@ -48,11 +51,13 @@ class StaffIntegrationTest : public ::testing::Test {
     std::string token;
     do {
       staffpb::ListStaffMembersResponse page;
-      grpc::Status status = List(org_.admin_token, filter, page_size, token, &page);
+      grpc::Status status =
+          List(org_.admin_token, filter, page_size, token, &page);
       EXPECT_TRUE(status.ok()) << status.error_message();
       if (!status.ok()) break;
       EXPECT_LE(page.staff_members_size(), page_size);
-      all.insert(all.end(), page.staff_members().begin(), page.staff_members().end());
+      all.insert(all.end(), page.staff_members().begin(),
+                 page.staff_members().end());
       token = page.next_page_token();
     } while (!token.empty());
     return all;
@@ -62,8 +67,10 @@ class StaffIntegrationTest : public ::testing::Test {
                       std::vector<std::string> paths, StaffMember* out) {
     staffpb::UpdateStaffMemberRequest request;
     *request.mutable_staff_member() = member;
-    for (const std::string& path : paths) request.mutable_update_mask()->add_paths(path);
-    return stub_->UpdateStaffMember(TestServer::Context(token).get(), request, out);
+    for (const std::string& path : paths)
+      request.mutable_update_mask()->add_paths(path);
+    return stub_->UpdateStaffMember(TestServer::Context(token).get(), request,
+                                    out);
   }
 
   grpc::Status Deactivate(const std::string& token, const std::string& name,
@@ -71,11 +78,13 @@ class StaffIntegrationTest : public ::testing::Test {
     staffpb::DeactivateStaffMemberRequest request;
     request.set_name(name);
     request.set_reason("left the company");
-    return stub_->DeactivateStaffMember(TestServer::Context(token).get(), request, out);
+    return stub_->DeactivateStaffMember(TestServer::Context(token).get(),
+                                        request, out);
   }
 
-  grpc::Status Import(const std::vector<staffpb::ImportStaffMembersRequest>& messages,
-                      staffpb::ImportStaffMembersResponse* out) {
+  grpc::Status Import(
+      const std::vector<staffpb::ImportStaffMembersRequest>& messages,
+      staffpb::ImportStaffMembersResponse* out) {
     auto context = TestServer::Context(org_.admin_token);
     auto writer = stub_->ImportStaffMembers(context.get(), out);
     for (const auto& message : messages) {
@@ -106,14 +115,17 @@ TEST_F(StaffIntegrationTest, OrganizationHasItsFoundingAdmin) {
   staffpb::GetOrganizationRequest request;
   request.set_name(org_.name);
   staffpb::Organization organization;
-  ASSERT_TRUE(stub_->GetOrganization(TestServer::Context(org_.admin_token).get(),
-                                     request, &organization).ok());
+  ASSERT_TRUE(stub_
+                  ->GetOrganization(TestServer::Context(org_.admin_token).get(),
+                                    request, &organization)
+                  .ok());
   EXPECT_EQ(organization.name(), org_.name);
   EXPECT_EQ(organization.founding_admin(), org_.admin_name);
 
   StaffMember admin;
   ASSERT_TRUE(Get(org_.admin_token, org_.admin_name, &admin).ok());
-  EXPECT_THAT(admin.roles(), ElementsAre(StaffMember::EMPLOYEE, StaffMember::ADMIN));
+  EXPECT_THAT(admin.roles(),
+              ElementsAre(StaffMember::EMPLOYEE, StaffMember::ADMIN));
   EXPECT_EQ(admin.state(), StaffMember::ACTIVE);
 }
 
@@ -125,10 +137,11 @@ TEST_F(StaffIntegrationTest, CreatingAnExistingOrganizationIsAlreadyExists) {
   request.mutable_first_admin()->set_display_name("X");
   request.mutable_first_admin()->set_email("x@x.example");
   staffpb::Organization response;
-  EXPECT_THAT(stub_->CreateOrganization(
-                  TestServer::Context(TestServer::OperatorToken()).get(), request,
-                  &response),
-              GrpcStatusIs(grpc::StatusCode::ALREADY_EXISTS, "organization_id"));
+  EXPECT_THAT(
+      stub_->CreateOrganization(
+          TestServer::Context(TestServer::OperatorToken()).get(), request,
+          &response),
+      GrpcStatusIs(grpc::StatusCode::ALREADY_EXISTS, "organization_id"));
 }
 
 TEST_F(StaffIntegrationTest, CreateGetAndEmailPrivacy) {
@@ -187,7 +200,9 @@ TEST_F(StaffIntegrationTest, FiltersByFieldsStateAndRole) {
   ASSERT_TRUE(Deactivate(org_.admin_token, gone.name(), &ignored).ok());
 
   EXPECT_EQ(ListAll("department = \"Engineering\"", 50).size(), 3u);
-  EXPECT_EQ(ListAll("department = \"Engineering\" AND state = ACTIVE", 50).size(), 2u);
+  EXPECT_EQ(
+      ListAll("department = \"Engineering\" AND state = ACTIVE", 50).size(),
+      2u);
   std::vector<StaffMember> reviewers = ListAll("role = REVIEWER", 50);
   ASSERT_EQ(reviewers.size(), 1u);
   EXPECT_EQ(reviewers[0].name(), ada.name());
@@ -206,7 +221,8 @@ TEST_F(StaffIntegrationTest, SelfUpdatesPersonalFieldsAdminUpdatesEmployment) {
   account->set_handle("@Ada-L");
   StaffMember updated;
   ASSERT_TRUE(Update(EmployeeToken(ada), change,
-                     {"bio", "advocacy_consent", "social_accounts"}, &updated).ok());
+                     {"bio", "advocacy_consent", "social_accounts"}, &updated)
+                  .ok());
   EXPECT_TRUE(updated.advocacy_consent());
   EXPECT_EQ(updated.etag(), "\"2\"");
   ASSERT_EQ(updated.social_accounts_size(), 1);
@@ -217,9 +233,11 @@ TEST_F(StaffIntegrationTest, SelfUpdatesPersonalFieldsAdminUpdatesEmployment) {
   department.set_department("Marketing");
   EXPECT_THAT(Update(EmployeeToken(ada), department, {"department"}, &updated),
               GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED, "department"));
-  EXPECT_THAT(Update(org_.admin_token, department, {"advocacy_consent"}, &updated),
-              GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED, "advocacy_consent"));
-  ASSERT_TRUE(Update(org_.admin_token, department, {"department"}, &updated).ok());
+  EXPECT_THAT(
+      Update(org_.admin_token, department, {"advocacy_consent"}, &updated),
+      GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED, "advocacy_consent"));
+  ASSERT_TRUE(
+      Update(org_.admin_token, department, {"department"}, &updated).ok());
   EXPECT_EQ(updated.department(), "Marketing");
   EXPECT_EQ(updated.bio(), "I build things.\nSometimes they work.");
   EXPECT_TRUE(updated.advocacy_consent()) << "fields outside the mask are kept";
@@ -256,12 +274,14 @@ TEST_F(StaffIntegrationTest, ManagerMustBeAColleague) {
   StaffMember updated;
   ASSERT_TRUE(Update(org_.admin_token, change, {"manager"}, &updated).ok());
   EXPECT_EQ(updated.manager(), boss.name());
-  EXPECT_EQ(ListAll(absl::StrCat("manager = \"", boss.name(), "\""), 50).size(), 1u);
+  EXPECT_EQ(ListAll(absl::StrCat("manager = \"", boss.name(), "\""), 50).size(),
+            1u);
 
   change.clear_etag();  // no read-modify-write guard for the next attempts
   change.set_manager(org_.name + "/staffMembers/nobody");
-  EXPECT_THAT(Update(org_.admin_token, change, {"manager"}, &updated),
-              GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT, "staff_member.manager"));
+  EXPECT_THAT(
+      Update(org_.admin_token, change, {"manager"}, &updated),
+      GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT, "staff_member.manager"));
   change.set_manager(ada.name());
   EXPECT_THAT(Update(org_.admin_token, change, {"manager"}, &updated),
               GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT, "themself"));
@@ -276,8 +296,9 @@ TEST_F(StaffIntegrationTest, DeactivationIsIdempotentAndKeepsTheLastAdmin) {
   ASSERT_TRUE(Deactivate(org_.admin_token, ada.name(), &out).ok());
   EXPECT_EQ(out.state(), StaffMember::INACTIVE);
 
-  EXPECT_THAT(Deactivate(org_.admin_token, org_.admin_name, &out),
-              GrpcStatusIs(grpc::StatusCode::FAILED_PRECONDITION, "last active admin"));
+  EXPECT_THAT(
+      Deactivate(org_.admin_token, org_.admin_name, &out),
+      GrpcStatusIs(grpc::StatusCode::FAILED_PRECONDITION, "last active admin"));
   StaffMember admin;
   ASSERT_TRUE(Get(org_.admin_token, org_.admin_name, &admin).ok());
   admin.clear_roles();
@@ -294,7 +315,8 @@ TEST_F(StaffIntegrationTest, DeactivationIsIdempotentAndKeepsTheLastAdmin) {
 TEST_F(StaffIntegrationTest, ImportCreatesUpdatesAndResolvesManagers) {
   staffpb::ImportStaffMembersRequest first;
   first.set_parent(org_.name);
-  *first.add_rows() = Row("I2", "i2@x.example", "I1");  // manager in a later row
+  *first.add_rows() =
+      Row("I2", "i2@x.example", "I1");  // manager in a later row
   *first.add_rows() = Row("I1", "i1@x.example");
   staffpb::ImportStaffMembersRequest second;
   *second.add_rows() = Row("I3", "I3@X.example", "I1");
@@ -307,7 +329,8 @@ TEST_F(StaffIntegrationTest, ImportCreatesUpdatesAndResolvesManagers) {
 
   std::vector<StaffMember> i1 = ListAll("employee_id = I1", 10);
   ASSERT_EQ(i1.size(), 1u);
-  EXPECT_EQ(ListAll(absl::StrCat("manager = \"", i1[0].name(), "\""), 10).size(), 2u);
+  EXPECT_EQ(
+      ListAll(absl::StrCat("manager = \"", i1[0].name(), "\""), 10).size(), 2u);
 
   // Again with one change: one update, two unchanged.
   second.mutable_rows(0)->set_title("Lead");
@@ -345,7 +368,8 @@ TEST_F(StaffIntegrationTest, ImportValidateOnlyStoresNothing) {
   request.set_parent(org_.name);
   request.set_validate_only(true);
   for (int i = 0; i < 50; ++i) {
-    *request.add_rows() = Row(absl::StrCat("V", i), absl::StrCat("v", i, "@x.example"));
+    *request.add_rows() =
+        Row(absl::StrCat("V", i), absl::StrCat("v", i, "@x.example"));
   }
   staffpb::ImportStaffMembersResponse response;
   ASSERT_TRUE(Import({request}, &response).ok());
@@ -377,11 +401,18 @@ TEST_F(StaffIntegrationTest, RetriedCreateWithRequestIdCreatesOnce) {
   request.mutable_staff_member()->set_display_name("Retry");
   request.mutable_staff_member()->set_email("r1@x.example");
   StaffMember first, second;
-  ASSERT_TRUE(stub_->CreateStaffMember(TestServer::Context(org_.admin_token).get(),
-                                       request, &first).ok());
-  ASSERT_TRUE(stub_->CreateStaffMember(TestServer::Context(org_.admin_token).get(),
-                                       request, &second).ok());
-  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(first, second));
+  ASSERT_TRUE(
+      stub_
+          ->CreateStaffMember(TestServer::Context(org_.admin_token).get(),
+                              request, &first)
+          .ok());
+  ASSERT_TRUE(
+      stub_
+          ->CreateStaffMember(TestServer::Context(org_.admin_token).get(),
+                              request, &second)
+          .ok());
+  EXPECT_TRUE(
+      google::protobuf::util::MessageDifferencer::Equals(first, second));
   EXPECT_EQ(ListAll("employee_id = R1", 10).size(), 1u);
 }
 
@@ -417,24 +448,28 @@ TEST_F(StaffIntegrationTest, SocialHandlesHaveOneOwner) {
   account->set_network(common::v1::X);
   account->set_handle("shared");
   StaffMember out;
-  ASSERT_TRUE(Update(EmployeeToken(ada), change, {"social_accounts"}, &out).ok());
+  ASSERT_TRUE(
+      Update(EmployeeToken(ada), change, {"social_accounts"}, &out).ok());
   change = bob;
   change.clear_etag();  // Bob updates several times below
   account = change.add_social_accounts();
   account->set_network(common::v1::X);
   account->set_handle("@SHARED");
-  EXPECT_THAT(Update(EmployeeToken(bob), change, {"social_accounts"}, &out),
-              GrpcStatusIs(grpc::StatusCode::ALREADY_EXISTS, "social_accounts"));
+  EXPECT_THAT(
+      Update(EmployeeToken(bob), change, {"social_accounts"}, &out),
+      GrpcStatusIs(grpc::StatusCode::ALREADY_EXISTS, "social_accounts"));
   // The same handle on another network is someone else's account.
   account->set_network(common::v1::MASTODON);
-  EXPECT_TRUE(Update(EmployeeToken(bob), change, {"social_accounts"}, &out).ok());
+  EXPECT_TRUE(
+      Update(EmployeeToken(bob), change, {"social_accounts"}, &out).ok());
   // Ada unlinks hers; then Bob may claim it on X.
   StaffMember none = ada;
   none.clear_etag();
   none.clear_social_accounts();
   ASSERT_TRUE(Update(EmployeeToken(ada), none, {"social_accounts"}, &out).ok());
   account->set_network(common::v1::X);
-  EXPECT_TRUE(Update(EmployeeToken(bob), change, {"social_accounts"}, &out).ok());
+  EXPECT_TRUE(
+      Update(EmployeeToken(bob), change, {"social_accounts"}, &out).ok());
 }
 
 }  // namespace

@@ -43,7 +43,6 @@ using ::testing::IsEmpty;
 using StaffMember = staffpb::StaffMember;
 using Value = valuespb::Value;
 
-
 // The id part of a resource name (after the last '/').
 std::string IdOf(const std::string& name) {
   return name.substr(name.rfind('/') + 1);
@@ -494,8 +493,7 @@ TEST_F(ValuesIntegrationTest, AnonymousFeedbackKeepsNoAuthorAnywhere) {
   ana.organization_id = org_.id;
   ana.subject = ana_.name();
   const std::string anonymous_fingerprint =
-      MakeIdempotencyKey(nobody, request)
-          .fingerprint;
+      MakeIdempotencyKey(nobody, request).fingerprint;
   const std::string named_fingerprint =
       MakeIdempotencyKey(ana, request).fingerprint;
   bool found_key = false;

@@ -39,7 +39,10 @@ TEST(CsvWriterTest, KeepsWhatAReaderWouldDrop) {
   EXPECT_EQ(CsvLine({""}), "\"\"\r\n");
   EXPECT_EQ(CsvLine({"", ""}), ",\r\n");
   // A leading BOM at the start of a file is taken for the file's BOM.
-  EXPECT_EQ(CsvQuote("\xEF\xBB\xBF" "a"), "\"\xEF\xBB\xBF" "a\"");
+  EXPECT_EQ(CsvQuote("\xEF\xBB\xBF"
+                     "a"),
+            "\"\xEF\xBB\xBF"
+            "a\"");
   EXPECT_EQ(CsvQuote("a\xEF\xBB\xBF"), "a\xEF\xBB\xBF");
 
   CsvWriter writer;

@@ -229,21 +229,26 @@ std::string TransportHint(const std::string& message, bool tls,
     // A TLS server hangs up on the plaintext HTTP/2 it receives.
     if (has("socket closed") || has("connection reset") ||
         has("end of tcp stream") || has("eof")) {
-      hint = "if the server uses TLS, connect with --tls-ca-file CA_FILE "
-             "(or --tls for a certificate from a public CA)";
+      hint =
+          "if the server uses TLS, connect with --tls-ca-file CA_FILE "
+          "(or --tls for a certificate from a public CA)";
     }
   } else if (has("wrong version number") || has("packet length too long") ||
              has("record layer failure") || has("http request")) {
-    hint = "the server does not speak TLS (plaintext candord?); drop --tls "
-           "and the --tls-* options (and the CANDOR_TLS* variables)";
-  } else if (has("peer name") || has("hostname") || has("not in peer certificate")) {
-    hint = "the server's certificate does not carry the name connected to; "
-           "connect by a name it carries, or give it with --tls-server-name";
+    hint =
+        "the server does not speak TLS (plaintext candord?); drop --tls "
+        "and the --tls-* options (and the CANDOR_TLS* variables)";
+  } else if (has("peer name") || has("hostname") ||
+             has("not in peer certificate")) {
+    hint =
+        "the server's certificate does not carry the name connected to; "
+        "connect by a name it carries, or give it with --tls-server-name";
   } else if (has("certificate verify failed") ||
              has("unable to get local issuer") || has("self signed") ||
              has("self-signed")) {
-    hint = "the server's certificate is not trusted: give the CA that "
-           "signed it with --tls-ca-file (or CANDOR_TLS_CA_FILE)";
+    hint =
+        "the server's certificate is not trusted: give the CA that "
+        "signed it with --tls-ca-file (or CANDOR_TLS_CA_FILE)";
   } else if (has("certificate required") || has("unknown ca") ||
              has("bad certificate") || has("certificate unknown") ||
              has("handshake failure")) {
@@ -266,9 +271,10 @@ std::string TransportHint(const std::string& message, bool tls,
                  "it probably requires a client certificate (mutual TLS): "
                  "give --tls-cert-file and --tls-key-file";
   } else if (has("ssl") || has("tls") || has("handshake")) {
-    hint = "the TLS handshake failed; check --tls-ca-file, and whether the "
-           "server wants a client certificate (--tls-cert-file, "
-           "--tls-key-file)";
+    hint =
+        "the TLS handshake failed; check --tls-ca-file, and whether the "
+        "server wants a client certificate (--tls-cert-file, "
+        "--tls-key-file)";
   }
   return hint.empty() ? "" : absl::StrCat("candorctl: hint: ", hint, "\n");
 }

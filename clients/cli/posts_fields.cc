@@ -84,8 +84,7 @@ std::string StoryName(std::string_view organization_name,
   if (id_or_name.find('/') != std::string_view::npos) {
     return std::string(id_or_name);
   }
-  return std::string(organization_name) + "/stories/" +
-         std::string(id_or_name);
+  return std::string(organization_name) + "/stories/" + std::string(id_or_name);
 }
 
 absl::StatusOr<candor::advocacy::v1::CreatePostRequest> BuildCreatePostRequest(
@@ -105,9 +104,8 @@ absl::StatusOr<candor::advocacy::v1::UpdatePostRequest> BuildPostUpdateRequest(
   candor::advocacy::v1::UpdatePostRequest request;
   Post* post = request.mutable_post();
   post->set_name(name);
-  const absl::Status applied =
-      ApplyFlags(flags, OrganizationOf(name), post,
-                 request.mutable_update_mask());
+  const absl::Status applied = ApplyFlags(flags, OrganizationOf(name), post,
+                                          request.mutable_update_mask());
   if (!applied.ok()) return applied;
   if (request.update_mask().paths().empty()) {
     return absl::InvalidArgumentError(

@@ -18,8 +18,7 @@ namespace candor::cli {
 
 // "linkedin", "x", "facebook", "instagram" or "mastodon", any letter case.
 // INVALID_ARGUMENT listing them otherwise.
-absl::StatusOr<candor::common::v1::Network> ParseNetwork(
-    std::string_view text);
+absl::StatusOr<candor::common::v1::Network> ParseNetwork(std::string_view text);
 // The lowercase spelling ("linkedin"); empty when unset.
 std::string NetworkText(candor::common::v1::Network network);
 

@@ -36,8 +36,8 @@ TEST(BuildCreatePostRequestTest, ShortNamesResolveInTheOrganization) {
   flags.text = "I work at Acme. #ad";
   flags.link_url = "https://acme.example/news";
   flags.story = "launch";
-  flags.values = std::vector<std::string>{"clarity",
-                                          "organizations/acme/values/care"};
+  flags.values =
+      std::vector<std::string>{"clarity", "organizations/acme/values/care"};
   absl::StatusOr<candor::advocacy::v1::CreatePostRequest> request =
       BuildCreatePostRequest("acme", flags);
   ASSERT_TRUE(request.ok()) << request.status();
@@ -88,8 +88,7 @@ TEST(BuildPostUpdateRequestTest, EmptyValuesClearThem) {
   absl::StatusOr<candor::advocacy::v1::UpdatePostRequest> request =
       BuildPostUpdateRequest(kName, flags);
   ASSERT_TRUE(request.ok()) << request.status();
-  EXPECT_THAT(request->update_mask().paths(),
-              ElementsAre("network", "values"));
+  EXPECT_THAT(request->update_mask().paths(), ElementsAre("network", "values"));
   EXPECT_TRUE(request->post().values().empty());
 }
 
@@ -150,7 +149,8 @@ TEST(DescribePostTest, FieldsThenTheDecisionRuleByRule) {
   EXPECT_THAT(text, ContainsRegex("\nstate: +IN_REVIEW\n"));
   EXPECT_THAT(text, ContainsRegex("\ndecider: +automatic\n"));
   EXPECT_THAT(text, ContainsRegex("\nverdict: +NEEDS_REVIEW\n"));
-  EXPECT_THAT(text, ContainsRegex("\nPASS +BLOCK +disclosure +why disclosure\n"));
+  EXPECT_THAT(text,
+              ContainsRegex("\nPASS +BLOCK +disclosure +why disclosure\n"));
   EXPECT_THAT(text, ContainsRegex("\nFAIL +REVIEW +sensitive-terms +why "
                                   "sensitive-terms\n"));
 }

@@ -81,8 +81,9 @@ absl::StatusOr<transparencypb::Ruleset> ParseRulesetText(
   if (!parser.ParseFromString(text, &ruleset)) {
     if (errors.lines().empty()) {
       return absl::InvalidArgumentError(
-          absl::StrCat(file, ": not a candor.transparency.v1.Ruleset in "
-                             "protobuf text format"));
+          absl::StrCat(file,
+                       ": not a candor.transparency.v1.Ruleset in "
+                       "protobuf text format"));
     }
     return absl::InvalidArgumentError(absl::StrJoin(errors.lines(), "\n"));
   }
@@ -116,9 +117,8 @@ absl::StatusOr<std::string> TokenSubject(const std::string& token) {
   return sub->second.string_value();
 }
 
-absl::StatusOr<transparencypb::GetTransparencyReportRequest>
-BuildReportRequest(const std::string& parent, const ReportRange& range,
-                   absl::Time now) {
+absl::StatusOr<transparencypb::GetTransparencyReportRequest> BuildReportRequest(
+    const std::string& parent, const ReportRange& range, absl::Time now) {
   transparencypb::GetTransparencyReportRequest request;
   request.set_parent(parent);
   if (range.since && (range.start || range.end)) {
@@ -136,10 +136,10 @@ BuildReportRequest(const std::string& parent, const ReportRange& range,
     return request;
   }
   // Only the times given are set: an unset one is the server's default.
-  const auto parse = [](const std::optional<std::string>& text,
-                        const char* flag,
-                        const std::function<google::protobuf::Timestamp*()>&
-                            time) -> absl::Status {
+  const auto parse =
+      [](const std::optional<std::string>& text, const char* flag,
+         const std::function<google::protobuf::Timestamp*()>& time)
+      -> absl::Status {
     if (!text) return absl::OkStatus();
     absl::StatusOr<google::protobuf::Timestamp> parsed = ParseRfc3339(*text);
     if (!parsed.ok()) {
@@ -157,7 +157,8 @@ BuildReportRequest(const std::string& parent, const ReportRange& range,
                  [&request] { return request.mutable_end_time(); });
   if (!status.ok()) return status;
   if (range.start && range.end &&
-      request.end_time().seconds() * 1000000000LL + request.end_time().nanos() <=
+      request.end_time().seconds() * 1000000000LL +
+              request.end_time().nanos() <=
           request.start_time().seconds() * 1000000000LL +
               request.start_time().nanos()) {
     return absl::InvalidArgumentError("--end must be after --start");
@@ -312,7 +313,8 @@ std::string DescribeReport(const transparencypb::TransparencyReport& report) {
   });
   Table verdicts({"VERDICT", "DECISIONS"});
   for (const auto& count : report.by_verdict()) {
-    verdicts.AddRow({VerdictText(count.verdict()), absl::StrCat(count.count())});
+    verdicts.AddRow(
+        {VerdictText(count.verdict()), absl::StrCat(count.count())});
   }
   Table rules({"RULE", "FAILED"});
   for (const auto& count : report.failed_by_rule()) {

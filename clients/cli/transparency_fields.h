@@ -64,21 +64,20 @@ void AddRulesetRow(const candor::transparency::v1::Ruleset& ruleset,
 Table RuleResultTable();
 void AddRuleResultRow(const candor::transparency::v1::RuleResult& result,
                       Table& table);
-std::string RenderRuleResults(
-    const google::protobuf::RepeatedPtrField<
-        candor::transparency::v1::RuleResult>& results);
+std::string RenderRuleResults(const google::protobuf::RepeatedPtrField<
+                              candor::transparency::v1::RuleResult>& results);
 
 // "outcome: ...", "ruleset: ...", a blank line and the rule results.
 std::string DescribeEvaluation(
     const candor::transparency::v1::Evaluation& evaluation);
 
 // The decision's fields and its rule results.
-std::string DescribeDecision(const candor::transparency::v1::Decision& decision);
+std::string DescribeDecision(
+    const candor::transparency::v1::Decision& decision);
 
 // The ids of the rules that failed, in order, joined by ','.
-std::string FailedRuleIds(
-    const google::protobuf::RepeatedPtrField<
-        candor::transparency::v1::RuleResult>& results);
+std::string FailedRuleIds(const google::protobuf::RepeatedPtrField<
+                          candor::transparency::v1::RuleResult>& results);
 
 // SEQ TIME ACTOR ACTION SUBJECT
 Table AuditEntryTable();

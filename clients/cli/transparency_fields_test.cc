@@ -72,8 +72,8 @@ TEST(ParseRulesetTextTest, ErrorsNameFileLineAndColumn) {
 }
 
 TEST(ParseRulesetTextTest, BadEnumValuesAreErrors) {
-  absl::StatusOr<transparencypb::Ruleset> ruleset = ParseRulesetText(
-      "rules {\n  id: \"a\"\n  severity: SOMETIMES\n}\n", "f");
+  absl::StatusOr<transparencypb::Ruleset> ruleset =
+      ParseRulesetText("rules {\n  id: \"a\"\n  severity: SOMETIMES\n}\n", "f");
   ASSERT_FALSE(ruleset.ok());
   // The parser reports it where it noticed, just after the value.
   EXPECT_THAT(std::string(ruleset.status().message()),
@@ -98,8 +98,8 @@ TEST(ParseRulesetTextTest, SyntaxErrorsArePositioned) {
 }
 
 TEST(ParseRulesetTextTest, TwoKindsInOneRuleAreRefused) {
-  absl::StatusOr<transparencypb::Ruleset> ruleset = ParseRulesetText(
-      "rules { id: \"a\" length {} share_pacing {} }\n", "f");
+  absl::StatusOr<transparencypb::Ruleset> ruleset =
+      ParseRulesetText("rules { id: \"a\" length {} share_pacing {} }\n", "f");
   ASSERT_FALSE(ruleset.ok());
   EXPECT_THAT(ruleset.status().message(), HasSubstr("f:1:"));
 }
@@ -212,8 +212,8 @@ TEST(DescribeEvaluationTest, OneLinePerRuleWithResultSeverityIdAndWhy) {
                                   "characters do not say you work at "
                                   "Acme\\.\n"));
   EXPECT_THAT(text, ContainsRegex("\nPASS +BLOCK +length +Within 3000\\.\n"));
-  EXPECT_THAT(text,
-              ContainsRegex("\nFAIL +REVIEW +sensitive-terms +\"risk-free\"\n"));
+  EXPECT_THAT(
+      text, ContainsRegex("\nFAIL +REVIEW +sensitive-terms +\"risk-free\"\n"));
 }
 
 TEST(DescribeRulesetTest, FieldsThenRuleTable) {
@@ -303,16 +303,16 @@ TEST(ShippedRulesetTest, DefaultTextpbIsTheDefaultRuleset) {
     rows.push_back(rule.id() + " " + SeverityText(rule.severity()) + " " +
                    RuleKindText(rule));
   }
-  EXPECT_THAT(rows, ElementsAre("disclosure BLOCK disclosure",
-                                "own-words BLOCK own_words",
-                                "no-coordination REVIEW no_coordination",
-                                "real-author BLOCK real_author",
-                                "incentive-disclosure BLOCK "
-                                "incentive_disclosure",
-                                "sensitive-terms REVIEW sensitive_terms",
-                                "link-domains REVIEW link_domains",
-                                "length BLOCK length",
-                                "share-pacing REVIEW share_pacing"));
+  EXPECT_THAT(
+      rows,
+      ElementsAre("disclosure BLOCK disclosure", "own-words BLOCK own_words",
+                  "no-coordination REVIEW no_coordination",
+                  "real-author BLOCK real_author",
+                  "incentive-disclosure BLOCK "
+                  "incentive_disclosure",
+                  "sensitive-terms REVIEW sensitive_terms",
+                  "link-domains REVIEW link_domains", "length BLOCK length",
+                  "share-pacing REVIEW share_pacing"));
   const transparencypb::Rule& sensitive = ruleset->rules(5);
   EXPECT_THAT(sensitive.sensitive_terms().patterns(),
               Contains("guaranteed\\s+(returns?|profits?|income|gains?|"

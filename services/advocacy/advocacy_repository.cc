@@ -312,29 +312,28 @@ absl::StatusOr<std::vector<AdvocacyEventRecord>>
 AdvocacyRepository::ListAdvocacyEvents(absl::string_view org, int64_t after,
                                        int limit) {
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list advocacy events", connection,
-      [&](db::Connection& c)
-          -> absl::StatusOr<std::vector<AdvocacyEventRecord>> {
-        auto& select = c.Prepare(kListAdvocacyEvents);
-        select.setString(1, std::string(org));
-        select.setInt64(2, after);
-        select.setInt(3, limit);
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        std::vector<AdvocacyEventRecord> events;
-        while (rows->next()) {
-          AdvocacyEventRecord e;
-          e.organization_id = rows->getString(1);
-          e.sequence = rows->getInt64(2);
-          e.time_us = rows->getInt64(3);
-          e.kind = rows->getString(4);
-          e.subject = rows->getString(5);
-          e.recipient_id = rows->getString(6);
-          e.details = rows->getString(7);
-          events.push_back(std::move(e));
-        }
-        return events;
-      });
+  return db::Run("list advocacy events", connection,
+                 [&](db::Connection& c)
+                     -> absl::StatusOr<std::vector<AdvocacyEventRecord>> {
+                   auto& select = c.Prepare(kListAdvocacyEvents);
+                   select.setString(1, std::string(org));
+                   select.setInt64(2, after);
+                   select.setInt(3, limit);
+                   std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+                   std::vector<AdvocacyEventRecord> events;
+                   while (rows->next()) {
+                     AdvocacyEventRecord e;
+                     e.organization_id = rows->getString(1);
+                     e.sequence = rows->getInt64(2);
+                     e.time_us = rows->getInt64(3);
+                     e.kind = rows->getString(4);
+                     e.subject = rows->getString(5);
+                     e.recipient_id = rows->getString(6);
+                     e.details = rows->getString(7);
+                     events.push_back(std::move(e));
+                   }
+                   return events;
+                 });
 }
 
 }  // namespace candor::advocacy

@@ -21,7 +21,8 @@ namespace candor::advocacy {
 // decided: state APPROVED, IN_REVIEW or REJECTED with latest_decision set)
 // and their first revisions, 500 per transaction. The revision is written
 // at create_time_us, as CreatePost writes it.
-absl::Status BulkInsertPosts(db::Pool& pool, const std::vector<PostRecord>& posts);
+absl::Status BulkInsertPosts(db::Pool& pool,
+                             const std::vector<PostRecord>& posts);
 
 }  // namespace candor::advocacy
 

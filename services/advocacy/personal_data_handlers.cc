@@ -60,9 +60,8 @@ absl::Status AdvocacyService::DoErasePersonalData(
       PersonRef person,
       PersonToErase(caller, request.staff_member(), request.request_id()));
   return RunIdempotent(
-      posts_.pool(),
-      MakeIdempotencyKey(caller, request),
-      response, [&](db::Transaction& tx) {
+      posts_.pool(), MakeIdempotencyKey(caller, request), response,
+      [&](db::Transaction& tx) {
         CANDOR_ASSIGN_OR_RETURN(
             std::vector<PostRecord> posts,
             posts_.ListPostsOfAuthorForUpdate(tx, person.org, person.id));

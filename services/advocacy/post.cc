@@ -19,7 +19,6 @@
 namespace candor::advocacy {
 namespace {
 
-
 absl::Status NotIn(PostState state, absl::string_view what) {
   return absl::FailedPreconditionError(
       absl::StrCat("the post is ", PostStateName(state), "; ", what));

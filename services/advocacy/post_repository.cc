@@ -341,29 +341,31 @@ absl::StatusOr<std::vector<PostRevisionRecord>>
 PostRepository::ListRevisionsOfAuthor(absl::string_view org,
                                       absl::string_view author_id) {
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list revisions of an author", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<PostRevisionRecord>> {
-        auto& select = c.Prepare(kSelectRevisionsOfAuthor);
-        select.setString(1, std::string(org));
-        select.setString(2, std::string(author_id));
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        std::vector<PostRevisionRecord> revisions;
-        while (rows->next()) {
-          PostRevisionRecord r;
-          r.post_id = rows->getString(1);
-          r.revision = rows->getInt64(2);
-          r.text = rows->getString(3);
-          r.link_url = rows->getString(4);
-          r.create_time_us = rows->getInt64(5);
-          revisions.push_back(std::move(r));
-        }
-        return revisions;
-      });
+  return db::Run("list revisions of an author", connection,
+                 [&](db::Connection& c)
+                     -> absl::StatusOr<std::vector<PostRevisionRecord>> {
+                   auto& select = c.Prepare(kSelectRevisionsOfAuthor);
+                   select.setString(1, std::string(org));
+                   select.setString(2, std::string(author_id));
+                   std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+                   std::vector<PostRevisionRecord> revisions;
+                   while (rows->next()) {
+                     PostRevisionRecord r;
+                     r.post_id = rows->getString(1);
+                     r.revision = rows->getInt64(2);
+                     r.text = rows->getString(3);
+                     r.link_url = rows->getString(4);
+                     r.create_time_us = rows->getInt64(5);
+                     revisions.push_back(std::move(r));
+                   }
+                   return revisions;
+                 });
 }
 
-absl::StatusOr<std::vector<PostRecord>> PostRepository::ListPostsOfAuthorForUpdate(
-    db::Transaction& tx, absl::string_view org, absl::string_view author_id) {
+absl::StatusOr<std::vector<PostRecord>>
+PostRepository::ListPostsOfAuthorForUpdate(db::Transaction& tx,
+                                           absl::string_view org,
+                                           absl::string_view author_id) {
   return db::Run(
       "lock posts of an author", tx,
       [&](db::Connection& c) -> absl::StatusOr<std::vector<PostRecord>> {
@@ -380,13 +382,13 @@ absl::StatusOr<int64_t> PostRepository::EraseRevisionsOfAuthor(
     absl::string_view erased_text) {
   return db::Run("erase revisions of an author", tx,
                  [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-    auto& update = c.Prepare(kEraseRevisionsOfAuthor);
-    update.setString(1, std::string(erased_text));
-    update.setString(2, std::string(org));
-    update.setString(3, std::string(author_id));
-    update.setString(4, std::string(erased_text));
-    return static_cast<int64_t>(update.executeUpdate());
-  });
+                   auto& update = c.Prepare(kEraseRevisionsOfAuthor);
+                   update.setString(1, std::string(erased_text));
+                   update.setString(2, std::string(org));
+                   update.setString(3, std::string(author_id));
+                   update.setString(4, std::string(erased_text));
+                   return static_cast<int64_t>(update.executeUpdate());
+                 });
 }
 
 }  // namespace candor::advocacy

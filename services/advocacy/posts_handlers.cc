@@ -194,16 +194,14 @@ absl::Status AdvocacyService::DoCreatePost(const Caller& caller,
   record.revision = 1;
   record.create_time_us = record.update_time_us = now;
   record.version = 1;
-  return RunIdempotent(
-      posts_.pool(),
-      MakeIdempotencyKey(caller, request),
-      response, [&](db::Transaction& tx) {
-        CANDOR_RETURN_IF_ERROR(
-            CheckValuesActive(caller, org, values, "post.values"));
-        CANDOR_RETURN_IF_ERROR(posts_.InsertPost(tx, record));
-        PostToProto(record, response);
-        return absl::OkStatus();
-      });
+  return RunIdempotent(posts_.pool(), MakeIdempotencyKey(caller, request),
+                       response, [&](db::Transaction& tx) {
+                         CANDOR_RETURN_IF_ERROR(CheckValuesActive(
+                             caller, org, values, "post.values"));
+                         CANDOR_RETURN_IF_ERROR(posts_.InsertPost(tx, record));
+                         PostToProto(record, response);
+                         return absl::OkStatus();
+                       });
 }
 
 absl::Status AdvocacyService::DoGetPost(const Caller& caller,

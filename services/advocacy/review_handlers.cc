@@ -72,9 +72,8 @@ absl::Status AdvocacyService::SubmitPostBody(
   // longer DRAFT. The decision's request_id is derived from the post and
   // revision, so a retry after a lost commit records no second decision.
   return RunIdempotent(
-      posts_.pool(),
-      MakeIdempotencyKey(caller, request),
-      response, [&](db::Transaction& tx) {
+      posts_.pool(), MakeIdempotencyKey(caller, request), response,
+      [&](db::Transaction& tx) {
         CANDOR_ASSIGN_OR_RETURN(
             PostRecord before,
             posts_.FindPostForUpdate(tx, current.organization_id,

@@ -155,9 +155,8 @@ absl::Status AdvocacyService::CreateStoryBody(
   // The values are checked inside the idempotent transaction so that a
   // retry replays the first answer even if a value was retired since.
   return RunIdempotent(
-      repository_.pool(),
-      MakeIdempotencyKey(caller, request),
-      response, [&](db::Transaction& tx) {
+      repository_.pool(), MakeIdempotencyKey(caller, request), response,
+      [&](db::Transaction& tx) {
         CANDOR_RETURN_IF_ERROR(
             CheckValuesActive(caller, org, values, "story.values"));
         CANDOR_RETURN_IF_ERROR(repository_.InsertStory(tx, record));
@@ -321,27 +320,25 @@ absl::Status AdvocacyService::ArchiveStoryBody(
   CANDOR_RETURN_IF_ERROR(RequireStoryEditor(caller, "archive stories"));
   CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
 
-  return RunIdempotent(
-      repository_.pool(),
-      MakeIdempotencyKey(caller, request),
-      response, [&](db::Transaction& tx) {
-        CANDOR_ASSIGN_OR_RETURN(
-            StoryRecord before,
-            repository_.FindStoryForUpdate(tx, name.org, name.id));
-        if (before.state == StoryState::kArchived) {
-          // Already done: archiving is idempotent.
-          StoryToProto(before, response);
-          return absl::OkStatus();
-        }
-        StoryRecord after = before;
-        after.state = StoryState::kArchived;
-        after.version = before.version + 1;
-        after.update_time_us = NowMicros();
-        CANDOR_RETURN_IF_ERROR(
-            repository_.UpdateStory(tx, after, /*audience_changed=*/false));
-        StoryToProto(after, response);
-        return absl::OkStatus();
-      });
+  return RunIdempotent(repository_.pool(), MakeIdempotencyKey(caller, request),
+                       response, [&](db::Transaction& tx) {
+                         CANDOR_ASSIGN_OR_RETURN(StoryRecord before,
+                                                 repository_.FindStoryForUpdate(
+                                                     tx, name.org, name.id));
+                         if (before.state == StoryState::kArchived) {
+                           // Already done: archiving is idempotent.
+                           StoryToProto(before, response);
+                           return absl::OkStatus();
+                         }
+                         StoryRecord after = before;
+                         after.state = StoryState::kArchived;
+                         after.version = before.version + 1;
+                         after.update_time_us = NowMicros();
+                         CANDOR_RETURN_IF_ERROR(repository_.UpdateStory(
+                             tx, after, /*audience_changed=*/false));
+                         StoryToProto(after, response);
+                         return absl::OkStatus();
+                       });
 }
 
 }  // namespace candor::advocacy

@@ -13,11 +13,21 @@ std::string JsonEscape(absl::string_view text) {
   for (char ch : text) {
     const unsigned char c = static_cast<unsigned char>(ch);
     switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += absl::StrFormat("\\u%04x", c);
@@ -31,13 +41,15 @@ std::string JsonEscape(absl::string_view text) {
 
 std::string AccessLog::Format(const AccessRecord& record, absl::Time now) {
   std::string line = absl::StrCat(
-      "{\"time\":\"", absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", now, absl::UTCTimeZone()),
+      "{\"time\":\"",
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", now, absl::UTCTimeZone()),
       "\",\"method\":\"", JsonEscape(record.method), "\",\"code\":\"",
       record.code, "\",\"latency_ms\":",
       absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(record.latency)),
       ",\"caller\":\"", JsonEscape(record.caller), "\"");
   if (!record.request_id.empty()) {
-    absl::StrAppend(&line, ",\"request_id\":\"", JsonEscape(record.request_id), "\"");
+    absl::StrAppend(&line, ",\"request_id\":\"", JsonEscape(record.request_id),
+                    "\"");
   }
   if (!record.message.empty()) {
     absl::StrAppend(&line, ",\"message\":\"", JsonEscape(record.message), "\"");

@@ -11,12 +11,13 @@ TEST(AccessLogTest, FormatsOneJsonLine) {
                    absl::Microseconds(1500), "organizations/a/staffMembers/b",
                    "req-1", "name: \"x\"\n"},
       absl::FromUnixSeconds(0));
-  EXPECT_EQ(line,
-            "{\"time\":\"1970-01-01T00:00:00.000Z\","
-            "\"method\":\"/candor.staff.v1.StaffService/GetStaffMember\","
-            "\"code\":\"NOT_FOUND\",\"latency_ms\":1.500,"
-            "\"caller\":\"organizations/a/staffMembers/b\",\"request_id\":\"req-1\","
-            "\"message\":\"name: \\\"x\\\"\\n\"}");
+  EXPECT_EQ(
+      line,
+      "{\"time\":\"1970-01-01T00:00:00.000Z\","
+      "\"method\":\"/candor.staff.v1.StaffService/GetStaffMember\","
+      "\"code\":\"NOT_FOUND\",\"latency_ms\":1.500,"
+      "\"caller\":\"organizations/a/staffMembers/b\",\"request_id\":\"req-1\","
+      "\"message\":\"name: \\\"x\\\"\\n\"}");
 }
 
 }  // namespace

@@ -30,16 +30,15 @@ struct FreeDeleter {
 using MallocString = std::unique_ptr<char, FreeDeleter>;
 
 constexpr absl::string_view kRoleClaims[] = {"employee", "reviewer", "admin",
-                                            "operator", "service"};
+                                             "operator", "service"};
 constexpr size_t kMinHs256SecretBytes = 32;
 
 absl::Status Unauthenticated(absl::string_view reason) {
-  return absl::UnauthenticatedError(
-      absl::StrCat("authorization: ", reason));
+  return absl::UnauthenticatedError(absl::StrCat("authorization: ", reason));
 }
 
 absl::string_view StringField(const google::protobuf::Struct& claims,
-                             const std::string& key) {
+                              const std::string& key) {
   auto it = claims.fields().find(key);
   if (it == claims.fields().end() || !it->second.has_string_value()) return {};
   return it->second.string_value();
@@ -124,7 +123,8 @@ absl::StatusOr<std::string> ReadKeyFile(const std::string& path) {
   contents << in.rdbuf();
   std::string key(absl::StripAsciiWhitespace(contents.str()));
   if (key.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat("key file ", path, " is empty"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("key file ", path, " is empty"));
   }
   return key;
 }
@@ -132,15 +132,16 @@ absl::StatusOr<std::string> ReadKeyFile(const std::string& path) {
 absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifier::ForHs256Secret(
     std::string secret) {
   if (secret.size() < kMinHs256SecretBytes) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the HS256 secret must have at least ", kMinHs256SecretBytes, " bytes"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the HS256 secret must have at least ",
+                     kMinHs256SecretBytes, " bytes"));
   }
   return std::unique_ptr<TokenVerifier>(
       new TokenVerifier(JWT_ALG_HS256, std::move(secret)));
 }
 
-absl::StatusOr<std::unique_ptr<TokenVerifier>>
-TokenVerifier::ForRs256PublicKey(std::string public_key_pem) {
+absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifier::ForRs256PublicKey(
+    std::string public_key_pem) {
   if (!absl::StrContains(public_key_pem, "-----BEGIN PUBLIC KEY-----")) {
     return absl::FailedPreconditionError(
         "the RS256 key must be a PEM public key (BEGIN PUBLIC KEY)");
@@ -198,7 +199,8 @@ absl::StatusOr<Caller> TokenVerifier::Verify(absl::string_view authorization,
   caller.authorization = std::string(authorization);
   caller.subject = std::string(StringField(claims, "sub"));
   caller.organization_id = std::string(StringField(claims, "org"));
-  if (caller.subject.empty()) return Unauthenticated("token has no subject (sub)");
+  if (caller.subject.empty())
+    return Unauthenticated("token has no subject (sub)");
   auto roles = claims.fields().find("roles");
   if (roles == claims.fields().end() || !roles->second.has_list_value()) {
     return Unauthenticated("token has no roles");
@@ -212,7 +214,8 @@ absl::StatusOr<Caller> TokenVerifier::Verify(absl::string_view authorization,
   if (caller.roles.empty()) return Unauthenticated("token has no known role");
 
   // A staff subject names its organization; it must agree with `org`.
-  const std::vector<absl::string_view> parts = absl::StrSplit(caller.subject, '/');
+  const std::vector<absl::string_view> parts =
+      absl::StrSplit(caller.subject, '/');
   if (parts.size() == 4 && parts[0] == "organizations" &&
       parts[2] == "staffMembers") {
     if (parts[1] != caller.organization_id) {
@@ -225,7 +228,8 @@ absl::StatusOr<Caller> TokenVerifier::Verify(absl::string_view authorization,
                           caller.HasRole(Role::kAdmin);
   if (staff_role && caller.staff_member_id.empty()) {
     return Unauthenticated(
-        "a staff token's subject must be organizations/{org}/staffMembers/{id}");
+        "a staff token's subject must be "
+        "organizations/{org}/staffMembers/{id}");
   }
   return caller;
 }

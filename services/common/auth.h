@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -47,7 +47,8 @@ struct Caller {
   absl::Time deadline = absl::InfiniteFuture();
 
   bool HasRole(Role role) const;
-  // True when the caller is the staff member `organizations/{org}/staffMembers/{id}`.
+  // True when the caller is the staff member
+  // `organizations/{org}/staffMembers/{id}`.
   bool IsStaffMember(absl::string_view org, absl::string_view id) const;
 };
 

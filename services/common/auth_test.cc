@@ -46,7 +46,8 @@ TEST(AuthTest, OperatorTokenHasNoOrganization) {
   TokenClaims claims;
   claims.subject = "operator";
   claims.roles = {Role::kOperator};
-  auto caller = Verifier()->Verify("Bearer " + *MintHs256Token(claims, kSecret));
+  auto caller =
+      Verifier()->Verify("Bearer " + *MintHs256Token(claims, kSecret));
   ASSERT_TRUE(caller.ok()) << caller.status();
   EXPECT_TRUE(caller->organization_id.empty());
   EXPECT_TRUE(caller->HasRole(Role::kOperator));
@@ -77,7 +78,8 @@ TEST(AuthTest, RejectsExpiredToken) {
 TEST(AuthTest, RejectsSubjectOfAnotherOrganization) {
   TokenClaims claims = StaffClaims();
   claims.organization_id = "other";
-  auto caller = Verifier()->Verify("Bearer " + *MintHs256Token(claims, kSecret));
+  auto caller =
+      Verifier()->Verify("Bearer " + *MintHs256Token(claims, kSecret));
   EXPECT_THAT(caller, StatusIs(absl::StatusCode::kUnauthenticated));
 }
 
@@ -135,7 +137,8 @@ RsaKeys MakeRsaKeys() {
     return pem;
   };
   BIO* private_bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(private_bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+  PEM_write_bio_PrivateKey(private_bio, key, nullptr, nullptr, 0, nullptr,
+                           nullptr);
   BIO* public_bio = BIO_new(BIO_s_mem());
   PEM_write_bio_PUBKEY(public_bio, key);
   EVP_PKEY_free(key);
@@ -161,7 +164,8 @@ TEST(AuthTest, Rs256TokensOfTheIdentityProviderVerify) {
   const RsaKeys keys = MakeRsaKeys();
   auto verifier = TokenVerifier::ForRs256PublicKey(keys.public_pem);
   ASSERT_TRUE(verifier.ok()) << verifier.status();
-  auto caller = (*verifier)->Verify("Bearer " + SignedToken(JWT_ALG_RS256, keys.private_pem));
+  auto caller = (*verifier)->Verify(
+      "Bearer " + SignedToken(JWT_ALG_RS256, keys.private_pem));
   ASSERT_TRUE(caller.ok()) << caller.status();
   EXPECT_EQ(caller->staff_member_id, "ada");
 
@@ -177,7 +181,8 @@ TEST(AuthTest, Rs256VerifierRefusesHs256KeyedWithThePublicKey) {
   const RsaKeys keys = MakeRsaKeys();
   auto verifier = TokenVerifier::ForRs256PublicKey(keys.public_pem);
   ASSERT_TRUE(verifier.ok());
-  auto caller = (*verifier)->Verify("Bearer " + SignedToken(JWT_ALG_HS256, keys.public_pem));
+  auto caller = (*verifier)->Verify(
+      "Bearer " + SignedToken(JWT_ALG_HS256, keys.public_pem));
   EXPECT_THAT(caller, StatusIs(absl::StatusCode::kUnauthenticated));
 }
 
@@ -185,7 +190,8 @@ TEST(AuthTest, RefusesUnsignedAlgNone) {
   // header {"alg":"none","typ":"JWT"}, payload with a far expiry, no signature
   const std::string token =
       "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0."
-      "eyJzdWIiOiJvcGVyYXRvciIsInJvbGVzIjpbIm9wZXJhdG9yIl0sImV4cCI6NDEwMjQ0NDgwMH0.";
+      "eyJzdWIiOiJvcGVyYXRvciIsInJvbGVzIjpbIm9wZXJhdG9yIl0sImV4cCI6NDEwMjQ0NDgw"
+      "MH0.";
   EXPECT_THAT(Verifier()->Verify("Bearer " + token),
               StatusIs(absl::StatusCode::kUnauthenticated));
 }

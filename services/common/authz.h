@@ -22,7 +22,8 @@ absl::Status RequireStaffOf(const Caller& caller, absl::string_view org,
 
 // Like RequireStaffOf, and service callers pass too (for reads other
 // services make on a user's behalf).
-absl::Status RequireStaffOrServiceOf(const Caller& caller, absl::string_view org,
+absl::Status RequireStaffOrServiceOf(const Caller& caller,
+                                     absl::string_view org,
                                      absl::string_view resource);
 
 // PERMISSION_DENIED "only <role>s can <action>" unless the caller has `role`.

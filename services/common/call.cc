@@ -16,7 +16,8 @@ absl::StatusOr<Caller> Authenticate(const CallEnvironment& env,
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");
   absl::string_view header;
-  if (it != metadata.end()) header = absl::string_view(it->second.data(), it->second.size());
+  if (it != metadata.end())
+    header = absl::string_view(it->second.data(), it->second.size());
   return env.verifier->Verify(header);
 }
 
@@ -35,14 +36,16 @@ bool IsMutatingMethod(absl::string_view method) {
   const size_t slash = method.rfind('/');
   const absl::string_view name =
       slash == absl::string_view::npos ? method : method.substr(slash + 1);
-  for (absl::string_view read : {"Get", "List", "Watch", "Verify", "Evaluate"}) {
+  for (absl::string_view read :
+       {"Get", "List", "Watch", "Verify", "Evaluate"}) {
     if (absl::StartsWith(name, read)) return false;
   }
   return true;
 }
 
 absl::Time CallDeadline(const CallEnvironment& env,
-                        const grpc::ServerContextBase& context, absl::Time start) {
+                        const grpc::ServerContextBase& context,
+                        absl::Time start) {
   const absl::Time client = absl::FromChrono(context.deadline());
   return std::min(client, start + env.max_call_duration);
 }
@@ -58,11 +61,12 @@ void LogCall(const CallEnvironment& env, absl::string_view method,
              absl::Time start, const absl::Status& status,
              absl::string_view caller, absl::string_view request_id) {
   const absl::Duration latency = absl::Now() - start;
-  if (env.metrics != nullptr) env.metrics->RecordCall(method, status.code(), latency);
+  if (env.metrics != nullptr)
+    env.metrics->RecordCall(method, status.code(), latency);
   if (env.access_log == nullptr) return;
   const std::string code(absl::StatusCodeToString(status.code()));
-  env.access_log->Write(
-      AccessRecord{method, code, latency, caller, request_id, status.message()});
+  env.access_log->Write(AccessRecord{method, code, latency, caller, request_id,
+                                     status.message()});
 }
 
 absl::Status Offload(const CallEnvironment& env, std::function<void()> work,
@@ -70,15 +74,18 @@ absl::Status Offload(const CallEnvironment& env, std::function<void()> work,
   std::function<void()> on_shed;
   if (shed) {
     on_shed = [shed = std::move(shed)] {
-      shed(WithRetryDelay(absl::ResourceExhaustedError(
-          "server overloaded: the call waited too long for a worker; retry with "
-          "backoff"), kOverloadRetryDelay));
+      shed(WithRetryDelay(
+          absl::ResourceExhaustedError("server overloaded: the call waited too "
+                                       "long for a worker; retry with "
+                                       "backoff"),
+          kOverloadRetryDelay));
     };
   }
   if (!env.executor->TrySubmit(std::move(work), std::move(on_shed))) {
-    return WithRetryDelay(absl::ResourceExhaustedError(
-                              "server busy: too many calls waiting; retry with backoff"),
-                          kOverloadRetryDelay);
+    return WithRetryDelay(
+        absl::ResourceExhaustedError(
+            "server busy: too many calls waiting; retry with backoff"),
+        kOverloadRetryDelay);
   }
   return absl::OkStatus();
 }
@@ -123,7 +130,8 @@ grpc::ServerUnaryReactor* RunUnary(
     LogCall(env, method, start, status, subject, request_id);
     reactor->Finish(ToGrpcStatus(status));
   };
-  auto shed = [&env, reactor, method, start, request_id, subject](const absl::Status& status) {
+  auto shed = [&env, reactor, method, start, request_id,
+               subject](const absl::Status& status) {
     LogCall(env, method, start, status, subject, request_id);
     reactor->Finish(ToGrpcStatus(status));
   };

@@ -25,9 +25,9 @@
 #include <functional>
 #include <string>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
 #include "services/common/access_log.h"
@@ -44,7 +44,7 @@ struct CallEnvironment {
   const TokenVerifier* verifier = nullptr;
   BoundedExecutor* executor = nullptr;
   const AccessLog* access_log = nullptr;
-  Metrics* metrics = nullptr;  // optional
+  Metrics* metrics = nullptr;      // optional
   CallerLimits* limits = nullptr;  // optional: no per-caller limits
   // The longest a call may run, from its arrival; a client deadline further
   // out (or none) is cut to this.
@@ -72,7 +72,8 @@ bool IsMutatingMethod(absl::string_view method);
 // The deadline the server holds a call to: the client's, cut to
 // env.max_call_duration after `start`.
 absl::Time CallDeadline(const CallEnvironment& env,
-                        const grpc::ServerContextBase& context, absl::Time start);
+                        const grpc::ServerContextBase& context,
+                        absl::Time start);
 
 // Charges a mutating call to `caller`'s write limit. Callers with the
 // service role are not limited: their writes are made on behalf of calls
@@ -118,12 +119,12 @@ grpc::ServerUnaryReactor* ServeUnary(
 // `Service::Do##Method`. For use in the service's .cc file, where the
 // service has a `const CallEnvironment* env_` member and `v1` names its
 // API's namespace (the request type is `v1::Method##Request`).
-#define CANDOR_UNARY_HANDLER(Service, Method, Response)                 \
-  grpc::ServerUnaryReactor* Service::Method(                            \
-      grpc::CallbackServerContext* context,                             \
-      const v1::Method##Request* request, Response* response) {         \
+#define CANDOR_UNARY_HANDLER(Service, Method, Response)                  \
+  grpc::ServerUnaryReactor* Service::Method(                             \
+      grpc::CallbackServerContext* context,                              \
+      const v1::Method##Request* request, Response* response) {          \
     return ::candor::ServeUnary(*env_, context, request, response, this, \
-                                &Service::Do##Method);                  \
+                                &Service::Do##Method);                   \
   }
 
 // Runs `work` on the executor, or returns RESOURCE_EXHAUSTED when its queue

@@ -65,8 +65,9 @@ class GatheringReadReactor : public grpc::ServerReadReactor<Request> {
 
   void OnReadDone(bool ok) override {
     if (caller_.deadline <= absl::Now()) {
-      End(absl::DeadlineExceededError(
-          "the stream ran past its deadline (the server's limit or the client's)"));
+      End(
+          absl::DeadlineExceededError("the stream ran past its deadline (the "
+                                      "server's limit or the client's)"));
       return;
     }
     if (!ok) {  // the client finished sending, or went away

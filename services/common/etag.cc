@@ -4,7 +4,9 @@
 
 namespace candor {
 
-std::string EtagOf(int64_t version) { return absl::StrCat("\"", version, "\""); }
+std::string EtagOf(int64_t version) {
+  return absl::StrCat("\"", version, "\"");
+}
 
 absl::Status CheckEtag(absl::string_view sent, int64_t current_version,
                        absl::string_view what) {

@@ -4,7 +4,8 @@ namespace candor {
 
 BoundedExecutor::BoundedExecutor(int threads, int queue_capacity,
                                  absl::Duration max_queue_wait)
-    : capacity_(static_cast<size_t>(queue_capacity)), max_queue_wait_(max_queue_wait) {
+    : capacity_(static_cast<size_t>(queue_capacity)),
+      max_queue_wait_(max_queue_wait) {
   threads_.reserve(threads);
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
 }
@@ -17,7 +18,8 @@ BoundedExecutor::~BoundedExecutor() {
   for (std::thread& t : threads_) t.join();
 }
 
-bool BoundedExecutor::TrySubmit(std::function<void()> task, std::function<void()> shed) {
+bool BoundedExecutor::TrySubmit(std::function<void()> task,
+                                std::function<void()> shed) {
   const absl::Time now = absl::Now();
   absl::MutexLock lock(&mu_);
   if (stopping_ || queue_.size() >= capacity_) return false;

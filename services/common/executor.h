@@ -36,7 +36,8 @@ class BoundedExecutor {
   // executor is shutting down. When the task waits longer than
   // max_queue_wait, `shed` runs in its place (or the task, when `shed` is
   // empty).
-  bool TrySubmit(std::function<void()> task, std::function<void()> shed = nullptr);
+  bool TrySubmit(std::function<void()> task,
+                 std::function<void()> shed = nullptr);
 
   int queue_depth() const;
   int thread_count() const { return static_cast<int>(threads_.size()); }

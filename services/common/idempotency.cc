@@ -23,7 +23,8 @@ constexpr absl::string_view kClaimRequestId =
     "(scope, request_id, request_fingerprint, response, create_time_us) "
     "VALUES (?, ?, ?, NULL, ?)";
 constexpr absl::string_view kStoreResponse =
-    "UPDATE idempotency_keys SET response = ? WHERE scope = ? AND request_id = ?";
+    "UPDATE idempotency_keys SET response = ? WHERE scope = ? AND request_id = "
+    "?";
 constexpr absl::string_view kSelectStoredResponse =
     "SELECT request_fingerprint, response FROM idempotency_keys "
     "WHERE scope = ? AND request_id = ? LOCK IN SHARE MODE";
@@ -45,31 +46,35 @@ absl::Status Replay(db::Transaction& tx, const IdempotencyKey& key,
                     google::protobuf::Message* response) {
   return db::Run("read stored response", tx,
                  [&](db::Connection& c) -> absl::Status {
-    auto& select = c.Prepare(kSelectStoredResponse);
-    select.setString(1, key.scope);
-    select.setString(2, key.request_id);
-    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-    if (!row->next()) {
-      // The first call rolled back after we saw its claim: retry.
-      return absl::AbortedError("request_id: a concurrent call with this id "
-                                "did not finish; retry");
-    }
-    if (row->getString(1) != key.fingerprint) {
-      return absl::InvalidArgumentError(
-          "request_id: already used for a different request");
-    }
-    std::unique_ptr<std::istream> blob(row->getBlob(2));
-    if (row->wasNull() || blob == nullptr) {
-      return absl::AbortedError("request_id: the first call is still running; retry");
-    }
-    std::stringstream bytes;
-    bytes << blob->rdbuf();
-    response->Clear();
-    if (!response->ParseFromString(bytes.str())) {
-      return absl::InternalError("request_id: stored response is unreadable");
-    }
-    return absl::OkStatus();
-  });
+                   auto& select = c.Prepare(kSelectStoredResponse);
+                   select.setString(1, key.scope);
+                   select.setString(2, key.request_id);
+                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+                   if (!row->next()) {
+                     // The first call rolled back after we saw its claim:
+                     // retry.
+                     return absl::AbortedError(
+                         "request_id: a concurrent call with this id "
+                         "did not finish; retry");
+                   }
+                   if (row->getString(1) != key.fingerprint) {
+                     return absl::InvalidArgumentError(
+                         "request_id: already used for a different request");
+                   }
+                   std::unique_ptr<std::istream> blob(row->getBlob(2));
+                   if (row->wasNull() || blob == nullptr) {
+                     return absl::AbortedError(
+                         "request_id: the first call is still running; retry");
+                   }
+                   std::stringstream bytes;
+                   bytes << blob->rdbuf();
+                   response->Clear();
+                   if (!response->ParseFromString(bytes.str())) {
+                     return absl::InternalError(
+                         "request_id: stored response is unreadable");
+                   }
+                   return absl::OkStatus();
+                 });
 }
 
 }  // namespace
@@ -85,8 +90,7 @@ IdempotencyKey MakeIdempotencyKey(const Caller& caller,
   }
   key.fingerprint = db::Sha256Hex(absl::StrCat(
       MethodNameOf(*request.GetDescriptor()), absl::string_view("\0", 1),
-      caller.subject,
-      absl::string_view("\0", 1), DeterministicBytes(request)));
+      caller.subject, absl::string_view("\0", 1), DeterministicBytes(request)));
   return key;
 }
 
@@ -96,19 +100,21 @@ absl::Status RunIdempotent(
     const std::function<absl::Status(db::Transaction&)>& effect) {
   CANDOR_ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(pool));
   if (!key.request_id.empty()) {
-    absl::Status claimed = db::Run("claim request_id", tx, [&](db::Connection& c) {
-      auto& insert = c.Prepare(kClaimRequestId);
-      insert.setString(1, key.scope);
-      insert.setString(2, key.request_id);
-      insert.setString(3, key.fingerprint);
-      // Kept only to expire old keys, so a day is precise enough; an exact
-      // time could single out the author of anonymous feedback.
-      insert.setInt64(4, absl::ToUnixMicros(absl::Floor(
-                             absl::Now() - absl::UnixEpoch(), absl::Hours(24)) +
-                         absl::UnixEpoch()));
-      insert.executeUpdate();
-      return absl::OkStatus();
-    });
+    absl::Status claimed =
+        db::Run("claim request_id", tx, [&](db::Connection& c) {
+          auto& insert = c.Prepare(kClaimRequestId);
+          insert.setString(1, key.scope);
+          insert.setString(2, key.request_id);
+          insert.setString(3, key.fingerprint);
+          // Kept only to expire old keys, so a day is precise enough; an exact
+          // time could single out the author of anonymous feedback.
+          insert.setInt64(
+              4, absl::ToUnixMicros(absl::Floor(absl::Now() - absl::UnixEpoch(),
+                                                absl::Hours(24)) +
+                                    absl::UnixEpoch()));
+          insert.executeUpdate();
+          return absl::OkStatus();
+        });
     if (absl::IsAlreadyExists(claimed)) {
       // Seen before (and committed, since the insert waited for it).
       return Replay(tx, key, response);
@@ -119,16 +125,17 @@ absl::Status RunIdempotent(
   CANDOR_RETURN_IF_ERROR(effect(tx));
 
   if (!key.request_id.empty()) {
-    CANDOR_RETURN_IF_ERROR(db::Run("store response", tx, [&](db::Connection& c) {
-      const std::string bytes = DeterministicBytes(*response);
-      std::istringstream blob(bytes);
-      auto& update = c.Prepare(kStoreResponse);
-      update.setBlob(1, &blob);
-      update.setString(2, key.scope);
-      update.setString(3, key.request_id);
-      update.executeUpdate();
-      return absl::OkStatus();
-    }));
+    CANDOR_RETURN_IF_ERROR(
+        db::Run("store response", tx, [&](db::Connection& c) {
+          const std::string bytes = DeterministicBytes(*response);
+          std::istringstream blob(bytes);
+          auto& update = c.Prepare(kStoreResponse);
+          update.setBlob(1, &blob);
+          update.setString(2, key.scope);
+          update.setString(3, key.request_id);
+          update.executeUpdate();
+          return absl::OkStatus();
+        }));
   }
   return tx.Commit();
 }

@@ -16,8 +16,8 @@
 #include <functional>
 #include <string>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "db/pool.h"
 #include "db/transaction.h"
 #include "google/protobuf/message.h"

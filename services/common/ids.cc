@@ -11,7 +11,8 @@ std::string NewResourceId() {
   // Crockford's base32 alphabet, lowercase: no i, l, o, u.
   static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
   thread_local absl::BitGen bits;
-  const uint64_t millis = static_cast<uint64_t>(absl::ToUnixMillis(absl::Now()));
+  const uint64_t millis =
+      static_cast<uint64_t>(absl::ToUnixMillis(absl::Now()));
   const uint64_t random = absl::Uniform<uint32_t>(bits);
   // 80 bits: 48 of time, 32 of randomness, 16 groups of 5 bits.
   const uint64_t high = millis & 0xFFFFFFFFFFFFull;  // 48 bits

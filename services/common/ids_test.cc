@@ -17,7 +17,8 @@ TEST(NewResourceIdTest, ValidUniqueAndTimeOrdered) {
     EXPECT_TRUE(seen.insert(id).second) << id;
     // Ids of one millisecond may come in any order; the first 9 characters
     // (45 of the 48 time bits) may not.
-    EXPECT_GE(id.substr(0, 9), previous.substr(0, std::min<size_t>(9, previous.size())));
+    EXPECT_GE(id.substr(0, 9),
+              previous.substr(0, std::min<size_t>(9, previous.size())));
     previous = id;
   }
 }

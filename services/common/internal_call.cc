@@ -18,8 +18,8 @@ std::unique_ptr<grpc::ClientContext> OnBehalfOf(const Caller& caller,
   }
   // The caller's own deadline bounds it: a dependency's answer after the
   // caller gave up helps no one and holds a worker.
-  context->set_deadline(absl::ToChronoTime(
-      std::min(absl::Now() + timeout, caller.deadline)));
+  context->set_deadline(
+      absl::ToChronoTime(std::min(absl::Now() + timeout, caller.deadline)));
   return context;
 }
 

@@ -15,12 +15,14 @@ std::string MethodNameOf(const google::protobuf::Descriptor& request) {
     const google::protobuf::ServiceDescriptor& service = *file.service(s);
     for (int m = 0; m < service.method_count(); ++m) {
       if (service.method(m)->input_type() != &request) continue;
-      name = absl::StrCat("/", service.full_name(), "/", service.method(m)->name());
+      name = absl::StrCat("/", service.full_name(), "/",
+                          service.method(m)->name());
       ++found;
     }
   }
   if (found != 1) {
-    std::fprintf(stderr, "%d methods of %s take %s as their request; expected one\n",
+    std::fprintf(stderr,
+                 "%d methods of %s take %s as their request; expected one\n",
                  found, file.name().c_str(), request.full_name().c_str());
     std::abort();
   }

@@ -52,9 +52,9 @@ TEST_F(MethodNameOfTest, TheRequestNamesItsMethodInAnyServiceOfTheFile) {
 }
 
 TEST_F(MethodNameOfTest, AMessageNoMethodTakesAborts) {
-  EXPECT_DEATH(MethodNameOf(*pool_.FindMessageTypeByName(
-                   "candor.example.v1.Unused")),
-               "0 methods of example.proto take candor.example.v1.Unused");
+  EXPECT_DEATH(
+      MethodNameOf(*pool_.FindMessageTypeByName("candor.example.v1.Unused")),
+      "0 methods of example.proto take candor.example.v1.Unused");
 }
 
 }  // namespace

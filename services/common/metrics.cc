@@ -1,8 +1,5 @@
 #include "services/common/metrics.h"
 
-#include <exception>
-#include <utility>
-
 #include <prometheus/client_metric.h>
 #include <prometheus/collectable.h>
 #include <prometheus/counter.h>
@@ -12,6 +9,9 @@
 #include <prometheus/metric_family.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
+
+#include <exception>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "db/pool.h"
@@ -23,8 +23,8 @@ namespace {
 // Seconds, from 100 µs (an in-memory read) to 10 s (past any sane deadline).
 const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
   static const auto* buckets = new prometheus::Histogram::BucketBoundaries{
-      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-      0.025,  0.05,    0.1,    0.25,  0.5,    1,     2.5, 5, 10};
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+      0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
   return *buckets;
 }
 
@@ -41,8 +41,8 @@ const prometheus::Histogram::BucketBoundaries& BatchBuckets() {
   return *buckets;
 }
 
-prometheus::ClientMetric GaugeMetric(std::vector<prometheus::ClientMetric::Label> labels,
-                                     double value) {
+prometheus::ClientMetric GaugeMetric(
+    std::vector<prometheus::ClientMetric::Label> labels, double value) {
   prometheus::ClientMetric metric;
   metric.label = std::move(labels);
   metric.gauge.value = value;
@@ -62,14 +62,16 @@ prometheus::MetricFamily GaugeFamily(std::string name, std::string help) {
 // Pool and executor gauges, read at scrape time.
 class Metrics::SampledGauges : public prometheus::Collectable {
  public:
-  void Add(std::string service, const db::Pool* pool, const BoundedExecutor* executor) {
+  void Add(std::string service, const db::Pool* pool,
+           const BoundedExecutor* executor) {
     absl::MutexLock lock(&mu_);
     sources_.push_back({std::move(service), pool, executor});
   }
 
   std::vector<prometheus::MetricFamily> Collect() const override {
-    auto connections = GaugeFamily("candor_db_pool_connections",
-                                   "Open database connections, in use or idle.");
+    auto connections =
+        GaugeFamily("candor_db_pool_connections",
+                    "Open database connections, in use or idle.");
     auto waiting = GaugeFamily("candor_db_pool_waiting",
                                "Callers waiting for a database connection.");
     auto queue = GaugeFamily("candor_executor_queue_depth",
@@ -80,15 +82,18 @@ class Metrics::SampledGauges : public prometheus::Collectable {
       const db::Pool::Stats stats = source.pool->stats();
       connections.metric.push_back(GaugeMetric(
           {{"service", source.service}, {"state", "in_use"}}, stats.in_use));
-      connections.metric.push_back(GaugeMetric(
-          {{"service", source.service}, {"state", "idle"}}, stats.open - stats.in_use));
-      waiting.metric.push_back(GaugeMetric({{"service", source.service}}, stats.waiting));
-      queue.metric.push_back(
-          GaugeMetric({{"service", source.service}}, source.executor->queue_depth()));
-      threads.metric.push_back(
-          GaugeMetric({{"service", source.service}}, source.executor->thread_count()));
+      connections.metric.push_back(
+          GaugeMetric({{"service", source.service}, {"state", "idle"}},
+                      stats.open - stats.in_use));
+      waiting.metric.push_back(
+          GaugeMetric({{"service", source.service}}, stats.waiting));
+      queue.metric.push_back(GaugeMetric({{"service", source.service}},
+                                         source.executor->queue_depth()));
+      threads.metric.push_back(GaugeMetric({{"service", source.service}},
+                                           source.executor->thread_count()));
     }
-    return {std::move(connections), std::move(waiting), std::move(queue), std::move(threads)};
+    return {std::move(connections), std::move(waiting), std::move(queue),
+            std::move(threads)};
   }
 
  private:
@@ -133,7 +138,8 @@ Metrics::MethodMetrics& Metrics::ForMethod(absl::string_view method) {
   std::unique_ptr<MethodMetrics>& slot = methods_[method];
   if (slot == nullptr) {
     slot = std::make_unique<MethodMetrics>();
-    slot->latency = &latency_->Add({{"method", std::string(method)}}, LatencyBuckets());
+    slot->latency =
+        &latency_->Add({{"method", std::string(method)}}, LatencyBuckets());
   }
   return *slot;
 }
@@ -170,19 +176,22 @@ void Metrics::RecordBatch(absl::string_view method, size_t size) {
 
 void Metrics::AddService(const std::string& service, db::Pool* pool,
                          const BoundedExecutor* executor) {
-  prometheus::Histogram* wait = &pool_wait_->Add({{"service", service}}, PoolWaitBuckets());
-  pool->SetBorrowWaitObserver(
-      [wait](absl::Duration waited) { wait->Observe(absl::ToDoubleSeconds(waited)); });
+  prometheus::Histogram* wait =
+      &pool_wait_->Add({{"service", service}}, PoolWaitBuckets());
+  pool->SetBorrowWaitObserver([wait](absl::Duration waited) {
+    wait->Observe(absl::ToDoubleSeconds(waited));
+  });
   gauges_->Add(service, pool, executor);
 }
 
 absl::Status Metrics::Serve(const std::string& listen) {
-  if (exposer_ != nullptr) return absl::FailedPreconditionError("metrics: already serving");
+  if (exposer_ != nullptr)
+    return absl::FailedPreconditionError("metrics: already serving");
   try {
     exposer_ = std::make_unique<prometheus::Exposer>(listen, /*num_threads=*/1);
   } catch (const std::exception& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("metrics_listen: cannot serve on ", listen, ": ", e.what()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "metrics_listen: cannot serve on ", listen, ": ", e.what()));
   }
   exposer_->RegisterCollectable(registry_);
   exposer_->RegisterCollectable(gauges_);

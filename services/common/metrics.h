@@ -4,12 +4,14 @@
 //   candor_rpc_calls_total{method,code}       calls finished, by status code
 //   candor_rpc_latency_seconds{method}         histogram, receipt to answer
 //   candor_batch_size{method}                  histogram of items per call for
-//                                              batched writes (events, import rows)
-//   candor_db_pool_wait_seconds{service}       histogram of waits for a connection
-//   candor_db_pool_connections{service,state}  open connections in_use / idle
-//   candor_db_pool_waiting{service}            borrowers waiting right now
-//   candor_executor_queue_depth{service}       calls queued for a worker
-//   candor_executor_threads{service}           workers (fixed; for the ratio)
+//                                              batched writes (events, import
+//                                              rows)
+//   candor_db_pool_wait_seconds{service}       histogram of waits for a
+//   connection candor_db_pool_connections{service,state}  open connections
+//   in_use / idle candor_db_pool_waiting{service}            borrowers waiting
+//   right now candor_executor_queue_depth{service}       calls queued for a
+//   worker candor_executor_threads{service}           workers (fixed; for the
+//   ratio)
 //
 // Gauges are read from the pools and executors when scraped, so the hot path
 // pays only for counters and histograms. Metrics is thread-safe; recording a
@@ -54,14 +56,16 @@ class Metrics {
   Metrics& operator=(const Metrics&) = delete;
 
   // One finished call of `method` (a full gRPC method name).
-  void RecordCall(absl::string_view method, absl::StatusCode code, absl::Duration latency);
+  void RecordCall(absl::string_view method, absl::StatusCode code,
+                  absl::Duration latency);
   // A batched write of `size` items by `method`.
   void RecordBatch(absl::string_view method, size_t size);
 
   // Reports `pool` and `executor` (not owned; they must outlive the
   // Metrics, or be unregistered by destroying it first) under `service`.
   // Wires the pool's wait callback, so call it before the pool is used.
-  void AddService(const std::string& service, db::Pool* pool, const BoundedExecutor* executor);
+  void AddService(const std::string& service, db::Pool* pool,
+                  const BoundedExecutor* executor);
 
   // Serves GET /metrics on `listen` ("127.0.0.1:9464"). INVALID_ARGUMENT
   // when the address cannot be bound. At most once.
@@ -91,7 +95,8 @@ class Metrics {
 
   mutable absl::Mutex mu_;
   // Node-stable: handed-out references stay valid as the map grows.
-  absl::flat_hash_map<std::string, std::unique_ptr<MethodMetrics>> methods_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::unique_ptr<MethodMetrics>> methods_
+      ABSL_GUARDED_BY(mu_);
   std::unique_ptr<prometheus::Exposer> exposer_;
 };
 

@@ -32,7 +32,8 @@ std::string PageTokenCodec::Mac(absl::string_view query,
 
 std::string PageTokenCodec::Encode(absl::string_view query,
                                    absl::string_view cursor) const {
-  std::string raw = absl::StrCat(std::string(1, kVersion), cursor, Mac(query, cursor));
+  std::string raw =
+      absl::StrCat(std::string(1, kVersion), cursor, Mac(query, cursor));
   return absl::WebSafeBase64Escape(raw);
 }
 
@@ -45,8 +46,8 @@ absl::StatusOr<std::string> PageTokenCodec::Decode(
   };
   if (token.size() > kMaxTokenBytes) return invalid();
   std::string raw;
-  if (!absl::WebSafeBase64Unescape(token, &raw) ||
-      raw.size() < 1 + kMacBytes || raw[0] != kVersion) {
+  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.size() < 1 + kMacBytes ||
+      raw[0] != kVersion) {
     return invalid();
   }
   std::string cursor = raw.substr(1, raw.size() - 1 - kMacBytes);
@@ -62,7 +63,8 @@ absl::StatusOr<PageRequest> PageTokenCodec::StartPage(
     std::string query, int page_size, absl::string_view page_token,
     int default_size, int max_size) const {
   PageRequest page;
-  absl::Status size = CheckPageSize(page_size, default_size, max_size, &page.size);
+  absl::Status size =
+      CheckPageSize(page_size, default_size, max_size, &page.size);
   if (!size.ok()) return size;
   if (!page_token.empty()) {
     absl::StatusOr<std::string> cursor = Decode(query, page_token);

@@ -54,8 +54,9 @@ TEST(PageTokenTest, FinishPageCutsTheExtraRowAndPointsAfterTheLastKept) {
   EXPECT_EQ(second->cursor, "b");
 
   std::vector<std::string> last = {"c"};
-  EXPECT_EQ(codec.FinishPage(*second, last, [](const std::string& r) { return r; }),
-            "");
+  EXPECT_EQ(
+      codec.FinishPage(*second, last, [](const std::string& r) { return r; }),
+      "");
 }
 
 }  // namespace

@@ -17,8 +17,8 @@ thread_local std::string last_invalid_utf8_field;
 
 // protobuf writes: String field 'candor.staff.v1.StaffMember.display_name'
 // contains invalid UTF-8 data when parsing a protocol buffer. ...
-void CaptureLog(google::protobuf::LogLevel level, const char* filename, int line,
-                const std::string& message) {
+void CaptureLog(google::protobuf::LogLevel level, const char* filename,
+                int line, const std::string& message) {
   static const std::string kPrefix = "String field '";
   const size_t start = message.find(kPrefix);
   if (start != std::string::npos &&
@@ -48,7 +48,8 @@ std::string FieldOf(const std::string& full_name) {
 
 class ParseErrorInterceptor : public grpc::experimental::Interceptor {
  public:
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
     using Hook = grpc::experimental::InterceptionHookPoints;
     if (methods->QueryInterceptionHookPoint(Hook::POST_RECV_MESSAGE) &&
         methods->GetRecvMessage() == nullptr) {

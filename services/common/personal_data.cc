@@ -31,8 +31,7 @@ absl::Status RequirePersonalDataAccess(const Caller& caller,
   if (!caller.organization_id.empty() && caller.organization_id != org) {
     return absl::NotFoundError(absl::StrCat(resource, " not found"));
   }
-  return RequireRole(caller, Role::kAdmin,
-                     "export or erase a person's data");
+  return RequireRole(caller, Role::kAdmin, "export or erase a person's data");
 }
 
 absl::Status RequireAdminOrOperatorOf(const Caller& caller,
@@ -42,8 +41,7 @@ absl::Status RequireAdminOrOperatorOf(const Caller& caller,
   if (!caller.organization_id.empty() && caller.organization_id != org) {
     return absl::NotFoundError(absl::StrCat(resource, " not found"));
   }
-  return RequireRole(caller, Role::kAdmin,
-                     "export or erase a person's data");
+  return RequireRole(caller, Role::kAdmin, "export or erase a person's data");
 }
 
 absl::StatusOr<PersonRef> PersonToExport(const Caller& caller,

@@ -8,7 +8,8 @@ namespace {
 
 Caller MakeCaller(std::string org, std::vector<Role> roles) {
   Caller caller;
-  caller.subject = org.empty() ? "operator" : "organizations/" + org + "/staffMembers/x";
+  caller.subject =
+      org.empty() ? "operator" : "organizations/" + org + "/staffMembers/x";
   caller.organization_id = std::move(org);
   caller.roles = std::move(roles);
   return caller;
@@ -36,11 +37,14 @@ TEST(ParsePersonRefTest, NamesTheFieldWhenMalformed) {
 TEST(PersonalDataAccessTest, AdminsOperatorsAndServicesOnly) {
   const char kName[] = "organizations/acme/staffMembers/ada";
   EXPECT_TRUE(RequirePersonalDataAccess(MakeCaller("acme", {Role::kAdmin}),
-                                        "acme", kName).ok());
+                                        "acme", kName)
+                  .ok());
   EXPECT_TRUE(RequirePersonalDataAccess(MakeCaller("", {Role::kOperator}),
-                                        "acme", kName).ok());
-  EXPECT_TRUE(RequirePersonalDataAccess(MakeCaller("", {Role::kService}),
-                                        "acme", kName).ok());
+                                        "acme", kName)
+                  .ok());
+  EXPECT_TRUE(
+      RequirePersonalDataAccess(MakeCaller("", {Role::kService}), "acme", kName)
+          .ok());
   EXPECT_THAT(RequirePersonalDataAccess(MakeCaller("other", {Role::kAdmin}),
                                         "acme", kName),
               StatusIs(absl::StatusCode::kNotFound));
@@ -52,8 +56,9 @@ TEST(PersonalDataAccessTest, AdminsOperatorsAndServicesOnly) {
   EXPECT_THAT(RequireAdminOrOperatorOf(MakeCaller("acme", {Role::kService}),
                                        "acme", kName),
               StatusIs(absl::StatusCode::kPermissionDenied));
-  EXPECT_TRUE(RequireAdminOrOperatorOf(MakeCaller("", {Role::kOperator}),
-                                       "acme", kName).ok());
+  EXPECT_TRUE(
+      RequireAdminOrOperatorOf(MakeCaller("", {Role::kOperator}), "acme", kName)
+          .ok());
   EXPECT_THAT(RequireAdminOrOperatorOf(MakeCaller("other", {Role::kAdmin}),
                                        "acme", kName),
               StatusIs(absl::StatusCode::kNotFound));

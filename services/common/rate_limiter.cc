@@ -1,9 +1,9 @@
 #include "services/common/rate_limiter.h"
 
 #include <algorithm>
-#include "absl/hash/hash.h"
 #include <utility>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "services/common/retry_info.h"
@@ -16,9 +16,9 @@ RateLimiter::RateLimiter(std::string what, RateLimit limit, size_t max_keys)
       max_keys_per_shard_(std::max<size_t>(1, max_keys / kShards)) {}
 
 double RateLimiter::TokensAt(const Bucket& bucket, absl::Time now) const {
-  const double refill =
-      absl::ToDoubleSeconds(std::max(now - bucket.updated, absl::ZeroDuration())) *
-      limit_.per_second;
+  const double refill = absl::ToDoubleSeconds(std::max(now - bucket.updated,
+                                                       absl::ZeroDuration())) *
+                        limit_.per_second;
   return std::min(limit_.burst, bucket.tokens + refill);
 }
 
@@ -44,7 +44,8 @@ absl::Status RateLimiter::Charge(absl::string_view key, double cost,
   auto it = shard.buckets.find(key);
   if (it == shard.buckets.end()) {
     if (shard.buckets.size() >= max_keys_per_shard_) Evict(shard, now);
-    it = shard.buckets.emplace(std::string(key), Bucket{limit_.burst, now}).first;
+    it = shard.buckets.emplace(std::string(key), Bucket{limit_.burst, now})
+             .first;
   }
   Bucket& bucket = it->second;
   bucket.tokens = TokensAt(bucket, now);
@@ -53,9 +54,9 @@ absl::Status RateLimiter::Charge(absl::string_view key, double cost,
     bucket.tokens -= cost;
     return absl::OkStatus();
   }
-  const std::string rate = absl::StrFormat(
-      "at most %g %s per second per caller (bursts of %g)", limit_.per_second,
-      what_, limit_.burst);
+  const std::string rate =
+      absl::StrFormat("at most %g %s per second per caller (bursts of %g)",
+                      limit_.per_second, what_, limit_.burst);
   if (cost > limit_.burst) {
     // Waiting would not help: no retry delay, so a client that honours
     // RetryInfo does not retry it forever.

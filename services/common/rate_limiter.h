@@ -70,7 +70,8 @@ class RateLimiter {
   // Tokens in `bucket` at `now`, counting the refill since it was updated.
   double TokensAt(const Bucket& bucket, absl::Time now) const;
   // Makes room for one more bucket in `shard`.
-  void Evict(Shard& shard, absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
+  void Evict(Shard& shard, absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
 
   const std::string what_;
   const RateLimit limit_;

@@ -26,12 +26,16 @@ TEST(RateLimiterTest, AllowsTheBurstThenRefusesWithTheWaitForOneToken) {
 
 TEST(RateLimiterTest, RefillsWithTimeButNeverBeyondTheBurst) {
   RateLimiter limiter("writes", RateLimit{10, 3});
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(limiter.Charge("alice", 1, kStart).ok());
-  EXPECT_TRUE(limiter.Charge("alice", 1, kStart + absl::Milliseconds(100)).ok());
-  EXPECT_FALSE(limiter.Charge("alice", 1, kStart + absl::Milliseconds(100)).ok());
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(limiter.Charge("alice", 1, kStart).ok());
+  EXPECT_TRUE(
+      limiter.Charge("alice", 1, kStart + absl::Milliseconds(100)).ok());
+  EXPECT_FALSE(
+      limiter.Charge("alice", 1, kStart + absl::Milliseconds(100)).ok());
   // An hour later the bucket holds the burst, not 36,000 tokens.
   const absl::Time later = kStart + absl::Hours(1);
-  for (int i = 0; i < 3; ++i) EXPECT_TRUE(limiter.Charge("alice", 1, later).ok());
+  for (int i = 0; i < 3; ++i)
+    EXPECT_TRUE(limiter.Charge("alice", 1, later).ok());
   EXPECT_FALSE(limiter.Charge("alice", 1, later).ok());
 }
 
@@ -60,7 +64,8 @@ TEST(RateLimiterTest, ACostAboveTheBurstIsRefusedSayingSo) {
 
 TEST(RateLimiterTest, UnlimitedWhenPerSecondIsZero) {
   RateLimiter limiter("writes", RateLimit{0, 0});
-  for (int i = 0; i < 10'000; ++i) ASSERT_TRUE(limiter.Charge("alice", 1, kStart).ok());
+  for (int i = 0; i < 10'000; ++i)
+    ASSERT_TRUE(limiter.Charge("alice", 1, kStart).ok());
   EXPECT_EQ(limiter.TrackedKeys(), 0u);
 }
 
@@ -73,12 +78,14 @@ TEST(RateLimiterTest, MemoryStaysBoundedUnderManyCallers) {
 }
 
 TEST(RateLimiterTest, RefilledBucketsAreDroppedBeforeBusyOnes) {
-  RateLimiter limiter("writes", RateLimit{1, 2}, /*max_keys=*/16);  // 1 per shard
+  RateLimiter limiter("writes", RateLimit{1, 2},
+                      /*max_keys=*/16);  // 1 per shard
   // Many callers one second apart: each earlier bucket has refilled, so the
   // limiter forgets it rather than a busy one, and nobody is refused.
   for (int i = 0; i < 1000; ++i) {
-    ASSERT_TRUE(limiter.Charge(absl::StrCat("c", i), 1,
-                               kStart + absl::Seconds(i)).ok());
+    ASSERT_TRUE(
+        limiter.Charge(absl::StrCat("c", i), 1, kStart + absl::Seconds(i))
+            .ok());
   }
   EXPECT_LE(limiter.TrackedKeys(), 16u);
 }

@@ -8,7 +8,8 @@
 namespace candor {
 
 absl::StatusOr<std::vector<std::string>> ParseResourceName(
-    absl::string_view field, absl::string_view name, absl::string_view pattern) {
+    absl::string_view field, absl::string_view name,
+    absl::string_view pattern) {
   const auto mismatch = [&] {
     return InvalidField(field, absl::StrCat("expected a name like ", pattern));
   };

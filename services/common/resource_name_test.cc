@@ -14,18 +14,20 @@ constexpr absl::string_view kStaff =
     "organizations/{organization}/staffMembers/{staff_member}";
 
 TEST(ResourceNameTest, ExtractsVariables) {
-  auto parts = ParseResourceName("name", "organizations/acme/staffMembers/ada-1", kStaff);
+  auto parts = ParseResourceName(
+      "name", "organizations/acme/staffMembers/ada-1", kStaff);
   ASSERT_TRUE(parts.ok()) << parts.status();
   EXPECT_THAT(*parts, ElementsAre("acme", "ada-1"));
   EXPECT_EQ(*ParseOrganizationName("parent", "organizations/acme"), "acme");
 }
 
 TEST(ResourceNameTest, RejectsOtherShapes) {
-  for (const char* bad : {"", "organizations/acme", "organizations/acme/staffMembers/",
-                          "organizations/acme/posts/x", "organizations//staffMembers/x",
-                          "organizations/ACME/staffMembers/x",
-                          "organizations/acme/staffMembers/x/extra",
-                          "organizations/acme/staffMembers/x'--"}) {
+  for (const char* bad :
+       {"", "organizations/acme", "organizations/acme/staffMembers/",
+        "organizations/acme/posts/x", "organizations//staffMembers/x",
+        "organizations/ACME/staffMembers/x",
+        "organizations/acme/staffMembers/x/extra",
+        "organizations/acme/staffMembers/x'--"}) {
     auto parts = ParseResourceName("name", bad, kStaff);
     EXPECT_THAT(parts,
                 StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("name")))

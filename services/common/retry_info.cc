@@ -27,14 +27,16 @@ constexpr int kRetryInfoDelay = 1;
 
 std::string EncodeRetryInfo(absl::Duration delay) {
   google::protobuf::Duration duration;
-  const int64_t ms = absl::ToInt64Milliseconds(absl::Ceil(delay, absl::Milliseconds(1)));
+  const int64_t ms =
+      absl::ToInt64Milliseconds(absl::Ceil(delay, absl::Milliseconds(1)));
   duration.set_seconds(ms / 1000);
   duration.set_nanos(static_cast<int32_t>(ms % 1000) * 1'000'000);
   std::string out;
   {
     StringOutputStream stream(&out);
     CodedOutputStream coded(&stream);
-    WireFormat::WriteBytes(kRetryInfoDelay, duration.SerializeAsString(), &coded);
+    WireFormat::WriteBytes(kRetryInfoDelay, duration.SerializeAsString(),
+                           &coded);
   }
   return out;
 }
@@ -44,10 +46,12 @@ std::optional<absl::Duration> DecodeRetryInfo(absl::string_view bytes) {
                       static_cast<int>(bytes.size()));
   while (uint32_t tag = in.ReadTag()) {
     if (WireFormat::GetTagFieldNumber(tag) == kRetryInfoDelay &&
-        WireFormat::GetTagWireType(tag) == WireFormat::WIRETYPE_LENGTH_DELIMITED) {
+        WireFormat::GetTagWireType(tag) ==
+            WireFormat::WIRETYPE_LENGTH_DELIMITED) {
       google::protobuf::Duration duration;
       if (!WireFormat::ReadMessage(&in, &duration)) return std::nullopt;
-      return absl::Seconds(duration.seconds()) + absl::Nanoseconds(duration.nanos());
+      return absl::Seconds(duration.seconds()) +
+             absl::Nanoseconds(duration.nanos());
     }
     if (!WireFormat::SkipField(&in, tag)) return std::nullopt;
   }
@@ -77,8 +81,10 @@ std::string StatusDetailsBin(const absl::Status& status) {
   {
     StringOutputStream stream(&out);
     CodedOutputStream coded(&stream);
-    WireFormat::WriteInt32(kStatusCode, static_cast<int32_t>(status.code()), &coded);
-    WireFormat::WriteString(kStatusMessage, std::string(status.message()), &coded);
+    WireFormat::WriteInt32(kStatusCode, static_cast<int32_t>(status.code()),
+                           &coded);
+    WireFormat::WriteString(kStatusMessage, std::string(status.message()),
+                            &coded);
     WireFormat::WriteBytes(kStatusDetails, detail.SerializeAsString(), &coded);
   }
   return out;
@@ -89,10 +95,12 @@ std::optional<absl::Duration> RetryDelayFromDetails(absl::string_view details) {
                       static_cast<int>(details.size()));
   while (uint32_t tag = in.ReadTag()) {
     if (WireFormat::GetTagFieldNumber(tag) == kStatusDetails &&
-        WireFormat::GetTagWireType(tag) == WireFormat::WIRETYPE_LENGTH_DELIMITED) {
+        WireFormat::GetTagWireType(tag) ==
+            WireFormat::WIRETYPE_LENGTH_DELIMITED) {
       google::protobuf::Any detail;
       if (!WireFormat::ReadMessage(&in, &detail)) return std::nullopt;
-      if (detail.type_url() == kRetryInfoType) return DecodeRetryInfo(detail.value());
+      if (detail.type_url() == kRetryInfoType)
+        return DecodeRetryInfo(detail.value());
       continue;
     }
     if (!WireFormat::SkipField(&in, tag)) return std::nullopt;

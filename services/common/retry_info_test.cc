@@ -14,12 +14,13 @@ TEST(RetryInfoTest, TheDelayTravelsThroughTheGrpcDetailsTrailer) {
   const grpc::Status wire = ToGrpcStatus(status);
   EXPECT_EQ(wire.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_EQ(wire.error_message(), "slow down");
-  EXPECT_EQ(RetryDelayFromDetails(wire.error_details()), absl::Milliseconds(1500));
+  EXPECT_EQ(RetryDelayFromDetails(wire.error_details()),
+            absl::Milliseconds(1500));
 }
 
 TEST(RetryInfoTest, DelaysRoundUpToWholeMilliseconds) {
-  const absl::Status status = WithRetryDelay(absl::ResourceExhaustedError("x"),
-                                             absl::Microseconds(1));
+  const absl::Status status =
+      WithRetryDelay(absl::ResourceExhaustedError("x"), absl::Microseconds(1));
   EXPECT_EQ(RetryDelayOf(status), absl::Milliseconds(1));
 }
 
@@ -32,7 +33,8 @@ TEST(RetryInfoTest, NoDetailsWithoutADelay) {
 TEST(RetryInfoTest, GarbageDetailsYieldNoDelay) {
   EXPECT_FALSE(RetryDelayFromDetails("").has_value());
   EXPECT_FALSE(RetryDelayFromDetails("\xff\xff\xff").has_value());
-  EXPECT_FALSE(RetryDelayFromDetails(std::string("\x1a\x05\x0a\x03", 4)).has_value());
+  EXPECT_FALSE(
+      RetryDelayFromDetails(std::string("\x1a\x05\x0a\x03", 4)).has_value());
 }
 
 }  // namespace

@@ -20,7 +20,8 @@ std::unique_ptr<ServiceTokenSource> ServiceTokenSource::MintingWith(
   return source;
 }
 
-std::unique_ptr<ServiceTokenSource> ServiceTokenSource::FromFile(std::string path) {
+std::unique_ptr<ServiceTokenSource> ServiceTokenSource::FromFile(
+    std::string path) {
   std::unique_ptr<ServiceTokenSource> source(new ServiceTokenSource());
   source->path_ = std::move(path);
   return source;

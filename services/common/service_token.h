@@ -32,9 +32,9 @@ class ServiceTokenSource {
  private:
   ServiceTokenSource() = default;
 
-  std::string secret_;   // minting, when set
+  std::string secret_;  // minting, when set
   std::string subject_;
-  std::string path_;     // reading, when set
+  std::string path_;  // reading, when set
 
   absl::Mutex mu_;
   std::string cached_ ABSL_GUARDED_BY(mu_);

@@ -88,8 +88,8 @@ absl::StatusOr<TlsIdentity> ReadTlsIdentity(const PemFile& cert,
                                             const PemFile& key) {
   if (cert.path.empty() && key.path.empty()) return TlsIdentity();
   if (cert.path.empty() || key.path.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("give both ", cert.flag, " and ", key.flag, " or neither"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "give both ", cert.flag, " and ", key.flag, " or neither"));
   }
   TlsIdentity identity;
   absl::StatusOr<std::string> cert_pem = ReadPemCertificates(cert);
@@ -114,8 +114,9 @@ absl::StatusOr<TlsIdentity> ReadTlsIdentity(const PemFile& cert,
   if (X509_check_private_key(leaf, private_key.get()) != 1) {
     ERR_clear_error();
     return absl::InvalidArgumentError(
-        absl::StrCat(Named(key), ": this key does not belong to the first "
-                                 "certificate of ",
+        absl::StrCat(Named(key),
+                     ": this key does not belong to the first "
+                     "certificate of ",
                      Named(cert)));
   }
   if (X509_cmp_current_time(X509_get0_notAfter(leaf)) < 0) {
@@ -125,7 +126,8 @@ absl::StatusOr<TlsIdentity> ReadTlsIdentity(const PemFile& cert,
   return identity;
 }
 
-std::shared_ptr<grpc::ServerCredentials> ServerCredentials(const ServerTls& tls) {
+std::shared_ptr<grpc::ServerCredentials> ServerCredentials(
+    const ServerTls& tls) {
   if (tls.identity.empty()) return grpc::InsecureServerCredentials();
   grpc::SslServerCredentialsOptions options(
       tls.client_ca.empty()
@@ -141,8 +143,8 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
                                            const ClientTls& tls,
                                            grpc::ChannelArguments arguments) {
   if (!tls.enabled) {
-    return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
-                                     arguments);
+    return grpc::CreateCustomChannel(
+        address, grpc::InsecureChannelCredentials(), arguments);
   }
   grpc::SslCredentialsOptions options;
   options.pem_root_certs = tls.root_certs;
@@ -158,7 +160,8 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
 bool IsLoopbackAddress(absl::string_view listen_address) {
   absl::string_view host = listen_address;
   // A Unix socket is reachable only on this machine.
-  if (absl::StartsWith(host, "unix:") || absl::StartsWith(host, "unix-abstract:")) {
+  if (absl::StartsWith(host, "unix:") ||
+      absl::StartsWith(host, "unix-abstract:")) {
     return true;
   }
   if (absl::ConsumePrefix(&host, "[")) {

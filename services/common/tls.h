@@ -50,7 +50,8 @@ struct ServerTls {
   std::string client_ca;
 };
 
-std::shared_ptr<grpc::ServerCredentials> ServerCredentials(const ServerTls& tls);
+std::shared_ptr<grpc::ServerCredentials> ServerCredentials(
+    const ServerTls& tls);
 
 // How a client connects.
 struct ClientTls {
@@ -67,9 +68,9 @@ struct ClientTls {
 };
 
 // A channel to `address` ("host:port"), over TLS when `tls.enabled`.
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
-                                           const ClientTls& tls,
-                                           grpc::ChannelArguments arguments = {});
+std::shared_ptr<grpc::Channel> MakeChannel(
+    const std::string& address, const ClientTls& tls,
+    grpc::ChannelArguments arguments = {});
 
 // Whether `listen_address` ("host:port") accepts connections only from this
 // machine: 127.0.0.0/8, [::1], localhost or a Unix socket. 0.0.0.0, [::]

@@ -31,7 +31,8 @@ TEST(ReadTlsIdentityTest, NeitherFileIsNoIdentity) {
 TEST(ReadTlsIdentityTest, OneFileAloneNamesBothFlags) {
   auto identity = ReadTlsIdentity({"--cert", "/some/cert.pem"}, {"--key", ""});
   ASSERT_FALSE(identity.ok());
-  EXPECT_EQ(identity.status().message(), "give both --cert and --key or neither");
+  EXPECT_EQ(identity.status().message(),
+            "give both --cert and --key or neither");
 }
 
 TEST(ReadPemCertificatesTest, MissingFileNamesFlagAndPath) {

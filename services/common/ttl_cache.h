@@ -22,7 +22,8 @@ namespace candor {
 template <typename Key, typename Value>
 class TtlCache {
  public:
-  TtlCache(absl::Duration ttl, size_t max_entries) : ttl_(ttl), max_entries_(max_entries) {}
+  TtlCache(absl::Duration ttl, size_t max_entries)
+      : ttl_(ttl), max_entries_(max_entries) {}
 
   // The value stored for `key` less than `ttl` ago, if any.
   std::optional<Value> Get(const Key& key, absl::Time now = absl::Now()) const {
@@ -34,7 +35,8 @@ class TtlCache {
 
   void Put(const Key& key, Value value, absl::Time now = absl::Now()) {
     absl::MutexLock lock(&mu_);
-    if (entries_.size() >= max_entries_ && !entries_.contains(key)) entries_.clear();
+    if (entries_.size() >= max_entries_ && !entries_.contains(key))
+      entries_.clear();
     entries_.insert_or_assign(key, Entry{std::move(value), now + ttl_});
   }
 

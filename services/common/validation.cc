@@ -69,7 +69,8 @@ absl::Status CheckText(absl::string_view field, absl::string_view value,
   }
   for (char ch : value) {
     const unsigned char c = static_cast<unsigned char>(ch);
-    const bool allowed_space = multiline && (c == '\n' || c == '\t' || c == '\r');
+    const bool allowed_space =
+        multiline && (c == '\n' || c == '\t' || c == '\r');
     if ((c < 0x20 && !allowed_space) || c == 0x7F) {
       return InvalidField(field, "contains a control character");
     }
@@ -81,7 +82,8 @@ absl::Status CheckResourceId(absl::string_view field, absl::string_view value,
                              size_t max_len) {
   if (value.empty()) return InvalidField(field, "required");
   if (value.size() > max_len) {
-    return InvalidField(field, absl::StrCat("at most ", max_len, " characters"));
+    return InvalidField(field,
+                        absl::StrCat("at most ", max_len, " characters"));
   }
   for (char c : value) {
     if (!(absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-')) {
@@ -122,7 +124,8 @@ absl::Status CheckEmail(absl::string_view field, absl::string_view value) {
 
 absl::Status CheckRequestId(absl::string_view value) {
   if (value.empty()) return absl::OkStatus();
-  if (value.size() > 64) return InvalidField("request_id", "at most 64 characters");
+  if (value.size() > 64)
+    return InvalidField("request_id", "at most 64 characters");
   for (char c : value) {
     if (!(absl::ascii_isalnum(c) || c == '-' || c == '_')) {
       return InvalidField("request_id",

@@ -7,8 +7,8 @@
 
 #include <cstddef>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace candor {
 

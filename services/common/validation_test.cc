@@ -22,14 +22,16 @@ TEST(Utf8Test, AcceptsWellFormedAndRejectsMalformed) {
 
 TEST(CheckTextTest, NamesTheFieldAndTheProblem) {
   EXPECT_TRUE(CheckText("f", "Ada", 10, Presence::kRequired).ok());
-  EXPECT_THAT(CheckText("staff_member.display_name", "", 10, Presence::kRequired)
-                  .message(),
-              HasSubstr("staff_member.display_name: required"));
+  EXPECT_THAT(
+      CheckText("staff_member.display_name", "", 10, Presence::kRequired)
+          .message(),
+      HasSubstr("staff_member.display_name: required"));
   EXPECT_THAT(CheckText("f", "   ", 10, Presence::kRequired).message(),
               HasSubstr("required"));
   EXPECT_THAT(CheckText("f", "abcdefghijk", 10, Presence::kOptional).message(),
               HasSubstr("at most 10"));
-  EXPECT_TRUE(CheckText("f", "東京東京東京東京東京", 10, Presence::kOptional).ok());
+  EXPECT_TRUE(
+      CheckText("f", "東京東京東京東京東京", 10, Presence::kOptional).ok());
   EXPECT_THAT(CheckText("f", "a\x01", 10, Presence::kOptional).message(),
               HasSubstr("control"));
   EXPECT_THAT(CheckText("f", "a\nb", 10, Presence::kOptional).message(),
@@ -42,10 +44,10 @@ TEST(CheckTextTest, NamesTheFieldAndTheProblem) {
 TEST(CheckEmailTest, AcceptsAddressesAndRejectsOthers) {
   EXPECT_TRUE(CheckEmail("email", "ada@example.com").ok());
   EXPECT_TRUE(CheckEmail("email", "a.b+tag@sub.example.co").ok());
-  for (const char* bad : {"", "ada", "@example.com", "ada@", "ada@example",
-                          "a@b@c.com", "ada @example.com", "ada@.com",
-                          "ada@example..com", "ada@example.com.",
-                          "x'; DROP TABLE staff_members; --@a.com"}) {
+  for (const char* bad :
+       {"", "ada", "@example.com", "ada@", "ada@example", "a@b@c.com",
+        "ada @example.com", "ada@.com", "ada@example..com", "ada@example.com.",
+        "x'; DROP TABLE staff_members; --@a.com"}) {
     EXPECT_THAT(CheckEmail("email", bad),
                 StatusIs(absl::StatusCode::kInvalidArgument))
         << bad;
@@ -75,7 +77,8 @@ TEST(CheckPageSizeTest, DefaultsAndBounds) {
   EXPECT_EQ(size, 50);
   EXPECT_TRUE(CheckPageSize(7, 50, 1000, &size).ok());
   EXPECT_EQ(size, 7);
-  EXPECT_THAT(CheckPageSize(-1, 50, 1000, &size).message(), HasSubstr("page_size"));
+  EXPECT_THAT(CheckPageSize(-1, 50, 1000, &size).message(),
+              HasSubstr("page_size"));
   EXPECT_FALSE(CheckPageSize(1001, 50, 1000, &size).ok());
 }
 

@@ -25,40 +25,44 @@ absl::Status InsertChunk(db::Pool& pool, std::vector<ShareRecord>& shares,
                          size_t begin, size_t end) {
   const size_t n = end - begin;
   CANDOR_ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(pool));
-  CANDOR_RETURN_IF_ERROR(db::Run("bulk insert shares", tx, [&](db::Connection& c) {
-    std::unique_ptr<sql::PreparedStatement> insert(c.raw().prepareStatement(
-        absl::StrCat("INSERT INTO shares (organization_id, share_id, post_id, "
-                     "author_id, network, published_text, external_url, "
-                     "link_url, state, compliance_explanation, tracking_code, "
-                     "story_id, value_ids, create_time_us) VALUES ",
-                     db::RepeatedRows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n))));
-    int p = 1;
-    for (size_t i = begin; i < end; ++i) {
-      const ShareRecord& s = shares[i];
-      insert->setString(p++, s.organization_id);
-      insert->setString(p++, s.share_id);
-      insert->setString(p++, s.post_id);
-      insert->setString(p++, s.author_id);
-      insert->setInt(p++, s.network);
-      insert->setString(p++, s.published_text);
-      insert->setString(p++, s.external_url);
-      insert->setString(p++, s.link_url);
-      insert->setInt(p++, static_cast<int>(s.state));
-      insert->setString(p++, s.compliance_explanation);
-      insert->setString(p++, s.tracking_code);
-      insert->setString(p++, s.story_id);
-      insert->setString(p++, s.value_ids);
-      insert->setInt64(p++, s.create_time_us);
-    }
-    insert->executeUpdate();
-    return absl::OkStatus();
-  }));
+  CANDOR_RETURN_IF_ERROR(
+      db::Run("bulk insert shares", tx, [&](db::Connection& c) {
+        std::unique_ptr<sql::PreparedStatement> insert(
+            c.raw().prepareStatement(absl::StrCat(
+                "INSERT INTO shares (organization_id, share_id, post_id, "
+                "author_id, network, published_text, external_url, "
+                "link_url, state, compliance_explanation, tracking_code, "
+                "story_id, value_ids, create_time_us) VALUES ",
+                db::RepeatedRows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                 n))));
+        int p = 1;
+        for (size_t i = begin; i < end; ++i) {
+          const ShareRecord& s = shares[i];
+          insert->setString(p++, s.organization_id);
+          insert->setString(p++, s.share_id);
+          insert->setString(p++, s.post_id);
+          insert->setString(p++, s.author_id);
+          insert->setInt(p++, s.network);
+          insert->setString(p++, s.published_text);
+          insert->setString(p++, s.external_url);
+          insert->setString(p++, s.link_url);
+          insert->setInt(p++, static_cast<int>(s.state));
+          insert->setString(p++, s.compliance_explanation);
+          insert->setString(p++, s.tracking_code);
+          insert->setString(p++, s.story_id);
+          insert->setString(p++, s.value_ids);
+          insert->setInt64(p++, s.create_time_us);
+        }
+        insert->executeUpdate();
+        return absl::OkStatus();
+      }));
   return tx.Commit();
 }
 
 }  // namespace
 
-absl::Status BulkInsertShares(db::Pool& pool, std::vector<ShareRecord>& shares) {
+absl::Status BulkInsertShares(db::Pool& pool,
+                              std::vector<ShareRecord>& shares) {
   absl::BitGen gen;
   for (ShareRecord& s : shares) {
     if (s.share_id.empty()) s.share_id = NewResourceId();

@@ -80,16 +80,16 @@ constexpr std::array<int, 10> kEventChunkSizes = {500, 256, 128, 64, 32,
 // The INSERT statement for kEventChunkSizes[i] rows. Static storage: the
 // connection's statement cache keys on the text's address.
 absl::string_view InsertEventsStatement(size_t i) {
-  static const std::array<std::string, kEventChunkSizes.size()>* const
-      kStatements = [] {
-        auto* statements =
-            new std::array<std::string, kEventChunkSizes.size()>();
-        for (size_t s = 0; s < kEventChunkSizes.size(); ++s) {
-          (*statements)[s] = absl::StrCat(
-              kInsertEventsPrefix, db::RepeatedRows(kInsertEventsRow, kEventChunkSizes[s]));
-        }
-        return statements;
-      }();
+  static const std::array<std::string,
+                          kEventChunkSizes.size()>* const kStatements = [] {
+    auto* statements = new std::array<std::string, kEventChunkSizes.size()>();
+    for (size_t s = 0; s < kEventChunkSizes.size(); ++s) {
+      (*statements)[s] =
+          absl::StrCat(kInsertEventsPrefix,
+                       db::RepeatedRows(kInsertEventsRow, kEventChunkSizes[s]));
+    }
+    return statements;
+  }();
   return (*kStatements)[i];
 }
 
@@ -456,13 +456,13 @@ absl::StatusOr<int64_t> EngagementRepository::EraseSharesOfAuthor(
     absl::string_view erased_text) {
   return db::Run("erase shares of an author", tx,
                  [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-    auto& update = c.Prepare(kEraseSharesOfAuthor);
-    update.setString(1, std::string(erased_text));
-    update.setString(2, std::string(org));
-    update.setString(3, std::string(author_id));
-    update.setString(4, std::string(erased_text));
-    return static_cast<int64_t>(update.executeUpdate());
-  });
+                   auto& update = c.Prepare(kEraseSharesOfAuthor);
+                   update.setString(1, std::string(erased_text));
+                   update.setString(2, std::string(org));
+                   update.setString(3, std::string(author_id));
+                   update.setString(4, std::string(erased_text));
+                   return static_cast<int64_t>(update.executeUpdate());
+                 });
 }
 
 absl::StatusOr<std::optional<std::pair<bool, int64_t>>>
@@ -488,11 +488,11 @@ absl::StatusOr<int64_t> EngagementRepository::DeleteParticipation(
     absl::string_view staff_member_id) {
   return db::Run("delete participation", tx,
                  [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-    auto& remove = c.Prepare(kDeleteParticipation);
-    remove.setString(1, std::string(org));
-    remove.setString(2, std::string(staff_member_id));
-    return static_cast<int64_t>(remove.executeUpdate());
-  });
+                   auto& remove = c.Prepare(kDeleteParticipation);
+                   remove.setString(1, std::string(org));
+                   remove.setString(2, std::string(staff_member_id));
+                   return static_cast<int64_t>(remove.executeUpdate());
+                 });
 }
 
 }  // namespace candor::engagement

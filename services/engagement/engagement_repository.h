@@ -10,8 +10,8 @@
 
 #include <cstdint>
 #include <optional>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -91,7 +91,6 @@ class EngagementRepository {
   absl::StatusOr<std::vector<LeaderboardRow>> LeaderboardRows(
       absl::string_view org, int64_t start_us, int64_t end_us);
 
-
   // --- personal data ---
 
   // Replaces the published text of `author_id`'s shares with `erased_text`
@@ -108,9 +107,9 @@ class EngagementRepository {
       absl::string_view org, absl::string_view staff_member_id);
   // Forgets the choice (the person then does not take part); returns the
   // rows removed.
-  absl::StatusOr<int64_t> DeleteParticipation(db::Transaction& tx,
-                                              absl::string_view org,
-                                              absl::string_view staff_member_id);
+  absl::StatusOr<int64_t> DeleteParticipation(
+      db::Transaction& tx, absl::string_view org,
+      absl::string_view staff_member_id);
 
  private:
   db::Pool* const pool_;

@@ -92,32 +92,34 @@ Notifications::~Notifications() {
 
 absl::Status Notifications::Add(db::Transaction& tx,
                                 const NewNotification& notification) {
-  return db::Run("add notification", tx, [&](db::Connection& c) -> absl::Status {
-    auto& bump = c.Prepare(kBumpHead);
-    bump.setString(1, notification.organization_id);
-    bump.setString(2, notification.staff_member_id);
-    bump.executeUpdate();
+  return db::Run("add notification", tx,
+                 [&](db::Connection& c) -> absl::Status {
+                   auto& bump = c.Prepare(kBumpHead);
+                   bump.setString(1, notification.organization_id);
+                   bump.setString(2, notification.staff_member_id);
+                   bump.executeUpdate();
 
-    auto& head = c.Prepare(kSelectHead);
-    head.setString(1, notification.organization_id);
-    head.setString(2, notification.staff_member_id);
-    std::unique_ptr<sql::ResultSet> row(head.executeQuery());
-    if (!row->next()) {
-      return absl::InternalError("notification counter missing after update");
-    }
-    const int64_t sequence = row->getInt64(1);
+                   auto& head = c.Prepare(kSelectHead);
+                   head.setString(1, notification.organization_id);
+                   head.setString(2, notification.staff_member_id);
+                   std::unique_ptr<sql::ResultSet> row(head.executeQuery());
+                   if (!row->next()) {
+                     return absl::InternalError(
+                         "notification counter missing after update");
+                   }
+                   const int64_t sequence = row->getInt64(1);
 
-    auto& insert = c.Prepare(kInsertNotification);
-    insert.setString(1, notification.organization_id);
-    insert.setString(2, notification.staff_member_id);
-    insert.setInt64(3, sequence);
-    insert.setInt(4, notification.kind);
-    insert.setString(5, notification.subject);
-    insert.setString(6, notification.message);
-    insert.setInt64(7, NowMicros());
-    insert.executeUpdate();
-    return absl::OkStatus();
-  });
+                   auto& insert = c.Prepare(kInsertNotification);
+                   insert.setString(1, notification.organization_id);
+                   insert.setString(2, notification.staff_member_id);
+                   insert.setInt64(3, sequence);
+                   insert.setInt(4, notification.kind);
+                   insert.setString(5, notification.subject);
+                   insert.setString(6, notification.message);
+                   insert.setInt64(7, NowMicros());
+                   insert.executeUpdate();
+                   return absl::OkStatus();
+                 });
 }
 
 void Notifications::Published(absl::string_view organization_id,
@@ -136,14 +138,14 @@ absl::StatusOr<std::vector<NotificationRecord>> Notifications::ReadAfter(
   return db::Run("read notifications", connection,
                  [&](db::Connection& c)
                      -> absl::StatusOr<std::vector<NotificationRecord>> {
-    auto& select = c.Prepare(kSelectAfter);
-    select.setString(1, organization_id);
-    select.setString(2, staff_member_id);
-    select.setInt64(3, after);
-    select.setInt(4, limit);
-    std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-    return ReadRows(*rows);
-  });
+                   auto& select = c.Prepare(kSelectAfter);
+                   select.setString(1, organization_id);
+                   select.setString(2, staff_member_id);
+                   select.setInt64(3, after);
+                   select.setInt(4, limit);
+                   std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+                   return ReadRows(*rows);
+                 });
 }
 
 absl::StatusOr<int64_t> Notifications::StartOfUnread(
@@ -151,15 +153,15 @@ absl::StatusOr<int64_t> Notifications::StartOfUnread(
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run("find unread notifications", connection,
                  [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-    auto& select = c.Prepare(kSelectStartOfUnread);
-    select.setString(1, organization_id);
-    select.setString(2, staff_member_id);
-    select.setString(3, organization_id);
-    select.setString(4, staff_member_id);
-    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-    if (!row->next()) return int64_t{0};
-    return static_cast<int64_t>(row->getInt64(1));
-  });
+                   auto& select = c.Prepare(kSelectStartOfUnread);
+                   select.setString(1, organization_id);
+                   select.setString(2, staff_member_id);
+                   select.setString(3, organization_id);
+                   select.setString(4, staff_member_id);
+                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+                   if (!row->next()) return int64_t{0};
+                   return static_cast<int64_t>(row->getInt64(1));
+                 });
 }
 
 absl::StatusOr<std::vector<NotificationRecord>> Notifications::ListNewestFirst(
@@ -169,15 +171,15 @@ absl::StatusOr<std::vector<NotificationRecord>> Notifications::ListNewestFirst(
   return db::Run("list notifications", connection,
                  [&](db::Connection& c)
                      -> absl::StatusOr<std::vector<NotificationRecord>> {
-    auto& select = c.Prepare(kSelectNewestFirst);
-    select.setString(1, organization_id);
-    select.setString(2, staff_member_id);
-    select.setInt64(3, before > 0 ? before : kNoUpperBound);
-    select.setBoolean(4, unread_only);
-    select.setInt(5, limit);
-    std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-    return ReadRows(*rows);
-  });
+                   auto& select = c.Prepare(kSelectNewestFirst);
+                   select.setString(1, organization_id);
+                   select.setString(2, staff_member_id);
+                   select.setInt64(3, before > 0 ? before : kNoUpperBound);
+                   select.setBoolean(4, unread_only);
+                   select.setInt(5, limit);
+                   std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+                   return ReadRows(*rows);
+                 });
 }
 
 absl::StatusOr<int64_t> Notifications::DeleteInbox(
@@ -185,11 +187,11 @@ absl::StatusOr<int64_t> Notifications::DeleteInbox(
     const std::string& staff_member_id) {
   return db::Run("delete inbox", tx,
                  [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-    auto& remove = c.Prepare(kDeleteInbox);
-    remove.setString(1, organization_id);
-    remove.setString(2, staff_member_id);
-    return static_cast<int64_t>(remove.executeUpdate());
-  });
+                   auto& remove = c.Prepare(kDeleteInbox);
+                   remove.setString(1, organization_id);
+                   remove.setString(2, staff_member_id);
+                   return static_cast<int64_t>(remove.executeUpdate());
+                 });
 }
 
 absl::StatusOr<int64_t> Notifications::MarkRead(
@@ -200,22 +202,22 @@ absl::StatusOr<int64_t> Notifications::MarkRead(
       int64_t marked,
       db::Run("mark notifications read", tx,
               [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-        if (sequences.empty()) {
-          auto& update = c.Prepare(kMarkAllRead);
-          update.setString(1, organization_id);
-          update.setString(2, staff_member_id);
-          return static_cast<int64_t>(update.executeUpdate());
-        }
-        int64_t count = 0;
-        auto& update = c.Prepare(kMarkOneRead);
-        for (int64_t sequence : sequences) {
-          update.setString(1, organization_id);
-          update.setString(2, staff_member_id);
-          update.setInt64(3, sequence);
-          count += update.executeUpdate();
-        }
-        return count;
-      }));
+                if (sequences.empty()) {
+                  auto& update = c.Prepare(kMarkAllRead);
+                  update.setString(1, organization_id);
+                  update.setString(2, staff_member_id);
+                  return static_cast<int64_t>(update.executeUpdate());
+                }
+                int64_t count = 0;
+                auto& update = c.Prepare(kMarkOneRead);
+                for (int64_t sequence : sequences) {
+                  update.setString(1, organization_id);
+                  update.setString(2, staff_member_id);
+                  update.setInt64(3, sequence);
+                  count += update.executeUpdate();
+                }
+                return count;
+              }));
   CANDOR_RETURN_IF_ERROR(tx.Commit());
   return marked;
 }
@@ -225,42 +227,42 @@ absl::StatusOr<int64_t> Notifications::AdvocacyEventCursor(
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run("read advocacy event cursor", connection,
                  [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-    auto& select = c.Prepare(kSelectCursor);
-    select.setString(1, organization_id);
-    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-    if (!row->next()) return int64_t{0};
-    return static_cast<int64_t>(row->getInt64(1));
-  });
+                   auto& select = c.Prepare(kSelectCursor);
+                   select.setString(1, organization_id);
+                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+                   if (!row->next()) return int64_t{0};
+                   return static_cast<int64_t>(row->getInt64(1));
+                 });
 }
 
 absl::StatusOr<int64_t> Notifications::LockAdvocacyEventCursor(
     db::Transaction& tx, const std::string& organization_id) {
   return db::Run("lock advocacy event cursor", tx,
                  [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-    auto& create = c.Prepare(kCreateCursor);
-    create.setString(1, organization_id);
-    create.executeUpdate();
-    auto& select = c.Prepare(kSelectCursorForUpdate);
-    select.setString(1, organization_id);
-    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-    if (!row->next()) {
-      return absl::InternalError("advocacy event cursor missing after creation");
-    }
-    return static_cast<int64_t>(row->getInt64(1));
-  });
+                   auto& create = c.Prepare(kCreateCursor);
+                   create.setString(1, organization_id);
+                   create.executeUpdate();
+                   auto& select = c.Prepare(kSelectCursorForUpdate);
+                   select.setString(1, organization_id);
+                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+                   if (!row->next()) {
+                     return absl::InternalError(
+                         "advocacy event cursor missing after creation");
+                   }
+                   return static_cast<int64_t>(row->getInt64(1));
+                 });
 }
 
 absl::Status Notifications::SetAdvocacyEventCursor(
-    db::Transaction& tx, const std::string& organization_id,
-    int64_t sequence) {
+    db::Transaction& tx, const std::string& organization_id, int64_t sequence) {
   return db::Run("advance advocacy event cursor", tx,
                  [&](db::Connection& c) -> absl::Status {
-    auto& update = c.Prepare(kUpdateCursor);
-    update.setInt64(1, sequence);
-    update.setString(2, organization_id);
-    update.executeUpdate();
-    return absl::OkStatus();
-  });
+                   auto& update = c.Prepare(kUpdateCursor);
+                   update.setInt64(1, sequence);
+                   update.setString(2, organization_id);
+                   update.executeUpdate();
+                   return absl::OkStatus();
+                 });
 }
 
 void Notifications::AddWatcher(const std::string& organization_id,

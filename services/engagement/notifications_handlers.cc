@@ -115,9 +115,11 @@ struct Inbox {
   std::string staff_member_id;
 };
 
-absl::StatusOr<Inbox> OwnInbox(const Caller& caller, const std::string& parent) {
-  CANDOR_ASSIGN_OR_RETURN(std::vector<std::string> ids,
-                          ParseResourceName("parent", parent, kStaffMemberPattern));
+absl::StatusOr<Inbox> OwnInbox(const Caller& caller,
+                               const std::string& parent) {
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<std::string> ids,
+      ParseResourceName("parent", parent, kStaffMemberPattern));
   CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, ids[0], parent));
   if (!caller.IsStaffMember(ids[0], ids[1])) {
     return absl::PermissionDeniedError(
@@ -149,7 +151,8 @@ void ToProto(const NotificationRecord& r, const Inbox& inbox,
   out->set_subject(r.subject);
   out->set_message(r.message);
   out->set_read(r.read);
-  *out->mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(r.create_time_us);
+  *out->mutable_create_time() =
+      TimeUtil::MicrosecondsToTimestamp(r.create_time_us);
   out->set_resume_token(tokens.Encode(ResumeQuery(inbox.parent), sequence));
 }
 
@@ -348,7 +351,8 @@ class EngagementService::WatchReactor final
       DoFinish(started);
       return;
     }
-    service_->notifications_.AddWatcher(inbox_.org, inbox_.staff_member_id, this);
+    service_->notifications_.AddWatcher(inbox_.org, inbox_.staff_member_id,
+                                        this);
     registered_ = true;
     Wake(/*poll=*/false);  // the first read
   }
@@ -364,7 +368,8 @@ class EngagementService::WatchReactor final
     }
     // Polls give way to calls when the executor is busy; the next tick (or
     // a Published() here) comes soon enough.
-    if (poll && service_->env_->executor->queue_depth() > kPollQueueLimit) return;
+    if (poll && service_->env_->executor->queue_depth() > kPollQueueLimit)
+      return;
     StartFetchLocked();
   }
 
@@ -399,7 +404,8 @@ class EngagementService::WatchReactor final
         finish = true;
       }
     }
-    if (finish) DoFinish(absl::CancelledError("the client cancelled the stream"));
+    if (finish)
+      DoFinish(absl::CancelledError("the client cancelled the stream"));
   }
 
   void OnDone() override {
@@ -415,7 +421,8 @@ class EngagementService::WatchReactor final
 
   absl::Status Begin(const grpc::CallbackServerContext& context,
                      const v1::WatchNotificationsRequest& request) {
-    CANDOR_ASSIGN_OR_RETURN(Caller caller, Authenticate(*service_->env_, context));
+    CANDOR_ASSIGN_OR_RETURN(Caller caller,
+                            Authenticate(*service_->env_, context));
     subject_ = caller.subject;
     CANDOR_ASSIGN_OR_RETURN(inbox_, OwnInbox(caller, request.parent()));
     if (!request.resume_token().empty()) {
@@ -517,8 +524,8 @@ class EngagementService::WatchReactor final
   }
 
   void DoFinish(const absl::Status& status) {
-    LogCall(*service_->env_, MethodName<v1::WatchNotificationsRequest>(), start_,
-            status, subject_, "");
+    LogCall(*service_->env_, MethodName<v1::WatchNotificationsRequest>(),
+            start_, status, subject_, "");
     Finish(ToGrpcStatus(status));
   }
 
@@ -543,8 +550,9 @@ class EngagementService::WatchReactor final
 };
 
 grpc::ServerWriteReactor<v1::WatchNotificationsResponse>*
-EngagementService::WatchNotifications(grpc::CallbackServerContext* context,
-                                      const v1::WatchNotificationsRequest* request) {
+EngagementService::WatchNotifications(
+    grpc::CallbackServerContext* context,
+    const v1::WatchNotificationsRequest* request) {
   return new WatchReactor(this, context, *request);
 }
 

@@ -79,9 +79,8 @@ absl::Status EngagementService::DoErasePersonalData(
       PersonRef person,
       PersonToErase(caller, request.staff_member(), request.request_id()));
   return RunIdempotent(
-      repository_.pool(),
-      MakeIdempotencyKey(caller, request),
-      response, [&](db::Transaction& tx) {
+      repository_.pool(), MakeIdempotencyKey(caller, request), response,
+      [&](db::Transaction& tx) {
         CANDOR_ASSIGN_OR_RETURN(int64_t shares,
                                 repository_.EraseSharesOfAuthor(
                                     tx, person.org, person.id, kErasedText));

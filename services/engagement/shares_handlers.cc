@@ -164,9 +164,8 @@ absl::Status EngagementService::DoCreateShare(
   if (share.state == ShareState::kNoncompliant) ImportAdvocacyEvents(org);
 
   CANDOR_RETURN_IF_ERROR(RunIdempotent(
-      repository_.pool(),
-      MakeIdempotencyKey(caller, request),
-      response, [&](db::Transaction& tx) -> absl::Status {
+      repository_.pool(), MakeIdempotencyKey(caller, request), response,
+      [&](db::Transaction& tx) -> absl::Status {
         share.create_time_us = NowMicros();
         if (policy.pacing_limit) {
           CANDOR_ASSIGN_OR_RETURN(

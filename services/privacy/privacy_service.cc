@@ -17,7 +17,6 @@ namespace {
 
 using ::google::protobuf::util::TimeUtil;
 
-
 // One service's part of an export or an erasure reads or rewrites all of
 // one person's rows: longer than an ordinary internal call may take. All
 // steps together still end with the caller's deadline (at most the server's
@@ -57,18 +56,18 @@ absl::Status ExportFrom(const Caller& caller, Stub* stub,
 // One service's ErasePersonalData for `person` under `request_id`; how many
 // records it changed.
 template <typename Stub, typename Request, typename Response>
-absl::StatusOr<int64_t> EraseIn(const Caller& caller, Stub* stub,
-                                grpc::Status (Stub::*method)(grpc::ClientContext*,
-                                                             const Request&,
-                                                             Response*),
-                                const std::string& person,
-                                const std::string& request_id,
-                                absl::string_view service) {
+absl::StatusOr<int64_t> EraseIn(
+    const Caller& caller, Stub* stub,
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                 Response*),
+    const std::string& person, const std::string& request_id,
+    absl::string_view service) {
   Request request;
   request.set_staff_member(person);
   request.set_request_id(request_id);
   Response answer;
-  CANDOR_RETURN_IF_ERROR(CallStep(caller, stub, method, request, &answer, service));
+  CANDOR_RETURN_IF_ERROR(
+      CallStep(caller, stub, method, request, &answer, service));
   return answer.records_changed();
 }
 
@@ -87,7 +86,8 @@ void PrivacyService::SetDependencies(const Dependencies& dependencies) {
 }
 
 CANDOR_UNARY_HANDLER(PrivacyService, ExportStaffData, v1::StaffDataExport)
-CANDOR_UNARY_HANDLER(PrivacyService, EraseStaffMember, v1::EraseStaffMemberResponse)
+CANDOR_UNARY_HANDLER(PrivacyService, EraseStaffMember,
+                     v1::EraseStaffMemberResponse)
 
 absl::Status PrivacyService::DoExportStaffData(
     const Caller& caller, const v1::ExportStaffDataRequest& request,
@@ -106,17 +106,18 @@ absl::Status PrivacyService::DoExportStaffData(
   CANDOR_RETURN_IF_ERROR(ExportFrom(
       caller, staff_.get(), &staff::v1::StaffService::Stub::ExportPersonalData,
       person.name, response->mutable_staff(), "staff"));
-  CANDOR_RETURN_IF_ERROR(ExportFrom(
-      caller, values_.get(), &values::v1::ValuesService::Stub::ExportPersonalData,
-      person.name, response->mutable_values(), "values"));
-  CANDOR_RETURN_IF_ERROR(ExportFrom(
-      caller, advocacy_.get(),
-      &advocacy::v1::AdvocacyService::Stub::ExportPersonalData, person.name,
-      response->mutable_advocacy(), "advocacy"));
-  CANDOR_RETURN_IF_ERROR(ExportFrom(
-      caller, engagement_.get(),
-      &engagement::v1::EngagementService::Stub::ExportPersonalData, person.name,
-      response->mutable_engagement(), "engagement"));
+  CANDOR_RETURN_IF_ERROR(
+      ExportFrom(caller, values_.get(),
+                 &values::v1::ValuesService::Stub::ExportPersonalData,
+                 person.name, response->mutable_values(), "values"));
+  CANDOR_RETURN_IF_ERROR(
+      ExportFrom(caller, advocacy_.get(),
+                 &advocacy::v1::AdvocacyService::Stub::ExportPersonalData,
+                 person.name, response->mutable_advocacy(), "advocacy"));
+  CANDOR_RETURN_IF_ERROR(
+      ExportFrom(caller, engagement_.get(),
+                 &engagement::v1::EngagementService::Stub::ExportPersonalData,
+                 person.name, response->mutable_engagement(), "engagement"));
   CANDOR_RETURN_IF_ERROR(ExportFrom(
       caller, transparency_.get(),
       &transparency::v1::TransparencyService::Stub::ExportPersonalData,
@@ -142,8 +143,9 @@ absl::Status PrivacyService::DoEraseStaffMember(
   const std::string& id = request.request_id();
   CANDOR_ASSIGN_OR_RETURN(
       changed["staff"],
-      EraseIn(caller, staff_.get(), &staff::v1::StaffService::Stub::ErasePersonalData,
-              person.name, id, "staff"));
+      EraseIn(caller, staff_.get(),
+              &staff::v1::StaffService::Stub::ErasePersonalData, person.name,
+              id, "staff"));
   CANDOR_ASSIGN_OR_RETURN(
       changed["engagement"],
       EraseIn(caller, engagement_.get(),
@@ -156,8 +158,9 @@ absl::Status PrivacyService::DoEraseStaffMember(
               person.name, id, "advocacy"));
   CANDOR_ASSIGN_OR_RETURN(
       changed["values"],
-      EraseIn(caller, values_.get(), &values::v1::ValuesService::Stub::ErasePersonalData,
-              person.name, id, "values"));
+      EraseIn(caller, values_.get(),
+              &values::v1::ValuesService::Stub::ErasePersonalData, person.name,
+              id, "values"));
   CANDOR_ASSIGN_OR_RETURN(
       changed["transparency"],
       EraseIn(caller, transparency_.get(),

@@ -29,37 +29,42 @@ absl::Status BulkEnrollAdvocates(db::Pool& pool, absl::string_view org,
   for (size_t begin = 0; begin < ids.size(); begin += kChunk) {
     const size_t n = std::min(kChunk, ids.size() - begin);
     CANDOR_ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(pool));
-    CANDOR_RETURN_IF_ERROR(db::Run("bulk enroll advocates", tx, [&](db::Connection& c) {
-      // The handle is derived from the id, so one UPDATE covers the chunk;
-      // social_accounts is staff_repository.cc's "network<TAB>handle\n".
-      std::unique_ptr<sql::PreparedStatement> update(c.raw().prepareStatement(
-          absl::StrCat("UPDATE staff_members SET advocacy_consent = TRUE, "
-                       "social_accounts = CONCAT('", kLinkedIn,
-                       "\\t', ?, staff_member_id, '\\n'), update_time_us = ?, "
-                       "version = version + 1 WHERE organization_id = ? AND "
-                       "staff_member_id IN (", db::RepeatedRows("?", n), ")")));
-      int p = 1;
-      update->setString(p++, BulkLinkedInHandle(""));
-      update->setInt64(p++, now_us);
-      update->setString(p++, std::string(org));
-      for (size_t i = 0; i < n; ++i) update->setString(p++, ids[begin + i]);
-      update->executeUpdate();
+    CANDOR_RETURN_IF_ERROR(
+        db::Run("bulk enroll advocates", tx, [&](db::Connection& c) {
+          // The handle is derived from the id, so one UPDATE covers the chunk;
+          // social_accounts is staff_repository.cc's "network<TAB>handle\n".
+          std::unique_ptr<sql::PreparedStatement> update(
+              c.raw().prepareStatement(absl::StrCat(
+                  "UPDATE staff_members SET advocacy_consent = TRUE, "
+                  "social_accounts = CONCAT('",
+                  kLinkedIn,
+                  "\\t', ?, staff_member_id, '\\n'), update_time_us = ?, "
+                  "version = version + 1 WHERE organization_id = ? AND "
+                  "staff_member_id IN (",
+                  db::RepeatedRows("?", n), ")")));
+          int p = 1;
+          update->setString(p++, BulkLinkedInHandle(""));
+          update->setInt64(p++, now_us);
+          update->setString(p++, std::string(org));
+          for (size_t i = 0; i < n; ++i) update->setString(p++, ids[begin + i]);
+          update->executeUpdate();
 
-      std::unique_ptr<sql::PreparedStatement> insert(c.raw().prepareStatement(
-          absl::StrCat("INSERT INTO staff_social_accounts (organization_id, "
-                       "network, handle_key, staff_member_id) VALUES ",
-                       db::RepeatedRows("(?, ?, ?, ?)", n))));
-      p = 1;
-      for (size_t i = 0; i < n; ++i) {
-        insert->setString(p++, std::string(org));
-        insert->setInt(p++, kLinkedIn);
-        // handle_key: lowercased without '@'; ids are lowercase already.
-        insert->setString(p++, BulkLinkedInHandle(ids[begin + i]));
-        insert->setString(p++, ids[begin + i]);
-      }
-      insert->executeUpdate();
-      return absl::OkStatus();
-    }));
+          std::unique_ptr<sql::PreparedStatement> insert(
+              c.raw().prepareStatement(absl::StrCat(
+                  "INSERT INTO staff_social_accounts (organization_id, "
+                  "network, handle_key, staff_member_id) VALUES ",
+                  db::RepeatedRows("(?, ?, ?, ?)", n))));
+          p = 1;
+          for (size_t i = 0; i < n; ++i) {
+            insert->setString(p++, std::string(org));
+            insert->setInt(p++, kLinkedIn);
+            // handle_key: lowercased without '@'; ids are lowercase already.
+            insert->setString(p++, BulkLinkedInHandle(ids[begin + i]));
+            insert->setString(p++, ids[begin + i]);
+          }
+          insert->executeUpdate();
+          return absl::OkStatus();
+        }));
     CANDOR_RETURN_IF_ERROR(tx.Commit());
   }
   return absl::OkStatus();

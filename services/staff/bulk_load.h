@@ -24,9 +24,9 @@ std::string BulkLinkedInHandle(absl::string_view staff_member_id);
 // updated advocacy_consent and social_accounts themselves (no staff event:
 // those record role changes and deactivations only). The staff members must
 // exist and hold no linked accounts. Commits in chunks of 1,000.
-absl::Status BulkEnrollAdvocates(db::Pool& pool, absl::string_view org,
-                                 const std::vector<std::string>& staff_member_ids,
-                                 int64_t now_us);
+absl::Status BulkEnrollAdvocates(
+    db::Pool& pool, absl::string_view org,
+    const std::vector<std::string>& staff_member_ids, int64_t now_us);
 
 }  // namespace candor::staff
 

@@ -32,7 +32,8 @@ ImportPlan PlanImport(const std::vector<ImportRow>& rows,
                       const std::function<std::string()>& new_id) {
   ImportPlan plan;
   absl::flat_hash_map<std::string, const StaffMemberRecord*> by_employee_id;
-  for (const StaffMemberRecord& r : existing) by_employee_id[r.employee_id] = &r;
+  for (const StaffMemberRecord& r : existing)
+    by_employee_id[r.employee_id] = &r;
 
   // Pass 1: each row alone, and duplicates within the import.
   absl::flat_hash_map<std::string, int64_t> row_of_employee_id;
@@ -84,7 +85,8 @@ ImportPlan PlanImport(const std::vector<ImportRow>& rows,
   }
 
   // Pass 2: against the organization as it will be after the import.
-  absl::flat_hash_map<std::string, std::string> owner_of_email;  // -> employee_id
+  absl::flat_hash_map<std::string, std::string>
+      owner_of_email;  // -> employee_id
   for (const StaffMemberRecord& r : existing) {
     if (!row_of_employee_id.contains(r.employee_id)) {
       owner_of_email[EmailKey(r.email)] = r.employee_id;
@@ -114,7 +116,8 @@ ImportPlan PlanImport(const std::vector<ImportRow>& rows,
     id_of_employee[r.employee_id] = r.staff_member_id;
   }
   for (size_t i = 0; i < rows.size(); ++i) {
-    if (row_ok[i]) id_of_employee[rows[i].employee_id] = targets[i].staff_member_id;
+    if (row_ok[i])
+      id_of_employee[rows[i].employee_id] = targets[i].staff_member_id;
   }
   for (size_t i = 0; i < rows.size(); ++i) {
     if (!row_ok[i]) continue;
@@ -131,10 +134,9 @@ ImportPlan PlanImport(const std::vector<ImportRow>& rows,
     }
     auto manager = id_of_employee.find(row.manager_employee_id);
     if (manager == id_of_employee.end()) {
-      plan.errors.push_back(
-          {row.row_number, "manager_employee_id",
-           absl::StrCat("no staff member has employee_id ",
-                        row.manager_employee_id)});
+      plan.errors.push_back({row.row_number, "manager_employee_id",
+                             absl::StrCat("no staff member has employee_id ",
+                                          row.manager_employee_id)});
       row_ok[i] = false;
       continue;
     }

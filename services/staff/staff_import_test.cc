@@ -9,7 +9,8 @@ namespace {
 
 using ::testing::IsEmpty;
 
-ImportRow Row(int64_t number, const std::string& id, const std::string& manager = "") {
+ImportRow Row(int64_t number, const std::string& id,
+              const std::string& manager = "") {
   ImportRow row;
   row.row_number = number;
   row.employee_id = id;
@@ -42,8 +43,8 @@ TEST(PlanImportTest, CreatesUpdatesAndLeavesEqualRowsAlone) {
   same.email = "admin@example.com";
   ImportRow changed = same;
   changed.row_number = 2;
-  ImportPlan plan = PlanImport({Row(2, "N1", "A1"), Row(3, "N2", "N1")}, {Admin()},
-                               "acme", 100, Ids());
+  ImportPlan plan = PlanImport({Row(2, "N1", "A1"), Row(3, "N2", "N1")},
+                               {Admin()}, "acme", 100, Ids());
   EXPECT_THAT(plan.errors, IsEmpty());
   ASSERT_EQ(plan.creates.size(), 2u);
   EXPECT_EQ(plan.creates[0].manager_id, "admin");
@@ -56,7 +57,8 @@ TEST(PlanImportTest, CreatesUpdatesAndLeavesEqualRowsAlone) {
   plan = PlanImport({changed}, {Admin()}, "acme", 100, Ids());
   ASSERT_EQ(plan.updates.size(), 1u);
   EXPECT_EQ(plan.updates[0].version, 4);
-  EXPECT_EQ(plan.updates[0].roles, kEmployeeBit | kAdminBit) << "roles kept when not given";
+  EXPECT_EQ(plan.updates[0].roles, kEmployeeBit | kAdminBit)
+      << "roles kept when not given";
 }
 
 TEST(PlanImportTest, ReportsEveryBadRow) {
@@ -64,10 +66,10 @@ TEST(PlanImportTest, ReportsEveryBadRow) {
   bad_email.email = "nope";
   ImportRow taken_email = Row(5, "N5");
   taken_email.email = "ADMIN@example.com";
-  ImportPlan plan = PlanImport(
-      {Row(1, "N1"), bad_email, Row(3, "N1"), Row(4, "N4", "GHOST"), taken_email,
-       Row(6, "N6", "N6")},
-      {Admin()}, "acme", 100, Ids());
+  ImportPlan plan =
+      PlanImport({Row(1, "N1"), bad_email, Row(3, "N1"), Row(4, "N4", "GHOST"),
+                  taken_email, Row(6, "N6", "N6")},
+                 {Admin()}, "acme", 100, Ids());
   ASSERT_EQ(plan.errors.size(), 5u);
   EXPECT_EQ(plan.errors[0].row_number, 2);
   EXPECT_EQ(plan.errors[0].field, "email");

@@ -81,11 +81,12 @@ std::string EmailKey(absl::string_view email) {
   return absl::AsciiStrToLower(absl::StripAsciiWhitespace(email));
 }
 
-absl::Status ValidateEmployeeId(absl::string_view field, absl::string_view value) {
+absl::Status ValidateEmployeeId(absl::string_view field,
+                                absl::string_view value) {
   if (value.empty()) return InvalidField(field, "required");
   if (value.size() > kMaxEmployeeIdLength) {
-    return InvalidField(field, absl::StrCat("at most ", kMaxEmployeeIdLength,
-                                            " characters"));
+    return InvalidField(
+        field, absl::StrCat("at most ", kMaxEmployeeIdLength, " characters"));
   }
   for (char c : value) {
     if (!(absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' ||
@@ -100,7 +101,8 @@ absl::Status ValidateOrganizationId(absl::string_view field,
                                     absl::string_view value) {
   absl::Status id = CheckResourceId(field, value, 40);
   if (!id.ok()) return id;
-  if (value.size() < 3 || !absl::ascii_islower(static_cast<unsigned char>(value[0]))) {
+  if (value.size() < 3 ||
+      !absl::ascii_islower(static_cast<unsigned char>(value[0]))) {
     return InvalidField(field, "3 to 40 characters, starting with a letter");
   }
   return absl::OkStatus();
@@ -152,7 +154,8 @@ absl::Status ValidateStaffField(absl::string_view path,
   }
   if (path == "email") return CheckEmail(field, r.email);
   if (path == "department") {
-    return CheckText(field, r.department, kMaxDetailLength, Presence::kOptional);
+    return CheckText(field, r.department, kMaxDetailLength,
+                     Presence::kOptional);
   }
   if (path == "title") {
     return CheckText(field, r.title, kMaxDetailLength, Presence::kOptional);
@@ -208,19 +211,23 @@ absl::StatusOr<FieldOwner> UpdatableFieldOwner(absl::string_view path) {
     if (name == path) return owner;
   }
   if (path == "state") {
-    return InvalidField("update_mask",
-                        "state is changed by DeactivateStaffMember, not by update");
+    return InvalidField(
+        "update_mask",
+        "state is changed by DeactivateStaffMember, not by update");
   }
   if (path == "name" || path == "create_time" || path == "update_time" ||
       path == "etag" || path == "deactivation_reason") {
-    return InvalidField("update_mask", absl::StrCat("'", path, "' is output only"));
+    return InvalidField("update_mask",
+                        absl::StrCat("'", path, "' is output only"));
   }
-  return InvalidField("update_mask", absl::StrCat("unknown field '", path, "'"));
+  return InvalidField("update_mask",
+                      absl::StrCat("unknown field '", path, "'"));
 }
 
 absl::StatusOr<StaffFilter> ParseStaffFilter(absl::string_view filter) {
   StaffFilter result;
-  if (filter.size() > 1024) return InvalidField("filter", "at most 1024 characters");
+  if (filter.size() > 1024)
+    return InvalidField("filter", "at most 1024 characters");
   auto tokens = TokenizeFilter(filter);
   if (!tokens.ok()) return tokens.status();
   const std::vector<FilterToken>& t = *tokens;
@@ -235,7 +242,8 @@ absl::StatusOr<StaffFilter> ParseStaffFilter(absl::string_view filter) {
     if (i + 2 >= t.size()) {
       return InvalidField("filter", "expected `field = value`");
     }
-    if (t[i].kind != FilterToken::kWord || t[i + 1].kind != FilterToken::kEquals ||
+    if (t[i].kind != FilterToken::kWord ||
+        t[i + 1].kind != FilterToken::kEquals ||
         t[i + 2].kind == FilterToken::kEquals) {
       return InvalidField("filter", "expected `field = value`");
     }
@@ -284,11 +292,11 @@ absl::StatusOr<StaffFilter> ParseStaffFilter(absl::string_view filter) {
       }
       result.advocacy_consent = value == "true";
     } else {
-      return InvalidField(
-          "filter", absl::StrCat("unknown field '", field,
-                                 "' (use department, location, title, "
-                                 "employee_id, manager, state, role or "
-                                 "advocacy_consent)"));
+      return InvalidField("filter",
+                          absl::StrCat("unknown field '", field,
+                                       "' (use department, location, title, "
+                                       "employee_id, manager, state, role or "
+                                       "advocacy_consent)"));
     }
     if (!set.ok()) return set;
   }

@@ -109,7 +109,8 @@ absl::Status ValidatePersonalFields(const StaffMemberRecord& record,
 absl::Status ValidateStaffField(absl::string_view path,
                                 const StaffMemberRecord& record,
                                 absl::string_view prefix);
-absl::Status ValidateEmployeeId(absl::string_view field, absl::string_view value);
+absl::Status ValidateEmployeeId(absl::string_view field,
+                                absl::string_view value);
 absl::Status ValidateOrganizationId(absl::string_view field,
                                     absl::string_view value);
 

@@ -30,10 +30,12 @@ TEST(StaffMemberTest, EmploymentFieldsAreCheckedWithTheirPath) {
               HasSubstr("staff_member.employee_id"));
   r = Valid();
   r.display_name = std::string(201, 'a');
-  EXPECT_THAT(ValidateEmploymentFields(r, "").message(), HasSubstr("display_name"));
+  EXPECT_THAT(ValidateEmploymentFields(r, "").message(),
+              HasSubstr("display_name"));
   r = Valid();
   r.department = std::string(101, 'd');
-  EXPECT_THAT(ValidateEmploymentFields(r, "").message(), HasSubstr("department"));
+  EXPECT_THAT(ValidateEmploymentFields(r, "").message(),
+              HasSubstr("department"));
 }
 
 TEST(StaffMemberTest, SocialAccountsAreCheckedOneByOne) {
@@ -41,7 +43,8 @@ TEST(StaffMemberTest, SocialAccountsAreCheckedOneByOne) {
   r.social_accounts = {{1, "ada"}, {2, "ada"}};
   EXPECT_TRUE(ValidatePersonalFields(r, "").ok());
   r.social_accounts = {{1, "ada"}, {1, "@ADA"}};
-  EXPECT_THAT(ValidatePersonalFields(r, "").message(), HasSubstr("social_accounts[1]"));
+  EXPECT_THAT(ValidatePersonalFields(r, "").message(),
+              HasSubstr("social_accounts[1]"));
   r.social_accounts = {{9, "ada"}};
   EXPECT_THAT(ValidatePersonalFields(r, "").message(),
               HasSubstr("social_accounts[0].network"));
@@ -57,7 +60,8 @@ TEST(StaffMemberTest, UpdatableFieldsHaveOwners) {
   EXPECT_EQ(*UpdatableFieldOwner("advocacy_consent"), FieldOwner::kSelf);
   EXPECT_EQ(*UpdatableFieldOwner("roles"), FieldOwner::kAdmin);
   EXPECT_EQ(*UpdatableFieldOwner("department"), FieldOwner::kAdmin);
-  for (const char* path : {"state", "name", "etag", "create_time", "nope", ""}) {
+  for (const char* path :
+       {"state", "name", "etag", "create_time", "nope", ""}) {
     EXPECT_THAT(UpdatableFieldOwner(path),
                 StatusIs(absl::StatusCode::kInvalidArgument))
         << path;
@@ -82,8 +86,9 @@ TEST(StaffFilterTest, RejectsWhatItDoesNotUnderstand) {
   for (const char* bad :
        {"department", "department =", "= x", "department = \"x",
         "department = x OR state = ACTIVE", "salary = 3", "state = GONE",
-        "role = CEO", "advocacy_consent = yes", "state = ACTIVE AND state = INACTIVE",
-        "department = a department = b", "department = = x"}) {
+        "role = CEO", "advocacy_consent = yes",
+        "state = ACTIVE AND state = INACTIVE", "department = a department = b",
+        "department = = x"}) {
     auto filter = ParseStaffFilter(bad);
     EXPECT_THAT(filter, StatusIs(absl::StatusCode::kInvalidArgument,
                                  HasSubstr("filter")))

@@ -17,10 +17,10 @@ namespace candor::staff {
 namespace {
 
 // The column list every staff read selects, in RowToStaffMember's order.
-#define CANDOR_STAFF_COLUMNS                                                 \
-  "organization_id, staff_member_id, employee_id, display_name, email, "    \
+#define CANDOR_STAFF_COLUMNS                                                  \
+  "organization_id, staff_member_id, employee_id, display_name, email, "      \
   "department, title, location, manager_id, roles, state, advocacy_consent, " \
-  "social_accounts, bio, deactivation_reason, create_time_us, "             \
+  "social_accounts, bio, deactivation_reason, create_time_us, "               \
   "update_time_us, version"
 
 constexpr absl::string_view kInsertOrganization =
@@ -33,7 +33,8 @@ constexpr absl::string_view kLockOrganization =
     "SELECT 1 FROM organizations WHERE organization_id = ? LOCK IN SHARE MODE";
 
 constexpr absl::string_view kInsertStaffMember =
-    "INSERT INTO staff_members (" CANDOR_STAFF_COLUMNS ", email_key) "
+    "INSERT INTO staff_members (" CANDOR_STAFF_COLUMNS
+    ", email_key) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr absl::string_view kUpdateStaffMember =
     "UPDATE staff_members SET employee_id = ?, display_name = ?, email = ?, "
@@ -49,7 +50,8 @@ constexpr absl::string_view kSelectStaffMemberForUpdate =
     " FROM staff_members WHERE organization_id = ? AND staff_member_id = ? "
     "FOR UPDATE";
 constexpr absl::string_view kStaffMemberExists =
-    "SELECT 1 FROM staff_members WHERE organization_id = ? AND staff_member_id = ?";
+    "SELECT 1 FROM staff_members WHERE organization_id = ? AND staff_member_id "
+    "= ?";
 // Every filter term is optional: `? IS NULL` switches it off. One statement
 // for every filter keeps statements named and prepared once; the primary key
 // range (organization_id, staff_member_id > ?) bounds the scan.
@@ -94,7 +96,8 @@ constexpr absl::string_view kListStaffEvents =
 // organization's events once.
 constexpr absl::string_view kListStaffEventsOf =
     "SELECT organization_id, sequence, time_us, actor, kind, subject, details "
-    "FROM staff_events WHERE organization_id = ? AND (actor = ? OR subject = ?) "
+    "FROM staff_events WHERE organization_id = ? AND (actor = ? OR subject = "
+    "?) "
     "ORDER BY sequence";
 constexpr absl::string_view kPseudonymizeEventActor =
     "UPDATE staff_events SET actor = ? WHERE organization_id = ? AND actor = ?";
@@ -158,7 +161,8 @@ absl::Status DuplicateStaffValue(const sql::SQLException& e,
       key_at == std::string::npos ? "" : what.substr(key_at + 9);
   if (key == "staff_by_email'") {
     return absl::AlreadyExistsError(absl::StrCat(
-        prefix, "email: another staff member of the organization has this email"));
+        prefix,
+        "email: another staff member of the organization has this email"));
   }
   if (key == "staff_by_employee_id'") {
     return absl::AlreadyExistsError(absl::StrCat(
@@ -185,9 +189,10 @@ absl::Status ClaimSocialAccountsOrExplain(db::Connection& c,
     ClaimSocialAccounts(c, r);
   } catch (const sql::SQLException& e) {
     if (e.getErrorCode() != 1062) throw;
-    return absl::AlreadyExistsError(absl::StrCat(
-        prefix, "social_accounts: an account is already linked to another "
-                "staff member"));
+    return absl::AlreadyExistsError(
+        absl::StrCat(prefix,
+                     "social_accounts: an account is already linked to another "
+                     "staff member"));
   }
   return absl::OkStatus();
 }
@@ -256,8 +261,8 @@ std::vector<StaffMemberRecord> ReadAll(sql::ResultSet& rows) {
 
 }  // namespace
 
-absl::Status StaffRepository::InsertOrganization(
-    db::Transaction& tx, const OrganizationRecord& o) {
+absl::Status StaffRepository::InsertOrganization(db::Transaction& tx,
+                                                 const OrganizationRecord& o) {
   return db::Run("insert organization", tx, [&](db::Connection& c) {
     try {
       auto& insert = c.Prepare(kInsertOrganization);
@@ -268,9 +273,9 @@ absl::Status StaffRepository::InsertOrganization(
       insert.executeUpdate();
     } catch (const sql::SQLException& e) {
       if (e.getErrorCode() != 1062) throw;
-      return absl::AlreadyExistsError(absl::StrCat(
-          "organization_id: organizations/", o.organization_id,
-          " already exists"));
+      return absl::AlreadyExistsError(
+          absl::StrCat("organization_id: organizations/", o.organization_id,
+                       " already exists"));
     }
     return absl::OkStatus();
   });
@@ -281,15 +286,17 @@ absl::StatusOr<OrganizationRecord> StaffRepository::FindOrganization(
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run("get organization", connection,
                  [&](db::Connection& c) -> absl::StatusOr<OrganizationRecord> {
-    auto& select = c.Prepare(kSelectOrganization);
-    select.setString(1, std::string(org));
-    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-    if (!row->next()) {
-      return absl::NotFoundError(absl::StrCat("organizations/", org, " not found"));
-    }
-    return OrganizationRecord{row->getString(1), row->getString(2),
-                              row->getString(3), row->getInt64(4)};
-  });
+                   auto& select = c.Prepare(kSelectOrganization);
+                   select.setString(1, std::string(org));
+                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+                   if (!row->next()) {
+                     return absl::NotFoundError(
+                         absl::StrCat("organizations/", org, " not found"));
+                   }
+                   return OrganizationRecord{
+                       row->getString(1), row->getString(2), row->getString(3),
+                       row->getInt64(4)};
+                 });
 }
 
 absl::Status StaffRepository::LockOrganization(db::Transaction& tx,
@@ -299,7 +306,8 @@ absl::Status StaffRepository::LockOrganization(db::Transaction& tx,
     select.setString(1, std::string(org));
     std::unique_ptr<sql::ResultSet> row(select.executeQuery());
     if (!row->next()) {
-      return absl::NotFoundError(absl::StrCat("organizations/", org, " not found"));
+      return absl::NotFoundError(
+          absl::StrCat("organizations/", org, " not found"));
     }
     return absl::OkStatus();
   });
@@ -330,34 +338,36 @@ absl::Status StaffRepository::InsertStaffMember(db::Transaction& tx,
 absl::StatusOr<StaffMemberRecord> StaffRepository::FindStaffMember(
     absl::string_view org, absl::string_view id) {
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run("get staff member", connection,
-                 [&](db::Connection& c) -> absl::StatusOr<StaffMemberRecord> {
-    auto& select = c.Prepare(kSelectStaffMember);
-    select.setString(1, std::string(org));
-    select.setString(2, std::string(id));
-    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-    if (!row->next()) {
-      return absl::NotFoundError(absl::StrCat(
-          "organizations/", org, "/staffMembers/", id, " not found"));
-    }
-    return RowToStaffMember(*row);
-  });
+  return db::Run(
+      "get staff member", connection,
+      [&](db::Connection& c) -> absl::StatusOr<StaffMemberRecord> {
+        auto& select = c.Prepare(kSelectStaffMember);
+        select.setString(1, std::string(org));
+        select.setString(2, std::string(id));
+        std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+        if (!row->next()) {
+          return absl::NotFoundError(absl::StrCat(
+              "organizations/", org, "/staffMembers/", id, " not found"));
+        }
+        return RowToStaffMember(*row);
+      });
 }
 
 absl::StatusOr<StaffMemberRecord> StaffRepository::FindStaffMemberForUpdate(
     db::Transaction& tx, absl::string_view org, absl::string_view id) {
-  return db::Run("lock staff member", tx,
-                 [&](db::Connection& c) -> absl::StatusOr<StaffMemberRecord> {
-    auto& select = c.Prepare(kSelectStaffMemberForUpdate);
-    select.setString(1, std::string(org));
-    select.setString(2, std::string(id));
-    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-    if (!row->next()) {
-      return absl::NotFoundError(absl::StrCat(
-          "organizations/", org, "/staffMembers/", id, " not found"));
-    }
-    return RowToStaffMember(*row);
-  });
+  return db::Run(
+      "lock staff member", tx,
+      [&](db::Connection& c) -> absl::StatusOr<StaffMemberRecord> {
+        auto& select = c.Prepare(kSelectStaffMemberForUpdate);
+        select.setString(1, std::string(org));
+        select.setString(2, std::string(id));
+        std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+        if (!row->next()) {
+          return absl::NotFoundError(absl::StrCat(
+              "organizations/", org, "/staffMembers/", id, " not found"));
+        }
+        return RowToStaffMember(*row);
+      });
 }
 
 absl::StatusOr<bool> StaffRepository::StaffMemberExists(db::Transaction& tx,
@@ -365,12 +375,12 @@ absl::StatusOr<bool> StaffRepository::StaffMemberExists(db::Transaction& tx,
                                                         absl::string_view id) {
   return db::Run("find staff member", tx,
                  [&](db::Connection& c) -> absl::StatusOr<bool> {
-    auto& select = c.Prepare(kStaffMemberExists);
-    select.setString(1, std::string(org));
-    select.setString(2, std::string(id));
-    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-    return row->next();
-  });
+                   auto& select = c.Prepare(kStaffMemberExists);
+                   select.setString(1, std::string(org));
+                   select.setString(2, std::string(id));
+                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+                   return row->next();
+                 });
 }
 
 absl::Status StaffRepository::UpdateStaffMember(db::Transaction& tx,
@@ -400,9 +410,11 @@ absl::Status StaffRepository::UpdateStaffMember(db::Transaction& tx,
   });
 }
 
-absl::StatusOr<std::vector<StaffMemberRecord>> StaffRepository::ListStaffMembers(
-    absl::string_view org, const StaffFilter& filter,
-    absl::string_view manager_id, absl::string_view after_id, int limit) {
+absl::StatusOr<std::vector<StaffMemberRecord>>
+StaffRepository::ListStaffMembers(absl::string_view org,
+                                  const StaffFilter& filter,
+                                  absl::string_view manager_id,
+                                  absl::string_view after_id, int limit) {
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run(
       "list staff members", connection,
@@ -414,9 +426,10 @@ absl::StatusOr<std::vector<StaffMemberRecord>> StaffRepository::ListStaffMembers
         BindOptional(select, 5, filter.location);
         BindOptional(select, 7, filter.title);
         BindOptional(select, 9, filter.employee_id);
-        BindOptional(select, 11, filter.manager.has_value()
-                                     ? std::optional<std::string>(manager_id)
-                                     : std::nullopt);
+        BindOptional(select, 11,
+                     filter.manager.has_value()
+                         ? std::optional<std::string>(manager_id)
+                         : std::nullopt);
         BindOptionalInt(select, 13,
                         filter.state ? std::optional<int64_t>(
                                            static_cast<int>(*filter.state))
@@ -436,13 +449,13 @@ absl::StatusOr<int64_t> StaffRepository::CountActiveAdminsForUpdate(
     db::Transaction& tx, absl::string_view org) {
   return db::Run("count admins", tx,
                  [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-    auto& select = c.Prepare(kCountActiveAdminsForUpdate);
-    select.setString(1, std::string(org));
-    std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-    int64_t count = 0;
-    while (rows->next()) ++count;
-    return count;
-  });
+                   auto& select = c.Prepare(kCountActiveAdminsForUpdate);
+                   select.setString(1, std::string(org));
+                   std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+                   int64_t count = 0;
+                   while (rows->next()) ++count;
+                   return count;
+                 });
 }
 
 absl::Status StaffRepository::AppendStaffEvent(db::Transaction& tx,
@@ -488,8 +501,9 @@ absl::StatusOr<std::vector<StaffEventRecord>> StaffRepository::ListStaffEvents(
       });
 }
 
-absl::StatusOr<std::vector<StaffEventRecord>> StaffRepository::ListStaffEventsOf(
-    absl::string_view org, absl::string_view name) {
+absl::StatusOr<std::vector<StaffEventRecord>>
+StaffRepository::ListStaffEventsOf(absl::string_view org,
+                                   absl::string_view name) {
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run(
       "list staff events of a person", connection,
@@ -510,16 +524,16 @@ absl::StatusOr<int64_t> StaffRepository::PseudonymizeEventActor(
     absl::string_view pseudonym) {
   return db::Run("pseudonymize staff event actor", tx,
                  [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-    auto& update = c.Prepare(kPseudonymizeEventActor);
-    update.setString(1, std::string(pseudonym));
-    update.setString(2, std::string(org));
-    update.setString(3, std::string(name));
-    return static_cast<int64_t>(update.executeUpdate());
-  });
+                   auto& update = c.Prepare(kPseudonymizeEventActor);
+                   update.setString(1, std::string(pseudonym));
+                   update.setString(2, std::string(org));
+                   update.setString(3, std::string(name));
+                   return static_cast<int64_t>(update.executeUpdate());
+                 });
 }
 
-absl::StatusOr<std::vector<StaffMemberRecord>> StaffRepository::ListAllForUpdate(
-    db::Transaction& tx, absl::string_view org) {
+absl::StatusOr<std::vector<StaffMemberRecord>>
+StaffRepository::ListAllForUpdate(db::Transaction& tx, absl::string_view org) {
   return db::Run(
       "read staff for import", tx,
       [&](db::Connection& c) -> absl::StatusOr<std::vector<StaffMemberRecord>> {

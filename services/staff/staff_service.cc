@@ -13,14 +13,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "services/common/clock.h"
 #include "services/common/authz.h"
 #include "services/common/client_stream.h"
+#include "services/common/clock.h"
 #include "services/common/etag.h"
 #include "services/common/grpc_status.h"
 #include "services/common/idempotency.h"
-#include "services/common/personal_data.h"
 #include "services/common/ids.h"
+#include "services/common/personal_data.h"
 #include "services/common/resource_name.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
@@ -29,7 +29,6 @@ namespace candor::staff {
 namespace {
 
 using ::google::protobuf::util::TimeUtil;
-
 
 // Staff event kinds (the audit log's action names).
 constexpr char kRolesChangeEvent[] = "roles.change";
@@ -99,13 +98,20 @@ void StaffEventToProto(const StaffEventRecord& e, v1::StaffEvent* out) {
 // --- proto <-> domain -------------------------------------------------------
 
 absl::StatusOr<uint32_t> RoleBitsFromProto(
-    const google::protobuf::RepeatedField<int>& roles, absl::string_view field) {
+    const google::protobuf::RepeatedField<int>& roles,
+    absl::string_view field) {
   uint32_t bits = kEmployeeBit;
   for (int i = 0; i < roles.size(); ++i) {
     switch (roles[i]) {
-      case v1::StaffMember::EMPLOYEE: bits |= kEmployeeBit; break;
-      case v1::StaffMember::REVIEWER: bits |= kReviewerBit; break;
-      case v1::StaffMember::ADMIN: bits |= kAdminBit; break;
+      case v1::StaffMember::EMPLOYEE:
+        bits |= kEmployeeBit;
+        break;
+      case v1::StaffMember::REVIEWER:
+        bits |= kReviewerBit;
+        break;
+      case v1::StaffMember::ADMIN:
+        bits |= kAdminBit;
+        break;
       default:
         return InvalidField(absl::StrCat(field, "[", i, "]"),
                             "one of EMPLOYEE, REVIEWER, ADMIN");
@@ -124,7 +130,8 @@ void RoleBitsToProto(uint32_t bits, v1::StaffMember* out) {
 std::vector<SocialAccount> SocialAccountsFromProto(const v1::StaffMember& in) {
   std::vector<SocialAccount> accounts;
   for (const v1::SocialAccount& a : in.social_accounts()) {
-    accounts.push_back(SocialAccount{static_cast<int>(a.network()), a.handle()});
+    accounts.push_back(
+        SocialAccount{static_cast<int>(a.network()), a.handle()});
   }
   return accounts;
 }
@@ -171,8 +178,10 @@ void StaffMemberToProto(const StaffMemberRecord& r, bool private_view,
     account->set_handle(a.handle);
   }
   out->set_bio(r.bio);
-  *out->mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(r.create_time_us);
-  *out->mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(r.update_time_us);
+  *out->mutable_create_time() =
+      TimeUtil::MicrosecondsToTimestamp(r.create_time_us);
+  *out->mutable_update_time() =
+      TimeUtil::MicrosecondsToTimestamp(r.update_time_us);
   out->set_etag(EtagOf(r.version));
 }
 
@@ -180,8 +189,10 @@ void OrganizationToProto(const OrganizationRecord& o, v1::Organization* out) {
   out->Clear();
   out->set_name(OrganizationName(o.organization_id));
   out->set_display_name(o.display_name);
-  out->set_founding_admin(StaffMemberName(o.organization_id, o.founding_admin_id));
-  *out->mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(o.create_time_us);
+  out->set_founding_admin(
+      StaffMemberName(o.organization_id, o.founding_admin_id));
+  *out->mutable_create_time() =
+      TimeUtil::MicrosecondsToTimestamp(o.create_time_us);
 }
 
 bool CanSeePrivateFields(const Caller& caller, const StaffMemberRecord& r) {
@@ -199,19 +210,23 @@ absl::StatusOr<std::string> ParseManager(absl::string_view field,
   if (manager.empty()) return std::string();
   CANDOR_ASSIGN_OR_RETURN(StaffName name, ParseStaffName(field, manager));
   if (name.org != org) {
-    return InvalidField(field, "must be a staff member of the same organization");
+    return InvalidField(field,
+                        "must be a staff member of the same organization");
   }
-  if (name.id == self_id) return InvalidField(field, "cannot be the person themself");
+  if (name.id == self_id)
+    return InvalidField(field, "cannot be the person themself");
   return std::move(name.id);
 }
 
-absl::Status RequireManagerExists(StaffRepository& repository, db::Transaction& tx,
-                                  absl::string_view field, absl::string_view org,
+absl::Status RequireManagerExists(StaffRepository& repository,
+                                  db::Transaction& tx, absl::string_view field,
+                                  absl::string_view org,
                                   absl::string_view manager_id) {
   if (manager_id.empty()) return absl::OkStatus();
   CANDOR_ASSIGN_OR_RETURN(bool exists,
                           repository.StaffMemberExists(tx, org, manager_id));
-  if (!exists) return InvalidField(field, "names no staff member of the organization");
+  if (!exists)
+    return InvalidField(field, "names no staff member of the organization");
   return absl::OkStatus();
 }
 
@@ -232,7 +247,8 @@ absl::Status KeepAnAdmin(StaffRepository& repository, db::Transaction& tx,
 }
 
 // The fields an update names: the mask, or every non-default field.
-std::vector<std::string> UpdatePaths(const v1::UpdateStaffMemberRequest& request) {
+std::vector<std::string> UpdatePaths(
+    const v1::UpdateStaffMemberRequest& request) {
   std::vector<std::string> paths(request.update_mask().paths().begin(),
                                  request.update_mask().paths().end());
   if (!paths.empty()) return paths;
@@ -268,11 +284,13 @@ CANDOR_UNARY_HANDLER(StaffService, CreateOrganization, v1::Organization)
 CANDOR_UNARY_HANDLER(StaffService, GetOrganization, v1::Organization)
 CANDOR_UNARY_HANDLER(StaffService, CreateStaffMember, v1::StaffMember)
 CANDOR_UNARY_HANDLER(StaffService, GetStaffMember, v1::StaffMember)
-CANDOR_UNARY_HANDLER(StaffService, ListStaffMembers, v1::ListStaffMembersResponse)
+CANDOR_UNARY_HANDLER(StaffService, ListStaffMembers,
+                     v1::ListStaffMembersResponse)
 CANDOR_UNARY_HANDLER(StaffService, UpdateStaffMember, v1::StaffMember)
 CANDOR_UNARY_HANDLER(StaffService, ListStaffEvents, v1::ListStaffEventsResponse)
 CANDOR_UNARY_HANDLER(StaffService, ExportPersonalData, v1::PersonalData)
-CANDOR_UNARY_HANDLER(StaffService, ErasePersonalData, v1::ErasePersonalDataResponse)
+CANDOR_UNARY_HANDLER(StaffService, ErasePersonalData,
+                     v1::ErasePersonalDataResponse)
 CANDOR_UNARY_HANDLER(StaffService, DeactivateStaffMember, v1::StaffMember)
 
 // --- logic ------------------------------------------------------------------
@@ -287,12 +305,14 @@ absl::Status StaffService::DoCreateOrganization(
   CANDOR_RETURN_IF_ERROR(CheckText("organization.display_name",
                                    request.organization().display_name(),
                                    kMaxDisplayNameLength, Presence::kRequired));
-  if (!request.has_first_admin()) return InvalidField("first_admin", "required");
+  if (!request.has_first_admin())
+    return InvalidField("first_admin", "required");
   StaffMemberRecord admin = RecordFromProto(request.first_admin());
   CANDOR_RETURN_IF_ERROR(ValidateEmploymentFields(admin, "first_admin."));
   CANDOR_RETURN_IF_ERROR(ValidatePersonalFields(admin, "first_admin."));
   if (!request.first_admin().manager().empty()) {
-    return InvalidField("first_admin.manager", "must be empty for the first admin");
+    return InvalidField("first_admin.manager",
+                        "must be empty for the first admin");
   }
   CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
 
@@ -305,16 +325,15 @@ absl::Status StaffService::DoCreateOrganization(
   const OrganizationRecord organization{request.organization_id(),
                                         request.organization().display_name(),
                                         admin.staff_member_id, now};
-  return RunIdempotent(
-      repository_.pool(),
-      MakeIdempotencyKey(caller, request), response,
-      [&](db::Transaction& tx) {
-        CANDOR_RETURN_IF_ERROR(repository_.InsertOrganization(tx, organization));
-        CANDOR_RETURN_IF_ERROR(
-            repository_.InsertStaffMember(tx, admin, "first_admin."));
-        OrganizationToProto(organization, response);
-        return absl::OkStatus();
-      });
+  return RunIdempotent(repository_.pool(), MakeIdempotencyKey(caller, request),
+                       response, [&](db::Transaction& tx) {
+                         CANDOR_RETURN_IF_ERROR(
+                             repository_.InsertOrganization(tx, organization));
+                         CANDOR_RETURN_IF_ERROR(repository_.InsertStaffMember(
+                             tx, admin, "first_admin."));
+                         OrganizationToProto(organization, response);
+                         return absl::OkStatus();
+                       });
 }
 
 absl::Status StaffService::DoGetOrganization(
@@ -323,7 +342,8 @@ absl::Status StaffService::DoGetOrganization(
   CANDOR_ASSIGN_OR_RETURN(std::string org,
                           ParseOrganizationName("name", request.name()));
   if (!caller.HasRole(Role::kOperator)) {
-    CANDOR_RETURN_IF_ERROR(RequireStaffOrServiceOf(caller, org, request.name()));
+    CANDOR_RETURN_IF_ERROR(
+        RequireStaffOrServiceOf(caller, org, request.name()));
   }
   CANDOR_ASSIGN_OR_RETURN(OrganizationRecord organization,
                           repository_.FindOrganization(org));
@@ -337,9 +357,11 @@ absl::Status StaffService::DoCreateStaffMember(
   CANDOR_ASSIGN_OR_RETURN(std::string org,
                           ParseOrganizationName("parent", request.parent()));
   CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, org, request.parent()));
-  CANDOR_RETURN_IF_ERROR(RequireRole(caller, Role::kAdmin, "create staff members"));
+  CANDOR_RETURN_IF_ERROR(
+      RequireRole(caller, Role::kAdmin, "create staff members"));
 
-  if (!request.has_staff_member()) return InvalidField("staff_member", "required");
+  if (!request.has_staff_member())
+    return InvalidField("staff_member", "required");
   const v1::StaffMember& in = request.staff_member();
   StaffMemberRecord record = RecordFromProto(in);
   CANDOR_RETURN_IF_ERROR(ValidateEmploymentFields(record, "staff_member."));
@@ -360,15 +382,14 @@ absl::Status StaffService::DoCreateStaffMember(
   record.staff_member_id = request.staff_member_id().empty()
                                ? NewResourceId()
                                : request.staff_member_id();
-  CANDOR_ASSIGN_OR_RETURN(record.manager_id,
-                          ParseManager("staff_member.manager", in.manager(), org,
-                                       record.staff_member_id));
+  CANDOR_ASSIGN_OR_RETURN(
+      record.manager_id, ParseManager("staff_member.manager", in.manager(), org,
+                                      record.staff_member_id));
   record.create_time_us = record.update_time_us = NowMicros();
   record.version = 1;
 
   return RunIdempotent(
-      repository_.pool(),
-      MakeIdempotencyKey(caller, request), response,
+      repository_.pool(), MakeIdempotencyKey(caller, request), response,
       [&](db::Transaction& tx) {
         CANDOR_RETURN_IF_ERROR(repository_.LockOrganization(tx, org));
         CANDOR_RETURN_IF_ERROR(RequireManagerExists(
@@ -383,8 +404,10 @@ absl::Status StaffService::DoCreateStaffMember(
 absl::Status StaffService::DoGetStaffMember(
     const Caller& caller, const v1::GetStaffMemberRequest& request,
     v1::StaffMember* response) {
-  CANDOR_ASSIGN_OR_RETURN(StaffName name, ParseStaffName("name", request.name()));
-  CANDOR_RETURN_IF_ERROR(RequireStaffOrServiceOf(caller, name.org, request.name()));
+  CANDOR_ASSIGN_OR_RETURN(StaffName name,
+                          ParseStaffName("name", request.name()));
+  CANDOR_RETURN_IF_ERROR(
+      RequireStaffOrServiceOf(caller, name.org, request.name()));
   CANDOR_ASSIGN_OR_RETURN(StaffMemberRecord record,
                           repository_.FindStaffMember(name.org, name.id));
   StaffMemberToProto(record, CanSeePrivateFields(caller, record), response);
@@ -396,14 +419,18 @@ absl::Status StaffService::DoListStaffMembers(
     v1::ListStaffMembersResponse* response) {
   CANDOR_ASSIGN_OR_RETURN(std::string org,
                           ParseOrganizationName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(RequireStaffOrServiceOf(caller, org, request.parent()));
-  CANDOR_ASSIGN_OR_RETURN(StaffFilter filter, ParseStaffFilter(request.filter()));
+  CANDOR_RETURN_IF_ERROR(
+      RequireStaffOrServiceOf(caller, org, request.parent()));
+  CANDOR_ASSIGN_OR_RETURN(StaffFilter filter,
+                          ParseStaffFilter(request.filter()));
   std::string manager_id;
   if (filter.manager.has_value()) {
-    absl::StatusOr<StaffName> manager = ParseStaffName("filter", *filter.manager);
+    absl::StatusOr<StaffName> manager =
+        ParseStaffName("filter", *filter.manager);
     if (!manager.ok() || manager->org != org) {
-      return InvalidField("filter", "manager must be a staff member name of "
-                                    "this organization");
+      return InvalidField("filter",
+                          "manager must be a staff member name of "
+                          "this organization");
     }
     manager_id = manager->id;
   }
@@ -411,7 +438,8 @@ absl::Status StaffService::DoListStaffMembers(
   CANDOR_ASSIGN_OR_RETURN(
       PageRequest page,
       page_tokens_->StartPage(
-          absl::StrCat(MethodName<v1::ListStaffMembersRequest>(), "\n", org, "\n", request.filter()),
+          absl::StrCat(MethodName<v1::ListStaffMembersRequest>(), "\n", org,
+                       "\n", request.filter()),
           request.page_size(), request.page_token()));
   CANDOR_ASSIGN_OR_RETURN(
       std::vector<StaffMemberRecord> records,
@@ -443,7 +471,8 @@ absl::Status StaffService::DoUpdateStaffMember(
 
   // Authorize every path before looking at any value.
   const std::vector<std::string> paths = UpdatePaths(request);
-  if (paths.empty()) return InvalidField("update_mask", "names no field to update");
+  if (paths.empty())
+    return InvalidField("update_mask", "names no field to update");
   for (const std::string& path : paths) {
     CANDOR_ASSIGN_OR_RETURN(FieldOwner owner, UpdatableFieldOwner(path));
     if (owner == FieldOwner::kSelf && !is_self) {
@@ -465,22 +494,24 @@ absl::Status StaffService::DoUpdateStaffMember(
   }
   uint32_t roles = 0;
   if (has("roles")) {
-    CANDOR_ASSIGN_OR_RETURN(roles,
-                            RoleBitsFromProto(in.roles(), "staff_member.roles"));
+    CANDOR_ASSIGN_OR_RETURN(
+        roles, RoleBitsFromProto(in.roles(), "staff_member.roles"));
   }
   std::string manager_id;
   if (has("manager")) {
-    CANDOR_ASSIGN_OR_RETURN(manager_id, ParseManager("staff_member.manager",
-                                                     in.manager(), name.org,
-                                                     name.id));
+    CANDOR_ASSIGN_OR_RETURN(
+        manager_id,
+        ParseManager("staff_member.manager", in.manager(), name.org, name.id));
   }
 
   CANDOR_ASSIGN_OR_RETURN(db::Transaction tx,
                           db::Transaction::Begin(repository_.pool()));
-  CANDOR_ASSIGN_OR_RETURN(StaffMemberRecord before,
-                          repository_.FindStaffMemberForUpdate(tx, name.org, name.id));
+  CANDOR_ASSIGN_OR_RETURN(
+      StaffMemberRecord before,
+      repository_.FindStaffMemberForUpdate(tx, name.org, name.id));
   if (before.state == StaffState::kErased) {
-    return absl::FailedPreconditionError("an erased staff member cannot change");
+    return absl::FailedPreconditionError(
+        "an erased staff member cannot change");
   }
   if (is_self && !is_admin && before.state == StaffState::kInactive) {
     return absl::PermissionDeniedError(
@@ -496,7 +527,8 @@ absl::Status StaffService::DoUpdateStaffMember(
   if (has("location")) after.location = incoming.location;
   if (has("manager")) after.manager_id = manager_id;
   if (has("roles")) after.roles = roles;
-  if (has("advocacy_consent")) after.advocacy_consent = incoming.advocacy_consent;
+  if (has("advocacy_consent"))
+    after.advocacy_consent = incoming.advocacy_consent;
   if (has("social_accounts")) after.social_accounts = incoming.social_accounts;
   if (has("bio")) after.bio = incoming.bio;
   CANDOR_RETURN_IF_ERROR(KeepAnAdmin(repository_, tx, before, after));
@@ -522,18 +554,18 @@ absl::Status StaffService::DoUpdateStaffMember(
 absl::Status StaffService::DoDeactivateStaffMember(
     const Caller& caller, const v1::DeactivateStaffMemberRequest& request,
     v1::StaffMember* response) {
-  CANDOR_ASSIGN_OR_RETURN(StaffName name, ParseStaffName("name", request.name()));
+  CANDOR_ASSIGN_OR_RETURN(StaffName name,
+                          ParseStaffName("name", request.name()));
   CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, name.org, request.name()));
   CANDOR_RETURN_IF_ERROR(
       RequireRole(caller, Role::kAdmin, "deactivate staff members"));
-  CANDOR_RETURN_IF_ERROR(
-      CheckText("reason", request.reason(), kMaxReasonLength, Presence::kRequired));
+  CANDOR_RETURN_IF_ERROR(CheckText("reason", request.reason(), kMaxReasonLength,
+                                   Presence::kRequired));
   CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
 
   return RunIdempotent(
-      repository_.pool(),
-      MakeIdempotencyKey(caller, request),
-      response, [&](db::Transaction& tx) {
+      repository_.pool(), MakeIdempotencyKey(caller, request), response,
+      [&](db::Transaction& tx) {
         CANDOR_ASSIGN_OR_RETURN(
             StaffMemberRecord before,
             repository_.FindStaffMemberForUpdate(tx, name.org, name.id));
@@ -566,8 +598,8 @@ absl::Status StaffService::DoDeactivateStaffMember(
 absl::Status StaffService::DoExportPersonalData(
     const Caller& caller, const v1::ExportPersonalDataRequest& request,
     v1::PersonalData* response) {
-  CANDOR_ASSIGN_OR_RETURN(StaffName name,
-                          ParseStaffName("staff_member", request.staff_member()));
+  CANDOR_ASSIGN_OR_RETURN(
+      StaffName name, ParseStaffName("staff_member", request.staff_member()));
   CANDOR_RETURN_IF_ERROR(
       RequirePersonalDataAccess(caller, name.org, request.staff_member()));
   CANDOR_ASSIGN_OR_RETURN(StaffMemberRecord member,
@@ -595,16 +627,15 @@ absl::Status StaffService::DoExportPersonalData(
 absl::Status StaffService::DoErasePersonalData(
     const Caller& caller, const v1::ErasePersonalDataRequest& request,
     v1::ErasePersonalDataResponse* response) {
-  CANDOR_ASSIGN_OR_RETURN(StaffName name,
-                          ParseStaffName("staff_member", request.staff_member()));
+  CANDOR_ASSIGN_OR_RETURN(
+      StaffName name, ParseStaffName("staff_member", request.staff_member()));
   CANDOR_RETURN_IF_ERROR(
       RequirePersonalDataAccess(caller, name.org, request.staff_member()));
   CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
   const std::string pseudonym = ErasedPseudonym(request.staff_member());
 
   return RunIdempotent(
-      repository_.pool(),
-      MakeIdempotencyKey(caller, request), response,
+      repository_.pool(), MakeIdempotencyKey(caller, request), response,
       [&](db::Transaction& tx) {
         CANDOR_ASSIGN_OR_RETURN(
             StaffMemberRecord before,
@@ -613,8 +644,8 @@ absl::Status StaffService::DoErasePersonalData(
         // earlier erasure: nothing they do may name them again).
         CANDOR_ASSIGN_OR_RETURN(
             int64_t changed,
-            repository_.PseudonymizeEventActor(tx, name.org,
-                                               request.staff_member(), pseudonym));
+            repository_.PseudonymizeEventActor(
+                tx, name.org, request.staff_member(), pseudonym));
         if (before.state == StaffState::kErased) {
           response->set_records_changed(changed);
           return absl::OkStatus();
@@ -665,11 +696,10 @@ absl::Status StaffService::DoListStaffEvents(
     return InvalidField("after_sequence", "must not be negative");
   }
   if (request.page_size() < 0 || request.page_size() > kMaxStaffEventPage) {
-    return InvalidField("page_size",
-                        absl::StrCat("0 to ", kMaxStaffEventPage));
+    return InvalidField("page_size", absl::StrCat("0 to ", kMaxStaffEventPage));
   }
-  const int limit = request.page_size() == 0 ? kDefaultStaffEventPage
-                                             : request.page_size();
+  const int limit =
+      request.page_size() == 0 ? kDefaultStaffEventPage : request.page_size();
   CANDOR_ASSIGN_OR_RETURN(
       std::vector<StaffEventRecord> events,
       repository_.ListStaffEvents(org, request.after_sequence(), limit));
@@ -698,17 +728,20 @@ grpc::ServerReadReactor<v1::ImportStaffMembersRequest>*
 StaffService::ImportStaffMembers(grpc::CallbackServerContext* context,
                                  v1::ImportStaffMembersResponse* response) {
   auto stream = std::make_shared<ImportStream>();
-  auto accept = [stream](const Caller& caller,
-                         v1::ImportStaffMembersRequest& message) -> absl::Status {
+  auto accept = [stream](
+                    const Caller& caller,
+                    v1::ImportStaffMembersRequest& message) -> absl::Status {
     if (stream->org.empty()) {
-      CANDOR_ASSIGN_OR_RETURN(stream->org,
-                              ParseOrganizationName("parent", message.parent()));
+      CANDOR_ASSIGN_OR_RETURN(
+          stream->org, ParseOrganizationName("parent", message.parent()));
       stream->parent = message.parent();
-      CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, stream->org, stream->parent));
+      CANDOR_RETURN_IF_ERROR(
+          RequireStaffOf(caller, stream->org, stream->parent));
       CANDOR_RETURN_IF_ERROR(
           RequireRole(caller, Role::kAdmin, "import staff members"));
       stream->validate_only = message.validate_only();
-    } else if (!message.parent().empty() && message.parent() != stream->parent) {
+    } else if (!message.parent().empty() &&
+               message.parent() != stream->parent) {
       return InvalidField("parent", "must be the same in every message");
     }
     if (stream->rows.size() + message.rows_size() >
@@ -729,14 +762,15 @@ StaffService::ImportStaffMembers(grpc::CallbackServerContext* context,
       return InvalidField("parent", "required in the first message");
     }
     if (env_->metrics != nullptr) {
-      env_->metrics->RecordBatch(MethodName<v1::ImportStaffMembersRequest>(), stream->rows.size());
+      env_->metrics->RecordBatch(MethodName<v1::ImportStaffMembersRequest>(),
+                                 stream->rows.size());
     }
     return DoImportStaffMembers(caller, stream->org, stream->validate_only,
                                 stream->rows, response);
   };
   return GatherClientStream<v1::ImportStaffMembersRequest>(
-      *env_, context, MethodName<v1::ImportStaffMembersRequest>(), std::move(accept),
-      std::move(run));
+      *env_, context, MethodName<v1::ImportStaffMembersRequest>(),
+      std::move(accept), std::move(run));
 }
 
 absl::Status StaffService::DoImportStaffMembers(

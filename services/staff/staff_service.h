@@ -77,9 +77,9 @@ class StaffService final : public v1::StaffService::CallbackService {
       v1::ListStaffEventsResponse* response) override;
 
  private:
-  absl::Status DoCreateOrganization(const Caller& caller,
-                                    const v1::CreateOrganizationRequest& request,
-                                    v1::Organization* response);
+  absl::Status DoCreateOrganization(
+      const Caller& caller, const v1::CreateOrganizationRequest& request,
+      v1::Organization* response);
   absl::Status DoGetOrganization(const Caller& caller,
                                  const v1::GetOrganizationRequest& request,
                                  v1::Organization* response);
@@ -102,9 +102,9 @@ class StaffService final : public v1::StaffService::CallbackService {
       const Caller& caller, const std::string& org, bool validate_only,
       std::vector<v1::ImportStaffMembersRequest::Row>& rows,
       v1::ImportStaffMembersResponse* response);
-  absl::Status DoExportPersonalData(const Caller& caller,
-                                    const v1::ExportPersonalDataRequest& request,
-                                    v1::PersonalData* response);
+  absl::Status DoExportPersonalData(
+      const Caller& caller, const v1::ExportPersonalDataRequest& request,
+      v1::PersonalData* response);
   absl::Status DoErasePersonalData(const Caller& caller,
                                    const v1::ErasePersonalDataRequest& request,
                                    v1::ErasePersonalDataResponse* response);

@@ -19,8 +19,8 @@
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
 #include "services/transparency/engine/shingles.h"
-#include "services/transparency/transparency_internal.h"
 #include "services/transparency/ruleset_convert.h"
+#include "services/transparency/transparency_internal.h"
 #include "services/transparency/transparency_service.h"
 #include "services/transparency/verdict_rules.h"
 
@@ -143,9 +143,8 @@ absl::Status TransparencyService::DoCreateDecision(
 
   const std::vector<staffpb::StaffEvent> staff_events = PendingStaffEvents(org);
   CANDOR_RETURN_IF_ERROR(RunIdempotent(
-      repository_.pool(),
-      MakeIdempotencyKey(caller, request),
-      response, [&](db::Transaction& tx) -> absl::Status {
+      repository_.pool(), MakeIdempotencyKey(caller, request), response,
+      [&](db::Transaction& tx) -> absl::Status {
         // The decision's own row first, the organization's head lock after:
         // every decision of the organization waits for that lock, so it is
         // held only for the fingerprint, the audit append and the commit.

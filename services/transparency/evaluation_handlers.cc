@@ -12,8 +12,8 @@
 #include "services/common/resource_name.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
-#include "services/transparency/transparency_internal.h"
 #include "services/transparency/ruleset_convert.h"
+#include "services/transparency/transparency_internal.h"
 #include "services/transparency/transparency_service.h"
 
 namespace candor::transparency {

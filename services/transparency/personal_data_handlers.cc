@@ -66,9 +66,8 @@ absl::Status TransparencyService::DoErasePersonalData(
   CANDOR_ASSIGN_OR_RETURN(std::vector<staffpb::StaffEvent> pending,
                           FetchStaffEvents(person.org, kAllEventPages));
   return RunIdempotent(
-      repository_.pool(),
-      MakeIdempotencyKey(caller, request),
-      response, [&](db::Transaction& tx) {
+      repository_.pool(), MakeIdempotencyKey(caller, request), response,
+      [&](db::Transaction& tx) {
         // Serializes with appends, which take the same head lock.
         CANDOR_RETURN_IF_ERROR(repository_.LockOrganization(tx, person.org));
         CANDOR_RETURN_IF_ERROR(AppendStaffEvents(tx, person.org, pending));

@@ -119,17 +119,20 @@ void RuleToProto(const Rule& rule, v1::Rule* out) {
     for (const auto& a : disclosure->rejected) p->add_rejected(a);
   } else if (const auto* own_words = std::get_if<OwnWordsRule>(&rule.kind)) {
     out->mutable_own_words()->set_max_copied(own_words->max_copied);
-  } else if (const auto* no_coordination = std::get_if<NoCoordinationRule>(&rule.kind)) {
+  } else if (const auto* no_coordination =
+                 std::get_if<NoCoordinationRule>(&rule.kind)) {
     auto* p = out->mutable_no_coordination();
     p->set_max_similar_authors(no_coordination->max_similar_authors);
     p->set_threshold(no_coordination->threshold);
     p->set_window_days(no_coordination->window_days);
   } else if (std::holds_alternative<RealAuthorRule>(rule.kind)) {
     out->mutable_real_author();
-  } else if (const auto* incentive = std::get_if<IncentiveDisclosureRule>(&rule.kind)) {
+  } else if (const auto* incentive =
+                 std::get_if<IncentiveDisclosureRule>(&rule.kind)) {
     auto* p = out->mutable_incentive_disclosure();
     for (const auto& a : incentive->accepted) p->add_accepted(a);
-  } else if (const auto* sensitive = std::get_if<SensitiveTermsRule>(&rule.kind)) {
+  } else if (const auto* sensitive =
+                 std::get_if<SensitiveTermsRule>(&rule.kind)) {
     auto* p = out->mutable_sensitive_terms();
     for (const auto& pattern : sensitive->patterns) p->add_patterns(pattern);
   } else if (const auto* links = std::get_if<LinkDomainsRule>(&rule.kind)) {

@@ -19,8 +19,8 @@
 #include "services/common/resource_name.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
-#include "services/transparency/transparency_internal.h"
 #include "services/transparency/ruleset_convert.h"
+#include "services/transparency/transparency_internal.h"
 #include "services/transparency/transparency_service.h"
 
 namespace candor::transparency {
@@ -88,9 +88,8 @@ absl::Status TransparencyService::DoCreateRuleset(
   ruleset.body = RulesetBody(request.ruleset());
   ruleset.create_time_us = NowMicros();
   return RunIdempotent(
-      repository_.pool(),
-      MakeIdempotencyKey(caller, request),
-      response, [&](db::Transaction& tx) {
+      repository_.pool(), MakeIdempotencyKey(caller, request), response,
+      [&](db::Transaction& tx) {
         CANDOR_RETURN_IF_ERROR(repository_.InsertRuleset(tx, ruleset));
         return RulesetToProto(ruleset, /*current=*/false, response);
       });
@@ -156,9 +155,8 @@ absl::Status TransparencyService::DoPublishRuleset(
   const std::vector<staffpb::StaffEvent> staff_events = PendingStaffEvents(org);
 
   return RunIdempotent(
-      repository_.pool(),
-      MakeIdempotencyKey(caller, request),
-      response, [&](db::Transaction& tx) -> absl::Status {
+      repository_.pool(), MakeIdempotencyKey(caller, request), response,
+      [&](db::Transaction& tx) -> absl::Status {
         // The head lock first (lock order), then the ruleset.
         CANDOR_RETURN_IF_ERROR(repository_.LockOrganization(tx, org));
         CANDOR_RETURN_IF_ERROR(AppendStaffEvents(tx, org, staff_events));

@@ -440,8 +440,9 @@ ValuesRepository::ListEndorsementsOf(absl::string_view org,
       });
 }
 
-absl::StatusOr<std::vector<FeedbackRecord>> ValuesRepository::ListSignedFeedbackOf(
-    absl::string_view org, absl::string_view staff_member_id) {
+absl::StatusOr<std::vector<FeedbackRecord>>
+ValuesRepository::ListSignedFeedbackOf(absl::string_view org,
+                                       absl::string_view staff_member_id) {
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run(
       "list feedback of a person", connection,
@@ -461,11 +462,11 @@ absl::StatusOr<int64_t> ValuesRepository::EraseEndorsementsOf(
     absl::string_view staff_member_id) {
   return db::Run("erase endorsements", tx,
                  [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-    auto& remove = c.Prepare(kDeleteEndorsementsOf);
-    remove.setString(1, std::string(org));
-    remove.setString(2, std::string(staff_member_id));
-    return static_cast<int64_t>(remove.executeUpdate());
-  });
+                   auto& remove = c.Prepare(kDeleteEndorsementsOf);
+                   remove.setString(1, std::string(org));
+                   remove.setString(2, std::string(staff_member_id));
+                   return static_cast<int64_t>(remove.executeUpdate());
+                 });
 }
 
 absl::StatusOr<int64_t> ValuesRepository::EraseSignedFeedbackOf(
@@ -473,12 +474,12 @@ absl::StatusOr<int64_t> ValuesRepository::EraseSignedFeedbackOf(
     absl::string_view staff_member_id, absl::string_view erased_text) {
   return db::Run("erase feedback", tx,
                  [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-    auto& update = c.Prepare(kEraseSignedFeedbackOf);
-    update.setString(1, std::string(erased_text));
-    update.setString(2, std::string(org));
-    update.setString(3, std::string(staff_member_id));
-    return static_cast<int64_t>(update.executeUpdate());
-  });
+                   auto& update = c.Prepare(kEraseSignedFeedbackOf);
+                   update.setString(1, std::string(erased_text));
+                   update.setString(2, std::string(org));
+                   update.setString(3, std::string(staff_member_id));
+                   return static_cast<int64_t>(update.executeUpdate());
+                 });
 }
 
 }  // namespace candor::values

@@ -108,13 +108,12 @@ class ValuesRepository {
   // endorsement_count as it is (the count is the aggregate kept); turns
   // their signed feedback into authorless feedback whose text is
   // `erased_text`. Each returns the rows changed.
-  absl::StatusOr<int64_t> EraseEndorsementsOf(db::Transaction& tx,
-                                              absl::string_view org,
-                                              absl::string_view staff_member_id);
-  absl::StatusOr<int64_t> EraseSignedFeedbackOf(db::Transaction& tx,
-                                                absl::string_view org,
-                                                absl::string_view staff_member_id,
-                                                absl::string_view erased_text);
+  absl::StatusOr<int64_t> EraseEndorsementsOf(
+      db::Transaction& tx, absl::string_view org,
+      absl::string_view staff_member_id);
+  absl::StatusOr<int64_t> EraseSignedFeedbackOf(
+      db::Transaction& tx, absl::string_view org,
+      absl::string_view staff_member_id, absl::string_view erased_text);
 
  private:
   db::Pool* const pool_;

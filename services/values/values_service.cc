@@ -11,12 +11,12 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "services/common/clock.h"
 #include "services/common/authz.h"
+#include "services/common/clock.h"
 #include "services/common/etag.h"
 #include "services/common/idempotency.h"
-#include "services/common/personal_data.h"
 #include "services/common/ids.h"
+#include "services/common/personal_data.h"
 #include "services/common/resource_name.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
@@ -120,7 +120,8 @@ CANDOR_UNARY_HANDLER(ValuesService, CreateValue, v1::Value)
 CANDOR_UNARY_HANDLER(ValuesService, GetValue, v1::Value)
 CANDOR_UNARY_HANDLER(ValuesService, ListValues, v1::ListValuesResponse)
 CANDOR_UNARY_HANDLER(ValuesService, UpdateValue, v1::Value)
-CANDOR_UNARY_HANDLER(ValuesService, ListValueRevisions, v1::ListValueRevisionsResponse)
+CANDOR_UNARY_HANDLER(ValuesService, ListValueRevisions,
+                     v1::ListValueRevisionsResponse)
 CANDOR_UNARY_HANDLER(ValuesService, RetireValue, v1::Value)
 
 CANDOR_UNARY_HANDLER(ValuesService, EndorseValue, v1::Value)
@@ -138,7 +139,8 @@ grpc::ServerUnaryReactor* ValuesService::CreateValueFeedback(
                                                     : CallerLogging::kNamed);
 }
 
-CANDOR_UNARY_HANDLER(ValuesService, ListValueFeedback, v1::ListValueFeedbackResponse)
+CANDOR_UNARY_HANDLER(ValuesService, ListValueFeedback,
+                     v1::ListValueFeedbackResponse)
 
 // --- logic ------------------------------------------------------------------
 
@@ -180,8 +182,7 @@ absl::Status ValuesService::DoCreateValue(const Caller& caller,
   revision.create_time_us = value.create_time_us;
 
   return RunIdempotent(
-      repository_.pool(),
-      MakeIdempotencyKey(caller, request), response,
+      repository_.pool(), MakeIdempotencyKey(caller, request), response,
       [&](db::Transaction& tx) {
         CANDOR_RETURN_IF_ERROR(repository_.InsertValue(tx, value));
         CANDOR_RETURN_IF_ERROR(repository_.InsertRevision(tx, revision));
@@ -223,15 +224,16 @@ absl::Status ValuesService::DoListValues(const Caller& caller,
   // A token is only good for the same parent and filter.
   CANDOR_ASSIGN_OR_RETURN(
       PageRequest page,
-      page_tokens_->StartPage(
-          absl::StrCat(MethodName<v1::ListValuesRequest>(), "\n", org, "\n", request.filter()),
-          request.page_size(), request.page_token()));
+      page_tokens_->StartPage(absl::StrCat(MethodName<v1::ListValuesRequest>(),
+                                           "\n", org, "\n", request.filter()),
+                              request.page_size(), request.page_token()));
   std::optional<ValueCursor> after;
   if (!page.cursor.empty()) {
     CANDOR_ASSIGN_OR_RETURN(after, DecodeValueCursor(page.cursor));
   }
-  CANDOR_ASSIGN_OR_RETURN(std::vector<ValueRecord> values,
-                          repository_.ListValues(org, state, after, page.limit()));
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<ValueRecord> values,
+      repository_.ListValues(org, state, after, page.limit()));
   response->set_next_page_token(
       page_tokens_->FinishPage(page, values, [](const ValueRecord& value) {
         return EncodeValueCursor({value.create_time_us, value.value_id});
@@ -320,7 +322,8 @@ absl::Status ValuesService::DoListValueRevisions(
   CANDOR_ASSIGN_OR_RETURN(
       PageRequest page,
       page_tokens_->StartPage(
-          absl::StrCat(MethodName<v1::ListValueRevisionsRequest>(), "\n", request.parent()),
+          absl::StrCat(MethodName<v1::ListValueRevisionsRequest>(), "\n",
+                       request.parent()),
           request.page_size(), request.page_token()));
   CANDOR_ASSIGN_OR_RETURN(int64_t before, ListBefore(page));
   // A missing value is NOT_FOUND, not an empty history.
@@ -347,8 +350,7 @@ absl::Status ValuesService::DoRetireValue(const Caller& caller,
   CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
 
   return RunIdempotent(
-      repository_.pool(),
-      MakeIdempotencyKey(caller, request), response,
+      repository_.pool(), MakeIdempotencyKey(caller, request), response,
       [&](db::Transaction& tx) {
         CANDOR_ASSIGN_OR_RETURN(
             ValueRecord value,
@@ -370,9 +372,9 @@ absl::Status ValuesService::DoRetireValue(const Caller& caller,
       });
 }
 
-absl::Status ValuesService::DoEndorseValue(const Caller& caller,
-                                           const v1::EndorseValueRequest& request,
-                                           v1::Value* response) {
+absl::Status ValuesService::DoEndorseValue(
+    const Caller& caller, const v1::EndorseValueRequest& request,
+    v1::Value* response) {
   return DoSetEndorsement(caller, request.name(), /*endorse=*/true, response);
 }
 
@@ -445,8 +447,7 @@ absl::Status ValuesService::DoCreateValueFeedback(
   key_feedback->clear_author();
   key_feedback->clear_value_revision_id();
   key_feedback->clear_create_time();
-  const IdempotencyKey key =
-      MakeIdempotencyKey(key_caller, key_request);
+  const IdempotencyKey key = MakeIdempotencyKey(key_caller, key_request);
 
   const int64_t now = NowMicros();
   return RunIdempotent(
@@ -481,7 +482,8 @@ absl::Status ValuesService::DoListValueFeedback(
   CANDOR_ASSIGN_OR_RETURN(
       PageRequest page,
       page_tokens_->StartPage(
-          absl::StrCat(MethodName<v1::ListValueFeedbackRequest>(), "\n", request.parent()),
+          absl::StrCat(MethodName<v1::ListValueFeedbackRequest>(), "\n",
+                       request.parent()),
           request.page_size(), request.page_token()));
   CANDOR_ASSIGN_OR_RETURN(int64_t before, ListBefore(page));
   CANDOR_RETURN_IF_ERROR(repository_.FindValue(name.org, name.id).status());
@@ -517,8 +519,9 @@ absl::Status ValuesService::DoExportPersonalData(
     *out->mutable_create_time() =
         TimeUtil::MicrosecondsToTimestamp(e.create_time_us);
   }
-  CANDOR_ASSIGN_OR_RETURN(std::vector<FeedbackRecord> feedback,
-                          repository_.ListSignedFeedbackOf(person.org, person.id));
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<FeedbackRecord> feedback,
+      repository_.ListSignedFeedbackOf(person.org, person.id));
   for (const FeedbackRecord& f : feedback) {
     FeedbackToProto(f, response->add_feedback());
   }
@@ -532,21 +535,21 @@ absl::Status ValuesService::DoErasePersonalData(
       PersonRef person,
       PersonToErase(caller, request.staff_member(), request.request_id()));
   return RunIdempotent(
-      repository_.pool(),
-      MakeIdempotencyKey(caller, request),
-      response, [&](db::Transaction& tx) {
+      repository_.pool(), MakeIdempotencyKey(caller, request), response,
+      [&](db::Transaction& tx) {
         CANDOR_ASSIGN_OR_RETURN(
             int64_t endorsements,
             repository_.EraseEndorsementsOf(tx, person.org, person.id));
-        CANDOR_ASSIGN_OR_RETURN(
-            int64_t feedback, repository_.EraseSignedFeedbackOf(
-                                  tx, person.org, person.id, kErasedText));
+        CANDOR_ASSIGN_OR_RETURN(int64_t feedback,
+                                repository_.EraseSignedFeedbackOf(
+                                    tx, person.org, person.id, kErasedText));
         response->set_records_changed(endorsements + feedback);
         return absl::OkStatus();
       });
 }
 
 CANDOR_UNARY_HANDLER(ValuesService, ExportPersonalData, v1::PersonalData)
-CANDOR_UNARY_HANDLER(ValuesService, ErasePersonalData, v1::ErasePersonalDataResponse)
+CANDOR_UNARY_HANDLER(ValuesService, ErasePersonalData,
+                     v1::ErasePersonalDataResponse)
 
 }  // namespace candor::values

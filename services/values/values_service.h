@@ -121,9 +121,9 @@ class ValuesService final : public v1::ValuesService::CallbackService {
                                    const v1::ListValueFeedbackRequest& request,
                                    v1::ListValueFeedbackResponse* response);
 
-  absl::Status DoExportPersonalData(const Caller& caller,
-                                    const v1::ExportPersonalDataRequest& request,
-                                    v1::PersonalData* response);
+  absl::Status DoExportPersonalData(
+      const Caller& caller, const v1::ExportPersonalDataRequest& request,
+      v1::PersonalData* response);
   absl::Status DoErasePersonalData(const Caller& caller,
                                    const v1::ErasePersonalDataRequest& request,
                                    v1::ErasePersonalDataResponse* response);

@@ -25,13 +25,14 @@
 // Running it again for an organization that already exists loads nothing
 // and exits 0: when the manifest at --dataset names that organization it is
 // kept; otherwise it is rebuilt from the database (to load again, use
-// another --organization or a fresh database). candord caches the near-duplicate index per organization, so
-// it must be restarted after a load (the run script does).
+// another --organization or a fresh database). candord caches the
+// near-duplicate index per organization, so it must be restarted after a load
+// (the run script does).
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
-#include <grpcpp/grpcpp.h>
 #include <google/protobuf/util/time_util.h>
+#include <grpcpp/grpcpp.h>
 
 #include <algorithm>
 #include <atomic>
@@ -83,8 +84,9 @@ ABSL_FLAG(int64_t, posts, 1000000, "posts, each decided");
 ABSL_FLAG(int64_t, events, 10000000, "engagement events");
 ABSL_FLAG(double, share_fraction, 0.5,
           "fraction of approved posts their author shared");
-ABSL_FLAG(double, consent_fraction, 0.9,
-          "fraction of staff with advocacy consent and a linked LinkedIn account");
+ABSL_FLAG(
+    double, consent_fraction, 0.9,
+    "fraction of staff with advocacy consent and a linked LinkedIn account");
 ABSL_FLAG(double, undisclosed_fraction, 0.03,
           "fraction of posts written without the employment disclosure (the "
           "engine sends them to review or rejects them)");
@@ -99,7 +101,8 @@ ABSL_FLAG(std::string, db_socket, "",
 ABSL_FLAG(std::string, db_host, "127.0.0.1", "MariaDB host");
 ABSL_FLAG(int, db_port, 3306, "MariaDB port");
 ABSL_FLAG(std::string, db_user, "candor", "MariaDB user");
-ABSL_FLAG(std::string, db_password_file, "", "file holding the MariaDB password");
+ABSL_FLAG(std::string, db_password_file, "",
+          "file holding the MariaDB password");
 ABSL_FLAG(std::string, dataset, "var/bench/dataset.txt", "manifest to write");
 ABSL_FLAG(int64_t, more_events, 0,
           "for an organization already loaded: record this many more "
@@ -166,13 +169,14 @@ void Report(const std::string& name, int64_t rows, Clock::time_point start) {
 
 void Progress(const char* what, int64_t done, int64_t total,
               Clock::time_point start) {
-  std::printf("  %s: %lld / %lld (%.0f/s)\n", what, static_cast<long long>(done),
-              static_cast<long long>(total), done / std::max(1e-9, Seconds(start)));
+  std::printf("  %s: %lld / %lld (%.0f/s)\n", what,
+              static_cast<long long>(done), static_cast<long long>(total),
+              done / std::max(1e-9, Seconds(start)));
   std::fflush(stdout);
 }
 
-std::unique_ptr<grpc::ClientContext> Context(const std::string& token,
-                                             absl::Duration timeout = absl::Seconds(60)) {
+std::unique_ptr<grpc::ClientContext> Context(
+    const std::string& token, absl::Duration timeout = absl::Seconds(60)) {
   auto context = std::make_unique<grpc::ClientContext>();
   context->AddMetadata("authorization", "Bearer " + token);
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
@@ -265,7 +269,8 @@ class DataGen {
     LoadPosts();
     RecordEvents(absl::GetFlag(FLAGS_events));
     WriteManifest();
-    std::printf("\nloaded organizations/%s in %.1f s\n", org_.c_str(), Seconds(total));
+    std::printf("\nloaded organizations/%s in %.1f s\n", org_.c_str(),
+                Seconds(total));
     for (const StageTime& s : stages) {
       std::printf("  %-34s %10lld rows %8.2f s %10.0f rows/s\n", s.name.c_str(),
                   static_cast<long long>(s.rows), s.seconds,
@@ -334,18 +339,22 @@ class DataGen {
     Dataset d;
     d.seed = seed_;
     d.organization_id = org_;
-    const std::string order = absl::StrCat(" ORDER BY RAND(", seed_ % 1000000007, ")");
+    const std::string order =
+        absl::StrCat(" ORDER BY RAND(", seed_ % 1000000007, ")");
     auto strings = [&](db::Pool& pool, const std::string& sql) {
       std::vector<std::string> out;
       absl::StatusOr<db::PooledConnection> connection = pool.Borrow();
       Check(connection.status(), "database");
-      Check(db::Run("manifest", *connection, [&](db::Connection& c) {
-              std::unique_ptr<sql::PreparedStatement> select(c.raw().prepareStatement(sql));
-              select->setString(1, org_);
-              std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
-              while (rows->next()) out.push_back(rows->getString(1));
-              return absl::OkStatus();
-            }),
+      Check(db::Run("manifest", *connection,
+                    [&](db::Connection& c) {
+                      std::unique_ptr<sql::PreparedStatement> select(
+                          c.raw().prepareStatement(sql));
+                      select->setString(1, org_);
+                      std::unique_ptr<sql::ResultSet> rows(
+                          select->executeQuery());
+                      while (rows->next()) out.push_back(rows->getString(1));
+                      return absl::OkStatus();
+                    }),
             "manifest");
       return out;
     };
@@ -354,47 +363,59 @@ class DataGen {
       return row.empty() ? uint64_t{0} : std::stoull(row[0]);
     };
     staff_pool_ = MakePool("staff", 1);
-    const std::vector<std::string> admin = strings(
-        *staff_pool_, "SELECT founding_admin_id FROM organizations WHERE organization_id = ?");
+    const std::vector<std::string> admin =
+        strings(*staff_pool_,
+                "SELECT founding_admin_id FROM organizations WHERE "
+                "organization_id = ?");
     if (!admin.empty()) d.admin_staff_id = admin[0];
     d.reviewer_staff_ids = strings(
-        *staff_pool_, absl::StrCat("SELECT staff_member_id FROM staff_members WHERE "
-                                   "organization_id = ? AND (roles & 2) <> 0 AND state = 1 "
-                                   "AND staff_member_id <> '", d.admin_staff_id,
-                                   "' ORDER BY staff_member_id"));
-    d.staff_count = count(*staff_pool_,
-                          "SELECT COUNT(*) FROM staff_members WHERE organization_id = ?");
+        *staff_pool_,
+        absl::StrCat("SELECT staff_member_id FROM staff_members WHERE "
+                     "organization_id = ? AND (roles & 2) <> 0 AND state = 1 "
+                     "AND staff_member_id <> '",
+                     d.admin_staff_id, "' ORDER BY staff_member_id"));
+    d.staff_count =
+        count(*staff_pool_,
+              "SELECT COUNT(*) FROM staff_members WHERE organization_id = ?");
     auto values_pool = MakePool("values", 1);
-    d.value_ids = strings(*values_pool, "SELECT value_id FROM company_values WHERE "
-                                        "organization_id = ? ORDER BY value_id");
+    d.value_ids = strings(*values_pool,
+                          "SELECT value_id FROM company_values WHERE "
+                          "organization_id = ? ORDER BY value_id");
     d.value_count = d.value_ids.size();
     advocacy_pool_ = MakePool("advocacy", 1);
-    d.story_ids = strings(*advocacy_pool_, "SELECT story_id FROM stories WHERE "
-                                           "organization_id = ? ORDER BY story_id");
+    d.story_ids = strings(*advocacy_pool_,
+                          "SELECT story_id FROM stories WHERE "
+                          "organization_id = ? ORDER BY story_id");
     d.story_count = d.story_ids.size();
-    d.post_count = count(*advocacy_pool_, "SELECT COUNT(*) FROM posts WHERE organization_id = ?");
+    d.post_count =
+        count(*advocacy_pool_,
+              "SELECT COUNT(*) FROM posts WHERE organization_id = ?");
     engagement_pool_ = MakePool("engagement", 1);
     // Compliant shares are of approved posts; their authors consented and
     // linked the account they shared from.
     d.employee_staff_ids = strings(
         *engagement_pool_,
-        absl::StrCat("SELECT author_id FROM (SELECT DISTINCT author_id FROM shares "
-                     "WHERE organization_id = ? AND state = 1) a",
-                     order, " LIMIT ", kEmployeeSample));
-    d.share_ids = strings(*engagement_pool_,
-                          absl::StrCat("SELECT share_id FROM shares WHERE organization_id = ? "
-                                       "AND state = 1",
-                                       order, " LIMIT ", kShareSample));
+        absl::StrCat(
+            "SELECT author_id FROM (SELECT DISTINCT author_id FROM shares "
+            "WHERE organization_id = ? AND state = 1) a",
+            order, " LIMIT ", kEmployeeSample));
+    d.share_ids = strings(
+        *engagement_pool_,
+        absl::StrCat("SELECT share_id FROM shares WHERE organization_id = ? "
+                     "AND state = 1",
+                     order, " LIMIT ", kShareSample));
     d.engagement_event_count = count(
-        *engagement_pool_, "SELECT COUNT(*) FROM engagement_events WHERE organization_id = ?");
+        *engagement_pool_,
+        "SELECT COUNT(*) FROM engagement_events WHERE organization_id = ?");
     d.audit_entry_count = static_cast<uint64_t>(AuditSequence());
     Check(WriteDataset(d, path), "write manifest");
-    std::printf("manifest: %s (%zu employees, %zu reviewers, %zu shares sampled; "
-                "%llu posts, %llu audit entries, %llu events)\n",
-                path.c_str(), d.employee_staff_ids.size(), d.reviewer_staff_ids.size(),
-                d.share_ids.size(), static_cast<unsigned long long>(d.post_count),
-                static_cast<unsigned long long>(d.audit_entry_count),
-                static_cast<unsigned long long>(d.engagement_event_count));
+    std::printf(
+        "manifest: %s (%zu employees, %zu reviewers, %zu shares sampled; "
+        "%llu posts, %llu audit entries, %llu events)\n",
+        path.c_str(), d.employee_staff_ids.size(), d.reviewer_staff_ids.size(),
+        d.share_ids.size(), static_cast<unsigned long long>(d.post_count),
+        static_cast<unsigned long long>(d.audit_entry_count),
+        static_cast<unsigned long long>(d.engagement_event_count));
     return 0;
   }
 
@@ -402,9 +423,8 @@ class DataGen {
     return i == 0 || i % absl::GetFlag(FLAGS_staff_per_reviewer) == 1;
   }
   bool Consents(int64_t i) const {
-    return IsReviewer(i) ||
-           UnitAt(seed_, 1, static_cast<uint64_t>(i)) <
-               absl::GetFlag(FLAGS_consent_fraction);
+    return IsReviewer(i) || UnitAt(seed_, 1, static_cast<uint64_t>(i)) <
+                                absl::GetFlag(FLAGS_consent_fraction);
   }
 
   void ImportStaff() {
@@ -413,9 +433,11 @@ class DataGen {
     for (int64_t i = 0; i < n_staff_; ++i) {
       if (i % 1000 == 0) {
         messages.emplace_back();
-        if (i == 0) messages.back().set_parent(absl::StrCat("organizations/", org_));
+        if (i == 0)
+          messages.back().set_parent(absl::StrCat("organizations/", org_));
       }
-      const SyntheticStaff s = StaffAt(seed_, static_cast<uint64_t>(i), domain_);
+      const SyntheticStaff s =
+          StaffAt(seed_, static_cast<uint64_t>(i), domain_);
       auto* row = messages.back().add_rows();
       row->set_employee_id(s.employee_id);
       row->set_display_name(s.display_name);
@@ -426,7 +448,8 @@ class DataGen {
       // A manager hierarchy: everyone reports to someone with a smaller index.
       if (i > 0) {
         row->set_manager_employee_id(
-            StaffAt(seed_, static_cast<uint64_t>((i - 1) / 10), domain_).employee_id);
+            StaffAt(seed_, static_cast<uint64_t>((i - 1) / 10), domain_)
+                .employee_id);
       }
       if (i == 0) {
         row->add_roles(staffpb::StaffMember::EMPLOYEE);
@@ -447,13 +470,14 @@ class DataGen {
     writer->WritesDone();
     Check(writer->Finish(), "ImportStaffMembers");
     if (response.errors_size() > 0 || !response.applied()) {
-      Die(absl::StrCat("ImportStaffMembers: row ", response.errors(0).row_number(),
-                       " ", response.errors(0).field(), ": ",
-                       response.errors(0).reason()));
+      Die(absl::StrCat(
+          "ImportStaffMembers: row ", response.errors(0).row_number(), " ",
+          response.errors(0).field(), ": ", response.errors(0).reason()));
     }
     Report("staff (ImportStaffMembers)", n_staff_, start);
-    std::printf("  staff import: %lld rows in %.2f s (target: 100,000 in < 20 s)\n",
-                static_cast<long long>(n_staff_), stages.back().seconds);
+    std::printf(
+        "  staff import: %lld rows in %.2f s (target: 100,000 in < 20 s)\n",
+        static_cast<long long>(n_staff_), stages.back().seconds);
   }
 
   void ListStaff() {
@@ -464,7 +488,8 @@ class DataGen {
     request.set_page_size(1000);
     do {
       staffpb::ListStaffMembersResponse response;
-      Check(staff_->ListStaffMembers(Context(admin_token_).get(), request, &response),
+      Check(staff_->ListStaffMembers(Context(admin_token_).get(), request,
+                                     &response),
             "ListStaffMembers");
       for (const auto& s : response.staff_members()) {
         by_employee[s.employee_id()] = s.name().substr(s.name().rfind('/') + 1);
@@ -473,14 +498,17 @@ class DataGen {
     } while (!request.page_token().empty());
     staff_ids_.resize(static_cast<size_t>(n_staff_));
     for (int64_t i = 0; i < n_staff_; ++i) {
-      auto it = by_employee.find(StaffAt(seed_, static_cast<uint64_t>(i), domain_).employee_id);
-      if (it == by_employee.end()) Die(absl::StrCat("staff member ", i, " was not listed"));
+      auto it = by_employee.find(
+          StaffAt(seed_, static_cast<uint64_t>(i), domain_).employee_id);
+      if (it == by_employee.end())
+        Die(absl::StrCat("staff member ", i, " was not listed"));
       staff_ids_[static_cast<size_t>(i)] = it->second;
       staff_index_[it->second] = static_cast<size_t>(i);
       if (IsReviewer(i)) reviewers_.push_back(static_cast<size_t>(i));
       if (Consents(i)) advocates_.push_back(static_cast<size_t>(i));
     }
-    Report("staff ids (ListStaffMembers)", static_cast<int64_t>(by_employee.size()), start);
+    Report("staff ids (ListStaffMembers)",
+           static_cast<int64_t>(by_employee.size()), start);
   }
 
   void EnrollAdvocates() {
@@ -490,7 +518,8 @@ class DataGen {
     for (size_t i : advocates_) ids.push_back(staff_ids_[i]);
     Check(staff::BulkEnrollAdvocates(*staff_pool_, org_, ids, NowUs()),
           "consent and linked accounts");
-    Report("consent + LinkedIn (staff bulk)", static_cast<int64_t>(ids.size()), start);
+    Report("consent + LinkedIn (staff bulk)", static_cast<int64_t>(ids.size()),
+           start);
   }
 
   // Runs fn(i) for i in [0, n) on `threads` threads.
@@ -518,10 +547,13 @@ class DataGen {
       request.set_value_id(absl::StrCat("value-", i + 1));
       std::string title = GenerateText(rng, 20);
       title.resize(std::min<size_t>(title.size(), 60));
-      request.mutable_value()->set_title(absl::StrCat("Value ", i + 1, ": ", title));
-      request.mutable_value()->set_statement(GenerateText(rng, 200 + rng.Below(400)));
+      request.mutable_value()->set_title(
+          absl::StrCat("Value ", i + 1, ": ", title));
+      request.mutable_value()->set_statement(
+          GenerateText(rng, 200 + rng.Below(400)));
       valuespb::Value value;
-      Check(stub->CreateValue(Context(admin_token_).get(), request, &value), "CreateValue");
+      Check(stub->CreateValue(Context(admin_token_).get(), request, &value),
+            "CreateValue");
       value_ids_[static_cast<size_t>(i)] = request.value_id();
     });
     Report("values (CreateValue)", n, start);
@@ -545,18 +577,21 @@ class DataGen {
       story->set_summary(info.summary);
       info.url = absl::StrCat("https://news.", domain_, "/stories/", i + 1);
       story->set_url(info.url);
-      for (int k = 0, points = 1 + static_cast<int>(rng.Below(3)); k < points; ++k) {
+      for (int k = 0, points = 1 + static_cast<int>(rng.Below(3)); k < points;
+           ++k) {
         info.talking_points.push_back(GenerateText(rng, 60 + rng.Below(100)));
         story->add_talking_points(info.talking_points.back());
       }
       if (!value_ids_.empty()) {
         info.value_id = value_ids_[rng.Below(value_ids_.size())];
-        story->add_values(absl::StrCat("organizations/", org_, "/values/", info.value_id));
+        story->add_values(
+            absl::StrCat("organizations/", org_, "/values/", info.value_id));
       }
       // Most stories are for everyone; the rest for one to three departments.
       if (rng.Unit() < 0.3) {
         for (int k = 0, m = 1 + static_cast<int>(rng.Below(3)); k < m; ++k) {
-          const std::string d = DepartmentAt(seed_, rng.Below(static_cast<size_t>(n_staff_)));
+          const std::string d =
+              DepartmentAt(seed_, rng.Below(static_cast<size_t>(n_staff_)));
           if (std::find(info.departments.begin(), info.departments.end(), d) ==
               info.departments.end()) {
             info.departments.push_back(d);
@@ -565,7 +600,8 @@ class DataGen {
         }
       }
       advocacypb::Story created;
-      Check(stub->CreateStory(Context(admin_token_).get(), request, &created), "CreateStory");
+      Check(stub->CreateStory(Context(admin_token_).get(), request, &created),
+            "CreateStory");
       info.id = created.name().substr(created.name().rfind('/') + 1);
     });
     Report("stories (CreateStory)", n, start);
@@ -578,22 +614,24 @@ class DataGen {
     int story = -1;
   };
 
-  PlannedPost PlanPost(int64_t i, int64_t n, int64_t begin_us, int64_t span_us) const {
+  PlannedPost PlanPost(int64_t i, int64_t n, int64_t begin_us,
+                       int64_t span_us) const {
     Rng rng(Hash(seed_, 4, static_cast<uint64_t>(i)));
     PlannedPost p;
     p.author = advocates_[rng.Below(advocates_.size())];
     // Spread evenly over the window, in index order, so the audit log's
     // times increase with its sequence.
-    p.time_us = begin_us + static_cast<int64_t>(static_cast<double>(span_us) *
-                                                (static_cast<double>(i) + rng.Unit()) /
-                                                static_cast<double>(n));
+    p.time_us =
+        begin_us + static_cast<int64_t>(static_cast<double>(span_us) *
+                                        (static_cast<double>(i) + rng.Unit()) /
+                                        static_cast<double>(n));
     if (!stories_.empty() && rng.Unit() < 0.7) {
       const int s = static_cast<int>(rng.Below(stories_.size()));
       const StoryInfo& story = stories_[static_cast<size_t>(s)];
       const std::string department = DepartmentAt(seed_, p.author);
       if (story.departments.empty() ||
-          std::find(story.departments.begin(), story.departments.end(), department) !=
-              story.departments.end()) {
+          std::find(story.departments.begin(), story.departments.end(),
+                    department) != story.departments.end()) {
         p.story = s;
       }
     }
@@ -611,7 +649,8 @@ class DataGen {
       auto stub = tpb::TransparencyService::NewStub(channel_);
       tpb::GetPublishedRulesetRequest request;
       request.set_parent(absl::StrCat("organizations/", org_));
-      Check(stub->GetPublishedRuleset(Context(admin_token_).get(), request, &ruleset),
+      Check(stub->GetPublishedRuleset(Context(admin_token_).get(), request,
+                                      &ruleset),
             "GetPublishedRuleset");
     }
     absl::StatusOr<std::unique_ptr<transparency::BulkDecider>> decider =
@@ -646,17 +685,19 @@ class DataGen {
     auto write = [&](Batch* batch) {
       std::thread post_writer([&] {
         const Clock::time_point w = Clock::now();
-        batch->posts_status = advocacy::BulkInsertPosts(*advocacy_pool_, batch->posts);
+        batch->posts_status =
+            advocacy::BulkInsertPosts(*advocacy_pool_, batch->posts);
         posts_s += Seconds(w);
       });
       std::thread decision_writer([&] {
         const Clock::time_point w = Clock::now();
-        batch->decisions_status =
-            transparency::BulkAppendDecisions(*transparency_pool_, org_, batch->decisions);
+        batch->decisions_status = transparency::BulkAppendDecisions(
+            *transparency_pool_, org_, batch->decisions);
         decisions_s += Seconds(w);
       });
       const Clock::time_point w = Clock::now();
-      batch->shares_status = engagement::BulkInsertShares(*engagement_pool_, batch->shares);
+      batch->shares_status =
+          engagement::BulkInsertShares(*engagement_pool_, batch->shares);
       shares_s += Seconds(w);
       post_writer.join();
       decision_writer.join();
@@ -670,7 +711,8 @@ class DataGen {
         author_shared[staff_index_.at(share.author_id)] = 1;
       }
       post_count_ += batch.count;
-      if ((batch.first / kPostBatch) % 10 == 9 || batch.first + batch.count == n) {
+      if ((batch.first / kPostBatch) % 10 == 9 ||
+          batch.first + batch.count == n) {
         Progress("posts", batch.first + batch.count, n, start);
       }
     };
@@ -679,7 +721,8 @@ class DataGen {
     for (int64_t first = 0; first < n; first += kPostBatch) {
       const int64_t count = std::min(kPostBatch, n - first);
       std::vector<advocacy::PostRecord> posts(static_cast<size_t>(count));
-      std::vector<transparency::BulkDecision> decisions(static_cast<size_t>(count));
+      std::vector<transparency::BulkDecision> decisions(
+          static_cast<size_t>(count));
       Clock::time_point t = Clock::now();
       Parallel(count, threads, [&](int64_t k) {
         const int64_t i = first + k;
@@ -689,11 +732,13 @@ class DataGen {
         post.post_id = NewResourceId();
         post.author_id = staff_ids_[plan.author];
         post.network = kLinkedIn;
-        post.text = UnitAt(seed_, 5, static_cast<uint64_t>(i)) < undisclosed
-                        ? CorpusText(seed_, static_cast<uint64_t>(i))
-                        : DisclosedPostText(seed_, static_cast<uint64_t>(i), company_);
+        post.text =
+            UnitAt(seed_, 5, static_cast<uint64_t>(i)) < undisclosed
+                ? CorpusText(seed_, static_cast<uint64_t>(i))
+                : DisclosedPostText(seed_, static_cast<uint64_t>(i), company_);
         if (UnitAt(seed_, 9, static_cast<uint64_t>(i)) < review_fraction) {
-          constexpr absl::string_view kPromise = " Risk-free returns, guaranteed.";
+          constexpr absl::string_view kPromise =
+              " Risk-free returns, guaranteed.";
           if (post.text.size() + kPromise.size() > 3000) {
             post.text.resize(post.text.rfind(' ', 3000 - kPromise.size()));
           }
@@ -719,12 +764,19 @@ class DataGen {
           input.input.story.talking_points = story.talking_points;
           input.input.story.url = story.url;
         }
-        transparency::BulkDecision& decision = decisions[static_cast<size_t>(k)];
+        transparency::BulkDecision& decision =
+            decisions[static_cast<size_t>(k)];
         decision = (*decider)->Decide(input);
         switch (decision.record.verdict) {
-          case tpb::Decision::APPROVED: post.state = advocacy::PostState::kApproved; break;
-          case tpb::Decision::NEEDS_REVIEW: post.state = advocacy::PostState::kInReview; break;
-          default: post.state = advocacy::PostState::kRejected; break;
+          case tpb::Decision::APPROVED:
+            post.state = advocacy::PostState::kApproved;
+            break;
+          case tpb::Decision::NEEDS_REVIEW:
+            post.state = advocacy::PostState::kInReview;
+            break;
+          default:
+            post.state = advocacy::PostState::kRejected;
+            break;
         }
         post.revision = 1;
         post.latest_decision = decision.record.body;
@@ -741,22 +793,26 @@ class DataGen {
         ++verdicts[decisions[static_cast<size_t>(k)].record.verdict & 3];
         if (post.state != advocacy::PostState::kApproved) continue;
         const int64_t i = first + k;
-        if (UnitAt(seed_, 6, static_cast<uint64_t>(i)) >= share_fraction) continue;
+        if (UnitAt(seed_, 6, static_cast<uint64_t>(i)) >= share_fraction)
+          continue;
         engagement::ShareRecord share;
         share.organization_id = org_;
         share.post_id = post.post_id;
         share.author_id = post.author_id;
         share.network = kLinkedIn;
         share.published_text = post.text;  // as approved: compliant
-        share.external_url = absl::StrCat(
-            "https://www.linkedin.com/feed/update/urn:li:share:", 7000000000000000000 + i);
+        share.external_url =
+            absl::StrCat("https://www.linkedin.com/feed/update/urn:li:share:",
+                         7000000000000000000 + i);
         share.link_url = post.link_url;
         share.state = engagement::ShareState::kCompliant;
         share.story_id = post.story_id;
         share.value_ids = engagement::JoinValueIds(post.value_ids);
-        share.create_time_us =
-            std::min(end_us, post.create_time_us + static_cast<int64_t>(
-                                 UnitAt(seed_, 7, static_cast<uint64_t>(i)) * 6 * 3600 * kSecond));
+        share.create_time_us = std::min(
+            end_us, post.create_time_us +
+                        static_cast<int64_t>(
+                            UnitAt(seed_, 7, static_cast<uint64_t>(i)) * 6 *
+                            3600 * kSecond));
         shares.push_back(std::move(share));
       }
 
@@ -786,7 +842,8 @@ class DataGen {
         "  posts: %lld approved, %lld in review, %lld rejected; %zu shares\n"
         "  time: deciding %.1f s (%d threads), writing posts %.1f s, "
         "decisions+audit %.1f s, shares %.1f s (in parallel)\n",
-        static_cast<long long>(verdicts[1]), static_cast<long long>(verdicts[2]),
+        static_cast<long long>(verdicts[1]),
+        static_cast<long long>(verdicts[2]),
         static_cast<long long>(verdicts[3]), shares_.size(), decide_s, threads,
         posts_s, decisions_s, shares_s);
   }
@@ -795,22 +852,31 @@ class DataGen {
   // with ids of this run (so none is a duplicate of an earlier run's).
   int MoreEvents() {
     engagement_pool_ = MakePool("engagement", 1);
-    absl::StatusOr<db::PooledConnection> connection = engagement_pool_->Borrow();
+    absl::StatusOr<db::PooledConnection> connection =
+        engagement_pool_->Borrow();
     Check(connection.status(), "engagement database");
-    Check(db::Run("shares", *connection, [&](db::Connection& c) {
-            std::unique_ptr<sql::PreparedStatement> select(c.raw().prepareStatement(
-                "SELECT share_id, create_time_us FROM shares WHERE organization_id = ? "
-                "AND state = 1"));
-            select->setString(1, org_);
-            std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
-            while (rows->next()) shares_.push_back({rows->getString(1), rows->getInt64(2)});
-            return absl::OkStatus();
-          }),
-          "shares");
-    std::printf("organizations/%s exists: recording %lld more events on its %zu shares\n",
-                org_.c_str(), static_cast<long long>(absl::GetFlag(FLAGS_more_events)),
-                shares_.size());
-    RecordEvents(absl::GetFlag(FLAGS_more_events), absl::StrCat("m", NowUs(), "-"));
+    Check(
+        db::Run("shares", *connection,
+                [&](db::Connection& c) {
+                  std::unique_ptr<sql::PreparedStatement> select(
+                      c.raw().prepareStatement(
+                          "SELECT share_id, create_time_us FROM shares WHERE "
+                          "organization_id = ? "
+                          "AND state = 1"));
+                  select->setString(1, org_);
+                  std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+                  while (rows->next())
+                    shares_.push_back({rows->getString(1), rows->getInt64(2)});
+                  return absl::OkStatus();
+                }),
+        "shares");
+    std::printf(
+        "organizations/%s exists: recording %lld more events on its %zu "
+        "shares\n",
+        org_.c_str(), static_cast<long long>(absl::GetFlag(FLAGS_more_events)),
+        shares_.size());
+    RecordEvents(absl::GetFlag(FLAGS_more_events),
+                 absl::StrCat("m", NowUs(), "-"));
     return 0;
   }
 
@@ -826,69 +892,85 @@ class DataGen {
     const int64_t now_us = NowUs();
     std::atomic<int64_t> recorded{0}, duplicates{0}, done_streams{0};
     const Clock::time_point start = Clock::now();
-    Parallel(streams, std::max(1, absl::GetFlag(FLAGS_streams)), [&](int64_t s) {
-      const int64_t first = s * kEventsPerStream;
-      const int64_t last = std::min(n, first + kEventsPerStream);
-      engagementpb::RecordEngagementEventsResponse response;
-      auto context = Context(token, absl::Minutes(10));
-      auto writer = stub->RecordEngagementEvents(context.get(), &response);
-      for (int64_t m = first; m < last; m += kEventsPerMessage) {
-        engagementpb::RecordEngagementEventsRequest message;
-        if (m == first) message.set_parent(absl::StrCat("organizations/", org_));
-        for (int64_t i = m; i < std::min(last, m + kEventsPerMessage); ++i) {
-          Rng rng(Hash(seed_, 8, static_cast<uint64_t>(i)));
-          const ShareInfo& share = shares_[rng.Below(shares_.size())];
-          auto* e = message.add_events();
-          e->set_event_id(absl::StrCat("bench-", seed_, "-", id_prefix, i));
-          e->set_share(absl::StrCat("organizations/", org_, "/shares/", share.id));
-          // Mostly impressions, then reactions and clicks, few comments
-          // and reshares.
-          const double kind = rng.Unit();
-          e->set_kind(kind < 0.6   ? engagementpb::EngagementEvent::IMPRESSION
-                      : kind < 0.8 ? engagementpb::EngagementEvent::REACTION
-                      : kind < 0.95 ? engagementpb::EngagementEvent::CLICK
-                      : kind < 0.98 ? engagementpb::EngagementEvent::COMMENT
-                                    : engagementpb::EngagementEvent::RESHARE);
-          e->set_count(1);
-          const int64_t occurred =
-              share.time_us + static_cast<int64_t>(rng.Unit() *
-                                                   static_cast<double>(now_us - share.time_us));
-          *e->mutable_occurred_time() = TimeUtil::MicrosecondsToTimestamp(occurred);
-        }
-        if (!writer->Write(message)) break;  // Finish says why
-      }
-      writer->WritesDone();
-      Check(writer->Finish(), "RecordEngagementEvents");
-      if (response.errors_size() > 0) {
-        Die(absl::StrCat("event ", response.errors(0).event_id(), " rejected: ",
-                         response.errors(0).field(), ": ", response.errors(0).reason()));
-      }
-      recorded += response.recorded();
-      duplicates += response.duplicates();
-      const int64_t d = ++done_streams;
-      if (d % 10 == 0 || d == streams) Progress("events", recorded.load(), n, start);
-    });
+    Parallel(
+        streams, std::max(1, absl::GetFlag(FLAGS_streams)), [&](int64_t s) {
+          const int64_t first = s * kEventsPerStream;
+          const int64_t last = std::min(n, first + kEventsPerStream);
+          engagementpb::RecordEngagementEventsResponse response;
+          auto context = Context(token, absl::Minutes(10));
+          auto writer = stub->RecordEngagementEvents(context.get(), &response);
+          for (int64_t m = first; m < last; m += kEventsPerMessage) {
+            engagementpb::RecordEngagementEventsRequest message;
+            if (m == first)
+              message.set_parent(absl::StrCat("organizations/", org_));
+            for (int64_t i = m; i < std::min(last, m + kEventsPerMessage);
+                 ++i) {
+              Rng rng(Hash(seed_, 8, static_cast<uint64_t>(i)));
+              const ShareInfo& share = shares_[rng.Below(shares_.size())];
+              auto* e = message.add_events();
+              e->set_event_id(absl::StrCat("bench-", seed_, "-", id_prefix, i));
+              e->set_share(
+                  absl::StrCat("organizations/", org_, "/shares/", share.id));
+              // Mostly impressions, then reactions and clicks, few comments
+              // and reshares.
+              const double kind = rng.Unit();
+              e->set_kind(kind < 0.6 ? engagementpb::EngagementEvent::IMPRESSION
+                          : kind < 0.8 ? engagementpb::EngagementEvent::REACTION
+                          : kind < 0.95 ? engagementpb::EngagementEvent::CLICK
+                          : kind < 0.98
+                              ? engagementpb::EngagementEvent::COMMENT
+                              : engagementpb::EngagementEvent::RESHARE);
+              e->set_count(1);
+              const int64_t occurred =
+                  share.time_us +
+                  static_cast<int64_t>(
+                      rng.Unit() * static_cast<double>(now_us - share.time_us));
+              *e->mutable_occurred_time() =
+                  TimeUtil::MicrosecondsToTimestamp(occurred);
+            }
+            if (!writer->Write(message)) break;  // Finish says why
+          }
+          writer->WritesDone();
+          Check(writer->Finish(), "RecordEngagementEvents");
+          if (response.errors_size() > 0) {
+            Die(absl::StrCat("event ", response.errors(0).event_id(),
+                             " rejected: ", response.errors(0).field(), ": ",
+                             response.errors(0).reason()));
+          }
+          recorded += response.recorded();
+          duplicates += response.duplicates();
+          const int64_t d = ++done_streams;
+          if (d % 10 == 0 || d == streams)
+            Progress("events", recorded.load(), n, start);
+        });
     event_count_ = recorded.load();
     Report("events (RecordEngagementEvents)", n, start);
-    std::printf("  events: %lld recorded, %lld duplicates, %.0f events/s over %lld streams\n",
-                static_cast<long long>(recorded.load()),
-                static_cast<long long>(duplicates.load()),
-                static_cast<double>(n) / stages.back().seconds,
-                static_cast<long long>(streams));
+    std::printf(
+        "  events: %lld recorded, %lld duplicates, %.0f events/s over %lld "
+        "streams\n",
+        static_cast<long long>(recorded.load()),
+        static_cast<long long>(duplicates.load()),
+        static_cast<double>(n) / stages.back().seconds,
+        static_cast<long long>(streams));
   }
 
   int64_t AuditSequence() {
-    if (transparency_pool_ == nullptr) transparency_pool_ = MakePool("transparency", 1);
-    absl::StatusOr<db::PooledConnection> connection = transparency_pool_->Borrow();
+    if (transparency_pool_ == nullptr)
+      transparency_pool_ = MakePool("transparency", 1);
+    absl::StatusOr<db::PooledConnection> connection =
+        transparency_pool_->Borrow();
     Check(connection.status(), "transparency database");
-    absl::StatusOr<int64_t> sequence = db::Run(
-        "audit head", *connection, [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-          std::unique_ptr<sql::PreparedStatement> select(c.raw().prepareStatement(
-              "SELECT audit_sequence FROM organization_heads WHERE organization_id = ?"));
-          select->setString(1, org_);
-          std::unique_ptr<sql::ResultSet> row(select->executeQuery());
-          return row->next() ? row->getInt64(1) : 0;
-        });
+    absl::StatusOr<int64_t> sequence =
+        db::Run("audit head", *connection,
+                [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+                  std::unique_ptr<sql::PreparedStatement> select(
+                      c.raw().prepareStatement(
+                          "SELECT audit_sequence FROM organization_heads WHERE "
+                          "organization_id = ?"));
+                  select->setString(1, org_);
+                  std::unique_ptr<sql::ResultSet> row(select->executeQuery());
+                  return row->next() ? row->getInt64(1) : 0;
+                });
     Check(sequence.status(), "audit head");
     return *sequence;
   }
@@ -902,15 +984,17 @@ class DataGen {
       if (i != 0) d.reviewer_staff_ids.push_back(staff_ids_[i]);
     }
     // Every k-th, so the samples spread over the whole organization.
-    const size_t step_e = std::max<size_t>(1, (sharing_authors_.size() + kEmployeeSample - 1) /
-                                                  kEmployeeSample);
+    const size_t step_e = std::max<size_t>(
+        1, (sharing_authors_.size() + kEmployeeSample - 1) / kEmployeeSample);
     for (size_t k = 0; k < sharing_authors_.size(); k += step_e) {
       d.employee_staff_ids.push_back(staff_ids_[sharing_authors_[k]]);
     }
     d.value_ids = value_ids_;
     for (const StoryInfo& s : stories_) d.story_ids.push_back(s.id);
-    const size_t step_s = std::max<size_t>(1, (shares_.size() + kShareSample - 1) / kShareSample);
-    for (size_t k = 0; k < shares_.size(); k += step_s) d.share_ids.push_back(shares_[k].id);
+    const size_t step_s =
+        std::max<size_t>(1, (shares_.size() + kShareSample - 1) / kShareSample);
+    for (size_t k = 0; k < shares_.size(); k += step_s)
+      d.share_ids.push_back(shares_[k].id);
     d.staff_count = static_cast<uint64_t>(n_staff_);
     d.value_count = value_ids_.size();
     d.story_count = stories_.size();
@@ -919,10 +1003,12 @@ class DataGen {
     d.engagement_event_count = static_cast<uint64_t>(event_count_);
     const std::string path = absl::GetFlag(FLAGS_dataset);
     Check(WriteDataset(d, path), "write manifest");
-    std::printf("manifest: %s (%zu employees, %zu reviewers, %zu shares sampled; "
-                "%llu audit entries)\n",
-                path.c_str(), d.employee_staff_ids.size(), d.reviewer_staff_ids.size(),
-                d.share_ids.size(), static_cast<unsigned long long>(d.audit_entry_count));
+    std::printf(
+        "manifest: %s (%zu employees, %zu reviewers, %zu shares sampled; "
+        "%llu audit entries)\n",
+        path.c_str(), d.employee_staff_ids.size(), d.reviewer_staff_ids.size(),
+        d.share_ids.size(),
+        static_cast<unsigned long long>(d.audit_entry_count));
   }
 
   uint64_t seed_ = 1;
@@ -947,7 +1033,8 @@ class DataGen {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "Loads the benchmark dataset into a running Candor and writes its manifest.");
+      "Loads the benchmark dataset into a running Candor and writes its "
+      "manifest.");
   absl::ParseCommandLine(argc, argv);
   return candor::bench::DataGen().Main();
 }

@@ -50,10 +50,12 @@ constexpr ListField kLists[] = {
 
 absl::Status WriteDataset(const Dataset& dataset, const std::string& path) {
   std::ostringstream out;
-  for (const auto& f : kScalars) out << f.key << ' ' << dataset.*f.number << '\n';
+  for (const auto& f : kScalars)
+    out << f.key << ' ' << dataset.*f.number << '\n';
   for (const auto& f : kTexts) out << f.key << ' ' << dataset.*f.text << '\n';
   for (const auto& f : kLists) {
-    for (const auto& item : dataset.*f.list) out << f.key << ' ' << item << '\n';
+    for (const auto& item : dataset.*f.list)
+      out << f.key << ' ' << item << '\n';
   }
   // Written beside the target and renamed, so a reader never sees half.
   const std::string temp = path + ".tmp";
@@ -61,10 +63,12 @@ absl::Status WriteDataset(const Dataset& dataset, const std::string& path) {
     std::ofstream file(temp, std::ios::trunc);
     file << out.str();
     file.close();
-    if (!file) return absl::UnavailableError(absl::StrCat("cannot write ", temp));
+    if (!file)
+      return absl::UnavailableError(absl::StrCat("cannot write ", temp));
   }
   if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    return absl::UnavailableError(absl::StrCat("cannot rename ", temp, " to ", path));
+    return absl::UnavailableError(
+        absl::StrCat("cannot rename ", temp, " to ", path));
   }
   return absl::OkStatus();
 }
@@ -81,8 +85,11 @@ absl::StatusOr<Dataset> ReadDataset(const std::string& path) {
     if (line.empty()) continue;
     const size_t space = line.find(' ');
     const std::string key = line.substr(0, space);
-    const std::string value = space == std::string::npos ? "" : line.substr(space + 1);
-    const auto where = [&] { return absl::StrCat(path, ":", line_number, ": "); };
+    const std::string value =
+        space == std::string::npos ? "" : line.substr(space + 1);
+    const auto where = [&] {
+      return absl::StrCat(path, ":", line_number, ": ");
+    };
     bool known = false;
     for (const auto& f : kScalars) {
       if (key != f.key) continue;
@@ -99,12 +106,13 @@ absl::StatusOr<Dataset> ReadDataset(const std::string& path) {
       if (key == f.key) (dataset.*f.list).push_back(value), known = true;
     }
     if (!known) {
-      return absl::InvalidArgumentError(absl::StrCat(where(), "unknown key ", key));
+      return absl::InvalidArgumentError(
+          absl::StrCat(where(), "unknown key ", key));
     }
   }
   if (dataset.organization_id.empty() || dataset.employee_staff_ids.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(path, ": incomplete manifest (no organization or employees)"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, ": incomplete manifest (no organization or employees)"));
   }
   return dataset;
 }

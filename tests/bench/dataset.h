@@ -19,7 +19,7 @@ namespace candor::bench {
 struct Dataset {
   uint64_t seed = 0;
   std::string organization_id;
-  std::string admin_staff_id;          // has admin and reviewer roles
+  std::string admin_staff_id;  // has admin and reviewer roles
   std::vector<std::string> reviewer_staff_ids;
   // A sample of active, consenting employees (the load generator's authors
   // and feed readers); all of them have posts and shares.

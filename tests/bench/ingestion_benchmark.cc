@@ -26,6 +26,7 @@
 // sent as several streams, one after another.
 //
 //   build/tests/bench/candor_ingestion_benchmark
+#include <cppconn/prepared_statement.h>
 #include <google/protobuf/util/time_util.h>
 #include <grpcpp/grpcpp.h>
 
@@ -37,8 +38,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <cppconn/prepared_statement.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -196,9 +195,10 @@ int64_t StoredClicks(const Setup& setup) {
   engagementpb::GetEngagementMetricsRequest request;
   request.set_subject(setup.org.name);
   engagementpb::EngagementMetrics metrics;
-  Check(stub->GetEngagementMetrics(TestServer::Context(setup.org.admin_token).get(),
-                                   request, &metrics),
-        "GetEngagementMetrics");
+  Check(
+      stub->GetEngagementMetrics(
+          TestServer::Context(setup.org.admin_token).get(), request, &metrics),
+      "GetEngagementMetrics");
   return metrics.clicks();
 }
 
@@ -248,10 +248,9 @@ void BM_RecordEventsStreamed(benchmark::State& state) {
   double seconds = 0;
   for (auto _ : state) {
     std::vector<std::string> ids;
-    const int64_t run_distinct =
-        EventIds(absl::StrCat("s", Run()), n, &ids);
-    const auto occurred = TimeUtil::MicrosecondsToTimestamp(
-        NowMicros() - 60 * int64_t{1000000});
+    const int64_t run_distinct = EventIds(absl::StrCat("s", Run()), n, &ids);
+    const auto occurred =
+        TimeUtil::MicrosecondsToTimestamp(NowMicros() - 60 * int64_t{1000000});
     // The messages, built before the clock starts: one vector per stream.
     std::vector<std::vector<engagementpb::RecordEngagementEventsRequest>>
         streams;
@@ -347,18 +346,18 @@ void BM_OneRowPerTransactionBaseline(benchmark::State& state) {
       absl::StatusOr<db::Transaction> tx = db::Transaction::Begin(pool);
       if (!tx.ok()) Die(std::string(tx.status().message()));
       absl::StatusOr<int> rows =
-          db::Run("insert one event", *tx, [&](db::Connection& c)
-                                               -> absl::StatusOr<int> {
-            auto& insert = c.Prepare(kInsertOneEvent);
-            insert.setString(1, setup.org.id);
-            insert.setString(2, id);
-            insert.setString(3, setup.share_id);
-            insert.setInt(4, static_cast<int>(Event::CLICK));
-            insert.setInt64(5, 1);
-            insert.setInt64(6, occurred_us);
-            insert.setInt64(7, NowMicros());
-            return insert.executeUpdate();
-          });
+          db::Run("insert one event", *tx,
+                  [&](db::Connection& c) -> absl::StatusOr<int> {
+                    auto& insert = c.Prepare(kInsertOneEvent);
+                    insert.setString(1, setup.org.id);
+                    insert.setString(2, id);
+                    insert.setString(3, setup.share_id);
+                    insert.setInt(4, static_cast<int>(Event::CLICK));
+                    insert.setInt64(5, 1);
+                    insert.setInt64(6, occurred_us);
+                    insert.setInt64(7, NowMicros());
+                    return insert.executeUpdate();
+                  });
       if (!rows.ok()) Die(std::string(rows.status().message()));
       const absl::Status committed = tx->Commit();
       if (!committed.ok()) Die(std::string(committed.message()));

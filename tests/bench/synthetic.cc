@@ -24,17 +24,19 @@ uint64_t Mix64(uint64_t x) {
 
 const std::vector<std::string>& Vocabulary() {
   static const std::vector<std::string> words = [] {
-    static const char* kSyllables[] = {"ka", "lo", "mi", "ten", "ra", "vo", "su", "den",
-                                       "pri", "ma", "go", "sel", "tur", "ne", "bi", "on",
-                                       "ca", "fe", "lu", "zor", "e", "a"};
-    constexpr size_t kSyllableCount = sizeof(kSyllables) / sizeof(kSyllables[0]);
+    static const char* kSyllables[] = {
+        "ka",  "lo",  "mi", "ten", "ra", "vo", "su", "den", "pri", "ma", "go",
+        "sel", "tur", "ne", "bi",  "on", "ca", "fe", "lu",  "zor", "e",  "a"};
+    constexpr size_t kSyllableCount =
+        sizeof(kSyllables) / sizeof(kSyllables[0]);
     Rng rng(1);
     std::set<std::string> seen;
     std::vector<std::string> out;
     while (out.size() < 20000) {
       std::string word;
       const size_t n = 1 + rng.Below(4);
-      for (size_t s = 0; s < n; ++s) word += kSyllables[rng.Below(kSyllableCount)];
+      for (size_t s = 0; s < n; ++s)
+        word += kSyllables[rng.Below(kSyllableCount)];
       if (seen.insert(word).second) out.push_back(std::move(word));
     }
     return out;
@@ -48,21 +50,23 @@ std::string BaseText(uint64_t seed, uint64_t k) {
 }
 
 constexpr const char* kDepartments[] = {
-    "Engineering", "Sales",      "Marketing", "Support",    "Finance",
-    "People",      "Legal",      "Design",    "Research",   "Operations",
-    "Product",     "Security",   "Data",      "Facilities", "Procurement",
+    "Engineering",  "Sales",     "Marketing", "Support",    "Finance",
+    "People",       "Legal",     "Design",    "Research",   "Operations",
+    "Product",      "Security",  "Data",      "Facilities", "Procurement",
     "Partnerships", "Education", "Quality",   "Logistics",  "Communications"};
-constexpr const char* kTitles[] = {"Engineer", "Senior Engineer", "Manager", "Analyst",
-                                   "Specialist", "Director", "Coordinator", "Designer"};
-constexpr const char* kLocations[] = {"Berlin", "Lisbon", "Toronto", "Austin",
-                                      "Singapore", "Nairobi", "Remote"};
-constexpr const char* kGiven[] = {"Ada", "Bo", "Chidi", "Dana", "Emil", "Farah", "Goran",
-                                  "Hana", "Ivo", "Jun", "Kemal", "Lea", "Mina", "Noor",
-                                  "Otto", "Priya", "Quinn", "Rosa", "Sami", "Tove"};
-constexpr const char* kFamily[] = {"Abe", "Berg", "Costa", "Diallo", "Eriksen", "Fox",
-                                   "Garcia", "Horvat", "Ito", "Jensen", "Kowalski", "Li",
-                                   "Moreau", "Nakamura", "Okafor", "Petrov", "Quist",
-                                   "Rossi", "Silva", "Tanaka"};
+constexpr const char* kTitles[] = {"Engineer",    "Senior Engineer", "Manager",
+                                   "Analyst",     "Specialist",      "Director",
+                                   "Coordinator", "Designer"};
+constexpr const char* kLocations[] = {
+    "Berlin", "Lisbon", "Toronto", "Austin", "Singapore", "Nairobi", "Remote"};
+constexpr const char* kGiven[] = {"Ada",   "Bo",    "Chidi", "Dana", "Emil",
+                                  "Farah", "Goran", "Hana",  "Ivo",  "Jun",
+                                  "Kemal", "Lea",   "Mina",  "Noor", "Otto",
+                                  "Priya", "Quinn", "Rosa",  "Sami", "Tove"};
+constexpr const char* kFamily[] = {
+    "Abe",    "Berg",   "Costa",  "Diallo",   "Eriksen", "Fox",    "Garcia",
+    "Horvat", "Ito",    "Jensen", "Kowalski", "Li",      "Moreau", "Nakamura",
+    "Okafor", "Petrov", "Quist",  "Rossi",    "Silva",   "Tanaka"};
 
 template <typename T, size_t N>
 const T& Pick(const T (&items)[N], uint64_t x) {
@@ -110,7 +114,8 @@ std::string LightEdit(Rng& rng, const std::string& text) {
       if (at + 1 < w.size()) std::swap(w[at], w[at + 1]);
       break;
     case 3:
-      w.insert(w.begin() + static_cast<long>(at), vocab[rng.Below(vocab.size())]);
+      w.insert(w.begin() + static_cast<long>(at),
+               vocab[rng.Below(vocab.size())]);
       break;
     default:
       w.push_back("#" + vocab[rng.Below(vocab.size())]);
@@ -128,7 +133,8 @@ std::string CorpusText(uint64_t seed, uint64_t index) {
   return text;
 }
 
-std::string DisclosedPostText(uint64_t seed, uint64_t index, absl::string_view company) {
+std::string DisclosedPostText(uint64_t seed, uint64_t index,
+                              absl::string_view company) {
   // The disclosure leads, so it is visible before any feed cuts the post off,
   // and the body stays within LinkedIn's 3,000 characters.
   std::string text = absl::StrCat("I work at ", company, ". ");
@@ -139,15 +145,17 @@ std::string DisclosedPostText(uint64_t seed, uint64_t index, absl::string_view c
   return text;
 }
 
-SyntheticStaff StaffAt(uint64_t seed, uint64_t index, absl::string_view email_domain) {
+SyntheticStaff StaffAt(uint64_t seed, uint64_t index,
+                       absl::string_view email_domain) {
   const uint64_t h = Mix64(seed * 0x9e3779b97f4a7c15ULL + index);
   SyntheticStaff staff;
   staff.employee_id = absl::StrCat("E", index + 1);
   const std::string given = Pick(kGiven, h);
   const std::string family = Pick(kFamily, h >> 8);
   staff.display_name = absl::StrCat(given, " ", family);
-  staff.email = absl::StrCat(absl::AsciiStrToLower(given), ".", absl::AsciiStrToLower(family),
-                             ".", index + 1, "@", email_domain);
+  staff.email = absl::StrCat(absl::AsciiStrToLower(given), ".",
+                             absl::AsciiStrToLower(family), ".", index + 1, "@",
+                             email_domain);
   staff.department = DepartmentAt(seed, index);
   staff.title = Pick(kTitles, h >> 24);
   staff.location = Pick(kLocations, h >> 32);
@@ -155,7 +163,8 @@ SyntheticStaff StaffAt(uint64_t seed, uint64_t index, absl::string_view email_do
 }
 
 std::string DepartmentAt(uint64_t seed, uint64_t index) {
-  return Pick(kDepartments, Mix64(seed ^ (index * 0xff51afd7ed558ccdULL)) >> 16);
+  return Pick(kDepartments,
+              Mix64(seed ^ (index * 0xff51afd7ed558ccdULL)) >> 16);
 }
 
 }  // namespace candor::bench

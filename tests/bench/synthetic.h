@@ -46,7 +46,8 @@ std::string CorpusText(uint64_t seed, uint64_t index);
 // Post `index` as an employee of `company` would write it in their own
 // words: CorpusText plus a disclosure of the employment connection that the
 // shipped default ruleset accepts, within the LinkedIn length limit.
-std::string DisclosedPostText(uint64_t seed, uint64_t index, absl::string_view company);
+std::string DisclosedPostText(uint64_t seed, uint64_t index,
+                              absl::string_view company);
 
 // Staff member `index` of an organization of `seed`: unique employee_id
 // and email (at `email_domain`), a display name, one of 20 departments,
@@ -59,7 +60,8 @@ struct SyntheticStaff {
   std::string title;
   std::string location;
 };
-SyntheticStaff StaffAt(uint64_t seed, uint64_t index, absl::string_view email_domain);
+SyntheticStaff StaffAt(uint64_t seed, uint64_t index,
+                       absl::string_view email_domain);
 
 // The department of staff member `index` (as in StaffAt), so a scenario can
 // pick a story audience without generating the whole person.

@@ -7,13 +7,13 @@
 #include <cstdio>
 #include <cstdlib>
 
-#define FUZZ_CHECK(condition)                                           \
-  do {                                                                  \
-    if (!(condition)) {                                                 \
-      std::fprintf(stderr, "%s:%d: invariant does not hold: %s\n",      \
-                   __FILE__, __LINE__, #condition);                     \
-      std::abort();                                                     \
-    }                                                                   \
+#define FUZZ_CHECK(condition)                                                \
+  do {                                                                       \
+    if (!(condition)) {                                                      \
+      std::fprintf(stderr, "%s:%d: invariant does not hold: %s\n", __FILE__, \
+                   __LINE__, #condition);                                    \
+      std::abort();                                                          \
+    }                                                                        \
   } while (false)
 
 #endif  // CANDOR_TESTS_FUZZ_FUZZ_CHECK_H_

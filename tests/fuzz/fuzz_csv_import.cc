@@ -29,7 +29,8 @@ bool Before(const candor::cli::CsvPosition& a,
 }
 
 // Every record of `text`, checking positions; false on a reader error.
-bool ReadAll(std::string_view text, std::vector<std::vector<std::string>>* out) {
+bool ReadAll(std::string_view text,
+             std::vector<std::vector<std::string>>* out) {
   CsvReader reader(text, "fuzz.csv");
   CsvRecord record;
   candor::cli::CsvPosition last;

@@ -37,8 +37,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   // page_size comes from the client too.
-  const int page_size = static_cast<int>(static_cast<int8_t>(
-                            cursor.empty() ? 0 : cursor[0])) * 20;
+  const int page_size =
+      static_cast<int>(static_cast<int8_t>(cursor.empty() ? 0 : cursor[0])) *
+      20;
   absl::StatusOr<candor::PageRequest> page =
       codec.StartPage(query, page_size, token);
   if (page.ok()) {

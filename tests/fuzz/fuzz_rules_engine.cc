@@ -53,14 +53,14 @@ void CheckText(const std::string& text) {
   FUZZ_CHECK(tr::CountCodePoints(text) == chars.size());
   // What DecodeUtf8 yields is valid: encoding and decoding it again is the
   // identity.
-  const std::string utf8 = tr::EncodeUtf8(chars.data(), chars.data() + chars.size());
+  const std::string utf8 =
+      tr::EncodeUtf8(chars.data(), chars.data() + chars.size());
   FUZZ_CHECK(tr::DecodeUtf8(utf8) == chars);
 
   // Folding is idempotent, so a folded phrase matches itself.
   const std::u32string folded = tr::FoldPhrase(text);
-  FUZZ_CHECK(tr::FoldPhrase(tr::EncodeUtf8(folded.data(),
-                                           folded.data() + folded.size())) ==
-             folded);
+  FUZZ_CHECK(tr::FoldPhrase(tr::EncodeUtf8(
+                 folded.data(), folded.data() + folded.size())) == folded);
 
   const tr::AnalyzedText analyzed(text);
   FUZZ_CHECK(analyzed.chars() == chars);
@@ -157,10 +157,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // A corpus holding the summary and the post itself by other authors.
   tr::NearDuplicateIndex index;
   if (flags & 8) {
-    FUZZ_CHECK(index.Add("p1", "other", context.now_us - 1000,
-                         tr::ShingleSetOf(post.story.summary)).ok());
-    FUZZ_CHECK(index.Add("p2", "another", context.now_us - 2000,
-                         tr::ShingleSetOf(post.text)).ok());
+    FUZZ_CHECK(index
+                   .Add("p1", "other", context.now_us - 1000,
+                        tr::ShingleSetOf(post.story.summary))
+                   .ok());
+    FUZZ_CHECK(index
+                   .Add("p2", "another", context.now_us - 2000,
+                        tr::ShingleSetOf(post.text))
+                   .ok());
     context.index = &index;
   }
   CheckEvaluation(DefaultFileRuleset(), post, context);

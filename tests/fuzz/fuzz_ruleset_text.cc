@@ -89,7 +89,8 @@ void CheckRuleset(const tr::v1::Ruleset& proto) {
     google::protobuf::RepeatedPtrField<tr::v1::RuleResult> results;
     tr::ResultsToProto(evaluation.results, &results);
     FUZZ_CHECK(results.size() == proto.rules_size());
-    FUZZ_CHECK(tr::OutcomeToProto(evaluation.outcome) != tr::v1::OUTCOME_UNSPECIFIED);
+    FUZZ_CHECK(tr::OutcomeToProto(evaluation.outcome) !=
+               tr::v1::OUTCOME_UNSPECIFIED);
   }
 }
 

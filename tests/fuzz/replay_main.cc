@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
   }
   std::sort(inputs.begin(), inputs.end());
   if (inputs.empty()) {
-    std::fprintf(stderr, "usage: %s CORPUS_DIR_OR_FILE...: no inputs\n", argv[0]);
+    std::fprintf(stderr, "usage: %s CORPUS_DIR_OR_FILE...: no inputs\n",
+                 argv[0]);
     return 2;
   }
   for (const std::filesystem::path& path : inputs) {

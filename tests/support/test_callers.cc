@@ -47,26 +47,39 @@ std::string Hs512Token(const TestServer::Organization& org) {
 
 // An unsigned admin token of `org`: {"alg":"none"}.
 std::string AlgNoneToken(const TestServer::Organization& org) {
-  return absl::StrCat(absl::WebSafeBase64Escape(R"({"alg":"none","typ":"JWT"})"),
-                      ".", absl::WebSafeBase64Escape(GrantsJson(org)), ".");
+  return absl::StrCat(
+      absl::WebSafeBase64Escape(R"({"alg":"none","typ":"JWT"})"), ".",
+      absl::WebSafeBase64Escape(GrantsJson(org)), ".");
 }
 
 }  // namespace
 
 const char* CallerName(CallerKind kind) {
   switch (kind) {
-    case CallerKind::kNoToken: return "no token";
-    case CallerKind::kExpired: return "expired token";
-    case CallerKind::kBadSignature: return "bad signature";
-    case CallerKind::kHs512: return "HS512 token";
-    case CallerKind::kAlgNone: return "alg none token";
-    case CallerKind::kOtherOrgAdmin: return "other organization's admin";
-    case CallerKind::kEmployee: return "employee";
-    case CallerKind::kEmployeeSelf: return "employee (on self)";
-    case CallerKind::kReviewer: return "reviewer";
-    case CallerKind::kAdmin: return "admin";
-    case CallerKind::kOperator: return "operator";
-    case CallerKind::kService: return "service of the organization";
+    case CallerKind::kNoToken:
+      return "no token";
+    case CallerKind::kExpired:
+      return "expired token";
+    case CallerKind::kBadSignature:
+      return "bad signature";
+    case CallerKind::kHs512:
+      return "HS512 token";
+    case CallerKind::kAlgNone:
+      return "alg none token";
+    case CallerKind::kOtherOrgAdmin:
+      return "other organization's admin";
+    case CallerKind::kEmployee:
+      return "employee";
+    case CallerKind::kEmployeeSelf:
+      return "employee (on self)";
+    case CallerKind::kReviewer:
+      return "reviewer";
+    case CallerKind::kAdmin:
+      return "admin";
+    case CallerKind::kOperator:
+      return "operator";
+    case CallerKind::kService:
+      return "service of the organization";
   }
   return "?";
 }
@@ -76,7 +89,8 @@ std::string EmployeeToken(const staffpb::StaffMember& member) {
 }
 
 std::string ReviewerToken(const staffpb::StaffMember& member) {
-  return TestServer::StaffToken(member.name(), {Role::kEmployee, Role::kReviewer});
+  return TestServer::StaffToken(member.name(),
+                                {Role::kEmployee, Role::kReviewer});
 }
 
 std::string ServiceToken(const TestServer::Organization& org,
@@ -96,10 +110,9 @@ TableCallers MakeTableCallers(const TestServer::Organization& org,
   callers.other = server.CreateOrganization(options.other_prefix);
   callers.employee = server.CreateStaff(org, options.employee_id, {},
                                         options.employee_department);
-  callers.reviewer =
-      server.CreateStaff(org, options.reviewer_id,
-                         {staffpb::StaffMember::REVIEWER},
-                         options.reviewer_department);
+  callers.reviewer = server.CreateStaff(org, options.reviewer_id,
+                                        {staffpb::StaffMember::REVIEWER},
+                                        options.reviewer_department);
 
   TokenClaims expired = AdminClaims(org);
   expired.ttl = absl::Minutes(5);
@@ -118,8 +131,7 @@ TableCallers MakeTableCallers(const TestServer::Organization& org,
   tokens[CallerKind::kReviewer] = ReviewerToken(callers.reviewer);
   tokens[CallerKind::kAdmin] = org.admin_token;
   tokens[CallerKind::kOperator] = TestServer::OperatorToken();
-  tokens[CallerKind::kService] =
-      ServiceToken(org, options.service_subject);
+  tokens[CallerKind::kService] = ServiceToken(org, options.service_subject);
   return callers;
 }
 

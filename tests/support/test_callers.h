@@ -30,12 +30,12 @@ enum class CallerKind {
 
 // Every kind, in declaration order.
 inline constexpr CallerKind kAllCallerKinds[] = {
-    CallerKind::kNoToken,       CallerKind::kExpired,
-    CallerKind::kBadSignature,  CallerKind::kHs512,
-    CallerKind::kAlgNone,       CallerKind::kOtherOrgAdmin,
-    CallerKind::kEmployee,      CallerKind::kEmployeeSelf,
-    CallerKind::kReviewer,      CallerKind::kAdmin,
-    CallerKind::kOperator,      CallerKind::kService};
+    CallerKind::kNoToken,      CallerKind::kExpired,
+    CallerKind::kBadSignature, CallerKind::kHs512,
+    CallerKind::kAlgNone,      CallerKind::kOtherOrgAdmin,
+    CallerKind::kEmployee,     CallerKind::kEmployeeSelf,
+    CallerKind::kReviewer,     CallerKind::kAdmin,
+    CallerKind::kOperator,     CallerKind::kService};
 
 // "no token", "employee (on self)", ... for failure messages.
 const char* CallerName(CallerKind kind);
@@ -59,10 +59,10 @@ struct CallerOptions {
 
 // Every kind of caller of one organization, with its token.
 struct TableCallers {
-  TestServer::Organization org;    // the organization acted on
-  TestServer::Organization other;  // someone else's (kOtherOrgAdmin)
-  staffpb::StaffMember employee;   // kEmployee and kEmployeeSelf
-  staffpb::StaffMember reviewer;   // kReviewer
+  TestServer::Organization org;              // the organization acted on
+  TestServer::Organization other;            // someone else's (kOtherOrgAdmin)
+  staffpb::StaffMember employee;             // kEmployee and kEmployeeSelf
+  staffpb::StaffMember reviewer;             // kReviewer
   std::map<CallerKind, std::string> tokens;  // every kind; "" for kNoToken
 
   const std::string& TokenFor(CallerKind kind) const { return tokens.at(kind); }

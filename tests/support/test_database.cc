@@ -7,8 +7,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <iostream>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <mutex>
 #include <thread>
@@ -67,9 +67,9 @@ void TestDatabase::Start() {
 
 void TestDatabase::Stop() {
   if (directory_.empty()) return;
-  const std::string command = absl::StrCat(
-      SourceDir(), "/deploy/local/mariadb stop ", directory_,
-      " && rm -rf ", directory_);
+  const std::string command =
+      absl::StrCat(SourceDir(), "/deploy/local/mariadb stop ", directory_,
+                   " && rm -rf ", directory_);
   if (std::system(command.c_str()) != 0) {
     std::cerr << "test database: could not stop the server in " << directory_
               << "\n";
@@ -119,8 +119,8 @@ bool TestDatabase::Kill() {
     std::string text((std::istreambuf_iterator<char>(stat)),
                      std::istreambuf_iterator<char>());
     const size_t paren = text.rfind(") ");
-    if (text.empty() || paren == std::string::npos ||
-        text[paren + 2] == 'Z' || text[paren + 2] == 'X') {
+    if (text.empty() || paren == std::string::npos || text[paren + 2] == 'Z' ||
+        text[paren + 2] == 'X') {
       return true;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -29,13 +29,16 @@ std::string Fixed(double value, int decimals) {
   if (decimals == 0) return absl::StrCat(std::llround(value));
   int64_t scale = 1;
   for (int i = 0; i < decimals; ++i) scale *= 10;
-  const auto scaled = static_cast<int64_t>(std::llround(value * static_cast<double>(scale)));
+  const auto scaled =
+      static_cast<int64_t>(std::llround(value * static_cast<double>(scale)));
   std::string frac = absl::StrCat(scaled % scale);
   frac.insert(0, static_cast<size_t>(decimals) - frac.size(), '0');
   return absl::StrCat(scaled / scale, ".", frac);
 }
 
-std::string Percent(double share) { return absl::StrCat(Fixed(share * 100, 0), "%"); }
+std::string Percent(double share) {
+  return absl::StrCat(Fixed(share * 100, 0), "%");
+}
 
 // `text` cut to `max_chars` characters with an ellipsis.
 std::string Cut(const std::string& text, size_t max_chars) {
@@ -68,7 +71,9 @@ std::string HandleKey(absl::string_view handle) {
 // Everything one evaluation derives from the post once.
 struct Post {
   Post(const PostInput& post_input, const EvaluationContext& post_context)
-      : input(post_input), context(post_context), text(post_input.text),
+      : input(post_input),
+        context(post_context),
+        text(post_input.text),
         shingles_at(ShinglesOf(text.tokens())) {
     std::vector<uint32_t> hashes;
     hashes.reserve(shingles_at.size());
@@ -98,8 +103,12 @@ class ResultBuilder {
     Evidence("start", absl::StrCat(span.begin));
     return Evidence("end", absl::StrCat(span.end));
   }
-  RuleResult Pass(std::string explanation) { return Done(true, std::move(explanation)); }
-  RuleResult Fail(std::string explanation) { return Done(false, std::move(explanation)); }
+  RuleResult Pass(std::string explanation) {
+    return Done(true, std::move(explanation));
+  }
+  RuleResult Fail(std::string explanation) {
+    return Done(false, std::move(explanation));
+  }
 
  private:
   RuleResult Done(bool passed, std::string explanation) {
@@ -121,7 +130,8 @@ struct Phrase {
 std::vector<std::string> OrgNames(const EvaluationContext& context) {
   std::vector<std::string> names;
   auto add = [&](std::string name) {
-    if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end()) {
+    if (!name.empty() &&
+        std::find(names.begin(), names.end(), name) == names.end()) {
       names.push_back(std::move(name));
     }
   };
@@ -165,7 +175,8 @@ std::vector<std::string> Examples(const std::vector<std::string>& templates,
   for (const std::string& t : templates) {
     const bool hashtag = !t.empty() && t[0] == '#';
     out.push_back(absl::StrReplaceAll(
-        t, {{"{org}", hashtag ? absl::StrReplaceAll(name, {{" ", ""}}) : name}}));
+        t,
+        {{"{org}", hashtag ? absl::StrReplaceAll(name, {{" ", ""}}) : name}}));
   }
   return out;
 }
@@ -176,20 +187,24 @@ struct Occurrence {
   size_t hashtag_run = 0;  // 0 when not a hashtag
 };
 
-std::vector<Occurrence> FindAll(const Post& post, const std::vector<Phrase>& phrases) {
+std::vector<Occurrence> FindAll(const Post& post,
+                                const std::vector<Phrase>& phrases) {
   std::vector<Occurrence> found;
   for (size_t i = 0; i < phrases.size(); ++i) {
     for (const TextSpan span : post.text.FindPhrase(phrases[i].folded)) {
       const int token = post.text.TokenStartingAt(span.begin);
       const size_t run =
-          token < 0 ? 0 : post.text.HashtagRunLength(static_cast<size_t>(token));
+          token < 0 ? 0
+                    : post.text.HashtagRunLength(static_cast<size_t>(token));
       found.push_back({span, i, run});
     }
   }
-  std::sort(found.begin(), found.end(), [](const Occurrence& a, const Occurrence& b) {
-    if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
-    return a.phrase < b.phrase;
-  });
+  std::sort(found.begin(), found.end(),
+            [](const Occurrence& a, const Occurrence& b) {
+              if (a.span.begin != b.span.begin)
+                return a.span.begin < b.span.begin;
+              return a.phrase < b.phrase;
+            });
   return found;
 }
 
@@ -212,7 +227,8 @@ RuleResult EvaluateDisclosure(const Rule& rule, const DisclosureRule& r,
   const auto prefix_it = r.visible_prefix.find(post.input.network);
   const bool cut = prefix_it != r.visible_prefix.end();
   const size_t length = post.text.length();
-  const size_t limit = cut ? std::min(length, static_cast<size_t>(prefix_it->second)) : length;
+  const size_t limit =
+      cut ? std::min(length, static_cast<size_t>(prefix_it->second)) : length;
   // The prefix matters to the explanation only when the feed cuts this post.
   const bool is_cut = cut && length > static_cast<size_t>(prefix_it->second);
   const std::string prefix_words =
@@ -229,10 +245,12 @@ RuleResult EvaluateDisclosure(const Rule& rule, const DisclosureRule& r,
     const std::string shown = post.text.Substring(o.span.begin, o.span.end);
     result.Evidence("disclosure", shown).Span(o.span);
     return result.Pass(
-        cut ? absl::StrCat("The disclosure ", Quote(shown), " starts at character ",
-                           o.span.begin + 1, ", within ", prefix_words, ".")
-            : absl::StrCat("The disclosure ", Quote(shown), " starts at character ",
-                           o.span.begin + 1, "; ", network, " shows the whole post."));
+        cut ? absl::StrCat("The disclosure ", Quote(shown),
+                           " starts at character ", o.span.begin + 1,
+                           ", within ", prefix_words, ".")
+            : absl::StrCat("The disclosure ", Quote(shown),
+                           " starts at character ", o.span.begin + 1, "; ",
+                           network, " shows the whole post."));
   }
 
   if (is_cut) {
@@ -240,15 +258,20 @@ RuleResult EvaluateDisclosure(const Rule& rule, const DisclosureRule& r,
                     Cut(post.text.Substring(0, limit), kEvidenceChars));
   }
   for (const Occurrence& o : found) {
-    result.Evidence("misplaced_disclosure", post.text.Substring(o.span.begin, o.span.end))
+    result
+        .Evidence("misplaced_disclosure",
+                  post.text.Substring(o.span.begin, o.span.end))
         .Span(o.span);
   }
   std::vector<Occurrence> ambiguous = FindAll(post, rejected);
   for (const Occurrence& o : ambiguous) {
-    result.Evidence("ambiguous_label", post.text.Substring(o.span.begin, o.span.end))
+    result
+        .Evidence("ambiguous_label",
+                  post.text.Substring(o.span.begin, o.span.end))
         .Span(o.span);
   }
-  const std::string examples = QuotedList(Examples(r.accepted, post.context), "or");
+  const std::string examples =
+      QuotedList(Examples(r.accepted, post.context), "or");
   if (!found.empty()) {
     const Occurrence& o = found.front();
     const std::string shown = post.text.Substring(o.span.begin, o.span.end);
@@ -258,11 +281,11 @@ RuleResult EvaluateDisclosure(const Rule& rule, const DisclosureRule& r,
                                       ", after ", prefix_words,
                                       ": move it near the beginning."));
     }
-    return result.Fail(absl::StrCat(
-        "The disclosure ", Quote(shown), " at character ", o.span.begin + 1,
-        " is buried in a run of ", o.hashtag_run,
-        " hashtags, where readers skip it (at most ", max_run,
-        " in a row): give it its own place."));
+    return result.Fail(
+        absl::StrCat("The disclosure ", Quote(shown), " at character ",
+                     o.span.begin + 1, " is buried in a run of ", o.hashtag_run,
+                     " hashtags, where readers skip it (at most ", max_run,
+                     " in a row): give it its own place."));
   }
   const std::string where =
       is_cut ? absl::StrCat(" within the first ", limit, " characters") : "";
@@ -275,23 +298,27 @@ RuleResult EvaluateDisclosure(const Rule& rule, const DisclosureRule& r,
         examples, where, "."));
   }
   if (is_cut) {
-    return result.Fail(absl::StrCat("The first ", limit, " characters that ", network,
-                                    " shows before 'see more' contain no disclosure: "
-                                    "add one there, for example ",
-                                    examples, "."));
+    return result.Fail(
+        absl::StrCat("The first ", limit, " characters that ", network,
+                     " shows before 'see more' contain no disclosure: "
+                     "add one there, for example ",
+                     examples, "."));
   }
   // Say where a disclosure must go, so the author can fix the post at once.
   const std::string place =
-      cut ? absl::StrCat("within the first ", prefix_it->second, " characters (what ",
-                         network, " shows before 'see more')")
+      cut ? absl::StrCat("within the first ", prefix_it->second,
+                         " characters (what ", network,
+                         " shows before 'see more')")
           : "where readers see it, near the beginning";
-  return result.Fail(absl::StrCat("The post contains no disclosure: add one ", place,
-                                  ", for example ", examples, "."));
+  return result.Fail(absl::StrCat("The post contains no disclosure: add one ",
+                                  place, ", for example ", examples, "."));
 }
 
-// --- own_words ----------------------------------------------------------------
+// --- own_words
+// ----------------------------------------------------------------
 
-RuleResult EvaluateOwnWords(const Rule& rule, const OwnWordsRule& r, const Post& post) {
+RuleResult EvaluateOwnWords(const Rule& rule, const OwnWordsRule& r,
+                            const Post& post) {
   ResultBuilder result(rule);
   result.Evidence("story", post.input.story.story_id);
   if (post.input.story.story_id.empty()) {
@@ -322,7 +349,8 @@ RuleResult EvaluateOwnWords(const Rule& rule, const OwnWordsRule& r, const Post&
   // The longest run of consecutive copied shingles, as a passage of text.
   size_t best_first = 0, best_len = 0, run_first = 0, run_len = 0;
   for (size_t i = 0; i < post.shingles_at.size(); ++i) {
-    if (std::binary_search(source.begin(), source.end(), post.shingles_at[i].hash)) {
+    if (std::binary_search(source.begin(), source.end(),
+                           post.shingles_at[i].hash)) {
       if (run_len == 0) run_first = i;
       if (++run_len > best_len) best_first = run_first, best_len = run_len;
     } else {
@@ -344,26 +372,31 @@ RuleResult EvaluateOwnWords(const Rule& rule, const OwnWordsRule& r, const Post&
       absl::StrCat(copied, " of the post's ", total, " three-word sequences (",
                    Percent(score), ")");
   if (score <= r.max_copied) {
-    return result.Pass(absl::StrCat(counts,
-                                    " also appear in the story's summary or talking "
-                                    "points; up to ",
-                                    Percent(r.max_copied), " may."));
+    return result.Pass(
+        absl::StrCat(counts,
+                     " also appear in the story's summary or talking "
+                     "points; up to ",
+                     Percent(r.max_copied), " may."));
   }
   return result.Fail(absl::StrCat(
-      counts, " come from the story's summary or talking points, more than the ",
-      Percent(r.max_copied), " allowed: please say it in your own words. The longest "
+      counts,
+      " come from the story's summary or talking points, more than the ",
+      Percent(r.max_copied),
+      " allowed: please say it in your own words. The longest "
       "copied passage is ",
       Quote(passage), "."));
 }
 
-// --- no_coordination ------------------------------------------------------------
+// --- no_coordination
+// ------------------------------------------------------------
 
 RuleResult EvaluateNoCoordination(const Rule& rule, const NoCoordinationRule& r,
                                   const Post& post) {
   ResultBuilder result(rule);
   result.Evidence("threshold", Fixed(r.threshold, 2))
       .Evidence("window_days", absl::StrCat(r.window_days));
-  const std::string window = absl::StrCat("in the last ", r.window_days, " days");
+  const std::string window =
+      absl::StrCat("in the last ", r.window_days, " days");
   if (post.context.index == nullptr) {
     return result.Evidence("similar_authors", "0")
         .Pass("No other posts were available to compare with.");
@@ -383,22 +416,23 @@ RuleResult EvaluateNoCoordination(const Rule& rule, const NoCoordinationRule& r,
     const SimilarPost& s = similar[i];
     result.Evidence(
         "similar_post",
-        absl::StrCat(s.post_id, " by ", s.author_id, " on ",
-                     absl::FormatTime("%Y-%m-%d", absl::FromUnixMicros(s.time_us),
-                                      absl::UTCTimeZone()),
-                     ", resemblance ", Fixed(s.jaccard, 2)));
+        absl::StrCat(
+            s.post_id, " by ", s.author_id, " on ",
+            absl::FormatTime("%Y-%m-%d", absl::FromUnixMicros(s.time_us),
+                             absl::UTCTimeZone()),
+            ", resemblance ", Fixed(s.jaccard, 2)));
   }
   const size_t n = authors.size();
   const std::string who =
       n == 1 ? "1 other person" : absl::StrCat(n, " other people");
   if (n < static_cast<size_t>(r.max_similar_authors)) {
     if (n == 0) {
-      return result.Pass(absl::StrCat("Nobody else posted nearly the same text ",
-                                      window, "."));
+      return result.Pass(absl::StrCat(
+          "Nobody else posted nearly the same text ", window, "."));
     }
-    return result.Pass(absl::StrCat(who, " posted nearly the same text ", window,
-                                    "; fewer than ", r.max_similar_authors,
-                                    " is fine."));
+    return result.Pass(absl::StrCat(who, " posted nearly the same text ",
+                                    window, "; fewer than ",
+                                    r.max_similar_authors, " is fine."));
   }
   return result.Fail(absl::StrCat(
       who, " posted nearly the same text ", window, " (resemblance ",
@@ -407,7 +441,8 @@ RuleResult EvaluateNoCoordination(const Rule& rule, const NoCoordinationRule& r,
       ", because identical posts from many colleagues read as a campaign."));
 }
 
-// --- real_author ------------------------------------------------------------------
+// --- real_author
+// ------------------------------------------------------------------
 
 RuleResult EvaluateRealAuthor(const Rule& rule, const Post& post) {
   ResultBuilder result(rule);
@@ -425,58 +460,68 @@ RuleResult EvaluateRealAuthor(const Rule& rule, const Post& post) {
     if (!key.empty() && (wanted.empty() || key == wanted)) linked = true;
   }
   if (!linked) {
-    problems.push_back(
-        wanted.empty()
-            ? absl::StrCat("you have no ", network, " account linked to your profile")
-            : absl::StrCat("the ", network, " account @", wanted,
-                           " is not linked to your profile"));
+    problems.push_back(wanted.empty()
+                           ? absl::StrCat("you have no ", network,
+                                          " account linked to your profile")
+                           : absl::StrCat("the ", network, " account @", wanted,
+                                          " is not linked to your profile"));
   }
   result.Evidence("active", author.active ? "true" : "false")
       .Evidence("advocacy_consent", author.advocacy_consent ? "true" : "false")
       .Evidence("account", wanted.empty() ? "" : absl::StrCat("@", wanted))
       .Evidence("account_linked", linked ? "true" : "false");
   if (problems.empty()) {
-    return result.Pass(absl::StrCat(
-        "You are an active staff member who agreed to advocacy, posting from your "
-        "linked ",
-        network, " account", wanted.empty() ? "" : absl::StrCat(" @", wanted), "."));
+    return result.Pass(
+        absl::StrCat("You are an active staff member who agreed to advocacy, "
+                     "posting from your "
+                     "linked ",
+                     network, " account",
+                     wanted.empty() ? "" : absl::StrCat(" @", wanted), "."));
   }
-  std::string sentence = absl::StrCat("The post cannot go out under your name: ",
-                                      absl::StrJoin(problems, "; "), ".");
+  std::string sentence = absl::StrCat(
+      "The post cannot go out under your name: ", absl::StrJoin(problems, "; "),
+      ".");
   return result.Fail(std::move(sentence));
 }
 
-// --- incentive_disclosure -----------------------------------------------------------
+// --- incentive_disclosure
+// -----------------------------------------------------------
 
 RuleResult EvaluateIncentive(const Rule& rule, const IncentiveDisclosureRule& r,
                              const Post& post) {
   ResultBuilder result(rule);
-  result.Evidence("incentivized", post.input.story.incentivized ? "true" : "false");
+  result.Evidence("incentivized",
+                  post.input.story.incentivized ? "true" : "false");
   if (post.input.story.story_id.empty()) {
     return result.Pass(
         "The post draws on no story, so no incentive disclosure is needed.");
   }
   if (!post.input.story.incentivized) {
     return result.Pass(
-        "This story offers no reward for sharing, so no incentive disclosure is "
+        "This story offers no reward for sharing, so no incentive disclosure "
+        "is "
         "needed.");
   }
-  const std::vector<Phrase> phrases = ExpandPhrases(r.accepted, OrgNames(post.context));
+  const std::vector<Phrase> phrases =
+      ExpandPhrases(r.accepted, OrgNames(post.context));
   const std::vector<Occurrence> found = FindAll(post, phrases);
   if (!found.empty()) {
     const TextSpan span = found.front().span;
     const std::string shown = post.text.Substring(span.begin, span.end);
     result.Evidence("disclosure", shown).Span(span);
-    return result.Pass(absl::StrCat("This story rewards sharing, and the post says so with ",
-                                    Quote(shown), " at character ", span.begin + 1, "."));
+    return result.Pass(
+        absl::StrCat("This story rewards sharing, and the post says so with ",
+                     Quote(shown), " at character ", span.begin + 1, "."));
   }
-  return result.Fail(absl::StrCat(
-      "This story rewards sharing (points, prizes or other rewards), so the post "
-      "must say so, for example with ",
-      QuotedList(Examples(r.accepted, post.context), "or"), "."));
+  return result.Fail(
+      absl::StrCat("This story rewards sharing (points, prizes or other "
+                   "rewards), so the post "
+                   "must say so, for example with ",
+                   QuotedList(Examples(r.accepted, post.context), "or"), "."));
 }
 
-// --- sensitive_terms --------------------------------------------------------------
+// --- sensitive_terms
+// --------------------------------------------------------------
 
 RuleResult EvaluateSensitiveTerms(const Rule& rule, const Ruleset& ruleset,
                                   size_t rule_index, const Post& post) {
@@ -490,38 +535,46 @@ RuleResult EvaluateSensitiveTerms(const Rule& rule, const Ruleset& ruleset,
   const auto& patterns = ruleset.patterns(rule_index);
   for (size_t k = 0; k < patterns.size(); ++k) {
     re2::StringPiece match;
-    if (!patterns[k]->Match(text, 0, text.size(), re2::RE2::UNANCHORED, &match, 1) ||
+    if (!patterns[k]->Match(text, 0, text.size(), re2::RE2::UNANCHORED, &match,
+                            1) ||
         match.empty()) {
       continue;
     }
     const auto offset = static_cast<size_t>(match.data() - text.data());
-    hits.push_back({{post.text.OriginOfCollapsedByte(offset),
-                     post.text.OriginOfCollapsedByte(offset + match.size() - 1) + 1},
-                    k});
+    hits.push_back(
+        {{post.text.OriginOfCollapsedByte(offset),
+          post.text.OriginOfCollapsedByte(offset + match.size() - 1) + 1},
+         k});
   }
   std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
     if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
     return a.pattern < b.pattern;
   });
   if (hits.empty()) {
-    return result.Pass("The post contains none of the terms this rule looks for.");
+    return result.Pass(
+        "The post contains none of the terms this rule looks for.");
   }
   std::vector<std::string> quoted;
   for (const Hit& h : hits) {
     const std::string shown = post.text.Substring(h.span.begin, h.span.end);
-    result.Evidence("match", shown).Span(h.span).Evidence(
-        "pattern", std::get<SensitiveTermsRule>(rule.kind).patterns[h.pattern]);
+    result.Evidence("match", shown)
+        .Span(h.span)
+        .Evidence("pattern",
+                  std::get<SensitiveTermsRule>(rule.kind).patterns[h.pattern]);
     if (quoted.size() < 3) {
-      quoted.push_back(absl::StrCat(Quote(shown), " (character ", h.span.begin + 1, ")"));
+      quoted.push_back(
+          absl::StrCat(Quote(shown), " (character ", h.span.begin + 1, ")"));
     }
   }
-  return result.Fail(absl::StrCat(
-      "The post contains ", absl::StrJoin(quoted, ", "),
-      rule.severity == Severity::kBlock ? ", which this rule does not allow."
-                                        : ", which this rule sends to a reviewer."));
+  return result.Fail(
+      absl::StrCat("The post contains ", absl::StrJoin(quoted, ", "),
+                   rule.severity == Severity::kBlock
+                       ? ", which this rule does not allow."
+                       : ", which this rule sends to a reviewer."));
 }
 
-// --- link_domains -------------------------------------------------------------------
+// --- link_domains
+// -------------------------------------------------------------------
 
 bool HostIsOrUnder(absl::string_view host, absl::string_view domain) {
   return host == domain ||
@@ -533,23 +586,25 @@ bool HostIsOrUnder(absl::string_view host, absl::string_view domain) {
 std::string ComparableUrl(absl::string_view url) {
   url = absl::StripAsciiWhitespace(url);
   const size_t scheme_end = url.find("://");
-  const size_t host_end = url.find_first_of("/?#", scheme_end == absl::string_view::npos
-                                                       ? 0
-                                                       : scheme_end + 3);
+  const size_t host_end = url.find_first_of(
+      "/?#", scheme_end == absl::string_view::npos ? 0 : scheme_end + 3);
   std::string out = absl::AsciiStrToLower(url.substr(0, host_end));
-  if (host_end != absl::string_view::npos) absl::StrAppend(&out, url.substr(host_end));
+  if (host_end != absl::string_view::npos)
+    absl::StrAppend(&out, url.substr(host_end));
   while (!out.empty() && out.back() == '/') out.pop_back();
   return out;
 }
 
-RuleResult EvaluateLinks(const Rule& rule, const LinkDomainsRule& r, const Post& post) {
+RuleResult EvaluateLinks(const Rule& rule, const LinkDomainsRule& r,
+                         const Post& post) {
   ResultBuilder result(rule);
   std::vector<std::string> links;
   if (!absl::StripAsciiWhitespace(post.input.link_url).empty()) {
     links.emplace_back(absl::StripAsciiWhitespace(post.input.link_url));
   }
   for (const Token& t : post.text.tokens()) {
-    if (t.kind == TokenKind::kUrl) links.push_back(post.text.Substring(t.begin, t.end));
+    if (t.kind == TokenKind::kUrl)
+      links.push_back(post.text.Substring(t.begin, t.end));
   }
   if (links.empty()) return result.Pass("The post has no link.");
 
@@ -560,30 +615,32 @@ RuleResult EvaluateLinks(const Rule& rule, const LinkDomainsRule& r, const Post&
   std::vector<std::string> hosts;
   for (const std::string& link : links) {
     const ParsedLink parsed = ParseLink(link);
-    result.Evidence("link", Cut(link, kEvidenceChars)).Evidence("host", parsed.host);
+    result.Evidence("link", Cut(link, kEvidenceChars))
+        .Evidence("host", parsed.host);
     if (!failure.empty()) continue;
     const std::string quoted = Quote(link);
     if (!parsed.valid) {
-      failure = absl::StrCat("The link ", quoted, " is not a web address readers can check.");
+      failure = absl::StrCat("The link ", quoted,
+                             " is not a web address readers can check.");
       continue;
     }
     const auto shortener = std::find_if(
         r.shorteners.begin(), r.shorteners.end(),
         [&](const std::string& s) { return HostIsOrUnder(parsed.host, s); });
     if (shortener != r.shorteners.end()) {
-      failure = absl::StrCat("The link ", quoted, " goes through the URL shortener ",
-                             *shortener,
-                             ", which hides where readers end up: link to the page "
-                             "itself.");
+      failure = absl::StrCat(
+          "The link ", quoted, " goes through the URL shortener ", *shortener,
+          ", which hides where readers end up: link to the page "
+          "itself.");
       continue;
     }
     if (parsed.scheme != "https") {
-      failure = absl::StrCat(
-          "The link ", quoted,
-          parsed.scheme == "http" || parsed.scheme.empty()
-              ? " is not https (networks open it as plain http): use the https:// "
-                "address."
-              : " is not an https web address.");
+      failure = absl::StrCat("The link ", quoted,
+                             parsed.scheme == "http" || parsed.scheme.empty()
+                                 ? " is not https (networks open it as plain "
+                                   "http): use the https:// "
+                                   "address."
+                                 : " is not an https web address.");
       continue;
     }
     if (!story.empty() && ComparableUrl(link) == story) {
@@ -592,69 +649,86 @@ RuleResult EvaluateLinks(const Rule& rule, const LinkDomainsRule& r, const Post&
     }
     if (!r.allowed_hosts.empty() &&
         std::none_of(r.allowed_hosts.begin(), r.allowed_hosts.end(),
-                     [&](const std::string& h) { return HostIsOrUnder(parsed.host, h); })) {
-      failure = absl::StrCat("The link ", quoted, " goes to ", parsed.host,
-                             ", which is not among the sites this rule allows: ",
-                             absl::StrJoin(r.allowed_hosts, ", "), ".");
+                     [&](const std::string& h) {
+                       return HostIsOrUnder(parsed.host, h);
+                     })) {
+      failure =
+          absl::StrCat("The link ", quoted, " goes to ", parsed.host,
+                       ", which is not among the sites this rule allows: ",
+                       absl::StrJoin(r.allowed_hosts, ", "), ".");
       continue;
     }
     hosts.push_back(parsed.host);
   }
   if (!failure.empty()) return result.Fail(std::move(failure));
-  return result.Pass(absl::StrCat(hosts.size() == 1 ? "The link goes to " : "The links go to ",
-                                  absl::StrJoin(hosts, ", "), " over https."));
+  return result.Pass(
+      absl::StrCat(hosts.size() == 1 ? "The link goes to " : "The links go to ",
+                   absl::StrJoin(hosts, ", "), " over https."));
 }
 
-// --- length, share_pacing ---------------------------------------------------------------
+// --- length, share_pacing
+// ---------------------------------------------------------------
 
-RuleResult EvaluateLength(const Rule& rule, const LengthRule& r, const Post& post) {
+RuleResult EvaluateLength(const Rule& rule, const LengthRule& r,
+                          const Post& post) {
   ResultBuilder result(rule);
   const absl::string_view network = NetworkName(post.input.network);
   const size_t length = post.text.length();
   result.Evidence("length", absl::StrCat(length));
   const auto it = r.max_chars.find(post.input.network);
   if (it == r.max_chars.end()) {
-    return result.Pass(absl::StrCat("The post is ", length, " characters long; this rule "
-                                    "sets no limit for ", network, "."));
+    return result.Pass(absl::StrCat("The post is ", length,
+                                    " characters long; this rule "
+                                    "sets no limit for ",
+                                    network, "."));
   }
   result.Evidence("limit", absl::StrCat(it->second));
   if (length <= static_cast<size_t>(it->second)) {
-    return result.Pass(absl::StrCat("The post is ", length, " characters long, within the ",
-                                    it->second, " ", network, " allows."));
+    return result.Pass(absl::StrCat("The post is ", length,
+                                    " characters long, within the ", it->second,
+                                    " ", network, " allows."));
   }
-  return result.Fail(absl::StrCat("The post is ", length, " characters long; ", network,
-                                  " allows ", it->second, ": shorten it by ",
-                                  length - static_cast<size_t>(it->second), "."));
+  return result.Fail(
+      absl::StrCat("The post is ", length, " characters long; ", network,
+                   " allows ", it->second, ": shorten it by ",
+                   length - static_cast<size_t>(it->second), "."));
 }
 
-RuleResult EvaluatePacing(const Rule& rule, const SharePacingRule& r, const Post& post) {
+RuleResult EvaluatePacing(const Rule& rule, const SharePacingRule& r,
+                          const Post& post) {
   ResultBuilder result(rule);
   const absl::string_view network = NetworkName(post.input.network);
   if (!post.context.shares_last_24h.has_value()) {
     result.Evidence("max_per_day", absl::StrCat(r.max_per_day));
-    return result.Pass(absl::StrCat("Share pacing is checked when you share: at most ",
-                                    r.max_per_day, r.max_per_day == 1 ? " post" : " posts",
-                                    " a day on ", network, "."));
+    return result.Pass(absl::StrCat(
+        "Share pacing is checked when you share: at most ", r.max_per_day,
+        r.max_per_day == 1 ? " post" : " posts", " a day on ", network, "."));
   }
   const int count = *post.context.shares_last_24h;
   result.Evidence("shares_last_24h", absl::StrCat(count))
       .Evidence("max_per_day", absl::StrCat(r.max_per_day));
-  const std::string shared = absl::StrCat("You shared ", count, count == 1 ? " post" : " posts",
-                                          " on ", network, " in the last 24 hours");
+  const std::string shared =
+      absl::StrCat("You shared ", count, count == 1 ? " post" : " posts",
+                   " on ", network, " in the last 24 hours");
   if (count < r.max_per_day) {
-    return result.Pass(absl::StrCat(shared, "; fewer than ", r.max_per_day, " is fine."));
+    return result.Pass(
+        absl::StrCat(shared, "; fewer than ", r.max_per_day, " is fine."));
   }
   return result.Fail(absl::StrCat(shared, "; this rule asks for fewer than ",
-                                  r.max_per_day, " a day, so a reviewer looks first."));
+                                  r.max_per_day,
+                                  " a day, so a reviewer looks first."));
 }
 
 }  // namespace
 
 absl::string_view OutcomeName(Outcome outcome) {
   switch (outcome) {
-    case Outcome::kApproved: return "APPROVED";
-    case Outcome::kNeedsReview: return "NEEDS_REVIEW";
-    case Outcome::kRejected: return "REJECTED";
+    case Outcome::kApproved:
+      return "APPROVED";
+    case Outcome::kNeedsReview:
+      return "NEEDS_REVIEW";
+    case Outcome::kRejected:
+      return "REJECTED";
   }
   return "UNKNOWN";
 }
@@ -684,9 +758,11 @@ ParsedLink ParseLink(absl::string_view url) {
   if (at != absl::string_view::npos) authority.remove_prefix(at + 1);
   if (!authority.empty() && authority.front() != '[') {
     const size_t colon = authority.rfind(':');
-    if (colon != absl::string_view::npos) authority = authority.substr(0, colon);
+    if (colon != absl::string_view::npos)
+      authority = authority.substr(0, colon);
   }
-  while (!authority.empty() && authority.back() == '.') authority.remove_suffix(1);
+  while (!authority.empty() && authority.back() == '.')
+    authority.remove_suffix(1);
   link.host = absl::AsciiStrToLower(authority);
   link.valid = !link.host.empty() &&
                link.host.find_first_of(" \t\r\n\"<>\\") == std::string::npos;
@@ -706,11 +782,13 @@ Evaluation Evaluate(const Ruleset& ruleset, const PostInput& input,
       result = EvaluateDisclosure(rule, *disclosure, post);
     } else if (const auto* own_words = std::get_if<OwnWordsRule>(&kind)) {
       result = EvaluateOwnWords(rule, *own_words, post);
-    } else if (const auto* no_coordination = std::get_if<NoCoordinationRule>(&kind)) {
+    } else if (const auto* no_coordination =
+                   std::get_if<NoCoordinationRule>(&kind)) {
       result = EvaluateNoCoordination(rule, *no_coordination, post);
     } else if (std::holds_alternative<RealAuthorRule>(kind)) {
       result = EvaluateRealAuthor(rule, post);
-    } else if (const auto* incentive = std::get_if<IncentiveDisclosureRule>(&kind)) {
+    } else if (const auto* incentive =
+                   std::get_if<IncentiveDisclosureRule>(&kind)) {
       result = EvaluateIncentive(rule, *incentive, post);
     } else if (std::holds_alternative<SensitiveTermsRule>(kind)) {
       result = EvaluateSensitiveTerms(rule, ruleset, i, post);

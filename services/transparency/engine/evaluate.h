@@ -109,7 +109,8 @@ struct Evaluation {
   ShingleSet shingles;
 
   bool operator==(const Evaluation& o) const {
-    return outcome == o.outcome && results == o.results && shingles == o.shingles;
+    return outcome == o.outcome && results == o.results &&
+           shingles == o.shingles;
   }
 };
 

@@ -32,7 +32,8 @@ PostInput BasePost() {
   PostInput p;
   p.network = Network::kLinkedIn;
   p.text =
-      "I work at Acme Corp, and this week my team shipped offline mode. I tried "
+      "I work at Acme Corp, and this week my team shipped offline mode. I "
+      "tried "
       "it on a train with no signal and my notes just kept saving. Proud of "
       "everyone who made it happen!";
   p.author = {"ada", true, true, {"@Ada"}};
@@ -72,21 +73,26 @@ std::string Repeat(absl::string_view unit, size_t n) {
 const NearDuplicateIndex& Corpus() {
   static const NearDuplicateIndex* index = [] {
     auto* idx = new NearDuplicateIndex;
-    auto add = [&](const char* id, const char* author, int64_t time, const std::string& text) {
+    auto add = [&](const char* id, const char* author, int64_t time,
+                   const std::string& text) {
       const absl::Status s = idx->Add(id, author, time, ShingleSetOf(text));
       if (!s.ok()) std::abort();
     };
     // Punctuation and case differ only.
     add("p-bob", "bob", kNow - 12 * kHour,
-        "OUR new offline mode is here - keep working on a plane, in a tunnel, or "
-        "anywhere the network drops; and everything syncs the moment you are back!");
+        "OUR new offline mode is here - keep working on a plane, in a tunnel, "
+        "or "
+        "anywhere the network drops; and everything syncs the moment you are "
+        "back!");
     // One word differs.
     add("p-carol", "carol", kNow - 2 * kDay,
         "Our new offline mode is here: keep working on a train, in a tunnel or "
-        "anywhere the network drops, and everything syncs the moment you are back.");
-    add("p-ada", "ada", kNow - kDay, kScript);         // the author's own
-    add("p-dan", "dan", kNow - 45 * kDay, kScript);    // outside the window
-    add("p-erin", "erin", kNow - kDay, "Great offsite with the sales team this week.");
+        "anywhere the network drops, and everything syncs the moment you are "
+        "back.");
+    add("p-ada", "ada", kNow - kDay, kScript);       // the author's own
+    add("p-dan", "dan", kNow - 45 * kDay, kScript);  // outside the window
+    add("p-erin", "erin", kNow - kDay,
+        "Great offsite with the sales team this week.");
     return idx;
   }();
   return *index;
@@ -122,12 +128,17 @@ Setup On(Network network, std::string text) {
     p.text = text;
   };
 }
-Setup Nothing() { return [](PostInput&, EvaluationContext&) {}; }
+Setup Nothing() {
+  return [](PostInput&, EvaluationContext&) {};
+}
 
 std::vector<RuleCase> Cases() {
   std::vector<RuleCase> cases = {
       // --- disclosure -----------------------------------------------------
-      {"DisclosurePhraseAtStart", DisclosureRule{}, Nothing(), true,
+      {"DisclosurePhraseAtStart",
+       DisclosureRule{},
+       Nothing(),
+       true,
        "The disclosure 'I work at Acme Corp' starts at character 1, within the "
        "210 characters LinkedIn shows before 'see more'.",
        {{"disclosure", "I work at Acme Corp"}, {"start", "0"}, {"end", "19"}}},
@@ -136,29 +147,39 @@ std::vector<RuleCase> Cases() {
       {"DisclosureHashtagWithDisplayName", DisclosureRule{},
        Text("#acmecorpemployee and proud"), true, "starts at character 1"},
       {"DisclosureAcrossNbspAndCase", DisclosureRule{},
-       Text("Honest take: i\u00A0WORK at   acme corp. The launch went well."), true,
-       "'i\u00A0WORK at   acme corp' starts at character 14"},
+       Text("Honest take: i\u00A0WORK at   acme corp. The launch went well."),
+       true, "'i\u00A0WORK at   acme corp' starts at character 14"},
       {"DisclosureOnLastVisibleCharacter", DisclosureRule{},
        Text(Filler(209) + "#ad and then much more text after it"), true,
        "starts at character 210, within the 210 characters"},
-      {"DisclosureJustAfterLinkedInCut", DisclosureRule{},
-       Text(Filler(210) + "#ad and then much more text after it"), false,
+      {"DisclosureJustAfterLinkedInCut",
+       DisclosureRule{},
+       Text(Filler(210) + "#ad and then much more text after it"),
+       false,
        "The disclosure '#ad' starts at character 211, after the 210 characters "
        "LinkedIn shows before 'see more'",
-       {{"misplaced_disclosure", "#ad"}, {"start", "210"}, {"visible_prefix", "210"}}},
+       {{"misplaced_disclosure", "#ad"},
+        {"start", "210"},
+        {"visible_prefix", "210"}}},
       {"DisclosureAfterCutAsInTheIssue", DisclosureRule{},
        Text(Filler(244) + "#ad"), false,
        "The disclosure '#ad' starts at character 245, after the 210 characters "
        "LinkedIn shows before 'see more'"},
-      {"DisclosureLateIsFineOnX", DisclosureRule{}, On(Network::kX, Filler(250) + "#ad"),
-       true, "X shows the whole post", {{"visible_prefix", "whole post"}}},
+      {"DisclosureLateIsFineOnX",
+       DisclosureRule{},
+       On(Network::kX, Filler(250) + "#ad"),
+       true,
+       "X shows the whole post",
+       {{"visible_prefix", "whole post"}}},
       {"DisclosureLateIsFineOnMastodon", DisclosureRule{},
-       On(Network::kMastodon, Filler(450) + "#ad"), true, "Mastodon shows the whole post"},
+       On(Network::kMastodon, Filler(450) + "#ad"), true,
+       "Mastodon shows the whole post"},
       {"DisclosureInstagramCutsAt125", DisclosureRule{},
        On(Network::kInstagram, Filler(130) + "#ad"), false,
        "after the 125 characters Instagram shows"},
       {"DisclosureFacebookShows480", DisclosureRule{},
-       On(Network::kFacebook, Filler(300) + "#ad"), true, "within the 480 characters"},
+       On(Network::kFacebook, Filler(300) + "#ad"), true,
+       "within the 480 characters"},
       {"DisclosureBuriedInHashtagRun", DisclosureRule{},
        Text("Launch day! #cloud #ai #data #ad #tech"), false,
        "is buried in a run of 5 hashtags"},
@@ -168,21 +189,29 @@ std::vector<RuleCase> Cases() {
        Text("Launch day! #cloud #ad #tech"), true, "'#ad'"},
       {"DisclosureSecondOccurrenceCanPass", DisclosureRule{},
        Text("#ad Launch day! #cloud #ai #data #ad #tech"), true, "character 1"},
-      {"AmbiguousLabelSpon", DisclosureRule{}, Text("Loving the new release #spon"), false,
+      {"AmbiguousLabelSpon",
+       DisclosureRule{},
+       Text("Loving the new release #spon"),
+       false,
        "'#spon' is an ambiguous label that does not count as a disclosure",
        {{"ambiguous_label", "#spon"}}},
-      {"AmbiguousLabelEe", DisclosureRule{}, Text("#EE proud of this launch"), false,
-       "ambiguous label"},
+      {"AmbiguousLabelEe", DisclosureRule{}, Text("#EE proud of this launch"),
+       false, "ambiguous label"},
       {"AmbiguousLabelSp", DisclosureRule{}, Text("new release #sp"), false,
        "ambiguous label"},
-      {"AdventureIsNotAd", DisclosureRule{}, Text("#adventure time with the team"), false,
-       "The post contains no disclosure: add one within the first 210 characters "
-       "(what LinkedIn shows before 'see more'), for example '#AcmeCorpemployee', "
+      {"AdventureIsNotAd", DisclosureRule{},
+       Text("#adventure time with the team"), false,
+       "The post contains no disclosure: add one within the first 210 "
+       "characters "
+       "(what LinkedIn shows before 'see more'), for example "
+       "'#AcmeCorpemployee', "
        "'I work at Acme Corp', 'I work for Acme Corp' or '#ad'."},
       {"NoDisclosureInLongPost", DisclosureRule{}, Text(Filler(400)), false,
-       "The first 210 characters that LinkedIn shows before 'see more' contain no "
+       "The first 210 characters that LinkedIn shows before 'see more' contain "
+       "no "
        "disclosure"},
-      {"RejectedLabelBeatsAccepted", DisclosureRule{{"#partner"}, {"#partner"}, {}, 3},
+      {"RejectedLabelBeatsAccepted",
+       DisclosureRule{{"#partner"}, {"#partner"}, {}, 3},
        Text("Great work #partner"), false, "ambiguous label"},
       {"GreekDisplayNameFolds", DisclosureRule{},
        [](PostInput& p, EvaluationContext& c) {
@@ -197,23 +226,34 @@ std::vector<RuleCase> Cases() {
        },
        true, "starts at character 1"},
       {"MathematicalBoldDisclosure", DisclosureRule{},
-       Text("Shipped today \u2728 #\U0001D41A\U0001D41D"), true, "character 17"},
+       Text("Shipped today \u2728 #\U0001D41A\U0001D41D"), true,
+       "character 17"},
 
       // --- own_words ------------------------------------------------------
-      {"OwnWordsPass", OwnWordsRule{}, Nothing(), true,
+      {"OwnWordsPass",
+       OwnWordsRule{},
+       Nothing(),
+       true,
        "0 of the post's 33 three-word sequences (0%) also appear",
        {{"score", "0.000"}, {"story", "offline"}}},
-      {"CopiedSummaryFails", OwnWordsRule{}, Text(std::string(kSummary) + " #AcmeCorpEmployee"),
-       false, "please say it in your own words. The longest copied passage is 'Acme Corp "
-              "releases offline mode",
+      {"CopiedSummaryFails",
+       OwnWordsRule{},
+       Text(std::string(kSummary) + " #AcmeCorpEmployee"),
+       false,
+       "please say it in your own words. The longest copied passage is 'Acme "
+       "Corp "
+       "releases offline mode",
        {{"max_copied", "0.500"}}},
       {"CopiedWithCaseAndPunctuationChangesFails", OwnWordsRule{},
-       Text("ACME CORP releases offline mode for its mobile app - so customers can keep "
+       Text("ACME CORP releases offline mode for its mobile app - so customers "
+            "can keep "
             "working without a connection, and never lose a note again!!"),
        false, "21 of the post's 21 three-word sequences (100%)"},
       {"TalkingPointInsideOwnWordsPasses", OwnWordsRule{},
-       Text("Between meetings I wrote half my quarterly plan in a basement cafe, and "
-            "offline mode syncs automatically when you reconnect, which honestly saved "
+       Text("Between meetings I wrote half my quarterly plan in a basement "
+            "cafe, and "
+            "offline mode syncs automatically when you reconnect, which "
+            "honestly saved "
             "my afternoon and my temper."),
        true, "up to 50% may"},
       {"FullCopyAllowedWhenMaxIsOne", OwnWordsRule{1.0}, Text(kSummary), true,
@@ -224,13 +264,15 @@ std::vector<RuleCase> Cases() {
        "draws on no story"},
 
       // --- no_coordination -------------------------------------------------
-      {"TwoOtherAuthorsFail", NoCoordinationRule{},
+      {"TwoOtherAuthorsFail",
+       NoCoordinationRule{},
        [](PostInput& p, EvaluationContext& c) {
          p.text = kScript;
          c.index = &Corpus();
        },
        false,
-       "2 other people posted nearly the same text in the last 30 days (resemblance "
+       "2 other people posted nearly the same text in the last 30 days "
+       "(resemblance "
        "0.50 or more); the rule allows fewer than 2",
        {{"similar_authors", "2"},
         {"similar_post", "p-bob by bob on 2023-11-14, resemblance 1.00"}}},
@@ -239,7 +281,9 @@ std::vector<RuleCase> Cases() {
          p.text = kScript;
          c.index = &Corpus();
        },
-       true, "2 other people posted nearly the same text in the last 30 days; fewer than 3"},
+       true,
+       "2 other people posted nearly the same text in the last 30 days; fewer "
+       "than 3"},
       {"StricterThresholdKeepsExactCopy", NoCoordinationRule{2, 0.95, 30},
        [](PostInput& p, EvaluationContext& c) {
          p.text = kScript;
@@ -264,26 +308,33 @@ std::vector<RuleCase> Cases() {
       {"ChosenAccountMatchesIgnoringAtAndCase", RealAuthorRule{},
        [](PostInput& p, EvaluationContext&) { p.account_handle = "ADA"; }, true,
        "account @ada."},
-      {"InactiveAuthorFails", RealAuthorRule{},
-       [](PostInput& p, EvaluationContext&) { p.author.active = false; }, false,
-       "The post cannot go out under your name: your staff profile is not active.",
+      {"InactiveAuthorFails",
+       RealAuthorRule{},
+       [](PostInput& p, EvaluationContext&) { p.author.active = false; },
+       false,
+       "The post cannot go out under your name: your staff profile is not "
+       "active.",
        {{"active", "false"}}},
       {"NoConsentFails", RealAuthorRule{},
-       [](PostInput& p, EvaluationContext&) { p.author.advocacy_consent = false; }, false,
-       "you have not agreed to advocacy"},
+       [](PostInput& p, EvaluationContext&) {
+         p.author.advocacy_consent = false;
+       },
+       false, "you have not agreed to advocacy"},
       {"AccountNotLinkedFails", RealAuthorRule{},
-       [](PostInput& p, EvaluationContext&) { p.account_handle = "@bob"; }, false,
-       "the LinkedIn account @bob is not linked to your profile"},
+       [](PostInput& p, EvaluationContext&) { p.account_handle = "@bob"; },
+       false, "the LinkedIn account @bob is not linked to your profile"},
       {"NoLinkedAccountFails", RealAuthorRule{},
        [](PostInput& p, EvaluationContext&) {
          p.author.linked_handles.clear();
          p.author.active = false;
        },
        false,
-       "your staff profile is not active; you have no LinkedIn account linked to your "
+       "your staff profile is not active; you have no LinkedIn account linked "
+       "to your "
        "profile."},
 
-      // --- incentive_disclosure -------------------------------------------------
+      // --- incentive_disclosure
+      // -------------------------------------------------
       {"NotIncentivizedPasses", IncentiveDisclosureRule{}, Nothing(), true,
        "offers no reward"},
       {"IncentivizedWithSponsoredPasses", IncentiveDisclosureRule{},
@@ -293,7 +344,8 @@ std::vector<RuleCase> Cases() {
        },
        true, "says so with '#Sponsored' at character 172"},
       {"IncentivizedWithoutTagFails", IncentiveDisclosureRule{},
-       [](PostInput& p, EvaluationContext&) { p.story.incentivized = true; }, false,
+       [](PostInput& p, EvaluationContext&) { p.story.incentivized = true; },
+       false,
        "so the post must say so, for example with '#ad' or '#sponsored'."},
       {"IncentivizedAdventureIsNotAd", IncentiveDisclosureRule{},
        [](PostInput& p, EvaluationContext&) {
@@ -302,16 +354,22 @@ std::vector<RuleCase> Cases() {
        },
        false, "must say so"},
 
-      // --- sensitive_terms ----------------------------------------------------------
-      {"CleanTextPasses", SensitiveTermsRule{DefaultSensitivePatterns()}, Nothing(), true,
-       "none of the terms"},
-      {"GuaranteedReturnsAcrossNbsp", SensitiveTermsRule{DefaultSensitivePatterns()},
-       Text("🚀 Our fund: Guaranteed\u00A0\u00A0returns for all!"), false,
+      // --- sensitive_terms
+      // ----------------------------------------------------------
+      {"CleanTextPasses", SensitiveTermsRule{DefaultSensitivePatterns()},
+       Nothing(), true, "none of the terms"},
+      {"GuaranteedReturnsAcrossNbsp",
+       SensitiveTermsRule{DefaultSensitivePatterns()},
+       Text("🚀 Our fund: Guaranteed\u00A0\u00A0returns for all!"),
+       false,
        "The post contains 'Guaranteed\u00A0\u00A0returns' (character 13)",
-       {{"match", "Guaranteed\u00A0\u00A0returns"}, {"start", "12"}, {"end", "31"}}},
+       {{"match", "Guaranteed\u00A0\u00A0returns"},
+        {"start", "12"},
+        {"end", "31"}}},
       {"RiskFree", SensitiveTermsRule{DefaultSensitivePatterns()},
        Text("It is RISK-FREE, honestly."), false, "'RISK-FREE'"},
-      {"CurlyApostropheCantLose", SensitiveTermsRule{DefaultSensitivePatterns()},
+      {"CurlyApostropheCantLose",
+       SensitiveTermsRule{DefaultSensitivePatterns()},
        Text("With this plan you can’t lose."), false, "'can’t lose'"},
       {"SeveralMatchesListed", SensitiveTermsRule{DefaultSensitivePatterns()},
        Text("Double your money, risk free!"), false,
@@ -319,33 +377,51 @@ std::vector<RuleCase> Cases() {
       {"CodeNamePattern", SensitiveTermsRule{{R"(project\s+falcon)"}},
        Text("Can't wait for PROJECT\tFalcon"), false, "'PROJECT\tFalcon'"},
 
-      // --- link_domains ----------------------------------------------------------------
-      {"NoLinkPasses", LinkDomainsRule{}, Nothing(), true, "The post has no link."},
+      // --- link_domains
+      // ----------------------------------------------------------------
+      {"NoLinkPasses", LinkDomainsRule{}, Nothing(), true,
+       "The post has no link."},
       {"StoryUrlPasses", LinkDomainsRule{{"other.example"}},
        [](PostInput& p, EvaluationContext&) {
          p.link_url = "https://ACME.example/news/offline/";
        },
        true, "the story's own page"},
-      {"AnyHttpsHostWhenNoList", LinkDomainsRule{},
-       [](PostInput& p, EvaluationContext&) { p.link_url = "https://news.example.org/a"; },
-       true, "The link goes to news.example.org over https.",
+      {"AnyHttpsHostWhenNoList",
+       LinkDomainsRule{},
+       [](PostInput& p, EvaluationContext&) {
+         p.link_url = "https://news.example.org/a";
+       },
+       true,
+       "The link goes to news.example.org over https.",
        {{"host", "news.example.org"}}},
       {"ShortenerFails", LinkDomainsRule{},
-       [](PostInput& p, EvaluationContext&) { p.link_url = "https://bit.ly/3xYz"; }, false,
-       "goes through the URL shortener bit.ly, which hides where readers end up"},
+       [](PostInput& p, EvaluationContext&) {
+         p.link_url = "https://bit.ly/3xYz";
+       },
+       false,
+       "goes through the URL shortener bit.ly, which hides where readers end "
+       "up"},
       {"PlainHttpFails", LinkDomainsRule{},
-       [](PostInput& p, EvaluationContext&) { p.link_url = "http://acme.example/x"; }, false,
-       "is not https"},
+       [](PostInput& p, EvaluationContext&) {
+         p.link_url = "http://acme.example/x";
+       },
+       false, "is not https"},
       {"SchemelessLinkInTextFails", LinkDomainsRule{},
        Text("Read it at www.acme.example/offline."), false, "is not https"},
       {"ShortenerInTextFails", LinkDomainsRule{},
        Text("More here: https://t.co/abc123!"), false, "URL shortener t.co"},
       {"AllowedSubdomainPasses", LinkDomainsRule{{"acme.example"}},
-       [](PostInput& p, EvaluationContext&) { p.link_url = "https://blog.acme.example/x"; },
+       [](PostInput& p, EvaluationContext&) {
+         p.link_url = "https://blog.acme.example/x";
+       },
        true, "blog.acme.example"},
       {"HostNotAllowedFails", LinkDomainsRule{{"acme.example"}},
-       [](PostInput& p, EvaluationContext&) { p.link_url = "https://notacme.example/x"; },
-       false, "goes to notacme.example, which is not among the sites this rule allows"},
+       [](PostInput& p, EvaluationContext&) {
+         p.link_url = "https://notacme.example/x";
+       },
+       false,
+       "goes to notacme.example, which is not among the sites this rule "
+       "allows"},
       {"UserInfoDoesNotHideTheHost", LinkDomainsRule{},
        [](PostInput& p, EvaluationContext&) {
          p.link_url = "https://acme.example@bit.ly/x";
@@ -358,37 +434,57 @@ std::vector<RuleCase> Cases() {
        },
        false, "is not https"},
 
-      // --- length -------------------------------------------------------------------------
-      {"EmojiCountAsOneCharacterEach", LengthRule{}, On(Network::kX, Repeat("😀", 280)), true,
+      // --- length
+      // -------------------------------------------------------------------------
+      {"EmojiCountAsOneCharacterEach",
+       LengthRule{},
+       On(Network::kX, Repeat("😀", 280)),
+       true,
        "The post is 280 characters long, within the 280 X allows.",
        {{"length", "280"}, {"limit", "280"}}},
-      {"OneEmojiTooMany", LengthRule{}, On(Network::kX, Repeat("😀", 281)), false,
+      {"OneEmojiTooMany", LengthRule{}, On(Network::kX, Repeat("😀", 281)),
+       false,
        "The post is 281 characters long; X allows 280: shorten it by 1."},
-      {"CombiningMarksCount", LengthRule{}, On(Network::kX, Repeat("e\u0301", 141)), false,
-       "282 characters"},
-      {"MastodonLimit", LengthRule{}, On(Network::kMastodon, Repeat("é", 501)), false,
-       "Mastodon allows 500"},
-      {"LinkedInExactLimit", LengthRule{}, Text(Repeat("ж", 3000)), true, "within the 3000"},
-      {"NetworkWithoutLimit", LengthRule{{}}, Text("short"), true, "sets no limit"},
+      {"CombiningMarksCount", LengthRule{},
+       On(Network::kX, Repeat("e\u0301", 141)), false, "282 characters"},
+      {"MastodonLimit", LengthRule{}, On(Network::kMastodon, Repeat("é", 501)),
+       false, "Mastodon allows 500"},
+      {"LinkedInExactLimit", LengthRule{}, Text(Repeat("ж", 3000)), true,
+       "within the 3000"},
+      {"NetworkWithoutLimit", LengthRule{{}}, Text("short"), true,
+       "sets no limit"},
 
-      // --- share_pacing -----------------------------------------------------------------------
+      // --- share_pacing
+      // -----------------------------------------------------------------------
       {"NineSharesPass", SharePacingRule{},
        [](PostInput&, EvaluationContext& c) { c.shares_last_24h = 9; }, true,
-       "You shared 9 posts on LinkedIn in the last 24 hours; fewer than 10 is fine."},
-      {"TenSharesFail", SharePacingRule{},
-       [](PostInput&, EvaluationContext& c) { c.shares_last_24h = 10; }, false,
-       "this rule asks for fewer than 10 a day", {{"shares_last_24h", "10"}}},
+       "You shared 9 posts on LinkedIn in the last 24 hours; fewer than 10 is "
+       "fine."},
+      {"TenSharesFail",
+       SharePacingRule{},
+       [](PostInput&, EvaluationContext& c) { c.shares_last_24h = 10; },
+       false,
+       "this rule asks for fewer than 10 a day",
+       {{"shares_last_24h", "10"}}},
       {"CustomLimit", SharePacingRule{3},
        [](PostInput&, EvaluationContext& c) { c.shares_last_24h = 1; }, true,
        "You shared 1 post on"},
-      {"ZeroSharesPass", SharePacingRule{},
-       [](PostInput&, EvaluationContext& c) { c.shares_last_24h = 0; }, true,
-       "You shared 0 posts on LinkedIn in the last 24 hours; fewer than 10 is fine.",
+      {"ZeroSharesPass",
+       SharePacingRule{},
+       [](PostInput&, EvaluationContext& c) { c.shares_last_24h = 0; },
+       true,
+       "You shared 0 posts on LinkedIn in the last 24 hours; fewer than 10 is "
+       "fine.",
        {{"shares_last_24h", "0"}, {"max_per_day", "10"}}},
-      {"UnknownCountPassesAndSaysWhereItIsChecked", SharePacingRule{}, Nothing(), true,
-       "Share pacing is checked when you share: at most 10 posts a day on LinkedIn.",
+      {"UnknownCountPassesAndSaysWhereItIsChecked",
+       SharePacingRule{},
+       Nothing(),
+       true,
+       "Share pacing is checked when you share: at most 10 posts a day on "
+       "LinkedIn.",
        {{"max_per_day", "10"}}},
-      {"UnknownCountCustomLimit", SharePacingRule{1}, On(Network::kX, "Hello #acme"), true,
+      {"UnknownCountCustomLimit", SharePacingRule{1},
+       On(Network::kX, "Hello #acme"), true,
        "Share pacing is checked when you share: at most 1 post a day on X."},
   };
   return cases;
@@ -407,7 +503,8 @@ TEST_P(RuleCaseTest, PassesOrFailsWithItsExplanation) {
   EXPECT_EQ(result.passed, c.passed) << result.explanation;
   EXPECT_THAT(result.explanation, HasSubstr(c.explanation));
   for (const EvidenceItem& item : c.evidence) {
-    EXPECT_THAT(result.evidence, Contains(item)) << item.key << "=" << item.value;
+    EXPECT_THAT(result.evidence, Contains(item))
+        << item.key << "=" << item.value;
   }
 }
 
@@ -417,15 +514,19 @@ INSTANTIATE_TEST_SUITE_P(Rules, RuleCaseTest, testing::ValuesIn(Cases()),
                          });
 
 TEST(SharePacingTest, AnUnknownCountIsNeitherStatedNorEvidenced) {
-  const RuleResult result = RunOne(SharePacingRule{}, BasePost(), BaseContext());
+  const RuleResult result =
+      RunOne(SharePacingRule{}, BasePost(), BaseContext());
   EXPECT_TRUE(result.passed);
   EXPECT_EQ(result.explanation,
-            "Share pacing is checked when you share: at most 10 posts a day on LinkedIn.");
-  EXPECT_THAT(result.evidence, testing::ElementsAre(EvidenceItem{"max_per_day", "10"}));
+            "Share pacing is checked when you share: at most 10 posts a day on "
+            "LinkedIn.");
+  EXPECT_THAT(result.evidence,
+              testing::ElementsAre(EvidenceItem{"max_per_day", "10"}));
   EXPECT_THAT(result.explanation, testing::Not(HasSubstr("You shared")));
 }
 
-// --- the whole ruleset ------------------------------------------------------------------
+// --- the whole ruleset
+// ------------------------------------------------------------------
 
 PostInput GoodPost() {
   PostInput p = BasePost();
@@ -437,7 +538,8 @@ TEST(EvaluateTest, GoodPostIsApprovedByTheDefaultRuleset) {
   const Evaluation e = Evaluate(DefaultRuleset(), GoodPost(), BaseContext());
   EXPECT_EQ(e.outcome, Outcome::kApproved);
   ASSERT_EQ(e.results.size(), 9u);
-  for (const RuleResult& r : e.results) EXPECT_TRUE(r.passed) << r.rule_id << ": " << r.explanation;
+  for (const RuleResult& r : e.results)
+    EXPECT_TRUE(r.passed) << r.rule_id << ": " << r.explanation;
   EXPECT_EQ(e.results[0].rule_id, "disclosure");
   EXPECT_EQ(e.results[0].title, "Say that you work here");
   EXPECT_EQ(e.shingles, ShingleSetOf(GoodPost().text));
@@ -475,11 +577,14 @@ TEST(EvaluateTest, AggregateOutcome) {
     return r;
   };
   EXPECT_EQ(AggregateOutcome({}), Outcome::kApproved);
-  EXPECT_EQ(AggregateOutcome({result(Severity::kBlock, true), result(Severity::kReview, true)}),
+  EXPECT_EQ(AggregateOutcome({result(Severity::kBlock, true),
+                              result(Severity::kReview, true)}),
             Outcome::kApproved);
-  EXPECT_EQ(AggregateOutcome({result(Severity::kBlock, true), result(Severity::kReview, false)}),
+  EXPECT_EQ(AggregateOutcome({result(Severity::kBlock, true),
+                              result(Severity::kReview, false)}),
             Outcome::kNeedsReview);
-  EXPECT_EQ(AggregateOutcome({result(Severity::kReview, false), result(Severity::kBlock, false)}),
+  EXPECT_EQ(AggregateOutcome({result(Severity::kReview, false),
+                              result(Severity::kBlock, false)}),
             Outcome::kRejected);
   EXPECT_EQ(OutcomeName(Outcome::kNeedsReview), "NEEDS_REVIEW");
 }
@@ -498,15 +603,30 @@ TEST(EvaluateTest, SameInputsGiveTheSameEvaluation) {
   NearDuplicateIndex reversed;
   const std::vector<std::pair<const char*, std::string>> posts = {
       {"p-erin", "Great offsite with the sales team this week."},
-      {"p-bob", "OUR new offline mode is here - keep working on a plane, in a tunnel, or "
-                "anywhere the network drops; and everything syncs the moment you are back!"},
-      {"p-carol", "Our new offline mode is here: keep working on a train, in a tunnel or "
-                  "anywhere the network drops, and everything syncs the moment you are "
-                  "back."}};
-  ASSERT_TRUE(reversed.Add("p-dan", "dan", kNow - 45 * kDay, ShingleSetOf(kScript)).ok());
-  ASSERT_TRUE(reversed.Add(posts[0].first, "erin", kNow - kDay, ShingleSetOf(posts[0].second)).ok());
-  ASSERT_TRUE(reversed.Add(posts[2].first, "carol", kNow - 2 * kDay, ShingleSetOf(posts[2].second)).ok());
-  ASSERT_TRUE(reversed.Add(posts[1].first, "bob", kNow - 12 * kHour, ShingleSetOf(posts[1].second)).ok());
+      {"p-bob",
+       "OUR new offline mode is here - keep working on a plane, in a tunnel, "
+       "or "
+       "anywhere the network drops; and everything syncs the moment you are "
+       "back!"},
+      {"p-carol",
+       "Our new offline mode is here: keep working on a train, in a tunnel or "
+       "anywhere the network drops, and everything syncs the moment you are "
+       "back."}};
+  ASSERT_TRUE(
+      reversed.Add("p-dan", "dan", kNow - 45 * kDay, ShingleSetOf(kScript))
+          .ok());
+  ASSERT_TRUE(reversed
+                  .Add(posts[0].first, "erin", kNow - kDay,
+                       ShingleSetOf(posts[0].second))
+                  .ok());
+  ASSERT_TRUE(reversed
+                  .Add(posts[2].first, "carol", kNow - 2 * kDay,
+                       ShingleSetOf(posts[2].second))
+                  .ok());
+  ASSERT_TRUE(reversed
+                  .Add(posts[1].first, "bob", kNow - 12 * kHour,
+                       ShingleSetOf(posts[1].second))
+                  .ok());
   context.index = &reversed;
   EXPECT_EQ(Evaluate(ruleset, post, context), first);
 }
@@ -521,7 +641,8 @@ TEST(EvaluateTest, MalformedUtf8IsEvaluatedNotRejected) {
 }
 
 TEST(ParseLinkTest, Hosts) {
-  EXPECT_EQ(ParseLink("https://User:pw@Example.COM.:8443/a?b#c").host, "example.com");
+  EXPECT_EQ(ParseLink("https://User:pw@Example.COM.:8443/a?b#c").host,
+            "example.com");
   EXPECT_EQ(ParseLink("HTTPS://x.example").scheme, "https");
   EXPECT_EQ(ParseLink("www.acme.example/x").scheme, "");
   EXPECT_EQ(ParseLink("www.acme.example/x").host, "www.acme.example");

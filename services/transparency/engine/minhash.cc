@@ -20,7 +20,8 @@ struct Permutations {
 
 constexpr Permutations MakePermutations() {
   Permutations p;
-  uint64_t state = 0x243f6a8885a308d3ULL;  // fixed forever: stored data depends on it
+  uint64_t state =
+      0x243f6a8885a308d3ULL;  // fixed forever: stored data depends on it
   for (size_t i = 0; i < kSignatureSize; ++i) {
     state += 0x9e3779b97f4a7c15ULL;
     const uint64_t r = Mix64(state);
@@ -40,7 +41,8 @@ constexpr Permutations kPermutations = MakePermutations();
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("avx2", "default")))
 #endif
-MinHashSignature ComputeSignature(absl::Span<const uint32_t> shingles) {
+MinHashSignature
+ComputeSignature(absl::Span<const uint32_t> shingles) {
   MinHashSignature sig;
   sig.fill(0xFFFFFFFFu);
   const uint32_t* mul = kPermutations.mul.data();

@@ -85,10 +85,12 @@ void NearDuplicateIndex::Band::Assign(const std::vector<Entry>& entries) {
       const uint32_t key = entries[i].first;
       ++new_begin[(key >> shift) + 1];
       new_low[i] = static_cast<uint16_t>(key);
-      if (!new_mid.empty()) new_mid[i] = static_cast<uint8_t>((key >> 16) & mid_mask);
+      if (!new_mid.empty())
+        new_mid[i] = static_cast<uint8_t>((key >> 16) & mid_mask);
       new_post[i] = entries[i].second;
     }
-    for (size_t b = 1; b < new_begin.size(); ++b) new_begin[b] += new_begin[b - 1];
+    for (size_t b = 1; b < new_begin.size(); ++b)
+      new_begin[b] += new_begin[b - 1];
   }
   bucket_begin.swap(new_begin);
   low.swap(new_low);
@@ -103,7 +105,8 @@ void NearDuplicateIndex::Band::AppendEntries(std::vector<Entry>* out) const {
   for (size_t b = 0; b < buckets; ++b) {
     const uint32_t high = static_cast<uint32_t>(b) << shift;
     for (uint32_t i = bucket_begin[b]; i < bucket_begin[b + 1]; ++i) {
-      const uint32_t middle = mid.empty() ? 0 : static_cast<uint32_t>(mid[i]) << 16;
+      const uint32_t middle =
+          mid.empty() ? 0 : static_cast<uint32_t>(mid[i]) << 16;
       out->emplace_back(high | middle | low[i], post[i]);
     }
   }
@@ -119,7 +122,8 @@ size_t NearDuplicateIndex::IdHash::operator()(absl::string_view id) const {
   return static_cast<size_t>(Mix64(Fnv1a64(id)));
 }
 
-bool NearDuplicateIndex::IdEq::operator()(uint32_t a, absl::string_view b) const {
+bool NearDuplicateIndex::IdEq::operator()(uint32_t a,
+                                          absl::string_view b) const {
   return index->PostId(a) == b;
 }
 
@@ -150,18 +154,20 @@ absl::Status NearDuplicateIndex::Add(absl::string_view post_id,
                                      int64_t time_us,
                                      absl::Span<const uint32_t> shingles) {
   if (post_id.empty()) return absl::InvalidArgumentError("post_id is empty");
-  if (author_id.empty()) return absl::InvalidArgumentError("author_id is empty");
+  if (author_id.empty())
+    return absl::InvalidArgumentError("author_id is empty");
   for (size_t i = 1; i < shingles.size(); ++i) {
     if (shingles[i - 1] >= shingles[i]) {
       return absl::InvalidArgumentError("shingles are not a sorted set");
     }
   }
   if (id_set_.find(post_id) != id_set_.end()) {
-    return absl::AlreadyExistsError(absl::StrCat("post ", post_id, " is indexed"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("post ", post_id, " is indexed"));
   }
   constexpr size_t kMax = std::numeric_limits<uint32_t>::max();
-  if (arena_.size() + shingles.size() > kMax || ids_.size() + post_id.size() > kMax ||
-      author_.size() + 1 >= kMax) {
+  if (arena_.size() + shingles.size() > kMax ||
+      ids_.size() + post_id.size() > kMax || author_.size() + 1 >= kMax) {
     return absl::ResourceExhaustedError("near-duplicate index is full");
   }
 
@@ -211,7 +217,8 @@ void NearDuplicateIndex::MarkDead(uint32_t post) {
 absl::Status NearDuplicateIndex::Remove(absl::string_view post_id) {
   const auto it = id_set_.find(post_id);
   if (it == id_set_.end()) {
-    return absl::NotFoundError(absl::StrCat("post ", post_id, " is not indexed"));
+    return absl::NotFoundError(
+        absl::StrCat("post ", post_id, " is not indexed"));
   }
   const uint32_t post = *it;
   id_set_.erase(it);
@@ -352,7 +359,8 @@ void NearDuplicateIndex::Compact() {
 bool NearDuplicateIndex::Eligible(uint32_t post, uint32_t excluded_author,
                                   int64_t since_us) const {
   const uint32_t author = author_[post];
-  return author != kDead && author != excluded_author && time_us_[post] >= since_us;
+  return author != kDead && author != excluded_author &&
+         time_us_[post] >= since_us;
 }
 
 SimilarPost NearDuplicateIndex::Describe(uint32_t post, double jaccard) const {
@@ -383,14 +391,16 @@ std::vector<SimilarPost> NearDuplicateIndex::FindSimilar(
     keys[b] = BandKey(signature, b);
     const Band& band = bands_[b];
     if (band.bucket_bits != 0) {
-      __builtin_prefetch(&band.bucket_begin[keys[b] >> (32 - band.bucket_bits)]);
+      __builtin_prefetch(
+          &band.bucket_begin[keys[b] >> (32 - band.bucket_bits)]);
     }
   }
   for (size_t b = 0; b < kBands; ++b) {
     const Band& band = bands_[b];
     if (band.bucket_bits == 0) continue;
     // Lookup walks a bucket from its end.
-    const uint32_t end = band.bucket_begin[(keys[b] >> (32 - band.bucket_bits)) + 1];
+    const uint32_t end =
+        band.bucket_begin[(keys[b] >> (32 - band.bucket_bits)) + 1];
     if (end > 0) {
       __builtin_prefetch(&band.low[end - 1]);
       __builtin_prefetch(&band.post[end - 1]);
@@ -475,7 +485,8 @@ IndexStats NearDuplicateIndex::stats() const {
                  CapacityBytes(shingle_begin_) + CapacityBytes(author_) +
                  CapacityBytes(time_us_) +
                  id_set_.capacity() * (sizeof(uint32_t) + 1);
-  for (const std::string& a : authors_) s.post_bytes += sizeof(a) + a.capacity() + 8;
+  for (const std::string& a : authors_)
+    s.post_bytes += sizeof(a) + a.capacity() + 8;
   s.total_bytes = s.shingle_bytes + s.band_bytes + s.post_bytes;
   return s;
 }

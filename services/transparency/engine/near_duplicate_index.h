@@ -84,8 +84,8 @@ struct IndexStats {
   size_t shingles = 0;       // stored shingle values (live and dead)
   size_t pending_posts = 0;  // posts whose band entries are not merged yet
   size_t shingle_bytes = 0;
-  size_t band_bytes = 0;     // flat arrays, directories and pending maps
-  size_t post_bytes = 0;     // ids, authors, times, offsets, id lookup
+  size_t band_bytes = 0;  // flat arrays, directories and pending maps
+  size_t post_bytes = 0;  // ids, authors, times, offsets, id lookup
   size_t total_bytes = 0;
 };
 
@@ -173,14 +173,17 @@ class NearDuplicateIndex {
     const NearDuplicateIndex* index;
     bool operator()(uint32_t a, uint32_t b) const { return a == b; }
     bool operator()(uint32_t a, absl::string_view b) const;
-    bool operator()(absl::string_view a, uint32_t b) const { return (*this)(b, a); }
+    bool operator()(absl::string_view a, uint32_t b) const {
+      return (*this)(b, a);
+    }
   };
 
   static constexpr uint32_t kDead = 0xFFFFFFFFu;
 
   absl::string_view PostId(uint32_t post) const;
   absl::Span<const uint32_t> Shingles(uint32_t post) const;
-  bool Eligible(uint32_t post, uint32_t excluded_author, int64_t since_us) const;
+  bool Eligible(uint32_t post, uint32_t excluded_author,
+                int64_t since_us) const;
   SimilarPost Describe(uint32_t post, double jaccard) const;
   uint32_t AuthorNumber(absl::string_view author_id) const;
   void MarkDead(uint32_t post);

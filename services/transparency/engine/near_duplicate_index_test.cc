@@ -41,9 +41,9 @@ class Rng {
 
 // 2000 pronounceable pseudo-words from a fixed seed.
 std::vector<std::string> WordList() {
-  static const char* kSyllables[] = {"ka", "lo", "mi", "ten", "ra", "vo", "su",
-                                     "den", "pri", "ma", "go", "sel", "tur",
-                                     "ne", "bi", "on", "ca", "fe", "lu", "zor"};
+  static const char* kSyllables[] = {
+      "ka", "lo",  "mi",  "ten", "ra", "vo", "su", "den", "pri", "ma",
+      "go", "sel", "tur", "ne",  "bi", "on", "ca", "fe",  "lu",  "zor"};
   Rng rng(42);
   std::set<std::string> seen;
   std::vector<std::string> words;
@@ -79,7 +79,8 @@ std::string LightEdit(Rng& rng, const std::vector<std::string>& words,
       if (at + 1 < w.size()) std::swap(w[at], w[at + 1]);
       break;
     case 3:  // an added word
-      w.insert(w.begin() + static_cast<long>(at), words[rng.Below(words.size())]);
+      w.insert(w.begin() + static_cast<long>(at),
+               words[rng.Below(words.size())]);
       break;
     default:  // a hashtag
       w.push_back("#" + words[rng.Below(words.size())]);
@@ -118,26 +119,35 @@ TEST(NearDuplicateIndexTest, FindsOtherAuthorsNearDuplicatesInTheWindow) {
   NearDuplicateIndex index;
   const int64_t now = 100 * kDay;
   // Differs by punctuation, case and hyphens only: identical shingles.
-  ASSERT_TRUE(index.Add("p1", "bob", now - kDay,
-                        ShingleSetOf("THRILLED to share that our team just launched the new "
-                                     "analytics dashboard, which gives every customer "
-                                     "real-time insight into usage!"))
-                  .ok());
+  ASSERT_TRUE(
+      index
+          .Add("p1", "bob", now - kDay,
+               ShingleSetOf(
+                   "THRILLED to share that our team just launched the new "
+                   "analytics dashboard, which gives every customer "
+                   "real-time insight into usage!"))
+          .ok());
   // One word changed.
-  ASSERT_TRUE(index.Add("p2", "carol", now - 2 * kDay,
-                        ShingleSetOf("Thrilled to share that our team just launched the new "
-                                     "analytics dashboard which gives every client real "
-                                     "time insight into usage"))
-                  .ok());
+  ASSERT_TRUE(
+      index
+          .Add("p2", "carol", now - 2 * kDay,
+               ShingleSetOf(
+                   "Thrilled to share that our team just launched the new "
+                   "analytics dashboard which gives every client real "
+                   "time insight into usage"))
+          .ok());
   // Same author as the query: never counted.
   ASSERT_TRUE(index.Add("p3", "ada", now - kDay, ShingleSetOf(script)).ok());
   // Too old.
-  ASSERT_TRUE(index.Add("p4", "dan", now - 40 * kDay, ShingleSetOf(script)).ok());
+  ASSERT_TRUE(
+      index.Add("p4", "dan", now - 40 * kDay, ShingleSetOf(script)).ok());
   // Unrelated.
-  ASSERT_TRUE(index.Add("p5", "erin", now - kDay,
-                        ShingleSetOf("Had a great time at the offsite with the sales "
-                                     "folks, thanks for organizing"))
-                  .ok());
+  ASSERT_TRUE(
+      index
+          .Add("p5", "erin", now - kDay,
+               ShingleSetOf("Had a great time at the offsite with the sales "
+                            "folks, thanks for organizing"))
+          .ok());
 
   QueryStats stats;
   const std::vector<SimilarPost> similar = index.FindSimilar(
@@ -153,15 +163,18 @@ TEST(NearDuplicateIndexTest, FindsOtherAuthorsNearDuplicatesInTheWindow) {
   EXPECT_EQ(similar, index.FindSimilarByLinearScan(ShingleSetOf(script), "ada",
                                                    now - 30 * kDay, 0.5));
   // A stricter threshold keeps only the exact copy.
-  EXPECT_THAT(index.FindSimilar(ShingleSetOf(script), "ada", now - 30 * kDay, 0.95),
-              ElementsAre(Field(&SimilarPost::post_id, "p1")));
+  EXPECT_THAT(
+      index.FindSimilar(ShingleSetOf(script), "ada", now - 30 * kDay, 0.95),
+      ElementsAre(Field(&SimilarPost::post_id, "p1")));
   EXPECT_THAT(index.FindSimilar({}, "ada", 0, 0.5), IsEmpty());
 }
 
 TEST(NearDuplicateIndexTest, EqualScoresAreOrderedByPostId) {
   NearDuplicateIndex index;
-  const ShingleSet set = ShingleSetOf("the very same words in every single post");
-  for (const char* id : {"p9", "p1", "p5"}) ASSERT_TRUE(index.Add(id, id, 0, set).ok());
+  const ShingleSet set =
+      ShingleSetOf("the very same words in every single post");
+  for (const char* id : {"p9", "p1", "p5"})
+    ASSERT_TRUE(index.Add(id, id, 0, set).ok());
   std::vector<std::string> ids;
   for (const SimilarPost& s : index.FindSimilar(set, "someone", 0, 0.5)) {
     ids.push_back(s.post_id);
@@ -182,31 +195,37 @@ TEST(NearDuplicateIndexTest, AgreesWithLinearScanThroughMergesAndRemovals) {
     // Families of 4: a script and three edited copies.
     std::string text = (i % 4 == 0) ? Script(rng, words, 30 + rng.Below(40))
                                     : LightEdit(rng, words, texts[i - i % 4]);
-    ASSERT_TRUE(index.Add(absl::StrCat("p", i), absl::StrCat("a", i % 97), i,
-                          ShingleSetOf(text))
+    ASSERT_TRUE(index
+                    .Add(absl::StrCat("p", i), absl::StrCat("a", i % 97), i,
+                         ShingleSetOf(text))
                     .ok());
     texts.push_back(std::move(text));
   }
-  EXPECT_LT(index.stats().pending_posts, size_t{kPosts});  // merged at least once
+  EXPECT_LT(index.stats().pending_posts,
+            size_t{kPosts});  // merged at least once
   auto check = [&](int step) {
     for (int i = 0; i < kPosts; i += step) {
       const ShingleSet q = ShingleSetOf(texts[i]);
       const auto fast = index.FindSimilar(q, absl::StrCat("a", i % 97), 0, 0.5);
-      const auto slow = index.FindSimilarByLinearScan(q, absl::StrCat("a", i % 97), 0, 0.5);
+      const auto slow =
+          index.FindSimilarByLinearScan(q, absl::StrCat("a", i % 97), 0, 0.5);
       // LSH may miss a pair the scan finds (recall < 1), never the reverse.
       for (const SimilarPost& s : fast) {
-        EXPECT_NE(std::find(slow.begin(), slow.end(), s), slow.end()) << s.post_id;
+        EXPECT_NE(std::find(slow.begin(), slow.end(), s), slow.end())
+            << s.post_id;
       }
       EXPECT_GE(fast.size() + 1, slow.size()) << i;
     }
   };
   check(37);
-  for (int i = 0; i < kPosts; i += 3) ASSERT_TRUE(index.Remove(absl::StrCat("p", i)).ok());
+  for (int i = 0; i < kPosts; i += 3)
+    ASSERT_TRUE(index.Remove(absl::StrCat("p", i)).ok());
   EXPECT_LT(index.stats().dead_posts, size_t{kPosts / 3});  // some reclaimed
   EXPECT_EQ(index.size(), size_t{kPosts - kPosts / 3});
   EXPECT_TRUE(index.Contains("p1"));
   EXPECT_FALSE(index.Contains("p3"));
-  for (const SimilarPost& s : index.FindSimilar(ShingleSetOf(texts[0]), "x", 0, 0.3)) {
+  for (const SimilarPost& s :
+       index.FindSimilar(ShingleSetOf(texts[0]), "x", 0, 0.3)) {
     EXPECT_NE(s.post_id, "p0");
   }
   check(41);
@@ -214,7 +233,8 @@ TEST(NearDuplicateIndexTest, AgreesWithLinearScanThroughMergesAndRemovals) {
   EXPECT_EQ(index.size(), size_t{2000});
   index.Compact();
   EXPECT_EQ(index.stats().pending_posts, 0u);
-  for (const SimilarPost& s : index.FindSimilar(ShingleSetOf(texts[3001]), "x", 0, 0.5)) {
+  for (const SimilarPost& s :
+       index.FindSimilar(ShingleSetOf(texts[3001]), "x", 0, 0.5)) {
     EXPECT_GE(s.time_us, 3000);
   }
   check(43);
@@ -242,7 +262,9 @@ TEST(NearDuplicateIndexTest, RecallOfLightlyEditedCopiesAtHalfResemblance) {
   }
   NearDuplicateIndex index;
   for (size_t i = 0; i < sets.size(); ++i) {
-    ASSERT_TRUE(index.Add(absl::StrCat("p", i), absl::StrCat("author", i), 0, sets[i]).ok());
+    ASSERT_TRUE(
+        index.Add(absl::StrCat("p", i), absl::StrCat("author", i), 0, sets[i])
+            .ok());
   }
   constexpr double kThreshold = 0.5;
   // Truth: every pair (any family) with exact Jaccard >= 0.5.
@@ -266,7 +288,8 @@ TEST(NearDuplicateIndexTest, RecallOfLightlyEditedCopiesAtHalfResemblance) {
   for (const auto& pair : truth) hit += found.count(pair);
   EXPECT_EQ(found.size(), hit) << "a reported pair below the threshold";
   ASSERT_GT(truth.size(), 1500u);
-  const double recall = static_cast<double>(hit) / static_cast<double>(truth.size());
+  const double recall =
+      static_cast<double>(hit) / static_cast<double>(truth.size());
   RecordProperty("pairs", static_cast<int>(truth.size()));
   RecordProperty("recall_permille", static_cast<int>(recall * 1000));
   EXPECT_GE(recall, 0.99) << hit << " of " << truth.size();
@@ -275,7 +298,8 @@ TEST(NearDuplicateIndexTest, RecallOfLightlyEditedCopiesAtHalfResemblance) {
 TEST(NearDuplicateIndexTest, StatsCountWhatIsHeld) {
   NearDuplicateIndex index;
   index.Reserve(10, 100);
-  ASSERT_TRUE(index.Add("p1", "a", 0, ShingleSetOf("one two three four five")).ok());
+  ASSERT_TRUE(
+      index.Add("p1", "a", 0, ShingleSetOf("one two three four five")).ok());
   EXPECT_EQ(std::vector<uint32_t>(index.StoredShingles("p1").begin(),
                                   index.StoredShingles("p1").end()),
             ShingleSetOf("one two three four five"));

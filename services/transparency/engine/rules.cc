@@ -90,14 +90,16 @@ bool IsHostName(absl::string_view host) {
 absl::Status CheckKind(size_t i, const RuleKind& kind,
                        std::vector<std::shared_ptr<const re2::RE2>>* compiled) {
   if (const auto* disclosure = std::get_if<DisclosureRule>(&kind)) {
-    if (auto s = CheckPhrases(i, "disclosure.accepted", disclosure->accepted, true);
-        !s.ok())
-      return s;
-    if (auto s = CheckPhrases(i, "disclosure.rejected", disclosure->rejected, false);
+    if (auto s =
+            CheckPhrases(i, "disclosure.accepted", disclosure->accepted, true);
         !s.ok())
       return s;
     if (auto s =
-            CheckNetworkMap(i, "disclosure.visible_prefix", disclosure->visible_prefix);
+            CheckPhrases(i, "disclosure.rejected", disclosure->rejected, false);
+        !s.ok())
+      return s;
+    if (auto s = CheckNetworkMap(i, "disclosure.visible_prefix",
+                                 disclosure->visible_prefix);
         !s.ok()) {
       return s;
     }
@@ -108,21 +110,25 @@ absl::Status CheckKind(size_t i, const RuleKind& kind,
     if (!(own_words->max_copied >= 0.0 && own_words->max_copied <= 1.0)) {
       return Invalid(i, "own_words.max_copied", "must be between 0 and 1");
     }
-  } else if (const auto* no_coordination = std::get_if<NoCoordinationRule>(&kind)) {
+  } else if (const auto* no_coordination =
+                 std::get_if<NoCoordinationRule>(&kind)) {
     if (no_coordination->max_similar_authors < 1) {
       return Invalid(i, "no_coordination.max_similar_authors",
                      "must be at least 1");
     }
-    if (!(no_coordination->threshold > 0.0 && no_coordination->threshold <= 1.0)) {
+    if (!(no_coordination->threshold > 0.0 &&
+          no_coordination->threshold <= 1.0)) {
       return Invalid(i, "no_coordination.threshold",
                      "must be above 0 and at most 1");
     }
-    if (no_coordination->window_days < 1 || no_coordination->window_days > 3660) {
+    if (no_coordination->window_days < 1 ||
+        no_coordination->window_days > 3660) {
       return Invalid(i, "no_coordination.window_days", "must be 1-3660");
     }
-  } else if (const auto* incentive = std::get_if<IncentiveDisclosureRule>(&kind)) {
-    if (auto s =
-            CheckPhrases(i, "incentive_disclosure.accepted", incentive->accepted, true);
+  } else if (const auto* incentive =
+                 std::get_if<IncentiveDisclosureRule>(&kind)) {
+    if (auto s = CheckPhrases(i, "incentive_disclosure.accepted",
+                              incentive->accepted, true);
         !s.ok()) {
       return s;
     }
@@ -130,8 +136,8 @@ absl::Status CheckKind(size_t i, const RuleKind& kind,
     if (sensitive->patterns.empty()) {
       return Invalid(i, "sensitive_terms.patterns", "must not be empty");
     }
-    if (auto s =
-            CheckListSize(i, "sensitive_terms.patterns", sensitive->patterns.size());
+    if (auto s = CheckListSize(i, "sensitive_terms.patterns",
+                               sensitive->patterns.size());
         !s.ok()) {
       return s;
     }
@@ -143,7 +149,8 @@ absl::Status CheckKind(size_t i, const RuleKind& kind,
         return Invalid(i, absl::StrCat("sensitive_terms.patterns[", k, "]"),
                        absl::StrCat("at most ", kMaxPatternBytes, " bytes"));
       }
-      auto re = std::make_shared<const re2::RE2>(sensitive->patterns[k], options);
+      auto re =
+          std::make_shared<const re2::RE2>(sensitive->patterns[k], options);
       if (!re->ok()) {
         return Invalid(i, absl::StrCat("sensitive_terms.patterns[", k, "]"),
                        re->error());
@@ -156,8 +163,8 @@ absl::Status CheckKind(size_t i, const RuleKind& kind,
         !s.ok()) {
       return s;
     }
-    if (auto s =
-            CheckListSize(i, "link_domains.shorteners", links->shorteners.size());
+    if (auto s = CheckListSize(i, "link_domains.shorteners",
+                               links->shorteners.size());
         !s.ok()) {
       return s;
     }
@@ -174,7 +181,8 @@ absl::Status CheckKind(size_t i, const RuleKind& kind,
       }
     }
   } else if (const auto* length = std::get_if<LengthRule>(&kind)) {
-    if (auto s = CheckNetworkMap(i, "length.max_chars", length->max_chars); !s.ok())
+    if (auto s = CheckNetworkMap(i, "length.max_chars", length->max_chars);
+        !s.ok())
       return s;
   } else if (const auto* pacing = std::get_if<SharePacingRule>(&kind)) {
     if (pacing->max_per_day < 1) {
@@ -326,7 +334,8 @@ Ruleset DefaultRuleset() {
 int LongestCoordinationWindowDays(const Ruleset& ruleset) {
   int days = 0;
   for (const Rule& rule : ruleset.rules()) {
-    if (const auto* no_coordination = std::get_if<NoCoordinationRule>(&rule.kind)) {
+    if (const auto* no_coordination =
+            std::get_if<NoCoordinationRule>(&rule.kind)) {
       days = std::max(days, no_coordination->window_days);
     }
   }

@@ -15,8 +15,8 @@
 // The corpus is synthetic and fixed-seed (tests/bench/synthetic.h, seed 0):
 // lengths log-uniform over 50-3000 characters, words drawn Zipf-like from a
 // 20,000-word vocabulary (so common word triples recur as in real text),
-// every 20th post an edited copy of an earlier one (near-duplicate families). CANDOR_BENCH_POSTS
-// overrides the corpus size (default 1,000,000).
+// every 20th post an edited copy of an earlier one (near-duplicate families).
+// CANDOR_BENCH_POSTS overrides the corpus size (default 1,000,000).
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -84,7 +84,8 @@ struct Corpus {
 
 size_t CorpusSize() {
   const char* env = std::getenv("CANDOR_BENCH_POSTS");
-  return env != nullptr ? static_cast<size_t>(std::strtoull(env, nullptr, 10)) : 1000000;
+  return env != nullptr ? static_cast<size_t>(std::strtoull(env, nullptr, 10))
+                        : 1000000;
 }
 
 Corpus& BigCorpus() {
@@ -100,7 +101,8 @@ Corpus& BigCorpus() {
       if (!s.ok()) std::abort();
     }
     c->index.Compact();
-    c->build_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    c->build_seconds =
+        std::chrono::duration<double>(Clock::now() - start).count();
     c->rss_after_index = ResidentBytes();
     // The baseline's signatures, from the stored sets.
     c->signatures.reserve(c->posts);
@@ -139,12 +141,14 @@ void AddIndexCounters(benchmark::State& state, const Corpus& c) {
   state.counters["other_B_per_post"] =
       static_cast<double>(s.post_bytes) / static_cast<double>(s.posts);
   state.counters["index_MiB"] = static_cast<double>(s.total_bytes) / (1 << 20);
-  state.counters["rss_after_index_MiB"] = static_cast<double>(c.rss_after_index) / (1 << 20);
+  state.counters["rss_after_index_MiB"] =
+      static_cast<double>(c.rss_after_index) / (1 << 20);
   state.counters["build_s"] = c.build_seconds;
 }
 
 struct Summary {
-  double query_p50_us = 0, query_p99_us = 0, exact_scan_us = 0, signature_scan_us = 0;
+  double query_p50_us = 0, query_p99_us = 0, exact_scan_us = 0,
+         signature_scan_us = 0;
 };
 Summary& Results() {
   static Summary s;
@@ -154,7 +158,8 @@ Summary& Results() {
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
+  return v[std::min(v.size() - 1,
+                    static_cast<size_t>(p * static_cast<double>(v.size())))];
 }
 
 void BM_NearDuplicateQuery(benchmark::State& state) {
@@ -170,7 +175,8 @@ void BM_NearDuplicateQuery(benchmark::State& state) {
     const auto similar = c.index.FindSimilar(set, "nobody", 0, 0.5, &stats);
     const auto t1 = Clock::now();
     benchmark::DoNotOptimize(similar.data());
-    micros.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+    micros.push_back(
+        std::chrono::duration<double, std::micro>(t1 - t0).count());
     candidates += stats.candidates;
     found += similar.size();
   }
@@ -184,7 +190,9 @@ void BM_NearDuplicateQuery(benchmark::State& state) {
   Results().query_p50_us = Percentile(micros, 0.50);
   Results().query_p99_us = Percentile(micros, 0.99);
 }
-BENCHMARK(BM_NearDuplicateQuery)->Iterations(20000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_NearDuplicateQuery)
+    ->Iterations(20000)
+    ->Unit(benchmark::kMicrosecond);
 
 void BM_LinearScanExact(benchmark::State& state) {
   Corpus& c = BigCorpus();
@@ -194,7 +202,8 @@ void BM_LinearScanExact(benchmark::State& state) {
     const auto t0 = Clock::now();
     const ShingleSet set = ShingleSetOf(c.queries[q++ % c.queries.size()]);
     const auto similar = c.index.FindSimilarByLinearScan(set, "nobody", 0, 0.5);
-    total_us += std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+    total_us +=
+        std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
     found += similar.size();
   }
   state.counters["found_avg"] =
@@ -219,16 +228,21 @@ void BM_LinearScanSignatures(benchmark::State& state) {
       for (size_t i = 0; i < kSignatureSize; ++i) same += sig[i] == other[i];
       if (same >= kAgree) hits.push_back(static_cast<uint32_t>(p));
     }
-    total_us += std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+    total_us +=
+        std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
     found += hits.size();
   }
   state.counters["found_avg"] =
       static_cast<double>(found) / static_cast<double>(state.iterations());
-  Results().signature_scan_us = total_us / static_cast<double>(state.iterations());
+  Results().signature_scan_us =
+      total_us / static_cast<double>(state.iterations());
 }
-BENCHMARK(BM_LinearScanSignatures)->Iterations(10)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_LinearScanSignatures)
+    ->Iterations(10)
+    ->Unit(benchmark::kMillisecond);
 
-// --- evaluation -----------------------------------------------------------------
+// --- evaluation
+// -----------------------------------------------------------------
 
 void BM_Evaluate(benchmark::State& state) {
   static NearDuplicateIndex* index = [] {
@@ -246,19 +260,22 @@ void BM_Evaluate(benchmark::State& state) {
   PostInput post;
   post.network = Network::kLinkedIn;
   Rng rng(5);
-  post.text = "I work at Acme Corp, and I am proud of what we shipped this week. " +
-              GenerateText(rng, 540);
+  post.text =
+      "I work at Acme Corp, and I am proud of what we shipped this week. " +
+      GenerateText(rng, 540);
   post.text.resize(600);
   post.link_url = "https://acme.example/news/offline";
   post.author = {"ada", true, true, {"@ada"}};
-  post.story = {"offline",
-                "Acme Corp releases offline mode for its mobile app, so customers can "
-                "keep working without a connection.",
-                {"Offline mode syncs automatically when you reconnect",
-                 "Available today on every plan"},
-                "https://acme.example/news/offline",
-                true};
-  EvaluationContext context{"acme", "Acme Corp", int64_t{1700000000} * 1000000, 3, index};
+  post.story = {
+      "offline",
+      "Acme Corp releases offline mode for its mobile app, so customers can "
+      "keep working without a connection.",
+      {"Offline mode syncs automatically when you reconnect",
+       "Available today on every plan"},
+      "https://acme.example/news/offline",
+      true};
+  EvaluationContext context{"acme", "Acme Corp", int64_t{1700000000} * 1000000,
+                            3, index};
   for (auto _ : state) {
     Evaluation e = Evaluate(ruleset, post, context);
     benchmark::DoNotOptimize(e.results.data());
@@ -266,7 +283,8 @@ void BM_Evaluate(benchmark::State& state) {
 }
 BENCHMARK(BM_Evaluate)->Unit(benchmark::kMicrosecond);
 
-// --- parts ------------------------------------------------------------------------
+// --- parts
+// ------------------------------------------------------------------------
 
 void BM_ShingleSetOf3000Chars(benchmark::State& state) {
   Rng rng(11);
@@ -284,14 +302,16 @@ BENCHMARK(BM_Tokenize3000Chars)->Unit(benchmark::kMicrosecond);
 
 void BM_Sort500(benchmark::State& state) {
   std::vector<uint32_t> set;
-  for (uint32_t i = 0; i < 500; ++i) set.push_back(static_cast<uint32_t>(Mix64(i)));
+  for (uint32_t i = 0; i < 500; ++i)
+    set.push_back(static_cast<uint32_t>(Mix64(i)));
   for (auto _ : state) benchmark::DoNotOptimize(MakeShingleSet(set).data());
 }
 BENCHMARK(BM_Sort500)->Unit(benchmark::kMicrosecond);
 
 void BM_Signature500Shingles(benchmark::State& state) {
   std::vector<uint32_t> set;
-  for (uint32_t i = 0; i < 500; ++i) set.push_back(static_cast<uint32_t>(Mix64(i)));
+  for (uint32_t i = 0; i < 500; ++i)
+    set.push_back(static_cast<uint32_t>(Mix64(i)));
   set = MakeShingleSet(set);
   for (auto _ : state) benchmark::DoNotOptimize(ComputeSignature(set).data());
 }
@@ -308,15 +328,18 @@ int main(int argc, char** argv) {
   const auto& r = candor::transparency::Results();
   if (r.query_p99_us > 0) {
     std::printf(
-        "\nnear-duplicate check: p50 %.1f us, p99 %.1f us (target p99 < 100 us)\n",
+        "\nnear-duplicate check: p50 %.1f us, p99 %.1f us (target p99 < 100 "
+        "us)\n",
         r.query_p50_us, r.query_p99_us);
     if (r.exact_scan_us > 0) {
-      std::printf("exact linear scan: %.0f us per check: LSH p50 is %.0fx faster\n",
-                  r.exact_scan_us, r.exact_scan_us / r.query_p50_us);
+      std::printf(
+          "exact linear scan: %.0f us per check: LSH p50 is %.0fx faster\n",
+          r.exact_scan_us, r.exact_scan_us / r.query_p50_us);
     }
     if (r.signature_scan_us > 0) {
       std::printf(
-          "signature linear scan: %.0f us per check: LSH p50 is %.0fx faster, p99 "
+          "signature linear scan: %.0f us per check: LSH p50 is %.0fx faster, "
+          "p99 "
           "%.0fx (target >= 100x)\n",
           r.signature_scan_us, r.signature_scan_us / r.query_p50_us,
           r.signature_scan_us / r.query_p99_us);

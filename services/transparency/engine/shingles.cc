@@ -88,7 +88,8 @@ ShingleSet MakeShingleSet(std::vector<uint32_t> hashes) {
 ShingleSet ShingleSetOf(const std::vector<Token>& tokens) {
   std::vector<uint32_t> hashes;
   if (tokens.empty()) return hashes;
-  const size_t count = tokens.size() < kShingleWords ? tokens.size() : kShingleWords;
+  const size_t count =
+      tokens.size() < kShingleWords ? tokens.size() : kShingleWords;
   hashes.reserve(tokens.size() - count + 1);
   // The running word hashes are reused by the three shingles each word is in.
   std::vector<uint64_t> words(tokens.size());
@@ -149,7 +150,8 @@ std::string EncodeShingleSet(absl::Span<const uint32_t> shingles) {
 }
 
 absl::StatusOr<ShingleSet> DecodeShingleSet(absl::string_view bytes) {
-  if (bytes.empty() || static_cast<unsigned char>(bytes.front()) != kEncodingFormat) {
+  if (bytes.empty() ||
+      static_cast<unsigned char>(bytes.front()) != kEncodingFormat) {
     return absl::DataLossError("shingle set: unknown format");
   }
   bytes.remove_prefix(1);
@@ -162,10 +164,13 @@ absl::StatusOr<ShingleSet> DecodeShingleSet(absl::string_view bytes) {
   uint64_t value = 0;
   for (uint32_t i = 0; i < count; ++i) {
     uint32_t gap = 0;
-    if (!GetVarint(&bytes, &gap)) return absl::DataLossError("shingle set: truncated");
-    if (i > 0 && gap == 0) return absl::DataLossError("shingle set: not ascending");
+    if (!GetVarint(&bytes, &gap))
+      return absl::DataLossError("shingle set: truncated");
+    if (i > 0 && gap == 0)
+      return absl::DataLossError("shingle set: not ascending");
     value = (i == 0) ? gap : value + gap;
-    if (value > 0xFFFFFFFFULL) return absl::DataLossError("shingle set: overflow");
+    if (value > 0xFFFFFFFFULL)
+      return absl::DataLossError("shingle set: overflow");
     out.push_back(static_cast<uint32_t>(value));
   }
   if (!bytes.empty()) return absl::DataLossError("shingle set: trailing bytes");

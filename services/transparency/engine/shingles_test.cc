@@ -20,8 +20,10 @@ constexpr uint32_t kGoldenShingle = 2647991122u;
 TEST(ShinglesTest, NormalizationMakesPunctuationAndCaseIrrelevant) {
   EXPECT_EQ(ShingleSetOf("Hello, World! Great   day."),
             ShingleSetOf("hello world great day"));
-  EXPECT_EQ(ShingleSetOf("ΚΑΛΗ ΜΕΡΑ ΣΑΣ φίλοι"), ShingleSetOf("καλη μερα σας φίλοι"));
-  EXPECT_EQ(ShingleSetOf("Launch #Cloud day"), ShingleSetOf("launch cloud day"));
+  EXPECT_EQ(ShingleSetOf("ΚΑΛΗ ΜΕΡΑ ΣΑΣ φίλοι"),
+            ShingleSetOf("καλη μερα σας φίλοι"));
+  EXPECT_EQ(ShingleSetOf("Launch #Cloud day"),
+            ShingleSetOf("launch cloud day"));
   EXPECT_EQ(ShingleSetOf("see https://a.example/x now"),
             ShingleSetOf("see http://b.example now"));
   EXPECT_NE(ShingleSetOf("a b c"), ShingleSetOf("a c b"));
@@ -71,10 +73,12 @@ TEST(ShinglesTest, JaccardAndContainment) {
 TEST(ShinglesTest, ContainmentStaysHighWhenACopyAddsItsOwnSentence) {
   const std::string script =
       "Our new offline mode lets every customer keep working on a plane, in a "
-      "tunnel or anywhere the network drops, and it syncs the moment you are back";
+      "tunnel or anywhere the network drops, and it syncs the moment you are "
+      "back";
   const ShingleSet s = ShingleSetOf(script);
   const ShingleSet copy = ShingleSetOf(
-      script + ". Honestly I tried it on my commute this morning and loved it.");
+      script +
+      ". Honestly I tried it on my commute this morning and loved it.");
   EXPECT_GT(Containment(s, copy), 0.95);
   EXPECT_LT(Jaccard(s, copy), 0.7);
 }
@@ -89,7 +93,8 @@ TEST(ShingleEncodingTest, RoundTrips) {
     EXPECT_EQ(*back, set);
   }
   ShingleSet many;
-  for (uint32_t i = 0; i < 500; ++i) many.push_back(static_cast<uint32_t>(Mix64(i)));
+  for (uint32_t i = 0; i < 500; ++i)
+    many.push_back(static_cast<uint32_t>(Mix64(i)));
   many = MakeShingleSet(many);
   EXPECT_LE(EncodeShingleSet(many).size(), 4 * many.size() + 3);
 }
@@ -113,7 +118,8 @@ TEST(ShingleEncodingTest, RejectsCorruptBytes) {
 
 // Random sets with a known Jaccard: `common` shared values and `own` values
 // in each set only.
-void MakePair(uint64_t seed, int common, int own, ShingleSet* a, ShingleSet* b) {
+void MakePair(uint64_t seed, int common, int own, ShingleSet* a,
+              ShingleSet* b) {
   std::vector<uint32_t> x, y;
   uint64_t s = seed * 1000003;
   for (int i = 0; i < common; ++i) {
@@ -131,7 +137,8 @@ TEST(MinHashTest, EmptyAndIdenticalSets) {
   const MinHashSignature empty = ComputeSignature({});
   for (const uint32_t v : empty) EXPECT_EQ(v, 0xFFFFFFFFu);
   const ShingleSet s = ShingleSetOf("a few words make a set of shingles here");
-  EXPECT_DOUBLE_EQ(EstimateJaccard(ComputeSignature(s), ComputeSignature(s)), 1.0);
+  EXPECT_DOUBLE_EQ(EstimateJaccard(ComputeSignature(s), ComputeSignature(s)),
+                   1.0);
   const MinHashSignature sig = ComputeSignature(s);
   EXPECT_NE(BandKey(sig, 0), BandKey(sig, 1));
   EXPECT_EQ(BandKey(sig, 5), BandKey(ComputeSignature(s), 5));
@@ -147,7 +154,8 @@ TEST(MinHashTest, EstimatesJaccardWithoutBias) {
     ShingleSet a, b;
     MakePair(i, 100, 50, &a, &b);
     ASSERT_DOUBLE_EQ(Jaccard(a, b), 0.5);
-    const double estimate = EstimateJaccard(ComputeSignature(a), ComputeSignature(b));
+    const double estimate =
+        EstimateJaccard(ComputeSignature(a), ComputeSignature(b));
     sum += estimate;
     worst = std::max(worst, std::abs(estimate - 0.5));
   }

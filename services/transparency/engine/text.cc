@@ -59,26 +59,49 @@ char32_t FoldLatin(char32_t c) {
 
 char32_t FoldGreek(char32_t c) {
   switch (c) {
-    case 0x345: return 0x3B9;
-    case 0x370: case 0x372: case 0x376: return c + 1;
-    case 0x37F: return 0x3F3;
-    case 0x386: return 0x3AC;
-    case 0x38C: return 0x3CC;
-    case 0x38E: case 0x38F: return c + 63;
-    case 0x3C2: return 0x3C3;  // final sigma folds to sigma
-    case 0x3CF: return 0x3D7;
-    case 0x3D0: return 0x3B2;
-    case 0x3D1: return 0x3B8;
-    case 0x3D5: return 0x3C6;
-    case 0x3D6: return 0x3C0;
-    case 0x3F0: return 0x3BA;
-    case 0x3F1: return 0x3C1;
-    case 0x3F4: return 0x3B8;
-    case 0x3F5: return 0x3B5;
-    case 0x3F7: return 0x3F8;
-    case 0x3F9: return 0x3F2;
-    case 0x3FA: return 0x3FB;
-    default: break;
+    case 0x345:
+      return 0x3B9;
+    case 0x370:
+    case 0x372:
+    case 0x376:
+      return c + 1;
+    case 0x37F:
+      return 0x3F3;
+    case 0x386:
+      return 0x3AC;
+    case 0x38C:
+      return 0x3CC;
+    case 0x38E:
+    case 0x38F:
+      return c + 63;
+    case 0x3C2:
+      return 0x3C3;  // final sigma folds to sigma
+    case 0x3CF:
+      return 0x3D7;
+    case 0x3D0:
+      return 0x3B2;
+    case 0x3D1:
+      return 0x3B8;
+    case 0x3D5:
+      return 0x3C6;
+    case 0x3D6:
+      return 0x3C0;
+    case 0x3F0:
+      return 0x3BA;
+    case 0x3F1:
+      return 0x3C1;
+    case 0x3F4:
+      return 0x3B8;
+    case 0x3F5:
+      return 0x3B5;
+    case 0x3F7:
+      return 0x3F8;
+    case 0x3F9:
+      return 0x3F2;
+    case 0x3FA:
+      return 0x3FB;
+    default:
+      break;
   }
   if (c >= 0x388 && c <= 0x38A) return c + 37;
   if ((c >= 0x391 && c <= 0x3A1) || (c >= 0x3A3 && c <= 0x3AB)) return c + 32;
@@ -116,9 +139,22 @@ bool IsHash(char32_t c) { return c == '#' || c == 0xFF03; }
 // part of the address.
 bool IsTrailingUrlPunct(char32_t c) {
   switch (c) {
-    case '.': case ',': case ';': case ':': case '!': case '?': case ')':
-    case ']': case '}': case '\'': case '"': case '>': case 0xBB:
-    case 0x2019: case 0x201D: case 0x2026:
+    case '.':
+    case ',':
+    case ';':
+    case ':':
+    case '!':
+    case '?':
+    case ')':
+    case ']':
+    case '}':
+    case '\'':
+    case '"':
+    case '>':
+    case 0xBB:
+    case 0x2019:
+    case 0x201D:
+    case 0x2026:
       return true;
     default:
       return !IsWordChar(c) && c != '/' && c != '=' && c != '&' && c != '-' &&
@@ -170,7 +206,8 @@ class Tokenizer {
       Plain(p, url);
       if (url == end) return;
       size_t url_end = end;
-      while (url_end > url && IsTrailingUrlPunct(chars_[url_end - 1])) --url_end;
+      while (url_end > url && IsTrailingUrlPunct(chars_[url_end - 1]))
+        --url_end;
       tokens_.push_back({TokenKind::kUrl, std::string(kUrlKey), url, url_end});
       p = end;  // what trails the address is punctuation
     }
@@ -183,7 +220,8 @@ class Tokenizer {
     Word(begin, h);
     while (h < end) {
       size_t r = h + 1;
-      while (r < end && (FastWordChar(chars_[r]) || IsIgnorable(chars_[r]))) ++r;
+      while (r < end && (FastWordChar(chars_[r]) || IsIgnorable(chars_[r])))
+        ++r;
       Token tag{TokenKind::kHashtag, FoldedWordChars(h + 1, r), h, r};
       if (!tag.key.empty()) tokens_.push_back(std::move(tag));
       size_t next = r;
@@ -198,8 +236,8 @@ class Tokenizer {
   // punctuation inside a chunk is dropped ("don't" is "dont").
   static bool IsWordSeparator(char32_t c) {
     if (c < 0x80) return c == '-' || c == '/';
-    return (c >= 0x2010 && c <= 0x2015) || c == 0x2212 ||
-           c == 0xFF0D || c == 0xFF0F;
+    return (c >= 0x2010 && c <= 0x2015) || c == 0x2212 || c == 0xFF0D ||
+           c == 0xFF0F;
   }
 
   void Word(size_t begin, size_t end) {
@@ -324,10 +362,14 @@ char32_t SimpleCaseFold(char32_t c) {
     return c;
   }
   switch (c) {
-    case 0x2126: return 0x3C9;  // OHM SIGN
-    case 0x212A: return 'k';    // KELVIN SIGN
-    case 0x212B: return 0xE5;   // ANGSTROM SIGN
-    default: break;
+    case 0x2126:
+      return 0x3C9;  // OHM SIGN
+    case 0x212A:
+      return 'k';  // KELVIN SIGN
+    case 0x212B:
+      return 0xE5;  // ANGSTROM SIGN
+    default:
+      break;
   }
   if (c >= 0xFF21 && c <= 0xFF3A) return c + 32;  // fullwidth A-Z
   return c;
@@ -335,11 +377,20 @@ char32_t SimpleCaseFold(char32_t c) {
 
 char32_t FoldForMatching(char32_t c) {
   switch (c) {
-    case 0x2018: case 0x2019: case 0x201B: case 0x2032: case 0xFF07:
+    case 0x2018:
+    case 0x2019:
+    case 0x201B:
+    case 0x2032:
+    case 0xFF07:
       return '\'';
-    case 0x201C: case 0x201D: case 0x201F: case 0x2033: case 0xFF02:
+    case 0x201C:
+    case 0x201D:
+    case 0x201F:
+    case 0x2033:
+    case 0xFF02:
       return '"';
-    default: break;
+    default:
+      break;
   }
   // Fullwidth ASCII (U+FF01-U+FF5E) is ASCII: "＃ＡＤ" is "#AD".
   if (c >= 0xFF01 && c <= 0xFF5E) return SimpleCaseFold(c - 0xFEE0);
@@ -357,9 +408,9 @@ char32_t FoldForMatching(char32_t c) {
 bool IsUnicodeSpace(char32_t c) {
   if (c <= 0x20) return c == 0x20 || (c >= 0x09 && c <= 0x0D);
   if (c < 0x85) return false;
-  return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200B) ||
-         c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
-         c == 0x3000;
+  return c == 0x85 || c == 0xA0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200B) || c == 0x2028 || c == 0x2029 ||
+         c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
 bool IsIgnorable(char32_t c) {
@@ -376,8 +427,15 @@ bool IsWordChar(char32_t c) {
   if (c < 0xA0) return false;  // C1 controls
   if (c < 0xC0) {
     switch (c) {
-      case 0xAA: case 0xB2: case 0xB3: case 0xB5: case 0xB9: case 0xBA:
-      case 0xBC: case 0xBD: case 0xBE:
+      case 0xAA:
+      case 0xB2:
+      case 0xB3:
+      case 0xB5:
+      case 0xB9:
+      case 0xBA:
+      case 0xBC:
+      case 0xBD:
+      case 0xBE:
         return true;
       default:
         return false;
@@ -397,7 +455,7 @@ bool IsWordChar(char32_t c) {
   if (c >= 0xFF1A && c <= 0xFF20) return false;
   if (c >= 0xFF3B && c <= 0xFF40) return false;
   if (c >= 0xFF5B && c <= 0xFF65) return false;
-  if (c >= 0xFFF0 && c <= 0xFFFF) return false;  // specials, U+FFFD
+  if (c >= 0xFFF0 && c <= 0xFFFF) return false;    // specials, U+FFFD
   if (c >= 0x1F000 && c <= 0x1FAFF) return false;  // emoji and symbols
   return true;
 }
@@ -483,9 +541,9 @@ size_t AnalyzedText::OriginOfCollapsedByte(size_t offset) const {
 }
 
 int AnalyzedText::TokenStartingAt(size_t begin) const {
-  const auto it = std::lower_bound(
-      tokens_.begin(), tokens_.end(), begin,
-      [](const Token& t, size_t b) { return t.begin < b; });
+  const auto it =
+      std::lower_bound(tokens_.begin(), tokens_.end(), begin,
+                       [](const Token& t, size_t b) { return t.begin < b; });
   if (it == tokens_.end() || it->begin != begin) return -1;
   return static_cast<int>(it - tokens_.begin());
 }

@@ -136,10 +136,10 @@ class AnalyzedText {
  private:
   std::u32string chars_;
   std::vector<Token> tokens_;
-  std::u32string folded_;             // collapsed, folded
+  std::u32string folded_;                // collapsed, folded
   std::vector<uint32_t> folded_origin_;  // folded_[i] came from chars_[...]
-  std::string collapsed_utf8_;        // collapsed, not folded
-  std::vector<uint32_t> byte_origin_;  // per byte of collapsed_utf8_
+  std::string collapsed_utf8_;           // collapsed, not folded
+  std::vector<uint32_t> byte_origin_;    // per byte of collapsed_utf8_
 };
 
 }  // namespace candor::transparency

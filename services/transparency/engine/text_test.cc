@@ -18,12 +18,20 @@ std::vector<std::string> Keys(const std::vector<Token>& tokens) {
 }
 
 TEST(Utf8Test, MalformedBytesBecomeReplacementCharacters) {
-  EXPECT_EQ(DecodeUtf8("a\xff" "b"), (std::u32string{'a', kReplacementChar, 'b'}));
-  EXPECT_EQ(DecodeUtf8("\xc3"), std::u32string(1, kReplacementChar));  // truncated
-  EXPECT_EQ(DecodeUtf8("\xc0\xaf"), std::u32string(2, kReplacementChar));  // overlong
-  EXPECT_EQ(DecodeUtf8("\xed\xa0\x80"), std::u32string(3, kReplacementChar));  // surrogate
-  EXPECT_EQ(DecodeUtf8("\xf4\x90\x80\x80"), std::u32string(4, kReplacementChar));
-  EXPECT_EQ(DecodeUtf8("\x80" "z"), (std::u32string{kReplacementChar, 'z'}));
+  EXPECT_EQ(DecodeUtf8("a\xff"
+                       "b"),
+            (std::u32string{'a', kReplacementChar, 'b'}));
+  EXPECT_EQ(DecodeUtf8("\xc3"),
+            std::u32string(1, kReplacementChar));  // truncated
+  EXPECT_EQ(DecodeUtf8("\xc0\xaf"),
+            std::u32string(2, kReplacementChar));  // overlong
+  EXPECT_EQ(DecodeUtf8("\xed\xa0\x80"),
+            std::u32string(3, kReplacementChar));  // surrogate
+  EXPECT_EQ(DecodeUtf8("\xf4\x90\x80\x80"),
+            std::u32string(4, kReplacementChar));
+  EXPECT_EQ(DecodeUtf8("\x80"
+                       "z"),
+            (std::u32string{kReplacementChar, 'z'}));
   EXPECT_EQ(DecodeUtf8("Zo\xc3\xab \xf0\x9f\x91\x8d"),
             (std::u32string{'Z', 'o', 0xEB, ' ', 0x1F44D}));
 }
@@ -69,15 +77,17 @@ TEST(CaseFoldTest, MatchingFoldsTypographicVariants) {
   EXPECT_EQ(FoldPhrase("I’m"), FoldPhrase("i'm"));
   EXPECT_EQ(FoldPhrase("＃ＡＤ"), FoldPhrase("#ad"));
   // Mathematical bold, as typed for "bold" LinkedIn posts.
-  EXPECT_EQ(FoldPhrase("\U0001D400\U0001D41C\U0001D426\U0001D41E"), FoldPhrase("acme"));
-  EXPECT_EQ(FoldPhrase("  I \u00A0work\u3000at\u2003ACME  "), U"i work at acme");
+  EXPECT_EQ(FoldPhrase("\U0001D400\U0001D41C\U0001D426\U0001D41E"),
+            FoldPhrase("acme"));
+  EXPECT_EQ(FoldPhrase("  I \u00A0work\u3000at\u2003ACME  "),
+            U"i work at acme");
 }
 
 TEST(SpaceTest, KnowsUnicodeSpaces) {
-  for (char32_t c : {U' ', U'\t', U'\n', char32_t{0xA0}, char32_t{0x2000},
-                     char32_t{0x2007}, char32_t{0x200A}, char32_t{0x200B},
-                     char32_t{0x202F}, char32_t{0x205F}, char32_t{0x3000},
-                     char32_t{0x85}, char32_t{0x2028}}) {
+  for (char32_t c :
+       {U' ', U'\t', U'\n', char32_t{0xA0}, char32_t{0x2000}, char32_t{0x2007},
+        char32_t{0x200A}, char32_t{0x200B}, char32_t{0x202F}, char32_t{0x205F},
+        char32_t{0x3000}, char32_t{0x85}, char32_t{0x2028}}) {
     EXPECT_TRUE(IsUnicodeSpace(c)) << static_cast<uint32_t>(c);
   }
   for (char32_t c : {U'a', U'_', char32_t{0x200D}, char32_t{0xAD}, U'é'}) {
@@ -89,8 +99,8 @@ TEST(TokenizeTest, WordsHashtagsAndUrls) {
   const std::vector<Token> tokens =
       Tokenize("Hello, World! #Acme (see https://Example.com/a?b=1). Don't");
   ASSERT_EQ(tokens.size(), 6u);
-  EXPECT_THAT(Keys(tokens),
-              ElementsAre("hello", "world", "acme", "see", std::string(kUrlKey), "dont"));
+  EXPECT_THAT(Keys(tokens), ElementsAre("hello", "world", "acme", "see",
+                                        std::string(kUrlKey), "dont"));
   EXPECT_EQ(tokens[2].kind, TokenKind::kHashtag);
   EXPECT_EQ(tokens[2].begin, 14u);  // at '#'
   EXPECT_EQ(tokens[2].end, 19u);
@@ -100,7 +110,8 @@ TEST(TokenizeTest, WordsHashtagsAndUrls) {
 }
 
 TEST(TokenizeTest, PositionsAreCharactersOfTheOriginal) {
-  const std::vector<Token> tokens = Tokenize("Zoë\u00A0\u00A0#Café 👍 www.acme.com");
+  const std::vector<Token> tokens =
+      Tokenize("Zoë\u00A0\u00A0#Café 👍 www.acme.com");
   ASSERT_EQ(tokens.size(), 3u);
   EXPECT_EQ(tokens[0].key, "zoë");
   EXPECT_EQ(tokens[1].key, "café");
@@ -130,7 +141,8 @@ TEST(AnalyzedTextTest, FindsPhrasesAsWholeWordsAcrossSpaces) {
   ASSERT_EQ(ad.size(), 1u);
   EXPECT_EQ(text.Substring(ad[0].begin, ad[0].end), "#AD");
   EXPECT_TRUE(text.FindPhrase(FoldPhrase("work at acm")).empty());
-  EXPECT_TRUE(text.FindPhrase(FoldPhrase("ad")).empty());  // only inside hashtags
+  EXPECT_TRUE(
+      text.FindPhrase(FoldPhrase("ad")).empty());  // only inside hashtags
 }
 
 TEST(AnalyzedTextTest, HashtagRuns) {
@@ -148,8 +160,8 @@ TEST(AnalyzedTextTest, CollapsedTextMapsBackToOriginalPositions) {
   const AnalyzedText text("🚀  Our\u00A0\u00A0fund");
   EXPECT_EQ(text.collapsed_utf8(), "🚀 Our fund");
   EXPECT_EQ(text.OriginOfCollapsedByte(0), 0u);
-  EXPECT_EQ(text.OriginOfCollapsedByte(5), 3u);   // 'O'
-  EXPECT_EQ(text.OriginOfCollapsedByte(9), 8u);   // 'f'
+  EXPECT_EQ(text.OriginOfCollapsedByte(5), 3u);  // 'O'
+  EXPECT_EQ(text.OriginOfCollapsedByte(9), 8u);  // 'f'
   EXPECT_EQ(text.OriginOfCollapsedByte(13), text.length());
 }
 

@@ -8,12 +8,12 @@
 #ifndef CANDOR_TESTS_BENCH_LOAD_LOAD_CONTEXT_H_
 #define CANDOR_TESTS_BENCH_LOAD_LOAD_CONTEXT_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -22,11 +22,11 @@
 namespace candor::load {
 
 struct ScenarioFlags {
-  int posts = 0;                // submit_post: drafts to prepare (0: auto)
-  int import_rows = 100000;     // import_staff
-  int repeat = 3;               // verify_audit
-  int min_depth = 100;          // list_staff_deep: first page measured
-  int events_per_stream = 5000; // record_events: 500 per message
+  int posts = 0;                 // submit_post: drafts to prepare (0: auto)
+  int import_rows = 100000;      // import_staff
+  int repeat = 3;                // verify_audit
+  int min_depth = 100;           // list_staff_deep: first page measured
+  int events_per_stream = 5000;  // record_events: 500 per message
 };
 
 class LoadContext {
@@ -58,9 +58,8 @@ class LoadContext {
 
   // For setup calls: one channel, blocking stubs, a generous deadline.
   std::shared_ptr<grpc::Channel> setup_channel();
-  std::unique_ptr<grpc::ClientContext> SetupContext(const std::string& auth,
-                                                    absl::Duration deadline =
-                                                        absl::Seconds(60));
+  std::unique_ptr<grpc::ClientContext> SetupContext(
+      const std::string& auth, absl::Duration deadline = absl::Seconds(60));
 
  private:
   const std::string& Cached(const std::string& key, const std::string& subject,

@@ -128,9 +128,10 @@ int Main() {
       options.max_in_flight < 1 || options.duration <= absl::ZeroDuration() ||
       options.warmup < absl::ZeroDuration() ||
       options.deadline <= absl::ZeroDuration()) {
-    return Fail(2, "--channels, --concurrency, --max_in_flight, --duration "
-                   "and --deadline must be positive; --rate and --warmup not "
-                   "negative");
+    return Fail(2,
+                "--channels, --concurrency, --max_in_flight, --duration "
+                "and --deadline must be positive; --rate and --warmup not "
+                "negative");
   }
 
   const bool needs_secret = scenario_name != "health";
@@ -139,8 +140,9 @@ int Main() {
     absl::StatusOr<std::string> read =
         ReadKeyFile(absl::GetFlag(FLAGS_jwt_secret_file));
     if (!read.ok()) {
-      return Fail(2, absl::StrCat("cannot read the JWT secret (--jwt_secret_file): ",
-                                  read.status().message()));
+      return Fail(
+          2, absl::StrCat("cannot read the JWT secret (--jwt_secret_file): ",
+                          read.status().message()));
     }
     secret = *std::move(read);
   }
@@ -150,12 +152,12 @@ int Main() {
     absl::StatusOr<bench::Dataset> read =
         bench::ReadDataset(absl::GetFlag(FLAGS_dataset));
     if (!read.ok()) {
-      return Fail(2, absl::StrCat(
-                         "cannot read the dataset manifest --dataset=",
-                         absl::GetFlag(FLAGS_dataset), ": ",
-                         read.status().message(),
-                         " (run candor_datagen; small sizes such as --staff=300 "
-                         "--posts=2000 --events=20000 load in seconds)"));
+      return Fail(
+          2, absl::StrCat(
+                 "cannot read the dataset manifest --dataset=",
+                 absl::GetFlag(FLAGS_dataset), ": ", read.status().message(),
+                 " (run candor_datagen; small sizes such as --staff=300 "
+                 "--posts=2000 --events=20000 load in seconds)"));
     }
     dataset = *std::move(read);
   }
@@ -228,9 +230,9 @@ int Main() {
     }
     summary.push_back(Summary(scenario_name, result));
     if (result.still_in_flight > 0) {
-      summary.push_back(absl::StrCat(
-          "note: ", result.still_in_flight,
-          " calls had not ended when the report was taken"));
+      summary.push_back(
+          absl::StrCat("note: ", result.still_in_flight,
+                       " calls had not ended when the report was taken"));
     }
     if (result.exhausted) {
       summary.push_back(

@@ -73,8 +73,8 @@ class RecordEventsScenario : public Scenario {
 
   void WriteFields(const RunResult& result, JsonWriter& out) const override {
     out.Int("events_per_message", message_.events_size());
-    out.Int("events_per_stream",
-            static_cast<int64_t>(message_.events_size()) * messages_per_stream_);
+    out.Int("events_per_stream", static_cast<int64_t>(message_.events_size()) *
+                                     messages_per_stream_);
     out.Int("events_acknowledged", result.total.units);
     out.Int("events_recorded", recorded_.load());
     out.Int("events_duplicate", duplicates_.load());
@@ -135,7 +135,8 @@ void EventStream::OnDone(const grpc::Status& status) {
   if (status.ok() && response_.errors_size() > 0) {
     static std::atomic<bool> warned{false};
     if (!warned.exchange(true)) {
-      std::fprintf(stderr, "candor_load: the server refused events, e.g. %s: %s\n",
+      std::fprintf(stderr,
+                   "candor_load: the server refused events, e.g. %s: %s\n",
                    response_.errors(0).field().c_str(),
                    response_.errors(0).reason().c_str());
     }
@@ -167,8 +168,8 @@ absl::StatusOr<std::unique_ptr<Scenario>> MakeRecordEvents(
   const int64_t now_s = absl::ToUnixSeconds(absl::Now());
   const epb::EngagementEvent::Kind kinds[] = {
       epb::EngagementEvent::IMPRESSION, epb::EngagementEvent::IMPRESSION,
-      epb::EngagementEvent::CLICK, epb::EngagementEvent::REACTION,
-      epb::EngagementEvent::COMMENT, epb::EngagementEvent::RESHARE};
+      epb::EngagementEvent::CLICK,      epb::EngagementEvent::REACTION,
+      epb::EngagementEvent::COMMENT,    epb::EngagementEvent::RESHARE};
   for (int i = 0; i < kEventsPerMessage; ++i) {
     epb::EngagementEvent* event = message.add_events();
     event->set_share(absl::StrCat(context.org_name(), "/shares/",

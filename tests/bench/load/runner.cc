@@ -24,10 +24,9 @@ absl::Status OpenConnections(const std::string& address, int count,
     if (!connection.channel->WaitForConnected(
             std::chrono::system_clock::now() +
             absl::ToChronoMilliseconds(timeout))) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot connect to candord at ", address, " within ",
-                       absl::FormatDuration(timeout),
-                       " (is it running? see --addr)"));
+      return absl::UnavailableError(absl::StrCat(
+          "cannot connect to candord at ", address, " within ",
+          absl::FormatDuration(timeout), " (is it running? see --addr)"));
     }
     connection.stub = std::make_unique<grpc::GenericStub>(connection.channel);
     out.push_back(std::move(connection));
@@ -66,24 +65,42 @@ struct PendingUnary {
 
 std::string CodeName(grpc::StatusCode code) {
   switch (code) {
-    case grpc::StatusCode::OK: return "OK";
-    case grpc::StatusCode::CANCELLED: return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN: return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED: return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE: return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL: return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS: return "DATA_LOSS";
-    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
-    default: return absl::StrCat("CODE_", static_cast<int>(code));
+    case grpc::StatusCode::OK:
+      return "OK";
+    case grpc::StatusCode::CANCELLED:
+      return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN:
+      return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED:
+      return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL:
+      return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS:
+      return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    default:
+      return absl::StrCat("CODE_", static_cast<int>(code));
   }
 }
 
@@ -133,9 +150,8 @@ void Runner::Launch(Clock::time_point scheduled) {
   completion->start_ = scheduled;
   completion->measured_ =
       scheduled >= measure_start_ && scheduled < measure_end_;
-  completion->deadline_ =
-      std::chrono::system_clock::now() +
-      absl::ToChronoMilliseconds(options_.deadline);
+  completion->deadline_ = std::chrono::system_clock::now() +
+                          absl::ToChronoMilliseconds(options_.deadline);
   Connection& connection =
       connections_[next_connection_.fetch_add(1, std::memory_order_relaxed) %
                    connections_.size()];
@@ -176,10 +192,10 @@ void Runner::OnFinish(Completion* completion, const grpc::Status& status,
 }
 
 void Runner::RunOpenLoop() {
-  const auto interval = std::chrono::nanoseconds(
-      static_cast<int64_t>(1e9 / options_.rate));
-  const Clock::time_point first = measure_start_ - absl::ToChronoNanoseconds(
-                                                       options_.warmup);
+  const auto interval =
+      std::chrono::nanoseconds(static_cast<int64_t>(1e9 / options_.rate));
+  const Clock::time_point first =
+      measure_start_ - absl::ToChronoNanoseconds(options_.warmup);
   for (int64_t i = 0;; ++i) {
     const Clock::time_point scheduled = first + i * interval;
     if (scheduled >= measure_end_ || scenario_.Exhausted()) break;

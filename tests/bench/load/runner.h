@@ -9,6 +9,10 @@
 #ifndef CANDOR_TESTS_BENCH_LOAD_RUNNER_H_
 #define CANDOR_TESTS_BENCH_LOAD_RUNNER_H_
 
+#include <google/protobuf/message.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -16,10 +20,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <google/protobuf/message.h>
-#include <grpcpp/generic/generic_stub.h>
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"

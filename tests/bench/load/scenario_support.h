@@ -3,10 +3,10 @@
 #ifndef CANDOR_TESTS_BENCH_LOAD_SCENARIO_SUPPORT_H_
 #define CANDOR_TESTS_BENCH_LOAD_SCENARIO_SUPPORT_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"

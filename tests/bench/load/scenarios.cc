@@ -36,20 +36,27 @@ constexpr uint64_t kSubmitTextOffset = 5'000'000'000;
 // enough that callers and targets vary, small enough to build in a blink.
 constexpr int kPreparedOps = 4096;
 
-
 const std::string kHealthCheck = "/grpc.health.v1.Health/Check";
-const std::string kGetStaffMember = "/candor.staff.v1.StaffService/GetStaffMember";
-const std::string kListStaffMembers = "/candor.staff.v1.StaffService/ListStaffMembers";
+const std::string kGetStaffMember =
+    "/candor.staff.v1.StaffService/GetStaffMember";
+const std::string kListStaffMembers =
+    "/candor.staff.v1.StaffService/ListStaffMembers";
 const std::string kListFeed = "/candor.advocacy.v1.AdvocacyService/ListFeed";
 const std::string kGetPost = "/candor.advocacy.v1.AdvocacyService/GetPost";
 const std::string kGetStory = "/candor.advocacy.v1.AdvocacyService/GetStory";
-const std::string kCreatePost = "/candor.advocacy.v1.AdvocacyService/CreatePost";
-const std::string kSubmitPost = "/candor.advocacy.v1.AdvocacyService/SubmitPost";
+const std::string kCreatePost =
+    "/candor.advocacy.v1.AdvocacyService/CreatePost";
+const std::string kSubmitPost =
+    "/candor.advocacy.v1.AdvocacyService/SubmitPost";
 const std::string kListValues = "/candor.values.v1.ValuesService/ListValues";
-const std::string kEndorseValue = "/candor.values.v1.ValuesService/EndorseValue";
-const std::string kUnendorseValue = "/candor.values.v1.ValuesService/UnendorseValue";
-const std::string kCreateValueFeedback = "/candor.values.v1.ValuesService/CreateValueFeedback";
-const std::string kEvaluatePost = "/candor.transparency.v1.TransparencyService/EvaluatePost";
+const std::string kEndorseValue =
+    "/candor.values.v1.ValuesService/EndorseValue";
+const std::string kUnendorseValue =
+    "/candor.values.v1.ValuesService/UnendorseValue";
+const std::string kCreateValueFeedback =
+    "/candor.values.v1.ValuesService/CreateValueFeedback";
+const std::string kEvaluatePost =
+    "/candor.transparency.v1.TransparencyService/EvaluatePost";
 
 // ---------------------------------------------------------------------------
 // Prepared unary calls, cycled through in order.
@@ -66,7 +73,9 @@ class UnaryPoolScenario : public Scenario {
   UnaryPoolScenario(std::vector<std::string> names,
                     std::vector<const std::string*> paths,
                     std::vector<UnaryOp> ops)
-      : names_(std::move(names)), paths_(std::move(paths)), ops_(std::move(ops)) {}
+      : names_(std::move(names)),
+        paths_(std::move(paths)),
+        ops_(std::move(ops)) {}
 
   std::vector<std::string> MethodNames() const override { return names_; }
 
@@ -126,9 +135,9 @@ absl::StatusOr<Directory> LoadDirectory(LoadContext& context) {
     spb::GetOrganizationRequest request;
     request.set_name(context.org_name());
     auto ctx = context.SetupContext(admin);
-    absl::Status status = FromGrpc(
-        staff->GetOrganization(ctx.get(), request, &organization),
-        absl::StrCat("GetOrganization ", context.org_name()));
+    absl::Status status =
+        FromGrpc(staff->GetOrganization(ctx.get(), request, &organization),
+                 absl::StrCat("GetOrganization ", context.org_name()));
     if (!status.ok()) return status;
   }
   directory.company = organization.display_name();
@@ -168,9 +177,8 @@ absl::StatusOr<Directory> LoadDirectory(LoadContext& context) {
     person.department = member.department();
     for (size_t s = 0; s < directory.stories.size(); ++s) {
       const auto& audience = directory.stories[s].audience;
-      if (audience.empty() ||
-          std::find(audience.begin(), audience.end(), person.department) !=
-              audience.end()) {
+      if (audience.empty() || std::find(audience.begin(), audience.end(),
+                                        person.department) != audience.end()) {
         person.visible_stories.push_back(s);
       }
     }
@@ -244,7 +252,8 @@ std::unique_ptr<Scenario> MakeGetStaff(LoadContext& context) {
     op.request = Serialize(request);
     // Mostly people reading their own profile; one call in five is an
     // admin looking someone up (sees private fields, same query).
-    op.auth = rng.Below(5) == 0 ? &context.AdminAuth() : &context.EmployeeAuth(id);
+    op.auth =
+        rng.Below(5) == 0 ? &context.AdminAuth() : &context.EmployeeAuth(id);
     ops.push_back(std::move(op));
   }
   return std::make_unique<UnaryPoolScenario>(
@@ -313,15 +322,25 @@ absl::StatusOr<std::unique_ptr<Scenario>> MakeMixed(LoadContext& context) {
   absl::StatusOr<Directory> directory = LoadDirectory(context);
   if (!directory.ok()) return directory.status();
   enum Method {
-    kFeed, kStaff, kPost, kValues, kStory,
-    kCreate, kEndorse, kUnendorse, kFeedback, kMethodCount
+    kFeed,
+    kStaff,
+    kPost,
+    kValues,
+    kStory,
+    kCreate,
+    kEndorse,
+    kUnendorse,
+    kFeedback,
+    kMethodCount
   };
   const std::vector<std::string> names = {
-      "ListFeed", "GetStaffMember", "GetPost", "ListValues", "GetStory",
-      "CreatePost", "EndorseValue", "UnendorseValue", "CreateValueFeedback"};
+      "ListFeed",     "GetStaffMember", "GetPost",
+      "ListValues",   "GetStory",       "CreatePost",
+      "EndorseValue", "UnendorseValue", "CreateValueFeedback"};
   const std::vector<const std::string*> paths = {
-      &kListFeed, &kGetStaffMember, &kGetPost, &kListValues, &kGetStory,
-      &kCreatePost, &kEndorseValue, &kUnendorseValue, &kCreateValueFeedback};
+      &kListFeed,     &kGetStaffMember, &kGetPost,
+      &kListValues,   &kGetStory,       &kCreatePost,
+      &kEndorseValue, &kUnendorseValue, &kCreateValueFeedback};
   // Per mille: reads 18% each, writes 4% + 2% + 2% + 2%.
   const std::array<int, kMethodCount> weights = {180, 180, 180, 180, 180,
                                                  40,  20,  20,  20};
@@ -347,8 +366,8 @@ absl::StatusOr<std::unique_ptr<Scenario>> MakeMixed(LoadContext& context) {
       }
       case kStaff: {
         spb::GetStaffMemberRequest r;
-        r.set_name(context.StaffName(
-            d.employees[rng.Below(d.employees.size())].id));
+        r.set_name(
+            context.StaffName(d.employees[rng.Below(d.employees.size())].id));
         op.request = Serialize(r);
         break;
       }
@@ -391,7 +410,8 @@ absl::StatusOr<std::unique_ptr<Scenario>> MakeMixed(LoadContext& context) {
       case kEndorse:
       case kUnendorse: {
         if (d.value_names.empty()) continue;
-        const std::string& value = d.value_names[rng.Below(d.value_names.size())];
+        const std::string& value =
+            d.value_names[rng.Below(d.value_names.size())];
         if (method == kEndorse) {
           vpb::EndorseValueRequest r;
           r.set_name(value);
@@ -468,7 +488,8 @@ class SubmitPostScenario : public Scenario {
               hook_, done);
   }
 
-  void WriteFields(const RunResult& /*result*/, JsonWriter& out) const override {
+  void WriteFields(const RunResult& /*result*/,
+                   JsonWriter& out) const override {
     out.Int("drafts_prepared", static_cast<int64_t>(drafts_.size()));
     out.Bool("drafts_exhausted", Exhausted());
     out.BeginObject("outcomes")
@@ -496,18 +517,18 @@ absl::StatusOr<std::unique_ptr<Scenario>> MakeSubmitPost(
     // at what the server can decide in the run; if the run uses them up,
     // the report says so (drafts_exhausted) and --posts asks for more.
     count = options.rate > 0
-                ? static_cast<int>(options.rate *
-                                   absl::ToDoubleSeconds(options.warmup +
-                                                         options.duration) *
-                                   1.1) + 100
+                ? static_cast<int>(
+                      options.rate *
+                      absl::ToDoubleSeconds(options.warmup + options.duration) *
+                      1.1) +
+                      100
                 : 3000;
   }
   // A per-run offset: texts of an earlier run are already published and
   // would make these near-duplicates.
   const uint64_t offset =
       kSubmitTextOffset +
-      static_cast<uint64_t>(absl::ToUnixSeconds(absl::Now()) % 100000) *
-          100000;
+      static_cast<uint64_t>(absl::ToUnixSeconds(absl::Now()) % 100000) * 100000;
   std::fprintf(stderr, "candor_load: creating %d draft posts...\n", count);
 
   std::vector<SubmitPostScenario::Draft> drafts(static_cast<size_t>(count));
@@ -522,8 +543,8 @@ absl::StatusOr<std::unique_ptr<Scenario>> MakeSubmitPost(
     apb::CreatePostRequest& request = requests[i];
     request.set_parent(context.org_name());
     request.mutable_post()->set_network(common::v1::LINKEDIN);
-    request.mutable_post()->set_text(
-        bench::DisclosedPostText(context.seed(), offset + i, directory->company));
+    request.mutable_post()->set_text(bench::DisclosedPostText(
+        context.seed(), offset + i, directory->company));
     if (const StoryInfo* story = MaybeStory(*directory, person, rng)) {
       request.mutable_post()->set_story(story->name);
     }
@@ -601,17 +622,18 @@ class ListStaffDeepScenario : public Scenario {
     }
     // The request depends on the previous page, so it is serialized here;
     // it is a small message and this is cheap next to the call.
-    CallUnary(connection, kListStaffMembers, Serialize(request), *auth_, 0,
-              [this, reader](const grpc::ByteBuffer& bytes, bool) -> int64_t {
-                spb::ListStaffMembersResponse response;
-                if (!Parse(bytes, response)) return 0;
-                absl::MutexLock lock(&mu_);
-                current_[reader] = response.next_page_token().empty()
-                                       ? start_tokens_[reader]
-                                       : response.next_page_token();
-                return response.staff_members_size();
-              },
-              done);
+    CallUnary(
+        connection, kListStaffMembers, Serialize(request), *auth_, 0,
+        [this, reader](const grpc::ByteBuffer& bytes, bool) -> int64_t {
+          spb::ListStaffMembersResponse response;
+          if (!Parse(bytes, response)) return 0;
+          absl::MutexLock lock(&mu_);
+          current_[reader] = response.next_page_token().empty()
+                                 ? start_tokens_[reader]
+                                 : response.next_page_token();
+          return response.staff_members_size();
+        },
+        done);
   }
 
   void WriteFields(const RunResult& result, JsonWriter& out) const override {
@@ -664,8 +686,7 @@ absl::StatusOr<std::unique_ptr<Scenario>> MakeListStaffDeep(
   const int pages = static_cast<int>(all_tokens.size()) + 1;
   if (pages <= min_depth) {
     min_depth = std::max(1, pages / 2);
-    std::fprintf(stderr,
-                 "candor_load: only %d pages; measuring from page %d\n",
+    std::fprintf(stderr, "candor_load: only %d pages; measuring from page %d\n",
                  pages, min_depth + 1);
   }
   std::vector<std::string> tokens(all_tokens.begin() + (min_depth - 1),
@@ -675,8 +696,7 @@ absl::StatusOr<std::unique_ptr<Scenario>> MakeListStaffDeep(
     readers.push_back(tokens[static_cast<size_t>(i) % tokens.size()]);
   }
   return std::unique_ptr<Scenario>(new ListStaffDeepScenario(
-      context.org_name(), &context.AdminAuth(), std::move(readers),
-      min_depth));
+      context.org_name(), &context.AdminAuth(), std::move(readers), min_depth));
 }
 
 }  // namespace

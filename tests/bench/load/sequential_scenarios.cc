@@ -82,7 +82,8 @@ absl::Status RunImportStaff(LoadContext& context, JsonWriter& out,
     row->set_location(person.location);
   }
 
-  std::fprintf(stderr, "candor_load: importing %d rows into organizations/%s...\n",
+  std::fprintf(stderr,
+               "candor_load: importing %d rows into organizations/%s...\n",
                rows, org.c_str());
   spb::ImportStaffMembersResponse response;
   auto ctx = context.SetupContext(*auth, absl::Minutes(30));
@@ -100,7 +101,8 @@ absl::Status RunImportStaff(LoadContext& context, JsonWriter& out,
   if (status.ok()) {
     stats.ok_latency_us.push_back(static_cast<int64_t>(seconds * 1e6));
   } else {
-    stats.errors[absl::StrCat("code_", static_cast<int>(status.error_code()))]++;
+    stats
+        .errors[absl::StrCat("code_", static_cast<int>(status.error_code()))]++;
   }
   WritePhase(stats, seconds, out);
   out.String("organization", org);
@@ -110,16 +112,16 @@ absl::Status RunImportStaff(LoadContext& context, JsonWriter& out,
   out.Bool("applied", response.applied());
   out.Int("created_count", response.created_count());
   out.Int("row_errors", response.errors_size());
-  summary = absl::StrCat("import_staff: ", rows, " rows in ", seconds, " s (",
-                         status.ok() ? rows / seconds : 0, " rows/s), applied=",
-                         response.applied() ? "true" : "false");
+  summary =
+      absl::StrCat("import_staff: ", rows, " rows in ", seconds, " s (",
+                   status.ok() ? rows / seconds : 0,
+                   " rows/s), applied=", response.applied() ? "true" : "false");
   if (!status.ok()) {
     summary += absl::StrCat(", failed: ", status.error_message());
   } else if (response.errors_size() > 0) {
-    summary += absl::StrCat(", first row error: row ",
-                            response.errors(0).row_number(), " ",
-                            response.errors(0).field(), ": ",
-                            response.errors(0).reason());
+    summary += absl::StrCat(
+        ", first row error: row ", response.errors(0).row_number(), " ",
+        response.errors(0).field(), ": ", response.errors(0).reason());
   }
   return absl::OkStatus();
 }
