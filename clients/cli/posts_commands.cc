@@ -75,8 +75,8 @@ int RunPostCreate(const GlobalOptions& global,
   return CallForPost(
       global, command, *request,
       [](advocacypb::AdvocacyService::Stub& stub, grpc::ClientContext* context,
-         const auto& request, advocacypb::Post* post) {
-        return stub.CreatePost(context, request, post);
+         const auto& message, advocacypb::Post* post) {
+        return stub.CreatePost(context, message, post);
       });
 }
 
@@ -86,8 +86,8 @@ int RunPostGet(const GlobalOptions& global, const std::string& name) {
   return CallForPost(
       global, "posts get", request,
       [](advocacypb::AdvocacyService::Stub& stub, grpc::ClientContext* context,
-         const auto& request, advocacypb::Post* post) {
-        return stub.GetPost(context, request, post);
+         const auto& message, advocacypb::Post* post) {
+        return stub.GetPost(context, message, post);
       });
 }
 
@@ -105,8 +105,8 @@ int RunPostUpdate(const GlobalOptions& global, const std::string& name,
   return CallForPost(
       global, command, *request,
       [](advocacypb::AdvocacyService::Stub& stub, grpc::ClientContext* context,
-         const auto& request, advocacypb::Post* post) {
-        return stub.UpdatePost(context, request, post);
+         const auto& message, advocacypb::Post* post) {
+        return stub.UpdatePost(context, message, post);
       });
 }
 
@@ -154,8 +154,8 @@ int RunPostWithdraw(const GlobalOptions& global, const std::string& name) {
   return CallForPost(
       global, "posts withdraw", request,
       [](advocacypb::AdvocacyService::Stub& stub, grpc::ClientContext* context,
-         const auto& request, advocacypb::Post* post) {
-        return stub.WithdrawPost(context, request, post);
+         const auto& message, advocacypb::Post* post) {
+        return stub.WithdrawPost(context, message, post);
       });
 }
 
@@ -167,8 +167,8 @@ int RunPostAppeal(const GlobalOptions& global, const std::string& name,
   return CallForPost(
       global, "posts appeal", request,
       [](advocacypb::AdvocacyService::Stub& stub, grpc::ClientContext* context,
-         const auto& request, advocacypb::Post* post) {
-        return stub.AppealPost(context, request, post);
+         const auto& message, advocacypb::Post* post) {
+        return stub.AppealPost(context, message, post);
       });
 }
 
@@ -185,8 +185,8 @@ int RunReviewApprove(const GlobalOptions& global, const std::string& name,
   return CallForPost(
       global, "review approve", request,
       [](advocacypb::AdvocacyService::Stub& stub, grpc::ClientContext* context,
-         const auto& request, advocacypb::Post* post) {
-        return stub.ApprovePost(context, request, post);
+         const auto& message, advocacypb::Post* post) {
+        return stub.ApprovePost(context, message, post);
       });
 }
 
@@ -200,8 +200,8 @@ int RunReviewReject(const GlobalOptions& global, const std::string& name,
   return CallForPost(
       global, "review reject", request,
       [](advocacypb::AdvocacyService::Stub& stub, grpc::ClientContext* context,
-         const auto& request, advocacypb::Post* post) {
-        return stub.RejectPost(context, request, post);
+         const auto& message, advocacypb::Post* post) {
+        return stub.RejectPost(context, message, post);
       });
 }
 

@@ -43,8 +43,8 @@ int RunStoryCreate(const GlobalOptions& global,
   return CallForStory(
       global, command, *request,
       [](advocacypb::AdvocacyService::Stub& stub, grpc::ClientContext* context,
-         const auto& request, advocacypb::Story* story) {
-        return stub.CreateStory(context, request, story);
+         const auto& message, advocacypb::Story* story) {
+        return stub.CreateStory(context, message, story);
       });
 }
 
@@ -54,8 +54,8 @@ int RunStoryGet(const GlobalOptions& global, const std::string& name) {
   return CallForStory(
       global, "stories get", request,
       [](advocacypb::AdvocacyService::Stub& stub, grpc::ClientContext* context,
-         const auto& request, advocacypb::Story* story) {
-        return stub.GetStory(context, request, story);
+         const auto& message, advocacypb::Story* story) {
+        return stub.GetStory(context, message, story);
       });
 }
 
@@ -97,8 +97,8 @@ int RunStoryUpdate(const GlobalOptions& global, const std::string& name,
   return CallForStory(
       global, command, *request,
       [](advocacypb::AdvocacyService::Stub& stub, grpc::ClientContext* context,
-         const auto& request, advocacypb::Story* story) {
-        return stub.UpdateStory(context, request, story);
+         const auto& message, advocacypb::Story* story) {
+        return stub.UpdateStory(context, message, story);
       });
 }
 
@@ -110,8 +110,8 @@ int RunStoryArchive(const GlobalOptions& global, const std::string& name,
   return CallForStory(
       global, "stories archive", request,
       [](advocacypb::AdvocacyService::Stub& stub, grpc::ClientContext* context,
-         const auto& request, advocacypb::Story* story) {
-        return stub.ArchiveStory(context, request, story);
+         const auto& message, advocacypb::Story* story) {
+        return stub.ArchiveStory(context, message, story);
       });
 }
 

@@ -279,12 +279,10 @@ void AddAuditGroup(CLI::App& app, const GlobalOptions& global,
       "Recompute the hash chain (exit 1 when an entry does not match)");
   AddParent(audit_verify, *verify_parent);
   audit_verify->footer(
-      "Backups of a local deployment: deploy/local/backup [FILE] while "
-      "candord\n"
-      "serves; deploy/local/restore FILE into a fresh CANDOR_VAR, then\n"
-      "deploy/local/up and `candorctl audit verify ORG` for every "
-      "organization\n"
-      "(README, \"Backup and restore\").");
+      "Backups of a local deployment: deploy/local/backup [FILE] while\n"
+      "candord serves; deploy/local/restore FILE into a fresh CANDOR_VAR,\n"
+      "then deploy/local/up and `candorctl audit verify ORG` for every\n"
+      "organization (docs/OPERATIONS.md, \"Backup and restore\").");
   actions.Set(audit_verify, [&global, verify_parent] {
     return RunAuditVerify(global, *verify_parent);
   });

@@ -44,8 +44,8 @@ int RunValueCreate(const GlobalOptions& global,
   return CallForValue(
       global, "values create", request,
       [](valuespb::ValuesService::Stub& stub, grpc::ClientContext* context,
-         const auto& request, valuespb::Value* value) {
-        return stub.CreateValue(context, request, value);
+         const auto& message, valuespb::Value* value) {
+        return stub.CreateValue(context, message, value);
       });
 }
 
@@ -55,8 +55,8 @@ int RunValueGet(const GlobalOptions& global, const std::string& name) {
   return CallForValue(
       global, "values get", request,
       [](valuespb::ValuesService::Stub& stub, grpc::ClientContext* context,
-         const auto& request, valuespb::Value* value) {
-        return stub.GetValue(context, request, value);
+         const auto& message, valuespb::Value* value) {
+        return stub.GetValue(context, message, value);
       });
 }
 
@@ -98,8 +98,8 @@ int RunValueUpdate(const GlobalOptions& global, const std::string& name,
   return CallForValue(
       global, command, *request,
       [](valuespb::ValuesService::Stub& stub, grpc::ClientContext* context,
-         const auto& request, valuespb::Value* value) {
-        return stub.UpdateValue(context, request, value);
+         const auto& message, valuespb::Value* value) {
+        return stub.UpdateValue(context, message, value);
       });
 }
 
@@ -111,8 +111,8 @@ int RunValueRetire(const GlobalOptions& global, const std::string& name,
   return CallForValue(
       global, "values retire", request,
       [](valuespb::ValuesService::Stub& stub, grpc::ClientContext* context,
-         const auto& request, valuespb::Value* value) {
-        return stub.RetireValue(context, request, value);
+         const auto& message, valuespb::Value* value) {
+        return stub.RetireValue(context, message, value);
       });
 }
 
@@ -182,8 +182,8 @@ int RunValueEndorse(const GlobalOptions& global, const std::string& name) {
   return CallForValue(
       global, "values endorse", request,
       [](valuespb::ValuesService::Stub& stub, grpc::ClientContext* context,
-         const auto& request, valuespb::Value* value) {
-        return stub.EndorseValue(context, request, value);
+         const auto& message, valuespb::Value* value) {
+        return stub.EndorseValue(context, message, value);
       });
 }
 
@@ -193,8 +193,8 @@ int RunValueUnendorse(const GlobalOptions& global, const std::string& name) {
   return CallForValue(
       global, "values unendorse", request,
       [](valuespb::ValuesService::Stub& stub, grpc::ClientContext* context,
-         const auto& request, valuespb::Value* value) {
-        return stub.UnendorseValue(context, request, value);
+         const auto& message, valuespb::Value* value) {
+        return stub.UnendorseValue(context, message, value);
       });
 }
 

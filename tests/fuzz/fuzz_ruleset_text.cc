@@ -37,16 +37,22 @@ void IgnoreLog(google::protobuf::LogLevel, const char*, int,
 
 // docs/RULES.md's ranges, which Ruleset::Create promises.
 void CheckParameters(const tr::Rule& rule) {
-  if (const auto* r = std::get_if<tr::DisclosureRule>(&rule.kind)) {
-    FUZZ_CHECK(!r->accepted.empty() && r->max_hashtag_run >= 1);
-  } else if (const auto* r = std::get_if<tr::OwnWordsRule>(&rule.kind)) {
-    FUZZ_CHECK(r->max_copied >= 0 && r->max_copied <= 1);
-  } else if (const auto* r = std::get_if<tr::NoCoordinationRule>(&rule.kind)) {
-    FUZZ_CHECK(r->max_similar_authors >= 1);
-    FUZZ_CHECK(r->threshold > 0 && r->threshold <= 1);
-    FUZZ_CHECK(r->window_days >= 1 && r->window_days <= 3660);
-  } else if (const auto* r = std::get_if<tr::SharePacingRule>(&rule.kind)) {
-    FUZZ_CHECK(r->max_per_day >= 1);
+  if (const auto* disclosure = std::get_if<tr::DisclosureRule>(&rule.kind)) {
+    FUZZ_CHECK(!disclosure->accepted.empty() &&
+               disclosure->max_hashtag_run >= 1);
+  } else if (const auto* own_words =
+                 std::get_if<tr::OwnWordsRule>(&rule.kind)) {
+    FUZZ_CHECK(own_words->max_copied >= 0 && own_words->max_copied <= 1);
+  } else if (const auto* no_coordination =
+                 std::get_if<tr::NoCoordinationRule>(&rule.kind)) {
+    FUZZ_CHECK(no_coordination->max_similar_authors >= 1);
+    FUZZ_CHECK(no_coordination->threshold > 0 &&
+               no_coordination->threshold <= 1);
+    FUZZ_CHECK(no_coordination->window_days >= 1 &&
+               no_coordination->window_days <= 3660);
+  } else if (const auto* pacing =
+                 std::get_if<tr::SharePacingRule>(&rule.kind)) {
+    FUZZ_CHECK(pacing->max_per_day >= 1);
   }
 }
 
