@@ -26,8 +26,8 @@
 // stubs (set once by SetDependencies before serving).
 //
 // Files: one per family of RPCs, <family>_handlers.cc. A new RPC goes in
-// the file of its family, as its Do<Method> body and a CANDOR_UNARY_HANDLER
-// line (services/common/call.h):
+// the class as a CANDOR_UNARY_RPC line (services/common/call.h), and its
+// Do<Method> body in the file of its family:
 //   stories_handlers.cc        CreateStory, GetStory, ListStories,
 //                              UpdateStory, ArchiveStory
 //   posts_handlers.cc          what authors do with posts: CreatePost,
@@ -87,130 +87,51 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   // Set once, before the service is marked SERVING.
   void SetDependencies(const Dependencies& dependencies);
 
-  grpc::ServerUnaryReactor* CreateStory(grpc::CallbackServerContext* context,
-                                        const v1::CreateStoryRequest* request,
-                                        v1::Story* response) override;
-  grpc::ServerUnaryReactor* GetStory(grpc::CallbackServerContext* context,
-                                     const v1::GetStoryRequest* request,
-                                     v1::Story* response) override;
-  grpc::ServerUnaryReactor* ListStories(
-      grpc::CallbackServerContext* context,
-      const v1::ListStoriesRequest* request,
-      v1::ListStoriesResponse* response) override;
-  grpc::ServerUnaryReactor* UpdateStory(grpc::CallbackServerContext* context,
-                                        const v1::UpdateStoryRequest* request,
-                                        v1::Story* response) override;
-  grpc::ServerUnaryReactor* ArchiveStory(grpc::CallbackServerContext* context,
-                                         const v1::ArchiveStoryRequest* request,
-                                         v1::Story* response) override;
+  CANDOR_UNARY_RPC(CreateStory, v1::Story);
+  CANDOR_UNARY_RPC(GetStory, v1::Story);
+  CANDOR_UNARY_RPC(ListStories, v1::ListStoriesResponse);
+  CANDOR_UNARY_RPC(UpdateStory, v1::Story);
+  CANDOR_UNARY_RPC(ArchiveStory, v1::Story);
 
-  grpc::ServerUnaryReactor* CreatePost(grpc::CallbackServerContext* context,
-                                       const v1::CreatePostRequest* request,
-                                       v1::Post* response) override;
-  grpc::ServerUnaryReactor* GetPost(grpc::CallbackServerContext* context,
-                                    const v1::GetPostRequest* request,
-                                    v1::Post* response) override;
-  grpc::ServerUnaryReactor* ListPosts(grpc::CallbackServerContext* context,
-                                      const v1::ListPostsRequest* request,
-                                      v1::ListPostsResponse* response) override;
-  grpc::ServerUnaryReactor* UpdatePost(grpc::CallbackServerContext* context,
-                                       const v1::UpdatePostRequest* request,
-                                       v1::Post* response) override;
-  grpc::ServerUnaryReactor* DeletePost(
-      grpc::CallbackServerContext* context,
-      const v1::DeletePostRequest* request,
-      google::protobuf::Empty* response) override;
-  grpc::ServerUnaryReactor* SubmitPost(
-      grpc::CallbackServerContext* context,
-      const v1::SubmitPostRequest* request,
-      v1::SubmitPostResponse* response) override;
-  grpc::ServerUnaryReactor* WithdrawPost(grpc::CallbackServerContext* context,
-                                         const v1::WithdrawPostRequest* request,
-                                         v1::Post* response) override;
-  grpc::ServerUnaryReactor* AppealPost(grpc::CallbackServerContext* context,
-                                       const v1::AppealPostRequest* request,
-                                       v1::Post* response) override;
-  grpc::ServerUnaryReactor* ApprovePost(grpc::CallbackServerContext* context,
-                                        const v1::ApprovePostRequest* request,
-                                        v1::Post* response) override;
-  grpc::ServerUnaryReactor* RejectPost(grpc::CallbackServerContext* context,
-                                       const v1::RejectPostRequest* request,
-                                       v1::Post* response) override;
-  grpc::ServerUnaryReactor* ListFeed(grpc::CallbackServerContext* context,
-                                     const v1::ListFeedRequest* request,
-                                     v1::ListFeedResponse* response) override;
-  grpc::ServerUnaryReactor* ListAdvocacyEvents(
-      grpc::CallbackServerContext* context,
-      const v1::ListAdvocacyEventsRequest* request,
-      v1::ListAdvocacyEventsResponse* response) override;
+  CANDOR_UNARY_RPC(CreatePost, v1::Post);
+  CANDOR_UNARY_RPC(GetPost, v1::Post);
+  CANDOR_UNARY_RPC(ListPosts, v1::ListPostsResponse);
+  CANDOR_UNARY_RPC(UpdatePost, v1::Post);
+  CANDOR_UNARY_RPC(DeletePost, google::protobuf::Empty);
+  CANDOR_UNARY_RPC(SubmitPost, v1::SubmitPostResponse);
+  CANDOR_UNARY_RPC(WithdrawPost, v1::Post);
+  CANDOR_UNARY_RPC(AppealPost, v1::Post);
+  CANDOR_UNARY_RPC(ApprovePost, v1::Post);
+  CANDOR_UNARY_RPC(RejectPost, v1::Post);
+  CANDOR_UNARY_RPC(ListFeed, v1::ListFeedResponse);
+  CANDOR_UNARY_RPC(ListAdvocacyEvents, v1::ListAdvocacyEventsResponse);
 
-  grpc::ServerUnaryReactor* ExportPersonalData(
-      grpc::CallbackServerContext* context,
-      const v1::ExportPersonalDataRequest* request,
-      v1::PersonalData* response) override;
-  grpc::ServerUnaryReactor* ErasePersonalData(
-      grpc::CallbackServerContext* context,
-      const v1::ErasePersonalDataRequest* request,
-      v1::ErasePersonalDataResponse* response) override;
+  CANDOR_UNARY_RPC(ExportPersonalData, v1::PersonalData);
+  CANDOR_UNARY_RPC(ErasePersonalData, v1::ErasePersonalDataResponse);
 
  private:
   // stories_handlers.cc. The RPCs that change stories run their
   // <Method>Body and then clear the feed's story cache (StoriesChanged).
-  absl::Status DoCreateStory(const Caller& caller,
-                             const v1::CreateStoryRequest& request,
-                             v1::Story* response);
   absl::Status CreateStoryBody(const Caller& caller,
                                const v1::CreateStoryRequest& request,
                                v1::Story* response);
-  absl::Status DoGetStory(const Caller& caller,
-                          const v1::GetStoryRequest& request,
-                          v1::Story* response);
-  absl::Status DoListStories(const Caller& caller,
-                             const v1::ListStoriesRequest& request,
-                             v1::ListStoriesResponse* response);
-  absl::Status DoUpdateStory(const Caller& caller,
-                             const v1::UpdateStoryRequest& request,
-                             v1::Story* response);
   absl::Status UpdateStoryBody(const Caller& caller,
                                const v1::UpdateStoryRequest& request,
                                v1::Story* response);
-  absl::Status DoArchiveStory(const Caller& caller,
-                              const v1::ArchiveStoryRequest& request,
-                              v1::Story* response);
   absl::Status ArchiveStoryBody(const Caller& caller,
                                 const v1::ArchiveStoryRequest& request,
                                 v1::Story* response);
 
   // posts_handlers.cc. The RPCs that change posts run their <Method>Body
   // and then clear the feed's post cache (PostsChanged).
-  absl::Status DoCreatePost(const Caller& caller,
-                            const v1::CreatePostRequest& request,
-                            v1::Post* response);
-  absl::Status DoGetPost(const Caller& caller,
-                         const v1::GetPostRequest& request, v1::Post* response);
-  absl::Status DoListPosts(const Caller& caller,
-                           const v1::ListPostsRequest& request,
-                           v1::ListPostsResponse* response);
-  absl::Status DoUpdatePost(const Caller& caller,
-                            const v1::UpdatePostRequest& request,
-                            v1::Post* response);
   absl::Status UpdatePostBody(const Caller& caller,
                               const v1::UpdatePostRequest& request,
                               v1::Post* response);
-  absl::Status DoDeletePost(const Caller& caller,
-                            const v1::DeletePostRequest& request,
-                            google::protobuf::Empty* response);
   absl::Status DeletePostBody(const Caller& caller,
                               const v1::DeletePostRequest& request);
-  absl::Status DoWithdrawPost(const Caller& caller,
-                              const v1::WithdrawPostRequest& request,
-                              v1::Post* response);
   absl::Status WithdrawPostBody(const Caller& caller,
                                 const v1::WithdrawPostRequest& request,
                                 v1::Post* response);
-  absl::Status DoAppealPost(const Caller& caller,
-                            const v1::AppealPostRequest& request,
-                            v1::Post* response);
   absl::Status AppealPostBody(const Caller& caller,
                               const v1::AppealPostRequest& request,
                               v1::Post* response);
@@ -238,18 +159,9 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   // review_handlers.cc. SubmitPost runs SubmitPostBody, ApprovePost and
   // RejectPost run DecidePost; each then clears the feed's post cache
   // (PostsChanged).
-  absl::Status DoSubmitPost(const Caller& caller,
-                            const v1::SubmitPostRequest& request,
-                            v1::SubmitPostResponse* response);
   absl::Status SubmitPostBody(const Caller& caller,
                               const v1::SubmitPostRequest& request,
                               v1::SubmitPostResponse* response);
-  absl::Status DoApprovePost(const Caller& caller,
-                             const v1::ApprovePostRequest& request,
-                             v1::Post* response);
-  absl::Status DoRejectPost(const Caller& caller,
-                            const v1::RejectPostRequest& request,
-                            v1::Post* response);
   // ApprovePost and RejectPost: a human decision by a reviewer or admin.
   struct HumanDecision {
     std::string name;  // the post
@@ -264,12 +176,6 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
                                        const PostRecord& post, int verdict);
 
   // feed_handlers.cc.
-  absl::Status DoListFeed(const Caller& caller,
-                          const v1::ListFeedRequest& request,
-                          v1::ListFeedResponse* response);
-  absl::Status DoListAdvocacyEvents(
-      const Caller& caller, const v1::ListAdvocacyEventsRequest& request,
-      v1::ListAdvocacyEventsResponse* response);
   // The feed's first page, shared by everyone in a department: its newest
   // visible stories (kFeedCachedItems) and the organization's newest
   // approved posts (twice that, so a reader's own can be left out), each
@@ -280,14 +186,6 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   FirstFeedStories(const std::string& org, const std::string& department);
   absl::StatusOr<std::shared_ptr<const std::vector<PostRecord>>> FirstFeedPosts(
       const std::string& org);
-
-  // personal_data_handlers.cc.
-  absl::Status DoExportPersonalData(
-      const Caller& caller, const v1::ExportPersonalDataRequest& request,
-      v1::PersonalData* response);
-  absl::Status DoErasePersonalData(const Caller& caller,
-                                   const v1::ErasePersonalDataRequest& request,
-                                   v1::ErasePersonalDataResponse* response);
 
   // advocacy_clients.cc: calls to other services.
   //

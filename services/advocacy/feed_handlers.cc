@@ -29,10 +29,6 @@ constexpr int kMaxAdvocacyEventPage = 1000;
 
 }  // namespace
 
-CANDOR_UNARY_HANDLER(AdvocacyService, ListFeed, v1::ListFeedResponse)
-CANDOR_UNARY_HANDLER(AdvocacyService, ListAdvocacyEvents,
-                     v1::ListAdvocacyEventsResponse)
-
 absl::Status AdvocacyService::DoListAdvocacyEvents(
     const Caller& caller, const v1::ListAdvocacyEventsRequest& request,
     v1::ListAdvocacyEventsResponse* response) {

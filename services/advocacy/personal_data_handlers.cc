@@ -22,10 +22,6 @@ using transparency::EraseDecisionEvidence;
 
 }  // namespace
 
-CANDOR_UNARY_HANDLER(AdvocacyService, ExportPersonalData, v1::PersonalData)
-CANDOR_UNARY_HANDLER(AdvocacyService, ErasePersonalData,
-                     v1::ErasePersonalDataResponse)
-
 absl::Status AdvocacyService::DoExportPersonalData(
     const Caller& caller, const v1::ExportPersonalDataRequest& request,
     v1::PersonalData* response) {

@@ -81,14 +81,6 @@ absl::StatusOr<std::string> StoryIdOf(absl::string_view org,
 
 }  // namespace
 
-CANDOR_UNARY_HANDLER(AdvocacyService, CreatePost, v1::Post)
-CANDOR_UNARY_HANDLER(AdvocacyService, GetPost, v1::Post)
-CANDOR_UNARY_HANDLER(AdvocacyService, ListPosts, v1::ListPostsResponse)
-CANDOR_UNARY_HANDLER(AdvocacyService, UpdatePost, v1::Post)
-CANDOR_UNARY_HANDLER(AdvocacyService, DeletePost, google::protobuf::Empty)
-CANDOR_UNARY_HANDLER(AdvocacyService, WithdrawPost, v1::Post)
-CANDOR_UNARY_HANDLER(AdvocacyService, AppealPost, v1::Post)
-
 absl::StatusOr<PostRecord> AdvocacyService::FindVisiblePost(
     const Caller& caller, absl::string_view field, absl::string_view name) {
   CANDOR_ASSIGN_OR_RETURN(PostName post, ParsePostName(field, name));

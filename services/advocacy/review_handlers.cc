@@ -26,10 +26,6 @@ absl::Status RequireReviewer(const Caller& caller) {
 
 }  // namespace
 
-CANDOR_UNARY_HANDLER(AdvocacyService, SubmitPost, v1::SubmitPostResponse)
-CANDOR_UNARY_HANDLER(AdvocacyService, ApprovePost, v1::Post)
-CANDOR_UNARY_HANDLER(AdvocacyService, RejectPost, v1::Post)
-
 absl::Status AdvocacyService::DoSubmitPost(const Caller& caller,
                                            const v1::SubmitPostRequest& request,
                                            v1::SubmitPostResponse* response) {

@@ -93,12 +93,6 @@ std::vector<std::string> UpdatePaths(const v1::UpdateStoryRequest& request) {
 
 }  // namespace
 
-CANDOR_UNARY_HANDLER(AdvocacyService, CreateStory, v1::Story)
-CANDOR_UNARY_HANDLER(AdvocacyService, GetStory, v1::Story)
-CANDOR_UNARY_HANDLER(AdvocacyService, ListStories, v1::ListStoriesResponse)
-CANDOR_UNARY_HANDLER(AdvocacyService, UpdateStory, v1::Story)
-CANDOR_UNARY_HANDLER(AdvocacyService, ArchiveStory, v1::Story)
-
 absl::Status AdvocacyService::DoCreateStory(
     const Caller& caller, const v1::CreateStoryRequest& request,
     v1::Story* response) {

@@ -2,14 +2,18 @@
 // executor (database work never blocks gRPC's threads), map the status, and
 // write the access log line.
 //
-// A service writes the body of each unary RPC as a member function with one
-// shape, and defines the gRPC override with CANDOR_UNARY_HANDLER:
+// A service declares each unary RPC with one line in its class, and
+// writes the body, Do<Method>, in a .cc file:
+//
+//   class StaffService final : public v1::StaffService::CallbackService {
+//    public:
+//     CANDOR_UNARY_RPC(GetStaffMember, v1::StaffMember);
+//     ...
+//   };
 //
 //   absl::Status StaffService::DoGetStaffMember(
 //       const Caller& caller, const v1::GetStaffMemberRequest& request,
 //       v1::StaffMember* response) { ... }
-//
-//   CANDOR_UNARY_HANDLER(StaffService, GetStaffMember, v1::StaffMember)
 //
 // A full executor queue answers RESOURCE_EXHAUSTED; a call whose deadline
 // passed or that was cancelled while queued is not run. A mutating call
@@ -24,6 +28,7 @@
 
 #include <functional>
 #include <string>
+#include <type_traits>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -115,17 +120,23 @@ grpc::ServerUnaryReactor* ServeUnary(
       logging);
 }
 
-// Defines the gRPC override `Service::Method` as ServeUnary of
-// `Service::Do##Method`. For use in the service's .cc file, where the
-// service has a `const CallEnvironment* env_` member and `v1` names its
-// API's namespace (the request type is `v1::Method##Request`).
-#define CANDOR_UNARY_HANDLER(Service, Method, Response)                  \
-  grpc::ServerUnaryReactor* Service::Method(                             \
-      grpc::CallbackServerContext* context,                              \
-      const v1::Method##Request* request, Response* response) {          \
-    return ::candor::ServeUnary(*env_, context, request, response, this, \
-                                &Service::Do##Method);                   \
-  }
+// Declares one unary RPC inside a service class: the gRPC override, which
+// serves the call with ServeUnary, and its body
+// `absl::Status Do##Method(caller, request, response)`, which the service
+// defines in a .cc file. The class needs a `const CallEnvironment* env_`
+// member, and `v1` must name its API's namespace (the request type is
+// `v1::Method##Request`).
+#define CANDOR_UNARY_RPC(Method, Response)                               \
+  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context, \
+                                   const v1::Method##Request* request,   \
+                                   Response* response) override {        \
+    return ::candor::ServeUnary(                                         \
+        *env_, context, request, response, this,                         \
+        &std::remove_pointer_t<decltype(this)>::Do##Method);             \
+  }                                                                      \
+  absl::Status Do##Method(const Caller& caller,                          \
+                          const v1::Method##Request& request,            \
+                          Response* response)
 
 // Runs `work` on the executor, or returns RESOURCE_EXHAUSTED when its queue
 // is full. For streaming handlers that finish on their own. When the work

@@ -3,8 +3,9 @@
 // data). Thread-safe.
 //
 // Files: one per family of RPCs, <family>_handlers.cc. A new RPC goes in
-// the file of its family, as its Do<Method> body and a CANDOR_UNARY_HANDLER
-// line (services/common/call.h), or as its own reactor when it streams:
+// the class as a CANDOR_UNARY_RPC line (services/common/call.h), and its
+// Do<Method> body (or, when it streams, its reactor) in the file of its
+// family:
 //   shares_handlers.cc         CreateShare, GetShare, ListShares
 //   events_handlers.cc         RecordEngagementEvents
 //   metrics_handlers.cc        GetEngagementMetrics, GetLeaderboard,
@@ -65,16 +66,9 @@ class EngagementService final : public v1::EngagementService::CallbackService {
 
   // --- shares (shares_handlers.cc) -------------------------------------------
 
-  grpc::ServerUnaryReactor* CreateShare(grpc::CallbackServerContext* context,
-                                        const v1::CreateShareRequest* request,
-                                        v1::Share* response) override;
-  grpc::ServerUnaryReactor* GetShare(grpc::CallbackServerContext* context,
-                                     const v1::GetShareRequest* request,
-                                     v1::Share* response) override;
-  grpc::ServerUnaryReactor* ListShares(
-      grpc::CallbackServerContext* context,
-      const v1::ListSharesRequest* request,
-      v1::ListSharesResponse* response) override;
+  CANDOR_UNARY_RPC(CreateShare, v1::Share);
+  CANDOR_UNARY_RPC(GetShare, v1::Share);
+  CANDOR_UNARY_RPC(ListShares, v1::ListSharesResponse);
 
   // --- events (events_handlers.cc) -------------------------------------------
 
@@ -84,29 +78,15 @@ class EngagementService final : public v1::EngagementService::CallbackService {
 
   // --- metrics and the leaderboard (metrics_handlers.cc) ---------------------
 
-  grpc::ServerUnaryReactor* GetEngagementMetrics(
-      grpc::CallbackServerContext* context,
-      const v1::GetEngagementMetricsRequest* request,
-      v1::EngagementMetrics* response) override;
-  grpc::ServerUnaryReactor* GetLeaderboard(
-      grpc::CallbackServerContext* context,
-      const v1::GetLeaderboardRequest* request,
-      v1::Leaderboard* response) override;
-  grpc::ServerUnaryReactor* UpdateLeaderboardParticipation(
-      grpc::CallbackServerContext* context,
-      const v1::UpdateLeaderboardParticipationRequest* request,
-      v1::LeaderboardParticipation* response) override;
+  CANDOR_UNARY_RPC(GetEngagementMetrics, v1::EngagementMetrics);
+  CANDOR_UNARY_RPC(GetLeaderboard, v1::Leaderboard);
+  CANDOR_UNARY_RPC(UpdateLeaderboardParticipation,
+                   v1::LeaderboardParticipation);
 
   // --- notifications (notifications_handlers.cc) -----------------------------
 
-  grpc::ServerUnaryReactor* ListNotifications(
-      grpc::CallbackServerContext* context,
-      const v1::ListNotificationsRequest* request,
-      v1::ListNotificationsResponse* response) override;
-  grpc::ServerUnaryReactor* MarkNotificationsRead(
-      grpc::CallbackServerContext* context,
-      const v1::MarkNotificationsReadRequest* request,
-      v1::MarkNotificationsReadResponse* response) override;
+  CANDOR_UNARY_RPC(ListNotifications, v1::ListNotificationsResponse);
+  CANDOR_UNARY_RPC(MarkNotificationsRead, v1::MarkNotificationsReadResponse);
   grpc::ServerWriteReactor<v1::WatchNotificationsResponse>* WatchNotifications(
       grpc::CallbackServerContext* context,
       const v1::WatchNotificationsRequest* request) override;
@@ -115,28 +95,10 @@ class EngagementService final : public v1::EngagementService::CallbackService {
 
   // --- personal data (personal_data_handlers.cc) -----------------------------
 
-  grpc::ServerUnaryReactor* ExportPersonalData(
-      grpc::CallbackServerContext* context,
-      const v1::ExportPersonalDataRequest* request,
-      v1::PersonalData* response) override;
-  grpc::ServerUnaryReactor* ErasePersonalData(
-      grpc::CallbackServerContext* context,
-      const v1::ErasePersonalDataRequest* request,
-      v1::ErasePersonalDataResponse* response) override;
+  CANDOR_UNARY_RPC(ExportPersonalData, v1::PersonalData);
+  CANDOR_UNARY_RPC(ErasePersonalData, v1::ErasePersonalDataResponse);
 
  private:
-  // --- shares ----------------------------------------------------------------
-
-  absl::Status DoCreateShare(const Caller& caller,
-                             const v1::CreateShareRequest& request,
-                             v1::Share* response);
-  absl::Status DoGetShare(const Caller& caller,
-                          const v1::GetShareRequest& request,
-                          v1::Share* response);
-  absl::Status DoListShares(const Caller& caller,
-                            const v1::ListSharesRequest& request,
-                            v1::ListSharesResponse* response);
-
   // --- events ----------------------------------------------------------------
 
   // Records the events read from one stream (in stream order) and fills
@@ -148,28 +110,11 @@ class EngagementService final : public v1::EngagementService::CallbackService {
 
   // --- metrics and the leaderboard -------------------------------------------
 
-  absl::Status DoGetEngagementMetrics(
-      const Caller& caller, const v1::GetEngagementMetricsRequest& request,
-      v1::EngagementMetrics* response);
-  absl::Status DoGetLeaderboard(const Caller& caller,
-                                const v1::GetLeaderboardRequest& request,
-                                v1::Leaderboard* response);
-  absl::Status DoUpdateLeaderboardParticipation(
-      const Caller& caller,
-      const v1::UpdateLeaderboardParticipationRequest& request,
-      v1::LeaderboardParticipation* response);
   // A staff member's display name as `caller` may read it; "" when unknown.
   std::string DisplayNameOf(const Caller& caller,
                             const std::string& staff_member);
 
   // --- notifications ---------------------------------------------------------
-
-  absl::Status DoListNotifications(const Caller& caller,
-                                   const v1::ListNotificationsRequest& request,
-                                   v1::ListNotificationsResponse* response);
-  absl::Status DoMarkNotificationsRead(
-      const Caller& caller, const v1::MarkNotificationsReadRequest& request,
-      v1::MarkNotificationsReadResponse* response);
 
   // Imports the advocacy events of `org` that are new since its cursor
   // (advocacy_event_cursors) into the inboxes they concern, then wakes
@@ -178,15 +123,6 @@ class EngagementService final : public v1::EngagementService::CallbackService {
   // error the events stay pending and the next read retries. Idempotent
   // under concurrency (the cursor is re-checked under its row lock).
   void ImportAdvocacyEvents(const std::string& org);
-
-  // --- personal data ---------------------------------------------------------
-
-  absl::Status DoExportPersonalData(
-      const Caller& caller, const v1::ExportPersonalDataRequest& request,
-      v1::PersonalData* response);
-  absl::Status DoErasePersonalData(const Caller& caller,
-                                   const v1::ErasePersonalDataRequest& request,
-                                   v1::ErasePersonalDataResponse* response);
 
   // All the SQL of shares, events, metrics and the leaderboard.
   EngagementRepository repository_;

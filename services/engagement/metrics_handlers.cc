@@ -46,12 +46,6 @@ absl::Status ResolveWindow(const google::protobuf::Timestamp* start,
 
 }  // namespace
 
-CANDOR_UNARY_HANDLER(EngagementService, GetEngagementMetrics,
-                     v1::EngagementMetrics)
-CANDOR_UNARY_HANDLER(EngagementService, GetLeaderboard, v1::Leaderboard)
-CANDOR_UNARY_HANDLER(EngagementService, UpdateLeaderboardParticipation,
-                     v1::LeaderboardParticipation)
-
 absl::Status EngagementService::DoGetEngagementMetrics(
     const Caller& caller, const v1::GetEngagementMetricsRequest& request,
     v1::EngagementMetrics* response) {

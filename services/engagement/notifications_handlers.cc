@@ -254,9 +254,6 @@ void EngagementService::ImportAdvocacyEvents(const std::string& org) {
 
 // --- ListNotifications, MarkNotificationsRead ------------------------------
 
-CANDOR_UNARY_HANDLER(EngagementService, ListNotifications,
-                     v1::ListNotificationsResponse)
-
 absl::Status EngagementService::DoListNotifications(
     const Caller& caller, const v1::ListNotificationsRequest& request,
     v1::ListNotificationsResponse* response) {
@@ -290,9 +287,6 @@ absl::Status EngagementService::DoListNotifications(
   }
   return absl::OkStatus();
 }
-
-CANDOR_UNARY_HANDLER(EngagementService, MarkNotificationsRead,
-                     v1::MarkNotificationsReadResponse)
 
 absl::Status EngagementService::DoMarkNotificationsRead(
     const Caller& caller, const v1::MarkNotificationsReadRequest& request,

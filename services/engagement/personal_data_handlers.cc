@@ -26,10 +26,6 @@ constexpr int kMaxExportRows = 1'000'000;
 
 }  // namespace
 
-CANDOR_UNARY_HANDLER(EngagementService, ExportPersonalData, v1::PersonalData)
-CANDOR_UNARY_HANDLER(EngagementService, ErasePersonalData,
-                     v1::ErasePersonalDataResponse)
-
 absl::Status EngagementService::DoExportPersonalData(
     const Caller& caller, const v1::ExportPersonalDataRequest& request,
     v1::PersonalData* response) {

@@ -49,10 +49,6 @@ absl::Status CheckExternalUrl(absl::string_view url) {
 
 }  // namespace
 
-CANDOR_UNARY_HANDLER(EngagementService, CreateShare, v1::Share)
-CANDOR_UNARY_HANDLER(EngagementService, GetShare, v1::Share)
-CANDOR_UNARY_HANDLER(EngagementService, ListShares, v1::ListSharesResponse)
-
 absl::Status EngagementService::DoCreateShare(
     const Caller& caller, const v1::CreateShareRequest& request,
     v1::Share* response) {

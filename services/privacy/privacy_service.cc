@@ -85,10 +85,6 @@ void PrivacyService::SetDependencies(const Dependencies& dependencies) {
       engagement::v1::EngagementService::NewStub(dependencies.engagement);
 }
 
-CANDOR_UNARY_HANDLER(PrivacyService, ExportStaffData, v1::StaffDataExport)
-CANDOR_UNARY_HANDLER(PrivacyService, EraseStaffMember,
-                     v1::EraseStaffMemberResponse)
-
 absl::Status PrivacyService::DoExportStaffData(
     const Caller& caller, const v1::ExportStaffDataRequest& request,
     v1::StaffDataExport* response) {

@@ -24,9 +24,8 @@
 //
 // Thread-safe: handlers share only the stubs.
 //
-// Files: every RPC is in privacy_service.cc, as its Do<Method> body and a
-// CANDOR_UNARY_HANDLER line (services/common/call.h); a new RPC goes there
-// too.
+// Files: each RPC is a CANDOR_UNARY_RPC line in the class
+// (services/common/call.h) and its Do<Method> body in privacy_service.cc.
 #ifndef CANDOR_SERVICES_PRIVACY_PRIVACY_SERVICE_H_
 #define CANDOR_SERVICES_PRIVACY_PRIVACY_SERVICE_H_
 
@@ -66,23 +65,10 @@ class PrivacyService final : public v1::PrivacyService::CallbackService {
   // Called once, before serving.
   void SetDependencies(const Dependencies& dependencies);
 
-  grpc::ServerUnaryReactor* ExportStaffData(
-      grpc::CallbackServerContext* context,
-      const v1::ExportStaffDataRequest* request,
-      v1::StaffDataExport* response) override;
-  grpc::ServerUnaryReactor* EraseStaffMember(
-      grpc::CallbackServerContext* context,
-      const v1::EraseStaffMemberRequest* request,
-      v1::EraseStaffMemberResponse* response) override;
+  CANDOR_UNARY_RPC(ExportStaffData, v1::StaffDataExport);
+  CANDOR_UNARY_RPC(EraseStaffMember, v1::EraseStaffMemberResponse);
 
  private:
-  absl::Status DoExportStaffData(const Caller& caller,
-                                 const v1::ExportStaffDataRequest& request,
-                                 v1::StaffDataExport* response);
-  absl::Status DoEraseStaffMember(const Caller& caller,
-                                  const v1::EraseStaffMemberRequest& request,
-                                  v1::EraseStaffMemberResponse* response);
-
   const CallEnvironment* const env_;
   std::unique_ptr<staff::v1::StaffService::Stub> staff_;
   std::unique_ptr<values::v1::ValuesService::Stub> values_;

@@ -280,19 +280,6 @@ StaffService::StaffService(const CallEnvironment* env, db::Pool* pool,
 
 // --- handlers ---------------------------------------------------------------
 
-CANDOR_UNARY_HANDLER(StaffService, CreateOrganization, v1::Organization)
-CANDOR_UNARY_HANDLER(StaffService, GetOrganization, v1::Organization)
-CANDOR_UNARY_HANDLER(StaffService, CreateStaffMember, v1::StaffMember)
-CANDOR_UNARY_HANDLER(StaffService, GetStaffMember, v1::StaffMember)
-CANDOR_UNARY_HANDLER(StaffService, ListStaffMembers,
-                     v1::ListStaffMembersResponse)
-CANDOR_UNARY_HANDLER(StaffService, UpdateStaffMember, v1::StaffMember)
-CANDOR_UNARY_HANDLER(StaffService, ListStaffEvents, v1::ListStaffEventsResponse)
-CANDOR_UNARY_HANDLER(StaffService, ExportPersonalData, v1::PersonalData)
-CANDOR_UNARY_HANDLER(StaffService, ErasePersonalData,
-                     v1::ErasePersonalDataResponse)
-CANDOR_UNARY_HANDLER(StaffService, DeactivateStaffMember, v1::StaffMember)
-
 // --- logic ------------------------------------------------------------------
 
 absl::Status StaffService::DoCreateOrganization(

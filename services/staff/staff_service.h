@@ -5,9 +5,9 @@
 //
 // Thread-safe: handlers share only immutable state and the repository.
 //
-// Files: every RPC is in staff_service.cc, as its Do<Method> body and a
-// CANDOR_UNARY_HANDLER line (services/common/call.h); a new RPC goes there
-// too. ImportStaffMembers streams, so it has a reactor of its own there.
+// Files: each RPC is a CANDOR_UNARY_RPC line in the class
+// (services/common/call.h) and its Do<Method> body in staff_service.cc.
+// ImportStaffMembers streams, so it has a reactor of its own there.
 #ifndef CANDOR_SERVICES_STAFF_STAFF_SERVICE_H_
 #define CANDOR_SERVICES_STAFF_STAFF_SERVICE_H_
 
@@ -32,85 +32,25 @@ class StaffService final : public v1::StaffService::CallbackService {
   StaffService(const CallEnvironment* env, db::Pool* pool,
                const PageTokenCodec* page_tokens);
 
-  grpc::ServerUnaryReactor* CreateOrganization(
-      grpc::CallbackServerContext* context,
-      const v1::CreateOrganizationRequest* request,
-      v1::Organization* response) override;
-  grpc::ServerUnaryReactor* GetOrganization(
-      grpc::CallbackServerContext* context,
-      const v1::GetOrganizationRequest* request,
-      v1::Organization* response) override;
-  grpc::ServerUnaryReactor* CreateStaffMember(
-      grpc::CallbackServerContext* context,
-      const v1::CreateStaffMemberRequest* request,
-      v1::StaffMember* response) override;
-  grpc::ServerUnaryReactor* GetStaffMember(
-      grpc::CallbackServerContext* context,
-      const v1::GetStaffMemberRequest* request,
-      v1::StaffMember* response) override;
-  grpc::ServerUnaryReactor* ListStaffMembers(
-      grpc::CallbackServerContext* context,
-      const v1::ListStaffMembersRequest* request,
-      v1::ListStaffMembersResponse* response) override;
-  grpc::ServerUnaryReactor* UpdateStaffMember(
-      grpc::CallbackServerContext* context,
-      const v1::UpdateStaffMemberRequest* request,
-      v1::StaffMember* response) override;
-  grpc::ServerUnaryReactor* DeactivateStaffMember(
-      grpc::CallbackServerContext* context,
-      const v1::DeactivateStaffMemberRequest* request,
-      v1::StaffMember* response) override;
+  CANDOR_UNARY_RPC(CreateOrganization, v1::Organization);
+  CANDOR_UNARY_RPC(GetOrganization, v1::Organization);
+  CANDOR_UNARY_RPC(CreateStaffMember, v1::StaffMember);
+  CANDOR_UNARY_RPC(GetStaffMember, v1::StaffMember);
+  CANDOR_UNARY_RPC(ListStaffMembers, v1::ListStaffMembersResponse);
+  CANDOR_UNARY_RPC(UpdateStaffMember, v1::StaffMember);
+  CANDOR_UNARY_RPC(DeactivateStaffMember, v1::StaffMember);
   grpc::ServerReadReactor<v1::ImportStaffMembersRequest>* ImportStaffMembers(
       grpc::CallbackServerContext* context,
       v1::ImportStaffMembersResponse* response) override;
-  grpc::ServerUnaryReactor* ExportPersonalData(
-      grpc::CallbackServerContext* context,
-      const v1::ExportPersonalDataRequest* request,
-      v1::PersonalData* response) override;
-  grpc::ServerUnaryReactor* ErasePersonalData(
-      grpc::CallbackServerContext* context,
-      const v1::ErasePersonalDataRequest* request,
-      v1::ErasePersonalDataResponse* response) override;
-  grpc::ServerUnaryReactor* ListStaffEvents(
-      grpc::CallbackServerContext* context,
-      const v1::ListStaffEventsRequest* request,
-      v1::ListStaffEventsResponse* response) override;
+  CANDOR_UNARY_RPC(ExportPersonalData, v1::PersonalData);
+  CANDOR_UNARY_RPC(ErasePersonalData, v1::ErasePersonalDataResponse);
+  CANDOR_UNARY_RPC(ListStaffEvents, v1::ListStaffEventsResponse);
 
  private:
-  absl::Status DoCreateOrganization(
-      const Caller& caller, const v1::CreateOrganizationRequest& request,
-      v1::Organization* response);
-  absl::Status DoGetOrganization(const Caller& caller,
-                                 const v1::GetOrganizationRequest& request,
-                                 v1::Organization* response);
-  absl::Status DoCreateStaffMember(const Caller& caller,
-                                   const v1::CreateStaffMemberRequest& request,
-                                   v1::StaffMember* response);
-  absl::Status DoGetStaffMember(const Caller& caller,
-                                const v1::GetStaffMemberRequest& request,
-                                v1::StaffMember* response);
-  absl::Status DoListStaffMembers(const Caller& caller,
-                                  const v1::ListStaffMembersRequest& request,
-                                  v1::ListStaffMembersResponse* response);
-  absl::Status DoUpdateStaffMember(const Caller& caller,
-                                   const v1::UpdateStaffMemberRequest& request,
-                                   v1::StaffMember* response);
-  absl::Status DoDeactivateStaffMember(
-      const Caller& caller, const v1::DeactivateStaffMemberRequest& request,
-      v1::StaffMember* response);
   absl::Status DoImportStaffMembers(
       const Caller& caller, const std::string& org, bool validate_only,
       std::vector<v1::ImportStaffMembersRequest::Row>& rows,
       v1::ImportStaffMembersResponse* response);
-  absl::Status DoExportPersonalData(
-      const Caller& caller, const v1::ExportPersonalDataRequest& request,
-      v1::PersonalData* response);
-  absl::Status DoErasePersonalData(const Caller& caller,
-                                   const v1::ErasePersonalDataRequest& request,
-                                   v1::ErasePersonalDataResponse* response);
-  absl::Status DoListStaffEvents(const Caller& caller,
-                                 const v1::ListStaffEventsRequest& request,
-                                 v1::ListStaffEventsResponse* response);
 
   const CallEnvironment* const env_;
   const PageTokenCodec* const page_tokens_;

@@ -31,13 +31,6 @@ constexpr absl::Duration kReportLookBehind = absl::Hours(24 * 30);
 
 }  // namespace
 
-CANDOR_UNARY_HANDLER(TransparencyService, ListAuditEntries,
-                     v1::ListAuditEntriesResponse)
-CANDOR_UNARY_HANDLER(TransparencyService, VerifyAuditLog,
-                     v1::VerifyAuditLogResponse)
-CANDOR_UNARY_HANDLER(TransparencyService, GetTransparencyReport,
-                     v1::TransparencyReport)
-
 absl::Status TransparencyService::DoListAuditEntries(
     const Caller& caller, const v1::ListAuditEntriesRequest& request,
     v1::ListAuditEntriesResponse* response) {

@@ -36,11 +36,6 @@ constexpr size_t kMaxNoteChars = 2000;
 
 }  // namespace
 
-CANDOR_UNARY_HANDLER(TransparencyService, CreateDecision, v1::Decision)
-CANDOR_UNARY_HANDLER(TransparencyService, GetDecision, v1::Decision)
-CANDOR_UNARY_HANDLER(TransparencyService, ListDecisions,
-                     v1::ListDecisionsResponse)
-
 absl::Status TransparencyService::DoCreateDecision(
     const Caller& caller, const v1::CreateDecisionRequest& request,
     v1::Decision* response) {

@@ -20,8 +20,6 @@ namespace candor::transparency {
 
 namespace staffpb = ::candor::staff::v1;
 
-CANDOR_UNARY_HANDLER(TransparencyService, EvaluatePost, v1::Evaluation)
-
 absl::StatusOr<TransparencyService::Judgement> TransparencyService::Judge(
     const Caller& caller, absl::string_view org, const v1::PostContent& post) {
   if (staff_ == nullptr) {

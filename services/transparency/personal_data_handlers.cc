@@ -17,10 +17,6 @@ namespace candor::transparency {
 
 namespace staffpb = ::candor::staff::v1;
 
-CANDOR_UNARY_HANDLER(TransparencyService, ExportPersonalData, v1::PersonalData)
-CANDOR_UNARY_HANDLER(TransparencyService, ErasePersonalData,
-                     v1::ErasePersonalDataResponse)
-
 absl::Status TransparencyService::DoExportPersonalData(
     const Caller& caller, const v1::ExportPersonalDataRequest& request,
     v1::PersonalData* response) {

@@ -63,13 +63,6 @@ std::string RulesetBody(const v1::Ruleset& in) {
 
 }  // namespace
 
-CANDOR_UNARY_HANDLER(TransparencyService, CreateRuleset, v1::Ruleset)
-CANDOR_UNARY_HANDLER(TransparencyService, GetRuleset, v1::Ruleset)
-CANDOR_UNARY_HANDLER(TransparencyService, ListRulesets,
-                     v1::ListRulesetsResponse)
-CANDOR_UNARY_HANDLER(TransparencyService, PublishRuleset, v1::Ruleset)
-CANDOR_UNARY_HANDLER(TransparencyService, GetPublishedRuleset, v1::Ruleset)
-
 absl::Status TransparencyService::DoCreateRuleset(
     const Caller& caller, const v1::CreateRulesetRequest& request,
     v1::Ruleset* response) {

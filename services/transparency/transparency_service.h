@@ -43,9 +43,9 @@
 // service cannot be reached the events wait for a later call; the caller's
 // call goes on.
 //
-// Files: one per family of RPCs. A new RPC of a family goes in that
-// family's file, as a Do<Method> member and a CANDOR_UNARY_HANDLER line
-// (services/common/call.h):
+// Files: one per family of RPCs. A new RPC is a CANDOR_UNARY_RPC line in
+// the class (services/common/call.h), and its Do<Method> body goes in its
+// family's file:
 //   rulesets_handlers.cc       CreateRuleset, GetRuleset, ListRulesets,
 //                              PublishRuleset, GetPublishedRuleset (and the
 //                              current ruleset, CurrentRuleset/EngineRuleset)
@@ -119,58 +119,21 @@ class TransparencyService final
   // Whether that load finished: until then the replica is not ready.
   bool Ready() const { return ready_; }
 
-  grpc::ServerUnaryReactor* CreateRuleset(
-      grpc::CallbackServerContext* context,
-      const v1::CreateRulesetRequest* request, v1::Ruleset* response) override;
-  grpc::ServerUnaryReactor* GetRuleset(grpc::CallbackServerContext* context,
-                                       const v1::GetRulesetRequest* request,
-                                       v1::Ruleset* response) override;
-  grpc::ServerUnaryReactor* ListRulesets(
-      grpc::CallbackServerContext* context,
-      const v1::ListRulesetsRequest* request,
-      v1::ListRulesetsResponse* response) override;
-  grpc::ServerUnaryReactor* PublishRuleset(
-      grpc::CallbackServerContext* context,
-      const v1::PublishRulesetRequest* request, v1::Ruleset* response) override;
-  grpc::ServerUnaryReactor* GetPublishedRuleset(
-      grpc::CallbackServerContext* context,
-      const v1::GetPublishedRulesetRequest* request,
-      v1::Ruleset* response) override;
-  grpc::ServerUnaryReactor* EvaluatePost(grpc::CallbackServerContext* context,
-                                         const v1::EvaluatePostRequest* request,
-                                         v1::Evaluation* response) override;
-  grpc::ServerUnaryReactor* CreateDecision(
-      grpc::CallbackServerContext* context,
-      const v1::CreateDecisionRequest* request,
-      v1::Decision* response) override;
-  grpc::ServerUnaryReactor* GetDecision(grpc::CallbackServerContext* context,
-                                        const v1::GetDecisionRequest* request,
-                                        v1::Decision* response) override;
-  grpc::ServerUnaryReactor* ListDecisions(
-      grpc::CallbackServerContext* context,
-      const v1::ListDecisionsRequest* request,
-      v1::ListDecisionsResponse* response) override;
-  grpc::ServerUnaryReactor* ListAuditEntries(
-      grpc::CallbackServerContext* context,
-      const v1::ListAuditEntriesRequest* request,
-      v1::ListAuditEntriesResponse* response) override;
-  grpc::ServerUnaryReactor* VerifyAuditLog(
-      grpc::CallbackServerContext* context,
-      const v1::VerifyAuditLogRequest* request,
-      v1::VerifyAuditLogResponse* response) override;
-  grpc::ServerUnaryReactor* GetTransparencyReport(
-      grpc::CallbackServerContext* context,
-      const v1::GetTransparencyReportRequest* request,
-      v1::TransparencyReport* response) override;
+  CANDOR_UNARY_RPC(CreateRuleset, v1::Ruleset);
+  CANDOR_UNARY_RPC(GetRuleset, v1::Ruleset);
+  CANDOR_UNARY_RPC(ListRulesets, v1::ListRulesetsResponse);
+  CANDOR_UNARY_RPC(PublishRuleset, v1::Ruleset);
+  CANDOR_UNARY_RPC(GetPublishedRuleset, v1::Ruleset);
+  CANDOR_UNARY_RPC(EvaluatePost, v1::Evaluation);
+  CANDOR_UNARY_RPC(CreateDecision, v1::Decision);
+  CANDOR_UNARY_RPC(GetDecision, v1::Decision);
+  CANDOR_UNARY_RPC(ListDecisions, v1::ListDecisionsResponse);
+  CANDOR_UNARY_RPC(ListAuditEntries, v1::ListAuditEntriesResponse);
+  CANDOR_UNARY_RPC(VerifyAuditLog, v1::VerifyAuditLogResponse);
+  CANDOR_UNARY_RPC(GetTransparencyReport, v1::TransparencyReport);
 
-  grpc::ServerUnaryReactor* ExportPersonalData(
-      grpc::CallbackServerContext* context,
-      const v1::ExportPersonalDataRequest* request,
-      v1::PersonalData* response) override;
-  grpc::ServerUnaryReactor* ErasePersonalData(
-      grpc::CallbackServerContext* context,
-      const v1::ErasePersonalDataRequest* request,
-      v1::ErasePersonalDataResponse* response) override;
+  CANDOR_UNARY_RPC(ExportPersonalData, v1::PersonalData);
+  CANDOR_UNARY_RPC(ErasePersonalData, v1::ErasePersonalDataResponse);
 
  private:
   // What evaluating a post produced.
@@ -181,21 +144,6 @@ class TransparencyService final
   };
 
   // rulesets_handlers.cc
-  absl::Status DoCreateRuleset(const Caller& caller,
-                               const v1::CreateRulesetRequest& request,
-                               v1::Ruleset* response);
-  absl::Status DoGetRuleset(const Caller& caller,
-                            const v1::GetRulesetRequest& request,
-                            v1::Ruleset* response);
-  absl::Status DoListRulesets(const Caller& caller,
-                              const v1::ListRulesetsRequest& request,
-                              v1::ListRulesetsResponse* response);
-  absl::Status DoPublishRuleset(const Caller& caller,
-                                const v1::PublishRulesetRequest& request,
-                                v1::Ruleset* response);
-  absl::Status DoGetPublishedRuleset(
-      const Caller& caller, const v1::GetPublishedRulesetRequest& request,
-      v1::Ruleset* response);
   // The organization's current ruleset; publishes the shipped default for
   // it first when it has none (one transaction, under the organization's
   // head lock, so concurrent first users publish it once).
@@ -206,44 +154,11 @@ class TransparencyService final
       const RulesetRecord& ruleset);
 
   // evaluation_handlers.cc
-  absl::Status DoEvaluatePost(const Caller& caller,
-                              const v1::EvaluatePostRequest& request,
-                              v1::Evaluation* response);
   // Evaluates `post` (validated) of organization `org` against the current
   // ruleset, fetching author facts and the organization's display name
   // with the caller's forwarded credentials.
   absl::StatusOr<Judgement> Judge(const Caller& caller, absl::string_view org,
                                   const v1::PostContent& post);
-
-  // decisions_handlers.cc
-  absl::Status DoCreateDecision(const Caller& caller,
-                                const v1::CreateDecisionRequest& request,
-                                v1::Decision* response);
-  absl::Status DoGetDecision(const Caller& caller,
-                             const v1::GetDecisionRequest& request,
-                             v1::Decision* response);
-  absl::Status DoListDecisions(const Caller& caller,
-                               const v1::ListDecisionsRequest& request,
-                               v1::ListDecisionsResponse* response);
-
-  // audit_handlers.cc
-  absl::Status DoListAuditEntries(const Caller& caller,
-                                  const v1::ListAuditEntriesRequest& request,
-                                  v1::ListAuditEntriesResponse* response);
-  absl::Status DoVerifyAuditLog(const Caller& caller,
-                                const v1::VerifyAuditLogRequest& request,
-                                v1::VerifyAuditLogResponse* response);
-  absl::Status DoGetTransparencyReport(
-      const Caller& caller, const v1::GetTransparencyReportRequest& request,
-      v1::TransparencyReport* response);
-
-  // personal_data_handlers.cc
-  absl::Status DoExportPersonalData(
-      const Caller& caller, const v1::ExportPersonalDataRequest& request,
-      v1::PersonalData* response);
-  absl::Status DoErasePersonalData(const Caller& caller,
-                                   const v1::ErasePersonalDataRequest& request,
-                                   v1::ErasePersonalDataResponse* response);
 
   // staff_event_import.cc
   // The organization's staff events after its stored cursor, in sequence

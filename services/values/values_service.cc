@@ -116,17 +116,6 @@ ValuesService::ValuesService(const CallEnvironment* env, db::Pool* pool,
 
 // --- handlers ---------------------------------------------------------------
 
-CANDOR_UNARY_HANDLER(ValuesService, CreateValue, v1::Value)
-CANDOR_UNARY_HANDLER(ValuesService, GetValue, v1::Value)
-CANDOR_UNARY_HANDLER(ValuesService, ListValues, v1::ListValuesResponse)
-CANDOR_UNARY_HANDLER(ValuesService, UpdateValue, v1::Value)
-CANDOR_UNARY_HANDLER(ValuesService, ListValueRevisions,
-                     v1::ListValueRevisionsResponse)
-CANDOR_UNARY_HANDLER(ValuesService, RetireValue, v1::Value)
-
-CANDOR_UNARY_HANDLER(ValuesService, EndorseValue, v1::Value)
-CANDOR_UNARY_HANDLER(ValuesService, UnendorseValue, v1::Value)
-
 grpc::ServerUnaryReactor* ValuesService::CreateValueFeedback(
     grpc::CallbackServerContext* context,
     const v1::CreateValueFeedbackRequest* request,
@@ -138,9 +127,6 @@ grpc::ServerUnaryReactor* ValuesService::CreateValueFeedback(
                     request->feedback().anonymous() ? CallerLogging::kAnonymous
                                                     : CallerLogging::kNamed);
 }
-
-CANDOR_UNARY_HANDLER(ValuesService, ListValueFeedback,
-                     v1::ListValueFeedbackResponse)
 
 // --- logic ------------------------------------------------------------------
 
@@ -547,9 +533,5 @@ absl::Status ValuesService::DoErasePersonalData(
         return absl::OkStatus();
       });
 }
-
-CANDOR_UNARY_HANDLER(ValuesService, ExportPersonalData, v1::PersonalData)
-CANDOR_UNARY_HANDLER(ValuesService, ErasePersonalData,
-                     v1::ErasePersonalDataResponse)
 
 }  // namespace candor::values

@@ -17,9 +17,8 @@
 //
 // Thread-safe: handlers share only immutable state and the repository.
 //
-// Files: every RPC is in values_service.cc, as its Do<Method> body and a
-// CANDOR_UNARY_HANDLER line (services/common/call.h); a new RPC goes there
-// too.
+// Files: each RPC is a CANDOR_UNARY_RPC line in the class
+// (services/common/call.h) and its Do<Method> body in values_service.cc.
 #ifndef CANDOR_SERVICES_VALUES_VALUES_SERVICE_H_
 #define CANDOR_SERVICES_VALUES_VALUES_SERVICE_H_
 
@@ -42,91 +41,30 @@ class ValuesService final : public v1::ValuesService::CallbackService {
   ValuesService(const CallEnvironment* env, db::Pool* pool,
                 const PageTokenCodec* page_tokens);
 
-  grpc::ServerUnaryReactor* CreateValue(grpc::CallbackServerContext* context,
-                                        const v1::CreateValueRequest* request,
-                                        v1::Value* response) override;
-  grpc::ServerUnaryReactor* GetValue(grpc::CallbackServerContext* context,
-                                     const v1::GetValueRequest* request,
-                                     v1::Value* response) override;
-  grpc::ServerUnaryReactor* ListValues(
-      grpc::CallbackServerContext* context,
-      const v1::ListValuesRequest* request,
-      v1::ListValuesResponse* response) override;
-  grpc::ServerUnaryReactor* UpdateValue(grpc::CallbackServerContext* context,
-                                        const v1::UpdateValueRequest* request,
-                                        v1::Value* response) override;
-  grpc::ServerUnaryReactor* ListValueRevisions(
-      grpc::CallbackServerContext* context,
-      const v1::ListValueRevisionsRequest* request,
-      v1::ListValueRevisionsResponse* response) override;
-  grpc::ServerUnaryReactor* RetireValue(grpc::CallbackServerContext* context,
-                                        const v1::RetireValueRequest* request,
-                                        v1::Value* response) override;
-  grpc::ServerUnaryReactor* EndorseValue(grpc::CallbackServerContext* context,
-                                         const v1::EndorseValueRequest* request,
-                                         v1::Value* response) override;
-  grpc::ServerUnaryReactor* UnendorseValue(
-      grpc::CallbackServerContext* context,
-      const v1::UnendorseValueRequest* request, v1::Value* response) override;
+  CANDOR_UNARY_RPC(CreateValue, v1::Value);
+  CANDOR_UNARY_RPC(GetValue, v1::Value);
+  CANDOR_UNARY_RPC(ListValues, v1::ListValuesResponse);
+  CANDOR_UNARY_RPC(UpdateValue, v1::Value);
+  CANDOR_UNARY_RPC(ListValueRevisions, v1::ListValueRevisionsResponse);
+  CANDOR_UNARY_RPC(RetireValue, v1::Value);
+  CANDOR_UNARY_RPC(EndorseValue, v1::Value);
+  CANDOR_UNARY_RPC(UnendorseValue, v1::Value);
   grpc::ServerUnaryReactor* CreateValueFeedback(
       grpc::CallbackServerContext* context,
       const v1::CreateValueFeedbackRequest* request,
       v1::ValueFeedback* response) override;
-  grpc::ServerUnaryReactor* ListValueFeedback(
-      grpc::CallbackServerContext* context,
-      const v1::ListValueFeedbackRequest* request,
-      v1::ListValueFeedbackResponse* response) override;
+  CANDOR_UNARY_RPC(ListValueFeedback, v1::ListValueFeedbackResponse);
 
-  grpc::ServerUnaryReactor* ExportPersonalData(
-      grpc::CallbackServerContext* context,
-      const v1::ExportPersonalDataRequest* request,
-      v1::PersonalData* response) override;
-  grpc::ServerUnaryReactor* ErasePersonalData(
-      grpc::CallbackServerContext* context,
-      const v1::ErasePersonalDataRequest* request,
-      v1::ErasePersonalDataResponse* response) override;
+  CANDOR_UNARY_RPC(ExportPersonalData, v1::PersonalData);
+  CANDOR_UNARY_RPC(ErasePersonalData, v1::ErasePersonalDataResponse);
 
  private:
-  absl::Status DoCreateValue(const Caller& caller,
-                             const v1::CreateValueRequest& request,
-                             v1::Value* response);
-  absl::Status DoGetValue(const Caller& caller,
-                          const v1::GetValueRequest& request,
-                          v1::Value* response);
-  absl::Status DoListValues(const Caller& caller,
-                            const v1::ListValuesRequest& request,
-                            v1::ListValuesResponse* response);
-  absl::Status DoUpdateValue(const Caller& caller,
-                             const v1::UpdateValueRequest& request,
-                             v1::Value* response);
-  absl::Status DoListValueRevisions(
-      const Caller& caller, const v1::ListValueRevisionsRequest& request,
-      v1::ListValueRevisionsResponse* response);
-  absl::Status DoRetireValue(const Caller& caller,
-                             const v1::RetireValueRequest& request,
-                             v1::Value* response);
   // Endorse (`endorse`) or unendorse the value `name` as the caller.
-  absl::Status DoEndorseValue(const Caller& caller,
-                              const v1::EndorseValueRequest& request,
-                              v1::Value* response);
-  absl::Status DoUnendorseValue(const Caller& caller,
-                                const v1::UnendorseValueRequest& request,
-                                v1::Value* response);
   absl::Status DoSetEndorsement(const Caller& caller, const std::string& name,
                                 bool endorse, v1::Value* response);
   absl::Status DoCreateValueFeedback(
       const Caller& caller, const v1::CreateValueFeedbackRequest& request,
       v1::ValueFeedback* response);
-  absl::Status DoListValueFeedback(const Caller& caller,
-                                   const v1::ListValueFeedbackRequest& request,
-                                   v1::ListValueFeedbackResponse* response);
-
-  absl::Status DoExportPersonalData(
-      const Caller& caller, const v1::ExportPersonalDataRequest& request,
-      v1::PersonalData* response);
-  absl::Status DoErasePersonalData(const Caller& caller,
-                                   const v1::ErasePersonalDataRequest& request,
-                                   v1::ErasePersonalDataResponse* response);
 
   const CallEnvironment* const env_;
   const PageTokenCodec* const page_tokens_;
