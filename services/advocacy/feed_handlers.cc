@@ -104,11 +104,8 @@ absl::Status AdvocacyService::DoListFeed(const Caller& caller,
   CANDOR_ASSIGN_OR_RETURN(std::string org,
                           ParseOrganizationName("parent", request.parent()));
   CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, org, request.parent()));
-  CANDOR_ASSIGN_OR_RETURN(
-      PageRequest page,
-      page_tokens_->StartPage(absl::StrCat(MethodName<v1::ListFeedRequest>(),
-                                           "\n", org, "\n", caller.subject),
-                              request.page_size(), request.page_token()));
+  CANDOR_ASSIGN_OR_RETURN(PageRequest page, page_tokens_->StartListPage(
+                                                request, org, caller.subject));
   FeedCursor after = FeedCursor::Start();
   if (!page.cursor.empty()) {
     CANDOR_ASSIGN_OR_RETURN(after, DecodeFeedCursor(page.cursor));

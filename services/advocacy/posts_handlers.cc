@@ -222,12 +222,9 @@ absl::Status AdvocacyService::DoListPosts(const Caller& caller,
                           ParsePostFilter(org, request.filter()));
   // A token is only good for the same parent, filter and caller (what a
   // caller sees depends on who they are).
-  CANDOR_ASSIGN_OR_RETURN(
-      PageRequest page,
-      page_tokens_->StartPage(
-          absl::StrCat(MethodName<v1::ListPostsRequest>(), "\n", org, "\n",
-                       request.filter(), "\n", caller.subject),
-          request.page_size(), request.page_token()));
+  CANDOR_ASSIGN_OR_RETURN(PageRequest page,
+                          page_tokens_->StartListPage(
+                              request, org, request.filter(), caller.subject));
   PostCursor after = PostCursor::Start();
   if (!page.cursor.empty()) {
     CANDOR_ASSIGN_OR_RETURN(after, DecodePostCursor(page.cursor));

@@ -200,9 +200,7 @@ absl::Status AdvocacyService::DoListStories(
   // A token is only good for the same parent and filter.
   CANDOR_ASSIGN_OR_RETURN(
       PageRequest page,
-      page_tokens_->StartPage(absl::StrCat(MethodName<v1::ListStoriesRequest>(),
-                                           "\n", org, "\n", request.filter()),
-                              request.page_size(), request.page_token()));
+      page_tokens_->StartListPage(request, org, request.filter()));
   StoryCursor after = StoryCursor::Start();
   if (!page.cursor.empty()) {
     CANDOR_ASSIGN_OR_RETURN(after, DecodeStoryCursor(page.cursor));

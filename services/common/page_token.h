@@ -12,7 +12,10 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "services/common/method_name.h"
 
 namespace candor {
 
@@ -49,6 +52,19 @@ class PageTokenCodec {
                                         absl::string_view page_token,
                                         int default_size = kDefaultPageSize,
                                         int max_size = kMaxPageSize) const;
+
+  // StartPage for a List request (one with page_size and page_token), its
+  // token bound to the request's method (method_name.h) and to `scope`:
+  // what must not change between pages (the parent, the filter, the
+  // caller when the page depends on who asks).
+  template <typename ListRequest, typename... Scope>
+  absl::StatusOr<PageRequest> StartListPage(const ListRequest& request,
+                                            const Scope&... scope) const {
+    return StartPage(
+        absl::StrCat(MethodName<ListRequest>(), "\n",
+                     absl::StrJoin({absl::string_view(scope)...}, "\n")),
+        request.page_size(), request.page_token());
+  }
 
   // Cuts `rows` (read with page.limit()) to the page and returns the next
   // page token, made from the cursor of the last row kept, or "" when this

@@ -265,11 +265,8 @@ absl::Status EngagementService::DoListNotifications(
     return InvalidField("filter", "the only filter is `read = false`");
   }
   const bool unread_only = !filter.empty();
-  CANDOR_ASSIGN_OR_RETURN(
-      PageRequest page,
-      page_tokens_->StartPage(
-          absl::StrCat("ListNotifications\n", inbox.parent, "\n", filter),
-          request.page_size(), request.page_token()));
+  CANDOR_ASSIGN_OR_RETURN(PageRequest page, page_tokens_->StartListPage(
+                                                request, inbox.parent, filter));
   int64_t before = 0;
   if (!page.cursor.empty()) {
     CANDOR_ASSIGN_OR_RETURN(before,

@@ -243,12 +243,9 @@ absl::Status EngagementService::DoListShares(
     filter.author_id = caller.staff_member_id;
   }
   // A token is only good for the same parent, filter and caller.
-  CANDOR_ASSIGN_OR_RETURN(
-      PageRequest page,
-      page_tokens_->StartPage(
-          absl::StrCat(MethodName<v1::ListSharesRequest>(), "\n", org, "\n",
-                       request.filter(), "\n", caller.subject),
-          request.page_size(), request.page_token()));
+  CANDOR_ASSIGN_OR_RETURN(PageRequest page,
+                          page_tokens_->StartListPage(
+                              request, org, request.filter(), caller.subject));
   std::optional<ShareCursor> before;
   if (!page.cursor.empty()) {
     CANDOR_ASSIGN_OR_RETURN(before, DecodeShareCursor(page.cursor));

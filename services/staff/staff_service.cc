@@ -424,10 +424,7 @@ absl::Status StaffService::DoListStaffMembers(
   // A token is only good for the same parent and filter.
   CANDOR_ASSIGN_OR_RETURN(
       PageRequest page,
-      page_tokens_->StartPage(
-          absl::StrCat(MethodName<v1::ListStaffMembersRequest>(), "\n", org,
-                       "\n", request.filter()),
-          request.page_size(), request.page_token()));
+      page_tokens_->StartListPage(request, org, request.filter()));
   CANDOR_ASSIGN_OR_RETURN(
       std::vector<StaffMemberRecord> records,
       repository_.ListStaffMembers(org, filter, manager_id, page.cursor,

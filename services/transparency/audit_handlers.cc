@@ -38,11 +38,8 @@ absl::Status TransparencyService::DoListAuditEntries(
                           ParseOrganizationName("parent", request.parent()));
   CANDOR_RETURN_IF_ERROR(
       RequireStaffOrServiceOf(caller, org, request.parent()));
-  CANDOR_ASSIGN_OR_RETURN(
-      PageRequest page,
-      page_tokens_->StartPage(
-          absl::StrCat(MethodName<v1::ListAuditEntriesRequest>(), "\n", org),
-          request.page_size(), request.page_token()));
+  CANDOR_ASSIGN_OR_RETURN(PageRequest page,
+                          page_tokens_->StartListPage(request, org));
   ImportStaffEvents(org);
   int64_t after = 0;
   if (!page.cursor.empty() && !absl::SimpleAtoi(page.cursor, &after)) {

@@ -217,10 +217,7 @@ absl::Status TransparencyService::DoListDecisions(
   }
   CANDOR_ASSIGN_OR_RETURN(
       PageRequest page,
-      page_tokens_->StartPage(
-          absl::StrCat(MethodName<v1::ListDecisionsRequest>(), "\n",
-                       request.parent(), "\n", request.filter()),
-          request.page_size(), request.page_token()));
+      page_tokens_->StartListPage(request, request.parent(), request.filter()));
   CANDOR_ASSIGN_OR_RETURN(const TimeCursor before, NewestFirstStart(page));
   if (!SeesAllDecisions(caller)) {
     // Authors see their own posts' decisions only.

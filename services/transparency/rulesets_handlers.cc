@@ -112,11 +112,8 @@ absl::Status TransparencyService::DoListRulesets(
                           ParseOrganizationName("parent", request.parent()));
   CANDOR_RETURN_IF_ERROR(
       RequireStaffOrServiceOf(caller, org, request.parent()));
-  CANDOR_ASSIGN_OR_RETURN(
-      PageRequest page,
-      page_tokens_->StartPage(
-          absl::StrCat(MethodName<v1::ListRulesetsRequest>(), "\n", org),
-          request.page_size(), request.page_token()));
+  CANDOR_ASSIGN_OR_RETURN(PageRequest page,
+                          page_tokens_->StartListPage(request, org));
   CANDOR_ASSIGN_OR_RETURN(const TimeCursor before, NewestFirstStart(page));
   CANDOR_ASSIGN_OR_RETURN(std::vector<RulesetRecord> rulesets,
                           repository_.ListRulesets(org, before, page.limit()));

@@ -210,9 +210,7 @@ absl::Status ValuesService::DoListValues(const Caller& caller,
   // A token is only good for the same parent and filter.
   CANDOR_ASSIGN_OR_RETURN(
       PageRequest page,
-      page_tokens_->StartPage(absl::StrCat(MethodName<v1::ListValuesRequest>(),
-                                           "\n", org, "\n", request.filter()),
-                              request.page_size(), request.page_token()));
+      page_tokens_->StartListPage(request, org, request.filter()));
   std::optional<ValueCursor> after;
   if (!page.cursor.empty()) {
     CANDOR_ASSIGN_OR_RETURN(after, DecodeValueCursor(page.cursor));
@@ -306,11 +304,7 @@ absl::Status ValuesService::DoListValueRevisions(
   CANDOR_RETURN_IF_ERROR(
       RequireStaffOrServiceOf(caller, name.org, request.parent()));
   CANDOR_ASSIGN_OR_RETURN(
-      PageRequest page,
-      page_tokens_->StartPage(
-          absl::StrCat(MethodName<v1::ListValueRevisionsRequest>(), "\n",
-                       request.parent()),
-          request.page_size(), request.page_token()));
+      PageRequest page, page_tokens_->StartListPage(request, request.parent()));
   CANDOR_ASSIGN_OR_RETURN(int64_t before, ListBefore(page));
   // A missing value is NOT_FOUND, not an empty history.
   CANDOR_RETURN_IF_ERROR(repository_.FindValue(name.org, name.id).status());
@@ -466,11 +460,7 @@ absl::Status ValuesService::DoListValueFeedback(
   CANDOR_RETURN_IF_ERROR(
       RequireStaffOrServiceOf(caller, name.org, request.parent()));
   CANDOR_ASSIGN_OR_RETURN(
-      PageRequest page,
-      page_tokens_->StartPage(
-          absl::StrCat(MethodName<v1::ListValueFeedbackRequest>(), "\n",
-                       request.parent()),
-          request.page_size(), request.page_token()));
+      PageRequest page, page_tokens_->StartListPage(request, request.parent()));
   CANDOR_ASSIGN_OR_RETURN(int64_t before, ListBefore(page));
   CANDOR_RETURN_IF_ERROR(repository_.FindValue(name.org, name.id).status());
   CANDOR_ASSIGN_OR_RETURN(
