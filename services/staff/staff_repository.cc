@@ -219,6 +219,21 @@ void BindOptionalInt(sql::PreparedStatement& s, int index,
   }
 }
 
+// The staff member `org`/`id` read by `select` (kSelectStaffMember or its
+// FOR UPDATE form); NOT_FOUND naming them when there is none.
+absl::StatusOr<StaffMemberRecord> SelectStaffMember(
+    sql::PreparedStatement& select, absl::string_view org,
+    absl::string_view id) {
+  select.setString(1, std::string(org));
+  select.setString(2, std::string(id));
+  std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+  if (!row->next()) {
+    return absl::NotFoundError(absl::StrCat(
+        "organizations/", org, "/staffMembers/", id, " not found"));
+  }
+  return RowToStaffMember(*row);
+}
+
 // Binds the 13 columns a staff member's insert and update both write, from
 // employee_id to deactivation_reason in CANDOR_STAFF_COLUMNS' order,
 // starting at parameter `first`.
@@ -338,36 +353,16 @@ absl::Status StaffRepository::InsertStaffMember(db::Transaction& tx,
 absl::StatusOr<StaffMemberRecord> StaffRepository::FindStaffMember(
     absl::string_view org, absl::string_view id) {
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "get staff member", connection,
-      [&](db::Connection& c) -> absl::StatusOr<StaffMemberRecord> {
-        auto& select = c.Prepare(kSelectStaffMember);
-        select.setString(1, std::string(org));
-        select.setString(2, std::string(id));
-        std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-        if (!row->next()) {
-          return absl::NotFoundError(absl::StrCat(
-              "organizations/", org, "/staffMembers/", id, " not found"));
-        }
-        return RowToStaffMember(*row);
-      });
+  return db::Run("get staff member", connection, [&](db::Connection& c) {
+    return SelectStaffMember(c.Prepare(kSelectStaffMember), org, id);
+  });
 }
 
 absl::StatusOr<StaffMemberRecord> StaffRepository::FindStaffMemberForUpdate(
     db::Transaction& tx, absl::string_view org, absl::string_view id) {
-  return db::Run(
-      "lock staff member", tx,
-      [&](db::Connection& c) -> absl::StatusOr<StaffMemberRecord> {
-        auto& select = c.Prepare(kSelectStaffMemberForUpdate);
-        select.setString(1, std::string(org));
-        select.setString(2, std::string(id));
-        std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-        if (!row->next()) {
-          return absl::NotFoundError(absl::StrCat(
-              "organizations/", org, "/staffMembers/", id, " not found"));
-        }
-        return RowToStaffMember(*row);
-      });
+  return db::Run("lock staff member", tx, [&](db::Connection& c) {
+    return SelectStaffMember(c.Prepare(kSelectStaffMemberForUpdate), org, id);
+  });
 }
 
 absl::StatusOr<bool> StaffRepository::StaffMemberExists(db::Transaction& tx,

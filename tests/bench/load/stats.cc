@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/access_log.h"
 
 namespace candor::load {
 
@@ -23,36 +24,9 @@ void PhaseStats::Merge(const PhaseStats& other) {
 
 namespace {
 
+// `s` as a JSON string, quotes included (the access log's escaping).
 void AppendEscaped(absl::string_view s, std::string& out) {
-  out.push_back('"');
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
+  absl::StrAppend(&out, "\"", JsonEscape(s), "\"");
 }
 
 }  // namespace
