@@ -14,6 +14,7 @@
 #include "services/advocacy/advocacy_service.h"
 #include "services/common/authz.h"
 #include "services/common/clock.h"
+#include "services/common/event_feed.h"
 #include "services/common/resource_name.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
@@ -23,36 +24,18 @@ namespace {
 
 using ::google::protobuf::util::TimeUtil;
 
-// ListAdvocacyEvents page sizes.
-constexpr int kDefaultAdvocacyEventPage = 100;
-constexpr int kMaxAdvocacyEventPage = 1000;
-
 }  // namespace
 
 absl::Status AdvocacyService::DoListAdvocacyEvents(
     const Caller& caller, const v1::ListAdvocacyEventsRequest& request,
     v1::ListAdvocacyEventsResponse* response) {
-  CANDOR_ASSIGN_OR_RETURN(std::string org,
-                          ParseOrganizationName("parent", request.parent()));
-  // Another organization's caller gets NOT_FOUND before the role check, as
-  // everywhere else (docs/API.md "Auth"; CreateDecision does the same).
-  if (!caller.organization_id.empty() && caller.organization_id != org) {
-    return absl::NotFoundError(absl::StrCat(request.parent(), " not found"));
-  }
-  CANDOR_RETURN_IF_ERROR(
-      RequireRole(caller, Role::kService, "list advocacy events"));
-  if (request.after_sequence() < 0) {
-    return InvalidField("after_sequence", "must not be negative");
-  }
-  if (request.page_size() < 0 || request.page_size() > kMaxAdvocacyEventPage) {
-    return InvalidField("page_size",
-                        absl::StrCat("0 to ", kMaxAdvocacyEventPage));
-  }
-  const int limit = request.page_size() == 0 ? kDefaultAdvocacyEventPage
-                                             : request.page_size();
   CANDOR_ASSIGN_OR_RETURN(
-      std::vector<AdvocacyEventRecord> events,
-      repository_.ListAdvocacyEvents(org, request.after_sequence(), limit));
+      FeedPage page,
+      StartFeedPage(caller, request.parent(), request.after_sequence(),
+                    request.page_size(), "list advocacy events"));
+  CANDOR_ASSIGN_OR_RETURN(std::vector<AdvocacyEventRecord> events,
+                          repository_.ListAdvocacyEvents(
+                              page.org, page.after_sequence, page.limit));
   for (const AdvocacyEventRecord& e : events) {
     v1::AdvocacyEvent* out = response->add_events();
     out->set_sequence(e.sequence);
@@ -102,8 +85,7 @@ absl::Status AdvocacyService::DoListFeed(const Caller& caller,
                                          const v1::ListFeedRequest& request,
                                          v1::ListFeedResponse* response) {
   CANDOR_ASSIGN_OR_RETURN(std::string org,
-                          ParseOrganizationName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, org, request.parent()));
+                          RequireStaffOfParent(caller, request.parent()));
   CANDOR_ASSIGN_OR_RETURN(PageRequest page, page_tokens_->StartListPage(
                                                 request, org, caller.subject));
   FeedCursor after = FeedCursor::Start();

@@ -55,9 +55,9 @@ absl::Status AdvocacyService::DoErasePersonalData(
   CANDOR_ASSIGN_OR_RETURN(
       PersonRef person,
       PersonToErase(caller, request.staff_member(), request.request_id()));
-  return RunIdempotent(
-      posts_.pool(), MakeIdempotencyKey(caller, request), response,
-      [&](db::Transaction& tx) {
+  return RunErasure(
+      posts_.pool(), caller, request, response,
+      [&](db::Transaction& tx) -> absl::StatusOr<int64_t> {
         CANDOR_ASSIGN_OR_RETURN(
             std::vector<PostRecord> posts,
             posts_.ListPostsOfAuthorForUpdate(tx, person.org, person.id));
@@ -86,8 +86,7 @@ absl::Status AdvocacyService::DoErasePersonalData(
         CANDOR_ASSIGN_OR_RETURN(int64_t revisions,
                                 posts_.EraseRevisionsOfAuthor(
                                     tx, person.org, person.id, kErasedText));
-        response->set_records_changed(changed + revisions);
-        return absl::OkStatus();
+        return changed + revisions;
       });
 }
 

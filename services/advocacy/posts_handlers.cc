@@ -154,8 +154,7 @@ absl::Status AdvocacyService::DoCreatePost(const Caller& caller,
                                            const v1::CreatePostRequest& request,
                                            v1::Post* response) {
   CANDOR_ASSIGN_OR_RETURN(std::string org,
-                          ParseOrganizationName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, org, request.parent()));
+                          RequireStaffOfParent(caller, request.parent()));
   if (caller.staff_member_id.empty()) {
     return absl::PermissionDeniedError("posts are written by staff members");
   }
@@ -216,8 +215,7 @@ absl::Status AdvocacyService::DoListPosts(const Caller& caller,
                                           const v1::ListPostsRequest& request,
                                           v1::ListPostsResponse* response) {
   CANDOR_ASSIGN_OR_RETURN(std::string org,
-                          ParseOrganizationName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, org, request.parent()));
+                          RequireStaffOfParent(caller, request.parent()));
   CANDOR_ASSIGN_OR_RETURN(PostFilter filter,
                           ParsePostFilter(org, request.filter()));
   // A token is only good for the same parent, filter and caller (what a

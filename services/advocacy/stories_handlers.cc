@@ -115,8 +115,7 @@ absl::Status AdvocacyService::CreateStoryBody(
     const Caller& caller, const v1::CreateStoryRequest& request,
     v1::Story* response) {
   CANDOR_ASSIGN_OR_RETURN(std::string org,
-                          ParseOrganizationName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, org, request.parent()));
+                          RequireStaffOfParent(caller, request.parent()));
   CANDOR_RETURN_IF_ERROR(RequireStoryEditor(caller, "create stories"));
 
   if (!request.has_story()) return InvalidField("story", "required");
@@ -193,8 +192,7 @@ absl::Status AdvocacyService::DoListStories(
     const Caller& caller, const v1::ListStoriesRequest& request,
     v1::ListStoriesResponse* response) {
   CANDOR_ASSIGN_OR_RETURN(std::string org,
-                          ParseOrganizationName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, org, request.parent()));
+                          RequireStaffOfParent(caller, request.parent()));
   CANDOR_ASSIGN_OR_RETURN(std::optional<StoryState> state,
                           ParseStoryFilter(request.filter()));
   // A token is only good for the same parent and filter.

@@ -1,6 +1,8 @@
 #include "services/common/authz.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/resource_name.h"
+#include "services/common/status_macros.h"
 
 namespace candor {
 namespace {
@@ -37,6 +39,31 @@ absl::Status RequireStaffOrServiceOf(const Caller& caller,
     return absl::OkStatus();
   }
   return RequireStaffOf(caller, org, resource);
+}
+
+absl::StatusOr<std::string> RequireStaffOfParent(const Caller& caller,
+                                                 absl::string_view parent) {
+  CANDOR_ASSIGN_OR_RETURN(std::string org,
+                          ParseOrganizationName("parent", parent));
+  CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, org, parent));
+  return org;
+}
+
+absl::StatusOr<std::string> RequireStaffOrServiceOfParent(
+    const Caller& caller, absl::string_view parent) {
+  CANDOR_ASSIGN_OR_RETURN(std::string org,
+                          ParseOrganizationName("parent", parent));
+  CANDOR_RETURN_IF_ERROR(RequireStaffOrServiceOf(caller, org, parent));
+  return org;
+}
+
+absl::Status RequireServiceOf(const Caller& caller, absl::string_view org,
+                              absl::string_view resource,
+                              absl::string_view action) {
+  if (!caller.organization_id.empty() && caller.organization_id != org) {
+    return absl::NotFoundError(absl::StrCat(resource, " not found"));
+  }
+  return RequireRole(caller, Role::kService, action);
 }
 
 absl::Status RequireRole(const Caller& caller, Role role,

@@ -8,7 +8,10 @@
 #ifndef CANDOR_SERVICES_COMMON_AUTHZ_H_
 #define CANDOR_SERVICES_COMMON_AUTHZ_H_
 
+#include <string>
+
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "services/common/auth.h"
 
@@ -25,6 +28,22 @@ absl::Status RequireStaffOf(const Caller& caller, absl::string_view org,
 absl::Status RequireStaffOrServiceOf(const Caller& caller,
                                      absl::string_view org,
                                      absl::string_view resource);
+
+// How a call on a collection starts: the organization its `parent` field
+// (`organizations/{org}`) names (INVALID_ARGUMENT naming "parent"), once
+// the caller passes RequireStaffOf / RequireStaffOrServiceOf for it.
+absl::StatusOr<std::string> RequireStaffOfParent(const Caller& caller,
+                                                 absl::string_view parent);
+absl::StatusOr<std::string> RequireStaffOrServiceOfParent(
+    const Caller& caller, absl::string_view parent);
+
+// Services of `org`, and services of no organization (they serve every
+// one), pass. Callers of another organization get NOT_FOUND naming
+// `resource`, before the role is looked at; everyone else gets
+// PERMISSION_DENIED "only services can <action>".
+absl::Status RequireServiceOf(const Caller& caller, absl::string_view org,
+                              absl::string_view resource,
+                              absl::string_view action);
 
 // PERMISSION_DENIED "only <role>s can <action>" unless the caller has `role`.
 absl::Status RequireRole(const Caller& caller, Role role,

@@ -19,25 +19,52 @@
 // retries.
 //
 // Event is any type with `int64_t sequence() const` (the feeds' protos).
+//
+// The producer side (staff's ListStaffEvents, advocacy's
+// ListAdvocacyEvents) starts each call with StartFeedPage.
 #ifndef CANDOR_SERVICES_COMMON_EVENT_FEED_H_
 #define CANDOR_SERVICES_COMMON_EVENT_FEED_H_
 
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "services/common/auth.h"
 #include "services/common/status_macros.h"
 
 namespace candor {
 
+// How many events a producer answers with: kDefaultFeedPage when the
+// request's page_size is 0, never more than kMaxFeedPage.
+inline constexpr int kDefaultFeedPage = 100;
+inline constexpr int kMaxFeedPage = 1000;
+
+// What a List<X>Events request asks for.
+struct FeedPage {
+  std::string org;
+  int64_t after_sequence = 0;
+  int limit = 0;
+};
+
+// How a producer's List<X>Events call starts: the organization its `parent`
+// names, once the caller passes RequireServiceOf (`action` names the call
+// in the denial), then its after_sequence and page_size, validated
+// (INVALID_ARGUMENT naming the field).
+absl::StatusOr<FeedPage> StartFeedPage(const Caller& caller,
+                                       absl::string_view parent,
+                                       int64_t after_sequence, int page_size,
+                                       absl::string_view action);
+
 // How much of a feed one Fetch reads.
 struct EventFeedLimits {
-  int page_size = 1000;  // events asked for per page
-  int max_pages = 10;    // pages per Fetch; the rest waits for the next one
+  int page_size = kMaxFeedPage;  // events asked for per page
+  int max_pages = 10;  // pages per Fetch; the rest waits for the next one
 };
 
 // EventFeed::Fetch's `max_pages` for reading everything pending.

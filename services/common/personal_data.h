@@ -2,16 +2,21 @@
 // who may export or erase it, and the pseudonym an erased person is known
 // by. Each service exports and erases its own tables
 // (ExportPersonalData / ErasePersonalData); candor.privacy.v1 calls them
-// all. Pure functions; thread-safe.
+// all. Thread-safe; all but RunErasure are pure.
 #ifndef CANDOR_SERVICES_COMMON_PERSONAL_DATA_H_
 #define CANDOR_SERVICES_COMMON_PERSONAL_DATA_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "db/pool.h"
+#include "db/transaction.h"
 #include "services/common/auth.h"
+#include "services/common/idempotency.h"
+#include "services/common/status_macros.h"
 
 namespace candor {
 
@@ -51,6 +56,22 @@ absl::StatusOr<PersonRef> PersonToExport(const Caller& caller,
 absl::StatusOr<PersonRef> PersonToErase(const Caller& caller,
                                         absl::string_view staff_member,
                                         absl::string_view request_id);
+
+// How every ErasePersonalData acts, after PersonToErase: `erase`
+// (absl::StatusOr<int64_t>(db::Transaction&)) changes the service's own
+// records of the person in one transaction, idempotent under the request's
+// request_id, and the count it returns is the response's records_changed.
+template <typename Request, typename Response, typename Erase>
+absl::Status RunErasure(db::Pool& pool, const Caller& caller,
+                        const Request& request, Response* response,
+                        Erase&& erase) {
+  return RunIdempotent(pool, MakeIdempotencyKey(caller, request), response,
+                       [&](db::Transaction& tx) -> absl::Status {
+                         CANDOR_ASSIGN_OR_RETURN(int64_t changed, erase(tx));
+                         response->set_records_changed(changed);
+                         return absl::OkStatus();
+                       });
+}
 
 // Like RequirePersonalDataAccess without services: for the privacy
 // service, which people (admins, operators) call, never services.

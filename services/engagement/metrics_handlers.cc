@@ -132,8 +132,7 @@ absl::Status EngagementService::DoGetLeaderboard(
     const Caller& caller, const v1::GetLeaderboardRequest& request,
     v1::Leaderboard* response) {
   CANDOR_ASSIGN_OR_RETURN(std::string org,
-                          ParseOrganizationName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, org, request.parent()));
+                          RequireStaffOfParent(caller, request.parent()));
   if (request.limit() < 0 || request.limit() > 100) {
     return InvalidField("limit", "1 to 100, or 0 for 10");
   }

@@ -74,9 +74,9 @@ absl::Status EngagementService::DoErasePersonalData(
   CANDOR_ASSIGN_OR_RETURN(
       PersonRef person,
       PersonToErase(caller, request.staff_member(), request.request_id()));
-  return RunIdempotent(
-      repository_.pool(), MakeIdempotencyKey(caller, request), response,
-      [&](db::Transaction& tx) {
+  return RunErasure(
+      repository_.pool(), caller, request, response,
+      [&](db::Transaction& tx) -> absl::StatusOr<int64_t> {
         CANDOR_ASSIGN_OR_RETURN(int64_t shares,
                                 repository_.EraseSharesOfAuthor(
                                     tx, person.org, person.id, kErasedText));
@@ -86,8 +86,7 @@ absl::Status EngagementService::DoErasePersonalData(
         CANDOR_ASSIGN_OR_RETURN(
             int64_t participation,
             repository_.DeleteParticipation(tx, person.org, person.id));
-        response->set_records_changed(shares + notifications + participation);
-        return absl::OkStatus();
+        return shares + notifications + participation;
       });
 }
 

@@ -227,8 +227,7 @@ absl::Status EngagementService::DoListShares(
     const Caller& caller, const v1::ListSharesRequest& request,
     v1::ListSharesResponse* response) {
   CANDOR_ASSIGN_OR_RETURN(std::string org,
-                          ParseOrganizationName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, org, request.parent()));
+                          RequireStaffOfParent(caller, request.parent()));
   CANDOR_ASSIGN_OR_RETURN(ShareFilter filter,
                           ParseShareFilter(org, request.filter()));
   if (!IsReviewerOrAdmin(caller)) {

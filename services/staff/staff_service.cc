@@ -17,6 +17,7 @@
 #include "services/common/client_stream.h"
 #include "services/common/clock.h"
 #include "services/common/etag.h"
+#include "services/common/event_feed.h"
 #include "services/common/grpc_status.h"
 #include "services/common/idempotency.h"
 #include "services/common/ids.h"
@@ -35,8 +36,6 @@ constexpr char kRolesChangeEvent[] = "roles.change";
 constexpr char kDeactivateEvent[] = "staff.deactivate";
 constexpr char kExportEvent[] = "staff.export";
 constexpr char kEraseEvent[] = "staff.erase";
-constexpr int kDefaultStaffEventPage = 100;
-constexpr int kMaxStaffEventPage = 1000;
 
 struct StaffName {
   std::string org;
@@ -342,8 +341,7 @@ absl::Status StaffService::DoCreateStaffMember(
     const Caller& caller, const v1::CreateStaffMemberRequest& request,
     v1::StaffMember* response) {
   CANDOR_ASSIGN_OR_RETURN(std::string org,
-                          ParseOrganizationName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, org, request.parent()));
+                          RequireStaffOfParent(caller, request.parent()));
   CANDOR_RETURN_IF_ERROR(
       RequireRole(caller, Role::kAdmin, "create staff members"));
 
@@ -404,10 +402,8 @@ absl::Status StaffService::DoGetStaffMember(
 absl::Status StaffService::DoListStaffMembers(
     const Caller& caller, const v1::ListStaffMembersRequest& request,
     v1::ListStaffMembersResponse* response) {
-  CANDOR_ASSIGN_OR_RETURN(std::string org,
-                          ParseOrganizationName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(
-      RequireStaffOrServiceOf(caller, org, request.parent()));
+  CANDOR_ASSIGN_OR_RETURN(
+      std::string org, RequireStaffOrServiceOfParent(caller, request.parent()));
   CANDOR_ASSIGN_OR_RETURN(StaffFilter filter,
                           ParseStaffFilter(request.filter()));
   std::string manager_id;
@@ -582,17 +578,15 @@ absl::Status StaffService::DoDeactivateStaffMember(
 absl::Status StaffService::DoExportPersonalData(
     const Caller& caller, const v1::ExportPersonalDataRequest& request,
     v1::PersonalData* response) {
-  CANDOR_ASSIGN_OR_RETURN(
-      StaffName name, ParseStaffName("staff_member", request.staff_member()));
-  CANDOR_RETURN_IF_ERROR(
-      RequirePersonalDataAccess(caller, name.org, request.staff_member()));
+  CANDOR_ASSIGN_OR_RETURN(PersonRef person,
+                          PersonToExport(caller, request.staff_member()));
   CANDOR_ASSIGN_OR_RETURN(StaffMemberRecord member,
-                          repository_.FindStaffMember(name.org, name.id));
+                          repository_.FindStaffMember(person.org, person.id));
   // The export itself is recorded first, so the document shows it too.
   {
     CANDOR_ASSIGN_OR_RETURN(db::Transaction tx,
                             db::Transaction::Begin(repository_.pool()));
-    StaffEventRecord event = StaffEvent(name.org, NowMicros(), caller.subject,
+    StaffEventRecord event = StaffEvent(person.org, NowMicros(), caller.subject,
                                         kExportEvent, request.staff_member());
     CANDOR_RETURN_IF_ERROR(repository_.AppendStaffEvent(tx, &event));
     CANDOR_RETURN_IF_ERROR(tx.Commit());
@@ -601,7 +595,7 @@ absl::Status StaffService::DoExportPersonalData(
                      response->mutable_staff_member());
   CANDOR_ASSIGN_OR_RETURN(
       std::vector<StaffEventRecord> events,
-      repository_.ListStaffEventsOf(name.org, request.staff_member()));
+      repository_.ListStaffEventsOf(person.org, request.staff_member()));
   for (const StaffEventRecord& e : events) {
     StaffEventToProto(e, response->add_events());
   }
@@ -612,28 +606,23 @@ absl::Status StaffService::DoErasePersonalData(
     const Caller& caller, const v1::ErasePersonalDataRequest& request,
     v1::ErasePersonalDataResponse* response) {
   CANDOR_ASSIGN_OR_RETURN(
-      StaffName name, ParseStaffName("staff_member", request.staff_member()));
-  CANDOR_RETURN_IF_ERROR(
-      RequirePersonalDataAccess(caller, name.org, request.staff_member()));
-  CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+      PersonRef person,
+      PersonToErase(caller, request.staff_member(), request.request_id()));
   const std::string pseudonym = ErasedPseudonym(request.staff_member());
 
-  return RunIdempotent(
-      repository_.pool(), MakeIdempotencyKey(caller, request), response,
-      [&](db::Transaction& tx) {
+  return RunErasure(
+      repository_.pool(), caller, request, response,
+      [&](db::Transaction& tx) -> absl::StatusOr<int64_t> {
         CANDOR_ASSIGN_OR_RETURN(
             StaffMemberRecord before,
-            repository_.FindStaffMemberForUpdate(tx, name.org, name.id));
+            repository_.FindStaffMemberForUpdate(tx, person.org, person.id));
         // Events they made stop naming them (also those written after an
         // earlier erasure: nothing they do may name them again).
         CANDOR_ASSIGN_OR_RETURN(
             int64_t changed,
             repository_.PseudonymizeEventActor(
-                tx, name.org, request.staff_member(), pseudonym));
-        if (before.state == StaffState::kErased) {
-          response->set_records_changed(changed);
-          return absl::OkStatus();
-        }
+                tx, person.org, request.staff_member(), pseudonym));
+        if (before.state == StaffState::kErased) return changed;
         // Unique columns (employee_id, email) get values derived from the
         // pseudonym, so erased people never collide with anyone.
         StaffMemberRecord after = before;
@@ -656,37 +645,23 @@ absl::Status StaffService::DoErasePersonalData(
         CANDOR_RETURN_IF_ERROR(repository_.UpdateStaffMember(
             tx, after, /*social_accounts_changed=*/true, ""));
         StaffEventRecord event = StaffEvent(
-            name.org, after.update_time_us, caller.subject, kEraseEvent,
+            person.org, after.update_time_us, caller.subject, kEraseEvent,
             request.staff_member(), absl::StrCat("pseudonym: ", pseudonym));
         CANDOR_RETURN_IF_ERROR(repository_.AppendStaffEvent(tx, &event));
-        response->set_records_changed(changed + 1);
-        return absl::OkStatus();
+        return changed + 1;
       });
 }
 
 absl::Status StaffService::DoListStaffEvents(
     const Caller& caller, const v1::ListStaffEventsRequest& request,
     v1::ListStaffEventsResponse* response) {
-  CANDOR_ASSIGN_OR_RETURN(std::string org,
-                          ParseOrganizationName("parent", request.parent()));
-  // Another organization's caller gets NOT_FOUND before the role check, as
-  // everywhere else (docs/API.md "Auth"; CreateDecision does the same).
-  if (!caller.organization_id.empty() && caller.organization_id != org) {
-    return absl::NotFoundError(absl::StrCat(request.parent(), " not found"));
-  }
-  CANDOR_RETURN_IF_ERROR(
-      RequireRole(caller, Role::kService, "list staff events"));
-  if (request.after_sequence() < 0) {
-    return InvalidField("after_sequence", "must not be negative");
-  }
-  if (request.page_size() < 0 || request.page_size() > kMaxStaffEventPage) {
-    return InvalidField("page_size", absl::StrCat("0 to ", kMaxStaffEventPage));
-  }
-  const int limit =
-      request.page_size() == 0 ? kDefaultStaffEventPage : request.page_size();
+  CANDOR_ASSIGN_OR_RETURN(
+      FeedPage page,
+      StartFeedPage(caller, request.parent(), request.after_sequence(),
+                    request.page_size(), "list staff events"));
   CANDOR_ASSIGN_OR_RETURN(
       std::vector<StaffEventRecord> events,
-      repository_.ListStaffEvents(org, request.after_sequence(), limit));
+      repository_.ListStaffEvents(page.org, page.after_sequence, page.limit));
   for (const StaffEventRecord& e : events) {
     StaffEventToProto(e, response->add_events());
   }

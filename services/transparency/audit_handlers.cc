@@ -34,10 +34,8 @@ constexpr absl::Duration kReportLookBehind = absl::Hours(24 * 30);
 absl::Status TransparencyService::DoListAuditEntries(
     const Caller& caller, const v1::ListAuditEntriesRequest& request,
     v1::ListAuditEntriesResponse* response) {
-  CANDOR_ASSIGN_OR_RETURN(std::string org,
-                          ParseOrganizationName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(
-      RequireStaffOrServiceOf(caller, org, request.parent()));
+  CANDOR_ASSIGN_OR_RETURN(
+      std::string org, RequireStaffOrServiceOfParent(caller, request.parent()));
   CANDOR_ASSIGN_OR_RETURN(PageRequest page,
                           page_tokens_->StartListPage(request, org));
   ImportStaffEvents(org);
@@ -60,10 +58,8 @@ absl::Status TransparencyService::DoListAuditEntries(
 absl::Status TransparencyService::DoVerifyAuditLog(
     const Caller& caller, const v1::VerifyAuditLogRequest& request,
     v1::VerifyAuditLogResponse* response) {
-  CANDOR_ASSIGN_OR_RETURN(std::string org,
-                          ParseOrganizationName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(
-      RequireStaffOrServiceOf(caller, org, request.parent()));
+  CANDOR_ASSIGN_OR_RETURN(
+      std::string org, RequireStaffOrServiceOfParent(caller, request.parent()));
   ImportStaffEvents(org);
   ChainVerifier verifier;
   // The next batch is read (on another thread, with its own connection)
@@ -98,10 +94,8 @@ absl::Status TransparencyService::DoVerifyAuditLog(
 absl::Status TransparencyService::DoGetTransparencyReport(
     const Caller& caller, const v1::GetTransparencyReportRequest& request,
     v1::TransparencyReport* response) {
-  CANDOR_ASSIGN_OR_RETURN(std::string org,
-                          ParseOrganizationName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(
-      RequireStaffOrServiceOf(caller, org, request.parent()));
+  CANDOR_ASSIGN_OR_RETURN(
+      std::string org, RequireStaffOrServiceOfParent(caller, request.parent()));
   const int64_t end_us =
       request.has_end_time()
           ? TimeUtil::TimestampToMicroseconds(request.end_time())

@@ -92,10 +92,8 @@ absl::StatusOr<TransparencyService::Judgement> TransparencyService::Judge(
 absl::Status TransparencyService::DoEvaluatePost(
     const Caller& caller, const v1::EvaluatePostRequest& request,
     v1::Evaluation* response) {
-  CANDOR_ASSIGN_OR_RETURN(std::string org,
-                          ParseOrganizationName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(
-      RequireStaffOrServiceOf(caller, org, request.parent()));
+  CANDOR_ASSIGN_OR_RETURN(
+      std::string org, RequireStaffOrServiceOfParent(caller, request.parent()));
   if (!request.has_post()) return InvalidField("post", "required");
   CANDOR_RETURN_IF_ERROR(ValidatePostContent("post.", request.post(), org));
   CANDOR_ASSIGN_OR_RETURN(

@@ -61,9 +61,9 @@ absl::Status TransparencyService::DoErasePersonalData(
   // All of them, however many: the erasure fails rather than leave one.
   CANDOR_ASSIGN_OR_RETURN(std::vector<staffpb::StaffEvent> pending,
                           FetchStaffEvents(person.org, kAllEventPages));
-  return RunIdempotent(
-      repository_.pool(), MakeIdempotencyKey(caller, request), response,
-      [&](db::Transaction& tx) {
+  return RunErasure(
+      repository_.pool(), caller, request, response,
+      [&](db::Transaction& tx) -> absl::StatusOr<int64_t> {
         // Serializes with appends, which take the same head lock.
         CANDOR_RETURN_IF_ERROR(repository_.LockOrganization(tx, person.org));
         CANDOR_RETURN_IF_ERROR(AppendStaffEvents(tx, person.org, pending));
@@ -85,8 +85,7 @@ absl::Status TransparencyService::DoErasePersonalData(
             std::vector<std::string> unindexed_posts,
             repository_.RemovePostShinglesOfAuthor(tx, person.org, person.id));
         changed += static_cast<int64_t>(unindexed_posts.size());
-        response->set_records_changed(changed);
-        return absl::OkStatus();
+        return changed;
       });
 }
 

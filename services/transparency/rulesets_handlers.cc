@@ -67,8 +67,7 @@ absl::Status TransparencyService::DoCreateRuleset(
     const Caller& caller, const v1::CreateRulesetRequest& request,
     v1::Ruleset* response) {
   CANDOR_ASSIGN_OR_RETURN(std::string org,
-                          ParseOrganizationName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, org, request.parent()));
+                          RequireStaffOfParent(caller, request.parent()));
   CANDOR_RETURN_IF_ERROR(RequireRole(caller, Role::kAdmin, "create rulesets"));
   if (!request.has_ruleset()) return InvalidField("ruleset", "required");
   CANDOR_RETURN_IF_ERROR(ValidateRulesetProto("ruleset.", request.ruleset()));
@@ -108,10 +107,8 @@ absl::Status TransparencyService::DoGetRuleset(
 absl::Status TransparencyService::DoListRulesets(
     const Caller& caller, const v1::ListRulesetsRequest& request,
     v1::ListRulesetsResponse* response) {
-  CANDOR_ASSIGN_OR_RETURN(std::string org,
-                          ParseOrganizationName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(
-      RequireStaffOrServiceOf(caller, org, request.parent()));
+  CANDOR_ASSIGN_OR_RETURN(
+      std::string org, RequireStaffOrServiceOfParent(caller, request.parent()));
   CANDOR_ASSIGN_OR_RETURN(PageRequest page,
                           page_tokens_->StartListPage(request, org));
   CANDOR_ASSIGN_OR_RETURN(const TimeCursor before, NewestFirstStart(page));
@@ -189,10 +186,8 @@ absl::Status TransparencyService::DoPublishRuleset(
 absl::Status TransparencyService::DoGetPublishedRuleset(
     const Caller& caller, const v1::GetPublishedRulesetRequest& request,
     v1::Ruleset* response) {
-  CANDOR_ASSIGN_OR_RETURN(std::string org,
-                          ParseOrganizationName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(
-      RequireStaffOrServiceOf(caller, org, request.parent()));
+  CANDOR_ASSIGN_OR_RETURN(
+      std::string org, RequireStaffOrServiceOfParent(caller, request.parent()));
   CANDOR_ASSIGN_OR_RETURN(RulesetRecord current, CurrentRuleset(org));
   return RulesetToProto(current, /*current=*/true, response);
 }

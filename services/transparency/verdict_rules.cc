@@ -12,10 +12,7 @@ namespace candor::transparency {
 
 absl::Status CheckDecider(const Caller& caller, absl::string_view org,
                           absl::string_view resource) {
-  if (!caller.organization_id.empty() && caller.organization_id != org) {
-    return absl::NotFoundError(absl::StrCat(resource, " not found"));
-  }
-  return RequireRole(caller, Role::kService, "record decisions");
+  return RequireServiceOf(caller, org, resource, "record decisions");
 }
 
 absl::Status CheckReviewerVerdict(const VerdictRequest& request) {

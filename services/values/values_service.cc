@@ -134,8 +134,7 @@ absl::Status ValuesService::DoCreateValue(const Caller& caller,
                                           const v1::CreateValueRequest& request,
                                           v1::Value* response) {
   CANDOR_ASSIGN_OR_RETURN(std::string org,
-                          ParseOrganizationName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, org, request.parent()));
+                          RequireStaffOfParent(caller, request.parent()));
   CANDOR_RETURN_IF_ERROR(RequireRole(caller, Role::kAdmin, "create values"));
   CANDOR_RETURN_IF_ERROR(RequireStaffMember(caller, "create values"));
 
@@ -201,10 +200,8 @@ absl::Status ValuesService::DoGetValue(const Caller& caller,
 absl::Status ValuesService::DoListValues(const Caller& caller,
                                          const v1::ListValuesRequest& request,
                                          v1::ListValuesResponse* response) {
-  CANDOR_ASSIGN_OR_RETURN(std::string org,
-                          ParseOrganizationName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(
-      RequireStaffOrServiceOf(caller, org, request.parent()));
+  CANDOR_ASSIGN_OR_RETURN(
+      std::string org, RequireStaffOrServiceOfParent(caller, request.parent()));
   CANDOR_ASSIGN_OR_RETURN(std::optional<ValueState> state,
                           ParseValueFilter(request.filter()));
   // A token is only good for the same parent and filter.
@@ -510,17 +507,16 @@ absl::Status ValuesService::DoErasePersonalData(
   CANDOR_ASSIGN_OR_RETURN(
       PersonRef person,
       PersonToErase(caller, request.staff_member(), request.request_id()));
-  return RunIdempotent(
-      repository_.pool(), MakeIdempotencyKey(caller, request), response,
-      [&](db::Transaction& tx) {
+  return RunErasure(
+      repository_.pool(), caller, request, response,
+      [&](db::Transaction& tx) -> absl::StatusOr<int64_t> {
         CANDOR_ASSIGN_OR_RETURN(
             int64_t endorsements,
             repository_.EraseEndorsementsOf(tx, person.org, person.id));
         CANDOR_ASSIGN_OR_RETURN(int64_t feedback,
                                 repository_.EraseSignedFeedbackOf(
                                     tx, person.org, person.id, kErasedText));
-        response->set_records_changed(endorsements + feedback);
-        return absl::OkStatus();
+        return endorsements + feedback;
       });
 }
 
