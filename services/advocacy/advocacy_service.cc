@@ -34,16 +34,6 @@ void AdvocacyService::SetDependencies(const Dependencies& dependencies) {
   service_tokens_ = dependencies.service_tokens;
 }
 
-absl::Status AdvocacyService::StoriesChanged(absl::Status status) {
-  feed_stories_.Clear();
-  return status;
-}
-
-absl::Status AdvocacyService::PostsChanged(absl::Status status) {
-  feed_posts_.Clear();
-  return status;
-}
-
 // --- shared helpers (advocacy_internal.h) ------------------------------------
 
 absl::StatusOr<StoryName> ParseStoryName(absl::string_view field,

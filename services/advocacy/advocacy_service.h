@@ -48,6 +48,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "candor/advocacy/v1/advocacy.grpc.pb.h"
@@ -110,31 +111,7 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   CANDOR_UNARY_RPC(ErasePersonalData, v1::ErasePersonalDataResponse);
 
  private:
-  // stories_handlers.cc. The RPCs that change stories run their
-  // <Method>Body and then clear the feed's story cache (StoriesChanged).
-  absl::Status CreateStoryBody(const Caller& caller,
-                               const v1::CreateStoryRequest& request,
-                               v1::Story* response);
-  absl::Status UpdateStoryBody(const Caller& caller,
-                               const v1::UpdateStoryRequest& request,
-                               v1::Story* response);
-  absl::Status ArchiveStoryBody(const Caller& caller,
-                                const v1::ArchiveStoryRequest& request,
-                                v1::Story* response);
-
-  // posts_handlers.cc. The RPCs that change posts run their <Method>Body
-  // and then clear the feed's post cache (PostsChanged).
-  absl::Status UpdatePostBody(const Caller& caller,
-                              const v1::UpdatePostRequest& request,
-                              v1::Post* response);
-  absl::Status DeletePostBody(const Caller& caller,
-                              const v1::DeletePostRequest& request);
-  absl::Status WithdrawPostBody(const Caller& caller,
-                                const v1::WithdrawPostRequest& request,
-                                v1::Post* response);
-  absl::Status AppealPostBody(const Caller& caller,
-                              const v1::AppealPostRequest& request,
-                              v1::Post* response);
+  // posts_handlers.cc.
   // Moves the caller's own post to `next` when `allowed` accepts its state
   // under the row lock (withdraw, appeal).
   absl::Status MovePost(const PostRecord& current,
@@ -156,12 +133,7 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
                                  const std::string& story_id,
                                  absl::string_view field);
 
-  // review_handlers.cc. SubmitPost runs SubmitPostBody, ApprovePost and
-  // RejectPost run DecidePost; each then clears the feed's post cache
-  // (PostsChanged).
-  absl::Status SubmitPostBody(const Caller& caller,
-                              const v1::SubmitPostRequest& request,
-                              v1::SubmitPostResponse* response);
+  // review_handlers.cc.
   // ApprovePost and RejectPost: a human decision by a reviewer or admin.
   struct HumanDecision {
     std::string name;  // the post
@@ -180,7 +152,8 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   // visible stories (kFeedCachedItems) and the organization's newest
   // approved posts (twice that, so a reader's own can be left out), each
   // cached for a second. Changes made through this service clear them
-  // (StoriesChanged, PostsChanged); another replica's show within the TTL.
+  // (ClearFeedStoriesOnReturn, ClearFeedPostsOnReturn); another replica's show
+  // within the TTL.
   static constexpr int kFeedCachedItems = 50;
   absl::StatusOr<std::shared_ptr<const std::vector<StoryRecord>>>
   FirstFeedStories(const std::string& org, const std::string& department);
@@ -219,10 +192,15 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   absl::StatusOr<std::string> DepartmentOf(const Caller& caller,
                                            const std::string& org);
 
-  // advocacy_service.cc. Clear the caches a story or post change may have
-  // made stale; return `status` unchanged.
-  absl::Status StoriesChanged(absl::Status status);
-  absl::Status PostsChanged(absl::Status status);
+  // An RPC that changes stories (posts) holds the result for its whole
+  // run: the feed's story (post) cache is cleared when the call returns,
+  // however it returns (a call may fail after it wrote).
+  auto ClearFeedStoriesOnReturn() {
+    return absl::MakeCleanup([this] { feed_stories_.Clear(); });
+  }
+  auto ClearFeedPostsOnReturn() {
+    return absl::MakeCleanup([this] { feed_posts_.Clear(); });
+  }
 
   const CallEnvironment* const env_;
   const PageTokenCodec* const page_tokens_;

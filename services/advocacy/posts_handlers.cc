@@ -126,30 +126,6 @@ absl::Status AdvocacyService::CheckStoryForPost(const Caller& caller,
   return absl::OkStatus();
 }
 
-absl::Status AdvocacyService::DoUpdatePost(const Caller& caller,
-                                           const v1::UpdatePostRequest& request,
-                                           v1::Post* response) {
-  return PostsChanged(UpdatePostBody(caller, request, response));
-}
-
-absl::Status AdvocacyService::DoDeletePost(
-    const Caller& caller, const v1::DeletePostRequest& request,
-    google::protobuf::Empty* /*response*/) {
-  return PostsChanged(DeletePostBody(caller, request));
-}
-
-absl::Status AdvocacyService::DoWithdrawPost(
-    const Caller& caller, const v1::WithdrawPostRequest& request,
-    v1::Post* response) {
-  return PostsChanged(WithdrawPostBody(caller, request, response));
-}
-
-absl::Status AdvocacyService::DoAppealPost(const Caller& caller,
-                                           const v1::AppealPostRequest& request,
-                                           v1::Post* response) {
-  return PostsChanged(AppealPostBody(caller, request, response));
-}
-
 absl::Status AdvocacyService::DoCreatePost(const Caller& caller,
                                            const v1::CreatePostRequest& request,
                                            v1::Post* response) {
@@ -246,9 +222,10 @@ absl::Status AdvocacyService::DoListPosts(const Caller& caller,
   return absl::OkStatus();
 }
 
-absl::Status AdvocacyService::UpdatePostBody(
-    const Caller& caller, const v1::UpdatePostRequest& request,
-    v1::Post* response) {
+absl::Status AdvocacyService::DoUpdatePost(const Caller& caller,
+                                           const v1::UpdatePostRequest& request,
+                                           v1::Post* response) {
+  const auto clear_feed_posts = ClearFeedPostsOnReturn();
   const v1::Post& in = request.post();
   CANDOR_ASSIGN_OR_RETURN(
       PostRecord current,
@@ -322,8 +299,10 @@ absl::Status AdvocacyService::UpdatePostBody(
   return absl::OkStatus();
 }
 
-absl::Status AdvocacyService::DeletePostBody(
-    const Caller& caller, const v1::DeletePostRequest& request) {
+absl::Status AdvocacyService::DoDeletePost(
+    const Caller& caller, const v1::DeletePostRequest& request,
+    google::protobuf::Empty* /*response*/) {
+  const auto clear_feed_posts = ClearFeedPostsOnReturn();
   CANDOR_ASSIGN_OR_RETURN(
       PostRecord current,
       FindOwnPost(caller, "name", request.name(), "delete it"));
@@ -338,18 +317,20 @@ absl::Status AdvocacyService::DeletePostBody(
   return tx.Commit();
 }
 
-absl::Status AdvocacyService::WithdrawPostBody(
+absl::Status AdvocacyService::DoWithdrawPost(
     const Caller& caller, const v1::WithdrawPostRequest& request,
     v1::Post* response) {
+  const auto clear_feed_posts = ClearFeedPostsOnReturn();
   CANDOR_ASSIGN_OR_RETURN(
       PostRecord current,
       FindOwnPost(caller, "name", request.name(), "withdraw it"));
   return MovePost(current, CheckCanWithdraw, PostState::kWithdrawn, response);
 }
 
-absl::Status AdvocacyService::AppealPostBody(
-    const Caller& caller, const v1::AppealPostRequest& request,
-    v1::Post* response) {
+absl::Status AdvocacyService::DoAppealPost(const Caller& caller,
+                                           const v1::AppealPostRequest& request,
+                                           v1::Post* response) {
+  const auto clear_feed_posts = ClearFeedPostsOnReturn();
   CANDOR_ASSIGN_OR_RETURN(
       PostRecord current,
       FindOwnPost(caller, "name", request.name(), "appeal it"));

@@ -26,37 +26,34 @@ absl::Status RequireReviewer(const Caller& caller) {
 
 }  // namespace
 
-absl::Status AdvocacyService::DoSubmitPost(const Caller& caller,
-                                           const v1::SubmitPostRequest& request,
-                                           v1::SubmitPostResponse* response) {
-  return PostsChanged(SubmitPostBody(caller, request, response));
-}
-
 absl::Status AdvocacyService::DoApprovePost(
     const Caller& caller, const v1::ApprovePostRequest& request,
     v1::Post* response) {
+  const auto clear_feed_posts = ClearFeedPostsOnReturn();
   HumanDecision decision;
   decision.name = request.name();
   decision.verdict = tpb::Decision::APPROVED;
   decision.note = request.note();
-  return PostsChanged(DecidePost(caller, decision, response));
+  return DecidePost(caller, decision, response);
 }
 
 absl::Status AdvocacyService::DoRejectPost(const Caller& caller,
                                            const v1::RejectPostRequest& request,
                                            v1::Post* response) {
+  const auto clear_feed_posts = ClearFeedPostsOnReturn();
   HumanDecision decision;
   decision.name = request.name();
   decision.verdict = tpb::Decision::REJECTED;
   decision.cited_rule_ids.assign(request.cited_rule_ids().begin(),
                                  request.cited_rule_ids().end());
   decision.note = request.note();
-  return PostsChanged(DecidePost(caller, decision, response));
+  return DecidePost(caller, decision, response);
 }
 
-absl::Status AdvocacyService::SubmitPostBody(
-    const Caller& caller, const v1::SubmitPostRequest& request,
-    v1::SubmitPostResponse* response) {
+absl::Status AdvocacyService::DoSubmitPost(const Caller& caller,
+                                           const v1::SubmitPostRequest& request,
+                                           v1::SubmitPostResponse* response) {
+  const auto clear_feed_posts = ClearFeedPostsOnReturn();
   CANDOR_ASSIGN_OR_RETURN(
       PostRecord current,
       FindOwnPost(caller, "name", request.name(), "submit it"));

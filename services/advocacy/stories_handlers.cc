@@ -96,24 +96,7 @@ std::vector<std::string> UpdatePaths(const v1::UpdateStoryRequest& request) {
 absl::Status AdvocacyService::DoCreateStory(
     const Caller& caller, const v1::CreateStoryRequest& request,
     v1::Story* response) {
-  return StoriesChanged(CreateStoryBody(caller, request, response));
-}
-
-absl::Status AdvocacyService::DoUpdateStory(
-    const Caller& caller, const v1::UpdateStoryRequest& request,
-    v1::Story* response) {
-  return StoriesChanged(UpdateStoryBody(caller, request, response));
-}
-
-absl::Status AdvocacyService::DoArchiveStory(
-    const Caller& caller, const v1::ArchiveStoryRequest& request,
-    v1::Story* response) {
-  return StoriesChanged(ArchiveStoryBody(caller, request, response));
-}
-
-absl::Status AdvocacyService::CreateStoryBody(
-    const Caller& caller, const v1::CreateStoryRequest& request,
-    v1::Story* response) {
+  const auto clear_feed_stories = ClearFeedStoriesOnReturn();
   CANDOR_ASSIGN_OR_RETURN(std::string org,
                           RequireStaffOfParent(caller, request.parent()));
   CANDOR_RETURN_IF_ERROR(RequireStoryEditor(caller, "create stories"));
@@ -227,9 +210,10 @@ absl::Status AdvocacyService::DoListStories(
   return absl::OkStatus();
 }
 
-absl::Status AdvocacyService::UpdateStoryBody(
+absl::Status AdvocacyService::DoUpdateStory(
     const Caller& caller, const v1::UpdateStoryRequest& request,
     v1::Story* response) {
+  const auto clear_feed_stories = ClearFeedStoriesOnReturn();
   const v1::Story& in = request.story();
   CANDOR_ASSIGN_OR_RETURN(StoryName name,
                           ParseStoryName("story.name", in.name()));
@@ -301,9 +285,10 @@ absl::Status AdvocacyService::UpdateStoryBody(
   return absl::OkStatus();
 }
 
-absl::Status AdvocacyService::ArchiveStoryBody(
+absl::Status AdvocacyService::DoArchiveStory(
     const Caller& caller, const v1::ArchiveStoryRequest& request,
     v1::Story* response) {
+  const auto clear_feed_stories = ClearFeedStoriesOnReturn();
   CANDOR_ASSIGN_OR_RETURN(StoryName name,
                           ParseStoryName("name", request.name()));
   CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, name.org, request.name()));

@@ -64,6 +64,33 @@ absl::StatusOr<int64_t> ListBefore(const PageRequest& page) {
   return ParseSequenceId("page_token", page.cursor);
 }
 
+// A page of a list under one value (its revisions, its feedback).
+struct ValueListPage {
+  ValueName value;
+  PageRequest page;
+  int64_t before = 0;  // ListBefore(page)
+};
+
+// How ListValueRevisions and ListValueFeedback start: the value `parent`
+// names, the caller's right to read it, the page asked for, and the value's
+// existence (a missing value is NOT_FOUND, not an empty list).
+template <typename ListRequest>
+absl::StatusOr<ValueListPage> StartValueListPage(
+    const Caller& caller, const ListRequest& request,
+    const PageTokenCodec& page_tokens, ValuesRepository& repository) {
+  ValueListPage list;
+  CANDOR_ASSIGN_OR_RETURN(list.value,
+                          ParseValueName("parent", request.parent()));
+  CANDOR_RETURN_IF_ERROR(
+      RequireStaffOrServiceOf(caller, list.value.org, request.parent()));
+  CANDOR_ASSIGN_OR_RETURN(list.page,
+                          page_tokens.StartListPage(request, request.parent()));
+  CANDOR_ASSIGN_OR_RETURN(list.before, ListBefore(list.page));
+  CANDOR_RETURN_IF_ERROR(
+      repository.FindValue(list.value.org, list.value.id).status());
+  return list;
+}
+
 // --- domain -> proto --------------------------------------------------------
 
 void ValueToProto(const ValueRecord& r, bool endorsed_by_caller,
@@ -296,20 +323,15 @@ absl::Status ValuesService::DoUpdateValue(const Caller& caller,
 absl::Status ValuesService::DoListValueRevisions(
     const Caller& caller, const v1::ListValueRevisionsRequest& request,
     v1::ListValueRevisionsResponse* response) {
-  CANDOR_ASSIGN_OR_RETURN(ValueName name,
-                          ParseValueName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(
-      RequireStaffOrServiceOf(caller, name.org, request.parent()));
   CANDOR_ASSIGN_OR_RETURN(
-      PageRequest page, page_tokens_->StartListPage(request, request.parent()));
-  CANDOR_ASSIGN_OR_RETURN(int64_t before, ListBefore(page));
-  // A missing value is NOT_FOUND, not an empty history.
-  CANDOR_RETURN_IF_ERROR(repository_.FindValue(name.org, name.id).status());
+      ValueListPage list,
+      StartValueListPage(caller, request, *page_tokens_, repository_));
   CANDOR_ASSIGN_OR_RETURN(
       std::vector<RevisionRecord> revisions,
-      repository_.ListRevisions(name.org, name.id, before, page.limit()));
+      repository_.ListRevisions(list.value.org, list.value.id, list.before,
+                                list.page.limit()));
   response->set_next_page_token(page_tokens_->FinishPage(
-      page, revisions,
+      list.page, revisions,
       [](const RevisionRecord& r) { return RevisionId(r.revision_number); }));
   for (const RevisionRecord& revision : revisions) {
     RevisionToProto(revision, response->add_revisions());
@@ -452,19 +474,15 @@ absl::Status ValuesService::DoCreateValueFeedback(
 absl::Status ValuesService::DoListValueFeedback(
     const Caller& caller, const v1::ListValueFeedbackRequest& request,
     v1::ListValueFeedbackResponse* response) {
-  CANDOR_ASSIGN_OR_RETURN(ValueName name,
-                          ParseValueName("parent", request.parent()));
-  CANDOR_RETURN_IF_ERROR(
-      RequireStaffOrServiceOf(caller, name.org, request.parent()));
   CANDOR_ASSIGN_OR_RETURN(
-      PageRequest page, page_tokens_->StartListPage(request, request.parent()));
-  CANDOR_ASSIGN_OR_RETURN(int64_t before, ListBefore(page));
-  CANDOR_RETURN_IF_ERROR(repository_.FindValue(name.org, name.id).status());
+      ValueListPage list,
+      StartValueListPage(caller, request, *page_tokens_, repository_));
   CANDOR_ASSIGN_OR_RETURN(
       std::vector<FeedbackRecord> feedback,
-      repository_.ListFeedback(name.org, name.id, before, page.limit()));
+      repository_.ListFeedback(list.value.org, list.value.id, list.before,
+                               list.page.limit()));
   response->set_next_page_token(page_tokens_->FinishPage(
-      page, feedback,
+      list.page, feedback,
       [](const FeedbackRecord& f) { return absl::StrCat(f.sequence); }));
   for (const FeedbackRecord& item : feedback) {
     FeedbackToProto(item, response->add_feedback());
