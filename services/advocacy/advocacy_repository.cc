@@ -113,11 +113,11 @@ void InsertAudience(db::Connection& c, const StoryRecord& r) {
   }
 }
 
-void BindPage(sql::PreparedStatement& s, int index, const StoryCursor& after,
+void BindPage(sql::PreparedStatement& s, int index, const TimeCursor& after,
               int limit) {
-  s.setInt64(index, after.create_time_us);
-  s.setInt64(index + 1, after.create_time_us);
-  s.setString(index + 2, after.story_id);
+  s.setInt64(index, after.time_us);
+  s.setInt64(index + 1, after.time_us);
+  s.setString(index + 2, after.id);
   s.setInt(index + 3, limit);
 }
 
@@ -228,7 +228,7 @@ absl::Status AdvocacyRepository::UpdateStory(db::Transaction& tx,
 
 absl::StatusOr<std::vector<StoryRecord>> AdvocacyRepository::ListStories(
     absl::string_view org, std::optional<StoryState> state,
-    const StoryCursor& after, int limit) {
+    const TimeCursor& after, int limit) {
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run(
       "list stories", connection,
@@ -250,7 +250,7 @@ absl::StatusOr<std::vector<StoryRecord>> AdvocacyRepository::ListStories(
 
 absl::StatusOr<std::vector<StoryRecord>> AdvocacyRepository::ListVisibleStories(
     absl::string_view org, absl::string_view department_key, int64_t now_us,
-    const StoryCursor& after, int limit) {
+    const TimeCursor& after, int limit) {
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run(
       "list visible stories", connection,

@@ -23,6 +23,7 @@
 #include "db/pool.h"
 #include "db/transaction.h"
 #include "services/advocacy/story.h"
+#include "services/common/time_cursor.h"
 
 namespace candor::advocacy {
 
@@ -70,14 +71,14 @@ class AdvocacyRepository {
   // or of `state`.
   absl::StatusOr<std::vector<StoryRecord>> ListStories(
       absl::string_view org, std::optional<StoryState> state,
-      const StoryCursor& after, int limit);
+      const TimeCursor& after, int limit);
 
   // Up to `limit` stories after `after` in newest-first order that an
   // employee whose department has `department_key` (DepartmentKey) sees at
   // `now_us`: the SQL form of VisibleToEmployee.
   absl::StatusOr<std::vector<StoryRecord>> ListVisibleStories(
       absl::string_view org, absl::string_view department_key, int64_t now_us,
-      const StoryCursor& after, int limit);
+      const TimeCursor& after, int limit);
 
   // Numbers `event` (the organization's next sequence, set in
   // event->sequence) and inserts it in `tx`; the head row stays locked to

@@ -17,6 +17,7 @@
 #include "services/common/event_feed.h"
 #include "services/common/resource_name.h"
 #include "services/common/status_macros.h"
+#include "services/common/time_cursor.h"
 #include "services/common/validation.h"
 
 namespace candor::advocacy {
@@ -58,7 +59,7 @@ AdvocacyService::FirstFeedStories(const std::string& org,
   CANDOR_ASSIGN_OR_RETURN(std::vector<StoryRecord> stories,
                           repository_.ListVisibleStories(
                               org, DepartmentKey(department), NowMicros(),
-                              StoryCursor::Start(), kFeedCachedItems));
+                              TimeCursor::Start(), kFeedCachedItems));
   auto shared =
       std::make_shared<const std::vector<StoryRecord>>(std::move(stories));
   feed_stories_.Put(key, shared);
@@ -124,7 +125,7 @@ absl::Status AdvocacyService::DoListFeed(const Caller& caller,
     CANDOR_ASSIGN_OR_RETURN(
         stories, repository_.ListVisibleStories(
                      org, DepartmentKey(department), NowMicros(),
-                     StoryCursor{split.story_create_time_us, split.story_id},
+                     TimeCursor{split.story_create_time_us, split.story_id},
                      page.limit()));
   }
   if (!posts_complete) {

@@ -217,30 +217,6 @@ absl::StatusOr<PostFilter> ParsePostFilter(absl::string_view org,
   return result;
 }
 
-PostCursor PostCursor::Start() {
-  return PostCursor{std::numeric_limits<int64_t>::max(), ""};
-}
-
-PostCursor PostCursor::After(const PostRecord& post) {
-  return PostCursor{post.create_time_us, post.post_id};
-}
-
-std::string EncodePostCursor(const PostCursor& cursor) {
-  return absl::StrCat(cursor.create_time_us, "/", cursor.post_id);
-}
-
-absl::StatusOr<PostCursor> DecodePostCursor(absl::string_view text) {
-  const size_t slash = text.find('/');
-  PostCursor cursor;
-  if (slash == absl::string_view::npos ||
-      !absl::SimpleAtoi(text.substr(0, slash), &cursor.create_time_us) ||
-      !CheckResourceId("page_token", text.substr(slash + 1)).ok()) {
-    return InvalidField("page_token", "not a token of this list");
-  }
-  cursor.post_id = std::string(text.substr(slash + 1));
-  return cursor;
-}
-
 FeedCursor FeedCursor::Start() {
   return FeedCursor{std::numeric_limits<int64_t>::max(), FeedKind::kStory, "~"};
 }

@@ -141,20 +141,6 @@ struct PostFilter {
 absl::StatusOr<PostFilter> ParsePostFilter(absl::string_view org,
                                            absl::string_view filter);
 
-// A position in the newest-first order: (create_time_us, post_id)
-// descending. The first page starts after Start().
-struct PostCursor {
-  int64_t create_time_us = 0;
-  std::string post_id;
-
-  static PostCursor Start();
-  static PostCursor After(const PostRecord& post);
-};
-
-std::string EncodePostCursor(const PostCursor& cursor);
-// INVALID_ARGUMENT naming page_token when `text` is not an encoded cursor.
-absl::StatusOr<PostCursor> DecodePostCursor(absl::string_view text);
-
 // The feed's kinds of item. At one create time, stories come before posts
 // (the order is (create_time_us, kind, id) descending).
 enum class FeedKind : int { kPost = 0, kStory = 1 };

@@ -259,7 +259,7 @@ absl::Status PostRepository::DeletePost(db::Transaction& tx,
 
 absl::StatusOr<std::vector<PostRecord>> PostRepository::ListPosts(
     absl::string_view org, const PostFilter& filter,
-    const std::optional<std::string>& viewer_id, const PostCursor& after,
+    const std::optional<std::string>& viewer_id, const TimeCursor& after,
     int limit) {
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run(
@@ -288,7 +288,7 @@ absl::StatusOr<std::vector<PostRecord>> PostRepository::ListPosts(
           select.setNull(6, sql::DataType::VARCHAR);
           select.setNull(7, sql::DataType::VARCHAR);
         }
-        BindPage(select, 8, after.create_time_us, after.post_id, limit);
+        BindPage(select, 8, after.time_us, after.id, limit);
         std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
         return ReadAll(*rows);
       });

@@ -17,6 +17,7 @@
 #include "db/pool.h"
 #include "db/transaction.h"
 #include "services/advocacy/post.h"
+#include "services/common/time_cursor.h"
 
 namespace candor::advocacy {
 
@@ -53,7 +54,7 @@ class PostRepository {
   // admin), only the viewer's own posts and APPROVED ones.
   absl::StatusOr<std::vector<PostRecord>> ListPosts(
       absl::string_view org, const PostFilter& filter,
-      const std::optional<std::string>& viewer_id, const PostCursor& after,
+      const std::optional<std::string>& viewer_id, const TimeCursor& after,
       int limit);
 
   // Up to `limit` APPROVED posts of authors other than `viewer_id` created

@@ -191,19 +191,6 @@ TEST(PostTest, Filters) {
   }
 }
 
-TEST(PostTest, PostCursorsRoundTrip) {
-  PostRecord p = Valid();
-  p.create_time_us = 123;
-  p.post_id = "abc";
-  absl::StatusOr<PostCursor> back =
-      DecodePostCursor(EncodePostCursor(PostCursor::After(p)));
-  ASSERT_TRUE(back.ok());
-  EXPECT_EQ(back->create_time_us, 123);
-  EXPECT_EQ(back->post_id, "abc");
-  EXPECT_FALSE(DecodePostCursor("nope").ok());
-  EXPECT_FALSE(DecodePostCursor("12/BAD ID").ok());
-}
-
 TEST(PostTest, FeedCursorsOrderStoriesBeforePostsAtOneTime) {
   const FeedCursor story{100, FeedKind::kStory, "s1"};
   const FeedCursor post{100, FeedKind::kPost, "zz"};

@@ -17,6 +17,7 @@
 #include "services/common/ids.h"
 #include "services/common/resource_name.h"
 #include "services/common/status_macros.h"
+#include "services/common/time_cursor.h"
 #include "services/common/validation.h"
 
 namespace candor::advocacy {
@@ -199,10 +200,7 @@ absl::Status AdvocacyService::DoListPosts(const Caller& caller,
   CANDOR_ASSIGN_OR_RETURN(PageRequest page,
                           page_tokens_->StartListPage(
                               request, org, request.filter(), caller.subject));
-  PostCursor after = PostCursor::Start();
-  if (!page.cursor.empty()) {
-    CANDOR_ASSIGN_OR_RETURN(after, DecodePostCursor(page.cursor));
-  }
+  CANDOR_ASSIGN_OR_RETURN(const TimeCursor after, NewestFirstStart(page));
   std::optional<std::string> viewer;
   if (!IsStoryEditor(caller)) viewer = caller.staff_member_id;
   CANDOR_ASSIGN_OR_RETURN(
@@ -210,7 +208,7 @@ absl::Status AdvocacyService::DoListPosts(const Caller& caller,
       posts_.ListPosts(org, filter, viewer, after, page.limit()));
   response->set_next_page_token(
       page_tokens_->FinishPage(page, records, [](const PostRecord& r) {
-        return EncodePostCursor(PostCursor::After(r));
+        return EncodeTimeCursor({r.create_time_us, r.post_id});
       }));
   if (IsStoryEditor(caller)) {
     // Best effort, as in GetPost.

@@ -19,6 +19,7 @@
 #include "services/common/ids.h"
 #include "services/common/resource_name.h"
 #include "services/common/status_macros.h"
+#include "services/common/time_cursor.h"
 #include "services/common/validation.h"
 
 namespace candor::advocacy {
@@ -182,10 +183,7 @@ absl::Status AdvocacyService::DoListStories(
   CANDOR_ASSIGN_OR_RETURN(
       PageRequest page,
       page_tokens_->StartListPage(request, org, request.filter()));
-  StoryCursor after = StoryCursor::Start();
-  if (!page.cursor.empty()) {
-    CANDOR_ASSIGN_OR_RETURN(after, DecodeStoryCursor(page.cursor));
-  }
+  CANDOR_ASSIGN_OR_RETURN(const TimeCursor after, NewestFirstStart(page));
 
   std::vector<StoryRecord> records;
   if (IsStoryEditor(caller)) {
@@ -202,7 +200,7 @@ absl::Status AdvocacyService::DoListStories(
   }
   response->set_next_page_token(
       page_tokens_->FinishPage(page, records, [](const StoryRecord& r) {
-        return EncodeStoryCursor(StoryCursor::After(r));
+        return EncodeTimeCursor({r.create_time_us, r.story_id});
       }));
   for (const StoryRecord& record : records) {
     StoryToProto(record, response->add_stories());

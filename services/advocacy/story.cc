@@ -251,30 +251,6 @@ absl::StatusOr<std::optional<StoryState>> ParseStoryFilter(
   return bad();
 }
 
-StoryCursor StoryCursor::Start() {
-  return StoryCursor{std::numeric_limits<int64_t>::max(), ""};
-}
-
-StoryCursor StoryCursor::After(const StoryRecord& story) {
-  return StoryCursor{story.create_time_us, story.story_id};
-}
-
-std::string EncodeStoryCursor(const StoryCursor& cursor) {
-  return absl::StrCat(cursor.create_time_us, "/", cursor.story_id);
-}
-
-absl::StatusOr<StoryCursor> DecodeStoryCursor(absl::string_view text) {
-  const size_t slash = text.find('/');
-  StoryCursor cursor;
-  if (slash == absl::string_view::npos ||
-      !absl::SimpleAtoi(text.substr(0, slash), &cursor.create_time_us) ||
-      !CheckResourceId("page_token", text.substr(slash + 1)).ok()) {
-    return InvalidField("page_token", "not a token of this list");
-  }
-  cursor.story_id = std::string(text.substr(slash + 1));
-  return cursor;
-}
-
 std::string EncodeStringList(const std::vector<std::string>& items) {
   std::string out;
   for (const std::string& item : items)

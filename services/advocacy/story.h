@@ -114,20 +114,6 @@ absl::Status CheckUpdatableStoryPath(absl::string_view path);
 absl::StatusOr<std::optional<StoryState>> ParseStoryFilter(
     absl::string_view filter);
 
-// A position in the newest-first order: (create_time_us, story_id)
-// descending. The first page starts after Start().
-struct StoryCursor {
-  int64_t create_time_us = 0;
-  std::string story_id;
-
-  static StoryCursor Start();
-  static StoryCursor After(const StoryRecord& story);
-};
-
-std::string EncodeStoryCursor(const StoryCursor& cursor);
-// INVALID_ARGUMENT naming page_token when `text` is not an encoded cursor.
-absl::StatusOr<StoryCursor> DecodeStoryCursor(absl::string_view text);
-
 // --- stored form
 // ---------------------------------------------------------------
 

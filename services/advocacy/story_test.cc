@@ -208,21 +208,6 @@ TEST(StoryTest, Filters) {
   }
 }
 
-TEST(StoryTest, CursorsRoundTrip) {
-  StoryRecord s;
-  s.create_time_us = kNow;
-  s.story_id = "abc-1";
-  auto cursor = DecodeStoryCursor(EncodeStoryCursor(StoryCursor::After(s)));
-  ASSERT_TRUE(cursor.ok()) << cursor.status();
-  EXPECT_EQ(cursor->create_time_us, kNow);
-  EXPECT_EQ(cursor->story_id, "abc-1");
-  for (const char* bad : {"", "x/abc", "12", "12/ABC", "12/"}) {
-    EXPECT_THAT(DecodeStoryCursor(bad),
-                StatusIs(absl::StatusCode::kInvalidArgument))
-        << bad;
-  }
-}
-
 TEST(StoryTest, StringListsRoundTripAnyText) {
   const std::vector<std::string> items = {
       "a", "", "with:colon", "3:abc", "line\nbreak", "ünï"};

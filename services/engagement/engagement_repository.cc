@@ -285,7 +285,7 @@ absl::StatusOr<ShareRecord> EngagementRepository::FindShare(
 
 absl::StatusOr<std::vector<ShareRecord>> EngagementRepository::ListShares(
     absl::string_view org, const ShareFilter& filter,
-    const std::optional<ShareCursor>& before, int limit) {
+    const std::optional<TimeCursor>& before, int limit) {
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run(
       "list shares", connection,
@@ -298,11 +298,11 @@ absl::StatusOr<std::vector<ShareRecord>> EngagementRepository::ListShares(
         select.setString(5, filter.author_id.value_or(""));
         select.setBoolean(6, !filter.post_id.has_value());
         select.setString(7, filter.post_id.value_or(""));
-        const int64_t time = before ? before->create_time_us
-                                    : std::numeric_limits<int64_t>::max();
+        const int64_t time =
+            before ? before->time_us : std::numeric_limits<int64_t>::max();
         select.setInt64(8, time);
         select.setInt64(9, time);
-        select.setString(10, before ? before->share_id : "");
+        select.setString(10, before ? before->id : "");
         select.setInt(11, limit);
         std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
         std::vector<ShareRecord> out;

@@ -20,6 +20,7 @@
 #include "absl/strings/string_view.h"
 #include "db/pool.h"
 #include "db/transaction.h"
+#include "services/common/time_cursor.h"
 #include "services/engagement/share.h"
 
 namespace candor::engagement {
@@ -56,7 +57,7 @@ class EngagementRepository {
   // `filter`.
   absl::StatusOr<std::vector<ShareRecord>> ListShares(
       absl::string_view org, const ShareFilter& filter,
-      const std::optional<ShareCursor>& before, int limit);
+      const std::optional<TimeCursor>& before, int limit);
 
   // The author of each share found, keyed by share id (and by tracking
   // code in `by_code`); shares of other organizations and unknown ones are

@@ -149,20 +149,6 @@ absl::StatusOr<ShareFilter> ParseShareFilter(absl::string_view org,
   return out;
 }
 
-std::string EncodeShareCursor(const ShareCursor& cursor) {
-  return absl::StrCat(cursor.create_time_us, "/", cursor.share_id);
-}
-
-absl::StatusOr<ShareCursor> DecodeShareCursor(absl::string_view cursor) {
-  std::vector<absl::string_view> parts = absl::StrSplit(cursor, '/');
-  ShareCursor out;
-  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &out.create_time_us)) {
-    return InvalidField("page_token", "malformed");
-  }
-  out.share_id = std::string(parts[1]);
-  return out;
-}
-
 std::optional<EventProblem> ValidateEvent(absl::string_view org,
                                           const EventInput& event,
                                           int64_t now_us) {

@@ -93,14 +93,6 @@ struct ShareFilter {
 absl::StatusOr<ShareFilter> ParseShareFilter(absl::string_view org,
                                              absl::string_view filter);
 
-// Keyset cursor of newest-first share pages.
-struct ShareCursor {
-  int64_t create_time_us = 0;
-  std::string share_id;
-};
-std::string EncodeShareCursor(const ShareCursor& cursor);
-absl::StatusOr<ShareCursor> DecodeShareCursor(absl::string_view cursor);
-
 // --- events -----------------------------------------------------------------
 
 // The EngagementEvent.Kind numbers, as stored.

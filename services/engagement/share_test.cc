@@ -104,14 +104,6 @@ TEST(ShareFilterTest, RejectsBadFilters) {
       StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
-TEST(ShareCursorTest, RoundTrips) {
-  auto cursor = DecodeShareCursor(EncodeShareCursor({123, "abc"}));
-  ASSERT_TRUE(cursor.ok());
-  EXPECT_EQ(cursor->create_time_us, 123);
-  EXPECT_EQ(cursor->share_id, "abc");
-  EXPECT_FALSE(DecodeShareCursor("x/abc").ok());
-}
-
 EventInput GoodEvent(int64_t now) {
   EventInput e;
   e.event_id = "ev-1_A";

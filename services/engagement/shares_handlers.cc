@@ -18,6 +18,7 @@
 #include "services/common/internal_call.h"
 #include "services/common/resource_name.h"
 #include "services/common/status_macros.h"
+#include "services/common/time_cursor.h"
 #include "services/common/validation.h"
 #include "services/engagement/engagement_internal.h"
 #include "services/engagement/engagement_service.h"
@@ -245,16 +246,16 @@ absl::Status EngagementService::DoListShares(
   CANDOR_ASSIGN_OR_RETURN(PageRequest page,
                           page_tokens_->StartListPage(
                               request, org, request.filter(), caller.subject));
-  std::optional<ShareCursor> before;
+  std::optional<TimeCursor> before;
   if (!page.cursor.empty()) {
-    CANDOR_ASSIGN_OR_RETURN(before, DecodeShareCursor(page.cursor));
+    CANDOR_ASSIGN_OR_RETURN(before, DecodeTimeCursor(page.cursor));
   }
   CANDOR_ASSIGN_OR_RETURN(
       std::vector<ShareRecord> shares,
       repository_.ListShares(org, filter, before, page.limit()));
   response->set_next_page_token(
       page_tokens_->FinishPage(page, shares, [](const ShareRecord& s) {
-        return EncodeShareCursor({s.create_time_us, s.share_id});
+        return EncodeTimeCursor({s.create_time_us, s.share_id});
       }));
   for (const ShareRecord& share : shares) {
     ShareToProto(share, tracking_base_url_, response->add_shares());

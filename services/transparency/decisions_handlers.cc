@@ -17,6 +17,7 @@
 #include "services/common/ids.h"
 #include "services/common/resource_name.h"
 #include "services/common/status_macros.h"
+#include "services/common/time_cursor.h"
 #include "services/common/validation.h"
 #include "services/transparency/engine/shingles.h"
 #include "services/transparency/ruleset_convert.h"

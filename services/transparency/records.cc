@@ -11,21 +11,6 @@
 
 namespace candor::transparency {
 
-std::string EncodeTimeCursor(const TimeCursor& cursor) {
-  return absl::StrCat(cursor.time_us, "/", cursor.id);
-}
-
-absl::StatusOr<TimeCursor> DecodeTimeCursor(absl::string_view text) {
-  const size_t slash = text.find('/');
-  TimeCursor cursor;
-  if (slash == absl::string_view::npos ||
-      !absl::SimpleAtoi(text.substr(0, slash), &cursor.time_us)) {
-    return InvalidField("page_token", "malformed");
-  }
-  cursor.id = std::string(text.substr(slash + 1));
-  return cursor;
-}
-
 absl::StatusOr<DecisionFilter> ParseDecisionFilter(absl::string_view filter) {
   DecisionFilter parsed;
   if (absl::StripAsciiWhitespace(filter).empty()) return parsed;

@@ -69,15 +69,6 @@ struct PostShinglesRecord {
   bool removed = false;
 };
 
-// Where a newest-first page of rulesets or decisions ended.
-struct TimeCursor {
-  int64_t time_us = 0;
-  std::string id;
-};
-std::string EncodeTimeCursor(const TimeCursor& cursor);
-// INVALID_ARGUMENT naming page_token when malformed.
-absl::StatusOr<TimeCursor> DecodeTimeCursor(absl::string_view text);
-
 // A parsed ListDecisions filter: terms joined by AND, each
 // `verdict = APPROVED|NEEDS_REVIEW|REJECTED`, `decider = automatic` or
 // `decider = "organizations/{org}/staffMembers/{id}"` (quotes optional).

@@ -10,14 +10,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::Pair;
 
-TEST(TimeCursorTest, RoundTrips) {
-  auto cursor = DecodeTimeCursor(EncodeTimeCursor({123, "abc"}));
-  ASSERT_TRUE(cursor.ok());
-  EXPECT_EQ(cursor->time_us, 123);
-  EXPECT_EQ(cursor->id, "abc");
-  EXPECT_FALSE(DecodeTimeCursor("nope").ok());
-}
-
 TEST(DecisionFilterTest, ParsesVerdictAndDecider) {
   auto empty = ParseDecisionFilter("");
   ASSERT_TRUE(empty.ok());

@@ -18,6 +18,7 @@
 #include "services/common/ids.h"
 #include "services/common/resource_name.h"
 #include "services/common/status_macros.h"
+#include "services/common/time_cursor.h"
 #include "services/common/validation.h"
 #include "services/transparency/ruleset_convert.h"
 #include "services/transparency/transparency_internal.h"

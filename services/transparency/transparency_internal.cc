@@ -121,11 +121,4 @@ void AuditEntryToProto(const AuditEntryRecord& r, v1::AuditEntry* out) {
   out->set_hash(r.hash);
 }
 
-absl::StatusOr<TimeCursor> NewestFirstStart(const PageRequest& page) {
-  if (page.cursor.empty()) {
-    return TimeCursor{std::numeric_limits<int64_t>::max(), ""};
-  }
-  return DecodeTimeCursor(page.cursor);
-}
-
 }  // namespace candor::transparency

@@ -41,10 +41,6 @@ absl::Status ValidatePostContent(absl::string_view prefix,
 absl::Status DecisionToProto(const DecisionRecord& r, v1::Decision* out);
 void AuditEntryToProto(const AuditEntryRecord& r, v1::AuditEntry* out);
 
-// Where a newest-first page starts: after the previous page's last row,
-// or after every row on the first page.
-absl::StatusOr<TimeCursor> NewestFirstStart(const PageRequest& page);
-
 }  // namespace candor::transparency
 
 #endif  // CANDOR_SERVICES_TRANSPARENCY_TRANSPARENCY_INTERNAL_H_

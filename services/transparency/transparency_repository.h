@@ -25,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "db/pool.h"
 #include "db/transaction.h"
+#include "services/common/time_cursor.h"
 #include "services/transparency/audit_chain.h"
 #include "services/transparency/records.h"
 

@@ -103,23 +103,6 @@ absl::StatusOr<std::optional<ValueState>> ParseValueFilter(
   return InvalidField("filter", "state is ACTIVE or RETIRED");
 }
 
-std::string EncodeValueCursor(const ValueCursor& cursor) {
-  return absl::StrCat(cursor.create_time_us, "/", cursor.value_id);
-}
-
-absl::StatusOr<ValueCursor> DecodeValueCursor(absl::string_view text) {
-  const std::pair<absl::string_view, absl::string_view> parts =
-      absl::StrSplit(text, absl::MaxSplits('/', 1));
-  ValueCursor cursor;
-  if (text.find('/') == absl::string_view::npos ||
-      !absl::SimpleAtoi(parts.first, &cursor.create_time_us) ||
-      !ValidateValueId("page_token", parts.second).ok()) {
-    return InvalidField("page_token", "not a cursor of this list");
-  }
-  cursor.value_id = std::string(parts.second);
-  return cursor;
-}
-
 int64_t AnonymousTime(int64_t time_us) {
   int64_t day = time_us / kMicrosPerDay;
   if (time_us % kMicrosPerDay < 0) --day;  // floor, also before 1970

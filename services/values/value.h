@@ -106,15 +106,6 @@ absl::StatusOr<ValueUpdate> ResolveUpdatePaths(
 absl::StatusOr<std::optional<ValueState>> ParseValueFilter(
     absl::string_view filter);
 
-// The keyset cursor of ListValues (creation order, ties broken by id).
-struct ValueCursor {
-  int64_t create_time_us = 0;
-  std::string value_id;
-};
-std::string EncodeValueCursor(const ValueCursor& cursor);
-// INVALID_ARGUMENT naming page_token when `text` is not an encoded cursor.
-absl::StatusOr<ValueCursor> DecodeValueCursor(absl::string_view text);
-
 // The time stored and shown for anonymous feedback written at `time_us`:
 // rounded down to the start of its UTC day.
 int64_t AnonymousTime(int64_t time_us);

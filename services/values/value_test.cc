@@ -112,20 +112,6 @@ TEST(ValueTest, FilterIsStateOnly) {
   }
 }
 
-TEST(ValueTest, ValueCursorRoundTrips) {
-  ValueCursor cursor{1700000000123456, "be-candid"};
-  absl::StatusOr<ValueCursor> back =
-      DecodeValueCursor(EncodeValueCursor(cursor));
-  ASSERT_TRUE(back.ok());
-  EXPECT_EQ(back->create_time_us, cursor.create_time_us);
-  EXPECT_EQ(back->value_id, cursor.value_id);
-  for (const char* bad : {"", "123", "x/abc", "123/", "123/A"}) {
-    SCOPED_TRACE(bad);
-    EXPECT_THAT(std::string(DecodeValueCursor(bad).status().message()),
-                StartsWith("page_token: "));
-  }
-}
-
 TEST(ValueTest, AnonymousTimeIsTheStartOfTheUtcDay) {
   constexpr int64_t kDay = int64_t{86'400} * 1'000'000;
   const int64_t midnight = int64_t{19'700} * kDay;

@@ -321,12 +321,11 @@ absl::StatusOr<bool> ValuesRepository::IsEndorsedBy(
 
 absl::StatusOr<std::vector<ValueRecord>> ValuesRepository::ListValues(
     absl::string_view org, std::optional<ValueState> state,
-    const std::optional<ValueCursor>& after, int limit) {
+    const std::optional<TimeCursor>& after, int limit) {
   // Before the first value: any time, any id.
-  const int64_t after_time = after.has_value()
-                                 ? after->create_time_us
-                                 : std::numeric_limits<int64_t>::min();
-  const std::string after_id = after.has_value() ? after->value_id : "";
+  const int64_t after_time =
+      after.has_value() ? after->time_us : std::numeric_limits<int64_t>::min();
+  const std::string after_id = after.has_value() ? after->id : "";
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run(
       "list values", connection,

@@ -22,6 +22,7 @@
 #include "absl/strings/string_view.h"
 #include "db/pool.h"
 #include "db/transaction.h"
+#include "services/common/time_cursor.h"
 #include "services/values/value.h"
 
 namespace candor::values {
@@ -78,7 +79,7 @@ class ValuesRepository {
   // `state` when given.
   absl::StatusOr<std::vector<ValueRecord>> ListValues(
       absl::string_view org, std::optional<ValueState> state,
-      const std::optional<ValueCursor>& after, int limit);
+      const std::optional<TimeCursor>& after, int limit);
 
   // Up to `limit` revisions numbered below `before`, newest first.
   absl::StatusOr<std::vector<RevisionRecord>> ListRevisions(

@@ -19,6 +19,7 @@
 #include "services/common/personal_data.h"
 #include "services/common/resource_name.h"
 #include "services/common/status_macros.h"
+#include "services/common/time_cursor.h"
 #include "services/common/validation.h"
 #include "services/values/value.h"
 
@@ -235,16 +236,16 @@ absl::Status ValuesService::DoListValues(const Caller& caller,
   CANDOR_ASSIGN_OR_RETURN(
       PageRequest page,
       page_tokens_->StartListPage(request, org, request.filter()));
-  std::optional<ValueCursor> after;
+  std::optional<TimeCursor> after;
   if (!page.cursor.empty()) {
-    CANDOR_ASSIGN_OR_RETURN(after, DecodeValueCursor(page.cursor));
+    CANDOR_ASSIGN_OR_RETURN(after, DecodeTimeCursor(page.cursor));
   }
   CANDOR_ASSIGN_OR_RETURN(
       std::vector<ValueRecord> values,
       repository_.ListValues(org, state, after, page.limit()));
   response->set_next_page_token(
       page_tokens_->FinishPage(page, values, [](const ValueRecord& value) {
-        return EncodeValueCursor({value.create_time_us, value.value_id});
+        return EncodeTimeCursor({value.create_time_us, value.value_id});
       }));
 
   // Which of the page's values the caller endorses: one range read over the
