@@ -5,9 +5,21 @@
 //
 // Thread-safe: handlers share only immutable state and the repository.
 //
-// Files: each RPC is a CANDOR_UNARY_RPC line in the class
-// (services/common/call.h) and its Do<Method> body in staff_service.cc.
-// ImportStaffMembers streams, so it has a reactor of its own there.
+// Files: one per family of RPCs, <family>_handlers.cc. A new RPC goes in
+// the class as a CANDOR_UNARY_RPC line (services/common/call.h), and its
+// Do<Method> body in the file of its family:
+//   organizations_handlers.cc  CreateOrganization, GetOrganization
+//   members_handlers.cc        CreateStaffMember, GetStaffMember,
+//                              ListStaffMembers, UpdateStaffMember,
+//                              DeactivateStaffMember
+//   import_handlers.cc         ImportStaffMembers, which streams, so it has
+//                              a reactor of its own (and DoImportStaffMembers)
+//   personal_data_handlers.cc  ExportPersonalData, ErasePersonalData
+//   events_handlers.cc         ListStaffEvents, on its own: it is the
+//                              transparency service's feed, not a person's
+//                              data; the other families append its events
+// staff_service.cc holds the constructor and the helpers the family files
+// share (staff_internal.h).
 #ifndef CANDOR_SERVICES_STAFF_STAFF_SERVICE_H_
 #define CANDOR_SERVICES_STAFF_STAFF_SERVICE_H_
 

@@ -1,0 +1,92 @@
+// StaffService: one person's data (ExportPersonalData, ErasePersonalData),
+// which the privacy service gathers from every service.
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/clock.h"
+#include "services/common/personal_data.h"
+#include "services/common/status_macros.h"
+#include "services/staff/staff_internal.h"
+#include "services/staff/staff_service.h"
+
+namespace candor::staff {
+
+absl::Status StaffService::DoExportPersonalData(
+    const Caller& caller, const v1::ExportPersonalDataRequest& request,
+    v1::PersonalData* response) {
+  CANDOR_ASSIGN_OR_RETURN(PersonRef person,
+                          PersonToExport(caller, request.staff_member()));
+  CANDOR_ASSIGN_OR_RETURN(StaffMemberRecord member,
+                          repository_.FindStaffMember(person.org, person.id));
+  // The export itself is recorded first, so the document shows it too.
+  {
+    CANDOR_ASSIGN_OR_RETURN(db::Transaction tx,
+                            db::Transaction::Begin(repository_.pool()));
+    StaffEventRecord event = StaffEvent(person.org, NowMicros(), caller.subject,
+                                        kExportEvent, request.staff_member());
+    CANDOR_RETURN_IF_ERROR(repository_.AppendStaffEvent(tx, &event));
+    CANDOR_RETURN_IF_ERROR(tx.Commit());
+  }
+  StaffMemberToProto(member, /*private_view=*/true,
+                     response->mutable_staff_member());
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<StaffEventRecord> events,
+      repository_.ListStaffEventsOf(person.org, request.staff_member()));
+  for (const StaffEventRecord& e : events) {
+    StaffEventToProto(e, response->add_events());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StaffService::DoErasePersonalData(
+    const Caller& caller, const v1::ErasePersonalDataRequest& request,
+    v1::ErasePersonalDataResponse* response) {
+  CANDOR_ASSIGN_OR_RETURN(
+      PersonRef person,
+      PersonToErase(caller, request.staff_member(), request.request_id()));
+  const std::string pseudonym = ErasedPseudonym(request.staff_member());
+
+  return RunErasure(
+      repository_.pool(), caller, request, response,
+      [&](db::Transaction& tx) -> absl::StatusOr<int64_t> {
+        CANDOR_ASSIGN_OR_RETURN(
+            StaffMemberRecord before,
+            repository_.FindStaffMemberForUpdate(tx, person.org, person.id));
+        // Events they made stop naming them (also those written after an
+        // earlier erasure: nothing they do may name them again).
+        CANDOR_ASSIGN_OR_RETURN(
+            int64_t changed,
+            repository_.PseudonymizeEventActor(
+                tx, person.org, request.staff_member(), pseudonym));
+        if (before.state == StaffState::kErased) return changed;
+        // Unique columns (employee_id, email) get values derived from the
+        // pseudonym, so erased people never collide with anyone.
+        StaffMemberRecord after = before;
+        after.employee_id = pseudonym;
+        after.display_name = pseudonym;
+        after.email = absl::StrCat(pseudonym, "@erased.invalid");
+        after.department.clear();
+        after.title.clear();
+        after.location.clear();
+        after.manager_id.clear();
+        after.roles = 0;
+        after.state = StaffState::kErased;
+        after.advocacy_consent = false;
+        after.social_accounts.clear();
+        after.bio.clear();
+        after.deactivation_reason.clear();
+        CANDOR_RETURN_IF_ERROR(KeepAnAdmin(repository_, tx, before, after));
+        after.version = before.version + 1;
+        after.update_time_us = NowMicros();
+        CANDOR_RETURN_IF_ERROR(repository_.UpdateStaffMember(
+            tx, after, /*social_accounts_changed=*/true, ""));
+        StaffEventRecord event = StaffEvent(
+            person.org, after.update_time_us, caller.subject, kEraseEvent,
+            request.staff_member(), absl::StrCat("pseudonym: ", pseudonym));
+        CANDOR_RETURN_IF_ERROR(repository_.AppendStaffEvent(tx, &event));
+        return changed + 1;
+      });
+}
+
+}  // namespace candor::staff
