@@ -92,25 +92,15 @@ absl::Status StaffService::DoImportStaffMembers(
   std::vector<ImportRow> import_rows;
   import_rows.reserve(rows.size());
   for (const auto& row : rows) {
-    ImportRow r;
-    r.row_number = row.row_number();
-    r.employee_id = row.employee_id();
-    r.display_name = row.display_name();
-    r.email = row.email();
-    r.department = row.department();
-    r.title = row.title();
-    r.location = row.location();
-    r.manager_employee_id = row.manager_employee_id();
-    absl::StatusOr<uint32_t> roles = RoleBitsFromProto(row.roles(), "roles");
-    if (!roles.ok()) {
+    absl::StatusOr<ImportRow> r = ImportRowFromProto(row);
+    if (!r.ok()) {
       auto* error = response->add_errors();
-      error->set_row_number(r.row_number);
+      error->set_row_number(row.row_number());
       error->set_field("roles");
       error->set_reason("unknown role (use employee, reviewer or admin)");
       continue;
     }
-    r.roles = row.roles_size() > 0 ? *roles : 0;
-    import_rows.push_back(std::move(r));
+    import_rows.push_back(*std::move(r));
   }
 
   CANDOR_ASSIGN_OR_RETURN(db::Transaction tx,

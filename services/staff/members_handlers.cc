@@ -320,15 +320,9 @@ absl::Status StaffService::DoDeactivateStaffMember(
         StaffMemberRecord after = before;
         after.state = StaffState::kInactive;
         after.deactivation_reason = request.reason();
-        CANDOR_RETURN_IF_ERROR(KeepAnAdmin(repository_, tx, before, after));
-        after.version = before.version + 1;
-        after.update_time_us = NowMicros();
-        CANDOR_RETURN_IF_ERROR(repository_.UpdateStaffMember(
-            tx, after, /*social_accounts_changed=*/false, ""));
-        StaffEventRecord event = StaffEvent(
-            name.org, after.update_time_us, caller.subject, kDeactivateEvent,
-            StaffMemberName(name.org, name.id), request.reason());
-        CANDOR_RETURN_IF_ERROR(repository_.AppendStaffEvent(tx, &event));
+        CANDOR_RETURN_IF_ERROR(WriteStateChange(repository_, tx, caller.subject,
+                                                before, after, kDeactivateEvent,
+                                                request.reason()));
         StaffMemberToProto(after, /*private_view=*/true, response);
         return absl::OkStatus();
       });

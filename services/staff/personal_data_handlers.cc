@@ -76,15 +76,9 @@ absl::Status StaffService::DoErasePersonalData(
         after.social_accounts.clear();
         after.bio.clear();
         after.deactivation_reason.clear();
-        CANDOR_RETURN_IF_ERROR(KeepAnAdmin(repository_, tx, before, after));
-        after.version = before.version + 1;
-        after.update_time_us = NowMicros();
-        CANDOR_RETURN_IF_ERROR(repository_.UpdateStaffMember(
-            tx, after, /*social_accounts_changed=*/true, ""));
-        StaffEventRecord event = StaffEvent(
-            person.org, after.update_time_us, caller.subject, kEraseEvent,
-            request.staff_member(), absl::StrCat("pseudonym: ", pseudonym));
-        CANDOR_RETURN_IF_ERROR(repository_.AppendStaffEvent(tx, &event));
+        CANDOR_RETURN_IF_ERROR(WriteStateChange(
+            repository_, tx, caller.subject, before, after, kEraseEvent,
+            absl::StrCat("pseudonym: ", pseudonym)));
         return changed + 1;
       });
 }

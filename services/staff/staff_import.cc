@@ -2,6 +2,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/status_macros.h"
 
 namespace candor::staff {
 namespace {
@@ -25,6 +26,23 @@ bool SameEmployment(const StaffMemberRecord& a, const StaffMemberRecord& b) {
 }
 
 }  // namespace
+
+absl::StatusOr<ImportRow> ImportRowFromProto(
+    const v1::ImportStaffMembersRequest::Row& row) {
+  ImportRow r;
+  r.row_number = row.row_number();
+  r.employee_id = row.employee_id();
+  r.display_name = row.display_name();
+  r.email = row.email();
+  r.department = row.department();
+  r.title = row.title();
+  r.location = row.location();
+  r.manager_employee_id = row.manager_employee_id();
+  if (row.roles_size() > 0) {
+    CANDOR_ASSIGN_OR_RETURN(r.roles, RoleBitsFromProto(row.roles(), "roles"));
+  }
+  return r;
+}
 
 ImportPlan PlanImport(const std::vector<ImportRow>& rows,
                       const std::vector<StaffMemberRecord>& existing,

@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "candor/staff/v1/staff.pb.h"
 #include "services/staff/staff_member.h"
 
 namespace candor::staff {
@@ -28,6 +30,12 @@ struct ImportRow {
   // for existing staff.
   uint32_t roles = 0;
 };
+
+// A streamed row (candor.staff.v1.ImportStaffMembersRequest.Row) as
+// PlanImport takes it. INVALID_ARGUMENT naming `roles[i]` when the row names
+// a role that does not exist.
+absl::StatusOr<ImportRow> ImportRowFromProto(
+    const v1::ImportStaffMembersRequest::Row& row);
 
 struct ImportError {
   int64_t row_number = 0;  // 0: about the import as a whole

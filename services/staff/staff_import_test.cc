@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace candor::staff {
 namespace {
@@ -18,6 +19,42 @@ ImportRow Row(int64_t number, const std::string& id,
   row.email = id + "@example.com";
   row.manager_employee_id = manager;
   return row;
+}
+
+TEST(ImportRowFromProtoTest, CarriesEveryColumnAndTheRoles) {
+  v1::ImportStaffMembersRequest::Row in;
+  in.set_row_number(7);
+  in.set_employee_id("E7");
+  in.set_display_name("Ada");
+  in.set_email("ada@example.com");
+  in.set_department("Eng");
+  in.set_title("Engineer");
+  in.set_location("Berlin");
+  in.set_manager_employee_id("E1");
+  in.add_roles(v1::StaffMember::REVIEWER);
+  absl::StatusOr<ImportRow> row = ImportRowFromProto(in);
+  ASSERT_TRUE(row.ok()) << row.status();
+  EXPECT_EQ(row->row_number, 7);
+  EXPECT_EQ(row->employee_id, "E7");
+  EXPECT_EQ(row->display_name, "Ada");
+  EXPECT_EQ(row->email, "ada@example.com");
+  EXPECT_EQ(row->department, "Eng");
+  EXPECT_EQ(row->title, "Engineer");
+  EXPECT_EQ(row->location, "Berlin");
+  EXPECT_EQ(row->manager_employee_id, "E1");
+  EXPECT_EQ(row->roles, kEmployeeBit | kReviewerBit);
+}
+
+TEST(ImportRowFromProtoTest, NoRolesLeavesThemToThePlanAndAnUnknownOneFails) {
+  v1::ImportStaffMembersRequest::Row in;
+  in.set_employee_id("E7");
+  absl::StatusOr<ImportRow> row = ImportRowFromProto(in);
+  ASSERT_TRUE(row.ok());
+  EXPECT_EQ(row->roles, 0u);
+  in.add_roles(static_cast<v1::StaffMember::Role>(99));
+  EXPECT_THAT(ImportRowFromProto(in),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       ::testing::HasSubstr("roles[0]")));
 }
 
 StaffMemberRecord Admin() {

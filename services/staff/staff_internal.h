@@ -39,9 +39,6 @@ StaffEventRecord RolesChangeEvent(absl::string_view actor,
 
 void StaffEventToProto(const StaffEventRecord& e, v1::StaffEvent* out);
 
-absl::StatusOr<uint32_t> RoleBitsFromProto(
-    const google::protobuf::RepeatedField<int>& roles, absl::string_view field);
-
 // Employment and personal fields of a proto; output-only fields are ignored.
 StaffMemberRecord RecordFromProto(const v1::StaffMember& in);
 
@@ -55,6 +52,18 @@ void StaffMemberToProto(const StaffMemberRecord& r, bool private_view,
 absl::Status KeepAnAdmin(StaffRepository& repository, db::Transaction& tx,
                          const StaffMemberRecord& before,
                          const StaffMemberRecord& after);
+
+// Writes `after`, a change of state an admin made to `before` (the same
+// person, read for update in `tx`): refuses to leave the organization
+// without an active admin (KeepAnAdmin), bumps the version and update time,
+// and records `event_kind`, with `details`, about the person in the staff
+// event feed, done by `actor`. Deactivation and erasure.
+absl::Status WriteStateChange(StaffRepository& repository, db::Transaction& tx,
+                              absl::string_view actor,
+                              const StaffMemberRecord& before,
+                              StaffMemberRecord& after,
+                              absl::string_view event_kind,
+                              absl::string_view details);
 
 }  // namespace candor::staff
 

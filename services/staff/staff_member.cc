@@ -303,4 +303,27 @@ absl::StatusOr<StaffFilter> ParseStaffFilter(absl::string_view filter) {
   return result;
 }
 
+absl::StatusOr<uint32_t> RoleBitsFromProto(
+    const google::protobuf::RepeatedField<int>& roles,
+    absl::string_view field) {
+  uint32_t bits = kEmployeeBit;
+  for (int i = 0; i < roles.size(); ++i) {
+    switch (roles[i]) {
+      case v1::StaffMember::EMPLOYEE:
+        bits |= kEmployeeBit;
+        break;
+      case v1::StaffMember::REVIEWER:
+        bits |= kReviewerBit;
+        break;
+      case v1::StaffMember::ADMIN:
+        bits |= kAdminBit;
+        break;
+      default:
+        return InvalidField(absl::StrCat(field, "[", i, "]"),
+                            "one of EMPLOYEE, REVIEWER, ADMIN");
+    }
+  }
+  return bits;
+}
+
 }  // namespace candor::staff

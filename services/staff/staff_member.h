@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "candor/staff/v1/staff.pb.h"
 
 namespace candor::staff {
 
@@ -136,6 +137,12 @@ struct StaffFilter {
 // joined by AND; values quoted ("..." with \" and \\ escapes) or bare words.
 // INVALID_ARGUMENT "filter: ..." naming the problem.
 absl::StatusOr<StaffFilter> ParseStaffFilter(absl::string_view filter);
+
+// The role bits of the API's roles (candor.staff.v1.StaffMember.Role): EMPLOYEE
+// always, plus each one named. INVALID_ARGUMENT naming `<field>[i]` for a
+// role that does not exist.
+absl::StatusOr<uint32_t> RoleBitsFromProto(
+    const google::protobuf::RepeatedField<int>& roles, absl::string_view field);
 
 }  // namespace candor::staff
 

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/clock.h"
 #include "services/common/etag.h"
 #include "services/common/resource_name.h"
 #include "services/common/status_macros.h"
@@ -85,29 +86,6 @@ void StaffEventToProto(const StaffEventRecord& e, v1::StaffEvent* out) {
   out->set_details(e.details);
 }
 
-absl::StatusOr<uint32_t> RoleBitsFromProto(
-    const google::protobuf::RepeatedField<int>& roles,
-    absl::string_view field) {
-  uint32_t bits = kEmployeeBit;
-  for (int i = 0; i < roles.size(); ++i) {
-    switch (roles[i]) {
-      case v1::StaffMember::EMPLOYEE:
-        bits |= kEmployeeBit;
-        break;
-      case v1::StaffMember::REVIEWER:
-        bits |= kReviewerBit;
-        break;
-      case v1::StaffMember::ADMIN:
-        bits |= kAdminBit;
-        break;
-      default:
-        return InvalidField(absl::StrCat(field, "[", i, "]"),
-                            "one of EMPLOYEE, REVIEWER, ADMIN");
-    }
-  }
-  return bits;
-}
-
 StaffMemberRecord RecordFromProto(const v1::StaffMember& in) {
   StaffMemberRecord r;
   r.employee_id = in.employee_id();
@@ -166,6 +144,23 @@ absl::Status KeepAnAdmin(StaffRepository& repository, db::Transaction& tx,
         "admin first");
   }
   return absl::OkStatus();
+}
+
+absl::Status WriteStateChange(StaffRepository& repository, db::Transaction& tx,
+                              absl::string_view actor,
+                              const StaffMemberRecord& before,
+                              StaffMemberRecord& after,
+                              absl::string_view event_kind,
+                              absl::string_view details) {
+  CANDOR_RETURN_IF_ERROR(KeepAnAdmin(repository, tx, before, after));
+  after.version = before.version + 1;
+  after.update_time_us = NowMicros();
+  CANDOR_RETURN_IF_ERROR(repository.UpdateStaffMember(
+      tx, after, after.social_accounts != before.social_accounts, ""));
+  StaffEventRecord event = StaffEvent(
+      after.organization_id, after.update_time_us, actor, event_kind,
+      StaffMemberName(after.organization_id, after.staff_member_id), details);
+  return repository.AppendStaffEvent(tx, &event);
 }
 
 }  // namespace candor::staff

@@ -64,34 +64,6 @@ void CheckWriterRoundTrip(std::string_view text) {
   FUZZ_CHECK(again == records);
 }
 
-candor::staff::ImportRow ToServiceRow(const candor::cli::ImportRow& in) {
-  candor::staff::ImportRow row;
-  row.row_number = in.row_number();
-  row.employee_id = in.employee_id();
-  row.display_name = in.display_name();
-  row.email = in.email();
-  row.department = in.department();
-  row.title = in.title();
-  row.location = in.location();
-  row.manager_employee_id = in.manager_employee_id();
-  for (int role : in.roles()) {
-    switch (role) {
-      case candor::staff::v1::StaffMember::EMPLOYEE:
-        row.roles |= candor::staff::kEmployeeBit;
-        break;
-      case candor::staff::v1::StaffMember::REVIEWER:
-        row.roles |= candor::staff::kReviewerBit;
-        break;
-      case candor::staff::v1::StaffMember::ADMIN:
-        row.roles |= candor::staff::kAdminBit;
-        break;
-      default:
-        FUZZ_CHECK(false && "the CLI produced an unknown role");
-    }
-  }
-  return row;
-}
-
 void CheckStaffImport(std::string_view text) {
   absl::StatusOr<std::vector<candor::cli::ImportRow>> parsed =
       candor::cli::ReadStaffImportCsv(text, "fuzz.csv");
@@ -104,7 +76,10 @@ void CheckStaffImport(std::string_view text) {
   for (const candor::cli::ImportRow& in : *parsed) {
     FUZZ_CHECK(in.row_number() > last_row);
     last_row = in.row_number();
-    rows.push_back(ToServiceRow(in));
+    absl::StatusOr<candor::staff::ImportRow> row =
+        candor::staff::ImportRowFromProto(in);
+    FUZZ_CHECK(row.ok() && "the CLI produced an unknown role");
+    rows.push_back(*std::move(row));
   }
 
   int next_id = 0;
