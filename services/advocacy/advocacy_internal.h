@@ -13,16 +13,14 @@
 #include "services/advocacy/post.h"
 #include "services/advocacy/story.h"
 #include "services/common/auth.h"
+#include "services/common/resource_name.h"
 
 namespace candor::advocacy {
 
 namespace v1 = ::candor::advocacy::v1;
 
 // A story's resource name, "organizations/{organization}/stories/{story}".
-struct StoryName {
-  std::string org;
-  std::string id;
-};
+using StoryName = OrgResourceName;
 
 absl::StatusOr<StoryName> ParseStoryName(absl::string_view field,
                                          absl::string_view name);

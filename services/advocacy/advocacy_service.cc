@@ -38,9 +38,7 @@ void AdvocacyService::SetDependencies(const Dependencies& dependencies) {
 
 absl::StatusOr<StoryName> ParseStoryName(absl::string_view field,
                                          absl::string_view name) {
-  CANDOR_ASSIGN_OR_RETURN(std::vector<std::string> parts,
-                          ParseResourceName(field, name, kStoryPattern));
-  return StoryName{std::move(parts[0]), std::move(parts[1])};
+  return ParseOrgResourceName(field, name, kStoryPattern);
 }
 
 std::string StoryResourceName(absl::string_view org, absl::string_view id) {

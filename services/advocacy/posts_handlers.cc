@@ -26,16 +26,11 @@ namespace {
 constexpr absl::string_view kPostPattern =
     "organizations/{organization}/posts/{post}";
 
-struct PostName {
-  std::string org;
-  std::string id;
-};
+using PostName = OrgResourceName;
 
 absl::StatusOr<PostName> ParsePostName(absl::string_view field,
                                        absl::string_view name) {
-  CANDOR_ASSIGN_OR_RETURN(std::vector<std::string> parts,
-                          ParseResourceName(field, name, kPostPattern));
-  return PostName{std::move(parts[0]), std::move(parts[1])};
+  return ParseOrgResourceName(field, name, kPostPattern);
 }
 
 absl::Status PostNotFound(absl::string_view name) {

@@ -1,5 +1,7 @@
 #include "services/common/personal_data.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "db/sha256.h"
 #include "services/common/authz.h"
@@ -11,9 +13,10 @@ namespace candor {
 
 absl::StatusOr<PersonRef> ParsePersonRef(absl::string_view staff_member) {
   CANDOR_ASSIGN_OR_RETURN(
-      std::vector<std::string> parts,
-      ParseResourceName("staff_member", staff_member, kStaffMemberPattern));
-  return PersonRef{parts[0], parts[1], std::string(staff_member)};
+      OrgResourceName name,
+      ParseOrgResourceName("staff_member", staff_member, kStaffMemberPattern));
+  return PersonRef{std::move(name.org), std::move(name.id),
+                   std::string(staff_member)};
 }
 
 std::string ErasedPseudonym(absl::string_view staff_name) {

@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "services/common/status_macros.h"
 #include "services/common/validation.h"
 
 namespace candor {
@@ -31,6 +32,14 @@ absl::StatusOr<std::vector<std::string>> ParseResourceName(
     }
   }
   return values;
+}
+
+absl::StatusOr<OrgResourceName> ParseOrgResourceName(
+    absl::string_view field, absl::string_view name,
+    absl::string_view pattern) {
+  CANDOR_ASSIGN_OR_RETURN(std::vector<std::string> parts,
+                          ParseResourceName(field, name, pattern));
+  return OrgResourceName{std::move(parts[0]), std::move(parts[1])};
 }
 
 absl::StatusOr<std::string> ParseOrganizationName(absl::string_view field,

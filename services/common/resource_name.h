@@ -19,6 +19,19 @@ namespace candor {
 absl::StatusOr<std::vector<std::string>> ParseResourceName(
     absl::string_view field, absl::string_view name, absl::string_view pattern);
 
+// A resource directly under an organization:
+// `organizations/{organization}/<collection>/{id}`.
+struct OrgResourceName {
+  std::string org;
+  std::string id;
+};
+
+// ParseResourceName for a pattern of that shape (kStaffMemberPattern,
+// values, stories, posts, ...).
+absl::StatusOr<OrgResourceName> ParseOrgResourceName(absl::string_view field,
+                                                     absl::string_view name,
+                                                     absl::string_view pattern);
+
 // `organizations/{organization}` -> organization id.
 absl::StatusOr<std::string> ParseOrganizationName(absl::string_view field,
                                                   absl::string_view name);

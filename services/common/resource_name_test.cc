@@ -35,5 +35,18 @@ TEST(ResourceNameTest, RejectsOtherShapes) {
   }
 }
 
+TEST(ResourceNameTest, ParsesAResourceUnderAnOrganization) {
+  absl::StatusOr<OrgResourceName> name = ParseOrgResourceName(
+      "staff_member", "organizations/acme/staffMembers/ada",
+      kStaffMemberPattern);
+  ASSERT_TRUE(name.ok()) << name.status();
+  EXPECT_EQ(name->org, "acme");
+  EXPECT_EQ(name->id, "ada");
+  EXPECT_FALSE(ParseOrgResourceName("staff_member",
+                                    "organizations/acme/posts/x",
+                                    kStaffMemberPattern)
+                   .ok());
+}
+
 }  // namespace
 }  // namespace candor

@@ -21,16 +21,11 @@
 namespace candor::staff {
 namespace {
 
-struct StaffName {
-  std::string org;
-  std::string id;
-};
+using StaffName = OrgResourceName;
 
 absl::StatusOr<StaffName> ParseStaffName(absl::string_view field,
                                          absl::string_view name) {
-  CANDOR_ASSIGN_OR_RETURN(std::vector<std::string> parts,
-                          ParseResourceName(field, name, kStaffMemberPattern));
-  return StaffName{std::move(parts[0]), std::move(parts[1])};
+  return ParseOrgResourceName(field, name, kStaffMemberPattern);
 }
 
 bool CanSeePrivateFields(const Caller& caller, const StaffMemberRecord& r) {

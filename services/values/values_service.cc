@@ -31,16 +31,11 @@ using ::google::protobuf::util::TimeUtil;
 constexpr absl::string_view kValuePattern =
     "organizations/{organization}/values/{value}";
 
-struct ValueName {
-  std::string org;
-  std::string id;
-};
+using ValueName = OrgResourceName;
 
 absl::StatusOr<ValueName> ParseValueName(absl::string_view field,
                                          absl::string_view name) {
-  CANDOR_ASSIGN_OR_RETURN(std::vector<std::string> parts,
-                          ParseResourceName(field, name, kValuePattern));
-  return ValueName{std::move(parts[0]), std::move(parts[1])};
+  return ParseOrgResourceName(field, name, kValuePattern);
 }
 
 std::string ValueResourceName(absl::string_view org, absl::string_view id) {
