@@ -6,7 +6,6 @@
 #ifndef CANDOR_CLIENTS_CLI_COMMANDS_H_
 #define CANDOR_CLIENTS_CLI_COMMANDS_H_
 
-#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -73,14 +72,7 @@ int RunStaffCreate(const GlobalOptions& global,
                    const StaffCreateOptions& options);
 int RunStaffGet(const GlobalOptions& global, const std::string& name);
 
-struct StaffListOptions {
-  std::string parent;
-  std::string filter;
-  int32_t page_size = 0;
-  std::string page_token;
-  bool all = false;
-};
-int RunStaffList(const GlobalOptions& global, const StaffListOptions& options);
+int RunStaffList(const GlobalOptions& global, const ListOptions& options);
 
 int RunStaffUpdate(const GlobalOptions& global, const std::string& name,
                    const StaffUpdateFlags& flags);

@@ -42,23 +42,14 @@ int RunShareCreate(const GlobalOptions& global,
 
 int RunShareGet(const GlobalOptions& global, const std::string& name);
 
-struct ShareListOptions {
-  std::string parent;
-  std::string filter;
-  int32_t page_size = 0;
-  std::string page_token;
-  bool all = false;
-};
-int RunShareList(const GlobalOptions& global, const ShareListOptions& options);
+int RunShareList(const GlobalOptions& global, const ListOptions& options);
 
 // `parent` is the caller's own staff resource name
 // (organizations/ORG/staffMembers/ID).
 struct NotificationListOptions {
   std::string parent;
   bool unread = false;
-  int32_t page_size = 0;
-  std::string page_token;
-  bool all = false;
+  PageOptions page;
 };
 int RunNotificationList(const GlobalOptions& global,
                         const NotificationListOptions& options);

@@ -6,7 +6,6 @@
 #ifndef CANDOR_CLIENTS_CLI_POSTS_COMMANDS_H_
 #define CANDOR_CLIENTS_CLI_POSTS_COMMANDS_H_
 
-#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,14 +24,7 @@ int RunPostCreate(const GlobalOptions& global,
                   const PostCreateOptions& options);
 int RunPostGet(const GlobalOptions& global, const std::string& name);
 
-struct PostListOptions {
-  std::string parent;
-  std::string filter;
-  int32_t page_size = 0;
-  std::string page_token;
-  bool all = false;
-};
-int RunPostList(const GlobalOptions& global, const PostListOptions& options);
+int RunPostList(const GlobalOptions& global, const ListOptions& options);
 
 int RunPostUpdate(const GlobalOptions& global, const std::string& name,
                   const PostFlags& flags);
@@ -40,19 +32,27 @@ int RunPostDelete(const GlobalOptions& global, const std::string& name);
 
 // Prints the post's new state and the decision with every rule's result.
 // Exits 0 whatever the decision: the submit itself succeeded.
-int RunPostSubmit(const GlobalOptions& global, const std::string& name,
-                  const std::string& request_id);
+int RunPostSubmit(const GlobalOptions& global, const NameAndRequestId& options);
 int RunPostWithdraw(const GlobalOptions& global, const std::string& name);
-int RunPostAppeal(const GlobalOptions& global, const std::string& name,
-                  const std::string& reason);
+
+struct PostAppealOptions {
+  std::string name;
+  std::string reason;
+};
+int RunPostAppeal(const GlobalOptions& global,
+                  const PostAppealOptions& options);
 
 // `review list`: the posts IN_REVIEW (and matching `filter`, when given).
-int RunReviewList(const GlobalOptions& global, const PostListOptions& options);
-int RunReviewApprove(const GlobalOptions& global, const std::string& name,
-                     const std::string& note);
-int RunReviewReject(const GlobalOptions& global, const std::string& name,
-                    const std::vector<std::string>& rule_ids,
-                    const std::string& note);
+int RunReviewList(const GlobalOptions& global, const ListOptions& options);
+
+// approve (no rule_ids) and reject (citing rule_ids).
+struct ReviewOptions {
+  std::string name;
+  std::vector<std::string> rule_ids;
+  std::string note;  // shown to the author
+};
+int RunReviewApprove(const GlobalOptions& global, const ReviewOptions& options);
+int RunReviewReject(const GlobalOptions& global, const ReviewOptions& options);
 
 // Adds `posts` and `review` with their subcommands to `app`; their actions
 // (in `actions`) run with `global`.

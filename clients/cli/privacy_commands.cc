@@ -148,31 +148,26 @@ int RunStaffErase(const GlobalOptions& global,
 
 void AddStaffPrivacyCommands(CLI::App& staff, const GlobalOptions& global,
                              Actions& actions) {
-  auto export_options = std::make_shared<StaffExportOptions>();
-  CLI::App* staff_export = staff.add_subcommand(
-      "export",
-      "Everything Candor holds about a person, as one JSON document (admin)");
-  AddName(staff_export, export_options->name,
+  auto [export_command, export_options] = AddCommand(
+      staff, "export",
+      "Everything Candor holds about a person, as one JSON document (admin)",
+      global, actions, &RunStaffExport);
+  AddName(export_command, export_options.name,
           "organizations/ORG/staffMembers/ID");
-  staff_export->add_option("--out", export_options->out,
-                           "Write to FILE (created readable by you only) "
-                           "instead of standard output");
-  actions.Set(staff_export, [&global, export_options] {
-    return RunStaffExport(global, *export_options);
-  });
+  export_command->add_option("--out", export_options.out,
+                             "Write to FILE (created readable by you only) "
+                             "instead of standard output");
 
-  auto erase = std::make_shared<StaffEraseOptions>();
-  CLI::App* staff_erase = staff.add_subcommand(
-      "erase",
+  auto [erase, erase_options] = AddCommand(
+      staff, "erase",
       "Erase a person's personal data in every service, keeping counts "
-      "(admin; cannot be undone)");
-  AddName(staff_erase, erase->name, "organizations/ORG/staffMembers/ID");
-  staff_erase->add_flag("--yes,-y", erase->yes,
-                        "Do not ask for confirmation (needed when standard "
-                        "input is not a terminal)");
-  AddRequestId(staff_erase, erase->request_id);
-  actions.Set(staff_erase,
-              [&global, erase] { return RunStaffErase(global, *erase); });
+      "(admin; cannot be undone)",
+      global, actions, &RunStaffErase);
+  AddName(erase, erase_options.name, "organizations/ORG/staffMembers/ID");
+  erase->add_flag("--yes,-y", erase_options.yes,
+                  "Do not ask for confirmation (needed when standard "
+                  "input is not a terminal)");
+  AddRequestId(erase, erase_options.request_id);
 }
 
 }  // namespace candor::cli

@@ -14,21 +14,9 @@ namespace candor::cli {
 namespace {
 
 namespace advocacypb = ::candor::advocacy::v1;
+using AdvocacyStub = advocacypb::AdvocacyService::Stub;
 
-// Calls a method that answers a Story and prints it.
-template <typename Request, typename Call>
-int CallForStory(const GlobalOptions& global, const std::string& command,
-                 const Request& request, Call call) {
-  std::unique_ptr<Connection> connection =
-      Open(global, command, kDefaultTimeout);
-  if (connection == nullptr) return kExitUsage;
-  advocacypb::Story story;
-  const grpc::Status status = call(
-      connection->advocacy(), connection->NewContext().get(), request, &story);
-  if (!status.ok()) return connection->CallFailed(status);
-  Print(global, story, DescribeStory(story));
-  return kExitOk;
-}
+const char kStoryName[] = "organizations/ORG/stories/ID";
 
 }  // namespace
 
@@ -40,52 +28,25 @@ int RunStoryCreate(const GlobalOptions& global,
   if (!request.ok()) return UsageError(command, request.status());
   request->set_story_id(options.story_id);
   request->set_request_id(options.request_id);
-  return CallForStory(
-      global, command, *request,
-      [](advocacypb::AdvocacyService::Stub& stub, grpc::ClientContext* context,
-         const auto& message, advocacypb::Story* story) {
-        return stub.CreateStory(context, message, story);
-      });
+  return CallAndPrint(global, command, *request, &AdvocacyStub::CreateStory,
+                      &DescribeStory);
 }
 
 int RunStoryGet(const GlobalOptions& global, const std::string& name) {
   advocacypb::GetStoryRequest request;
   request.set_name(name);
-  return CallForStory(
-      global, "stories get", request,
-      [](advocacypb::AdvocacyService::Stub& stub, grpc::ClientContext* context,
-         const auto& message, advocacypb::Story* story) {
-        return stub.GetStory(context, message, story);
-      });
+  return CallAndPrint(global, "stories get", request, &AdvocacyStub::GetStory,
+                      &DescribeStory);
 }
 
-int RunStoryList(const GlobalOptions& global, const StoryListOptions& options) {
-  std::unique_ptr<Connection> connection =
-      Open(global, "stories list", kDefaultTimeout);
-  if (connection == nullptr) return kExitUsage;
+int RunStoryList(const GlobalOptions& global, const ListOptions& options) {
   advocacypb::ListStoriesRequest request;
   request.set_parent(OrganizationName(options.parent));
   request.set_filter(options.filter);
-  request.set_page_size(options.page_size);
-  request.set_page_token(options.page_token);
-  std::vector<advocacypb::Story> stories;
-  advocacypb::ListStoriesResponse last;
-  const int code = FetchPages(
-      *connection, request, options.all,
-      [&](grpc::ClientContext* context, const advocacypb::ListStoriesRequest& r,
-          advocacypb::ListStoriesResponse* response) {
-        return connection->advocacy().ListStories(context, r, response);
-      },
-      [&](advocacypb::ListStoriesResponse& response) {
-        for (auto& story : *response.mutable_stories()) {
-          stories.push_back(story);
-        }
-      },
-      &last);
-  if (code != kExitOk) return code;
-  PrintList(global, options.all, last, stories, StoryTable(), &AddStoryRow,
-            "stories");
-  return kExitOk;
+  return ListAndPrint(global, "stories list", request, options.page,
+                      &AdvocacyStub::ListStories,
+                      &advocacypb::ListStoriesResponse::stories, StoryTable(),
+                      &AddStoryRow, "stories");
 }
 
 int RunStoryUpdate(const GlobalOptions& global, const std::string& name,
@@ -94,25 +55,17 @@ int RunStoryUpdate(const GlobalOptions& global, const std::string& name,
   absl::StatusOr<advocacypb::UpdateStoryRequest> request =
       BuildStoryUpdateRequest(name, flags, absl::Now());
   if (!request.ok()) return UsageError(command, request.status());
-  return CallForStory(
-      global, command, *request,
-      [](advocacypb::AdvocacyService::Stub& stub, grpc::ClientContext* context,
-         const auto& message, advocacypb::Story* story) {
-        return stub.UpdateStory(context, message, story);
-      });
+  return CallAndPrint(global, command, *request, &AdvocacyStub::UpdateStory,
+                      &DescribeStory);
 }
 
-int RunStoryArchive(const GlobalOptions& global, const std::string& name,
-                    const std::string& request_id) {
+int RunStoryArchive(const GlobalOptions& global,
+                    const NameAndRequestId& options) {
   advocacypb::ArchiveStoryRequest request;
-  request.set_name(name);
-  request.set_request_id(request_id);
-  return CallForStory(
-      global, "stories archive", request,
-      [](advocacypb::AdvocacyService::Stub& stub, grpc::ClientContext* context,
-         const auto& message, advocacypb::Story* story) {
-        return stub.ArchiveStory(context, message, story);
-      });
+  request.set_name(options.name);
+  request.set_request_id(options.request_id);
+  return CallAndPrint(global, "stories archive", request,
+                      &AdvocacyStub::ArchiveStory, &DescribeStory);
 }
 
 namespace {
@@ -206,61 +159,48 @@ void AddStoriesCommands(CLI::App& app, const GlobalOptions& global,
     StoryArgs story;
   };
   auto create = std::make_shared<CreateArgs>();
-  CLI::App* stories_create =
-      stories->add_subcommand("create", "Create a story (reviewer or admin)");
-  AddParent(stories_create, create->options.parent);
-  AddStoryOptions(stories_create, create->story, /*update=*/false);
+  CLI::App* create_command =
+      actions.Add(*stories, "create", "Create a story (reviewer or admin)",
+                  [&global, create] {
+                    create->options.flags = create->story.Flags();
+                    return RunStoryCreate(global, create->options);
+                  });
+  AddParent(create_command, create->options.parent);
+  AddStoryOptions(create_command, create->story, /*update=*/false);
   create->story.title_option->required();
   create->story.summary_option->required();
-  stories_create->add_option("--id", create->options.story_id,
+  create_command->add_option("--id", create->options.story_id,
                              "Story id (default: the server picks one)");
-  AddRequestId(stories_create, create->options.request_id);
-  actions.Set(stories_create, [&global, create] {
-    create->options.flags = create->story.Flags();
-    return RunStoryCreate(global, create->options);
-  });
+  AddRequestId(create_command, create->options.request_id);
 
-  auto get_name = std::make_shared<std::string>();
-  CLI::App* stories_get = stories->add_subcommand("get", "Show a story");
-  AddName(stories_get, *get_name, "organizations/ORG/stories/ID");
-  actions.Set(stories_get,
-              [&global, get_name] { return RunStoryGet(global, *get_name); });
+  auto [get, get_name] = AddCommand(*stories, "get", "Show a story", global,
+                                    actions, &RunStoryGet);
+  AddName(get, get_name, kStoryName);
 
-  auto list = std::make_shared<StoryListOptions>();
-  CLI::App* stories_list = stories->add_subcommand(
-      "list", "List stories, newest first (employees: those for them)");
-  AddParent(stories_list, list->parent);
-  stories_list->add_option("--filter", list->filter,
-                           "state = ACTIVE or state = ARCHIVED (reviewers, "
-                           "admins)");
-  AddPageOptions(stories_list, list->page_size, list->page_token, list->all);
-  actions.Set(stories_list,
-              [&global, list] { return RunStoryList(global, *list); });
+  AddListCommand(*stories, "list",
+                 "List stories, newest first (employees: those for them)",
+                 "state = ACTIVE or state = ARCHIVED (reviewers, admins)",
+                 global, actions, &RunStoryList);
 
   struct UpdateArgs {
     std::string name;
     StoryArgs story;
   };
   auto update = std::make_shared<UpdateArgs>();
-  CLI::App* stories_update = stories->add_subcommand(
-      "update", "Change the fields given, and only those (reviewer or admin)");
-  AddName(stories_update, update->name, "organizations/ORG/stories/ID");
-  AddStoryOptions(stories_update, update->story, /*update=*/true);
-  actions.Set(stories_update, [&global, update] {
-    return RunStoryUpdate(global, update->name, update->story.Flags());
-  });
+  CLI::App* update_command = actions.Add(
+      *stories, "update",
+      "Change the fields given, and only those (reviewer or admin)",
+      [&global, update] {
+        return RunStoryUpdate(global, update->name, update->story.Flags());
+      });
+  AddName(update_command, update->name, kStoryName);
+  AddStoryOptions(update_command, update->story, /*update=*/true);
 
-  struct ArchiveArgs {
-    std::string name, request_id;
-  };
-  auto archive = std::make_shared<ArchiveArgs>();
-  CLI::App* stories_archive =
-      stories->add_subcommand("archive", "Archive a story (reviewer or admin)");
-  AddName(stories_archive, archive->name, "organizations/ORG/stories/ID");
-  AddRequestId(stories_archive, archive->request_id);
-  actions.Set(stories_archive, [&global, archive] {
-    return RunStoryArchive(global, archive->name, archive->request_id);
-  });
+  auto [archive, archive_options] =
+      AddCommand(*stories, "archive", "Archive a story (reviewer or admin)",
+                 global, actions, &RunStoryArchive);
+  AddName(archive, archive_options.name, kStoryName);
+  AddRequestId(archive, archive_options.request_id);
 }
 
 }  // namespace candor::cli

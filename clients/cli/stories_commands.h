@@ -5,7 +5,6 @@
 #ifndef CANDOR_CLIENTS_CLI_STORIES_COMMANDS_H_
 #define CANDOR_CLIENTS_CLI_STORIES_COMMANDS_H_
 
-#include <cstdint>
 #include <string>
 
 #include "clients/cli/command_line.h"
@@ -24,19 +23,12 @@ int RunStoryCreate(const GlobalOptions& global,
                    const StoryCreateOptions& options);
 int RunStoryGet(const GlobalOptions& global, const std::string& name);
 
-struct StoryListOptions {
-  std::string parent;
-  std::string filter;
-  int32_t page_size = 0;
-  std::string page_token;
-  bool all = false;
-};
-int RunStoryList(const GlobalOptions& global, const StoryListOptions& options);
+int RunStoryList(const GlobalOptions& global, const ListOptions& options);
 
 int RunStoryUpdate(const GlobalOptions& global, const std::string& name,
                    const StoryFlags& flags);
-int RunStoryArchive(const GlobalOptions& global, const std::string& name,
-                    const std::string& request_id);
+int RunStoryArchive(const GlobalOptions& global,
+                    const NameAndRequestId& options);
 
 // Adds `stories` and its subcommands to `app`; their actions (in
 // `actions`) run with `global`.

@@ -6,7 +6,6 @@
 #ifndef CANDOR_CLIENTS_CLI_TRANSPARENCY_COMMANDS_H_
 #define CANDOR_CLIENTS_CLI_TRANSPARENCY_COMMANDS_H_
 
-#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -30,13 +29,7 @@ int RunRulesPublish(const GlobalOptions& global,
 // The ruleset that judges posts now.
 int RunRulesShow(const GlobalOptions& global, const std::string& parent);
 
-struct RulesListOptions {
-  std::string parent;
-  int32_t page_size = 0;
-  std::string page_token;
-  bool all = false;
-};
-int RunRulesList(const GlobalOptions& global, const RulesListOptions& options);
+int RunRulesList(const GlobalOptions& global, const ListOptions& options);
 
 // A dry run (EvaluatePost): prints the outcome and every rule's result.
 // Exits 0 whatever the outcome: only a failed call or bad flags are errors.
@@ -51,13 +44,7 @@ struct RulesCheckOptions {
 int RunRulesCheck(const GlobalOptions& global,
                   const RulesCheckOptions& options);
 
-struct AuditListOptions {
-  std::string parent;
-  int32_t page_size = 0;
-  std::string page_token;
-  bool all = false;
-};
-int RunAuditList(const GlobalOptions& global, const AuditListOptions& options);
+int RunAuditList(const GlobalOptions& global, const ListOptions& options);
 
 // Prints whether the chain holds; exits 1 when it does not.
 int RunAuditVerify(const GlobalOptions& global, const std::string& parent);

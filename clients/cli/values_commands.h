@@ -5,7 +5,6 @@
 #ifndef CANDOR_CLIENTS_CLI_VALUES_COMMANDS_H_
 #define CANDOR_CLIENTS_CLI_VALUES_COMMANDS_H_
 
-#include <cstdint>
 #include <string>
 
 #include "clients/cli/command_line.h"
@@ -25,32 +24,18 @@ int RunValueCreate(const GlobalOptions& global,
                    const ValueCreateOptions& options);
 int RunValueGet(const GlobalOptions& global, const std::string& name);
 
-struct ValueListOptions {
-  std::string parent;
-  std::string filter;
-  int32_t page_size = 0;
-  std::string page_token;
-  bool all = false;
-};
-int RunValueList(const GlobalOptions& global, const ValueListOptions& options);
+int RunValueList(const GlobalOptions& global, const ListOptions& options);
 
 int RunValueUpdate(const GlobalOptions& global, const std::string& name,
                    const ValueUpdateFlags& flags);
-int RunValueRetire(const GlobalOptions& global, const std::string& name,
-                   const std::string& request_id);
+int RunValueRetire(const GlobalOptions& global,
+                   const NameAndRequestId& options);
 
 // `values history` (ListValueRevisions) and `values feedback`
-// (ListValueFeedback) of the value `name`.
-struct ValuePagesOptions {
-  std::string name;
-  int32_t page_size = 0;
-  std::string page_token;
-  bool all = false;
-};
-int RunValueHistory(const GlobalOptions& global,
-                    const ValuePagesOptions& options);
+// (ListValueFeedback): the options' parent is the value's name.
+int RunValueHistory(const GlobalOptions& global, const ListOptions& options);
 int RunValueFeedbackList(const GlobalOptions& global,
-                         const ValuePagesOptions& options);
+                         const ListOptions& options);
 
 // As the caller.
 int RunValueEndorse(const GlobalOptions& global, const std::string& name);
