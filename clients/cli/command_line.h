@@ -3,7 +3,7 @@
 // that many commands take, declared once so that each has the same name,
 // check and help everywhere.
 //
-// A family (e.g. values_commands.h) has one Add...Commands function that
+// A family (e.g. values_commands.cc) has one Add...Commands function that
 // adds its subcommands to the app, binds their options to values it keeps
 // alive in its actions, and sets each subcommand's action here.
 #ifndef CANDOR_CLIENTS_CLI_COMMAND_LINE_H_

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <string>
 #include <utility>
 
 #include "CLI/CLI.hpp"
@@ -17,9 +18,9 @@
 #include "clients/cli/connection.h"
 #include "clients/cli/duration.h"
 #include "clients/cli/health_codec.h"
-#include "clients/cli/privacy_commands.h"
 #include "clients/cli/staff_fields.h"
 #include "clients/cli/staff_import.h"
+#include "clients/cli/staff_update.h"
 #include "clients/cli/token_claims.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
@@ -37,7 +38,48 @@ const char kStaffName[] = "organizations/ORG/staffMembers/ID";
 const absl::Duration kDefaultImportTimeout = absl::Seconds(120);
 constexpr size_t kImportRowsPerMessage = 500;
 
-}  // namespace
+struct TokenMintOptions {
+  std::string secret_file;
+  std::string organization;
+  std::string subject;
+  std::vector<std::string> roles;
+  std::string ttl = "1h";
+};
+
+struct OrgCreateOptions {
+  std::string organization_id;
+  std::string display_name;
+  std::string admin_email;
+  std::string admin_name;
+  std::string admin_employee_id = "E0001";
+  std::string request_id;
+};
+
+struct StaffCreateOptions {
+  std::string parent;
+  std::string employee_id;
+  std::string display_name;
+  std::string email;
+  std::string department;
+  std::string title;
+  std::string location;
+  std::string manager;
+  std::vector<std::string> roles;
+  std::string staff_member_id;
+  std::string request_id;
+};
+
+struct StaffDeactivateOptions {
+  std::string name;
+  std::string reason;
+  std::string request_id;
+};
+
+struct StaffImportOptions {
+  std::string parent;
+  std::string file;  // "-" reads standard input
+  bool dry_run = false;
+};
 
 int RunTokenMint(const TokenMintOptions& options) {
   const std::string command = "token mint";
@@ -261,6 +303,8 @@ int RunStaffImport(const GlobalOptions& global,
   }
   return kExitOk;
 }
+
+}  // namespace
 
 void AddTokenCommands(CLI::App& app, Actions& actions) {
   CLI::App* token = app.add_subcommand("token", "Bearer tokens");

@@ -1,14 +1,19 @@
-#include "clients/cli/engagement_commands.h"
-
+// `candorctl engagement report`, `shares ...`, `notifications ...` and
+// `leaderboard ...`: what advocacy brings (EngagementService). Each command
+// returns the process exit code (see commands.h).
 #include <chrono>
+#include <cstdint>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "clients/cli/command_line.h"
+#include "clients/cli/commands.h"
 #include "clients/cli/connection.h"
 #include "clients/cli/duration.h"
 #include "clients/cli/engagement_fields.h"
@@ -24,7 +29,51 @@ using EngagementStub = engagementpb::EngagementService::Stub;
 // ListShares page size for the report's subjects.
 constexpr int32_t kReportPageSize = 200;
 
-}  // namespace
+// The organization's totals and leaderboard over the last --since; with
+// --by post|staff also one row per post or author, found through
+// ListShares (at most max_shares shares read, max_subjects rows) and
+// measured with GetEngagementMetrics each. For admins.
+struct EngagementReportOptions {
+  std::string parent;
+  std::string since = "30d";
+  // csv, json or table; unset: the global --output.
+  std::optional<std::string> output;
+  std::string by;  // "", post or staff
+  int32_t leaderboard_limit = 10;
+  int32_t max_subjects = 100;
+  int32_t max_shares = 1000;
+};
+
+struct ShareCreateOptions {
+  std::string post;  // organizations/ORG/posts/ID
+  std::string network;
+  std::string text;
+  std::string external_url;
+  std::string request_id;
+};
+
+// `parent` is the caller's own staff resource name
+// (organizations/ORG/staffMembers/ID).
+struct NotificationListOptions {
+  std::string parent;
+  bool unread = false;
+  PageOptions page;
+};
+
+// Prints each notification as it arrives (one line each; one JSON object a
+// line with -o json) until Ctrl-C, or until `for_duration` has passed
+// (then exit 0).
+struct NotificationWatchOptions {
+  std::string parent;
+  std::string resume_token;
+  std::string for_duration;  // empty: until interrupted
+};
+
+struct LeaderboardOptions {
+  std::string parent;
+  std::string since;  // empty: the server's default range
+  int32_t limit = 0;
+};
 
 int RunEngagementReport(const GlobalOptions& global,
                         const EngagementReportOptions& options) {
@@ -235,6 +284,7 @@ int RunLeaderboard(const GlobalOptions& global,
                       &DescribeLeaderboard);
 }
 
+// join/leave: UpdateLeaderboardParticipation for the caller's own name.
 int RunLeaderboardParticipation(const GlobalOptions& global,
                                 const std::string& staff_name,
                                 bool participate) {
@@ -245,8 +295,6 @@ int RunLeaderboardParticipation(const GlobalOptions& global,
       global, participate ? "leaderboard join" : "leaderboard leave", request,
       &EngagementStub::UpdateLeaderboardParticipation, &DescribeParticipation);
 }
-
-namespace {
 
 void AddEngagementGroup(CLI::App& app, const GlobalOptions& global,
                         Actions& actions) {

@@ -1,14 +1,20 @@
-#include "clients/cli/posts_commands.h"
-
+// `candorctl posts|review ...`: posts staff write in their own words and
+// the human review of those a rule sent to a reviewer. Authors create,
+// change, submit, withdraw and appeal their posts; reviewers list the posts
+// in review and approve or reject them, citing the rules they apply. Each
+// command returns the process exit code (see commands.h).
 #include <iostream>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "CLI/CLI.hpp"
 #include "clients/cli/command_line.h"
+#include "clients/cli/commands.h"
 #include "clients/cli/connection.h"
 #include "clients/cli/output.h"
+#include "clients/cli/posts_fields.h"
 #include "clients/cli/staff_fields.h"
 #include "clients/cli/transparency_fields.h"
 #include "google/protobuf/empty.pb.h"
@@ -34,7 +40,23 @@ int ListPosts(const GlobalOptions& global, const std::string& command,
                       add_row, "posts");
 }
 
-}  // namespace
+struct PostCreateOptions {
+  std::string parent;  // organizations/ID, or just ID
+  PostFlags flags;
+  std::string request_id;
+};
+
+struct PostAppealOptions {
+  std::string name;
+  std::string reason;
+};
+
+// approve (no rule_ids) and reject (citing rule_ids).
+struct ReviewOptions {
+  std::string name;
+  std::vector<std::string> rule_ids;
+  std::string note;  // shown to the author
+};
 
 int RunPostCreate(const GlobalOptions& global,
                   const PostCreateOptions& options) {
@@ -87,6 +109,8 @@ int RunPostDelete(const GlobalOptions& global, const std::string& name) {
   return kExitOk;
 }
 
+// Prints the post's new state and the decision with every rule's result.
+// Exits 0 whatever the decision: the submit itself succeeded.
 int RunPostSubmit(const GlobalOptions& global,
                   const NameAndRequestId& options) {
   std::unique_ptr<Connection> connection =
@@ -123,6 +147,7 @@ int RunPostAppeal(const GlobalOptions& global,
                       &AdvocacyStub::AppealPost, &DescribePost);
 }
 
+// `review list`: the posts IN_REVIEW (and matching `filter`, when given).
 int RunReviewList(const GlobalOptions& global, const ListOptions& options) {
   return ListPosts(global, "review list", options, ReviewFilter(options.filter),
                    ReviewTable(), &AddReviewRow);
@@ -147,8 +172,6 @@ int RunReviewReject(const GlobalOptions& global, const ReviewOptions& options) {
   return CallAndPrint(global, "review reject", request,
                       &AdvocacyStub::RejectPost, &DescribePost);
 }
-
-namespace {
 
 // The post flags of create and update as given; Flags() keeps those given
 // (or cleared), so that an update changes only them.

@@ -1,5 +1,7 @@
-#include "clients/cli/privacy_commands.h"
-
+// `candorctl staff export` and `candorctl staff erase`: a person's data
+// across every Candor service (candor.privacy.v1.PrivacyService), for the
+// organization's admins and operators. Each command returns the process
+// exit code (see commands.h).
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,6 +19,7 @@
 #include "absl/time/time.h"
 #include "candor/privacy/v1/privacy.grpc.pb.h"
 #include "clients/cli/command_line.h"
+#include "clients/cli/commands.h"
 #include "clients/cli/connection.h"
 #include "clients/cli/output.h"
 
@@ -75,8 +78,20 @@ bool Confirmed(const std::string& name) {
   return answer == "y" || answer == "yes";
 }
 
-}  // namespace
+struct StaffExportOptions {
+  std::string name;  // organizations/ORG/staffMembers/ID
+  std::string out;   // empty or "-": standard output
+};
 
+struct StaffEraseOptions {
+  std::string name;  // organizations/ORG/staffMembers/ID
+  bool yes = false;  // no question asked
+  std::string request_id;
+};
+
+// Writes the export as one JSON document (the proto3 JSON mapping of
+// candor.privacy.v1.StaffDataExport) to --out, created readable by its
+// owner only, or to standard output.
 int RunStaffExport(const GlobalOptions& global,
                    const StaffExportOptions& options) {
   const std::string command = "staff export";
@@ -105,6 +120,8 @@ int RunStaffExport(const GlobalOptions& global,
   return kExitOk;
 }
 
+// Asks for confirmation on a terminal unless --yes; refuses without --yes
+// when standard input is not a terminal (nobody could have confirmed).
 int RunStaffErase(const GlobalOptions& global,
                   const StaffEraseOptions& options) {
   const std::string command = "staff erase";
@@ -145,6 +162,8 @@ int RunStaffErase(const GlobalOptions& global,
                      erased.pseudonym(), "\nrecords changed: ", changed, "\n"));
   return kExitOk;
 }
+
+}  // namespace
 
 void AddStaffPrivacyCommands(CLI::App& staff, const GlobalOptions& global,
                              Actions& actions) {

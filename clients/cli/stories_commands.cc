@@ -1,14 +1,19 @@
-#include "clients/cli/stories_commands.h"
-
+// `candorctl stories ...`: advocacy stories. Reviewers and admins create,
+// update and archive them; employees list and read the stories meant for
+// their department. Each command returns the process exit code (see
+// commands.h).
 #include <iostream>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "CLI/CLI.hpp"
 #include "clients/cli/command_line.h"
+#include "clients/cli/commands.h"
 #include "clients/cli/connection.h"
 #include "clients/cli/output.h"
 #include "clients/cli/staff_fields.h"
+#include "clients/cli/stories_fields.h"
 
 namespace candor::cli {
 namespace {
@@ -18,7 +23,12 @@ using AdvocacyStub = advocacypb::AdvocacyService::Stub;
 
 const char kStoryName[] = "organizations/ORG/stories/ID";
 
-}  // namespace
+struct StoryCreateOptions {
+  std::string parent;  // organizations/ID, or just ID
+  StoryFlags flags;
+  std::string story_id;
+  std::string request_id;
+};
 
 int RunStoryCreate(const GlobalOptions& global,
                    const StoryCreateOptions& options) {
@@ -67,8 +77,6 @@ int RunStoryArchive(const GlobalOptions& global,
   return CallAndPrint(global, "stories archive", request,
                       &AdvocacyStub::ArchiveStory, &DescribeStory);
 }
-
-namespace {
 
 // The story flags of create and update as given; Flags() keeps those given
 // (or cleared), so that an update changes only them.

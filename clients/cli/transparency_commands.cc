@@ -1,17 +1,23 @@
-#include "clients/cli/transparency_commands.h"
-
+// `candorctl rules|audit|report ...`: the organization's published
+// transparency rules, dry runs of a post against them, the audit log and
+// the transparency report. Admins publish rulesets; every staff member reads
+// them, checks a text, reads and verifies the audit log and the report.
+// Each command returns the process exit code (see commands.h).
 #include <iostream>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "clients/cli/command_line.h"
+#include "clients/cli/commands.h"
 #include "clients/cli/connection.h"
 #include "clients/cli/output.h"
 #include "clients/cli/posts_fields.h"
 #include "clients/cli/staff_fields.h"
+#include "clients/cli/transparency_fields.h"
 
 namespace candor::cli {
 namespace {
@@ -19,7 +25,25 @@ namespace {
 namespace transparencypb = ::candor::transparency::v1;
 using TransparencyStub = transparencypb::TransparencyService::Stub;
 
-}  // namespace
+// Reads FILE as a Ruleset in protobuf text format (exit 2, with
+// FILE:LINE:COLUMN, when it is not one), creates it as a DRAFT and
+// publishes it; prints the published ruleset.
+struct RulesPublishOptions {
+  std::string parent;  // organizations/ID, or just ID
+  std::string file;    // "-" reads standard input
+  std::string request_id;
+};
+
+// A dry run (EvaluatePost): prints the outcome and every rule's result.
+// Exits 0 whatever the outcome: only a failed call or bad flags are errors.
+struct RulesCheckOptions {
+  std::string parent;
+  std::string network;
+  std::string text;
+  std::string link_url;
+  // A staff id or resource name; empty: the token's subject.
+  std::string author;
+};
 
 int RunRulesPublish(const GlobalOptions& global,
                     const RulesPublishOptions& options) {
@@ -63,6 +87,7 @@ int RunRulesPublish(const GlobalOptions& global,
   return kExitOk;
 }
 
+// The ruleset that judges posts now.
 int RunRulesShow(const GlobalOptions& global, const std::string& parent) {
   transparencypb::GetPublishedRulesetRequest request;
   request.set_parent(OrganizationName(parent));
@@ -116,6 +141,7 @@ int RunAuditList(const GlobalOptions& global, const ListOptions& options) {
                       AuditEntryTable(), &AddAuditEntryRow, "audit entries");
 }
 
+// Prints whether the chain holds; exits 1 when it does not.
 int RunAuditVerify(const GlobalOptions& global, const std::string& parent) {
   std::unique_ptr<Connection> connection =
       Open(global, "audit verify", kDefaultTimeout);
@@ -140,8 +166,6 @@ int RunReport(const GlobalOptions& global, const std::string& parent,
                       &TransparencyStub::GetTransparencyReport,
                       &DescribeReport);
 }
-
-namespace {
 
 void AddRulesGroup(CLI::App& app, const GlobalOptions& global,
                    Actions& actions) {

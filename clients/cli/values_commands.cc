@@ -1,14 +1,19 @@
-#include "clients/cli/values_commands.h"
-
+// `candorctl values ...`: the organization's shared values. Admins create,
+// update and retire values and read their history and feedback; every
+// staff member endorses values and gives feedback. Each command returns
+// the process exit code (see commands.h).
 #include <iostream>
 #include <memory>
+#include <string>
 #include <utility>
 
 #include "CLI/CLI.hpp"
 #include "clients/cli/command_line.h"
+#include "clients/cli/commands.h"
 #include "clients/cli/connection.h"
 #include "clients/cli/output.h"
 #include "clients/cli/staff_fields.h"
+#include "clients/cli/values_fields.h"
 
 namespace candor::cli {
 namespace {
@@ -18,7 +23,20 @@ using ValuesStub = valuespb::ValuesService::Stub;
 
 const char kValueName[] = "organizations/ORG/values/ID";
 
-}  // namespace
+struct ValueCreateOptions {
+  std::string parent;  // organizations/ID, or just ID
+  std::string title;
+  std::string statement;
+  std::string value_id;
+  std::string request_id;
+};
+
+struct ValueGiveFeedbackOptions {
+  std::string name;
+  std::string text;
+  bool anonymous = false;
+  std::string request_id;
+};
 
 int RunValueCreate(const GlobalOptions& global,
                    const ValueCreateOptions& options) {
@@ -68,6 +86,8 @@ int RunValueRetire(const GlobalOptions& global,
                       &ValuesStub::RetireValue, &DescribeValue);
 }
 
+// `values history` (ListValueRevisions) and `values feedback`
+// (ListValueFeedback): the options' parent is the value's name.
 int RunValueHistory(const GlobalOptions& global, const ListOptions& options) {
   valuespb::ListValueRevisionsRequest request;
   request.set_parent(options.parent);
@@ -87,6 +107,7 @@ int RunValueFeedbackList(const GlobalOptions& global,
                       ValueFeedbackTable(), &AddValueFeedbackRow, "feedback");
 }
 
+// endorse and unendorse act as the caller.
 int RunValueEndorse(const GlobalOptions& global, const std::string& name) {
   valuespb::EndorseValueRequest request;
   request.set_name(name);
@@ -111,6 +132,8 @@ int RunValueGiveFeedback(const GlobalOptions& global,
   return CallAndPrint(global, "values give-feedback", request,
                       &ValuesStub::CreateValueFeedback, &DescribeValueFeedback);
 }
+
+}  // namespace
 
 void AddValuesCommands(CLI::App& app, const GlobalOptions& global,
                        Actions& actions) {
