@@ -8,10 +8,6 @@
 
 namespace candor::cli {
 
-void Actions::Set(const CLI::App* command, Action action) {
-  actions_[command] = std::move(action);
-}
-
 int Actions::Run(const CLI::App& app) const {
   // A group's subcommand is parsed together with the group: the action is
   // that of the deepest one.
@@ -30,7 +26,7 @@ int Actions::Run(const CLI::App& app) const {
 CLI::App* Actions::Add(CLI::App& group, const std::string& name,
                        const std::string& description, Action action) {
   CLI::App* command = group.add_subcommand(name, description);
-  Set(command, std::move(action));
+  actions_[command] = std::move(action);
   return command;
 }
 

@@ -33,15 +33,14 @@ using Action = std::function<int()>;
 // Which action each subcommand runs.
 class Actions {
  public:
-  // `action` runs when `command` is the last subcommand given.
-  void Set(const CLI::App* command, Action action);
-
   // Runs the action of the last subcommand given to the parsed `app`. When
   // that one has none (a group given alone), prints its help and returns
   // kExitUsage.
   int Run(const CLI::App& app) const;
 
-  // Adds the subcommand `name` to `group`, running `action`.
+  // Adds the subcommand `name` to `group`; `action` runs when it is the
+  // last subcommand given. Commands are added with AddCommand, which calls
+  // this.
   CLI::App* Add(CLI::App& group, const std::string& name,
                 const std::string& description, Action action);
 
@@ -58,9 +57,9 @@ struct Command {
 };
 
 // Adds the subcommand `name` to `group`; it runs `run(global, options)`,
-// with options that live as long as the action. Most commands are added
-// this way; one whose action must do more than call its Run function (an
-// update that keeps only the flags given) uses Actions::Add.
+// with options that live as long as the action. An option whose meaning
+// depends on whether it was given keeps its CLI::Option* in the options
+// (see IfGiven).
 template <typename Options>
 Command<Options> AddCommand(CLI::App& group, const std::string& name,
                             const std::string& description,

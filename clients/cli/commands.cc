@@ -81,7 +81,9 @@ struct StaffImportOptions {
   bool dry_run = false;
 };
 
-int RunTokenMint(const TokenMintOptions& options) {
+// Needs no server, so no global option.
+int RunTokenMint(const GlobalOptions& /*global*/,
+                 const TokenMintOptions& options) {
   const std::string command = "token mint";
   absl::StatusOr<absl::Duration> ttl = ParseDuration(options.ttl);
   if (!ttl.ok()) {
@@ -218,14 +220,45 @@ int RunStaffList(const GlobalOptions& global, const ListOptions& options) {
                       StaffMemberTable(), &AddStaffMemberRow, "staff members");
 }
 
-int RunStaffUpdate(const GlobalOptions& global, const std::string& name,
-                   const StaffUpdateFlags& flags) {
-  const std::string command = "staff update";
-  absl::StatusOr<staffpb::UpdateStaffMemberRequest> request =
-      BuildUpdateRequest(name, flags);
-  if (!request.ok()) return UsageError(command, request.status());
-  return CallAndPrint(global, command, *request, &StaffStub::UpdateStaffMember,
-                      &DescribeStaffMember);
+// `staff update`'s flags as given; each becomes a field of StaffUpdateFlags
+// only when its option was given.
+struct StaffUpdateOptions {
+  std::string name;
+  std::string employee_id, display_name, email, department, title, location,
+      manager, bio, consent, etag;
+  std::vector<std::string> roles, social_accounts;
+  bool clear_social = false;
+  CLI::Option *employee_id_option = nullptr, *display_name_option = nullptr,
+              *email_option = nullptr, *department_option = nullptr,
+              *title_option = nullptr, *location_option = nullptr,
+              *manager_option = nullptr, *roles_option = nullptr,
+              *bio_option = nullptr, *consent_option = nullptr,
+              *social_option = nullptr, *etag_option = nullptr;
+
+  StaffUpdateFlags Flags() const {
+    StaffUpdateFlags flags;
+    flags.employee_id = IfGiven(employee_id_option, employee_id);
+    flags.display_name = IfGiven(display_name_option, display_name);
+    flags.email = IfGiven(email_option, email);
+    flags.department = IfGiven(department_option, department);
+    flags.title = IfGiven(title_option, title);
+    flags.location = IfGiven(location_option, location);
+    flags.manager = IfGiven(manager_option, manager);
+    if (roles_option->count() > 0) flags.roles = roles;
+    flags.bio = IfGiven(bio_option, bio);
+    flags.consent = IfGiven(consent_option, consent);
+    if (social_option->count() > 0) flags.social_accounts = social_accounts;
+    if (clear_social) flags.social_accounts.emplace();
+    flags.etag = IfGiven(etag_option, etag);
+    return flags;
+  }
+};
+
+int RunStaffUpdate(const GlobalOptions& global,
+                   const StaffUpdateOptions& options) {
+  return CallAndPrint(global, "staff update",
+                      BuildUpdateRequest(options.name, options.Flags()),
+                      &StaffStub::UpdateStaffMember, &DescribeStaffMember);
 }
 
 int RunStaffDeactivate(const GlobalOptions& global,
@@ -306,27 +339,26 @@ int RunStaffImport(const GlobalOptions& global,
 
 }  // namespace
 
-void AddTokenCommands(CLI::App& app, Actions& actions) {
+void AddTokenCommands(CLI::App& app, const GlobalOptions& global,
+                      Actions& actions) {
   CLI::App* token = app.add_subcommand("token", "Bearer tokens");
   token->require_subcommand(1);
 
-  auto mint = std::make_shared<TokenMintOptions>();
-  CLI::App* mint_command = actions.Add(
-      *token, "mint", "Print a token signed with a shared HS256 secret",
-      [mint] { return RunTokenMint(*mint); });
-  mint_command
-      ->add_option("--secret-file", mint->secret_file,
+  auto [mint, options] = AddCommand(
+      *token, "mint", "Print a token signed with a shared HS256 secret", global,
+      actions, &RunTokenMint);
+  mint->add_option("--secret-file", options.secret_file,
                    "File holding the server's token secret")
       ->required();
-  mint_command->add_option("--org", mint->organization,
-                           "Organization id (not for operator tokens)");
-  mint_command->add_option(
-      "--subject", mint->subject,
+  mint->add_option("--org", options.organization,
+                   "Organization id (not for operator tokens)");
+  mint->add_option(
+      "--subject", options.subject,
       "Staff member id or name; a service's name; `operator` for operators");
-  AddRepeatable(mint_command, "--role", mint->roles,
+  AddRepeatable(mint, "--role", options.roles,
                 "employee, reviewer, admin, operator or service (repeatable)")
       ->required();
-  mint_command->add_option("--ttl", mint->ttl, "Lifetime, e.g. 30m, 12h, 7d")
+  mint->add_option("--ttl", options.ttl, "Lifetime, e.g. 30m, 12h, 7d")
       ->capture_default_str();
 }
 
@@ -377,75 +409,39 @@ void AddOrgCommands(CLI::App& app, const GlobalOptions& global,
 
 namespace {
 
-// `staff update`'s flags as given; each becomes a field of StaffUpdateFlags
-// only when its option was given.
-struct StaffUpdateArgs {
-  std::string name;
-  std::string employee_id, display_name, email, department, title, location,
-      manager, bio, consent, etag;
-  std::vector<std::string> roles, social_accounts;
-  bool clear_social = false;
-  CLI::Option *employee_id_option = nullptr, *display_name_option = nullptr,
-              *email_option = nullptr, *department_option = nullptr,
-              *title_option = nullptr, *location_option = nullptr,
-              *manager_option = nullptr, *roles_option = nullptr,
-              *bio_option = nullptr, *consent_option = nullptr,
-              *social_option = nullptr, *etag_option = nullptr;
-
-  StaffUpdateFlags Flags() const {
-    StaffUpdateFlags flags;
-    flags.employee_id = IfGiven(employee_id_option, employee_id);
-    flags.display_name = IfGiven(display_name_option, display_name);
-    flags.email = IfGiven(email_option, email);
-    flags.department = IfGiven(department_option, department);
-    flags.title = IfGiven(title_option, title);
-    flags.location = IfGiven(location_option, location);
-    flags.manager = IfGiven(manager_option, manager);
-    if (roles_option->count() > 0) flags.roles = roles;
-    flags.bio = IfGiven(bio_option, bio);
-    flags.consent = IfGiven(consent_option, consent);
-    if (social_option->count() > 0) flags.social_accounts = social_accounts;
-    if (clear_social) flags.social_accounts.emplace();
-    flags.etag = IfGiven(etag_option, etag);
-    return flags;
-  }
-};
-
 void AddStaffUpdateCommand(CLI::App* staff, const GlobalOptions& global,
                            Actions& actions) {
-  auto args = std::make_shared<StaffUpdateArgs>();
-  CLI::App* update =
-      actions.Add(*staff, "update", "Change the fields given, and only those",
-                  [&global, args] {
-                    return RunStaffUpdate(global, args->name, args->Flags());
-                  });
-  AddName(update, args->name, kStaffName);
-  args->employee_id_option =
-      update->add_option("--employee-id", args->employee_id);
-  args->display_name_option =
-      update->add_option("--display-name", args->display_name);
-  args->email_option = update->add_option("--email", args->email);
-  args->department_option =
-      update->add_option("--department", args->department);
-  args->title_option = update->add_option("--title", args->title);
-  args->location_option = update->add_option("--location", args->location);
-  args->manager_option = update->add_option(
-      "--manager", args->manager, "Staff id or name; \"\" removes the manager");
-  args->roles_option =
-      AddRepeatable(update, "--role", args->roles,
+  auto [update, options] =
+      AddCommand(*staff, "update", "Change the fields given, and only those",
+                 global, actions, &RunStaffUpdate);
+  AddName(update, options.name, kStaffName);
+  options.employee_id_option =
+      update->add_option("--employee-id", options.employee_id);
+  options.display_name_option =
+      update->add_option("--display-name", options.display_name);
+  options.email_option = update->add_option("--email", options.email);
+  options.department_option =
+      update->add_option("--department", options.department);
+  options.title_option = update->add_option("--title", options.title);
+  options.location_option = update->add_option("--location", options.location);
+  options.manager_option =
+      update->add_option("--manager", options.manager,
+                         "Staff id or name; \"\" removes the manager");
+  options.roles_option =
+      AddRepeatable(update, "--role", options.roles,
                     "Sets the roles: employee, reviewer, admin (repeatable)");
-  args->bio_option = update->add_option("--bio", args->bio);
-  args->consent_option = update->add_option("--consent", args->consent,
-                                            "Advocacy consent: true or false");
-  args->social_option = AddRepeatable(
-      update, "--social", args->social_accounts,
+  options.bio_option = update->add_option("--bio", options.bio);
+  options.consent_option = update->add_option(
+      "--consent", options.consent, "Advocacy consent: true or false");
+  options.social_option = AddRepeatable(
+      update, "--social", options.social_accounts,
       "Sets the linked accounts, NETWORK:HANDLE, e.g. linkedin:ada-l "
       "(repeatable)");
   update
-      ->add_flag("--clear-social", args->clear_social,
+      ->add_flag("--clear-social", options.clear_social,
                  "Removes every linked account")
-      ->excludes(args->social_option);
-  args->etag_option = AddEtag(update, args->etag, "member");
+      ->excludes(options.social_option);
+  options.etag_option = AddEtag(update, options.etag, "member");
 }
 
 }  // namespace

@@ -36,7 +36,8 @@ struct GlobalOptions {
 // Each family's Add...Commands adds its commands, with their subcommands,
 // to `app` (AddStaffPrivacyCommands to `staff`); their actions (in
 // `actions`) run with `global`. In commands.cc: token, health, org, staff.
-void AddTokenCommands(CLI::App& app, Actions& actions);
+void AddTokenCommands(CLI::App& app, const GlobalOptions& global,
+                      Actions& actions);
 void AddHealthCommand(CLI::App& app, const GlobalOptions& global,
                       Actions& actions);
 void AddOrgCommands(CLI::App& app, const GlobalOptions& global,

@@ -167,6 +167,17 @@ int CallAndPrint(const GlobalOptions& global, const std::string& command,
   return kExitOk;
 }
 
+// CallAndPrint of a request built from the command's flags, which may be
+// wrong: then it prints why and returns kExitUsage, calling nothing.
+template <typename Stub, typename Request, typename Response>
+int CallAndPrint(const GlobalOptions& global, const std::string& command,
+                 const absl::StatusOr<Request>& request,
+                 UnaryMethod<Stub, Request, Response> method,
+                 std::string (*describe)(const Response&)) {
+  if (!request.ok()) return UsageError(command, request.status());
+  return CallAndPrint(global, command, *request, method, describe);
+}
+
 // What every list command does: open the connection for `command`, call
 // the List `method` with `request` (its parent and filter set) and `page`,
 // once or (with --all) page after page, and print the `items` of every

@@ -36,8 +36,9 @@ constexpr int32_t kReportPageSize = 200;
 struct EngagementReportOptions {
   std::string parent;
   std::string since = "30d";
-  // csv, json or table; unset: the global --output.
-  std::optional<std::string> output;
+  // csv, json or table; not given: the global --output.
+  std::string output;
+  CLI::Option* output_option = nullptr;
   std::string by;  // "", post or staff
   int32_t leaderboard_limit = 10;
   int32_t max_subjects = 100;
@@ -81,8 +82,8 @@ int RunEngagementReport(const GlobalOptions& global,
   ReportFormat format = global.output == OutputFormat::kJson
                             ? ReportFormat::kJson
                             : ReportFormat::kTable;
-  if (options.output) {
-    absl::StatusOr<ReportFormat> parsed = ParseReportFormat(*options.output);
+  if (options.output_option->count() > 0) {
+    absl::StatusOr<ReportFormat> parsed = ParseReportFormat(options.output);
     if (!parsed.ok()) return UsageError(command, parsed.status());
     format = *parsed;
   }
@@ -268,9 +269,16 @@ int RunNotificationWatch(const GlobalOptions& global,
   return connection->CallFailed(status);
 }
 
+// `leaderboard PARENT` shows it; `leaderboard join|leave STAFF` opts in or
+// out.
 int RunLeaderboard(const GlobalOptions& global,
                    const LeaderboardOptions& options) {
   const std::string command = "leaderboard";
+  if (options.parent.empty()) {
+    std::cerr << "candorctl: leaderboard: PARENT is required (or join|leave "
+                 "STAFF_NAME)\n";
+    return kExitUsage;
+  }
   engagementpb::GetLeaderboardRequest request;
   request.set_parent(OrganizationName(options.parent));
   request.set_limit(options.limit);
@@ -284,7 +292,7 @@ int RunLeaderboard(const GlobalOptions& global,
                       &DescribeLeaderboard);
 }
 
-// join/leave: UpdateLeaderboardParticipation for the caller's own name.
+// UpdateLeaderboardParticipation for the caller's own name.
 int RunLeaderboardParticipation(const GlobalOptions& global,
                                 const std::string& staff_name,
                                 bool participate) {
@@ -296,33 +304,33 @@ int RunLeaderboardParticipation(const GlobalOptions& global,
       &EngagementStub::UpdateLeaderboardParticipation, &DescribeParticipation);
 }
 
+int RunLeaderboardJoin(const GlobalOptions& global,
+                       const std::string& staff_name) {
+  return RunLeaderboardParticipation(global, staff_name, true);
+}
+
+int RunLeaderboardLeave(const GlobalOptions& global,
+                        const std::string& staff_name) {
+  return RunLeaderboardParticipation(global, staff_name, false);
+}
+
 void AddEngagementGroup(CLI::App& app, const GlobalOptions& global,
                         Actions& actions) {
   CLI::App* engagement =
       app.add_subcommand("engagement", "What advocacy brings: engagement");
   engagement->require_subcommand(1);
 
-  struct ReportArgs {
-    EngagementReportOptions options;
-    std::string output;
-    CLI::Option* output_option = nullptr;
-  };
-  auto args = std::make_shared<ReportArgs>();
-  EngagementReportOptions& options = args->options;
-  CLI::App* report = actions.Add(
+  auto [report, options] = AddCommand(
       *engagement, "report",
       "The organization's engagement totals and leaderboard; with --by, one "
       "row per post or staff member (admin)",
-      [&global, args] {
-        args->options.output = IfGiven(args->output_option, args->output);
-        return RunEngagementReport(global, args->options);
-      });
+      global, actions, &RunEngagementReport);
   AddParent(report, options.parent);
   report
       ->add_option("--since", options.since, "The last DURATION, e.g. 30d, 12h")
       ->capture_default_str();
-  args->output_option =
-      report->add_option("-o,--output", args->output,
+  options.output_option =
+      report->add_option("-o,--output", options.output,
                          "csv, json or table (default: the global --output)");
   report
       ->add_option("--by", options.by,
@@ -399,37 +407,25 @@ void AddNotificationsGroup(CLI::App& app, const GlobalOptions& global,
 
 void AddLeaderboardGroup(CLI::App& app, const GlobalOptions& global,
                          Actions& actions) {
-  // `leaderboard PARENT` shows it; `leaderboard join|leave STAFF` opts in
-  // or out.
-  auto options = std::make_shared<LeaderboardOptions>();
-  CLI::App* leaderboard = actions.Add(
-      app, "leaderboard",
-      "The leaderboard of staff who opted in, and opting in",
-      [&global, options] {
-        if (options->parent.empty()) {
-          std::cerr << "candorctl: leaderboard: PARENT is required (or "
-                       "join|leave STAFF_NAME)\n";
-          return kExitUsage;
-        }
-        return RunLeaderboard(global, *options);
-      });
-  AddParent(leaderboard, options->parent)->required(false);
-  leaderboard->add_option("--since", options->since,
+  auto [leaderboard, options] =
+      AddCommand(app, "leaderboard",
+                 "The leaderboard of staff who opted in, and opting in", global,
+                 actions, &RunLeaderboard);
+  AddParent(leaderboard, options.parent)->required(false);
+  leaderboard->add_option("--since", options.since,
                           "The last DURATION (default: the server's, 30d)");
-  leaderboard->add_option("--limit", options->limit, "1 to 100")
+  leaderboard->add_option("--limit", options.limit, "1 to 100")
       ->check(CLI::Range(1, 100));
 
-  for (const bool participate : {true, false}) {
-    auto staff_name = std::make_shared<std::string>();
-    CLI::App* command = actions.Add(
-        *leaderboard, participate ? "join" : "leave",
-        participate ? "Appear on the leaderboard (yourself only)"
-                    : "Leave the leaderboard (yourself only)",
-        [&global, staff_name, participate] {
-          return RunLeaderboardParticipation(global, *staff_name, participate);
-        });
-    AddOwnStaffName(command, "staff", *staff_name);
-  }
+  auto [join, join_name] = AddCommand(
+      *leaderboard, "join", "Appear on the leaderboard (yourself only)", global,
+      actions, &RunLeaderboardJoin);
+  AddOwnStaffName(join, "staff", join_name);
+
+  auto [leave, leave_name] =
+      AddCommand(*leaderboard, "leave", "Leave the leaderboard (yourself only)",
+                 global, actions, &RunLeaderboardLeave);
+  AddOwnStaffName(leave, "staff", leave_name);
 }
 
 }  // namespace

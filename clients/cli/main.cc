@@ -66,7 +66,7 @@ int Main(int argc, char** argv) {
 
   // The actions read `global` when they run, after the parse.
   Actions actions;
-  AddTokenCommands(app, actions);
+  AddTokenCommands(app, global, actions);
   AddHealthCommand(app, global, actions);
   AddOrgCommands(app, global, actions);
   AddStaffCommands(app, global, actions);

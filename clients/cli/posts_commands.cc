@@ -40,10 +40,59 @@ int ListPosts(const GlobalOptions& global, const std::string& command,
                       add_row, "posts");
 }
 
+// The post flags of create and update as given; Flags() keeps those given
+// (or cleared), so that an update changes only them.
+struct PostArgs {
+  std::string network, text, link, story, etag;
+  std::vector<std::string> values;
+  bool clear_values = false;
+  CLI::Option *network_option = nullptr, *text_option = nullptr,
+              *link_option = nullptr, *story_option = nullptr,
+              *values_option = nullptr, *etag_option = nullptr;
+
+  PostFlags Flags() const {
+    PostFlags flags;
+    flags.network = IfGiven(network_option, network);
+    flags.text = IfGiven(text_option, text);
+    flags.link_url = IfGiven(link_option, link);
+    flags.story = IfGiven(story_option, story);
+    if (values_option->count() > 0 || clear_values) flags.values = values;
+    if (etag_option != nullptr) flags.etag = IfGiven(etag_option, etag);
+    return flags;
+  }
+};
+
+// The post fields, on `create` or (`update`) on `update`, which can also
+// clear the values.
+void AddPostOptions(CLI::App* command, PostArgs& args, bool update) {
+  args.network_option = AddNetwork(command, args.network);
+  args.text_option =
+      command->add_option("--text", args.text, "Your own words, as published");
+  args.link_option =
+      command->add_option("--link", args.link, "A link, an https URL");
+  args.story_option = command->add_option(
+      "--story", args.story,
+      update ? "The story it draws on, by id or name; \"\" removes it"
+             : "The story it draws on, by id or name");
+  args.values_option = AddRepeatable(
+      command, "--value", args.values,
+      update ? "Sets the values it speaks to, by id or name (repeatable)"
+             : "A value it speaks to, by id or name (repeatable)");
+  if (!update) return;
+  command->add_flag("--clear-values", args.clear_values, "Remove every value")
+      ->excludes(args.values_option);
+  args.etag_option = AddEtag(command, args.etag, "post");
+}
+
 struct PostCreateOptions {
   std::string parent;  // organizations/ID, or just ID
-  PostFlags flags;
+  PostArgs post;
   std::string request_id;
+};
+
+struct PostUpdateOptions {
+  std::string name;
+  PostArgs post;
 };
 
 struct PostAppealOptions {
@@ -60,13 +109,11 @@ struct ReviewOptions {
 
 int RunPostCreate(const GlobalOptions& global,
                   const PostCreateOptions& options) {
-  const std::string command = "posts create";
   absl::StatusOr<advocacypb::CreatePostRequest> request =
-      BuildCreatePostRequest(options.parent, options.flags);
-  if (!request.ok()) return UsageError(command, request.status());
-  request->set_request_id(options.request_id);
-  return CallAndPrint(global, command, *request, &AdvocacyStub::CreatePost,
-                      &DescribePost);
+      BuildCreatePostRequest(options.parent, options.post.Flags());
+  if (request.ok()) request->set_request_id(options.request_id);
+  return CallAndPrint(global, "posts create", request,
+                      &AdvocacyStub::CreatePost, &DescribePost);
 }
 
 int RunPostGet(const GlobalOptions& global, const std::string& name) {
@@ -81,14 +128,12 @@ int RunPostList(const GlobalOptions& global, const ListOptions& options) {
                    &AddPostRow);
 }
 
-int RunPostUpdate(const GlobalOptions& global, const std::string& name,
-                  const PostFlags& flags) {
-  const std::string command = "posts update";
-  absl::StatusOr<advocacypb::UpdatePostRequest> request =
-      BuildPostUpdateRequest(name, flags);
-  if (!request.ok()) return UsageError(command, request.status());
-  return CallAndPrint(global, command, *request, &AdvocacyStub::UpdatePost,
-                      &DescribePost);
+int RunPostUpdate(const GlobalOptions& global,
+                  const PostUpdateOptions& options) {
+  return CallAndPrint(
+      global, "posts update",
+      BuildPostUpdateRequest(options.name, options.post.Flags()),
+      &AdvocacyStub::UpdatePost, &DescribePost);
 }
 
 int RunPostDelete(const GlobalOptions& global, const std::string& name) {
@@ -173,71 +218,19 @@ int RunReviewReject(const GlobalOptions& global, const ReviewOptions& options) {
                       &AdvocacyStub::RejectPost, &DescribePost);
 }
 
-// The post flags of create and update as given; Flags() keeps those given
-// (or cleared), so that an update changes only them.
-struct PostArgs {
-  std::string network, text, link, story, etag;
-  std::vector<std::string> values;
-  bool clear_values = false;
-  CLI::Option *network_option = nullptr, *text_option = nullptr,
-              *link_option = nullptr, *story_option = nullptr,
-              *values_option = nullptr, *etag_option = nullptr;
-
-  PostFlags Flags() const {
-    PostFlags flags;
-    flags.network = IfGiven(network_option, network);
-    flags.text = IfGiven(text_option, text);
-    flags.link_url = IfGiven(link_option, link);
-    flags.story = IfGiven(story_option, story);
-    if (values_option->count() > 0 || clear_values) flags.values = values;
-    if (etag_option != nullptr) flags.etag = IfGiven(etag_option, etag);
-    return flags;
-  }
-};
-
-// The post fields, on `create` or (`update`) on `update`, which can also
-// clear the values.
-void AddPostOptions(CLI::App* command, PostArgs& args, bool update) {
-  args.network_option = AddNetwork(command, args.network);
-  args.text_option =
-      command->add_option("--text", args.text, "Your own words, as published");
-  args.link_option =
-      command->add_option("--link", args.link, "A link, an https URL");
-  args.story_option = command->add_option(
-      "--story", args.story,
-      update ? "The story it draws on, by id or name; \"\" removes it"
-             : "The story it draws on, by id or name");
-  args.values_option = AddRepeatable(
-      command, "--value", args.values,
-      update ? "Sets the values it speaks to, by id or name (repeatable)"
-             : "A value it speaks to, by id or name (repeatable)");
-  if (!update) return;
-  command->add_flag("--clear-values", args.clear_values, "Remove every value")
-      ->excludes(args.values_option);
-  args.etag_option = AddEtag(command, args.etag, "post");
-}
-
 void AddPostsGroup(CLI::App& app, const GlobalOptions& global,
                    Actions& actions) {
   CLI::App* posts = app.add_subcommand("posts", "Your posts");
   posts->require_subcommand(1);
 
-  struct CreateArgs {
-    PostCreateOptions options;
-    PostArgs post;
-  };
-  auto create = std::make_shared<CreateArgs>();
-  CLI::App* create_command = actions.Add(
+  auto [create, create_options] = AddCommand(
       *posts, "create", "Write a DRAFT post as yourself (submit it to publish)",
-      [&global, create] {
-        create->options.flags = create->post.Flags();
-        return RunPostCreate(global, create->options);
-      });
-  AddParent(create_command, create->options.parent);
-  AddPostOptions(create_command, create->post, /*update=*/false);
-  create->post.network_option->required();
-  create->post.text_option->required();
-  AddRequestId(create_command, create->options.request_id);
+      global, actions, &RunPostCreate);
+  AddParent(create, create_options.parent);
+  AddPostOptions(create, create_options.post, /*update=*/false);
+  create_options.post.network_option->required();
+  create_options.post.text_option->required();
+  AddRequestId(create, create_options.request_id);
 
   auto [get, get_name] = AddCommand(
       *posts, "get", "Show a post and the decision on it, rule by rule", global,
@@ -250,19 +243,12 @@ void AddPostsGroup(CLI::App& app, const GlobalOptions& global,
                  "\"organizations/x/staffMembers/y\"'",
                  global, actions, &RunPostList);
 
-  struct UpdateArgs {
-    std::string name;
-    PostArgs post;
-  };
-  auto update = std::make_shared<UpdateArgs>();
-  CLI::App* update_command = actions.Add(
+  auto [update, update_options] = AddCommand(
       *posts, "update",
       "Change a DRAFT or REJECTED post: the fields given, and only those",
-      [&global, update] {
-        return RunPostUpdate(global, update->name, update->post.Flags());
-      });
-  AddName(update_command, update->name, kPostName);
-  AddPostOptions(update_command, update->post, /*update=*/true);
+      global, actions, &RunPostUpdate);
+  AddName(update, update_options.name, kPostName);
+  AddPostOptions(update, update_options.post, /*update=*/true);
 
   auto [delete_command, delete_name] = AddCommand(
       *posts, "delete", "Delete a DRAFT post", global, actions, &RunPostDelete);

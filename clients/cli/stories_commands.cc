@@ -23,61 +23,6 @@ using AdvocacyStub = advocacypb::AdvocacyService::Stub;
 
 const char kStoryName[] = "organizations/ORG/stories/ID";
 
-struct StoryCreateOptions {
-  std::string parent;  // organizations/ID, or just ID
-  StoryFlags flags;
-  std::string story_id;
-  std::string request_id;
-};
-
-int RunStoryCreate(const GlobalOptions& global,
-                   const StoryCreateOptions& options) {
-  const std::string command = "stories create";
-  absl::StatusOr<advocacypb::CreateStoryRequest> request =
-      BuildCreateStoryRequest(options.parent, options.flags, absl::Now());
-  if (!request.ok()) return UsageError(command, request.status());
-  request->set_story_id(options.story_id);
-  request->set_request_id(options.request_id);
-  return CallAndPrint(global, command, *request, &AdvocacyStub::CreateStory,
-                      &DescribeStory);
-}
-
-int RunStoryGet(const GlobalOptions& global, const std::string& name) {
-  advocacypb::GetStoryRequest request;
-  request.set_name(name);
-  return CallAndPrint(global, "stories get", request, &AdvocacyStub::GetStory,
-                      &DescribeStory);
-}
-
-int RunStoryList(const GlobalOptions& global, const ListOptions& options) {
-  advocacypb::ListStoriesRequest request;
-  request.set_parent(OrganizationName(options.parent));
-  request.set_filter(options.filter);
-  return ListAndPrint(global, "stories list", request, options.page,
-                      &AdvocacyStub::ListStories,
-                      &advocacypb::ListStoriesResponse::stories, StoryTable(),
-                      &AddStoryRow, "stories");
-}
-
-int RunStoryUpdate(const GlobalOptions& global, const std::string& name,
-                   const StoryFlags& flags) {
-  const std::string command = "stories update";
-  absl::StatusOr<advocacypb::UpdateStoryRequest> request =
-      BuildStoryUpdateRequest(name, flags, absl::Now());
-  if (!request.ok()) return UsageError(command, request.status());
-  return CallAndPrint(global, command, *request, &AdvocacyStub::UpdateStory,
-                      &DescribeStory);
-}
-
-int RunStoryArchive(const GlobalOptions& global,
-                    const NameAndRequestId& options) {
-  advocacypb::ArchiveStoryRequest request;
-  request.set_name(options.name);
-  request.set_request_id(options.request_id);
-  return CallAndPrint(global, "stories archive", request,
-                      &AdvocacyStub::ArchiveStory, &DescribeStory);
-}
-
 // The story flags of create and update as given; Flags() keeps those given
 // (or cleared), so that an update changes only them.
 struct StoryArgs {
@@ -155,6 +100,65 @@ void AddStoryOptions(CLI::App* command, StoryArgs& args, bool update) {
   args.etag_option = AddEtag(command, args.etag, "story");
 }
 
+struct StoryCreateOptions {
+  std::string parent;  // organizations/ID, or just ID
+  StoryArgs story;
+  std::string story_id;
+  std::string request_id;
+};
+
+int RunStoryCreate(const GlobalOptions& global,
+                   const StoryCreateOptions& options) {
+  absl::StatusOr<advocacypb::CreateStoryRequest> request =
+      BuildCreateStoryRequest(options.parent, options.story.Flags(),
+                              absl::Now());
+  if (request.ok()) {
+    request->set_story_id(options.story_id);
+    request->set_request_id(options.request_id);
+  }
+  return CallAndPrint(global, "stories create", request,
+                      &AdvocacyStub::CreateStory, &DescribeStory);
+}
+
+int RunStoryGet(const GlobalOptions& global, const std::string& name) {
+  advocacypb::GetStoryRequest request;
+  request.set_name(name);
+  return CallAndPrint(global, "stories get", request, &AdvocacyStub::GetStory,
+                      &DescribeStory);
+}
+
+int RunStoryList(const GlobalOptions& global, const ListOptions& options) {
+  advocacypb::ListStoriesRequest request;
+  request.set_parent(OrganizationName(options.parent));
+  request.set_filter(options.filter);
+  return ListAndPrint(global, "stories list", request, options.page,
+                      &AdvocacyStub::ListStories,
+                      &advocacypb::ListStoriesResponse::stories, StoryTable(),
+                      &AddStoryRow, "stories");
+}
+
+struct StoryUpdateOptions {
+  std::string name;
+  StoryArgs story;
+};
+
+int RunStoryUpdate(const GlobalOptions& global,
+                   const StoryUpdateOptions& options) {
+  return CallAndPrint(
+      global, "stories update",
+      BuildStoryUpdateRequest(options.name, options.story.Flags(), absl::Now()),
+      &AdvocacyStub::UpdateStory, &DescribeStory);
+}
+
+int RunStoryArchive(const GlobalOptions& global,
+                    const NameAndRequestId& options) {
+  advocacypb::ArchiveStoryRequest request;
+  request.set_name(options.name);
+  request.set_request_id(options.request_id);
+  return CallAndPrint(global, "stories archive", request,
+                      &AdvocacyStub::ArchiveStory, &DescribeStory);
+}
+
 }  // namespace
 
 void AddStoriesCommands(CLI::App& app, const GlobalOptions& global,
@@ -162,24 +166,16 @@ void AddStoriesCommands(CLI::App& app, const GlobalOptions& global,
   CLI::App* stories = app.add_subcommand("stories", "Advocacy stories");
   stories->require_subcommand(1);
 
-  struct CreateArgs {
-    StoryCreateOptions options;
-    StoryArgs story;
-  };
-  auto create = std::make_shared<CreateArgs>();
-  CLI::App* create_command =
-      actions.Add(*stories, "create", "Create a story (reviewer or admin)",
-                  [&global, create] {
-                    create->options.flags = create->story.Flags();
-                    return RunStoryCreate(global, create->options);
-                  });
-  AddParent(create_command, create->options.parent);
-  AddStoryOptions(create_command, create->story, /*update=*/false);
-  create->story.title_option->required();
-  create->story.summary_option->required();
-  create_command->add_option("--id", create->options.story_id,
-                             "Story id (default: the server picks one)");
-  AddRequestId(create_command, create->options.request_id);
+  auto [create, create_options] =
+      AddCommand(*stories, "create", "Create a story (reviewer or admin)",
+                 global, actions, &RunStoryCreate);
+  AddParent(create, create_options.parent);
+  AddStoryOptions(create, create_options.story, /*update=*/false);
+  create_options.story.title_option->required();
+  create_options.story.summary_option->required();
+  create->add_option("--id", create_options.story_id,
+                     "Story id (default: the server picks one)");
+  AddRequestId(create, create_options.request_id);
 
   auto [get, get_name] = AddCommand(*stories, "get", "Show a story", global,
                                     actions, &RunStoryGet);
@@ -190,19 +186,12 @@ void AddStoriesCommands(CLI::App& app, const GlobalOptions& global,
                  "state = ACTIVE or state = ARCHIVED (reviewers, admins)",
                  global, actions, &RunStoryList);
 
-  struct UpdateArgs {
-    std::string name;
-    StoryArgs story;
-  };
-  auto update = std::make_shared<UpdateArgs>();
-  CLI::App* update_command = actions.Add(
-      *stories, "update",
-      "Change the fields given, and only those (reviewer or admin)",
-      [&global, update] {
-        return RunStoryUpdate(global, update->name, update->story.Flags());
-      });
-  AddName(update_command, update->name, kStoryName);
-  AddStoryOptions(update_command, update->story, /*update=*/true);
+  auto [update, update_options] =
+      AddCommand(*stories, "update",
+                 "Change the fields given, and only those (reviewer or admin)",
+                 global, actions, &RunStoryUpdate);
+  AddName(update, update_options.name, kStoryName);
+  AddStoryOptions(update, update_options.story, /*update=*/true);
 
   auto [archive, archive_options] =
       AddCommand(*stories, "archive", "Archive a story (reviewer or admin)",

@@ -156,15 +156,22 @@ int RunAuditVerify(const GlobalOptions& global, const std::string& parent) {
   return response.ok() ? kExitOk : kExitFailed;
 }
 
-int RunReport(const GlobalOptions& global, const std::string& parent,
-              const ReportRange& range) {
-  const std::string command = "report";
-  absl::StatusOr<transparencypb::GetTransparencyReportRequest> request =
-      BuildReportRequest(OrganizationName(parent), range, absl::Now());
-  if (!request.ok()) return UsageError(command, request.status());
-  return CallAndPrint(global, command, *request,
-                      &TransparencyStub::GetTransparencyReport,
-                      &DescribeReport);
+// The range as given: --since excludes --start and --end.
+struct ReportOptions {
+  std::string parent, since, start, end;
+  CLI::Option *since_option = nullptr, *start_option = nullptr,
+              *end_option = nullptr;
+};
+
+int RunReport(const GlobalOptions& global, const ReportOptions& options) {
+  ReportRange range;
+  range.since = IfGiven(options.since_option, options.since);
+  range.start = IfGiven(options.start_option, options.start);
+  range.end = IfGiven(options.end_option, options.end);
+  return CallAndPrint(
+      global, "report",
+      BuildReportRequest(OrganizationName(options.parent), range, absl::Now()),
+      &TransparencyStub::GetTransparencyReport, &DescribeReport);
 }
 
 void AddRulesGroup(CLI::App& app, const GlobalOptions& global,
@@ -234,31 +241,19 @@ void AddAuditGroup(CLI::App& app, const GlobalOptions& global,
 
 void AddReportCommand(CLI::App& app, const GlobalOptions& global,
                       Actions& actions) {
-  // The range as given: --since excludes --start and --end.
-  struct ReportArgs {
-    std::string parent, since, start, end;
-    CLI::Option *since_option = nullptr, *start_option = nullptr,
-                *end_option = nullptr;
-  };
-  auto args = std::make_shared<ReportArgs>();
-  CLI::App* report =
-      actions.Add(app, "report",
-                  "The transparency report: decisions by verdict and by rule",
-                  [&global, args] {
-                    ReportRange range;
-                    range.since = IfGiven(args->since_option, args->since);
-                    range.start = IfGiven(args->start_option, args->start);
-                    range.end = IfGiven(args->end_option, args->end);
-                    return RunReport(global, args->parent, range);
-                  });
-  AddParent(report, args->parent);
-  args->since_option = report->add_option(
-      "--since", args->since, "The last DURATION, e.g. 30d (default 30d)");
-  args->start_option = report->add_option(
-      "--start", args->start, "From, RFC 3339: 2025-01-01T00:00:00Z");
-  args->end_option =
-      report->add_option("--end", args->end, "Until, RFC 3339 (default: now)");
-  args->since_option->excludes(args->start_option)->excludes(args->end_option);
+  auto [report, options] =
+      AddCommand(app, "report",
+                 "The transparency report: decisions by verdict and by rule",
+                 global, actions, &RunReport);
+  AddParent(report, options.parent);
+  options.since_option = report->add_option(
+      "--since", options.since, "The last DURATION, e.g. 30d (default 30d)");
+  options.start_option = report->add_option(
+      "--start", options.start, "From, RFC 3339: 2025-01-01T00:00:00Z");
+  options.end_option = report->add_option("--end", options.end,
+                                          "Until, RFC 3339 (default: now)");
+  options.since_option->excludes(options.start_option)
+      ->excludes(options.end_option);
 }
 
 }  // namespace

@@ -67,14 +67,22 @@ int RunValueList(const GlobalOptions& global, const ListOptions& options) {
                       &AddValueRow, "values");
 }
 
-int RunValueUpdate(const GlobalOptions& global, const std::string& name,
-                   const ValueUpdateFlags& flags) {
-  const std::string command = "values update";
-  absl::StatusOr<valuespb::UpdateValueRequest> request =
-      BuildValueUpdateRequest(name, flags);
-  if (!request.ok()) return UsageError(command, request.status());
-  return CallAndPrint(global, command, *request, &ValuesStub::UpdateValue,
-                      &DescribeValue);
+// `values update`'s flags as given: only those given change the value.
+struct ValueUpdateOptions {
+  std::string name, title, statement, etag;
+  CLI::Option *title_option = nullptr, *statement_option = nullptr,
+              *etag_option = nullptr;
+};
+
+int RunValueUpdate(const GlobalOptions& global,
+                   const ValueUpdateOptions& options) {
+  ValueUpdateFlags flags;
+  flags.title = IfGiven(options.title_option, options.title);
+  flags.statement = IfGiven(options.statement_option, options.statement);
+  flags.etag = IfGiven(options.etag_option, options.etag);
+  return CallAndPrint(global, "values update",
+                      BuildValueUpdateRequest(options.name, flags),
+                      &ValuesStub::UpdateValue, &DescribeValue);
 }
 
 int RunValueRetire(const GlobalOptions& global,
@@ -162,28 +170,16 @@ void AddValuesCommands(CLI::App& app, const GlobalOptions& global,
                  "state = ACTIVE or state = RETIRED", global, actions,
                  &RunValueList);
 
-  // Only the flags given change the value.
-  struct UpdateArgs {
-    std::string name, title, statement, etag;
-    CLI::Option *title_option = nullptr, *statement_option = nullptr,
-                *etag_option = nullptr;
-  };
-  auto update = std::make_shared<UpdateArgs>();
-  CLI::App* update_command = actions.Add(
-      *values, "update",
-      "Reword a value (admin); the earlier wording stays in history",
-      [&global, update] {
-        ValueUpdateFlags flags;
-        flags.title = IfGiven(update->title_option, update->title);
-        flags.statement = IfGiven(update->statement_option, update->statement);
-        flags.etag = IfGiven(update->etag_option, update->etag);
-        return RunValueUpdate(global, update->name, flags);
-      });
-  AddName(update_command, update->name, kValueName);
-  update->title_option = update_command->add_option("--title", update->title);
-  update->statement_option =
-      update_command->add_option("--statement", update->statement);
-  update->etag_option = AddEtag(update_command, update->etag, "value");
+  auto [update, update_options] =
+      AddCommand(*values, "update",
+                 "Reword a value (admin); the earlier wording stays in history",
+                 global, actions, &RunValueUpdate);
+  AddName(update, update_options.name, kValueName);
+  update_options.title_option =
+      update->add_option("--title", update_options.title);
+  update_options.statement_option =
+      update->add_option("--statement", update_options.statement);
+  update_options.etag_option = AddEtag(update, update_options.etag, "value");
 
   auto [retire, retire_options] = AddCommand(
       *values, "retire", "Retire a value (admin): readable, no longer endorsed",
