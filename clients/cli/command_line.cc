@@ -30,6 +30,12 @@ CLI::App* Actions::Add(CLI::App& group, const std::string& name,
   return command;
 }
 
+std::string CommandPath(const CLI::App& group, const std::string& name) {
+  // The root app (candorctl itself) has no parent and is not named.
+  if (group.get_parent() == nullptr) return name;
+  return CommandPath(*group.get_parent(), group.get_name()) + " " + name;
+}
+
 CLI::Option* AddRepeatable(CLI::App* command, const std::string& name,
                            std::vector<std::string>& values,
                            const std::string& description) {

@@ -72,6 +72,10 @@ Command<Options> AddCommand(CLI::App& group, const std::string& name,
   return {command, *options};
 }
 
+// The words that name `group`'s subcommand `name` in messages: "values
+// get", or just `name` for a top-level command.
+std::string CommandPath(const CLI::App& group, const std::string& name);
+
 // A repeatable option that takes one value each time it is given
 // (`--role admin --role reviewer`), so it never swallows a positional
 // argument after it.

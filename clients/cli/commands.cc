@@ -203,13 +203,6 @@ int RunStaffCreate(const GlobalOptions& global,
                       &DescribeStaffMember);
 }
 
-int RunStaffGet(const GlobalOptions& global, const std::string& name) {
-  staffpb::GetStaffMemberRequest request;
-  request.set_name(name);
-  return CallAndPrint(global, "staff get", request, &StaffStub::GetStaffMember,
-                      &DescribeStaffMember);
-}
-
 int RunStaffList(const GlobalOptions& global, const ListOptions& options) {
   staffpb::ListStaffMembersRequest request;
   request.set_parent(OrganizationName(options.parent));
@@ -473,9 +466,8 @@ void AddStaffCommands(CLI::App& app, const GlobalOptions& global,
                      "Staff id (default: the server picks one)");
   AddRequestId(create, create_options.request_id);
 
-  auto [get, get_name] = AddCommand(*staff, "get", "Show a staff member",
-                                    global, actions, &RunStaffGet);
-  AddName(get, get_name, kStaffName);
+  AddNameCommand(*staff, "get", "Show a staff member", kStaffName, global,
+                 actions, &StaffStub::GetStaffMember, &DescribeStaffMember);
 
   AddListCommand(*staff, "list", "List staff members",
                  "e.g. 'department = \"Sales\" AND state = ACTIVE'", global,

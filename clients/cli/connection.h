@@ -178,6 +178,26 @@ int CallAndPrint(const GlobalOptions& global, const std::string& command,
   return CallAndPrint(global, command, *request, method, describe);
 }
 
+// A command whose request is just the name of a resource (`form`, e.g.
+// "organizations/ORG/values/ID", the positional `name`): it calls `method`
+// with it and prints the answer (get, endorse, withdraw, ...).
+template <typename Stub, typename Request, typename Response>
+void AddNameCommand(CLI::App& group, const std::string& name,
+                    const std::string& description, const std::string& form,
+                    const GlobalOptions& global, Actions& actions,
+                    UnaryMethod<Stub, Request, Response> method,
+                    std::string (*describe)(const Response&)) {
+  auto resource = std::make_shared<std::string>();
+  CLI::App* command = actions.Add(
+      group, name, description,
+      [&global, resource, path = CommandPath(group, name), method, describe] {
+        Request request;
+        request.set_name(*resource);
+        return CallAndPrint(global, path, request, method, describe);
+      });
+  AddName(command, *resource, form);
+}
+
 // What every list command does: open the connection for `command`, call
 // the List `method` with `request` (its parent and filter set) and `page`,
 // once or (with --all) page after page, and print the `items` of every

@@ -197,13 +197,6 @@ int RunShareCreate(const GlobalOptions& global,
   return kExitOk;
 }
 
-int RunShareGet(const GlobalOptions& global, const std::string& name) {
-  engagementpb::GetShareRequest request;
-  request.set_name(name);
-  return CallAndPrint(global, "shares get", request, &EngagementStub::GetShare,
-                      &DescribeShare);
-}
-
 int RunShareList(const GlobalOptions& global, const ListOptions& options) {
   engagementpb::ListSharesRequest request;
   request.set_parent(OrganizationName(options.parent));
@@ -371,9 +364,8 @@ void AddSharesGroup(CLI::App& app, const GlobalOptions& global,
                      "The published item's own https URL");
   AddRequestId(create, create_options.request_id);
 
-  auto [get, get_name] =
-      AddCommand(*shares, "get", "Show a share", global, actions, &RunShareGet);
-  AddName(get, get_name, "organizations/ORG/shares/ID");
+  AddNameCommand(*shares, "get", "Show a share", "organizations/ORG/shares/ID",
+                 global, actions, &EngagementStub::GetShare, &DescribeShare);
 
   AddListCommand(*shares, "list", "List shares, newest first",
                  "e.g. 'state = NONCOMPLIANT AND author = "

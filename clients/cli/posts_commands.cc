@@ -116,13 +116,6 @@ int RunPostCreate(const GlobalOptions& global,
                       &AdvocacyStub::CreatePost, &DescribePost);
 }
 
-int RunPostGet(const GlobalOptions& global, const std::string& name) {
-  advocacypb::GetPostRequest request;
-  request.set_name(name);
-  return CallAndPrint(global, "posts get", request, &AdvocacyStub::GetPost,
-                      &DescribePost);
-}
-
 int RunPostList(const GlobalOptions& global, const ListOptions& options) {
   return ListPosts(global, "posts list", options, options.filter, PostTable(),
                    &AddPostRow);
@@ -176,13 +169,6 @@ int RunPostSubmit(const GlobalOptions& global,
   return kExitOk;
 }
 
-int RunPostWithdraw(const GlobalOptions& global, const std::string& name) {
-  advocacypb::WithdrawPostRequest request;
-  request.set_name(name);
-  return CallAndPrint(global, "posts withdraw", request,
-                      &AdvocacyStub::WithdrawPost, &DescribePost);
-}
-
 int RunPostAppeal(const GlobalOptions& global,
                   const PostAppealOptions& options) {
   advocacypb::AppealPostRequest request;
@@ -232,10 +218,9 @@ void AddPostsGroup(CLI::App& app, const GlobalOptions& global,
   create_options.post.text_option->required();
   AddRequestId(create, create_options.request_id);
 
-  auto [get, get_name] = AddCommand(
-      *posts, "get", "Show a post and the decision on it, rule by rule", global,
-      actions, &RunPostGet);
-  AddName(get, get_name, kPostName);
+  AddNameCommand(*posts, "get",
+                 "Show a post and the decision on it, rule by rule", kPostName,
+                 global, actions, &AdvocacyStub::GetPost, &DescribePost);
 
   AddListCommand(*posts, "list",
                  "List posts, newest first (yours, and colleagues' approved)",
@@ -262,10 +247,9 @@ void AddPostsGroup(CLI::App& app, const GlobalOptions& global,
   AddName(submit, submit_options.name, kPostName);
   AddRequestId(submit, submit_options.request_id);
 
-  auto [withdraw, withdraw_name] =
-      AddCommand(*posts, "withdraw", "Withdraw an IN_REVIEW or APPROVED post",
-                 global, actions, &RunPostWithdraw);
-  AddName(withdraw, withdraw_name, kPostName);
+  AddNameCommand(*posts, "withdraw", "Withdraw an IN_REVIEW or APPROVED post",
+                 kPostName, global, actions, &AdvocacyStub::WithdrawPost,
+                 &DescribePost);
 
   auto [appeal, appeal_options] = AddCommand(
       *posts, "appeal", "Ask a reviewer to look again at a REJECTED post",

@@ -120,13 +120,6 @@ int RunStoryCreate(const GlobalOptions& global,
                       &AdvocacyStub::CreateStory, &DescribeStory);
 }
 
-int RunStoryGet(const GlobalOptions& global, const std::string& name) {
-  advocacypb::GetStoryRequest request;
-  request.set_name(name);
-  return CallAndPrint(global, "stories get", request, &AdvocacyStub::GetStory,
-                      &DescribeStory);
-}
-
 int RunStoryList(const GlobalOptions& global, const ListOptions& options) {
   advocacypb::ListStoriesRequest request;
   request.set_parent(OrganizationName(options.parent));
@@ -177,9 +170,8 @@ void AddStoriesCommands(CLI::App& app, const GlobalOptions& global,
                      "Story id (default: the server picks one)");
   AddRequestId(create, create_options.request_id);
 
-  auto [get, get_name] = AddCommand(*stories, "get", "Show a story", global,
-                                    actions, &RunStoryGet);
-  AddName(get, get_name, kStoryName);
+  AddNameCommand(*stories, "get", "Show a story", kStoryName, global, actions,
+                 &AdvocacyStub::GetStory, &DescribeStory);
 
   AddListCommand(*stories, "list",
                  "List stories, newest first (employees: those for them)",

@@ -50,13 +50,6 @@ int RunValueCreate(const GlobalOptions& global,
                       &ValuesStub::CreateValue, &DescribeValue);
 }
 
-int RunValueGet(const GlobalOptions& global, const std::string& name) {
-  valuespb::GetValueRequest request;
-  request.set_name(name);
-  return CallAndPrint(global, "values get", request, &ValuesStub::GetValue,
-                      &DescribeValue);
-}
-
 int RunValueList(const GlobalOptions& global, const ListOptions& options) {
   valuespb::ListValuesRequest request;
   request.set_parent(OrganizationName(options.parent));
@@ -115,21 +108,6 @@ int RunValueFeedbackList(const GlobalOptions& global,
                       ValueFeedbackTable(), &AddValueFeedbackRow, "feedback");
 }
 
-// endorse and unendorse act as the caller.
-int RunValueEndorse(const GlobalOptions& global, const std::string& name) {
-  valuespb::EndorseValueRequest request;
-  request.set_name(name);
-  return CallAndPrint(global, "values endorse", request,
-                      &ValuesStub::EndorseValue, &DescribeValue);
-}
-
-int RunValueUnendorse(const GlobalOptions& global, const std::string& name) {
-  valuespb::UnendorseValueRequest request;
-  request.set_name(name);
-  return CallAndPrint(global, "values unendorse", request,
-                      &ValuesStub::UnendorseValue, &DescribeValue);
-}
-
 int RunValueGiveFeedback(const GlobalOptions& global,
                          const ValueGiveFeedbackOptions& options) {
   valuespb::CreateValueFeedbackRequest request;
@@ -162,9 +140,8 @@ void AddValuesCommands(CLI::App& app, const GlobalOptions& global,
                      "Value id (default: the server picks one)");
   AddRequestId(create, create_options.request_id);
 
-  auto [get, get_name] =
-      AddCommand(*values, "get", "Show a value", global, actions, &RunValueGet);
-  AddName(get, get_name, kValueName);
+  AddNameCommand(*values, "get", "Show a value", kValueName, global, actions,
+                 &ValuesStub::GetValue, &DescribeValue);
 
   AddListCommand(*values, "list", "List values",
                  "state = ACTIVE or state = RETIRED", global, actions,
@@ -199,15 +176,12 @@ void AddValuesCommands(CLI::App& app, const GlobalOptions& global,
   AddName(feedback, feedback_options.parent, kValueName);
   AddPageOptions(feedback, feedback_options.page);
 
-  auto [endorse, endorse_name] =
-      AddCommand(*values, "endorse", "Endorse a value as yourself", global,
-                 actions, &RunValueEndorse);
-  AddName(endorse, endorse_name, kValueName);
+  AddNameCommand(*values, "endorse", "Endorse a value as yourself", kValueName,
+                 global, actions, &ValuesStub::EndorseValue, &DescribeValue);
 
-  auto [unendorse, unendorse_name] =
-      AddCommand(*values, "unendorse", "Withdraw your endorsement of a value",
-                 global, actions, &RunValueUnendorse);
-  AddName(unendorse, unendorse_name, kValueName);
+  AddNameCommand(*values, "unendorse", "Withdraw your endorsement of a value",
+                 kValueName, global, actions, &ValuesStub::UnendorseValue,
+                 &DescribeValue);
 
   auto [give_feedback, give_feedback_options] =
       AddCommand(*values, "give-feedback", "Answer a value with feedback",
