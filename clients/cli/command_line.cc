@@ -8,10 +8,6 @@
 
 namespace candor::cli {
 
-void Actions::Set(const CLI::App* command, Action action) {
-  actions_[command] = std::move(action);
-}
-
 int Actions::Run(const CLI::App& app) const {
   // A group's subcommand is parsed together with the group: the action is
   // that of the deepest one.
@@ -25,6 +21,19 @@ int Actions::Run(const CLI::App& app) const {
     return kExitUsage;
   }
   return action->second();
+}
+
+CLI::App* Actions::Add(CLI::App& group, const std::string& name,
+                       const std::string& description, Action action) {
+  CLI::App* command = group.add_subcommand(name, description);
+  actions_[command] = std::move(action);
+  return command;
+}
+
+std::string CommandPath(const CLI::App& group, const std::string& name) {
+  // The root app (candorctl itself) has no parent and is not named.
+  if (group.get_parent() == nullptr) return name;
+  return CommandPath(*group.get_parent(), group.get_name()) + " " + name;
 }
 
 CLI::Option* AddRepeatable(CLI::App* command, const std::string& name,
@@ -58,12 +67,27 @@ CLI::Option* AddRequestId(CLI::App* command, std::string& request_id) {
                              "Makes a retry return the first answer");
 }
 
-void AddPageOptions(CLI::App* command, int32_t& page_size,
-                    std::string& page_token, bool& all) {
-  command->add_option("--page-size", page_size, "1 to 1000")
+void AddPageOptions(CLI::App* command, PageOptions& page) {
+  command->add_option("--page-size", page.page_size, "1 to 1000")
       ->check(CLI::Range(1, 1000));
-  command->add_option("--page-token", page_token, "From the previous page");
-  command->add_flag("--all", all, "Follow every page to the end");
+  command->add_option("--page-token", page.page_token,
+                      "From the previous page");
+  command->add_flag("--all", page.all, "Follow every page to the end");
+}
+
+CLI::App* AddListCommand(CLI::App& group, const std::string& name,
+                         const std::string& description,
+                         const std::string& filter_help,
+                         const GlobalOptions& global, Actions& actions,
+                         int (*run)(const GlobalOptions&, const ListOptions&)) {
+  auto [command, options] =
+      AddCommand(group, name, description, global, actions, run);
+  AddParent(command, options.parent);
+  if (!filter_help.empty()) {
+    command->add_option("--filter", options.filter, filter_help);
+  }
+  AddPageOptions(command, options.page);
+  return command;
 }
 
 CLI::Option* AddNetwork(CLI::App* command, std::string& network) {

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <string>
 #include <utility>
 
 #include "CLI/CLI.hpp"
@@ -17,9 +18,9 @@
 #include "clients/cli/connection.h"
 #include "clients/cli/duration.h"
 #include "clients/cli/health_codec.h"
-#include "clients/cli/privacy_commands.h"
 #include "clients/cli/staff_fields.h"
 #include "clients/cli/staff_import.h"
+#include "clients/cli/staff_update.h"
 #include "clients/cli/token_claims.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
@@ -29,14 +30,60 @@ namespace candor::cli {
 namespace {
 
 namespace staffpb = ::candor::staff::v1;
+using StaffStub = staffpb::StaffService::Stub;
+
+const char kStaffName[] = "organizations/ORG/staffMembers/ID";
 
 // An import of a whole company sends and checks every row in one call.
 const absl::Duration kDefaultImportTimeout = absl::Seconds(120);
 constexpr size_t kImportRowsPerMessage = 500;
 
-}  // namespace
+struct TokenMintOptions {
+  std::string secret_file;
+  std::string organization;
+  std::string subject;
+  std::vector<std::string> roles;
+  std::string ttl = "1h";
+};
 
-int RunTokenMint(const TokenMintOptions& options) {
+struct OrgCreateOptions {
+  std::string organization_id;
+  std::string display_name;
+  std::string admin_email;
+  std::string admin_name;
+  std::string admin_employee_id = "E0001";
+  std::string request_id;
+};
+
+struct StaffCreateOptions {
+  std::string parent;
+  std::string employee_id;
+  std::string display_name;
+  std::string email;
+  std::string department;
+  std::string title;
+  std::string location;
+  std::string manager;
+  std::vector<std::string> roles;
+  std::string staff_member_id;
+  std::string request_id;
+};
+
+struct StaffDeactivateOptions {
+  std::string name;
+  std::string reason;
+  std::string request_id;
+};
+
+struct StaffImportOptions {
+  std::string parent;
+  std::string file;  // "-" reads standard input
+  bool dry_run = false;
+};
+
+// Needs no server, so no global option.
+int RunTokenMint(const GlobalOptions& /*global*/,
+                 const TokenMintOptions& options) {
   const std::string command = "token mint";
   absl::StatusOr<absl::Duration> ttl = ParseDuration(options.ttl);
   if (!ttl.ok()) {
@@ -111,9 +158,6 @@ int RunHealth(const GlobalOptions& global, const std::string& service) {
 }
 
 int RunOrgCreate(const GlobalOptions& global, const OrgCreateOptions& options) {
-  std::unique_ptr<Connection> connection =
-      Open(global, "org create", kDefaultTimeout);
-  if (connection == nullptr) return kExitUsage;
   staffpb::CreateOrganizationRequest request;
   request.set_organization_id(options.organization_id);
   request.mutable_organization()->set_display_name(options.display_name);
@@ -122,26 +166,15 @@ int RunOrgCreate(const GlobalOptions& global, const OrgCreateOptions& options) {
   admin->set_email(options.admin_email);
   admin->set_employee_id(options.admin_employee_id);
   request.set_request_id(options.request_id);
-  staffpb::Organization org;
-  const grpc::Status status = connection->staff().CreateOrganization(
-      connection->NewContext().get(), request, &org);
-  if (!status.ok()) return connection->CallFailed(status);
-  Print(global, org, DescribeOrganization(org));
-  return kExitOk;
+  return CallAndPrint(global, "org create", request,
+                      &StaffStub::CreateOrganization, &DescribeOrganization);
 }
 
 int RunOrgGet(const GlobalOptions& global, const std::string& name) {
-  std::unique_ptr<Connection> connection =
-      Open(global, "org get", kDefaultTimeout);
-  if (connection == nullptr) return kExitUsage;
   staffpb::GetOrganizationRequest request;
   request.set_name(OrganizationName(name));
-  staffpb::Organization org;
-  const grpc::Status status = connection->staff().GetOrganization(
-      connection->NewContext().get(), request, &org);
-  if (!status.ok()) return connection->CallFailed(status);
-  Print(global, org, DescribeOrganization(org));
-  return kExitOk;
+  return CallAndPrint(global, "org get", request, &StaffStub::GetOrganization,
+                      &DescribeOrganization);
 }
 
 int RunStaffCreate(const GlobalOptions& global,
@@ -166,94 +199,69 @@ int RunStaffCreate(const GlobalOptions& global,
     if (!role.ok()) return UsageError(command, role.status());
     member->add_roles(*role);
   }
-
-  std::unique_ptr<Connection> connection =
-      Open(global, command, kDefaultTimeout);
-  if (connection == nullptr) return kExitUsage;
-  staffpb::StaffMember created;
-  const grpc::Status status = connection->staff().CreateStaffMember(
-      connection->NewContext().get(), request, &created);
-  if (!status.ok()) return connection->CallFailed(status);
-  Print(global, created, DescribeStaffMember(created));
-  return kExitOk;
+  return CallAndPrint(global, command, request, &StaffStub::CreateStaffMember,
+                      &DescribeStaffMember);
 }
 
-int RunStaffGet(const GlobalOptions& global, const std::string& name) {
-  std::unique_ptr<Connection> connection =
-      Open(global, "staff get", kDefaultTimeout);
-  if (connection == nullptr) return kExitUsage;
-  staffpb::GetStaffMemberRequest request;
-  request.set_name(name);
-  staffpb::StaffMember member;
-  const grpc::Status status = connection->staff().GetStaffMember(
-      connection->NewContext().get(), request, &member);
-  if (!status.ok()) return connection->CallFailed(status);
-  Print(global, member, DescribeStaffMember(member));
-  return kExitOk;
-}
-
-int RunStaffList(const GlobalOptions& global, const StaffListOptions& options) {
-  std::unique_ptr<Connection> connection =
-      Open(global, "staff list", kDefaultTimeout);
-  if (connection == nullptr) return kExitUsage;
+int RunStaffList(const GlobalOptions& global, const ListOptions& options) {
   staffpb::ListStaffMembersRequest request;
   request.set_parent(OrganizationName(options.parent));
   request.set_filter(options.filter);
-  request.set_page_size(options.page_size);
-  request.set_page_token(options.page_token);
-  std::vector<staffpb::StaffMember> members;
-  staffpb::ListStaffMembersResponse last;
-  const int code = FetchPages(
-      *connection, request, options.all,
-      [&](grpc::ClientContext* context,
-          const staffpb::ListStaffMembersRequest& r,
-          staffpb::ListStaffMembersResponse* response) {
-        return connection->staff().ListStaffMembers(context, r, response);
-      },
-      [&](staffpb::ListStaffMembersResponse& response) {
-        for (auto& member : *response.mutable_staff_members()) {
-          members.push_back(member);
-        }
-      },
-      &last);
-  if (code != kExitOk) return code;
-  PrintList(global, options.all, last, members, StaffMemberTable(),
-            &AddStaffMemberRow, "staff members");
-  return kExitOk;
+  return ListAndPrint(global, "staff list", request, options.page,
+                      &StaffStub::ListStaffMembers,
+                      &staffpb::ListStaffMembersResponse::staff_members,
+                      StaffMemberTable(), &AddStaffMemberRow, "staff members");
 }
 
-int RunStaffUpdate(const GlobalOptions& global, const std::string& name,
-                   const StaffUpdateFlags& flags) {
-  const std::string command = "staff update";
-  absl::StatusOr<staffpb::UpdateStaffMemberRequest> request =
-      BuildUpdateRequest(name, flags);
-  if (!request.ok()) return UsageError(command, request.status());
-  std::unique_ptr<Connection> connection =
-      Open(global, command, kDefaultTimeout);
-  if (connection == nullptr) return kExitUsage;
-  staffpb::StaffMember updated;
-  const grpc::Status status = connection->staff().UpdateStaffMember(
-      connection->NewContext().get(), *request, &updated);
-  if (!status.ok()) return connection->CallFailed(status);
-  Print(global, updated, DescribeStaffMember(updated));
-  return kExitOk;
+// `staff update`'s flags as given; each becomes a field of StaffUpdateFlags
+// only when its option was given.
+struct StaffUpdateOptions {
+  std::string name;
+  std::string employee_id, display_name, email, department, title, location,
+      manager, bio, consent, etag;
+  std::vector<std::string> roles, social_accounts;
+  bool clear_social = false;
+  CLI::Option *employee_id_option = nullptr, *display_name_option = nullptr,
+              *email_option = nullptr, *department_option = nullptr,
+              *title_option = nullptr, *location_option = nullptr,
+              *manager_option = nullptr, *roles_option = nullptr,
+              *bio_option = nullptr, *consent_option = nullptr,
+              *social_option = nullptr, *etag_option = nullptr;
+
+  StaffUpdateFlags Flags() const {
+    StaffUpdateFlags flags;
+    flags.employee_id = IfGiven(employee_id_option, employee_id);
+    flags.display_name = IfGiven(display_name_option, display_name);
+    flags.email = IfGiven(email_option, email);
+    flags.department = IfGiven(department_option, department);
+    flags.title = IfGiven(title_option, title);
+    flags.location = IfGiven(location_option, location);
+    flags.manager = IfGiven(manager_option, manager);
+    if (roles_option->count() > 0) flags.roles = roles;
+    flags.bio = IfGiven(bio_option, bio);
+    flags.consent = IfGiven(consent_option, consent);
+    if (social_option->count() > 0) flags.social_accounts = social_accounts;
+    if (clear_social) flags.social_accounts.emplace();
+    flags.etag = IfGiven(etag_option, etag);
+    return flags;
+  }
+};
+
+int RunStaffUpdate(const GlobalOptions& global,
+                   const StaffUpdateOptions& options) {
+  return CallAndPrint(global, "staff update",
+                      BuildUpdateRequest(options.name, options.Flags()),
+                      &StaffStub::UpdateStaffMember, &DescribeStaffMember);
 }
 
 int RunStaffDeactivate(const GlobalOptions& global,
                        const StaffDeactivateOptions& options) {
-  std::unique_ptr<Connection> connection =
-      Open(global, "staff deactivate", kDefaultTimeout);
-  if (connection == nullptr) return kExitUsage;
   staffpb::DeactivateStaffMemberRequest request;
   request.set_name(options.name);
   request.set_reason(options.reason);
   request.set_request_id(options.request_id);
-  staffpb::StaffMember member;
-  const grpc::Status status = connection->staff().DeactivateStaffMember(
-      connection->NewContext().get(), request, &member);
-  if (!status.ok()) return connection->CallFailed(status);
-  Print(global, member, DescribeStaffMember(member));
-  return kExitOk;
+  return CallAndPrint(global, "staff deactivate", request,
+                      &StaffStub::DeactivateStaffMember, &DescribeStaffMember);
 }
 
 int RunStaffImport(const GlobalOptions& global,
@@ -322,39 +330,39 @@ int RunStaffImport(const GlobalOptions& global,
   return kExitOk;
 }
 
-void AddTokenCommands(CLI::App& app, Actions& actions) {
+}  // namespace
+
+void AddTokenCommands(CLI::App& app, const GlobalOptions& global,
+                      Actions& actions) {
   CLI::App* token = app.add_subcommand("token", "Bearer tokens");
   token->require_subcommand(1);
 
-  auto mint = std::make_shared<TokenMintOptions>();
-  CLI::App* token_mint = token->add_subcommand(
-      "mint", "Print a token signed with a shared HS256 secret");
-  token_mint
-      ->add_option("--secret-file", mint->secret_file,
+  auto [mint, options] = AddCommand(
+      *token, "mint", "Print a token signed with a shared HS256 secret", global,
+      actions, &RunTokenMint);
+  mint->add_option("--secret-file", options.secret_file,
                    "File holding the server's token secret")
       ->required();
-  token_mint->add_option("--org", mint->organization,
-                         "Organization id (not for operator tokens)");
-  token_mint->add_option(
-      "--subject", mint->subject,
+  mint->add_option("--org", options.organization,
+                   "Organization id (not for operator tokens)");
+  mint->add_option(
+      "--subject", options.subject,
       "Staff member id or name; a service's name; `operator` for operators");
-  AddRepeatable(token_mint, "--role", mint->roles,
+  AddRepeatable(mint, "--role", options.roles,
                 "employee, reviewer, admin, operator or service (repeatable)")
       ->required();
-  token_mint->add_option("--ttl", mint->ttl, "Lifetime, e.g. 30m, 12h, 7d")
+  mint->add_option("--ttl", options.ttl, "Lifetime, e.g. 30m, 12h, 7d")
       ->capture_default_str();
-  actions.Set(token_mint, [mint] { return RunTokenMint(*mint); });
 }
 
 void AddHealthCommand(CLI::App& app, const GlobalOptions& global,
                       Actions& actions) {
-  auto service = std::make_shared<std::string>();
-  CLI::App* health = app.add_subcommand(
-      "health", "Ask the server whether it serves (exit 0 only if SERVING)");
-  health->add_option("--service", *service,
+  auto [health, service] =
+      AddCommand(app, "health",
+                 "Ask the server whether it serves (exit 0 only if SERVING)",
+                 global, actions, &RunHealth);
+  health->add_option("--service", service,
                      "A service name to ask about (default: the server)");
-  actions.Set(health,
-              [&global, service] { return RunHealth(global, *service); });
 }
 
 void AddOrgCommands(CLI::App& app, const GlobalOptions& global,
@@ -362,111 +370,71 @@ void AddOrgCommands(CLI::App& app, const GlobalOptions& global,
   CLI::App* org = app.add_subcommand("org", "Organizations");
   org->require_subcommand(1);
 
-  auto create = std::make_shared<OrgCreateOptions>();
-  CLI::App* org_create = org->add_subcommand(
-      "create", "Create an organization and its first admin (operator)");
-  org_create
-      ->add_option("id", create->organization_id,
+  auto [create, options] = AddCommand(
+      *org, "create", "Create an organization and its first admin (operator)",
+      global, actions, &RunOrgCreate);
+  create
+      ->add_option("id", options.organization_id,
                    "Organization id: lowercase letters, digits, '-'")
       ->required();
-  org_create
-      ->add_option("--display-name", create->display_name,
+  create
+      ->add_option("--display-name", options.display_name,
                    "The organization's name as staff see it")
       ->required();
-  org_create
-      ->add_option("--admin-email", create->admin_email,
+  create
+      ->add_option("--admin-email", options.admin_email,
                    "The first admin's email")
       ->required();
-  org_create
-      ->add_option("--admin-name", create->admin_name,
+  create
+      ->add_option("--admin-name", options.admin_name,
                    "The first admin's display name")
       ->required();
-  org_create
-      ->add_option("--admin-employee-id", create->admin_employee_id,
+  create
+      ->add_option("--admin-employee-id", options.admin_employee_id,
                    "The first admin's employee id")
       ->capture_default_str();
-  AddRequestId(org_create, create->request_id);
-  actions.Set(org_create,
-              [&global, create] { return RunOrgCreate(global, *create); });
+  AddRequestId(create, options.request_id);
 
-  auto get_name = std::make_shared<std::string>();
-  CLI::App* org_get = org->add_subcommand("get", "Show an organization");
-  AddName(org_get, *get_name, "organizations/ID, or just ID");
-  actions.Set(org_get,
-              [&global, get_name] { return RunOrgGet(global, *get_name); });
+  auto [get, get_name] = AddCommand(*org, "get", "Show an organization", global,
+                                    actions, &RunOrgGet);
+  AddName(get, get_name, "organizations/ID, or just ID");
 }
 
 namespace {
 
-// `staff update`'s flags as given; each becomes a field of StaffUpdateFlags
-// only when its option was given.
-struct StaffUpdateArgs {
-  std::string name;
-  std::string employee_id, display_name, email, department, title, location,
-      manager, bio, consent, etag;
-  std::vector<std::string> roles, social_accounts;
-  bool clear_social = false;
-  CLI::Option *employee_id_option = nullptr, *display_name_option = nullptr,
-              *email_option = nullptr, *department_option = nullptr,
-              *title_option = nullptr, *location_option = nullptr,
-              *manager_option = nullptr, *roles_option = nullptr,
-              *bio_option = nullptr, *consent_option = nullptr,
-              *social_option = nullptr, *etag_option = nullptr;
-
-  StaffUpdateFlags Flags() const {
-    StaffUpdateFlags flags;
-    flags.employee_id = IfGiven(employee_id_option, employee_id);
-    flags.display_name = IfGiven(display_name_option, display_name);
-    flags.email = IfGiven(email_option, email);
-    flags.department = IfGiven(department_option, department);
-    flags.title = IfGiven(title_option, title);
-    flags.location = IfGiven(location_option, location);
-    flags.manager = IfGiven(manager_option, manager);
-    if (roles_option->count() > 0) flags.roles = roles;
-    flags.bio = IfGiven(bio_option, bio);
-    flags.consent = IfGiven(consent_option, consent);
-    if (social_option->count() > 0) flags.social_accounts = social_accounts;
-    if (clear_social) flags.social_accounts.emplace();
-    flags.etag = IfGiven(etag_option, etag);
-    return flags;
-  }
-};
-
 void AddStaffUpdateCommand(CLI::App* staff, const GlobalOptions& global,
                            Actions& actions) {
-  auto args = std::make_shared<StaffUpdateArgs>();
-  CLI::App* update = staff->add_subcommand(
-      "update", "Change the fields given, and only those");
-  AddName(update, args->name, "organizations/ORG/staffMembers/ID");
-  args->employee_id_option =
-      update->add_option("--employee-id", args->employee_id);
-  args->display_name_option =
-      update->add_option("--display-name", args->display_name);
-  args->email_option = update->add_option("--email", args->email);
-  args->department_option =
-      update->add_option("--department", args->department);
-  args->title_option = update->add_option("--title", args->title);
-  args->location_option = update->add_option("--location", args->location);
-  args->manager_option = update->add_option(
-      "--manager", args->manager, "Staff id or name; \"\" removes the manager");
-  args->roles_option =
-      AddRepeatable(update, "--role", args->roles,
+  auto [update, options] =
+      AddCommand(*staff, "update", "Change the fields given, and only those",
+                 global, actions, &RunStaffUpdate);
+  AddName(update, options.name, kStaffName);
+  options.employee_id_option =
+      update->add_option("--employee-id", options.employee_id);
+  options.display_name_option =
+      update->add_option("--display-name", options.display_name);
+  options.email_option = update->add_option("--email", options.email);
+  options.department_option =
+      update->add_option("--department", options.department);
+  options.title_option = update->add_option("--title", options.title);
+  options.location_option = update->add_option("--location", options.location);
+  options.manager_option =
+      update->add_option("--manager", options.manager,
+                         "Staff id or name; \"\" removes the manager");
+  options.roles_option =
+      AddRepeatable(update, "--role", options.roles,
                     "Sets the roles: employee, reviewer, admin (repeatable)");
-  args->bio_option = update->add_option("--bio", args->bio);
-  args->consent_option = update->add_option("--consent", args->consent,
-                                            "Advocacy consent: true or false");
-  args->social_option = AddRepeatable(
-      update, "--social", args->social_accounts,
+  options.bio_option = update->add_option("--bio", options.bio);
+  options.consent_option = update->add_option(
+      "--consent", options.consent, "Advocacy consent: true or false");
+  options.social_option = AddRepeatable(
+      update, "--social", options.social_accounts,
       "Sets the linked accounts, NETWORK:HANDLE, e.g. linkedin:ada-l "
       "(repeatable)");
   update
-      ->add_flag("--clear-social", args->clear_social,
+      ->add_flag("--clear-social", options.clear_social,
                  "Removes every linked account")
-      ->excludes(args->social_option);
-  args->etag_option = AddEtag(update, args->etag, "member");
-  actions.Set(update, [&global, args] {
-    return RunStaffUpdate(global, args->name, args->Flags());
-  });
+      ->excludes(options.social_option);
+  options.etag_option = AddEtag(update, options.etag, "member");
 }
 
 }  // namespace
@@ -476,76 +444,62 @@ void AddStaffCommands(CLI::App& app, const GlobalOptions& global,
   CLI::App* staff = app.add_subcommand("staff", "Staff members");
   staff->require_subcommand(1);
 
-  auto create = std::make_shared<StaffCreateOptions>();
-  CLI::App* staff_create =
-      staff->add_subcommand("create", "Create a staff member (admin)");
-  AddParent(staff_create, create->parent);
-  staff_create
-      ->add_option("--employee-id", create->employee_id, "The HR system's id")
+  auto [create, create_options] =
+      AddCommand(*staff, "create", "Create a staff member (admin)", global,
+                 actions, &RunStaffCreate);
+  AddParent(create, create_options.parent);
+  create
+      ->add_option("--employee-id", create_options.employee_id,
+                   "The HR system's id")
       ->required();
-  staff_create->add_option("--display-name", create->display_name)->required();
-  staff_create->add_option("--email", create->email)->required();
-  staff_create->add_option("--department", create->department);
-  staff_create->add_option("--title", create->title);
-  staff_create->add_option("--location", create->location);
-  staff_create->add_option("--manager", create->manager,
-                           "The manager's staff id or name");
+  create->add_option("--display-name", create_options.display_name)->required();
+  create->add_option("--email", create_options.email)->required();
+  create->add_option("--department", create_options.department);
+  create->add_option("--title", create_options.title);
+  create->add_option("--location", create_options.location);
+  create->add_option("--manager", create_options.manager,
+                     "The manager's staff id or name");
   AddRepeatable(
-      staff_create, "--role", create->roles,
+      create, "--role", create_options.roles,
       "employee, reviewer or admin (repeatable; employee is implied)");
-  staff_create->add_option("--id", create->staff_member_id,
-                           "Staff id (default: the server picks one)");
-  AddRequestId(staff_create, create->request_id);
-  actions.Set(staff_create,
-              [&global, create] { return RunStaffCreate(global, *create); });
+  create->add_option("--id", create_options.staff_member_id,
+                     "Staff id (default: the server picks one)");
+  AddRequestId(create, create_options.request_id);
 
-  auto get_name = std::make_shared<std::string>();
-  CLI::App* staff_get = staff->add_subcommand("get", "Show a staff member");
-  AddName(staff_get, *get_name, "organizations/ORG/staffMembers/ID");
-  actions.Set(staff_get,
-              [&global, get_name] { return RunStaffGet(global, *get_name); });
+  AddNameCommand(*staff, "get", "Show a staff member", kStaffName, global,
+                 actions, &StaffStub::GetStaffMember, &DescribeStaffMember);
 
-  auto list = std::make_shared<StaffListOptions>();
-  CLI::App* staff_list = staff->add_subcommand("list", "List staff members");
-  AddParent(staff_list, list->parent);
-  staff_list->add_option("--filter", list->filter,
-                         "e.g. 'department = \"Sales\" AND state = ACTIVE'");
-  AddPageOptions(staff_list, list->page_size, list->page_token, list->all);
-  actions.Set(staff_list,
-              [&global, list] { return RunStaffList(global, *list); });
+  AddListCommand(*staff, "list", "List staff members",
+                 "e.g. 'department = \"Sales\" AND state = ACTIVE'", global,
+                 actions, &RunStaffList);
 
   AddStaffUpdateCommand(staff, global, actions);
 
-  auto deactivate = std::make_shared<StaffDeactivateOptions>();
-  CLI::App* staff_deactivate = staff->add_subcommand(
-      "deactivate", "Set a staff member INACTIVE (admin)");
-  AddName(staff_deactivate, deactivate->name,
-          "organizations/ORG/staffMembers/ID");
-  staff_deactivate
-      ->add_option("--reason", deactivate->reason, "Why; shown to admins")
+  auto [deactivate, deactivate_options] =
+      AddCommand(*staff, "deactivate", "Set a staff member INACTIVE (admin)",
+                 global, actions, &RunStaffDeactivate);
+  AddName(deactivate, deactivate_options.name, kStaffName);
+  deactivate
+      ->add_option("--reason", deactivate_options.reason,
+                   "Why; shown to admins")
       ->required();
-  AddRequestId(staff_deactivate, deactivate->request_id);
-  actions.Set(staff_deactivate, [&global, deactivate] {
-    return RunStaffDeactivate(global, *deactivate);
-  });
+  AddRequestId(deactivate, deactivate_options.request_id);
 
   AddStaffPrivacyCommands(*staff, global, actions);
 
-  auto import = std::make_shared<StaffImportOptions>();
-  CLI::App* staff_import = staff->add_subcommand(
-      "import",
-      "Create or update staff members from a CSV file, all rows or none");
-  AddParent(staff_import, import->parent);
-  staff_import
-      ->add_option("file", import->file,
+  auto [import, import_options] = AddCommand(
+      *staff, "import",
+      "Create or update staff members from a CSV file, all rows or none",
+      global, actions, &RunStaffImport);
+  AddParent(import, import_options.parent);
+  import
+      ->add_option("file", import_options.file,
                    "CSV with a header row: employee_id, display_name, "
                    "email, department, title, location, "
                    "manager_employee_id, roles (a;b); - for stdin")
       ->required();
-  staff_import->add_flag("--dry-run", import->dry_run,
-                         "Check every row; store nothing");
-  actions.Set(staff_import,
-              [&global, import] { return RunStaffImport(global, *import); });
+  import->add_flag("--dry-run", import_options.dry_run,
+                   "Check every row; store nothing");
 }
 
 }  // namespace candor::cli

@@ -1,18 +1,17 @@
-// The candorctl commands: each takes the global options and its own, makes
-// its calls, prints the result to stdout and problems to stderr, and
-// returns the process exit code. Each family of commands (this file for
-// token, health, org and staff; values_commands.h, ...) puts its own on the
-// command line with its Add...Commands (see command_line.h).
+// What every candorctl command shares (the exit codes, the global options)
+// and each family's Add...Commands, which puts the family's commands on the
+// command line (see command_line.h). A command takes the global options
+// and its own, makes its calls, prints the result to stdout and problems to
+// stderr, and returns the process exit code. This file's family is token,
+// health, org and staff (commands.cc); each other family is one .cc file
+// (values_commands.cc, ...).
 #ifndef CANDOR_CLIENTS_CLI_COMMANDS_H_
 #define CANDOR_CLIENTS_CLI_COMMANDS_H_
 
-#include <cstdint>
 #include <string>
-#include <vector>
 
 #include "clients/cli/command_line.h"
 #include "clients/cli/output.h"
-#include "clients/cli/staff_update.h"
 
 namespace candor::cli {
 
@@ -34,82 +33,36 @@ struct GlobalOptions {
   std::string tls_server_name;  // expected in the certificate; default: host
 };
 
-struct TokenMintOptions {
-  std::string secret_file;
-  std::string organization;
-  std::string subject;
-  std::vector<std::string> roles;
-  std::string ttl = "1h";
-};
-int RunTokenMint(const TokenMintOptions& options);
-
-int RunHealth(const GlobalOptions& global, const std::string& service);
-
-struct OrgCreateOptions {
-  std::string organization_id;
-  std::string display_name;
-  std::string admin_email;
-  std::string admin_name;
-  std::string admin_employee_id = "E0001";
-  std::string request_id;
-};
-int RunOrgCreate(const GlobalOptions& global, const OrgCreateOptions& options);
-int RunOrgGet(const GlobalOptions& global, const std::string& name);
-
-struct StaffCreateOptions {
-  std::string parent;
-  std::string employee_id;
-  std::string display_name;
-  std::string email;
-  std::string department;
-  std::string title;
-  std::string location;
-  std::string manager;
-  std::vector<std::string> roles;
-  std::string staff_member_id;
-  std::string request_id;
-};
-int RunStaffCreate(const GlobalOptions& global,
-                   const StaffCreateOptions& options);
-int RunStaffGet(const GlobalOptions& global, const std::string& name);
-
-struct StaffListOptions {
-  std::string parent;
-  std::string filter;
-  int32_t page_size = 0;
-  std::string page_token;
-  bool all = false;
-};
-int RunStaffList(const GlobalOptions& global, const StaffListOptions& options);
-
-int RunStaffUpdate(const GlobalOptions& global, const std::string& name,
-                   const StaffUpdateFlags& flags);
-
-struct StaffDeactivateOptions {
-  std::string name;
-  std::string reason;
-  std::string request_id;
-};
-int RunStaffDeactivate(const GlobalOptions& global,
-                       const StaffDeactivateOptions& options);
-
-struct StaffImportOptions {
-  std::string parent;
-  std::string file;  // "-" reads standard input
-  bool dry_run = false;
-};
-int RunStaffImport(const GlobalOptions& global,
-                   const StaffImportOptions& options);
-
-// Add `token`, `health`, `org` and `staff` (with their subcommands) to
-// `app`; their actions (in `actions`) run with `global`.
-void AddTokenCommands(CLI::App& app, Actions& actions);
+// Each family's Add...Commands adds its commands, with their subcommands,
+// to `app` (AddStaffPrivacyCommands to `staff`); their actions (in
+// `actions`) run with `global`. In commands.cc: token, health, org, staff.
+void AddTokenCommands(CLI::App& app, const GlobalOptions& global,
+                      Actions& actions);
 void AddHealthCommand(CLI::App& app, const GlobalOptions& global,
                       Actions& actions);
 void AddOrgCommands(CLI::App& app, const GlobalOptions& global,
                     Actions& actions);
 void AddStaffCommands(CLI::App& app, const GlobalOptions& global,
                       Actions& actions);
+// privacy_commands.cc: staff export and staff erase (AddStaffCommands calls
+// it).
+void AddStaffPrivacyCommands(CLI::App& staff, const GlobalOptions& global,
+                             Actions& actions);
+// values_commands.cc: values.
+void AddValuesCommands(CLI::App& app, const GlobalOptions& global,
+                       Actions& actions);
+// stories_commands.cc: stories.
+void AddStoriesCommands(CLI::App& app, const GlobalOptions& global,
+                        Actions& actions);
+// posts_commands.cc: posts and review.
+void AddPostsCommands(CLI::App& app, const GlobalOptions& global,
+                      Actions& actions);
+// transparency_commands.cc: rules, audit and report.
+void AddTransparencyCommands(CLI::App& app, const GlobalOptions& global,
+                             Actions& actions);
+// engagement_commands.cc: engagement, shares, notifications and leaderboard.
+void AddEngagementCommands(CLI::App& app, const GlobalOptions& global,
+                           Actions& actions);
 
 }  // namespace candor::cli
 

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -20,6 +21,7 @@
 #include "clients/cli/commands.h"
 #include "clients/cli/output.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/repeated_ptr_field.h"
 #include "grpcpp/grpcpp.h"
 #include "services/common/tls.h"
 
@@ -137,6 +139,98 @@ void PrintList(const GlobalOptions& global, bool all, const Response& last,
   for (const Item& item : items) add_row(item, table);
   std::cout << table.Render();
   if (!all) HintNextPage(what, last.next_page_token());
+}
+
+// A unary method of a generated stub, e.g.
+// &candor::values::v1::ValuesService::Stub::GetValue.
+template <typename Stub, typename Request, typename Response>
+using UnaryMethod = grpc::Status (Stub::*)(grpc::ClientContext*, const Request&,
+                                           Response*);
+
+// What most commands do: open the connection for `command`, call `method`
+// once and print the answer (as JSON, or as `describe` writes it).
+// Returns the exit code.
+template <typename Stub, typename Request, typename Response>
+int CallAndPrint(const GlobalOptions& global, const std::string& command,
+                 const Request& request,
+                 UnaryMethod<Stub, Request, Response> method,
+                 std::string (*describe)(const Response&)) {
+  std::unique_ptr<Connection> connection =
+      Open(global, command, kDefaultTimeout);
+  if (connection == nullptr) return kExitUsage;
+  Stub stub(connection->channel());
+  Response response;
+  const grpc::Status status =
+      (stub.*method)(connection->NewContext().get(), request, &response);
+  if (!status.ok()) return connection->CallFailed(status);
+  Print(global, response, describe(response));
+  return kExitOk;
+}
+
+// CallAndPrint of a request built from the command's flags, which may be
+// wrong: then it prints why and returns kExitUsage, calling nothing.
+template <typename Stub, typename Request, typename Response>
+int CallAndPrint(const GlobalOptions& global, const std::string& command,
+                 const absl::StatusOr<Request>& request,
+                 UnaryMethod<Stub, Request, Response> method,
+                 std::string (*describe)(const Response&)) {
+  if (!request.ok()) return UsageError(command, request.status());
+  return CallAndPrint(global, command, *request, method, describe);
+}
+
+// A command whose request is just the name of a resource (`form`, e.g.
+// "organizations/ORG/values/ID", the positional `name`): it calls `method`
+// with it and prints the answer (get, endorse, withdraw, ...).
+template <typename Stub, typename Request, typename Response>
+void AddNameCommand(CLI::App& group, const std::string& name,
+                    const std::string& description, const std::string& form,
+                    const GlobalOptions& global, Actions& actions,
+                    UnaryMethod<Stub, Request, Response> method,
+                    std::string (*describe)(const Response&)) {
+  auto resource = std::make_shared<std::string>();
+  CLI::App* command = actions.Add(
+      group, name, description,
+      [&global, resource, path = CommandPath(group, name), method, describe] {
+        Request request;
+        request.set_name(*resource);
+        return CallAndPrint(global, path, request, method, describe);
+      });
+  AddName(command, *resource, form);
+}
+
+// What every list command does: open the connection for `command`, call
+// the List `method` with `request` (its parent and filter set) and `page`,
+// once or (with --all) page after page, and print the `items` of every
+// answer as PrintList does.
+template <typename Stub, typename Request, typename Response, typename Item>
+int ListAndPrint(
+    const GlobalOptions& global, const std::string& command, Request request,
+    const PageOptions& page, UnaryMethod<Stub, Request, Response> method,
+    const google::protobuf::RepeatedPtrField<Item>& (Response::*items)() const,
+    Table table, void (*add_row)(const Item&, Table&),
+    const std::string& what) {
+  std::unique_ptr<Connection> connection =
+      Open(global, command, kDefaultTimeout);
+  if (connection == nullptr) return kExitUsage;
+  Stub stub(connection->channel());
+  request.set_page_size(page.page_size);
+  request.set_page_token(page.page_token);
+  std::vector<Item> all_items;
+  Response last;
+  const int code = FetchPages(
+      *connection, request, page.all,
+      [&stub, method](grpc::ClientContext* context, const Request& r,
+                      Response* response) {
+        return (stub.*method)(context, r, response);
+      },
+      [&all_items, items](const Response& response) {
+        const auto& these = (response.*items)();
+        all_items.insert(all_items.end(), these.begin(), these.end());
+      },
+      &last);
+  if (code != kExitOk) return code;
+  PrintList(global, page.all, last, all_items, std::move(table), add_row, what);
+  return kExitOk;
 }
 
 }  // namespace candor::cli

@@ -1,14 +1,19 @@
-#include "clients/cli/engagement_commands.h"
-
+// `candorctl engagement report`, `shares ...`, `notifications ...` and
+// `leaderboard ...`: what advocacy brings (EngagementService). Each command
+// returns the process exit code (see commands.h).
 #include <chrono>
+#include <cstdint>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "clients/cli/command_line.h"
+#include "clients/cli/commands.h"
 #include "clients/cli/connection.h"
 #include "clients/cli/duration.h"
 #include "clients/cli/engagement_fields.h"
@@ -19,11 +24,57 @@ namespace candor::cli {
 namespace {
 
 namespace engagementpb = ::candor::engagement::v1;
+using EngagementStub = engagementpb::EngagementService::Stub;
 
 // ListShares page size for the report's subjects.
 constexpr int32_t kReportPageSize = 200;
 
-}  // namespace
+// The organization's totals and leaderboard over the last --since; with
+// --by post|staff also one row per post or author, found through
+// ListShares (at most max_shares shares read, max_subjects rows) and
+// measured with GetEngagementMetrics each. For admins.
+struct EngagementReportOptions {
+  std::string parent;
+  std::string since = "30d";
+  // csv, json or table; not given: the global --output.
+  std::string output;
+  CLI::Option* output_option = nullptr;
+  std::string by;  // "", post or staff
+  int32_t leaderboard_limit = 10;
+  int32_t max_subjects = 100;
+  int32_t max_shares = 1000;
+};
+
+struct ShareCreateOptions {
+  std::string post;  // organizations/ORG/posts/ID
+  std::string network;
+  std::string text;
+  std::string external_url;
+  std::string request_id;
+};
+
+// `parent` is the caller's own staff resource name
+// (organizations/ORG/staffMembers/ID).
+struct NotificationListOptions {
+  std::string parent;
+  bool unread = false;
+  PageOptions page;
+};
+
+// Prints each notification as it arrives (one line each; one JSON object a
+// line with -o json) until Ctrl-C, or until `for_duration` has passed
+// (then exit 0).
+struct NotificationWatchOptions {
+  std::string parent;
+  std::string resume_token;
+  std::string for_duration;  // empty: until interrupted
+};
+
+struct LeaderboardOptions {
+  std::string parent;
+  std::string since;  // empty: the server's default range
+  int32_t limit = 0;
+};
 
 int RunEngagementReport(const GlobalOptions& global,
                         const EngagementReportOptions& options) {
@@ -31,8 +82,8 @@ int RunEngagementReport(const GlobalOptions& global,
   ReportFormat format = global.output == OutputFormat::kJson
                             ? ReportFormat::kJson
                             : ReportFormat::kTable;
-  if (options.output) {
-    absl::StatusOr<ReportFormat> parsed = ParseReportFormat(*options.output);
+  if (options.output_option->count() > 0) {
+    absl::StatusOr<ReportFormat> parsed = ParseReportFormat(options.output);
     if (!parsed.ok()) return UsageError(command, parsed.status());
     format = *parsed;
   }
@@ -146,77 +197,26 @@ int RunShareCreate(const GlobalOptions& global,
   return kExitOk;
 }
 
-int RunShareGet(const GlobalOptions& global, const std::string& name) {
-  std::unique_ptr<Connection> connection =
-      Open(global, "shares get", kDefaultTimeout);
-  if (connection == nullptr) return kExitUsage;
-  engagementpb::GetShareRequest request;
-  request.set_name(name);
-  engagementpb::Share share;
-  const grpc::Status status = connection->engagement().GetShare(
-      connection->NewContext().get(), request, &share);
-  if (!status.ok()) return connection->CallFailed(status);
-  Print(global, share, DescribeShare(share));
-  return kExitOk;
-}
-
-int RunShareList(const GlobalOptions& global, const ShareListOptions& options) {
-  std::unique_ptr<Connection> connection =
-      Open(global, "shares list", kDefaultTimeout);
-  if (connection == nullptr) return kExitUsage;
+int RunShareList(const GlobalOptions& global, const ListOptions& options) {
   engagementpb::ListSharesRequest request;
   request.set_parent(OrganizationName(options.parent));
   request.set_filter(options.filter);
-  request.set_page_size(options.page_size);
-  request.set_page_token(options.page_token);
-  std::vector<engagementpb::Share> shares;
-  engagementpb::ListSharesResponse last;
-  const int exit_code = FetchPages(
-      *connection, request, options.all,
-      [&connection](grpc::ClientContext* context,
-                    const engagementpb::ListSharesRequest& r,
-                    engagementpb::ListSharesResponse* response) {
-        return connection->engagement().ListShares(context, r, response);
-      },
-      [&shares](const engagementpb::ListSharesResponse& response) {
-        shares.insert(shares.end(), response.shares().begin(),
-                      response.shares().end());
-      },
-      &last);
-  if (exit_code != kExitOk) return exit_code;
-  PrintList(global, options.all, last, shares, ShareTable(), &AddShareRow,
-            "shares");
-  return kExitOk;
+  return ListAndPrint(global, "shares list", request, options.page,
+                      &EngagementStub::ListShares,
+                      &engagementpb::ListSharesResponse::shares, ShareTable(),
+                      &AddShareRow, "shares");
 }
 
 int RunNotificationList(const GlobalOptions& global,
                         const NotificationListOptions& options) {
-  std::unique_ptr<Connection> connection =
-      Open(global, "notifications list", kDefaultTimeout);
-  if (connection == nullptr) return kExitUsage;
   engagementpb::ListNotificationsRequest request;
   request.set_parent(options.parent);
   if (options.unread) request.set_filter("read = false");
-  request.set_page_size(options.page_size);
-  request.set_page_token(options.page_token);
-  std::vector<engagementpb::Notification> notifications;
-  engagementpb::ListNotificationsResponse last;
-  const int exit_code = FetchPages(
-      *connection, request, options.all,
-      [&connection](grpc::ClientContext* context,
-                    const engagementpb::ListNotificationsRequest& r,
-                    engagementpb::ListNotificationsResponse* response) {
-        return connection->engagement().ListNotifications(context, r, response);
-      },
-      [&notifications](const engagementpb::ListNotificationsResponse& r) {
-        notifications.insert(notifications.end(), r.notifications().begin(),
-                             r.notifications().end());
-      },
-      &last);
-  if (exit_code != kExitOk) return exit_code;
-  PrintList(global, options.all, last, notifications, NotificationTable(),
-            &AddNotificationRow, "notifications");
-  return kExitOk;
+  return ListAndPrint(global, "notifications list", request, options.page,
+                      &EngagementStub::ListNotifications,
+                      &engagementpb::ListNotificationsResponse::notifications,
+                      NotificationTable(), &AddNotificationRow,
+                      "notifications");
 }
 
 int RunNotificationWatch(const GlobalOptions& global,
@@ -262,9 +262,16 @@ int RunNotificationWatch(const GlobalOptions& global,
   return connection->CallFailed(status);
 }
 
+// `leaderboard PARENT` shows it; `leaderboard join|leave STAFF` opts in or
+// out.
 int RunLeaderboard(const GlobalOptions& global,
                    const LeaderboardOptions& options) {
   const std::string command = "leaderboard";
+  if (options.parent.empty()) {
+    std::cerr << "candorctl: leaderboard: PARENT is required (or join|leave "
+                 "STAFF_NAME)\n";
+    return kExitUsage;
+  }
   engagementpb::GetLeaderboardRequest request;
   request.set_parent(OrganizationName(options.parent));
   request.set_limit(options.limit);
@@ -274,37 +281,31 @@ int RunLeaderboard(const GlobalOptions& global,
     *request.mutable_start_time() = range->start_time;
     *request.mutable_end_time() = range->end_time;
   }
-  std::unique_ptr<Connection> connection =
-      Open(global, command, kDefaultTimeout);
-  if (connection == nullptr) return kExitUsage;
-  engagementpb::Leaderboard leaderboard;
-  const grpc::Status status = connection->engagement().GetLeaderboard(
-      connection->NewContext().get(), request, &leaderboard);
-  if (!status.ok()) return connection->CallFailed(status);
-  Print(global, leaderboard, DescribeLeaderboard(leaderboard));
-  return kExitOk;
+  return CallAndPrint(global, command, request, &EngagementStub::GetLeaderboard,
+                      &DescribeLeaderboard);
 }
 
+// UpdateLeaderboardParticipation for the caller's own name.
 int RunLeaderboardParticipation(const GlobalOptions& global,
                                 const std::string& staff_name,
                                 bool participate) {
-  std::unique_ptr<Connection> connection =
-      Open(global, participate ? "leaderboard join" : "leaderboard leave",
-           kDefaultTimeout);
-  if (connection == nullptr) return kExitUsage;
   engagementpb::UpdateLeaderboardParticipationRequest request;
   request.set_parent(staff_name);
   request.set_participate(participate);
-  engagementpb::LeaderboardParticipation participation;
-  const grpc::Status status =
-      connection->engagement().UpdateLeaderboardParticipation(
-          connection->NewContext().get(), request, &participation);
-  if (!status.ok()) return connection->CallFailed(status);
-  Print(global, participation, DescribeParticipation(participation));
-  return kExitOk;
+  return CallAndPrint(
+      global, participate ? "leaderboard join" : "leaderboard leave", request,
+      &EngagementStub::UpdateLeaderboardParticipation, &DescribeParticipation);
 }
 
-namespace {
+int RunLeaderboardJoin(const GlobalOptions& global,
+                       const std::string& staff_name) {
+  return RunLeaderboardParticipation(global, staff_name, true);
+}
+
+int RunLeaderboardLeave(const GlobalOptions& global,
+                        const std::string& staff_name) {
+  return RunLeaderboardParticipation(global, staff_name, false);
+}
 
 void AddEngagementGroup(CLI::App& app, const GlobalOptions& global,
                         Actions& actions) {
@@ -312,23 +313,17 @@ void AddEngagementGroup(CLI::App& app, const GlobalOptions& global,
       app.add_subcommand("engagement", "What advocacy brings: engagement");
   engagement->require_subcommand(1);
 
-  struct ReportArgs {
-    EngagementReportOptions options;
-    std::string output;
-    CLI::Option* output_option = nullptr;
-  };
-  auto args = std::make_shared<ReportArgs>();
-  EngagementReportOptions& options = args->options;
-  CLI::App* report = engagement->add_subcommand(
-      "report",
+  auto [report, options] = AddCommand(
+      *engagement, "report",
       "The organization's engagement totals and leaderboard; with --by, one "
-      "row per post or staff member (admin)");
+      "row per post or staff member (admin)",
+      global, actions, &RunEngagementReport);
   AddParent(report, options.parent);
   report
       ->add_option("--since", options.since, "The last DURATION, e.g. 30d, 12h")
       ->capture_default_str();
-  args->output_option =
-      report->add_option("-o,--output", args->output,
+  options.output_option =
+      report->add_option("-o,--output", options.output,
                          "csv, json or table (default: the global --output)");
   report
       ->add_option("--by", options.by,
@@ -349,10 +344,6 @@ void AddEngagementGroup(CLI::App& app, const GlobalOptions& global,
                    "With --by: read at most this many shares, newest first")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
-  actions.Set(report, [&global, args] {
-    args->options.output = IfGiven(args->output_option, args->output);
-    return RunEngagementReport(global, args->options);
-  });
 }
 
 void AddSharesGroup(CLI::App& app, const GlobalOptions& global,
@@ -361,36 +352,25 @@ void AddSharesGroup(CLI::App& app, const GlobalOptions& global,
       "shares", "Approved posts as published, with tracking links");
   shares->require_subcommand(1);
 
-  auto create = std::make_shared<ShareCreateOptions>();
-  CLI::App* shares_create = shares->add_subcommand(
-      "create", "Record that you published your APPROVED post");
-  shares_create->add_option("post", create->post, "organizations/ORG/posts/ID")
+  auto [create, create_options] = AddCommand(
+      *shares, "create", "Record that you published your APPROVED post", global,
+      actions, &RunShareCreate);
+  create->add_option("post", create_options.post, "organizations/ORG/posts/ID")
       ->required();
-  AddNetwork(shares_create, create->network)->required();
-  shares_create->add_option("--text", create->text, "The text as published")
+  AddNetwork(create, create_options.network)->required();
+  create->add_option("--text", create_options.text, "The text as published")
       ->required();
-  shares_create->add_option("--external-url", create->external_url,
-                            "The published item's own https URL");
-  AddRequestId(shares_create, create->request_id);
-  actions.Set(shares_create,
-              [&global, create] { return RunShareCreate(global, *create); });
+  create->add_option("--external-url", create_options.external_url,
+                     "The published item's own https URL");
+  AddRequestId(create, create_options.request_id);
 
-  auto get_name = std::make_shared<std::string>();
-  CLI::App* shares_get = shares->add_subcommand("get", "Show a share");
-  AddName(shares_get, *get_name, "organizations/ORG/shares/ID");
-  actions.Set(shares_get,
-              [&global, get_name] { return RunShareGet(global, *get_name); });
+  AddNameCommand(*shares, "get", "Show a share", "organizations/ORG/shares/ID",
+                 global, actions, &EngagementStub::GetShare, &DescribeShare);
 
-  auto list = std::make_shared<ShareListOptions>();
-  CLI::App* shares_list =
-      shares->add_subcommand("list", "List shares, newest first");
-  AddParent(shares_list, list->parent);
-  shares_list->add_option("--filter", list->filter,
-                          "e.g. 'state = NONCOMPLIANT AND author = "
-                          "\"organizations/x/staffMembers/y\"'");
-  AddPageOptions(shares_list, list->page_size, list->page_token, list->all);
-  actions.Set(shares_list,
-              [&global, list] { return RunShareList(global, *list); });
+  AddListCommand(*shares, "list", "List shares, newest first",
+                 "e.g. 'state = NONCOMPLIANT AND author = "
+                 "\"organizations/x/staffMembers/y\"'",
+                 global, actions, &RunShareList);
 }
 
 void AddNotificationsGroup(CLI::App& app, const GlobalOptions& global,
@@ -399,69 +379,45 @@ void AddNotificationsGroup(CLI::App& app, const GlobalOptions& global,
       app.add_subcommand("notifications", "Your notifications");
   notifications->require_subcommand(1);
 
-  auto list = std::make_shared<NotificationListOptions>();
-  CLI::App* notifications_list = notifications->add_subcommand(
-      "list", "List your notifications, newest first");
-  AddOwnStaffName(notifications_list, "parent", list->parent);
-  notifications_list->add_flag("--unread", list->unread,
-                               "Only those not read yet");
-  AddPageOptions(notifications_list, list->page_size, list->page_token,
-                 list->all);
-  actions.Set(notifications_list,
-              [&global, list] { return RunNotificationList(global, *list); });
+  auto [list, list_options] = AddCommand(
+      *notifications, "list", "List your notifications, newest first", global,
+      actions, &RunNotificationList);
+  AddOwnStaffName(list, "parent", list_options.parent);
+  list->add_flag("--unread", list_options.unread, "Only those not read yet");
+  AddPageOptions(list, list_options.page);
 
-  auto watch = std::make_shared<NotificationWatchOptions>();
-  CLI::App* notifications_watch = notifications->add_subcommand(
-      "watch",
-      "Print your notifications as they arrive, until Ctrl-C or --for");
-  AddOwnStaffName(notifications_watch, "parent", watch->parent);
-  notifications_watch->add_option(
-      "--resume-token", watch->resume_token,
-      "Start after the notification that carried this token");
-  notifications_watch->add_option(
-      "--for", watch->for_duration,
-      "Stop (exit 0) after this long, e.g. 30s, 5m");
-  actions.Set(notifications_watch, [&global, watch] {
-    return RunNotificationWatch(global, *watch);
-  });
+  auto [watch, watch_options] = AddCommand(
+      *notifications, "watch",
+      "Print your notifications as they arrive, until Ctrl-C or --for", global,
+      actions, &RunNotificationWatch);
+  AddOwnStaffName(watch, "parent", watch_options.parent);
+  watch->add_option("--resume-token", watch_options.resume_token,
+                    "Start after the notification that carried this token");
+  watch->add_option("--for", watch_options.for_duration,
+                    "Stop (exit 0) after this long, e.g. 30s, 5m");
 }
 
 void AddLeaderboardGroup(CLI::App& app, const GlobalOptions& global,
                          Actions& actions) {
-  // `leaderboard PARENT` shows it; `leaderboard join|leave STAFF` opts in
-  // or out.
-  auto options = std::make_shared<LeaderboardOptions>();
-  CLI::App* leaderboard = app.add_subcommand(
-      "leaderboard", "The leaderboard of staff who opted in, and opting in");
-  AddParent(leaderboard, options->parent)->required(false);
-  leaderboard->add_option("--since", options->since,
+  auto [leaderboard, options] =
+      AddCommand(app, "leaderboard",
+                 "The leaderboard of staff who opted in, and opting in", global,
+                 actions, &RunLeaderboard);
+  AddParent(leaderboard, options.parent)->required(false);
+  leaderboard->add_option("--since", options.since,
                           "The last DURATION (default: the server's, 30d)");
-  leaderboard->add_option("--limit", options->limit, "1 to 100")
+  leaderboard->add_option("--limit", options.limit, "1 to 100")
       ->check(CLI::Range(1, 100));
-  actions.Set(leaderboard, [&global, options] {
-    if (options->parent.empty()) {
-      std::cerr << "candorctl: leaderboard: PARENT is required (or join|leave "
-                   "STAFF_NAME)\n";
-      return kExitUsage;
-    }
-    return RunLeaderboard(global, *options);
-  });
 
-  auto join_name = std::make_shared<std::string>();
-  CLI::App* join = leaderboard->add_subcommand(
-      "join", "Appear on the leaderboard (yourself only)");
-  AddOwnStaffName(join, "staff", *join_name);
-  actions.Set(join, [&global, join_name] {
-    return RunLeaderboardParticipation(global, *join_name, true);
-  });
+  auto [join, join_name] = AddCommand(
+      *leaderboard, "join", "Appear on the leaderboard (yourself only)", global,
+      actions, &RunLeaderboardJoin);
+  AddOwnStaffName(join, "staff", join_name);
 
-  auto leave_name = std::make_shared<std::string>();
-  CLI::App* leave = leaderboard->add_subcommand(
-      "leave", "Leave the leaderboard (yourself only)");
-  AddOwnStaffName(leave, "staff", *leave_name);
-  actions.Set(leave, [&global, leave_name] {
-    return RunLeaderboardParticipation(global, *leave_name, false);
-  });
+  auto [leave, leave_name] =
+      AddCommand(*leaderboard, "leave", "Leave the leaderboard (yourself only)",
+                 global, actions, &RunLeaderboardLeave);
+  AddOwnStaffName(leave, "staff", leave_name);
 }
 
 }  // namespace

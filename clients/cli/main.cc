@@ -1,7 +1,7 @@
 // candorctl: the Candor command line for HR administrators.
 //
 // This file reads the global options; each family of commands
-// (commands.h, values_commands.h, ...) adds its own subcommands and what
+// (commands.h) adds its own subcommands and what
 // they run (command_line.h). Exit codes: 0 done, 1 a call failed or the
 // server refused, 2 the command line or an input file is wrong.
 #include <grpc/support/log.h>
@@ -12,11 +12,6 @@
 #include "CLI/CLI.hpp"
 #include "clients/cli/command_line.h"
 #include "clients/cli/commands.h"
-#include "clients/cli/engagement_commands.h"
-#include "clients/cli/posts_commands.h"
-#include "clients/cli/stories_commands.h"
-#include "clients/cli/transparency_commands.h"
-#include "clients/cli/values_commands.h"
 
 namespace candor::cli {
 namespace {
@@ -71,7 +66,7 @@ int Main(int argc, char** argv) {
 
   // The actions read `global` when they run, after the parse.
   Actions actions;
-  AddTokenCommands(app, actions);
+  AddTokenCommands(app, global, actions);
   AddHealthCommand(app, global, actions);
   AddOrgCommands(app, global, actions);
   AddStaffCommands(app, global, actions);

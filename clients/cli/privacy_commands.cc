@@ -1,5 +1,7 @@
-#include "clients/cli/privacy_commands.h"
-
+// `candorctl staff export` and `candorctl staff erase`: a person's data
+// across every Candor service (candor.privacy.v1.PrivacyService), for the
+// organization's admins and operators. Each command returns the process
+// exit code (see commands.h).
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,6 +19,7 @@
 #include "absl/time/time.h"
 #include "candor/privacy/v1/privacy.grpc.pb.h"
 #include "clients/cli/command_line.h"
+#include "clients/cli/commands.h"
 #include "clients/cli/connection.h"
 #include "clients/cli/output.h"
 
@@ -75,8 +78,20 @@ bool Confirmed(const std::string& name) {
   return answer == "y" || answer == "yes";
 }
 
-}  // namespace
+struct StaffExportOptions {
+  std::string name;  // organizations/ORG/staffMembers/ID
+  std::string out;   // empty or "-": standard output
+};
 
+struct StaffEraseOptions {
+  std::string name;  // organizations/ORG/staffMembers/ID
+  bool yes = false;  // no question asked
+  std::string request_id;
+};
+
+// Writes the export as one JSON document (the proto3 JSON mapping of
+// candor.privacy.v1.StaffDataExport) to --out, created readable by its
+// owner only, or to standard output.
 int RunStaffExport(const GlobalOptions& global,
                    const StaffExportOptions& options) {
   const std::string command = "staff export";
@@ -105,6 +120,8 @@ int RunStaffExport(const GlobalOptions& global,
   return kExitOk;
 }
 
+// Asks for confirmation on a terminal unless --yes; refuses without --yes
+// when standard input is not a terminal (nobody could have confirmed).
 int RunStaffErase(const GlobalOptions& global,
                   const StaffEraseOptions& options) {
   const std::string command = "staff erase";
@@ -146,33 +163,30 @@ int RunStaffErase(const GlobalOptions& global,
   return kExitOk;
 }
 
+}  // namespace
+
 void AddStaffPrivacyCommands(CLI::App& staff, const GlobalOptions& global,
                              Actions& actions) {
-  auto export_options = std::make_shared<StaffExportOptions>();
-  CLI::App* staff_export = staff.add_subcommand(
-      "export",
-      "Everything Candor holds about a person, as one JSON document (admin)");
-  AddName(staff_export, export_options->name,
+  auto [export_command, export_options] = AddCommand(
+      staff, "export",
+      "Everything Candor holds about a person, as one JSON document (admin)",
+      global, actions, &RunStaffExport);
+  AddName(export_command, export_options.name,
           "organizations/ORG/staffMembers/ID");
-  staff_export->add_option("--out", export_options->out,
-                           "Write to FILE (created readable by you only) "
-                           "instead of standard output");
-  actions.Set(staff_export, [&global, export_options] {
-    return RunStaffExport(global, *export_options);
-  });
+  export_command->add_option("--out", export_options.out,
+                             "Write to FILE (created readable by you only) "
+                             "instead of standard output");
 
-  auto erase = std::make_shared<StaffEraseOptions>();
-  CLI::App* staff_erase = staff.add_subcommand(
-      "erase",
+  auto [erase, erase_options] = AddCommand(
+      staff, "erase",
       "Erase a person's personal data in every service, keeping counts "
-      "(admin; cannot be undone)");
-  AddName(staff_erase, erase->name, "organizations/ORG/staffMembers/ID");
-  staff_erase->add_flag("--yes,-y", erase->yes,
-                        "Do not ask for confirmation (needed when standard "
-                        "input is not a terminal)");
-  AddRequestId(staff_erase, erase->request_id);
-  actions.Set(staff_erase,
-              [&global, erase] { return RunStaffErase(global, *erase); });
+      "(admin; cannot be undone)",
+      global, actions, &RunStaffErase);
+  AddName(erase, erase_options.name, "organizations/ORG/staffMembers/ID");
+  erase->add_flag("--yes,-y", erase_options.yes,
+                  "Do not ask for confirmation (needed when standard "
+                  "input is not a terminal)");
+  AddRequestId(erase, erase_options.request_id);
 }
 
 }  // namespace candor::cli

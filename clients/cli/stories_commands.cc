@@ -1,121 +1,27 @@
-#include "clients/cli/stories_commands.h"
-
+// `candorctl stories ...`: advocacy stories. Reviewers and admins create,
+// update and archive them; employees list and read the stories meant for
+// their department. Each command returns the process exit code (see
+// commands.h).
 #include <iostream>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "CLI/CLI.hpp"
 #include "clients/cli/command_line.h"
+#include "clients/cli/commands.h"
 #include "clients/cli/connection.h"
 #include "clients/cli/output.h"
 #include "clients/cli/staff_fields.h"
+#include "clients/cli/stories_fields.h"
 
 namespace candor::cli {
 namespace {
 
 namespace advocacypb = ::candor::advocacy::v1;
+using AdvocacyStub = advocacypb::AdvocacyService::Stub;
 
-// Calls a method that answers a Story and prints it.
-template <typename Request, typename Call>
-int CallForStory(const GlobalOptions& global, const std::string& command,
-                 const Request& request, Call call) {
-  std::unique_ptr<Connection> connection =
-      Open(global, command, kDefaultTimeout);
-  if (connection == nullptr) return kExitUsage;
-  advocacypb::Story story;
-  const grpc::Status status = call(
-      connection->advocacy(), connection->NewContext().get(), request, &story);
-  if (!status.ok()) return connection->CallFailed(status);
-  Print(global, story, DescribeStory(story));
-  return kExitOk;
-}
-
-}  // namespace
-
-int RunStoryCreate(const GlobalOptions& global,
-                   const StoryCreateOptions& options) {
-  const std::string command = "stories create";
-  absl::StatusOr<advocacypb::CreateStoryRequest> request =
-      BuildCreateStoryRequest(options.parent, options.flags, absl::Now());
-  if (!request.ok()) return UsageError(command, request.status());
-  request->set_story_id(options.story_id);
-  request->set_request_id(options.request_id);
-  return CallForStory(
-      global, command, *request,
-      [](advocacypb::AdvocacyService::Stub& stub, grpc::ClientContext* context,
-         const auto& message, advocacypb::Story* story) {
-        return stub.CreateStory(context, message, story);
-      });
-}
-
-int RunStoryGet(const GlobalOptions& global, const std::string& name) {
-  advocacypb::GetStoryRequest request;
-  request.set_name(name);
-  return CallForStory(
-      global, "stories get", request,
-      [](advocacypb::AdvocacyService::Stub& stub, grpc::ClientContext* context,
-         const auto& message, advocacypb::Story* story) {
-        return stub.GetStory(context, message, story);
-      });
-}
-
-int RunStoryList(const GlobalOptions& global, const StoryListOptions& options) {
-  std::unique_ptr<Connection> connection =
-      Open(global, "stories list", kDefaultTimeout);
-  if (connection == nullptr) return kExitUsage;
-  advocacypb::ListStoriesRequest request;
-  request.set_parent(OrganizationName(options.parent));
-  request.set_filter(options.filter);
-  request.set_page_size(options.page_size);
-  request.set_page_token(options.page_token);
-  std::vector<advocacypb::Story> stories;
-  advocacypb::ListStoriesResponse last;
-  const int code = FetchPages(
-      *connection, request, options.all,
-      [&](grpc::ClientContext* context, const advocacypb::ListStoriesRequest& r,
-          advocacypb::ListStoriesResponse* response) {
-        return connection->advocacy().ListStories(context, r, response);
-      },
-      [&](advocacypb::ListStoriesResponse& response) {
-        for (auto& story : *response.mutable_stories()) {
-          stories.push_back(story);
-        }
-      },
-      &last);
-  if (code != kExitOk) return code;
-  PrintList(global, options.all, last, stories, StoryTable(), &AddStoryRow,
-            "stories");
-  return kExitOk;
-}
-
-int RunStoryUpdate(const GlobalOptions& global, const std::string& name,
-                   const StoryFlags& flags) {
-  const std::string command = "stories update";
-  absl::StatusOr<advocacypb::UpdateStoryRequest> request =
-      BuildStoryUpdateRequest(name, flags, absl::Now());
-  if (!request.ok()) return UsageError(command, request.status());
-  return CallForStory(
-      global, command, *request,
-      [](advocacypb::AdvocacyService::Stub& stub, grpc::ClientContext* context,
-         const auto& message, advocacypb::Story* story) {
-        return stub.UpdateStory(context, message, story);
-      });
-}
-
-int RunStoryArchive(const GlobalOptions& global, const std::string& name,
-                    const std::string& request_id) {
-  advocacypb::ArchiveStoryRequest request;
-  request.set_name(name);
-  request.set_request_id(request_id);
-  return CallForStory(
-      global, "stories archive", request,
-      [](advocacypb::AdvocacyService::Stub& stub, grpc::ClientContext* context,
-         const auto& message, advocacypb::Story* story) {
-        return stub.ArchiveStory(context, message, story);
-      });
-}
-
-namespace {
+const char kStoryName[] = "organizations/ORG/stories/ID";
 
 // The story flags of create and update as given; Flags() keeps those given
 // (or cleared), so that an update changes only them.
@@ -194,6 +100,58 @@ void AddStoryOptions(CLI::App* command, StoryArgs& args, bool update) {
   args.etag_option = AddEtag(command, args.etag, "story");
 }
 
+struct StoryCreateOptions {
+  std::string parent;  // organizations/ID, or just ID
+  StoryArgs story;
+  std::string story_id;
+  std::string request_id;
+};
+
+int RunStoryCreate(const GlobalOptions& global,
+                   const StoryCreateOptions& options) {
+  absl::StatusOr<advocacypb::CreateStoryRequest> request =
+      BuildCreateStoryRequest(options.parent, options.story.Flags(),
+                              absl::Now());
+  if (request.ok()) {
+    request->set_story_id(options.story_id);
+    request->set_request_id(options.request_id);
+  }
+  return CallAndPrint(global, "stories create", request,
+                      &AdvocacyStub::CreateStory, &DescribeStory);
+}
+
+int RunStoryList(const GlobalOptions& global, const ListOptions& options) {
+  advocacypb::ListStoriesRequest request;
+  request.set_parent(OrganizationName(options.parent));
+  request.set_filter(options.filter);
+  return ListAndPrint(global, "stories list", request, options.page,
+                      &AdvocacyStub::ListStories,
+                      &advocacypb::ListStoriesResponse::stories, StoryTable(),
+                      &AddStoryRow, "stories");
+}
+
+struct StoryUpdateOptions {
+  std::string name;
+  StoryArgs story;
+};
+
+int RunStoryUpdate(const GlobalOptions& global,
+                   const StoryUpdateOptions& options) {
+  return CallAndPrint(
+      global, "stories update",
+      BuildStoryUpdateRequest(options.name, options.story.Flags(), absl::Now()),
+      &AdvocacyStub::UpdateStory, &DescribeStory);
+}
+
+int RunStoryArchive(const GlobalOptions& global,
+                    const NameAndRequestId& options) {
+  advocacypb::ArchiveStoryRequest request;
+  request.set_name(options.name);
+  request.set_request_id(options.request_id);
+  return CallAndPrint(global, "stories archive", request,
+                      &AdvocacyStub::ArchiveStory, &DescribeStory);
+}
+
 }  // namespace
 
 void AddStoriesCommands(CLI::App& app, const GlobalOptions& global,
@@ -201,66 +159,37 @@ void AddStoriesCommands(CLI::App& app, const GlobalOptions& global,
   CLI::App* stories = app.add_subcommand("stories", "Advocacy stories");
   stories->require_subcommand(1);
 
-  struct CreateArgs {
-    StoryCreateOptions options;
-    StoryArgs story;
-  };
-  auto create = std::make_shared<CreateArgs>();
-  CLI::App* stories_create =
-      stories->add_subcommand("create", "Create a story (reviewer or admin)");
-  AddParent(stories_create, create->options.parent);
-  AddStoryOptions(stories_create, create->story, /*update=*/false);
-  create->story.title_option->required();
-  create->story.summary_option->required();
-  stories_create->add_option("--id", create->options.story_id,
-                             "Story id (default: the server picks one)");
-  AddRequestId(stories_create, create->options.request_id);
-  actions.Set(stories_create, [&global, create] {
-    create->options.flags = create->story.Flags();
-    return RunStoryCreate(global, create->options);
-  });
+  auto [create, create_options] =
+      AddCommand(*stories, "create", "Create a story (reviewer or admin)",
+                 global, actions, &RunStoryCreate);
+  AddParent(create, create_options.parent);
+  AddStoryOptions(create, create_options.story, /*update=*/false);
+  create_options.story.title_option->required();
+  create_options.story.summary_option->required();
+  create->add_option("--id", create_options.story_id,
+                     "Story id (default: the server picks one)");
+  AddRequestId(create, create_options.request_id);
 
-  auto get_name = std::make_shared<std::string>();
-  CLI::App* stories_get = stories->add_subcommand("get", "Show a story");
-  AddName(stories_get, *get_name, "organizations/ORG/stories/ID");
-  actions.Set(stories_get,
-              [&global, get_name] { return RunStoryGet(global, *get_name); });
+  AddNameCommand(*stories, "get", "Show a story", kStoryName, global, actions,
+                 &AdvocacyStub::GetStory, &DescribeStory);
 
-  auto list = std::make_shared<StoryListOptions>();
-  CLI::App* stories_list = stories->add_subcommand(
-      "list", "List stories, newest first (employees: those for them)");
-  AddParent(stories_list, list->parent);
-  stories_list->add_option("--filter", list->filter,
-                           "state = ACTIVE or state = ARCHIVED (reviewers, "
-                           "admins)");
-  AddPageOptions(stories_list, list->page_size, list->page_token, list->all);
-  actions.Set(stories_list,
-              [&global, list] { return RunStoryList(global, *list); });
+  AddListCommand(*stories, "list",
+                 "List stories, newest first (employees: those for them)",
+                 "state = ACTIVE or state = ARCHIVED (reviewers, admins)",
+                 global, actions, &RunStoryList);
 
-  struct UpdateArgs {
-    std::string name;
-    StoryArgs story;
-  };
-  auto update = std::make_shared<UpdateArgs>();
-  CLI::App* stories_update = stories->add_subcommand(
-      "update", "Change the fields given, and only those (reviewer or admin)");
-  AddName(stories_update, update->name, "organizations/ORG/stories/ID");
-  AddStoryOptions(stories_update, update->story, /*update=*/true);
-  actions.Set(stories_update, [&global, update] {
-    return RunStoryUpdate(global, update->name, update->story.Flags());
-  });
+  auto [update, update_options] =
+      AddCommand(*stories, "update",
+                 "Change the fields given, and only those (reviewer or admin)",
+                 global, actions, &RunStoryUpdate);
+  AddName(update, update_options.name, kStoryName);
+  AddStoryOptions(update, update_options.story, /*update=*/true);
 
-  struct ArchiveArgs {
-    std::string name, request_id;
-  };
-  auto archive = std::make_shared<ArchiveArgs>();
-  CLI::App* stories_archive =
-      stories->add_subcommand("archive", "Archive a story (reviewer or admin)");
-  AddName(stories_archive, archive->name, "organizations/ORG/stories/ID");
-  AddRequestId(stories_archive, archive->request_id);
-  actions.Set(stories_archive, [&global, archive] {
-    return RunStoryArchive(global, archive->name, archive->request_id);
-  });
+  auto [archive, archive_options] =
+      AddCommand(*stories, "archive", "Archive a story (reviewer or admin)",
+                 global, actions, &RunStoryArchive);
+  AddName(archive, archive_options.name, kStoryName);
+  AddRequestId(archive, archive_options.request_id);
 }
 
 }  // namespace candor::cli

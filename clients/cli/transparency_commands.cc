@@ -1,24 +1,49 @@
-#include "clients/cli/transparency_commands.h"
-
+// `candorctl rules|audit|report ...`: the organization's published
+// transparency rules, dry runs of a post against them, the audit log and
+// the transparency report. Admins publish rulesets; every staff member reads
+// them, checks a text, reads and verifies the audit log and the report.
+// Each command returns the process exit code (see commands.h).
 #include <iostream>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "clients/cli/command_line.h"
+#include "clients/cli/commands.h"
 #include "clients/cli/connection.h"
 #include "clients/cli/output.h"
 #include "clients/cli/posts_fields.h"
 #include "clients/cli/staff_fields.h"
+#include "clients/cli/transparency_fields.h"
 
 namespace candor::cli {
 namespace {
 
 namespace transparencypb = ::candor::transparency::v1;
+using TransparencyStub = transparencypb::TransparencyService::Stub;
 
-}  // namespace
+// Reads FILE as a Ruleset in protobuf text format (exit 2, with
+// FILE:LINE:COLUMN, when it is not one), creates it as a DRAFT and
+// publishes it; prints the published ruleset.
+struct RulesPublishOptions {
+  std::string parent;  // organizations/ID, or just ID
+  std::string file;    // "-" reads standard input
+  std::string request_id;
+};
+
+// A dry run (EvaluatePost): prints the outcome and every rule's result.
+// Exits 0 whatever the outcome: only a failed call or bad flags are errors.
+struct RulesCheckOptions {
+  std::string parent;
+  std::string network;
+  std::string text;
+  std::string link_url;
+  // A staff id or resource name; empty: the token's subject.
+  std::string author;
+};
 
 int RunRulesPublish(const GlobalOptions& global,
                     const RulesPublishOptions& options) {
@@ -62,47 +87,21 @@ int RunRulesPublish(const GlobalOptions& global,
   return kExitOk;
 }
 
+// The ruleset that judges posts now.
 int RunRulesShow(const GlobalOptions& global, const std::string& parent) {
-  std::unique_ptr<Connection> connection =
-      Open(global, "rules show", kDefaultTimeout);
-  if (connection == nullptr) return kExitUsage;
   transparencypb::GetPublishedRulesetRequest request;
   request.set_parent(OrganizationName(parent));
-  transparencypb::Ruleset ruleset;
-  const grpc::Status status = connection->transparency().GetPublishedRuleset(
-      connection->NewContext().get(), request, &ruleset);
-  if (!status.ok()) return connection->CallFailed(status);
-  Print(global, ruleset, DescribeRuleset(ruleset));
-  return kExitOk;
+  return CallAndPrint(global, "rules show", request,
+                      &TransparencyStub::GetPublishedRuleset, &DescribeRuleset);
 }
 
-int RunRulesList(const GlobalOptions& global, const RulesListOptions& options) {
-  std::unique_ptr<Connection> connection =
-      Open(global, "rules list", kDefaultTimeout);
-  if (connection == nullptr) return kExitUsage;
+int RunRulesList(const GlobalOptions& global, const ListOptions& options) {
   transparencypb::ListRulesetsRequest request;
   request.set_parent(OrganizationName(options.parent));
-  request.set_page_size(options.page_size);
-  request.set_page_token(options.page_token);
-  std::vector<transparencypb::Ruleset> rulesets;
-  transparencypb::ListRulesetsResponse last;
-  const int code = FetchPages(
-      *connection, request, options.all,
-      [&](grpc::ClientContext* context,
-          const transparencypb::ListRulesetsRequest& r,
-          transparencypb::ListRulesetsResponse* response) {
-        return connection->transparency().ListRulesets(context, r, response);
-      },
-      [&](transparencypb::ListRulesetsResponse& response) {
-        for (auto& ruleset : *response.mutable_rulesets()) {
-          rulesets.push_back(ruleset);
-        }
-      },
-      &last);
-  if (code != kExitOk) return code;
-  PrintList(global, options.all, last, rulesets, RulesetTable(), &AddRulesetRow,
-            "rulesets");
-  return kExitOk;
+  return ListAndPrint(global, "rules list", request, options.page,
+                      &TransparencyStub::ListRulesets,
+                      &transparencypb::ListRulesetsResponse::rulesets,
+                      RulesetTable(), &AddRulesetRow, "rulesets");
 }
 
 int RunRulesCheck(const GlobalOptions& global,
@@ -128,49 +127,21 @@ int RunRulesCheck(const GlobalOptions& global,
   post->set_network(*network);
   post->set_text(options.text);
   post->set_link_url(options.link_url);
-
-  std::unique_ptr<Connection> connection =
-      Open(global, command, kDefaultTimeout);
-  if (connection == nullptr) return kExitUsage;
-  transparencypb::Evaluation evaluation;
-  const grpc::Status status = connection->transparency().EvaluatePost(
-      connection->NewContext().get(), request, &evaluation);
-  if (!status.ok()) return connection->CallFailed(status);
-  Print(global, evaluation, DescribeEvaluation(evaluation));
   // A dry run: a REJECTED outcome is an answer, not a failure.
-  return kExitOk;
+  return CallAndPrint(global, command, request, &TransparencyStub::EvaluatePost,
+                      &DescribeEvaluation);
 }
 
-int RunAuditList(const GlobalOptions& global, const AuditListOptions& options) {
-  std::unique_ptr<Connection> connection =
-      Open(global, "audit list", kDefaultTimeout);
-  if (connection == nullptr) return kExitUsage;
+int RunAuditList(const GlobalOptions& global, const ListOptions& options) {
   transparencypb::ListAuditEntriesRequest request;
   request.set_parent(OrganizationName(options.parent));
-  request.set_page_size(options.page_size);
-  request.set_page_token(options.page_token);
-  std::vector<transparencypb::AuditEntry> entries;
-  transparencypb::ListAuditEntriesResponse last;
-  const int code = FetchPages(
-      *connection, request, options.all,
-      [&](grpc::ClientContext* context,
-          const transparencypb::ListAuditEntriesRequest& r,
-          transparencypb::ListAuditEntriesResponse* response) {
-        return connection->transparency().ListAuditEntries(context, r,
-                                                           response);
-      },
-      [&](transparencypb::ListAuditEntriesResponse& response) {
-        for (auto& entry : *response.mutable_audit_entries()) {
-          entries.push_back(entry);
-        }
-      },
-      &last);
-  if (code != kExitOk) return code;
-  PrintList(global, options.all, last, entries, AuditEntryTable(),
-            &AddAuditEntryRow, "audit entries");
-  return kExitOk;
+  return ListAndPrint(global, "audit list", request, options.page,
+                      &TransparencyStub::ListAuditEntries,
+                      &transparencypb::ListAuditEntriesResponse::audit_entries,
+                      AuditEntryTable(), &AddAuditEntryRow, "audit entries");
 }
 
+// Prints whether the chain holds; exits 1 when it does not.
 int RunAuditVerify(const GlobalOptions& global, const std::string& parent) {
   std::unique_ptr<Connection> connection =
       Open(global, "audit verify", kDefaultTimeout);
@@ -185,24 +156,23 @@ int RunAuditVerify(const GlobalOptions& global, const std::string& parent) {
   return response.ok() ? kExitOk : kExitFailed;
 }
 
-int RunReport(const GlobalOptions& global, const std::string& parent,
-              const ReportRange& range) {
-  const std::string command = "report";
-  absl::StatusOr<transparencypb::GetTransparencyReportRequest> request =
-      BuildReportRequest(OrganizationName(parent), range, absl::Now());
-  if (!request.ok()) return UsageError(command, request.status());
-  std::unique_ptr<Connection> connection =
-      Open(global, command, kDefaultTimeout);
-  if (connection == nullptr) return kExitUsage;
-  transparencypb::TransparencyReport report;
-  const grpc::Status status = connection->transparency().GetTransparencyReport(
-      connection->NewContext().get(), *request, &report);
-  if (!status.ok()) return connection->CallFailed(status);
-  Print(global, report, DescribeReport(report));
-  return kExitOk;
-}
+// The range as given: --since excludes --start and --end.
+struct ReportOptions {
+  std::string parent, since, start, end;
+  CLI::Option *since_option = nullptr, *start_option = nullptr,
+              *end_option = nullptr;
+};
 
-namespace {
+int RunReport(const GlobalOptions& global, const ReportOptions& options) {
+  ReportRange range;
+  range.since = IfGiven(options.since_option, options.since);
+  range.start = IfGiven(options.start_option, options.start);
+  range.end = IfGiven(options.end_option, options.end);
+  return CallAndPrint(
+      global, "report",
+      BuildReportRequest(OrganizationName(options.parent), range, absl::Now()),
+      &TransparencyStub::GetTransparencyReport, &DescribeReport);
+}
 
 void AddRulesGroup(CLI::App& app, const GlobalOptions& global,
                    Actions& actions) {
@@ -210,53 +180,42 @@ void AddRulesGroup(CLI::App& app, const GlobalOptions& global,
       app.add_subcommand("rules", "The organization's transparency rules");
   rules->require_subcommand(1);
 
-  auto publish = std::make_shared<RulesPublishOptions>();
-  CLI::App* rules_publish = rules->add_subcommand(
-      "publish",
+  auto [publish, publish_options] = AddCommand(
+      *rules, "publish",
       "Publish a ruleset written in protobuf text format (admin); it judges "
-      "every post from now on");
-  AddParent(rules_publish, publish->parent);
-  rules_publish
-      ->add_option("file", publish->file,
+      "every post from now on",
+      global, actions, &RunRulesPublish);
+  AddParent(publish, publish_options.parent);
+  publish
+      ->add_option("file", publish_options.file,
                    "A candor.transparency.v1.Ruleset in text format (see "
                    "deploy/rulesets/default.textpb); - for stdin")
       ->required();
-  AddRequestId(rules_publish, publish->request_id);
-  actions.Set(rules_publish,
-              [&global, publish] { return RunRulesPublish(global, *publish); });
+  AddRequestId(publish, publish_options.request_id);
 
-  auto show_parent = std::make_shared<std::string>();
-  CLI::App* rules_show =
-      rules->add_subcommand("show", "Show the ruleset that judges posts now");
-  AddParent(rules_show, *show_parent);
-  actions.Set(rules_show, [&global, show_parent] {
-    return RunRulesShow(global, *show_parent);
-  });
+  auto [show, show_parent] =
+      AddCommand(*rules, "show", "Show the ruleset that judges posts now",
+                 global, actions, &RunRulesShow);
+  AddParent(show, show_parent);
 
-  auto list = std::make_shared<RulesListOptions>();
-  CLI::App* rules_list =
-      rules->add_subcommand("list", "List rulesets, newest first");
-  AddParent(rules_list, list->parent);
-  AddPageOptions(rules_list, list->page_size, list->page_token, list->all);
-  actions.Set(rules_list,
-              [&global, list] { return RunRulesList(global, *list); });
+  AddListCommand(*rules, "list", "List rulesets, newest first",
+                 /*filter_help=*/"", global, actions, &RunRulesList);
 
-  auto check = std::make_shared<RulesCheckOptions>();
-  CLI::App* rules_check = rules->add_subcommand(
-      "check",
+  auto [check, check_options] = AddCommand(
+      *rules, "check",
       "Dry run: how the current rules judge a text (stores nothing; exit 0 "
-      "whatever the outcome)");
-  AddParent(rules_check, check->parent);
-  AddNetwork(rules_check, check->network)->required();
-  rules_check
-      ->add_option("--text", check->text, "The text as it would be published")
+      "whatever the outcome)",
+      global, actions, &RunRulesCheck);
+  AddParent(check, check_options.parent);
+  AddNetwork(check, check_options.network)->required();
+  check
+      ->add_option("--text", check_options.text,
+                   "The text as it would be published")
       ->required();
-  rules_check->add_option("--link", check->link_url,
-                          "The post's link, an https URL");
-  rules_check->add_option("--author", check->author,
-                          "Staff id or name (default: the token's subject)");
-  actions.Set(rules_check,
-              [&global, check] { return RunRulesCheck(global, *check); });
+  check->add_option("--link", check_options.link_url,
+                    "The post's link, an https URL");
+  check->add_option("--author", check_options.author,
+                    "Staff id or name (default: the token's subject)");
 }
 
 void AddAuditGroup(CLI::App& app, const GlobalOptions& global,
@@ -265,55 +224,36 @@ void AddAuditGroup(CLI::App& app, const GlobalOptions& global,
       "audit", "The organization's tamper-evident audit log");
   audit->require_subcommand(1);
 
-  auto list = std::make_shared<AuditListOptions>();
-  CLI::App* audit_list =
-      audit->add_subcommand("list", "List audit entries in sequence order");
-  AddParent(audit_list, list->parent);
-  AddPageOptions(audit_list, list->page_size, list->page_token, list->all);
-  actions.Set(audit_list,
-              [&global, list] { return RunAuditList(global, *list); });
+  AddListCommand(*audit, "list", "List audit entries in sequence order",
+                 /*filter_help=*/"", global, actions, &RunAuditList);
 
-  auto verify_parent = std::make_shared<std::string>();
-  CLI::App* audit_verify = audit->add_subcommand(
-      "verify",
-      "Recompute the hash chain (exit 1 when an entry does not match)");
-  AddParent(audit_verify, *verify_parent);
-  audit_verify->footer(
+  auto [verify, verify_parent] = AddCommand(
+      *audit, "verify",
+      "Recompute the hash chain (exit 1 when an entry does not match)", global,
+      actions, &RunAuditVerify);
+  AddParent(verify, verify_parent);
+  verify->footer(
       "Backups of a local deployment: deploy/local/backup [FILE] while\n"
       "candord serves; deploy/local/restore FILE into a fresh CANDOR_VAR,\n"
       "then deploy/local/up and `candorctl audit verify ORG` for every\n"
       "organization (docs/OPERATIONS.md, \"Backup and restore\").");
-  actions.Set(audit_verify, [&global, verify_parent] {
-    return RunAuditVerify(global, *verify_parent);
-  });
 }
 
 void AddReportCommand(CLI::App& app, const GlobalOptions& global,
                       Actions& actions) {
-  // The range as given: --since excludes --start and --end.
-  struct ReportArgs {
-    std::string parent, since, start, end;
-    CLI::Option *since_option = nullptr, *start_option = nullptr,
-                *end_option = nullptr;
-  };
-  auto args = std::make_shared<ReportArgs>();
-  CLI::App* report = app.add_subcommand(
-      "report", "The transparency report: decisions by verdict and by rule");
-  AddParent(report, args->parent);
-  args->since_option = report->add_option(
-      "--since", args->since, "The last DURATION, e.g. 30d (default 30d)");
-  args->start_option = report->add_option(
-      "--start", args->start, "From, RFC 3339: 2025-01-01T00:00:00Z");
-  args->end_option =
-      report->add_option("--end", args->end, "Until, RFC 3339 (default: now)");
-  args->since_option->excludes(args->start_option)->excludes(args->end_option);
-  actions.Set(report, [&global, args] {
-    ReportRange range;
-    range.since = IfGiven(args->since_option, args->since);
-    range.start = IfGiven(args->start_option, args->start);
-    range.end = IfGiven(args->end_option, args->end);
-    return RunReport(global, args->parent, range);
-  });
+  auto [report, options] =
+      AddCommand(app, "report",
+                 "The transparency report: decisions by verdict and by rule",
+                 global, actions, &RunReport);
+  AddParent(report, options.parent);
+  options.since_option = report->add_option(
+      "--since", options.since, "The last DURATION, e.g. 30d (default 30d)");
+  options.start_option = report->add_option(
+      "--start", options.start, "From, RFC 3339: 2025-01-01T00:00:00Z");
+  options.end_option = report->add_option("--end", options.end,
+                                          "Until, RFC 3339 (default: now)");
+  options.since_option->excludes(options.start_option)
+      ->excludes(options.end_option);
 }
 
 }  // namespace
