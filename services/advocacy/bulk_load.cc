@@ -1,7 +1,6 @@
 #include "services/advocacy/bulk_load.h"
 
 #include <cppconn/connection.h>
-#include <cppconn/datatype.h>
 #include <cppconn/prepared_statement.h>
 
 #include <algorithm>
@@ -12,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "db/sql_text.h"
 #include "db/transaction.h"
-#include "services/advocacy/story.h"
+#include "services/advocacy/post_repository.h"
 #include "services/common/status_macros.h"
 
 namespace candor::advocacy {
@@ -30,8 +29,6 @@ absl::Status BulkInsertPosts(db::Pool& pool,
     CANDOR_ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(pool));
     CANDOR_RETURN_IF_ERROR(
         db::Run("bulk insert posts", tx, [&](db::Connection& c) {
-          // The columns and encodings of post_repository.cc's kInsertPost and
-          // kInsertRevision.
           std::deque<std::istringstream>
               blobs;  // live until the statement runs
           std::unique_ptr<sql::PreparedStatement> insert(
@@ -44,25 +41,8 @@ absl::Status BulkInsertPosts(db::Pool& pool,
                                    n))));
           int p = 1;
           for (size_t i = begin; i < end; ++i) {
-            const PostRecord& r = posts[i];
-            insert->setString(p++, r.organization_id);
-            insert->setString(p++, r.post_id);
-            insert->setString(p++, r.author_id);
-            insert->setString(p++, r.story_id);
-            insert->setInt(p++, r.network);
-            insert->setString(p++, r.text);
-            insert->setString(p++, r.link_url);
-            insert->setString(p++, EncodeStringList(r.value_ids));
-            insert->setInt(p++, static_cast<int>(r.state));
-            insert->setInt64(p++, r.revision);
-            if (r.latest_decision.empty()) {
-              insert->setNull(p++, sql::DataType::LONGVARBINARY);
-            } else {
-              insert->setBlob(p++, &blobs.emplace_back(r.latest_decision));
-            }
-            insert->setInt64(p++, r.create_time_us);
-            insert->setInt64(p++, r.update_time_us);
-            insert->setInt64(p++, r.version);
+            p = BindPostRow(*insert, p, posts[i],
+                            blobs.emplace_back(posts[i].latest_decision));
           }
           insert->executeUpdate();
 
@@ -74,16 +54,8 @@ absl::Status BulkInsertPosts(db::Pool& pool,
                   db::RepeatedRows("(?, ?, ?, ?, ?, ?, ?, ?, ?)", n))));
           p = 1;
           for (size_t i = begin; i < end; ++i) {
-            const PostRecord& r = posts[i];
-            revisions->setString(p++, r.organization_id);
-            revisions->setString(p++, r.post_id);
-            revisions->setInt64(p++, r.revision);
-            revisions->setString(p++, r.story_id);
-            revisions->setInt(p++, r.network);
-            revisions->setString(p++, r.text);
-            revisions->setString(p++, r.link_url);
-            revisions->setString(p++, EncodeStringList(r.value_ids));
-            revisions->setInt64(p++, r.create_time_us);
+            p = BindRevisionRow(*revisions, p, posts[i],
+                                posts[i].create_time_us);
           }
           revisions->executeUpdate();
           return absl::OkStatus();

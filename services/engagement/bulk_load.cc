@@ -13,6 +13,7 @@
 #include "db/transaction.h"
 #include "services/common/ids.h"
 #include "services/common/status_macros.h"
+#include "services/engagement/engagement_repository.h"
 
 namespace candor::engagement {
 namespace {
@@ -20,7 +21,6 @@ namespace {
 constexpr size_t kChunk = 1000;
 constexpr int kAttempts = 5;
 
-// The columns of engagement_repository.cc's kInsertShare.
 absl::Status InsertChunk(db::Pool& pool, std::vector<ShareRecord>& shares,
                          size_t begin, size_t end) {
   const size_t n = end - begin;
@@ -37,21 +37,7 @@ absl::Status InsertChunk(db::Pool& pool, std::vector<ShareRecord>& shares,
                                  n))));
         int p = 1;
         for (size_t i = begin; i < end; ++i) {
-          const ShareRecord& s = shares[i];
-          insert->setString(p++, s.organization_id);
-          insert->setString(p++, s.share_id);
-          insert->setString(p++, s.post_id);
-          insert->setString(p++, s.author_id);
-          insert->setInt(p++, s.network);
-          insert->setString(p++, s.published_text);
-          insert->setString(p++, s.external_url);
-          insert->setString(p++, s.link_url);
-          insert->setInt(p++, static_cast<int>(s.state));
-          insert->setString(p++, s.compliance_explanation);
-          insert->setString(p++, s.tracking_code);
-          insert->setString(p++, s.story_id);
-          insert->setString(p++, s.value_ids);
-          insert->setInt64(p++, s.create_time_us);
+          p = BindShareRow(*insert, p, shares[i]);
         }
         insert->executeUpdate();
         return absl::OkStatus();

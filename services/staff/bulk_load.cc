@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "db/sql_text.h"
+#include "db/statement.h"
 #include "db/transaction.h"
 #include "services/common/status_macros.h"
 
@@ -42,11 +43,9 @@ absl::Status BulkEnrollAdvocates(db::Pool& pool, absl::string_view org,
                   "version = version + 1 WHERE organization_id = ? AND "
                   "staff_member_id IN (",
                   db::RepeatedRows("?", n), ")")));
-          int p = 1;
-          update->setString(p++, BulkLinkedInHandle(""));
-          update->setInt64(p++, now_us);
-          update->setString(p++, std::string(org));
-          for (size_t i = 0; i < n; ++i) update->setString(p++, ids[begin + i]);
+          int p = db::BindAt(*update, 1, BulkLinkedInHandle(""), now_us, org);
+          for (size_t i = 0; i < n; ++i)
+            p = db::BindAt(*update, p, ids[begin + i]);
           update->executeUpdate();
 
           std::unique_ptr<sql::PreparedStatement> insert(
@@ -56,11 +55,9 @@ absl::Status BulkEnrollAdvocates(db::Pool& pool, absl::string_view org,
                   db::RepeatedRows("(?, ?, ?, ?)", n))));
           p = 1;
           for (size_t i = 0; i < n; ++i) {
-            insert->setString(p++, std::string(org));
-            insert->setInt(p++, kLinkedIn);
             // handle_key: lowercased without '@'; ids are lowercase already.
-            insert->setString(p++, BulkLinkedInHandle(ids[begin + i]));
-            insert->setString(p++, ids[begin + i]);
+            p = db::BindAt(*insert, p, org, kLinkedIn,
+                           BulkLinkedInHandle(ids[begin + i]), ids[begin + i]);
           }
           insert->executeUpdate();
           return absl::OkStatus();

@@ -12,11 +12,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "db/sql_text.h"
+#include "db/statement.h"
 #include "db/transaction.h"
 #include "services/common/ids.h"
 #include "services/common/status_macros.h"
 #include "services/transparency/engine/shingles.h"
 #include "services/transparency/ruleset_convert.h"
+#include "services/transparency/transparency_repository.h"
 
 namespace candor::transparency {
 namespace {
@@ -114,13 +116,11 @@ absl::Status BulkAppendDecisions(db::Pool& pool, absl::string_view org,
     CANDOR_RETURN_IF_ERROR(
         db::Run("bulk append decisions", tx, [&](db::Connection& c) {
           // The head lock first, then the rows (as CreateDecision).
-          auto& ensure = c.Prepare(kEnsureHead);
-          ensure.setString(1, organization);
-          ensure.setString(2, kGenesisHash);
-          ensure.executeUpdate();
-          auto& head = c.Prepare(kSelectHeadForUpdate);
-          head.setString(1, organization);
-          std::unique_ptr<sql::ResultSet> row(head.executeQuery());
+          db::Bind(c.Prepare(kEnsureHead), organization, kGenesisHash)
+              .executeUpdate();
+          std::unique_ptr<sql::ResultSet> row(
+              db::Bind(c.Prepare(kSelectHeadForUpdate), organization)
+                  .executeQuery());
           if (!row->next()) {
             return absl::InternalError("audit log head missing after creation");
           }
@@ -141,17 +141,7 @@ absl::Status BulkAppendDecisions(db::Pool& pool, absl::string_view org,
                   db::RepeatedRows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n))));
           int p = 1;
           for (size_t i = begin; i < end; ++i) {
-            const AuditEntryRecord& e = decisions[i].entry;
-            audit->setString(p++, e.organization_id);
-            audit->setInt64(p++, e.sequence);
-            audit->setInt64(p++, e.time_us);
-            audit->setString(p++, e.actor);
-            audit->setString(p++, e.actor_digest);
-            audit->setString(p++, e.action);
-            audit->setString(p++, e.subject);
-            audit->setString(p++, e.details);
-            audit->setString(p++, e.prev_hash);
-            audit->setString(p++, e.hash);
+            p = BindAuditEntryRow(*audit, p, decisions[i].entry);
           }
           audit->executeUpdate();
 
@@ -166,16 +156,7 @@ absl::Status BulkAppendDecisions(db::Pool& pool, absl::string_view org,
           p = 1;
           for (size_t i = begin; i < end; ++i) {
             const DecisionRecord& r = decisions[i].record;
-            insert->setString(p++, r.organization_id);
-            insert->setString(p++, r.decision_id);
-            insert->setString(p++, r.post_id);
-            insert->setInt64(p++, r.post_revision);
-            insert->setString(p++, r.author_id);
-            insert->setString(p++, r.decider_id);
-            insert->setInt(p++, r.verdict);
-            insert->setInt(p++, r.outcome);
-            insert->setInt64(p++, r.create_time_us);
-            insert->setBlob(p++, &blobs.emplace_back(r.body));
+            p = BindDecisionRow(*insert, p, r, blobs.emplace_back(r.body));
           }
           insert->executeUpdate();
 
@@ -191,20 +172,14 @@ absl::Status BulkAppendDecisions(db::Pool& pool, absl::string_view org,
             for (size_t i = begin; i < end; ++i) {
               if (decisions[i].rejected) continue;
               const PostShinglesRecord& s = decisions[i].shingles;
-              shingles->setString(p++, s.organization_id);
-              shingles->setString(p++, s.post_id);
-              shingles->setString(p++, s.author_id);
-              shingles->setInt64(p++, s.time_us);
-              shingles->setBlob(p++, &blobs.emplace_back(s.shingles));
+              p = BindShinglesRow(*shingles, p, s,
+                                  blobs.emplace_back(s.shingles));
             }
             shingles->executeUpdate();
           }
 
-          auto& update = c.Prepare(kUpdateHead);
-          update.setInt64(1, sequence);
-          update.setString(2, hash);
-          update.setString(3, organization);
-          update.executeUpdate();
+          db::Bind(c.Prepare(kUpdateHead), sequence, hash, organization)
+              .executeUpdate();
           return absl::OkStatus();
         }));
     CANDOR_RETURN_IF_ERROR(tx.Commit());

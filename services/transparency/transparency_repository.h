@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <istream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,7 +29,27 @@
 #include "services/transparency/audit_chain.h"
 #include "services/transparency/records.h"
 
+namespace sql {
+class PreparedStatement;
+}  // namespace sql
+
 namespace candor::transparency {
+
+// Bind one row's columns in the table's insert order (for the repository's
+// statements and the bulk loader's multi-row ones), from parameter `first`;
+// return the index after the last. A BLOB column is read from the stream
+// passed, which must live until the statement runs.
+//   audit_entries: organization_id, sequence, time_us, actor, actor_digest,
+//     action, subject, details, prev_hash, hash
+//   decisions: organization_id, decision_id, post_id, post_revision,
+//     author_id, decider_id, verdict, outcome, create_time_us, decision_proto
+//   post_shingles: organization_id, post_id, author_id, time_us, shingles
+int BindAuditEntryRow(sql::PreparedStatement& s, int first,
+                      const AuditEntryRecord& e);
+int BindDecisionRow(sql::PreparedStatement& s, int first,
+                    const DecisionRecord& d, std::istream& body);
+int BindShinglesRow(sql::PreparedStatement& s, int first,
+                    const PostShinglesRecord& r, std::istream& shingles);
 
 // Which decisions ListDecisions returns; empty strings and 0 match any.
 struct DecisionQuery {
