@@ -1,13 +1,19 @@
 // Binding parameters and reading rows of prepared statements.
 //
-// Repositories write a query like this (inside db::Run, see transaction.h):
+// A repository method that is one query reads:
 //
-//   auto& select = c.Prepare(kListRevisions);
-//   db::Bind(select, org, value_id, before, limit);
-//   return db::ReadAll(select, RowToRevision);
+//   return db::QueryAll(*pool_, "list value revisions", kListRevisions,
+//                       RowToRevision, org, value_id, before, limit);
 //
-// ReadOne and ReadOneOr read at most one row; ExecuteUnique turns a
-// duplicate key into the caller's ALREADY_EXISTS.
+// and statements inside a larger db::Run (see transaction.h):
+//
+//   db::Bind(c.Prepare(kInsertRevision), org, value_id, number)
+//       .executeUpdate();
+//   return db::ReadOneOr(db::Bind(c.Prepare(kSelectValue), org, value_id),
+//                        RowToValue, [&] { return ValueNotFound(...); });
+//
+// ReadAll maps every row, ReadOne and ReadOneOr at most one; ExecuteUnique
+// turns a duplicate key into the caller's ALREADY_EXISTS.
 //
 // Bind picks each parameter's setter from its C++ type, at compile time:
 //
@@ -46,6 +52,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "db/pool.h"
+#include "db/transaction.h"
 
 namespace candor::db {
 
@@ -71,6 +79,10 @@ inline constexpr bool kIsString =
 
 template <typename T>
 inline constexpr bool kUnsupported = false;
+
+// What a row function returns for one row.
+template <typename RowFn>
+using RowOf = std::decay_t<std::invoke_result_t<RowFn&, sql::ResultSet&>>;
 
 // The sql::DataType that an empty std::optional<T> binds NULL as.
 template <typename T>
@@ -145,10 +157,10 @@ sql::PreparedStatement& Bind(sql::PreparedStatement& s, const Args&... args) {
 
 // Runs the query `s` and maps every row with `row_fn(sql::ResultSet&)`.
 template <typename RowFn>
-auto ReadAll(sql::PreparedStatement& s, RowFn&& row_fn) {
-  using Row = std::decay_t<std::invoke_result_t<RowFn&, sql::ResultSet&>>;
+std::vector<internal::RowOf<RowFn>> ReadAll(sql::PreparedStatement& s,
+                                            RowFn&& row_fn) {
   std::unique_ptr<sql::ResultSet> rows(s.executeQuery());
-  std::vector<Row> out;
+  std::vector<internal::RowOf<RowFn>> out;
   while (rows->next()) out.push_back(row_fn(*rows));
   return out;
 }
@@ -166,9 +178,9 @@ auto ReadOne(sql::PreparedStatement& s, RowFn&& row_fn) -> std::optional<
 // Like ReadOne, but returns `missing()` (a status such as NOT_FOUND naming
 // what was looked for) when there is no row.
 template <typename RowFn, typename MissingFn>
-auto ReadOneOr(sql::PreparedStatement& s, RowFn&& row_fn, MissingFn&& missing)
-    -> absl::StatusOr<
-        std::decay_t<std::invoke_result_t<RowFn&, sql::ResultSet&>>> {
+absl::StatusOr<internal::RowOf<RowFn>> ReadOneOr(sql::PreparedStatement& s,
+                                                 RowFn&& row_fn,
+                                                 MissingFn&& missing) {
   std::unique_ptr<sql::ResultSet> rows(s.executeQuery());
   if (!rows->next()) return missing();
   return row_fn(*rows);
@@ -196,6 +208,33 @@ inline std::string ReadBlob(sql::ResultSet& row, int column) {
   std::ostringstream bytes;
   bytes << blob->rdbuf();
   return bytes.str();
+}
+
+// A repository method that is one query: runs `sql` with `args` bound, on a
+// connection borrowed from `pool` or in `tx`, and maps every row with
+// `row_fn`. Errors as db::Run's, named by `context`.
+template <typename RowFn, typename... Args>
+absl::StatusOr<std::vector<internal::RowOf<RowFn>>> QueryAll(
+    Transaction& tx, absl::string_view context, absl::string_view sql,
+    RowFn&& row_fn, const Args&... args) {
+  return Run(context, tx,
+             [&](Connection& c)
+                 -> absl::StatusOr<std::vector<internal::RowOf<RowFn>>> {
+               return ReadAll(Bind(c.Prepare(sql), args...), row_fn);
+             });
+}
+
+template <typename RowFn, typename... Args>
+absl::StatusOr<std::vector<internal::RowOf<RowFn>>> QueryAll(
+    Pool& pool, absl::string_view context, absl::string_view sql,
+    RowFn&& row_fn, const Args&... args) {
+  absl::StatusOr<PooledConnection> connection = pool.Borrow();
+  if (!connection.ok()) return connection.status();
+  return Run(context, *connection,
+             [&](Connection& c)
+                 -> absl::StatusOr<std::vector<internal::RowOf<RowFn>>> {
+               return ReadAll(Bind(c.Prepare(sql), args...), row_fn);
+             });
 }
 
 // Row functions for single-column queries.

@@ -108,13 +108,6 @@ void InsertAudience(db::Connection& c, const StoryRecord& r) {
   }
 }
 
-// Binds CANDOR_STORY_PAGE's parameters, from `index`.
-void BindPage(sql::PreparedStatement& s, int index, const StoryCursor& after,
-              int limit) {
-  db::BindAt(s, index, after.create_time_us, after.create_time_us,
-             after.story_id, limit);
-}
-
 }  // namespace
 
 absl::Status AdvocacyRepository::InsertStory(db::Transaction& tx,
@@ -185,28 +178,18 @@ absl::Status AdvocacyRepository::UpdateStory(db::Transaction& tx,
 absl::StatusOr<std::vector<StoryRecord>> AdvocacyRepository::ListStories(
     absl::string_view org, std::optional<StoryState> state,
     const StoryCursor& after, int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list stories", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<StoryRecord>> {
-        auto& select = db::Bind(c.Prepare(kListStories), org, state, state);
-        BindPage(select, 4, after, limit);
-        return db::ReadAll(select, RowToStory);
-      });
+  return db::QueryAll(*pool_, "list stories", kListStories, RowToStory, org,
+                      state, state, after.create_time_us, after.create_time_us,
+                      after.story_id, limit);
 }
 
 absl::StatusOr<std::vector<StoryRecord>> AdvocacyRepository::ListVisibleStories(
     absl::string_view org, absl::string_view department_key, int64_t now_us,
     const StoryCursor& after, int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list visible stories", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<StoryRecord>> {
-        auto& select = db::Bind(c.Prepare(kListVisibleStories), org, now_us,
-                                department_key);
-        BindPage(select, 4, after, limit);
-        return db::ReadAll(select, RowToStory);
-      });
+  return db::QueryAll(*pool_, "list visible stories", kListVisibleStories,
+                      RowToStory, org, now_us, department_key,
+                      after.create_time_us, after.create_time_us,
+                      after.story_id, limit);
 }
 
 namespace {
@@ -223,6 +206,18 @@ constexpr absl::string_view kListAdvocacyEvents =
     "SELECT organization_id, sequence, time_us, kind, subject, recipient_id, "
     "details FROM advocacy_events WHERE organization_id = ? AND sequence > ? "
     "ORDER BY sequence ASC LIMIT ?";
+
+AdvocacyEventRecord RowToAdvocacyEvent(sql::ResultSet& row) {
+  AdvocacyEventRecord e;
+  e.organization_id = row.getString(1);
+  e.sequence = row.getInt64(2);
+  e.time_us = row.getInt64(3);
+  e.kind = row.getString(4);
+  e.subject = row.getString(5);
+  e.recipient_id = row.getString(6);
+  e.details = row.getString(7);
+  return e;
+}
 
 }  // namespace
 
@@ -250,24 +245,8 @@ absl::Status AdvocacyRepository::AppendAdvocacyEvent(
 absl::StatusOr<std::vector<AdvocacyEventRecord>>
 AdvocacyRepository::ListAdvocacyEvents(absl::string_view org, int64_t after,
                                        int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run("list advocacy events", connection,
-                 [&](db::Connection& c)
-                     -> absl::StatusOr<std::vector<AdvocacyEventRecord>> {
-                   return db::ReadAll(db::Bind(c.Prepare(kListAdvocacyEvents),
-                                               org, after, limit),
-                                      [](sql::ResultSet& row) {
-                                        AdvocacyEventRecord e;
-                                        e.organization_id = row.getString(1);
-                                        e.sequence = row.getInt64(2);
-                                        e.time_us = row.getInt64(3);
-                                        e.kind = row.getString(4);
-                                        e.subject = row.getString(5);
-                                        e.recipient_id = row.getString(6);
-                                        e.details = row.getString(7);
-                                        return e;
-                                      });
-                 });
+  return db::QueryAll(*pool_, "list advocacy events", kListAdvocacyEvents,
+                      RowToAdvocacyEvent, org, after, limit);
 }
 
 }  // namespace candor::advocacy

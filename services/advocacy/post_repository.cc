@@ -130,18 +130,23 @@ void InsertRevision(db::Connection& c, const PostRecord& r) {
   insert.executeUpdate();
 }
 
-// Binds CANDOR_POST_PAGE's parameters, from `index`.
-void BindPage(sql::PreparedStatement& s, int index, int64_t before_us,
-              absl::string_view before_id, int limit) {
-  db::BindAt(s, index, before_us, before_us, before_id, limit);
-}
-
 // The latest decision as a parameter: NULL when none, else the bytes of
 // `stream`.
 std::optional<db::Blob> LatestDecision(const PostRecord& r,
                                        std::istream& stream) {
   if (r.latest_decision.empty()) return std::nullopt;
   return db::Blob{&stream};
+}
+
+// A row of kSelectRevisionsOfAuthor.
+PostRevisionRecord RowToRevision(sql::ResultSet& row) {
+  PostRevisionRecord r;
+  r.post_id = row.getString(1);
+  r.revision = row.getInt64(2);
+  r.text = row.getString(3);
+  r.link_url = row.getString(4);
+  r.create_time_us = row.getInt64(5);
+  return r;
 }
 
 }  // namespace
@@ -221,29 +226,17 @@ absl::StatusOr<std::vector<PostRecord>> PostRepository::ListPosts(
     absl::string_view org, const PostFilter& filter,
     const std::optional<std::string>& viewer_id, const PostCursor& after,
     int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list posts", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<PostRecord>> {
-        auto& select =
-            db::Bind(c.Prepare(kListPosts), org, filter.state, filter.state,
-                     filter.author_id, filter.author_id, viewer_id, viewer_id);
-        BindPage(select, 8, after.create_time_us, after.post_id, limit);
-        return db::ReadAll(select, RowToPost);
-      });
+  return db::QueryAll(
+      *pool_, "list posts", kListPosts, RowToPost, org, filter.state,
+      filter.state, filter.author_id, filter.author_id, viewer_id, viewer_id,
+      after.create_time_us, after.create_time_us, after.post_id, limit);
 }
 
 absl::StatusOr<std::vector<PostRecord>> PostRepository::ListFeedPosts(
     absl::string_view org, absl::string_view viewer_id, int64_t before_us,
     absl::string_view before_id, int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list feed posts", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<PostRecord>> {
-        auto& select = db::Bind(c.Prepare(kListFeedPosts), org, viewer_id);
-        BindPage(select, 3, before_us, before_id, limit);
-        return db::ReadAll(select, RowToPost);
-      });
+  return db::QueryAll(*pool_, "list feed posts", kListFeedPosts, RowToPost, org,
+                      viewer_id, before_us, before_us, before_id, limit);
 }
 
 absl::StatusOr<int> PostRepository::WithdrawPendingPostsOf(
@@ -259,49 +252,23 @@ absl::StatusOr<int> PostRepository::WithdrawPendingPostsOf(
 
 absl::StatusOr<std::vector<PostRecord>> PostRepository::ListPostsOfAuthor(
     absl::string_view org, absl::string_view author_id) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list posts of an author", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<PostRecord>> {
-        return db::ReadAll(
-            db::Bind(c.Prepare(kSelectPostsOfAuthor), org, author_id),
-            RowToPost);
-      });
+  return db::QueryAll(*pool_, "list posts of an author", kSelectPostsOfAuthor,
+                      RowToPost, org, author_id);
 }
 
 absl::StatusOr<std::vector<PostRevisionRecord>>
 PostRepository::ListRevisionsOfAuthor(absl::string_view org,
                                       absl::string_view author_id) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list revisions of an author", connection,
-      [&](db::Connection& c)
-          -> absl::StatusOr<std::vector<PostRevisionRecord>> {
-        return db::ReadAll(
-            db::Bind(c.Prepare(kSelectRevisionsOfAuthor), org, author_id),
-            [](sql::ResultSet& row) {
-              PostRevisionRecord r;
-              r.post_id = row.getString(1);
-              r.revision = row.getInt64(2);
-              r.text = row.getString(3);
-              r.link_url = row.getString(4);
-              r.create_time_us = row.getInt64(5);
-              return r;
-            });
-      });
+  return db::QueryAll(*pool_, "list revisions of an author",
+                      kSelectRevisionsOfAuthor, RowToRevision, org, author_id);
 }
 
 absl::StatusOr<std::vector<PostRecord>>
 PostRepository::ListPostsOfAuthorForUpdate(db::Transaction& tx,
                                            absl::string_view org,
                                            absl::string_view author_id) {
-  return db::Run(
-      "lock posts of an author", tx,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<PostRecord>> {
-        return db::ReadAll(
-            db::Bind(c.Prepare(kSelectPostsOfAuthorForUpdate), org, author_id),
-            RowToPost);
-      });
+  return db::QueryAll(tx, "lock posts of an author",
+                      kSelectPostsOfAuthorForUpdate, RowToPost, org, author_id);
 }
 
 absl::StatusOr<int64_t> PostRepository::EraseRevisionsOfAuthor(

@@ -236,13 +236,8 @@ EngagementRepository::RecentSharesForUpdate(db::Transaction& tx,
                                             absl::string_view author_id,
                                             int network, int64_t since_us,
                                             int limit) {
-  return db::Run(
-      "count recent shares", tx,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<int64_t>> {
-        return db::ReadAll(db::Bind(c.Prepare(kRecentSharesForUpdate), org,
-                                    author_id, network, since_us, limit),
-                           db::FirstInt64);
-      });
+  return db::QueryAll(tx, "count recent shares", kRecentSharesForUpdate,
+                      db::FirstInt64, org, author_id, network, since_us, limit);
 }
 
 absl::StatusOr<ShareRecord> EngagementRepository::FindShare(
@@ -262,21 +257,15 @@ absl::StatusOr<ShareRecord> EngagementRepository::FindShare(
 absl::StatusOr<std::vector<ShareRecord>> EngagementRepository::ListShares(
     absl::string_view org, const ShareFilter& filter,
     const std::optional<ShareCursor>& before, int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list shares", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<ShareRecord>> {
-        const int64_t time = before ? before->create_time_us
-                                    : std::numeric_limits<int64_t>::max();
-        return db::ReadAll(
-            db::Bind(c.Prepare(kListShares), org, !filter.state.has_value(),
-                     filter.state ? static_cast<int>(*filter.state) : 0,
-                     !filter.author_id.has_value(),
-                     filter.author_id.value_or(""), !filter.post_id.has_value(),
-                     filter.post_id.value_or(""), time, time,
-                     before ? before->share_id : "", limit),
-            RowToShare);
-      });
+  const int64_t time =
+      before ? before->create_time_us : std::numeric_limits<int64_t>::max();
+  return db::QueryAll(*pool_, "list shares", kListShares, RowToShare, org,
+                      !filter.state.has_value(),
+                      filter.state ? static_cast<int>(*filter.state) : 0,
+                      !filter.author_id.has_value(),
+                      filter.author_id.value_or(""),
+                      !filter.post_id.has_value(), filter.post_id.value_or(""),
+                      time, time, before ? before->share_id : "", limit);
 }
 
 absl::StatusOr<OwnerMap> EngagementRepository::ResolveShareIds(

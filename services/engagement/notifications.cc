@@ -122,15 +122,9 @@ void Notifications::Published(absl::string_view organization_id,
 absl::StatusOr<std::vector<NotificationRecord>> Notifications::ReadAfter(
     const std::string& organization_id, const std::string& staff_member_id,
     int64_t after, int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run("read notifications", connection,
-                 [&](db::Connection& c)
-                     -> absl::StatusOr<std::vector<NotificationRecord>> {
-                   return db::ReadAll(
-                       db::Bind(c.Prepare(kSelectAfter), organization_id,
-                                staff_member_id, after, limit),
-                       RowToNotification);
-                 });
+  return db::QueryAll(*pool_, "read notifications", kSelectAfter,
+                      RowToNotification, organization_id, staff_member_id,
+                      after, limit);
 }
 
 absl::StatusOr<int64_t> Notifications::StartOfUnread(
@@ -150,17 +144,9 @@ absl::StatusOr<int64_t> Notifications::StartOfUnread(
 absl::StatusOr<std::vector<NotificationRecord>> Notifications::ListNewestFirst(
     const std::string& organization_id, const std::string& staff_member_id,
     int64_t before, bool unread_only, int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list notifications", connection,
-      [&](db::Connection& c)
-          -> absl::StatusOr<std::vector<NotificationRecord>> {
-        return db::ReadAll(
-            db::Bind(c.Prepare(kSelectNewestFirst), organization_id,
-                     staff_member_id, before > 0 ? before : kNoUpperBound,
-                     unread_only, limit),
-            RowToNotification);
-      });
+  return db::QueryAll(*pool_, "list notifications", kSelectNewestFirst,
+                      RowToNotification, organization_id, staff_member_id,
+                      before > 0 ? before : kNoUpperBound, unread_only, limit);
 }
 
 absl::StatusOr<int64_t> Notifications::DeleteInbox(

@@ -337,33 +337,25 @@ StaffRepository::ListStaffMembers(absl::string_view org,
                                   const StaffFilter& filter,
                                   absl::string_view manager_id,
                                   absl::string_view after_id, int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list staff members", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<StaffMemberRecord>> {
-        const std::optional<std::string> manager =
-            filter.manager.has_value() ? std::optional<std::string>(manager_id)
-                                       : std::nullopt;
-        return db::ReadAll(
-            db::Bind(c.Prepare(kListStaffMembers), org, after_id,
-                     filter.department, filter.department, filter.location,
-                     filter.location, filter.title, filter.title,
-                     filter.employee_id, filter.employee_id, manager, manager,
-                     filter.state, filter.state, filter.role, filter.role,
-                     filter.advocacy_consent, filter.advocacy_consent, limit),
-            RowToStaffMember);
-      });
+  const std::optional<std::string> manager =
+      filter.manager.has_value() ? std::optional<std::string>(manager_id)
+                                 : std::nullopt;
+  return db::QueryAll(*pool_, "list staff members", kListStaffMembers,
+                      RowToStaffMember, org, after_id, filter.department,
+                      filter.department, filter.location, filter.location,
+                      filter.title, filter.title, filter.employee_id,
+                      filter.employee_id, manager, manager, filter.state,
+                      filter.state, filter.role, filter.role,
+                      filter.advocacy_consent, filter.advocacy_consent, limit);
 }
 
 absl::StatusOr<int64_t> StaffRepository::CountActiveAdminsForUpdate(
     db::Transaction& tx, absl::string_view org) {
-  return db::Run(
-      "count admins", tx, [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-        return static_cast<int64_t>(
-            db::ReadAll(db::Bind(c.Prepare(kCountActiveAdminsForUpdate), org),
-                        db::FirstString)
-                .size());
-      });
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<std::string> admins,
+      db::QueryAll(tx, "count admins", kCountActiveAdminsForUpdate,
+                   db::FirstString, org));
+  return static_cast<int64_t>(admins.size());
 }
 
 absl::Status StaffRepository::AppendStaffEvent(db::Transaction& tx,
@@ -389,27 +381,15 @@ absl::Status StaffRepository::AppendStaffEvent(db::Transaction& tx,
 
 absl::StatusOr<std::vector<StaffEventRecord>> StaffRepository::ListStaffEvents(
     absl::string_view org, int64_t after, int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list staff events", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<StaffEventRecord>> {
-        return db::ReadAll(
-            db::Bind(c.Prepare(kListStaffEvents), org, after, limit),
-            StaffEventFromRow);
-      });
+  return db::QueryAll(*pool_, "list staff events", kListStaffEvents,
+                      StaffEventFromRow, org, after, limit);
 }
 
 absl::StatusOr<std::vector<StaffEventRecord>>
 StaffRepository::ListStaffEventsOf(absl::string_view org,
                                    absl::string_view name) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list staff events of a person", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<StaffEventRecord>> {
-        return db::ReadAll(
-            db::Bind(c.Prepare(kListStaffEventsOf), org, name, name),
-            StaffEventFromRow);
-      });
+  return db::QueryAll(*pool_, "list staff events of a person",
+                      kListStaffEventsOf, StaffEventFromRow, org, name, name);
 }
 
 absl::StatusOr<int64_t> StaffRepository::PseudonymizeEventActor(
@@ -425,12 +405,8 @@ absl::StatusOr<int64_t> StaffRepository::PseudonymizeEventActor(
 
 absl::StatusOr<std::vector<StaffMemberRecord>>
 StaffRepository::ListAllForUpdate(db::Transaction& tx, absl::string_view org) {
-  return db::Run(
-      "read staff for import", tx,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<StaffMemberRecord>> {
-        return db::ReadAll(db::Bind(c.Prepare(kSelectAllStaffForUpdate), org),
-                           RowToStaffMember);
-      });
+  return db::QueryAll(tx, "read staff for import", kSelectAllStaffForUpdate,
+                      RowToStaffMember, org);
 }
 
 }  // namespace candor::staff

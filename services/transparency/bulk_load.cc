@@ -2,7 +2,6 @@
 
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
@@ -12,7 +11,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "db/sql_text.h"
-#include "db/statement.h"
 #include "db/transaction.h"
 #include "services/common/ids.h"
 #include "services/common/status_macros.h"
@@ -24,19 +22,6 @@ namespace candor::transparency {
 namespace {
 
 constexpr size_t kChunk = 500;
-
-// The statements below are the repository's (transparency_repository.cc),
-// with many rows each.
-constexpr absl::string_view kEnsureHead =
-    "INSERT INTO organization_heads (organization_id, audit_sequence, "
-    "audit_hash) VALUES (?, 0, ?) "
-    "ON DUPLICATE KEY UPDATE organization_id = organization_id";
-constexpr absl::string_view kSelectHeadForUpdate =
-    "SELECT audit_sequence, audit_hash FROM organization_heads "
-    "WHERE organization_id = ? FOR UPDATE";
-constexpr absl::string_view kUpdateHead =
-    "UPDATE organization_heads SET audit_sequence = ?, audit_hash = ? "
-    "WHERE organization_id = ?";
 
 }  // namespace
 
@@ -108,31 +93,22 @@ BulkDecision BulkDecider::Decide(const BulkPostToDecide& post) const {
 
 absl::Status BulkAppendDecisions(db::Pool& pool, absl::string_view org,
                                  std::vector<BulkDecision>& decisions) {
-  const std::string organization(org);
+  TransparencyRepository repository(&pool);
   for (size_t begin = 0; begin < decisions.size(); begin += kChunk) {
     const size_t end = std::min(decisions.size(), begin + kChunk);
     const size_t n = end - begin;
     CANDOR_ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(pool));
+    // The head lock first, then the rows (as CreateDecision).
+    CANDOR_ASSIGN_OR_RETURN(TransparencyRepository::AuditHead head,
+                            repository.LockAuditHead(tx, org));
+    for (size_t i = begin; i < end; ++i) {
+      AuditEntryRecord& entry = decisions[i].entry;
+      entry.sequence = ++head.sequence;
+      SealEntry(head.hash, &entry);
+      head.hash = entry.hash;
+    }
     CANDOR_RETURN_IF_ERROR(
         db::Run("bulk append decisions", tx, [&](db::Connection& c) {
-          // The head lock first, then the rows (as CreateDecision).
-          db::Bind(c.Prepare(kEnsureHead), organization, kGenesisHash)
-              .executeUpdate();
-          std::unique_ptr<sql::ResultSet> row(
-              db::Bind(c.Prepare(kSelectHeadForUpdate), organization)
-                  .executeQuery());
-          if (!row->next()) {
-            return absl::InternalError("audit log head missing after creation");
-          }
-          int64_t sequence = row->getInt64(1);
-          std::string hash = row->getString(2);
-          for (size_t i = begin; i < end; ++i) {
-            AuditEntryRecord& entry = decisions[i].entry;
-            entry.sequence = ++sequence;
-            SealEntry(hash, &entry);
-            hash = entry.hash;
-          }
-
           std::unique_ptr<sql::PreparedStatement> audit(
               c.raw().prepareStatement(absl::StrCat(
                   "INSERT INTO audit_entries (organization_id, sequence, "
@@ -177,11 +153,9 @@ absl::Status BulkAppendDecisions(db::Pool& pool, absl::string_view org,
             }
             shingles->executeUpdate();
           }
-
-          db::Bind(c.Prepare(kUpdateHead), sequence, hash, organization)
-              .executeUpdate();
           return absl::OkStatus();
         }));
+    CANDOR_RETURN_IF_ERROR(repository.SetAuditHead(tx, org, head));
     CANDOR_RETURN_IF_ERROR(tx.Commit());
   }
   return absl::OkStatus();

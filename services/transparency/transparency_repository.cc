@@ -281,37 +281,50 @@ absl::Status TransparencyRepository::LockOrganization(db::Transaction& tx,
 
 absl::Status TransparencyRepository::AppendAuditEntry(db::Transaction& tx,
                                                       AuditEntryRecord* entry) {
+  CANDOR_ASSIGN_OR_RETURN(AuditHead head,
+                          LockAuditHead(tx, entry->organization_id));
+  entry->sequence = head.sequence + 1;
+  SealEntry(head.hash, entry);
+  CANDOR_RETURN_IF_ERROR(
+      db::Run("append audit entry", tx, [&](db::Connection& c) {
+        auto& insert = c.Prepare(kInsertAuditEntry);
+        BindAuditEntryRow(insert, 1, *entry);
+        insert.executeUpdate();
+        return absl::OkStatus();
+      }));
+  return SetAuditHead(tx, entry->organization_id,
+                      AuditHead{entry->sequence, entry->hash});
+}
+
+absl::StatusOr<TransparencyRepository::AuditHead>
+TransparencyRepository::LockAuditHead(db::Transaction& tx,
+                                      absl::string_view org) {
   // The head row exists for every organization that appended before, and
   // is usually locked by this transaction already: read it first, and
   // create it only when missing (a round trip less under the lock that
   // serializes the organization's appends).
-  return db::Run("append audit entry", tx, [&](db::Connection& c) {
-    auto select_head = [&] {
-      return db::ReadOne(
-          db::Bind(c.Prepare(kSelectHeadForUpdate), entry->organization_id),
-          [](sql::ResultSet& row) {
-            return std::make_pair(static_cast<int64_t>(row.getInt64(1)),
-                                  std::string(row.getString(2)));
-          });
-    };
-    auto head = select_head();
-    if (!head.has_value()) {
-      db::Bind(c.Prepare(kEnsureHead), entry->organization_id, kGenesisHash)
-          .executeUpdate();
-      head = select_head();
-      if (!head.has_value()) {
-        return absl::InternalError("audit log head missing after creation");
-      }
-    }
-    entry->sequence = head->first + 1;
-    SealEntry(head->second, entry);
+  return db::Run(
+      "lock audit log head", tx,
+      [&](db::Connection& c) -> absl::StatusOr<AuditHead> {
+        auto& select = c.Prepare(kSelectHeadForUpdate);
+        auto row_to_head = [](sql::ResultSet& row) {
+          return AuditHead{row.getInt64(1), row.getString(2)};
+        };
+        std::optional<AuditHead> head =
+            db::ReadOne(db::Bind(select, org), row_to_head);
+        if (head.has_value()) return *std::move(head);
+        db::Bind(c.Prepare(kEnsureHead), org, kGenesisHash).executeUpdate();
+        return db::ReadOneOr(db::Bind(select, org), row_to_head, [] {
+          return absl::InternalError("audit log head missing after creation");
+        });
+      });
+}
 
-    auto& insert = c.Prepare(kInsertAuditEntry);
-    BindAuditEntryRow(insert, 1, *entry);
-    insert.executeUpdate();
-
-    db::Bind(c.Prepare(kUpdateHead), entry->sequence, entry->hash,
-             entry->organization_id)
+absl::Status TransparencyRepository::SetAuditHead(db::Transaction& tx,
+                                                  absl::string_view org,
+                                                  const AuditHead& head) {
+  return db::Run("advance audit log head", tx, [&](db::Connection& c) {
+    db::Bind(c.Prepare(kUpdateHead), head.sequence, head.hash, org)
         .executeUpdate();
     return absl::OkStatus();
   });
@@ -355,14 +368,8 @@ absl::Status TransparencyRepository::SetStaffEventCursor(db::Transaction& tx,
 absl::StatusOr<std::vector<AuditEntryRecord>>
 TransparencyRepository::ListAuditEntries(absl::string_view org, int64_t after,
                                          int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list audit entries", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<AuditEntryRecord>> {
-        return db::ReadAll(
-            db::Bind(c.Prepare(kListAuditEntries), org, after, limit),
-            RowToAuditEntry);
-      });
+  return db::QueryAll(*pool_, "list audit entries", kListAuditEntries,
+                      RowToAuditEntry, org, after, limit);
 }
 
 absl::Status TransparencyRepository::InsertRuleset(db::Transaction& tx,
@@ -430,15 +437,8 @@ TransparencyRepository::FindCurrentRuleset(db::Transaction& tx,
 
 absl::StatusOr<std::vector<RulesetRecord>> TransparencyRepository::ListRulesets(
     absl::string_view org, const TimeCursor& before, int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list rulesets", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<RulesetRecord>> {
-        return db::ReadAll(
-            db::Bind(c.Prepare(kListRulesets), org, before.time_us,
-                     before.time_us, before.id, limit),
-            RowToRuleset);
-      });
+  return db::QueryAll(*pool_, "list rulesets", kListRulesets, RowToRuleset, org,
+                      before.time_us, before.time_us, before.id, limit);
 }
 
 absl::Status TransparencyRepository::InsertDecision(db::Transaction& tx,
@@ -470,17 +470,11 @@ absl::StatusOr<std::vector<DecisionRecord>>
 TransparencyRepository::ListDecisions(absl::string_view org,
                                       const DecisionQuery& q,
                                       const TimeCursor& before, int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list decisions", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<DecisionRecord>> {
-        return db::ReadAll(
-            db::Bind(c.Prepare(kListDecisions), org, q.post_id, q.post_id,
-                     q.author_id, q.author_id, q.verdict, q.verdict,
-                     q.automatic_only ? 1 : 0, q.decider_id, q.decider_id,
-                     before.time_us, before.time_us, before.id, limit),
-            RowToDecision);
-      });
+  return db::QueryAll(*pool_, "list decisions", kListDecisions, RowToDecision,
+                      org, q.post_id, q.post_id, q.author_id, q.author_id,
+                      q.verdict, q.verdict, q.automatic_only ? 1 : 0,
+                      q.decider_id, q.decider_id, before.time_us,
+                      before.time_us, before.id, limit);
 }
 
 absl::Status TransparencyRepository::ForEachDecisionBetween(
@@ -488,20 +482,12 @@ absl::Status TransparencyRepository::ForEachDecisionBetween(
     const std::function<void(const DecisionRecord&)>& visit) {
   TimeCursor after{std::numeric_limits<int64_t>::min(), ""};
   while (true) {
-    std::vector<DecisionRecord> batch;
-    {
-      CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-      CANDOR_ASSIGN_OR_RETURN(
-          batch, db::Run("read decisions", connection,
-                         [&](db::Connection& c)
-                             -> absl::StatusOr<std::vector<DecisionRecord>> {
-                           return db::ReadAll(
-                               db::Bind(c.Prepare(kListDecisionsBetween), org,
-                                        from_us, to_us, after.time_us,
-                                        after.time_us, after.id, kBatch),
-                               RowToDecision);
-                         }));
-    }
+    // The connection goes back before the batch is visited.
+    CANDOR_ASSIGN_OR_RETURN(
+        std::vector<DecisionRecord> batch,
+        db::QueryAll(*pool_, "read decisions", kListDecisionsBetween,
+                     RowToDecision, org, from_us, to_us, after.time_us,
+                     after.time_us, after.id, kBatch));
     for (const DecisionRecord& d : batch) visit(d);
     if (static_cast<int>(batch.size()) < kBatch) return absl::OkStatus();
     after = TimeCursor{batch.back().create_time_us, batch.back().decision_id};
@@ -563,25 +549,14 @@ absl::Status TransparencyRepository::RemovePostShingles(
 absl::StatusOr<std::vector<PostShinglesRecord>>
 TransparencyRepository::ListFingerprintChanges(absl::string_view org,
                                                int64_t after, int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "read fingerprint feed", connection,
-      [&](db::Connection& c)
-          -> absl::StatusOr<std::vector<PostShinglesRecord>> {
-        return db::ReadAll(
-            db::Bind(c.Prepare(kListFingerprintChanges), org, after, limit),
-            RowToPostShingles);
-      });
+  return db::QueryAll(*pool_, "read fingerprint feed", kListFingerprintChanges,
+                      RowToPostShingles, org, after, limit);
 }
 
 absl::StatusOr<std::vector<std::string>>
 TransparencyRepository::ListOrganizations() {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list organizations", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<std::string>> {
-        return db::ReadAll(c.Prepare(kListOrganizations), db::FirstString);
-      });
+  return db::QueryAll(*pool_, "list organizations", kListOrganizations,
+                      db::FirstString);
 }
 
 absl::StatusOr<int64_t> TransparencyRepository::CountPostShingles(
@@ -601,19 +576,11 @@ absl::Status TransparencyRepository::ForEachPostShingles(
     const std::function<absl::Status(const PostShinglesRecord&)>& visit) {
   std::string after;  // keyset: the last post id of the previous page
   while (true) {
-    std::vector<PostShinglesRecord> page;
-    {
-      CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-      CANDOR_ASSIGN_OR_RETURN(
-          page, db::Run("read post shingles", connection,
-                        [&](db::Connection& c)
-                            -> absl::StatusOr<std::vector<PostShinglesRecord>> {
-                          return db::ReadAll(
-                              db::Bind(c.Prepare(kListPostShinglesPage), org,
-                                       after, since_us, kShinglePage),
-                              RowToPostShingles);
-                        }));
-    }  // the connection goes back before the page is processed
+    // The connection goes back before the page is processed.
+    CANDOR_ASSIGN_OR_RETURN(
+        std::vector<PostShinglesRecord> page,
+        db::QueryAll(*pool_, "read post shingles", kListPostShinglesPage,
+                     RowToPostShingles, org, after, since_us, kShinglePage));
     for (const PostShinglesRecord& record : page)
       CANDOR_RETURN_IF_ERROR(visit(record));
     if (page.size() < static_cast<size_t>(kShinglePage))
@@ -627,26 +594,17 @@ absl::Status TransparencyRepository::ForEachPostShingles(
 absl::StatusOr<std::vector<DecisionRecord>>
 TransparencyRepository::ListDecisionsOfPerson(
     absl::string_view org, absl::string_view staff_member_id) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list decisions of a person", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<DecisionRecord>> {
-        return db::ReadAll(db::Bind(c.Prepare(kListDecisionsOfPerson), org,
-                                    staff_member_id, staff_member_id),
-                           RowToDecision);
-      });
+  return db::QueryAll(*pool_, "list decisions of a person",
+                      kListDecisionsOfPerson, RowToDecision, org,
+                      staff_member_id, staff_member_id);
 }
 
 absl::StatusOr<std::vector<DecisionRecord>>
 TransparencyRepository::ListDecisionsOfAuthorForUpdate(
     db::Transaction& tx, absl::string_view org, absl::string_view author_id) {
-  return db::Run(
-      "lock decisions of an author", tx,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<DecisionRecord>> {
-        return db::ReadAll(db::Bind(c.Prepare(kListDecisionsOfAuthorForUpdate),
-                                    org, author_id),
-                           RowToDecision);
-      });
+  return db::QueryAll(tx, "lock decisions of an author",
+                      kListDecisionsOfAuthorForUpdate, RowToDecision, org,
+                      author_id);
 }
 
 absl::Status TransparencyRepository::UpdateDecisionBody(
@@ -663,16 +621,10 @@ absl::Status TransparencyRepository::UpdateDecisionBody(
 absl::StatusOr<std::vector<std::string>>
 TransparencyRepository::RemovePostShinglesOfAuthor(
     db::Transaction& tx, absl::string_view org, absl::string_view author_id) {
-  CANDOR_ASSIGN_OR_RETURN(
-      std::vector<std::string> post_ids,
-      db::Run(
-          "lock shingles of an author", tx,
-          [&](db::Connection& c) -> absl::StatusOr<std::vector<std::string>> {
-            return db::ReadAll(
-                db::Bind(c.Prepare(kSelectPostShinglesOfAuthorForUpdate), org,
-                         author_id),
-                db::FirstString);
-          }));
+  CANDOR_ASSIGN_OR_RETURN(std::vector<std::string> post_ids,
+                          db::QueryAll(tx, "lock shingles of an author",
+                                       kSelectPostShinglesOfAuthorForUpdate,
+                                       db::FirstString, org, author_id));
   if (post_ids.empty()) return post_ids;
   CANDOR_ASSIGN_OR_RETURN(int64_t sequence,
                           LockOrganizationForFingerprints(
@@ -686,14 +638,8 @@ TransparencyRepository::RemovePostShinglesOfAuthor(
 absl::StatusOr<std::vector<AuditEntryRecord>>
 TransparencyRepository::ListAuditEntriesByActor(absl::string_view org,
                                                 absl::string_view actor) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list audit entries of an actor", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<AuditEntryRecord>> {
-        return db::ReadAll(
-            db::Bind(c.Prepare(kListAuditEntriesByActor), org, actor),
-            RowToAuditEntry);
-      });
+  return db::QueryAll(*pool_, "list audit entries of an actor",
+                      kListAuditEntriesByActor, RowToAuditEntry, org, actor);
 }
 
 absl::StatusOr<int64_t> TransparencyRepository::PseudonymizeAuditActor(

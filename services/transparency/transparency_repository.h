@@ -73,6 +73,19 @@ class TransparencyRepository {
   // details set) to its organization's log: locks the head row, numbers
   // the entry, seals it (audit_chain.h) and stores it.
   absl::Status AppendAuditEntry(db::Transaction& tx, AuditEntryRecord* entry);
+
+  // The organization's log head: the last entry's sequence and hash (0 and
+  // kGenesisHash before the first).
+  struct AuditHead {
+    int64_t sequence = 0;
+    std::string hash;
+  };
+  // Locks the head row, creating it when missing (as LockOrganization).
+  absl::StatusOr<AuditHead> LockAuditHead(db::Transaction& tx,
+                                          absl::string_view org);
+  // Moves the head past entries appended under LockAuditHead's lock.
+  absl::Status SetAuditHead(db::Transaction& tx, absl::string_view org,
+                            const AuditHead& head);
   // The last staff event sequence the organization's log has imported (0
   // when none or no head row yet), read without locking.
   absl::StatusOr<int64_t> StaffEventCursor(absl::string_view org);

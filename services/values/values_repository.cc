@@ -250,18 +250,13 @@ ValuesRepository::EndorsedBetween(absl::string_view org,
                                   absl::string_view staff_member_id,
                                   absl::string_view min_value_id,
                                   absl::string_view max_value_id) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run("read endorsements", connection,
-                 [&](db::Connection& c)
-                     -> absl::StatusOr<absl::flat_hash_set<std::string>> {
-                   std::vector<std::string> ids = db::ReadAll(
-                       db::Bind(c.Prepare(kSelectEndorsedBetween), org,
-                                staff_member_id, min_value_id, max_value_id),
-                       db::FirstString);
-                   return absl::flat_hash_set<std::string>(
-                       std::make_move_iterator(ids.begin()),
-                       std::make_move_iterator(ids.end()));
-                 });
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<std::string> ids,
+      db::QueryAll(*pool_, "read endorsements", kSelectEndorsedBetween,
+                   db::FirstString, org, staff_member_id, min_value_id,
+                   max_value_id));
+  return absl::flat_hash_set<std::string>(std::make_move_iterator(ids.begin()),
+                                          std::make_move_iterator(ids.end()));
 }
 
 absl::StatusOr<bool> ValuesRepository::IsEndorsedBy(
@@ -284,33 +279,19 @@ absl::StatusOr<std::vector<ValueRecord>> ValuesRepository::ListValues(
                                  ? after->create_time_us
                                  : std::numeric_limits<int64_t>::min();
   const std::string after_id = after.has_value() ? after->value_id : "";
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list values", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<ValueRecord>> {
-        if (state.has_value()) {
-          return db::ReadAll(
-              db::Bind(c.Prepare(kListValuesInState), org, *state, after_time,
-                       after_time, after_id, limit),
-              RowToValue);
-        }
-        return db::ReadAll(db::Bind(c.Prepare(kListValues), org, after_time,
-                                    after_time, after_id, limit),
-                           RowToValue);
-      });
+  if (state.has_value()) {
+    return db::QueryAll(*pool_, "list values", kListValuesInState, RowToValue,
+                        org, *state, after_time, after_time, after_id, limit);
+  }
+  return db::QueryAll(*pool_, "list values", kListValues, RowToValue, org,
+                      after_time, after_time, after_id, limit);
 }
 
 absl::StatusOr<std::vector<RevisionRecord>> ValuesRepository::ListRevisions(
     absl::string_view org, absl::string_view value_id, int64_t before,
     int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list value revisions", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<RevisionRecord>> {
-        return db::ReadAll(
-            db::Bind(c.Prepare(kListRevisions), org, value_id, before, limit),
-            RowToRevision);
-      });
+  return db::QueryAll(*pool_, "list value revisions", kListRevisions,
+                      RowToRevision, org, value_id, before, limit);
 }
 
 absl::StatusOr<int64_t> ValuesRepository::NextFeedbackSequence(
@@ -341,42 +322,27 @@ absl::Status ValuesRepository::InsertFeedback(db::Transaction& tx,
 absl::StatusOr<std::vector<FeedbackRecord>> ValuesRepository::ListFeedback(
     absl::string_view org, absl::string_view value_id, int64_t before,
     int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list feedback", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<FeedbackRecord>> {
-        return db::ReadAll(
-            db::Bind(c.Prepare(kListFeedback), org, value_id, before, limit),
-            RowToFeedback);
-      });
+  return db::QueryAll(*pool_, "list feedback", kListFeedback, RowToFeedback,
+                      org, value_id, before, limit);
 }
 
 absl::StatusOr<std::vector<EndorsementRecord>>
 ValuesRepository::ListEndorsementsOf(absl::string_view org,
                                      absl::string_view staff_member_id) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list endorsements of a person", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<EndorsementRecord>> {
-        return db::ReadAll(
-            db::Bind(c.Prepare(kSelectEndorsementsOf), org, staff_member_id),
-            [](sql::ResultSet& row) {
-              return EndorsementRecord{row.getString(1), row.getInt64(2)};
-            });
-      });
+  return db::QueryAll(
+      *pool_, "list endorsements of a person", kSelectEndorsementsOf,
+      [](sql::ResultSet& row) {
+        return EndorsementRecord{row.getString(1), row.getInt64(2)};
+      },
+      org, staff_member_id);
 }
 
 absl::StatusOr<std::vector<FeedbackRecord>>
 ValuesRepository::ListSignedFeedbackOf(absl::string_view org,
                                        absl::string_view staff_member_id) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list feedback of a person", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<FeedbackRecord>> {
-        return db::ReadAll(
-            db::Bind(c.Prepare(kSelectSignedFeedbackOf), org, staff_member_id),
-            RowToFeedback);
-      });
+  return db::QueryAll(*pool_, "list feedback of a person",
+                      kSelectSignedFeedbackOf, RowToFeedback, org,
+                      staff_member_id);
 }
 
 absl::StatusOr<int64_t> ValuesRepository::EraseEndorsementsOf(
