@@ -13,7 +13,8 @@
 //                        RowToValue, [&] { return ValueNotFound(...); });
 //
 // ReadAll maps every row, ReadOne and ReadOneOr at most one; ExecuteUnique
-// turns a duplicate key into the caller's ALREADY_EXISTS.
+// turns a duplicate key into the caller's ALREADY_EXISTS; InsertRows writes
+// many rows in one statement.
 //
 // Bind picks each parameter's setter from its C++ type, at compile time:
 //
@@ -33,6 +34,7 @@
 #ifndef CANDOR_DB_STATEMENT_H_
 #define CANDOR_DB_STATEMENT_H_
 
+#include <cppconn/connection.h>
 #include <cppconn/datatype.h>
 #include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
@@ -51,8 +53,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "db/pool.h"
+#include "db/sql_text.h"
 #include "db/transaction.h"
 
 namespace candor::db {
@@ -235,6 +239,22 @@ absl::StatusOr<std::vector<internal::RowOf<RowFn>>> QueryAll(
                  -> absl::StatusOr<std::vector<internal::RowOf<RowFn>>> {
                return ReadAll(Bind(c.Prepare(sql), args...), row_fn);
              });
+}
+
+// One multi-row INSERT: `insert` ("INSERT INTO t (a, b) VALUES ") and then
+// `group` ("(?, ?)") once per row, where `bind_row(statement, first, i)`
+// binds row i (0 <= i < rows) from parameter `first` and returns the index
+// after it. Returns the rows affected. The statement is prepared for this
+// call alone: its text depends on `rows`, so it cannot be a named constant
+// for Connection::Prepare. `rows` must be at least 1.
+template <typename BindRow>
+int InsertRows(Connection& c, absl::string_view insert, absl::string_view group,
+               size_t rows, BindRow&& bind_row) {
+  std::unique_ptr<sql::PreparedStatement> statement(c.raw().prepareStatement(
+      absl::StrCat(insert, RepeatedRows(group, rows))));
+  int first = 1;
+  for (size_t i = 0; i < rows; ++i) first = bind_row(*statement, first, i);
+  return statement->executeUpdate();
 }
 
 // Row functions for single-column queries.

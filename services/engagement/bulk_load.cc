@@ -1,15 +1,12 @@
 #include "services/engagement/bulk_load.h"
 
-#include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
 
 #include <algorithm>
-#include <memory>
 #include <string>
 
 #include "absl/random/random.h"
-#include "absl/strings/str_cat.h"
-#include "db/sql_text.h"
+#include "db/statement.h"
 #include "db/transaction.h"
 #include "services/common/ids.h"
 #include "services/common/status_macros.h"
@@ -27,19 +24,16 @@ absl::Status InsertChunk(db::Pool& pool, std::vector<ShareRecord>& shares,
   CANDOR_ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(pool));
   CANDOR_RETURN_IF_ERROR(
       db::Run("bulk insert shares", tx, [&](db::Connection& c) {
-        std::unique_ptr<sql::PreparedStatement> insert(
-            c.raw().prepareStatement(absl::StrCat(
-                "INSERT INTO shares (organization_id, share_id, post_id, "
-                "author_id, network, published_text, external_url, "
-                "link_url, state, compliance_explanation, tracking_code, "
-                "story_id, value_ids, create_time_us) VALUES ",
-                db::RepeatedRows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                 n))));
-        int p = 1;
-        for (size_t i = begin; i < end; ++i) {
-          p = BindShareRow(*insert, p, shares[i]);
-        }
-        insert->executeUpdate();
+        db::InsertRows(
+            c,
+            "INSERT INTO shares (organization_id, share_id, post_id, "
+            "author_id, network, published_text, external_url, link_url, "
+            "state, compliance_explanation, tracking_code, story_id, "
+            "value_ids, create_time_us) VALUES ",
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n,
+            [&](sql::PreparedStatement& s, int first, size_t i) {
+              return BindShareRow(s, first, shares[begin + i]);
+            });
         return absl::OkStatus();
       }));
   return tx.Commit();

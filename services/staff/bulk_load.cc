@@ -48,18 +48,18 @@ absl::Status BulkEnrollAdvocates(db::Pool& pool, absl::string_view org,
             p = db::BindAt(*update, p, ids[begin + i]);
           update->executeUpdate();
 
-          std::unique_ptr<sql::PreparedStatement> insert(
-              c.raw().prepareStatement(absl::StrCat(
-                  "INSERT INTO staff_social_accounts (organization_id, "
-                  "network, handle_key, staff_member_id) VALUES ",
-                  db::RepeatedRows("(?, ?, ?, ?)", n))));
-          p = 1;
-          for (size_t i = 0; i < n; ++i) {
-            // handle_key: lowercased without '@'; ids are lowercase already.
-            p = db::BindAt(*insert, p, org, kLinkedIn,
-                           BulkLinkedInHandle(ids[begin + i]), ids[begin + i]);
-          }
-          insert->executeUpdate();
+          db::InsertRows(
+              c,
+              "INSERT INTO staff_social_accounts (organization_id, network, "
+              "handle_key, staff_member_id) VALUES ",
+              "(?, ?, ?, ?)", n,
+              [&](sql::PreparedStatement& s, int first, size_t i) {
+                const std::string& id = ids[begin + i];
+                // handle_key: lowercased without '@'; ids are lowercase
+                // already.
+                return db::BindAt(s, first, org, kLinkedIn,
+                                  BulkLinkedInHandle(id), id);
+              });
           return absl::OkStatus();
         }));
     CANDOR_RETURN_IF_ERROR(tx.Commit());

@@ -1,6 +1,5 @@
 #include "services/transparency/bulk_load.h"
 
-#include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
 #include <google/protobuf/util/time_util.h>
 
@@ -10,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "db/sql_text.h"
+#include "db/statement.h"
 #include "db/transaction.h"
 #include "services/common/ids.h"
 #include "services/common/status_macros.h"
@@ -109,49 +108,43 @@ absl::Status BulkAppendDecisions(db::Pool& pool, absl::string_view org,
     }
     CANDOR_RETURN_IF_ERROR(
         db::Run("bulk append decisions", tx, [&](db::Connection& c) {
-          std::unique_ptr<sql::PreparedStatement> audit(
-              c.raw().prepareStatement(absl::StrCat(
-                  "INSERT INTO audit_entries (organization_id, sequence, "
-                  "time_us, actor, actor_digest, action, subject, details, "
-                  "prev_hash, hash) VALUES ",
-                  db::RepeatedRows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n))));
-          int p = 1;
-          for (size_t i = begin; i < end; ++i) {
-            p = BindAuditEntryRow(*audit, p, decisions[i].entry);
-          }
-          audit->executeUpdate();
+          db::InsertRows(
+              c,
+              "INSERT INTO audit_entries (organization_id, sequence, time_us, "
+              "actor, actor_digest, action, subject, details, prev_hash, "
+              "hash) VALUES ",
+              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n,
+              [&](sql::PreparedStatement& s, int first, size_t i) {
+                return BindAuditEntryRow(s, first, decisions[begin + i].entry);
+              });
 
           // Blobs are bound as streams that must live until the statement runs.
           std::deque<std::istringstream> blobs;
-          std::unique_ptr<sql::PreparedStatement> insert(
-              c.raw().prepareStatement(absl::StrCat(
-                  "INSERT INTO decisions (organization_id, decision_id, "
-                  "post_id, post_revision, author_id, decider_id, verdict, "
-                  "outcome, create_time_us, decision_proto) VALUES ",
-                  db::RepeatedRows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n))));
-          p = 1;
-          for (size_t i = begin; i < end; ++i) {
-            const DecisionRecord& r = decisions[i].record;
-            p = BindDecisionRow(*insert, p, r, blobs.emplace_back(r.body));
-          }
-          insert->executeUpdate();
+          db::InsertRows(
+              c,
+              "INSERT INTO decisions (organization_id, decision_id, post_id, "
+              "post_revision, author_id, decider_id, verdict, outcome, "
+              "create_time_us, decision_proto) VALUES ",
+              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n,
+              [&](sql::PreparedStatement& s, int first, size_t i) {
+                const DecisionRecord& r = decisions[begin + i].record;
+                return BindDecisionRow(s, first, r, blobs.emplace_back(r.body));
+              });
 
-          size_t kept = 0;
-          for (size_t i = begin; i < end; ++i) kept += !decisions[i].rejected;
-          if (kept > 0) {
-            std::unique_ptr<sql::PreparedStatement> shingles(
-                c.raw().prepareStatement(absl::StrCat(
-                    "INSERT INTO post_shingles (organization_id, post_id, "
-                    "author_id, time_us, shingles) VALUES ",
-                    db::RepeatedRows("(?, ?, ?, ?, ?)", kept))));
-            p = 1;
-            for (size_t i = begin; i < end; ++i) {
-              if (decisions[i].rejected) continue;
-              const PostShinglesRecord& s = decisions[i].shingles;
-              p = BindShinglesRow(*shingles, p, s,
-                                  blobs.emplace_back(s.shingles));
-            }
-            shingles->executeUpdate();
+          std::vector<const PostShinglesRecord*> kept;
+          for (size_t i = begin; i < end; ++i) {
+            if (!decisions[i].rejected) kept.push_back(&decisions[i].shingles);
+          }
+          if (!kept.empty()) {
+            db::InsertRows(
+                c,
+                "INSERT INTO post_shingles (organization_id, post_id, "
+                "author_id, time_us, shingles) VALUES ",
+                "(?, ?, ?, ?, ?)", kept.size(),
+                [&](sql::PreparedStatement& s, int first, size_t i) {
+                  return BindShinglesRow(s, first, *kept[i],
+                                         blobs.emplace_back(kept[i]->shingles));
+                });
           }
           return absl::OkStatus();
         }));
