@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "db/sha256.h"
+#include "db/statement.h"
 #include "db/transaction.h"
 
 namespace candor::db {
@@ -134,9 +135,8 @@ absl::Status Migrate(const ConnectionOptions& server, absl::string_view service,
   const std::string lock_name = absl::StrCat("candor_migrate_", service);
 
   try {
-    auto& lock = c.Prepare(kGetMigrationLock);
-    lock.setString(1, lock_name);
-    std::unique_ptr<sql::ResultSet> locked(lock.executeQuery());
+    std::unique_ptr<sql::ResultSet> locked(
+        Bind(c.Prepare(kGetMigrationLock), lock_name).executeQuery());
     if (!locked->next() || locked->getInt(1) != 1) {
       return absl::UnavailableError(
           absl::StrCat("migrations: ", schema,
@@ -191,21 +191,17 @@ absl::Status Migrate(const ConnectionOptions& server, absl::string_view service,
       }
     }
     try {
-      auto& record = c.Prepare(kInsertAppliedMigration);
-      record.setInt(1, version);
-      record.setString(2, std::string(migration->file_name));
-      record.setString(3, Sha256Hex(migration->sql));
-      record.setInt64(4, absl::ToUnixMicros(absl::Now()));
-      record.executeUpdate();
+      Bind(c.Prepare(kInsertAppliedMigration), version, migration->file_name,
+           Sha256Hex(migration->sql), absl::ToUnixMicros(absl::Now()))
+          .executeUpdate();
     } catch (const sql::SQLException& e) {
       return MigrationError(e, absl::StrCat("recording migration ", file));
     }
   }
 
   try {
-    auto& unlock = c.Prepare(kReleaseMigrationLock);
-    unlock.setString(1, lock_name);
-    std::unique_ptr<sql::ResultSet> ignored(unlock.executeQuery());
+    std::unique_ptr<sql::ResultSet> ignored(
+        Bind(c.Prepare(kReleaseMigrationLock), lock_name).executeQuery());
   } catch (const sql::SQLException&) {
     // The lock goes away with the connection anyway.
   }

@@ -5,12 +5,12 @@
 //   CANDOR_ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(pool));
 //   CANDOR_RETURN_IF_ERROR(db::Run("insert staff member", tx,
 //   [&](db::Connection& c) {
-//     auto& insert = c.Prepare(kInsertStaffMember);
-//     insert.setString(1, org);
-//     insert.executeUpdate();
+//     db::Bind(c.Prepare(kInsertStaffMember), org, id).executeUpdate();
 //     return absl::OkStatus();
 //   }));
 //   return tx.Commit();
+//
+// (db::Bind and the row readers are in statement.h.)
 //
 // A Transaction that is destroyed without Commit() rolls back. A
 // Transaction belongs to one thread.

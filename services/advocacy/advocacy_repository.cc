@@ -1,15 +1,12 @@
 #include "services/advocacy/advocacy_repository.h"
 
-#include <cppconn/datatype.h>
-#include <cppconn/exception.h>
-#include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
-#include <memory>
 #include <set>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "db/statement.h"
 #include "services/common/status_macros.h"
 
 namespace candor::advocacy {
@@ -86,15 +83,16 @@ StoryRecord RowToStory(sql::ResultSet& row) {
   return r;
 }
 
-std::vector<StoryRecord> ReadAll(sql::ResultSet& rows) {
-  std::vector<StoryRecord> result;
-  while (rows.next()) result.push_back(RowToStory(rows));
-  return result;
-}
-
-absl::Status NotFound(absl::string_view org, absl::string_view id) {
-  return absl::NotFoundError(
-      absl::StrCat("organizations/", org, "/stories/", id, " not found"));
+// The story `org`/`id` read by `select` (kSelectStory or its FOR UPDATE
+// form); NOT_FOUND naming it when there is none.
+absl::StatusOr<StoryRecord> SelectStory(db::Connection& c,
+                                        absl::string_view select,
+                                        absl::string_view org,
+                                        absl::string_view id) {
+  return db::ReadOneOr(db::Bind(c.Prepare(select), org, id), RowToStory, [&] {
+    return absl::NotFoundError(
+        absl::StrCat("organizations/", org, "/stories/", id, " not found"));
+  });
 }
 
 // One row per distinct DepartmentKey (the audience is already normalized;
@@ -105,20 +103,9 @@ void InsertAudience(db::Connection& c, const StoryRecord& r) {
     keys.insert(DepartmentKey(department));
   }
   for (const std::string& key : keys) {
-    auto& insert = c.Prepare(kInsertAudience);
-    insert.setString(1, r.organization_id);
-    insert.setString(2, r.story_id);
-    insert.setString(3, key);
-    insert.executeUpdate();
+    db::Bind(c.Prepare(kInsertAudience), r.organization_id, r.story_id, key)
+        .executeUpdate();
   }
-}
-
-void BindPage(sql::PreparedStatement& s, int index, const TimeCursor& after,
-              int limit) {
-  s.setInt64(index, after.time_us);
-  s.setInt64(index + 1, after.time_us);
-  s.setString(index + 2, after.id);
-  s.setInt(index + 3, limit);
 }
 
 }  // namespace
@@ -126,31 +113,19 @@ void BindPage(sql::PreparedStatement& s, int index, const TimeCursor& after,
 absl::Status AdvocacyRepository::InsertStory(db::Transaction& tx,
                                              const StoryRecord& r) {
   return db::Run("insert story", tx, [&](db::Connection& c) {
-    try {
-      auto& insert = c.Prepare(kInsertStory);
-      insert.setString(1, r.organization_id);
-      insert.setString(2, r.story_id);
-      insert.setString(3, r.title);
-      insert.setString(4, r.summary);
-      insert.setString(5, r.url);
-      insert.setString(6, EncodeStringList(r.talking_points));
-      insert.setString(7, EncodeStringList(r.value_ids));
-      insert.setString(8, EncodeStringList(r.audience_departments));
-      insert.setInt(9, static_cast<int>(r.audience_departments.size()));
-      insert.setInt(10, static_cast<int>(r.state));
-      insert.setInt64(11, r.expire_time_us);
-      insert.setString(12, r.creator_id);
-      insert.setInt64(13, r.create_time_us);
-      insert.setInt64(14, r.update_time_us);
-      insert.setInt64(15, r.version);
-      insert.setBoolean(16, r.incentivized);
-      insert.executeUpdate();
-    } catch (const sql::SQLException& e) {
-      if (e.getErrorCode() != 1062) throw;
-      return absl::AlreadyExistsError(
-          absl::StrCat("story_id: organizations/", r.organization_id,
-                       "/stories/", r.story_id, " already exists"));
-    }
+    auto& insert = db::Bind(
+        c.Prepare(kInsertStory), r.organization_id, r.story_id, r.title,
+        r.summary, r.url, EncodeStringList(r.talking_points),
+        EncodeStringList(r.value_ids), EncodeStringList(r.audience_departments),
+        static_cast<int>(r.audience_departments.size()), r.state,
+        r.expire_time_us, r.creator_id, r.create_time_us, r.update_time_us,
+        r.version, r.incentivized);
+    CANDOR_RETURN_IF_ERROR(
+        db::ExecuteUnique(insert, [&](const sql::SQLException&) {
+          return absl::AlreadyExistsError(
+              absl::StrCat("story_id: organizations/", r.organization_id,
+                           "/stories/", r.story_id, " already exists"));
+        }));
     InsertAudience(c, r);
     return absl::OkStatus();
   });
@@ -161,12 +136,7 @@ absl::StatusOr<StoryRecord> AdvocacyRepository::FindStory(
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run("get story", connection,
                  [&](db::Connection& c) -> absl::StatusOr<StoryRecord> {
-                   auto& select = c.Prepare(kSelectStory);
-                   select.setString(1, std::string(org));
-                   select.setString(2, std::string(id));
-                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-                   if (!row->next()) return NotFound(org, id);
-                   return RowToStory(*row);
+                   return SelectStory(c, kSelectStory, org, id);
                  });
 }
 
@@ -174,12 +144,7 @@ absl::StatusOr<StoryRecord> AdvocacyRepository::FindStory(
     db::Transaction& tx, absl::string_view org, absl::string_view id) {
   return db::Run("get story", tx,
                  [&](db::Connection& c) -> absl::StatusOr<StoryRecord> {
-                   auto& select = c.Prepare(kSelectStory);
-                   select.setString(1, std::string(org));
-                   select.setString(2, std::string(id));
-                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-                   if (!row->next()) return NotFound(org, id);
-                   return RowToStory(*row);
+                   return SelectStory(c, kSelectStory, org, id);
                  });
 }
 
@@ -187,12 +152,7 @@ absl::StatusOr<StoryRecord> AdvocacyRepository::FindStoryForUpdate(
     db::Transaction& tx, absl::string_view org, absl::string_view id) {
   return db::Run("lock story", tx,
                  [&](db::Connection& c) -> absl::StatusOr<StoryRecord> {
-                   auto& select = c.Prepare(kSelectStoryForUpdate);
-                   select.setString(1, std::string(org));
-                   select.setString(2, std::string(id));
-                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-                   if (!row->next()) return NotFound(org, id);
-                   return RowToStory(*row);
+                   return SelectStory(c, kSelectStoryForUpdate, org, id);
                  });
 }
 
@@ -200,27 +160,16 @@ absl::Status AdvocacyRepository::UpdateStory(db::Transaction& tx,
                                              const StoryRecord& r,
                                              bool audience_changed) {
   return db::Run("update story", tx, [&](db::Connection& c) {
-    auto& update = c.Prepare(kUpdateStory);
-    update.setString(1, r.title);
-    update.setString(2, r.summary);
-    update.setString(3, r.url);
-    update.setString(4, EncodeStringList(r.talking_points));
-    update.setString(5, EncodeStringList(r.value_ids));
-    update.setString(6, EncodeStringList(r.audience_departments));
-    update.setInt(7, static_cast<int>(r.audience_departments.size()));
-    update.setInt(8, static_cast<int>(r.state));
-    update.setInt64(9, r.expire_time_us);
-    update.setInt64(10, r.update_time_us);
-    update.setInt64(11, r.version);
-    update.setBoolean(12, r.incentivized);
-    update.setString(13, r.organization_id);
-    update.setString(14, r.story_id);
-    update.executeUpdate();
+    db::Bind(c.Prepare(kUpdateStory), r.title, r.summary, r.url,
+             EncodeStringList(r.talking_points), EncodeStringList(r.value_ids),
+             EncodeStringList(r.audience_departments),
+             static_cast<int>(r.audience_departments.size()), r.state,
+             r.expire_time_us, r.update_time_us, r.version, r.incentivized,
+             r.organization_id, r.story_id)
+        .executeUpdate();
     if (!audience_changed) return absl::OkStatus();
-    auto& remove = c.Prepare(kDeleteAudience);
-    remove.setString(1, r.organization_id);
-    remove.setString(2, r.story_id);
-    remove.executeUpdate();
+    db::Bind(c.Prepare(kDeleteAudience), r.organization_id, r.story_id)
+        .executeUpdate();
     InsertAudience(c, r);
     return absl::OkStatus();
   });
@@ -229,40 +178,17 @@ absl::Status AdvocacyRepository::UpdateStory(db::Transaction& tx,
 absl::StatusOr<std::vector<StoryRecord>> AdvocacyRepository::ListStories(
     absl::string_view org, std::optional<StoryState> state,
     const TimeCursor& after, int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list stories", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<StoryRecord>> {
-        auto& select = c.Prepare(kListStories);
-        select.setString(1, std::string(org));
-        if (state.has_value()) {
-          select.setInt(2, static_cast<int>(*state));
-          select.setInt(3, static_cast<int>(*state));
-        } else {
-          select.setNull(2, sql::DataType::INTEGER);
-          select.setNull(3, sql::DataType::INTEGER);
-        }
-        BindPage(select, 4, after, limit);
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        return ReadAll(*rows);
-      });
+  return db::QueryAll(*pool_, "list stories", kListStories, RowToStory, org,
+                      state, state, after.time_us, after.time_us, after.id,
+                      limit);
 }
 
 absl::StatusOr<std::vector<StoryRecord>> AdvocacyRepository::ListVisibleStories(
     absl::string_view org, absl::string_view department_key, int64_t now_us,
     const TimeCursor& after, int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list visible stories", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<StoryRecord>> {
-        auto& select = c.Prepare(kListVisibleStories);
-        select.setString(1, std::string(org));
-        select.setInt64(2, now_us);
-        select.setString(3, std::string(department_key));
-        BindPage(select, 4, after, limit);
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        return ReadAll(*rows);
-      });
+  return db::QueryAll(*pool_, "list visible stories", kListVisibleStories,
+                      RowToStory, org, now_us, department_key, after.time_us,
+                      after.time_us, after.id, limit);
 }
 
 namespace {
@@ -280,30 +206,37 @@ constexpr absl::string_view kListAdvocacyEvents =
     "details FROM advocacy_events WHERE organization_id = ? AND sequence > ? "
     "ORDER BY sequence ASC LIMIT ?";
 
+AdvocacyEventRecord RowToAdvocacyEvent(sql::ResultSet& row) {
+  AdvocacyEventRecord e;
+  e.organization_id = row.getString(1);
+  e.sequence = row.getInt64(2);
+  e.time_us = row.getInt64(3);
+  e.kind = row.getString(4);
+  e.subject = row.getString(5);
+  e.recipient_id = row.getString(6);
+  e.details = row.getString(7);
+  return e;
+}
+
 }  // namespace
 
 absl::Status AdvocacyRepository::AppendAdvocacyEvent(
     db::Transaction& tx, AdvocacyEventRecord* event) {
   return db::Run("append advocacy event", tx, [&](db::Connection& c) {
-    auto& bump = c.Prepare(kBumpAdvocacyEventHead);
-    bump.setString(1, event->organization_id);
-    bump.executeUpdate();
-    auto& head = c.Prepare(kSelectAdvocacyEventHead);
-    head.setString(1, event->organization_id);
-    std::unique_ptr<sql::ResultSet> row(head.executeQuery());
-    if (!row->next()) {
-      return absl::InternalError("advocacy event head missing after creation");
-    }
-    event->sequence = row->getInt64(1);
-    auto& insert = c.Prepare(kInsertAdvocacyEvent);
-    insert.setString(1, event->organization_id);
-    insert.setInt64(2, event->sequence);
-    insert.setInt64(3, event->time_us);
-    insert.setString(4, event->kind);
-    insert.setString(5, event->subject);
-    insert.setString(6, event->recipient_id);
-    insert.setString(7, event->details);
-    insert.executeUpdate();
+    db::Bind(c.Prepare(kBumpAdvocacyEventHead), event->organization_id)
+        .executeUpdate();
+    CANDOR_ASSIGN_OR_RETURN(
+        event->sequence,
+        db::ReadOneOr(db::Bind(c.Prepare(kSelectAdvocacyEventHead),
+                               event->organization_id),
+                      db::FirstInt64, [] {
+                        return absl::InternalError(
+                            "advocacy event head missing after creation");
+                      }));
+    db::Bind(c.Prepare(kInsertAdvocacyEvent), event->organization_id,
+             event->sequence, event->time_us, event->kind, event->subject,
+             event->recipient_id, event->details)
+        .executeUpdate();
     return absl::OkStatus();
   });
 }
@@ -311,29 +244,8 @@ absl::Status AdvocacyRepository::AppendAdvocacyEvent(
 absl::StatusOr<std::vector<AdvocacyEventRecord>>
 AdvocacyRepository::ListAdvocacyEvents(absl::string_view org, int64_t after,
                                        int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run("list advocacy events", connection,
-                 [&](db::Connection& c)
-                     -> absl::StatusOr<std::vector<AdvocacyEventRecord>> {
-                   auto& select = c.Prepare(kListAdvocacyEvents);
-                   select.setString(1, std::string(org));
-                   select.setInt64(2, after);
-                   select.setInt(3, limit);
-                   std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-                   std::vector<AdvocacyEventRecord> events;
-                   while (rows->next()) {
-                     AdvocacyEventRecord e;
-                     e.organization_id = rows->getString(1);
-                     e.sequence = rows->getInt64(2);
-                     e.time_us = rows->getInt64(3);
-                     e.kind = rows->getString(4);
-                     e.subject = rows->getString(5);
-                     e.recipient_id = rows->getString(6);
-                     e.details = rows->getString(7);
-                     events.push_back(std::move(e));
-                   }
-                   return events;
-                 });
+  return db::QueryAll(*pool_, "list advocacy events", kListAdvocacyEvents,
+                      RowToAdvocacyEvent, org, after, limit);
 }
 
 }  // namespace candor::advocacy

@@ -1,16 +1,12 @@
 #include "services/advocacy/post_repository.h"
 
-#include <cppconn/datatype.h>
-#include <cppconn/exception.h>
-#include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
-#include <istream>
-#include <memory>
 #include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "db/statement.h"
 #include "services/advocacy/story.h"
 #include "services/common/status_macros.h"
 
@@ -109,83 +105,74 @@ PostRecord RowToPost(sql::ResultSet& row) {
   r.value_ids = DecodeStringList(std::string(row.getString(8)));
   r.state = static_cast<PostState>(row.getInt(9));
   r.revision = row.getInt64(10);
-  if (!row.isNull(11)) {
-    std::unique_ptr<std::istream> blob(row.getBlob(11));
-    std::ostringstream bytes;
-    bytes << blob->rdbuf();
-    r.latest_decision = bytes.str();
-  }
+  r.latest_decision = db::ReadBlob(row, 11);  // "" for NULL
   r.create_time_us = row.getInt64(12);
   r.update_time_us = row.getInt64(13);
   r.version = row.getInt64(14);
   return r;
 }
 
-std::vector<PostRecord> ReadAll(sql::ResultSet& rows) {
-  std::vector<PostRecord> result;
-  while (rows.next()) result.push_back(RowToPost(rows));
-  return result;
-}
-
-absl::Status NotFound(absl::string_view org, absl::string_view id) {
-  return absl::NotFoundError(
-      absl::StrCat("organizations/", org, "/posts/", id, " not found"));
+// The post `org`/`id` read by `select` (kSelectPost or its FOR UPDATE
+// form); NOT_FOUND naming it when there is none.
+absl::StatusOr<PostRecord> SelectPost(db::Connection& c,
+                                      absl::string_view select,
+                                      absl::string_view org,
+                                      absl::string_view id) {
+  return db::ReadOneOr(db::Bind(c.Prepare(select), org, id), RowToPost, [&] {
+    return absl::NotFoundError(
+        absl::StrCat("organizations/", org, "/posts/", id, " not found"));
+  });
 }
 
 void InsertRevision(db::Connection& c, const PostRecord& r) {
   auto& insert = c.Prepare(kInsertRevision);
-  insert.setString(1, r.organization_id);
-  insert.setString(2, r.post_id);
-  insert.setInt64(3, r.revision);
-  insert.setString(4, r.story_id);
-  insert.setInt(5, r.network);
-  insert.setString(6, r.text);
-  insert.setString(7, r.link_url);
-  insert.setString(8, EncodeStringList(r.value_ids));
-  insert.setInt64(9, r.update_time_us);
+  BindRevisionRow(insert, 1, r, r.update_time_us);
   insert.executeUpdate();
 }
 
-// Binds the latest decision: NULL when none, else the bytes as a blob.
-// `stream` must live until the statement runs.
-void BindDecision(sql::PreparedStatement& s, int index, const PostRecord& r,
-                  std::istringstream& stream) {
-  if (r.latest_decision.empty()) {
-    s.setNull(index, sql::DataType::LONGVARBINARY);
-  } else {
-    s.setBlob(index, &stream);
-  }
+// The latest decision as a parameter: NULL when none, else the bytes of
+// `stream`.
+std::optional<db::Blob> LatestDecision(const PostRecord& r,
+                                       std::istream& stream) {
+  if (r.latest_decision.empty()) return std::nullopt;
+  return db::Blob{&stream};
 }
 
-void BindPage(sql::PreparedStatement& s, int index, int64_t before_us,
-              const std::string& before_id, int limit) {
-  s.setInt64(index, before_us);
-  s.setInt64(index + 1, before_us);
-  s.setString(index + 2, before_id);
-  s.setInt(index + 3, limit);
+// A row of kSelectRevisionsOfAuthor.
+PostRevisionRecord RowToRevision(sql::ResultSet& row) {
+  PostRevisionRecord r;
+  r.post_id = row.getString(1);
+  r.revision = row.getInt64(2);
+  r.text = row.getString(3);
+  r.link_url = row.getString(4);
+  r.create_time_us = row.getInt64(5);
+  return r;
 }
 
 }  // namespace
+
+int BindPostRow(sql::PreparedStatement& s, int first, const PostRecord& r,
+                std::istream& decision) {
+  return db::BindAt(s, first, r.organization_id, r.post_id, r.author_id,
+                    r.story_id, r.network, r.text, r.link_url,
+                    EncodeStringList(r.value_ids), r.state, r.revision,
+                    LatestDecision(r, decision), r.create_time_us,
+                    r.update_time_us, r.version);
+}
+
+int BindRevisionRow(sql::PreparedStatement& s, int first, const PostRecord& r,
+                    int64_t time_us) {
+  return db::BindAt(s, first, r.organization_id, r.post_id, r.revision,
+                    r.story_id, r.network, r.text, r.link_url,
+                    EncodeStringList(r.value_ids), time_us);
+}
 
 absl::Status PostRepository::InsertPost(db::Transaction& tx,
                                         const PostRecord& r) {
   return db::Run("insert post", tx, [&](db::Connection& c) {
     std::istringstream decision(r.latest_decision);
     auto& insert = c.Prepare(kInsertPost);
-    insert.setString(1, r.organization_id);
-    insert.setString(2, r.post_id);
-    insert.setString(3, r.author_id);
-    insert.setString(4, r.story_id);
-    insert.setInt(5, r.network);
-    insert.setString(6, r.text);
-    insert.setString(7, r.link_url);
-    insert.setString(8, EncodeStringList(r.value_ids));
-    insert.setInt(9, static_cast<int>(r.state));
-    insert.setInt64(10, r.revision);
-    BindDecision(insert, 11, r, decision);
-    insert.setInt64(12, r.create_time_us);
-    insert.setInt64(13, r.update_time_us);
-    insert.setInt64(14, r.version);
+    BindPostRow(insert, 1, r, decision);
     insert.executeUpdate();
     InsertRevision(c, r);
     return absl::OkStatus();
@@ -197,12 +184,7 @@ absl::StatusOr<PostRecord> PostRepository::FindPost(absl::string_view org,
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run("get post", connection,
                  [&](db::Connection& c) -> absl::StatusOr<PostRecord> {
-                   auto& select = c.Prepare(kSelectPost);
-                   select.setString(1, std::string(org));
-                   select.setString(2, std::string(id));
-                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-                   if (!row->next()) return NotFound(org, id);
-                   return RowToPost(*row);
+                   return SelectPost(c, kSelectPost, org, id);
                  });
 }
 
@@ -210,12 +192,7 @@ absl::StatusOr<PostRecord> PostRepository::FindPostForUpdate(
     db::Transaction& tx, absl::string_view org, absl::string_view id) {
   return db::Run("lock post", tx,
                  [&](db::Connection& c) -> absl::StatusOr<PostRecord> {
-                   auto& select = c.Prepare(kSelectPostForUpdate);
-                   select.setString(1, std::string(org));
-                   select.setString(2, std::string(id));
-                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-                   if (!row->next()) return NotFound(org, id);
-                   return RowToPost(*row);
+                   return SelectPost(c, kSelectPostForUpdate, org, id);
                  });
 }
 
@@ -224,20 +201,11 @@ absl::Status PostRepository::UpdatePost(db::Transaction& tx,
                                         bool new_revision) {
   return db::Run("update post", tx, [&](db::Connection& c) {
     std::istringstream decision(r.latest_decision);
-    auto& update = c.Prepare(kUpdatePost);
-    update.setString(1, r.story_id);
-    update.setInt(2, r.network);
-    update.setString(3, r.text);
-    update.setString(4, r.link_url);
-    update.setString(5, EncodeStringList(r.value_ids));
-    update.setInt(6, static_cast<int>(r.state));
-    update.setInt64(7, r.revision);
-    BindDecision(update, 8, r, decision);
-    update.setInt64(9, r.update_time_us);
-    update.setInt64(10, r.version);
-    update.setString(11, r.organization_id);
-    update.setString(12, r.post_id);
-    update.executeUpdate();
+    db::Bind(c.Prepare(kUpdatePost), r.story_id, r.network, r.text, r.link_url,
+             EncodeStringList(r.value_ids), r.state, r.revision,
+             LatestDecision(r, decision), r.update_time_us, r.version,
+             r.organization_id, r.post_id)
+        .executeUpdate();
     if (new_revision) InsertRevision(c, r);
     return absl::OkStatus();
   });
@@ -248,10 +216,7 @@ absl::Status PostRepository::DeletePost(db::Transaction& tx,
                                         absl::string_view id) {
   return db::Run("delete post", tx, [&](db::Connection& c) {
     for (absl::string_view statement : {kDeleteRevisions, kDeletePost}) {
-      auto& remove = c.Prepare(statement);
-      remove.setString(1, std::string(org));
-      remove.setString(2, std::string(id));
-      remove.executeUpdate();
+      db::Bind(c.Prepare(statement), org, id).executeUpdate();
     }
     return absl::OkStatus();
   });
@@ -261,53 +226,17 @@ absl::StatusOr<std::vector<PostRecord>> PostRepository::ListPosts(
     absl::string_view org, const PostFilter& filter,
     const std::optional<std::string>& viewer_id, const TimeCursor& after,
     int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list posts", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<PostRecord>> {
-        auto& select = c.Prepare(kListPosts);
-        select.setString(1, std::string(org));
-        if (filter.state.has_value()) {
-          select.setInt(2, static_cast<int>(*filter.state));
-          select.setInt(3, static_cast<int>(*filter.state));
-        } else {
-          select.setNull(2, sql::DataType::INTEGER);
-          select.setNull(3, sql::DataType::INTEGER);
-        }
-        if (filter.author_id.has_value()) {
-          select.setString(4, *filter.author_id);
-          select.setString(5, *filter.author_id);
-        } else {
-          select.setNull(4, sql::DataType::VARCHAR);
-          select.setNull(5, sql::DataType::VARCHAR);
-        }
-        if (viewer_id.has_value()) {
-          select.setString(6, *viewer_id);
-          select.setString(7, *viewer_id);
-        } else {
-          select.setNull(6, sql::DataType::VARCHAR);
-          select.setNull(7, sql::DataType::VARCHAR);
-        }
-        BindPage(select, 8, after.time_us, after.id, limit);
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        return ReadAll(*rows);
-      });
+  return db::QueryAll(*pool_, "list posts", kListPosts, RowToPost, org,
+                      filter.state, filter.state, filter.author_id,
+                      filter.author_id, viewer_id, viewer_id, after.time_us,
+                      after.time_us, after.id, limit);
 }
 
 absl::StatusOr<std::vector<PostRecord>> PostRepository::ListFeedPosts(
     absl::string_view org, absl::string_view viewer_id, int64_t before_us,
     absl::string_view before_id, int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list feed posts", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<PostRecord>> {
-        auto& select = c.Prepare(kListFeedPosts);
-        select.setString(1, std::string(org));
-        select.setString(2, std::string(viewer_id));
-        BindPage(select, 3, before_us, std::string(before_id), limit);
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        return ReadAll(*rows);
-      });
+  return db::QueryAll(*pool_, "list feed posts", kListFeedPosts, RowToPost, org,
+                      viewer_id, before_us, before_us, before_id, limit);
 }
 
 absl::StatusOr<int> PostRepository::WithdrawPendingPostsOf(
@@ -315,80 +244,43 @@ absl::StatusOr<int> PostRepository::WithdrawPendingPostsOf(
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run("withdraw posts of a former author", connection,
                  [&](db::Connection& c) -> absl::StatusOr<int> {
-                   auto& update = c.Prepare(kWithdrawPendingPosts);
-                   update.setInt64(1, now_us);
-                   update.setString(2, std::string(org));
-                   update.setString(3, std::string(author_id));
-                   return update.executeUpdate();
+                   return db::Bind(c.Prepare(kWithdrawPendingPosts), now_us,
+                                   org, author_id)
+                       .executeUpdate();
                  });
 }
 
 absl::StatusOr<std::vector<PostRecord>> PostRepository::ListPostsOfAuthor(
     absl::string_view org, absl::string_view author_id) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list posts of an author", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<PostRecord>> {
-        auto& select = c.Prepare(kSelectPostsOfAuthor);
-        select.setString(1, std::string(org));
-        select.setString(2, std::string(author_id));
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        return ReadAll(*rows);
-      });
+  return db::QueryAll(*pool_, "list posts of an author", kSelectPostsOfAuthor,
+                      RowToPost, org, author_id);
 }
 
 absl::StatusOr<std::vector<PostRevisionRecord>>
 PostRepository::ListRevisionsOfAuthor(absl::string_view org,
                                       absl::string_view author_id) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run("list revisions of an author", connection,
-                 [&](db::Connection& c)
-                     -> absl::StatusOr<std::vector<PostRevisionRecord>> {
-                   auto& select = c.Prepare(kSelectRevisionsOfAuthor);
-                   select.setString(1, std::string(org));
-                   select.setString(2, std::string(author_id));
-                   std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-                   std::vector<PostRevisionRecord> revisions;
-                   while (rows->next()) {
-                     PostRevisionRecord r;
-                     r.post_id = rows->getString(1);
-                     r.revision = rows->getInt64(2);
-                     r.text = rows->getString(3);
-                     r.link_url = rows->getString(4);
-                     r.create_time_us = rows->getInt64(5);
-                     revisions.push_back(std::move(r));
-                   }
-                   return revisions;
-                 });
+  return db::QueryAll(*pool_, "list revisions of an author",
+                      kSelectRevisionsOfAuthor, RowToRevision, org, author_id);
 }
 
 absl::StatusOr<std::vector<PostRecord>>
 PostRepository::ListPostsOfAuthorForUpdate(db::Transaction& tx,
                                            absl::string_view org,
                                            absl::string_view author_id) {
-  return db::Run(
-      "lock posts of an author", tx,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<PostRecord>> {
-        auto& select = c.Prepare(kSelectPostsOfAuthorForUpdate);
-        select.setString(1, std::string(org));
-        select.setString(2, std::string(author_id));
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        return ReadAll(*rows);
-      });
+  return db::QueryAll(tx, "lock posts of an author",
+                      kSelectPostsOfAuthorForUpdate, RowToPost, org, author_id);
 }
 
 absl::StatusOr<int64_t> PostRepository::EraseRevisionsOfAuthor(
     db::Transaction& tx, absl::string_view org, absl::string_view author_id,
     absl::string_view erased_text) {
-  return db::Run("erase revisions of an author", tx,
-                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-                   auto& update = c.Prepare(kEraseRevisionsOfAuthor);
-                   update.setString(1, std::string(erased_text));
-                   update.setString(2, std::string(org));
-                   update.setString(3, std::string(author_id));
-                   update.setString(4, std::string(erased_text));
-                   return static_cast<int64_t>(update.executeUpdate());
-                 });
+  return db::Run(
+      "erase revisions of an author", tx,
+      [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+        return int64_t{db::Bind(c.Prepare(kEraseRevisionsOfAuthor), erased_text,
+                                org, author_id, erased_text)
+                           .executeUpdate()};
+      });
 }
 
 }  // namespace candor::advocacy

@@ -7,6 +7,7 @@
 #define CANDOR_SERVICES_ADVOCACY_POST_REPOSITORY_H_
 
 #include <cstdint>
+#include <istream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,7 +20,25 @@
 #include "services/advocacy/post.h"
 #include "services/common/time_cursor.h"
 
+namespace sql {
+class PreparedStatement;
+}  // namespace sql
+
 namespace candor::advocacy {
+
+// Bind one row's columns in the table's insert order (for the repository's
+// statements and the bulk loader's multi-row ones), from parameter `first`;
+// return the index after the last.
+//   posts: organization_id, post_id, author_id, story_id, network, text,
+//     link_url, value_ids, state, revision, latest_decision (NULL when
+//     empty, else read from `decision`, which must live until the statement
+//     runs), create_time_us, update_time_us, version
+//   post_revisions: organization_id, post_id, revision, story_id, network,
+//     text, link_url, value_ids, create_time_us (bound to `time_us`)
+int BindPostRow(sql::PreparedStatement& s, int first, const PostRecord& r,
+                std::istream& decision);
+int BindRevisionRow(sql::PreparedStatement& s, int first, const PostRecord& r,
+                    int64_t time_us);
 
 class PostRepository {
  public:

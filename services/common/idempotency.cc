@@ -1,15 +1,14 @@
 #include "services/common/idempotency.h"
 
-#include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
-#include <istream>
 #include <memory>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "db/sha256.h"
+#include "db/statement.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "services/common/method_name.h"
@@ -46,10 +45,10 @@ absl::Status Replay(db::Transaction& tx, const IdempotencyKey& key,
                     google::protobuf::Message* response) {
   return db::Run("read stored response", tx,
                  [&](db::Connection& c) -> absl::Status {
-                   auto& select = c.Prepare(kSelectStoredResponse);
-                   select.setString(1, key.scope);
-                   select.setString(2, key.request_id);
-                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+                   std::unique_ptr<sql::ResultSet> row(
+                       db::Bind(c.Prepare(kSelectStoredResponse), key.scope,
+                                key.request_id)
+                           .executeQuery());
                    if (!row->next()) {
                      // The first call rolled back after we saw its claim:
                      // retry.
@@ -61,15 +60,12 @@ absl::Status Replay(db::Transaction& tx, const IdempotencyKey& key,
                      return absl::InvalidArgumentError(
                          "request_id: already used for a different request");
                    }
-                   std::unique_ptr<std::istream> blob(row->getBlob(2));
-                   if (row->wasNull() || blob == nullptr) {
+                   if (row->isNull(2)) {
                      return absl::AbortedError(
                          "request_id: the first call is still running; retry");
                    }
-                   std::stringstream bytes;
-                   bytes << blob->rdbuf();
                    response->Clear();
-                   if (!response->ParseFromString(bytes.str())) {
+                   if (!response->ParseFromString(db::ReadBlob(*row, 2))) {
                      return absl::InternalError(
                          "request_id: stored response is unreadable");
                    }
@@ -102,17 +98,14 @@ absl::Status RunIdempotent(
   if (!key.request_id.empty()) {
     absl::Status claimed =
         db::Run("claim request_id", tx, [&](db::Connection& c) {
-          auto& insert = c.Prepare(kClaimRequestId);
-          insert.setString(1, key.scope);
-          insert.setString(2, key.request_id);
-          insert.setString(3, key.fingerprint);
           // Kept only to expire old keys, so a day is precise enough; an exact
           // time could single out the author of anonymous feedback.
-          insert.setInt64(
-              4, absl::ToUnixMicros(absl::Floor(absl::Now() - absl::UnixEpoch(),
-                                                absl::Hours(24)) +
-                                    absl::UnixEpoch()));
-          insert.executeUpdate();
+          const int64_t day_us = absl::ToUnixMicros(
+              absl::Floor(absl::Now() - absl::UnixEpoch(), absl::Hours(24)) +
+              absl::UnixEpoch());
+          db::Bind(c.Prepare(kClaimRequestId), key.scope, key.request_id,
+                   key.fingerprint, day_us)
+              .executeUpdate();
           return absl::OkStatus();
         });
     if (absl::IsAlreadyExists(claimed)) {
@@ -129,11 +122,9 @@ absl::Status RunIdempotent(
         db::Run("store response", tx, [&](db::Connection& c) {
           const std::string bytes = DeterministicBytes(*response);
           std::istringstream blob(bytes);
-          auto& update = c.Prepare(kStoreResponse);
-          update.setBlob(1, &blob);
-          update.setString(2, key.scope);
-          update.setString(3, key.request_id);
-          update.executeUpdate();
+          db::Bind(c.Prepare(kStoreResponse), db::Blob{&blob}, key.scope,
+                   key.request_id)
+              .executeUpdate();
           return absl::OkStatus();
         }));
   }

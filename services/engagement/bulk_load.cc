@@ -1,18 +1,16 @@
 #include "services/engagement/bulk_load.h"
 
-#include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
 
 #include <algorithm>
-#include <memory>
 #include <string>
 
 #include "absl/random/random.h"
-#include "absl/strings/str_cat.h"
-#include "db/sql_text.h"
+#include "db/statement.h"
 #include "db/transaction.h"
 #include "services/common/ids.h"
 #include "services/common/status_macros.h"
+#include "services/engagement/engagement_repository.h"
 
 namespace candor::engagement {
 namespace {
@@ -20,40 +18,22 @@ namespace {
 constexpr size_t kChunk = 1000;
 constexpr int kAttempts = 5;
 
-// The columns of engagement_repository.cc's kInsertShare.
 absl::Status InsertChunk(db::Pool& pool, std::vector<ShareRecord>& shares,
                          size_t begin, size_t end) {
   const size_t n = end - begin;
   CANDOR_ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(pool));
   CANDOR_RETURN_IF_ERROR(
       db::Run("bulk insert shares", tx, [&](db::Connection& c) {
-        std::unique_ptr<sql::PreparedStatement> insert(
-            c.raw().prepareStatement(absl::StrCat(
-                "INSERT INTO shares (organization_id, share_id, post_id, "
-                "author_id, network, published_text, external_url, "
-                "link_url, state, compliance_explanation, tracking_code, "
-                "story_id, value_ids, create_time_us) VALUES ",
-                db::RepeatedRows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                 n))));
-        int p = 1;
-        for (size_t i = begin; i < end; ++i) {
-          const ShareRecord& s = shares[i];
-          insert->setString(p++, s.organization_id);
-          insert->setString(p++, s.share_id);
-          insert->setString(p++, s.post_id);
-          insert->setString(p++, s.author_id);
-          insert->setInt(p++, s.network);
-          insert->setString(p++, s.published_text);
-          insert->setString(p++, s.external_url);
-          insert->setString(p++, s.link_url);
-          insert->setInt(p++, static_cast<int>(s.state));
-          insert->setString(p++, s.compliance_explanation);
-          insert->setString(p++, s.tracking_code);
-          insert->setString(p++, s.story_id);
-          insert->setString(p++, s.value_ids);
-          insert->setInt64(p++, s.create_time_us);
-        }
-        insert->executeUpdate();
+        db::InsertRows(
+            c,
+            "INSERT INTO shares (organization_id, share_id, post_id, "
+            "author_id, network, published_text, external_url, link_url, "
+            "state, compliance_explanation, tracking_code, story_id, "
+            "value_ids, create_time_us) VALUES ",
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n,
+            [&](sql::PreparedStatement& s, int first, size_t i) {
+              return BindShareRow(s, first, shares[begin + i]);
+            });
         return absl::OkStatus();
       }));
   return tx.Commit();

@@ -1,7 +1,5 @@
 #include "services/engagement/engagement_repository.h"
 
-#include <cppconn/exception.h>
-#include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
 #include <algorithm>
@@ -13,6 +11,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "db/sql_text.h"
+#include "db/statement.h"
 #include "services/common/status_macros.h"
 
 namespace candor::engagement {
@@ -73,7 +72,6 @@ constexpr absl::string_view kInsertEventsPrefix =
     "INSERT IGNORE INTO engagement_events (organization_id, event_id, "
     "share_id, kind, count, occurred_time_us, recorded_time_us) VALUES ";
 constexpr absl::string_view kInsertEventsRow = "(?, ?, ?, ?, ?, ?, ?)";
-constexpr int kEventColumns = 7;
 constexpr std::array<int, 10> kEventChunkSizes = {500, 256, 128, 64, 32,
                                                   16,  8,   4,   2,  1};
 
@@ -147,11 +145,6 @@ constexpr absl::string_view kScoredEventsByParticipant =
     "e.occurred_time_us >= ? AND e.occurred_time_us < ? "
     "GROUP BY s.author_id, e.kind";
 
-absl::Status ShareNotFound(absl::string_view org, absl::string_view share_id) {
-  return absl::NotFoundError(
-      absl::StrCat("organizations/", org, "/shares/", share_id, " not found"));
-}
-
 ShareRecord RowToShare(sql::ResultSet& row) {
   ShareRecord r;
   r.organization_id = row.getString(1);
@@ -171,15 +164,14 @@ ShareRecord RowToShare(sql::ResultSet& row) {
   return r;
 }
 
-void BindSubject(sql::PreparedStatement& s, int first,
-                 const MetricsSubject& subject) {
-  const std::string* fields[] = {&subject.post_id, &subject.author_id,
-                                 &subject.story_id, &subject.value_id};
-  int i = first;
-  for (const std::string* field : fields) {
-    s.setString(i++, *field);
-    s.setString(i++, *field);
-  }
+// Binds the time range and CANDOR_SUBJECT_FILTER's parameters, from 1.
+sql::PreparedStatement& BindRangeAndSubject(sql::PreparedStatement& s,
+                                            absl::string_view org,
+                                            int64_t start_us, int64_t end_us,
+                                            const MetricsSubject& subject) {
+  return db::Bind(s, org, start_us, end_us, subject.post_id, subject.post_id,
+                  subject.author_id, subject.author_id, subject.story_id,
+                  subject.story_id, subject.value_id, subject.value_id);
 }
 
 using OwnerMap =
@@ -199,10 +191,10 @@ absl::StatusOr<OwnerMap> Resolve(db::Pool& pool, absl::string_view sql,
       [&](db::Connection& c) -> absl::StatusOr<OwnerMap> {
         auto& select = c.Prepare(sql);
         for (size_t start = 0; start < keys.size(); start += kResolveBatch) {
-          select.setString(1, std::string(org));
+          int p = db::BindAt(select, 1, org);
           for (int i = 0; i < kResolveBatch; ++i) {
             const size_t k = std::min(start + i, keys.size() - 1);
-            select.setString(2 + i, keys[k]);
+            p = db::BindAt(select, p, keys[k]);
           }
           std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
           while (rows->next()) {
@@ -219,31 +211,22 @@ absl::StatusOr<OwnerMap> Resolve(db::Pool& pool, absl::string_view sql,
 
 }  // namespace
 
+int BindShareRow(sql::PreparedStatement& statement, int first,
+                 const ShareRecord& s) {
+  return db::BindAt(statement, first, s.organization_id, s.share_id, s.post_id,
+                    s.author_id, s.network, s.published_text, s.external_url,
+                    s.link_url, s.state, s.compliance_explanation,
+                    s.tracking_code, s.story_id, s.value_ids, s.create_time_us);
+}
+
 absl::Status EngagementRepository::InsertShare(db::Transaction& tx,
                                                const ShareRecord& s) {
   return db::Run("insert share", tx, [&](db::Connection& c) {
-    try {
-      auto& insert = c.Prepare(kInsertShare);
-      insert.setString(1, s.organization_id);
-      insert.setString(2, s.share_id);
-      insert.setString(3, s.post_id);
-      insert.setString(4, s.author_id);
-      insert.setInt(5, s.network);
-      insert.setString(6, s.published_text);
-      insert.setString(7, s.external_url);
-      insert.setString(8, s.link_url);
-      insert.setInt(9, static_cast<int>(s.state));
-      insert.setString(10, s.compliance_explanation);
-      insert.setString(11, s.tracking_code);
-      insert.setString(12, s.story_id);
-      insert.setString(13, s.value_ids);
-      insert.setInt64(14, s.create_time_us);
-      insert.executeUpdate();
-    } catch (const sql::SQLException& e) {
-      if (e.getErrorCode() != 1062) throw;
+    auto& insert = c.Prepare(kInsertShare);
+    BindShareRow(insert, 1, s);
+    return db::ExecuteUnique(insert, [](const sql::SQLException&) {
       return absl::AlreadyExistsError("share id or tracking code is taken");
-    }
-    return absl::OkStatus();
+    });
   });
 }
 
@@ -253,62 +236,36 @@ EngagementRepository::RecentSharesForUpdate(db::Transaction& tx,
                                             absl::string_view author_id,
                                             int network, int64_t since_us,
                                             int limit) {
-  return db::Run(
-      "count recent shares", tx,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<int64_t>> {
-        auto& select = c.Prepare(kRecentSharesForUpdate);
-        select.setString(1, std::string(org));
-        select.setString(2, std::string(author_id));
-        select.setInt(3, network);
-        select.setInt64(4, since_us);
-        select.setInt(5, limit);
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        std::vector<int64_t> out;
-        while (rows->next()) out.push_back(rows->getInt64(1));
-        return out;
-      });
+  return db::QueryAll(tx, "count recent shares", kRecentSharesForUpdate,
+                      db::FirstInt64, org, author_id, network, since_us, limit);
 }
 
 absl::StatusOr<ShareRecord> EngagementRepository::FindShare(
     absl::string_view org, absl::string_view share_id) {
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run("get share", connection,
-                 [&](db::Connection& c) -> absl::StatusOr<ShareRecord> {
-                   auto& select = c.Prepare(kSelectShare);
-                   select.setString(1, std::string(org));
-                   select.setString(2, std::string(share_id));
-                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-                   if (!row->next()) return ShareNotFound(org, share_id);
-                   return RowToShare(*row);
-                 });
+  return db::Run(
+      "get share", connection,
+      [&](db::Connection& c) -> absl::StatusOr<ShareRecord> {
+        return db::ReadOneOr(
+            db::Bind(c.Prepare(kSelectShare), org, share_id), RowToShare, [&] {
+              return absl::NotFoundError(absl::StrCat(
+                  "organizations/", org, "/shares/", share_id, " not found"));
+            });
+      });
 }
 
 absl::StatusOr<std::vector<ShareRecord>> EngagementRepository::ListShares(
     absl::string_view org, const ShareFilter& filter,
     const std::optional<TimeCursor>& before, int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list shares", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<ShareRecord>> {
-        auto& select = c.Prepare(kListShares);
-        select.setString(1, std::string(org));
-        select.setBoolean(2, !filter.state.has_value());
-        select.setInt(3, filter.state ? static_cast<int>(*filter.state) : 0);
-        select.setBoolean(4, !filter.author_id.has_value());
-        select.setString(5, filter.author_id.value_or(""));
-        select.setBoolean(6, !filter.post_id.has_value());
-        select.setString(7, filter.post_id.value_or(""));
-        const int64_t time =
-            before ? before->time_us : std::numeric_limits<int64_t>::max();
-        select.setInt64(8, time);
-        select.setInt64(9, time);
-        select.setString(10, before ? before->id : "");
-        select.setInt(11, limit);
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        std::vector<ShareRecord> out;
-        while (rows->next()) out.push_back(RowToShare(*rows));
-        return out;
-      });
+  const int64_t time =
+      before ? before->time_us : std::numeric_limits<int64_t>::max();
+  return db::QueryAll(*pool_, "list shares", kListShares, RowToShare, org,
+                      !filter.state.has_value(),
+                      filter.state ? static_cast<int>(*filter.state) : 0,
+                      !filter.author_id.has_value(),
+                      filter.author_id.value_or(""),
+                      !filter.post_id.has_value(), filter.post_id.value_or(""),
+                      time, time, before ? before->id : "", limit);
 }
 
 absl::StatusOr<OwnerMap> EngagementRepository::ResolveShareIds(
@@ -324,36 +281,31 @@ absl::StatusOr<OwnerMap> EngagementRepository::ResolveTrackingCodes(
 absl::StatusOr<int64_t> EngagementRepository::InsertEvents(
     db::Transaction& tx, absl::string_view org,
     const std::vector<EventRecord>& events, int64_t recorded_time_us) {
-  return db::Run("insert engagement events", tx,
-                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-                   int64_t inserted = 0;
-                   size_t next = 0;
-                   for (size_t size_index = 0;
-                        size_index < kEventChunkSizes.size(); ++size_index) {
-                     const size_t rows = kEventChunkSizes[size_index];
-                     while (events.size() - next >= rows) {
-                       auto& insert =
-                           c.Prepare(InsertEventsStatement(size_index));
-                       for (size_t r = 0; r < rows; ++r) {
-                         const EventRecord& e = events[next + r];
-                         const int base = static_cast<int>(r) * kEventColumns;
-                         insert.setString(base + 1, std::string(org));
-                         insert.setString(base + 2, e.event_id);
-                         insert.setString(base + 3, e.share_id);
-                         insert.setInt(base + 4, e.kind);
-                         insert.setInt64(base + 5, e.count);
-                         insert.setInt64(base + 6, e.occurred_time_us);
-                         insert.setInt64(base + 7, recorded_time_us);
-                       }
-                       inserted += insert.executeUpdate();
-                       next += rows;
-                       // Only the first (full) size repeats; the rest is a sum
-                       // of distinct powers of two.
-                       if (size_index > 0) break;
-                     }
-                   }
-                   return inserted;
-                 });
+  return db::Run(
+      "insert engagement events", tx,
+      [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+        int64_t inserted = 0;
+        size_t next = 0;
+        for (size_t size_index = 0; size_index < kEventChunkSizes.size();
+             ++size_index) {
+          const size_t rows = kEventChunkSizes[size_index];
+          while (events.size() - next >= rows) {
+            auto& insert = c.Prepare(InsertEventsStatement(size_index));
+            int p = 1;
+            for (size_t r = 0; r < rows; ++r) {
+              const EventRecord& e = events[next + r];
+              p = db::BindAt(insert, p, org, e.event_id, e.share_id, e.kind,
+                             e.count, e.occurred_time_us, recorded_time_us);
+            }
+            inserted += insert.executeUpdate();
+            next += rows;
+            // Only the first (full) size repeats; the rest is a sum
+            // of distinct powers of two.
+            if (size_index > 0) break;
+          }
+        }
+        return inserted;
+      });
 }
 
 absl::StatusOr<MetricsTotals> EngagementRepository::Metrics(
@@ -363,22 +315,18 @@ absl::StatusOr<MetricsTotals> EngagementRepository::Metrics(
   return db::Run("engagement metrics", connection,
                  [&](db::Connection& c) -> absl::StatusOr<MetricsTotals> {
                    MetricsTotals totals;
-                   auto& count = c.Prepare(kCountShares);
-                   count.setString(1, std::string(org));
-                   count.setInt64(2, start_us);
-                   count.setInt64(3, end_us);
-                   BindSubject(count, 4, subject);
-                   std::unique_ptr<sql::ResultSet> row(count.executeQuery());
+                   std::unique_ptr<sql::ResultSet> row(
+                       BindRangeAndSubject(c.Prepare(kCountShares), org,
+                                           start_us, end_us, subject)
+                           .executeQuery());
                    if (row->next()) {
                      totals.shares = row->getInt64(1);
                      totals.noncompliant_shares = row->getInt64(2);
                    }
-                   auto& sum = c.Prepare(kSumEvents);
-                   sum.setString(1, std::string(org));
-                   sum.setInt64(2, start_us);
-                   sum.setInt64(3, end_us);
-                   BindSubject(sum, 4, subject);
-                   std::unique_ptr<sql::ResultSet> rows(sum.executeQuery());
+                   std::unique_ptr<sql::ResultSet> rows(
+                       BindRangeAndSubject(c.Prepare(kSumEvents), org, start_us,
+                                           end_us, subject)
+                           .executeQuery());
                    while (rows->next()) {
                      totals.AddEvents(rows->getInt(1), rows->getInt64(2));
                    }
@@ -392,12 +340,9 @@ absl::Status EngagementRepository::SetParticipation(
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run("set leaderboard participation", connection,
                  [&](db::Connection& c) {
-                   auto& upsert = c.Prepare(kUpsertParticipation);
-                   upsert.setString(1, std::string(org));
-                   upsert.setString(2, std::string(staff_member_id));
-                   upsert.setBoolean(3, participate);
-                   upsert.setInt64(4, time_us);
-                   upsert.executeUpdate();
+                   db::Bind(c.Prepare(kUpsertParticipation), org,
+                            staff_member_id, participate, time_us)
+                       .executeUpdate();
                    return absl::OkStatus();
                  });
 }
@@ -411,31 +356,26 @@ EngagementRepository::LeaderboardRows(absl::string_view org, int64_t start_us,
       [&](db::Connection& c) -> absl::StatusOr<std::vector<LeaderboardRow>> {
         std::vector<LeaderboardRow> out;
         absl::flat_hash_map<std::string, size_t> index;
-        auto& participants = c.Prepare(kParticipants);
-        participants.setString(1, std::string(org));
-        std::unique_ptr<sql::ResultSet> rows(participants.executeQuery());
+        std::unique_ptr<sql::ResultSet> rows(
+            db::Bind(c.Prepare(kParticipants), org).executeQuery());
         while (rows->next()) {
           LeaderboardRow row;
           row.staff_member_id = rows->getString(1);
           index.emplace(row.staff_member_id, out.size());
           out.push_back(std::move(row));
         }
-        auto& shares = c.Prepare(kCompliantSharesByParticipant);
-        shares.setString(1, std::string(org));
-        shares.setInt64(2, start_us);
-        shares.setInt64(3, end_us);
-        rows.reset(shares.executeQuery());
+        rows.reset(db::Bind(c.Prepare(kCompliantSharesByParticipant), org,
+                            start_us, end_us)
+                       .executeQuery());
         while (rows->next()) {
           auto it = index.find(std::string(rows->getString(1)));
           if (it != index.end()) {
             out[it->second].compliant_shares = rows->getInt64(2);
           }
         }
-        auto& events = c.Prepare(kScoredEventsByParticipant);
-        events.setString(1, std::string(org));
-        events.setInt64(2, start_us);
-        events.setInt64(3, end_us);
-        rows.reset(events.executeQuery());
+        rows.reset(db::Bind(c.Prepare(kScoredEventsByParticipant), org,
+                            start_us, end_us)
+                       .executeQuery());
         while (rows->next()) {
           auto it = index.find(std::string(rows->getString(1)));
           if (it == index.end()) continue;
@@ -454,15 +394,13 @@ EngagementRepository::LeaderboardRows(absl::string_view org, int64_t start_us,
 absl::StatusOr<int64_t> EngagementRepository::EraseSharesOfAuthor(
     db::Transaction& tx, absl::string_view org, absl::string_view author_id,
     absl::string_view erased_text) {
-  return db::Run("erase shares of an author", tx,
-                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-                   auto& update = c.Prepare(kEraseSharesOfAuthor);
-                   update.setString(1, std::string(erased_text));
-                   update.setString(2, std::string(org));
-                   update.setString(3, std::string(author_id));
-                   update.setString(4, std::string(erased_text));
-                   return static_cast<int64_t>(update.executeUpdate());
-                 });
+  return db::Run(
+      "erase shares of an author", tx,
+      [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+        return int64_t{db::Bind(c.Prepare(kEraseSharesOfAuthor), erased_text,
+                                org, author_id, erased_text)
+                           .executeUpdate()};
+      });
 }
 
 absl::StatusOr<std::optional<std::pair<bool, int64_t>>>
@@ -473,13 +411,12 @@ EngagementRepository::FindParticipation(absl::string_view org,
       "get participation", connection,
       [&](db::Connection& c)
           -> absl::StatusOr<std::optional<std::pair<bool, int64_t>>> {
-        auto& select = c.Prepare(kSelectParticipation);
-        select.setString(1, std::string(org));
-        select.setString(2, std::string(staff_member_id));
-        std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-        if (!row->next()) return std::nullopt;
-        return std::make_pair(static_cast<bool>(row->getBoolean(1)),
-                              static_cast<int64_t>(row->getInt64(2)));
+        return db::ReadOne(
+            db::Bind(c.Prepare(kSelectParticipation), org, staff_member_id),
+            [](sql::ResultSet& row) {
+              return std::make_pair(static_cast<bool>(row.getBoolean(1)),
+                                    static_cast<int64_t>(row.getInt64(2)));
+            });
       });
 }
 
@@ -488,10 +425,9 @@ absl::StatusOr<int64_t> EngagementRepository::DeleteParticipation(
     absl::string_view staff_member_id) {
   return db::Run("delete participation", tx,
                  [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-                   auto& remove = c.Prepare(kDeleteParticipation);
-                   remove.setString(1, std::string(org));
-                   remove.setString(2, std::string(staff_member_id));
-                   return static_cast<int64_t>(remove.executeUpdate());
+                   return int64_t{db::Bind(c.Prepare(kDeleteParticipation), org,
+                                           staff_member_id)
+                                      .executeUpdate()};
                  });
 }
 

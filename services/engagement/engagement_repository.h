@@ -23,7 +23,17 @@
 #include "services/common/time_cursor.h"
 #include "services/engagement/share.h"
 
+namespace sql {
+class PreparedStatement;
+}  // namespace sql
+
 namespace candor::engagement {
+
+// Binds a share's columns in the shares table's order (CANDOR_SHARE_COLUMNS,
+// for the repository's insert and the bulk loader's), from parameter
+// `first`; returns the index after the last.
+int BindShareRow(sql::PreparedStatement& statement, int first,
+                 const ShareRecord& s);
 
 // What metrics are about; empty fields do not filter.
 struct MetricsSubject {

@@ -1,10 +1,8 @@
 #include "services/engagement/notifications.h"
 
-#include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
-#include <memory>
-
+#include "db/statement.h"
 #include "services/common/clock.h"
 #include "services/common/status_macros.h"
 
@@ -63,19 +61,15 @@ constexpr char kUpdateCursor[] =
 
 constexpr int64_t kNoUpperBound = INT64_MAX;
 
-std::vector<NotificationRecord> ReadRows(sql::ResultSet& rows) {
-  std::vector<NotificationRecord> records;
-  while (rows.next()) {
-    NotificationRecord r;
-    r.sequence = rows.getInt64(1);
-    r.kind = rows.getInt(2);
-    r.subject = rows.getString(3);
-    r.message = rows.getString(4);
-    r.read = rows.getBoolean(5);
-    r.create_time_us = rows.getInt64(6);
-    records.push_back(std::move(r));
-  }
-  return records;
+NotificationRecord RowToNotification(sql::ResultSet& row) {
+  NotificationRecord r;
+  r.sequence = row.getInt64(1);
+  r.kind = row.getInt(2);
+  r.subject = row.getString(3);
+  r.message = row.getString(4);
+  r.read = row.getBoolean(5);
+  r.create_time_us = row.getInt64(6);
+  return r;
 }
 
 }  // namespace
@@ -92,34 +86,28 @@ Notifications::~Notifications() {
 
 absl::Status Notifications::Add(db::Transaction& tx,
                                 const NewNotification& notification) {
-  return db::Run("add notification", tx,
-                 [&](db::Connection& c) -> absl::Status {
-                   auto& bump = c.Prepare(kBumpHead);
-                   bump.setString(1, notification.organization_id);
-                   bump.setString(2, notification.staff_member_id);
-                   bump.executeUpdate();
+  return db::Run(
+      "add notification", tx, [&](db::Connection& c) -> absl::Status {
+        db::Bind(c.Prepare(kBumpHead), notification.organization_id,
+                 notification.staff_member_id)
+            .executeUpdate();
 
-                   auto& head = c.Prepare(kSelectHead);
-                   head.setString(1, notification.organization_id);
-                   head.setString(2, notification.staff_member_id);
-                   std::unique_ptr<sql::ResultSet> row(head.executeQuery());
-                   if (!row->next()) {
-                     return absl::InternalError(
-                         "notification counter missing after update");
-                   }
-                   const int64_t sequence = row->getInt64(1);
+        CANDOR_ASSIGN_OR_RETURN(
+            const int64_t sequence,
+            db::ReadOneOr(
+                db::Bind(c.Prepare(kSelectHead), notification.organization_id,
+                         notification.staff_member_id),
+                db::FirstInt64, [] {
+                  return absl::InternalError(
+                      "notification counter missing after update");
+                }));
 
-                   auto& insert = c.Prepare(kInsertNotification);
-                   insert.setString(1, notification.organization_id);
-                   insert.setString(2, notification.staff_member_id);
-                   insert.setInt64(3, sequence);
-                   insert.setInt(4, notification.kind);
-                   insert.setString(5, notification.subject);
-                   insert.setString(6, notification.message);
-                   insert.setInt64(7, NowMicros());
-                   insert.executeUpdate();
-                   return absl::OkStatus();
-                 });
+        db::Bind(c.Prepare(kInsertNotification), notification.organization_id,
+                 notification.staff_member_id, sequence, notification.kind,
+                 notification.subject, notification.message, NowMicros())
+            .executeUpdate();
+        return absl::OkStatus();
+      });
 }
 
 void Notifications::Published(absl::string_view organization_id,
@@ -134,64 +122,42 @@ void Notifications::Published(absl::string_view organization_id,
 absl::StatusOr<std::vector<NotificationRecord>> Notifications::ReadAfter(
     const std::string& organization_id, const std::string& staff_member_id,
     int64_t after, int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run("read notifications", connection,
-                 [&](db::Connection& c)
-                     -> absl::StatusOr<std::vector<NotificationRecord>> {
-                   auto& select = c.Prepare(kSelectAfter);
-                   select.setString(1, organization_id);
-                   select.setString(2, staff_member_id);
-                   select.setInt64(3, after);
-                   select.setInt(4, limit);
-                   std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-                   return ReadRows(*rows);
-                 });
+  return db::QueryAll(*pool_, "read notifications", kSelectAfter,
+                      RowToNotification, organization_id, staff_member_id,
+                      after, limit);
 }
 
 absl::StatusOr<int64_t> Notifications::StartOfUnread(
     const std::string& organization_id, const std::string& staff_member_id) {
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run("find unread notifications", connection,
-                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-                   auto& select = c.Prepare(kSelectStartOfUnread);
-                   select.setString(1, organization_id);
-                   select.setString(2, staff_member_id);
-                   select.setString(3, organization_id);
-                   select.setString(4, staff_member_id);
-                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-                   if (!row->next()) return int64_t{0};
-                   return static_cast<int64_t>(row->getInt64(1));
-                 });
+  return db::Run(
+      "find unread notifications", connection,
+      [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+        return db::ReadOne(
+                   db::Bind(c.Prepare(kSelectStartOfUnread), organization_id,
+                            staff_member_id, organization_id, staff_member_id),
+                   db::FirstInt64)
+            .value_or(0);
+      });
 }
 
 absl::StatusOr<std::vector<NotificationRecord>> Notifications::ListNewestFirst(
     const std::string& organization_id, const std::string& staff_member_id,
     int64_t before, bool unread_only, int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run("list notifications", connection,
-                 [&](db::Connection& c)
-                     -> absl::StatusOr<std::vector<NotificationRecord>> {
-                   auto& select = c.Prepare(kSelectNewestFirst);
-                   select.setString(1, organization_id);
-                   select.setString(2, staff_member_id);
-                   select.setInt64(3, before > 0 ? before : kNoUpperBound);
-                   select.setBoolean(4, unread_only);
-                   select.setInt(5, limit);
-                   std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-                   return ReadRows(*rows);
-                 });
+  return db::QueryAll(*pool_, "list notifications", kSelectNewestFirst,
+                      RowToNotification, organization_id, staff_member_id,
+                      before > 0 ? before : kNoUpperBound, unread_only, limit);
 }
 
 absl::StatusOr<int64_t> Notifications::DeleteInbox(
     db::Transaction& tx, const std::string& organization_id,
     const std::string& staff_member_id) {
-  return db::Run("delete inbox", tx,
-                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-                   auto& remove = c.Prepare(kDeleteInbox);
-                   remove.setString(1, organization_id);
-                   remove.setString(2, staff_member_id);
-                   return static_cast<int64_t>(remove.executeUpdate());
-                 });
+  return db::Run(
+      "delete inbox", tx, [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+        return int64_t{
+            db::Bind(c.Prepare(kDeleteInbox), organization_id, staff_member_id)
+                .executeUpdate()};
+      });
 }
 
 absl::StatusOr<int64_t> Notifications::MarkRead(
@@ -203,18 +169,16 @@ absl::StatusOr<int64_t> Notifications::MarkRead(
       db::Run("mark notifications read", tx,
               [&](db::Connection& c) -> absl::StatusOr<int64_t> {
                 if (sequences.empty()) {
-                  auto& update = c.Prepare(kMarkAllRead);
-                  update.setString(1, organization_id);
-                  update.setString(2, staff_member_id);
-                  return static_cast<int64_t>(update.executeUpdate());
+                  return int64_t{db::Bind(c.Prepare(kMarkAllRead),
+                                          organization_id, staff_member_id)
+                                     .executeUpdate()};
                 }
                 int64_t count = 0;
                 auto& update = c.Prepare(kMarkOneRead);
                 for (int64_t sequence : sequences) {
-                  update.setString(1, organization_id);
-                  update.setString(2, staff_member_id);
-                  update.setInt64(3, sequence);
-                  count += update.executeUpdate();
+                  count += db::Bind(update, organization_id, staff_member_id,
+                                    sequence)
+                               .executeUpdate();
                 }
                 return count;
               }));
@@ -225,42 +189,36 @@ absl::StatusOr<int64_t> Notifications::MarkRead(
 absl::StatusOr<int64_t> Notifications::AdvocacyEventCursor(
     const std::string& organization_id) {
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run("read advocacy event cursor", connection,
-                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-                   auto& select = c.Prepare(kSelectCursor);
-                   select.setString(1, organization_id);
-                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-                   if (!row->next()) return int64_t{0};
-                   return static_cast<int64_t>(row->getInt64(1));
-                 });
+  return db::Run(
+      "read advocacy event cursor", connection,
+      [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+        return db::ReadOne(db::Bind(c.Prepare(kSelectCursor), organization_id),
+                           db::FirstInt64)
+            .value_or(0);
+      });
 }
 
 absl::StatusOr<int64_t> Notifications::LockAdvocacyEventCursor(
     db::Transaction& tx, const std::string& organization_id) {
-  return db::Run("lock advocacy event cursor", tx,
-                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-                   auto& create = c.Prepare(kCreateCursor);
-                   create.setString(1, organization_id);
-                   create.executeUpdate();
-                   auto& select = c.Prepare(kSelectCursorForUpdate);
-                   select.setString(1, organization_id);
-                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-                   if (!row->next()) {
-                     return absl::InternalError(
-                         "advocacy event cursor missing after creation");
-                   }
-                   return static_cast<int64_t>(row->getInt64(1));
-                 });
+  return db::Run(
+      "lock advocacy event cursor", tx,
+      [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+        db::Bind(c.Prepare(kCreateCursor), organization_id).executeUpdate();
+        return db::ReadOneOr(
+            db::Bind(c.Prepare(kSelectCursorForUpdate), organization_id),
+            db::FirstInt64, [] {
+              return absl::InternalError(
+                  "advocacy event cursor missing after creation");
+            });
+      });
 }
 
 absl::Status Notifications::SetAdvocacyEventCursor(
     db::Transaction& tx, const std::string& organization_id, int64_t sequence) {
   return db::Run("advance advocacy event cursor", tx,
                  [&](db::Connection& c) -> absl::Status {
-                   auto& update = c.Prepare(kUpdateCursor);
-                   update.setInt64(1, sequence);
-                   update.setString(2, organization_id);
-                   update.executeUpdate();
+                   db::Bind(c.Prepare(kUpdateCursor), sequence, organization_id)
+                       .executeUpdate();
                    return absl::OkStatus();
                  });
 }

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "db/sql_text.h"
+#include "db/statement.h"
 #include "db/transaction.h"
 #include "services/common/status_macros.h"
 
@@ -42,27 +43,23 @@ absl::Status BulkEnrollAdvocates(db::Pool& pool, absl::string_view org,
                   "version = version + 1 WHERE organization_id = ? AND "
                   "staff_member_id IN (",
                   db::RepeatedRows("?", n), ")")));
-          int p = 1;
-          update->setString(p++, BulkLinkedInHandle(""));
-          update->setInt64(p++, now_us);
-          update->setString(p++, std::string(org));
-          for (size_t i = 0; i < n; ++i) update->setString(p++, ids[begin + i]);
+          int p = db::BindAt(*update, 1, BulkLinkedInHandle(""), now_us, org);
+          for (size_t i = 0; i < n; ++i)
+            p = db::BindAt(*update, p, ids[begin + i]);
           update->executeUpdate();
 
-          std::unique_ptr<sql::PreparedStatement> insert(
-              c.raw().prepareStatement(absl::StrCat(
-                  "INSERT INTO staff_social_accounts (organization_id, "
-                  "network, handle_key, staff_member_id) VALUES ",
-                  db::RepeatedRows("(?, ?, ?, ?)", n))));
-          p = 1;
-          for (size_t i = 0; i < n; ++i) {
-            insert->setString(p++, std::string(org));
-            insert->setInt(p++, kLinkedIn);
-            // handle_key: lowercased without '@'; ids are lowercase already.
-            insert->setString(p++, BulkLinkedInHandle(ids[begin + i]));
-            insert->setString(p++, ids[begin + i]);
-          }
-          insert->executeUpdate();
+          db::InsertRows(
+              c,
+              "INSERT INTO staff_social_accounts (organization_id, network, "
+              "handle_key, staff_member_id) VALUES ",
+              "(?, ?, ?, ?)", n,
+              [&](sql::PreparedStatement& s, int first, size_t i) {
+                const std::string& id = ids[begin + i];
+                // handle_key: lowercased without '@'; ids are lowercase
+                // already.
+                return db::BindAt(s, first, org, kLinkedIn,
+                                  BulkLinkedInHandle(id), id);
+              });
           return absl::OkStatus();
         }));
     CANDOR_RETURN_IF_ERROR(tx.Commit());

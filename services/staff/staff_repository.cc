@@ -1,16 +1,13 @@
 #include "services/staff/staff_repository.h"
 
-#include <cppconn/datatype.h>
-#include <cppconn/exception.h>
-#include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
-#include <memory>
 #include <string>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "db/statement.h"
 #include "services/common/status_macros.h"
 
 namespace candor::staff {
@@ -171,52 +168,23 @@ absl::Status DuplicateStaffValue(const sql::SQLException& e,
   return absl::AlreadyExistsError("staff_member_id: already exists");
 }
 
-void ClaimSocialAccounts(db::Connection& c, const StaffMemberRecord& r) {
+// Inserts the staff member's social accounts; ALREADY_EXISTS when one is
+// linked to someone else.
+absl::Status ClaimSocialAccounts(db::Connection& c, const StaffMemberRecord& r,
+                                 absl::string_view prefix) {
   for (const SocialAccount& account : r.social_accounts) {
-    auto& insert = c.Prepare(kInsertSocialAccount);
-    insert.setString(1, r.organization_id);
-    insert.setInt(2, account.network);
-    insert.setString(3, HandleKey(account.handle));
-    insert.setString(4, r.staff_member_id);
-    insert.executeUpdate();
-  }
-}
-
-absl::Status ClaimSocialAccountsOrExplain(db::Connection& c,
-                                          const StaffMemberRecord& r,
-                                          absl::string_view prefix) {
-  try {
-    ClaimSocialAccounts(c, r);
-  } catch (const sql::SQLException& e) {
-    if (e.getErrorCode() != 1062) throw;
-    return absl::AlreadyExistsError(
-        absl::StrCat(prefix,
-                     "social_accounts: an account is already linked to another "
-                     "staff member"));
+    auto& insert =
+        db::Bind(c.Prepare(kInsertSocialAccount), r.organization_id,
+                 account.network, HandleKey(account.handle), r.staff_member_id);
+    CANDOR_RETURN_IF_ERROR(
+        db::ExecuteUnique(insert, [&](const sql::SQLException&) {
+          return absl::AlreadyExistsError(absl::StrCat(
+              prefix,
+              "social_accounts: an account is already linked to another "
+              "staff member"));
+        }));
   }
   return absl::OkStatus();
-}
-
-void BindOptional(sql::PreparedStatement& s, int index,
-                  const std::optional<std::string>& value) {
-  if (value.has_value()) {
-    s.setString(index, *value);
-    s.setString(index + 1, *value);
-  } else {
-    s.setNull(index, sql::DataType::VARCHAR);
-    s.setNull(index + 1, sql::DataType::VARCHAR);
-  }
-}
-
-void BindOptionalInt(sql::PreparedStatement& s, int index,
-                     std::optional<int64_t> value) {
-  if (value.has_value()) {
-    s.setInt64(index, *value);
-    s.setInt64(index + 1, *value);
-  } else {
-    s.setNull(index, sql::DataType::BIGINT);
-    s.setNull(index + 1, sql::DataType::BIGINT);
-  }
 }
 
 // The staff member `org`/`id` read by `select` (kSelectStaffMember or its
@@ -224,35 +192,21 @@ void BindOptionalInt(sql::PreparedStatement& s, int index,
 absl::StatusOr<StaffMemberRecord> SelectStaffMember(
     sql::PreparedStatement& select, absl::string_view org,
     absl::string_view id) {
-  select.setString(1, std::string(org));
-  select.setString(2, std::string(id));
-  std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-  if (!row->next()) {
+  return db::ReadOneOr(db::Bind(select, org, id), RowToStaffMember, [&] {
     return absl::NotFoundError(absl::StrCat(
         "organizations/", org, "/staffMembers/", id, " not found"));
-  }
-  return RowToStaffMember(*row);
+  });
 }
 
 // Binds the 13 columns a staff member's insert and update both write, from
 // employee_id to deactivation_reason in CANDOR_STAFF_COLUMNS' order,
-// starting at parameter `first`.
-void BindProfile(sql::PreparedStatement& s, int first,
-                 const StaffMemberRecord& r) {
-  int i = first;
-  s.setString(i++, r.employee_id);
-  s.setString(i++, r.display_name);
-  s.setString(i++, r.email);
-  s.setString(i++, r.department);
-  s.setString(i++, r.title);
-  s.setString(i++, r.location);
-  s.setString(i++, r.manager_id);
-  s.setUInt(i++, r.roles);
-  s.setInt(i++, static_cast<int>(r.state));
-  s.setBoolean(i++, r.advocacy_consent);
-  s.setString(i++, EncodeSocialAccounts(r.social_accounts));
-  s.setString(i++, r.bio);
-  s.setString(i++, r.deactivation_reason);
+// starting at parameter `first`; returns the index after the last.
+int BindProfile(sql::PreparedStatement& s, int first,
+                const StaffMemberRecord& r) {
+  return db::BindAt(
+      s, first, r.employee_id, r.display_name, r.email, r.department, r.title,
+      r.location, r.manager_id, r.roles, r.state, r.advocacy_consent,
+      EncodeSocialAccounts(r.social_accounts), r.bio, r.deactivation_reason);
 }
 
 // A row of kListStaffEvents or kListStaffEventsOf.
@@ -268,10 +222,8 @@ StaffEventRecord StaffEventFromRow(sql::ResultSet& row) {
   return e;
 }
 
-std::vector<StaffMemberRecord> ReadAll(sql::ResultSet& rows) {
-  std::vector<StaffMemberRecord> result;
-  while (rows.next()) result.push_back(RowToStaffMember(rows));
-  return result;
+absl::Status OrganizationNotFound(absl::string_view org) {
+  return absl::NotFoundError(absl::StrCat("organizations/", org, " not found"));
 }
 
 }  // namespace
@@ -279,20 +231,14 @@ std::vector<StaffMemberRecord> ReadAll(sql::ResultSet& rows) {
 absl::Status StaffRepository::InsertOrganization(db::Transaction& tx,
                                                  const OrganizationRecord& o) {
   return db::Run("insert organization", tx, [&](db::Connection& c) {
-    try {
-      auto& insert = c.Prepare(kInsertOrganization);
-      insert.setString(1, o.organization_id);
-      insert.setString(2, o.display_name);
-      insert.setString(3, o.founding_admin_id);
-      insert.setInt64(4, o.create_time_us);
-      insert.executeUpdate();
-    } catch (const sql::SQLException& e) {
-      if (e.getErrorCode() != 1062) throw;
+    auto& insert =
+        db::Bind(c.Prepare(kInsertOrganization), o.organization_id,
+                 o.display_name, o.founding_admin_id, o.create_time_us);
+    return db::ExecuteUnique(insert, [&](const sql::SQLException&) {
       return absl::AlreadyExistsError(
           absl::StrCat("organization_id: organizations/", o.organization_id,
                        " already exists"));
-    }
-    return absl::OkStatus();
+    });
   });
 }
 
@@ -301,28 +247,23 @@ absl::StatusOr<OrganizationRecord> StaffRepository::FindOrganization(
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run("get organization", connection,
                  [&](db::Connection& c) -> absl::StatusOr<OrganizationRecord> {
-                   auto& select = c.Prepare(kSelectOrganization);
-                   select.setString(1, std::string(org));
-                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-                   if (!row->next()) {
-                     return absl::NotFoundError(
-                         absl::StrCat("organizations/", org, " not found"));
-                   }
-                   return OrganizationRecord{
-                       row->getString(1), row->getString(2), row->getString(3),
-                       row->getInt64(4)};
+                   return db::ReadOneOr(
+                       db::Bind(c.Prepare(kSelectOrganization), org),
+                       [](sql::ResultSet& row) {
+                         return OrganizationRecord{
+                             row.getString(1), row.getString(2),
+                             row.getString(3), row.getInt64(4)};
+                       },
+                       [&] { return OrganizationNotFound(org); });
                  });
 }
 
 absl::Status StaffRepository::LockOrganization(db::Transaction& tx,
                                                absl::string_view org) {
   return db::Run("lock organization", tx, [&](db::Connection& c) {
-    auto& select = c.Prepare(kLockOrganization);
-    select.setString(1, std::string(org));
-    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-    if (!row->next()) {
-      return absl::NotFoundError(
-          absl::StrCat("organizations/", org, " not found"));
+    if (!db::ReadOne(db::Bind(c.Prepare(kLockOrganization), org),
+                     db::FirstInt64)) {
+      return OrganizationNotFound(org);
     }
     return absl::OkStatus();
   });
@@ -332,21 +273,16 @@ absl::Status StaffRepository::InsertStaffMember(db::Transaction& tx,
                                                 const StaffMemberRecord& r,
                                                 absl::string_view prefix) {
   return db::Run("insert staff member", tx, [&](db::Connection& c) {
-    try {
-      auto& insert = c.Prepare(kInsertStaffMember);
-      insert.setString(1, r.organization_id);
-      insert.setString(2, r.staff_member_id);
-      BindProfile(insert, 3, r);
-      insert.setInt64(16, r.create_time_us);
-      insert.setInt64(17, r.update_time_us);
-      insert.setInt64(18, r.version);
-      insert.setString(19, EmailKey(r.email));
-      insert.executeUpdate();
-    } catch (const sql::SQLException& e) {
-      if (e.getErrorCode() != 1062) throw;
-      return DuplicateStaffValue(e, prefix);
-    }
-    return ClaimSocialAccountsOrExplain(c, r, prefix);
+    auto& insert = c.Prepare(kInsertStaffMember);
+    const int next = BindProfile(
+        insert, db::BindAt(insert, 1, r.organization_id, r.staff_member_id), r);
+    db::BindAt(insert, next, r.create_time_us, r.update_time_us, r.version,
+               EmailKey(r.email));
+    CANDOR_RETURN_IF_ERROR(
+        db::ExecuteUnique(insert, [&](const sql::SQLException& e) {
+          return DuplicateStaffValue(e, prefix);
+        }));
+    return ClaimSocialAccounts(c, r, prefix);
   });
 }
 
@@ -368,14 +304,12 @@ absl::StatusOr<StaffMemberRecord> StaffRepository::FindStaffMemberForUpdate(
 absl::StatusOr<bool> StaffRepository::StaffMemberExists(db::Transaction& tx,
                                                         absl::string_view org,
                                                         absl::string_view id) {
-  return db::Run("find staff member", tx,
-                 [&](db::Connection& c) -> absl::StatusOr<bool> {
-                   auto& select = c.Prepare(kStaffMemberExists);
-                   select.setString(1, std::string(org));
-                   select.setString(2, std::string(id));
-                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-                   return row->next();
-                 });
+  return db::Run(
+      "find staff member", tx, [&](db::Connection& c) -> absl::StatusOr<bool> {
+        return db::ReadOne(db::Bind(c.Prepare(kStaffMemberExists), org, id),
+                           db::FirstInt64)
+            .has_value();
+      });
 }
 
 absl::Status StaffRepository::UpdateStaffMember(db::Transaction& tx,
@@ -383,25 +317,18 @@ absl::Status StaffRepository::UpdateStaffMember(db::Transaction& tx,
                                                 bool social_accounts_changed,
                                                 absl::string_view prefix) {
   return db::Run("update staff member", tx, [&](db::Connection& c) {
-    try {
-      auto& update = c.Prepare(kUpdateStaffMember);
-      BindProfile(update, 1, r);
-      update.setInt64(14, r.update_time_us);
-      update.setInt64(15, r.version);
-      update.setString(16, EmailKey(r.email));
-      update.setString(17, r.organization_id);
-      update.setString(18, r.staff_member_id);
-      update.executeUpdate();
-    } catch (const sql::SQLException& e) {
-      if (e.getErrorCode() != 1062) throw;
-      return DuplicateStaffValue(e, prefix);
-    }
+    auto& update = c.Prepare(kUpdateStaffMember);
+    db::BindAt(update, BindProfile(update, 1, r), r.update_time_us, r.version,
+               EmailKey(r.email), r.organization_id, r.staff_member_id);
+    CANDOR_RETURN_IF_ERROR(
+        db::ExecuteUnique(update, [&](const sql::SQLException& e) {
+          return DuplicateStaffValue(e, prefix);
+        }));
     if (!social_accounts_changed) return absl::OkStatus();
-    auto& remove = c.Prepare(kDeleteSocialAccounts);
-    remove.setString(1, r.organization_id);
-    remove.setString(2, r.staff_member_id);
-    remove.executeUpdate();
-    return ClaimSocialAccountsOrExplain(c, r, prefix);
+    db::Bind(c.Prepare(kDeleteSocialAccounts), r.organization_id,
+             r.staff_member_id)
+        .executeUpdate();
+    return ClaimSocialAccounts(c, r, prefix);
   });
 }
 
@@ -410,108 +337,59 @@ StaffRepository::ListStaffMembers(absl::string_view org,
                                   const StaffFilter& filter,
                                   absl::string_view manager_id,
                                   absl::string_view after_id, int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list staff members", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<StaffMemberRecord>> {
-        auto& select = c.Prepare(kListStaffMembers);
-        select.setString(1, std::string(org));
-        select.setString(2, std::string(after_id));
-        BindOptional(select, 3, filter.department);
-        BindOptional(select, 5, filter.location);
-        BindOptional(select, 7, filter.title);
-        BindOptional(select, 9, filter.employee_id);
-        BindOptional(select, 11,
-                     filter.manager.has_value()
-                         ? std::optional<std::string>(manager_id)
-                         : std::nullopt);
-        BindOptionalInt(select, 13,
-                        filter.state ? std::optional<int64_t>(
-                                           static_cast<int>(*filter.state))
-                                     : std::nullopt);
-        BindOptionalInt(select, 15, filter.role);
-        BindOptionalInt(select, 17,
-                        filter.advocacy_consent
-                            ? std::optional<int64_t>(*filter.advocacy_consent)
-                            : std::nullopt);
-        select.setInt(19, limit);
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        return ReadAll(*rows);
-      });
+  const std::optional<std::string> manager =
+      filter.manager.has_value() ? std::optional<std::string>(manager_id)
+                                 : std::nullopt;
+  return db::QueryAll(*pool_, "list staff members", kListStaffMembers,
+                      RowToStaffMember, org, after_id, filter.department,
+                      filter.department, filter.location, filter.location,
+                      filter.title, filter.title, filter.employee_id,
+                      filter.employee_id, manager, manager, filter.state,
+                      filter.state, filter.role, filter.role,
+                      filter.advocacy_consent, filter.advocacy_consent, limit);
 }
 
 absl::StatusOr<int64_t> StaffRepository::CountActiveAdminsForUpdate(
     db::Transaction& tx, absl::string_view org) {
-  return db::Run("count admins", tx,
-                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-                   auto& select = c.Prepare(kCountActiveAdminsForUpdate);
-                   select.setString(1, std::string(org));
-                   std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-                   int64_t count = 0;
-                   while (rows->next()) ++count;
-                   return count;
-                 });
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<std::string> admins,
+      db::QueryAll(tx, "count admins", kCountActiveAdminsForUpdate,
+                   db::FirstString, org));
+  return static_cast<int64_t>(admins.size());
 }
 
 absl::Status StaffRepository::AppendStaffEvent(db::Transaction& tx,
                                                StaffEventRecord* event) {
   return db::Run("append staff event", tx, [&](db::Connection& c) {
-    auto& bump = c.Prepare(kBumpStaffEventHead);
-    bump.setString(1, event->organization_id);
-    bump.executeUpdate();
-    auto& head = c.Prepare(kSelectStaffEventHead);
-    head.setString(1, event->organization_id);
-    std::unique_ptr<sql::ResultSet> row(head.executeQuery());
-    if (!row->next()) {
-      return absl::InternalError("staff event head missing after creation");
-    }
-    event->sequence = row->getInt64(1);
-    auto& insert = c.Prepare(kInsertStaffEvent);
-    insert.setString(1, event->organization_id);
-    insert.setInt64(2, event->sequence);
-    insert.setInt64(3, event->time_us);
-    insert.setString(4, event->actor);
-    insert.setString(5, event->kind);
-    insert.setString(6, event->subject);
-    insert.setString(7, event->details);
-    insert.executeUpdate();
+    db::Bind(c.Prepare(kBumpStaffEventHead), event->organization_id)
+        .executeUpdate();
+    CANDOR_ASSIGN_OR_RETURN(
+        event->sequence,
+        db::ReadOneOr(
+            db::Bind(c.Prepare(kSelectStaffEventHead), event->organization_id),
+            db::FirstInt64, [] {
+              return absl::InternalError(
+                  "staff event head missing after creation");
+            }));
+    db::Bind(c.Prepare(kInsertStaffEvent), event->organization_id,
+             event->sequence, event->time_us, event->actor, event->kind,
+             event->subject, event->details)
+        .executeUpdate();
     return absl::OkStatus();
   });
 }
 
 absl::StatusOr<std::vector<StaffEventRecord>> StaffRepository::ListStaffEvents(
     absl::string_view org, int64_t after, int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list staff events", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<StaffEventRecord>> {
-        auto& select = c.Prepare(kListStaffEvents);
-        select.setString(1, std::string(org));
-        select.setInt64(2, after);
-        select.setInt(3, limit);
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        std::vector<StaffEventRecord> events;
-        while (rows->next()) events.push_back(StaffEventFromRow(*rows));
-        return events;
-      });
+  return db::QueryAll(*pool_, "list staff events", kListStaffEvents,
+                      StaffEventFromRow, org, after, limit);
 }
 
 absl::StatusOr<std::vector<StaffEventRecord>>
 StaffRepository::ListStaffEventsOf(absl::string_view org,
                                    absl::string_view name) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list staff events of a person", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<StaffEventRecord>> {
-        auto& select = c.Prepare(kListStaffEventsOf);
-        select.setString(1, std::string(org));
-        select.setString(2, std::string(name));
-        select.setString(3, std::string(name));
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        std::vector<StaffEventRecord> events;
-        while (rows->next()) events.push_back(StaffEventFromRow(*rows));
-        return events;
-      });
+  return db::QueryAll(*pool_, "list staff events of a person",
+                      kListStaffEventsOf, StaffEventFromRow, org, name, name);
 }
 
 absl::StatusOr<int64_t> StaffRepository::PseudonymizeEventActor(
@@ -519,24 +397,16 @@ absl::StatusOr<int64_t> StaffRepository::PseudonymizeEventActor(
     absl::string_view pseudonym) {
   return db::Run("pseudonymize staff event actor", tx,
                  [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-                   auto& update = c.Prepare(kPseudonymizeEventActor);
-                   update.setString(1, std::string(pseudonym));
-                   update.setString(2, std::string(org));
-                   update.setString(3, std::string(name));
-                   return static_cast<int64_t>(update.executeUpdate());
+                   return int64_t{db::Bind(c.Prepare(kPseudonymizeEventActor),
+                                           pseudonym, org, name)
+                                      .executeUpdate()};
                  });
 }
 
 absl::StatusOr<std::vector<StaffMemberRecord>>
 StaffRepository::ListAllForUpdate(db::Transaction& tx, absl::string_view org) {
-  return db::Run(
-      "read staff for import", tx,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<StaffMemberRecord>> {
-        auto& select = c.Prepare(kSelectAllStaffForUpdate);
-        select.setString(1, std::string(org));
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        return ReadAll(*rows);
-      });
+  return db::QueryAll(tx, "read staff for import", kSelectAllStaffForUpdate,
+                      RowToStaffMember, org);
 }
 
 }  // namespace candor::staff

@@ -1,8 +1,6 @@
 #include "services/transparency/bulk_load.h"
 
-#include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
@@ -11,30 +9,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "db/sql_text.h"
+#include "db/statement.h"
 #include "db/transaction.h"
 #include "services/common/ids.h"
 #include "services/common/status_macros.h"
 #include "services/transparency/engine/shingles.h"
 #include "services/transparency/ruleset_convert.h"
+#include "services/transparency/transparency_repository.h"
 
 namespace candor::transparency {
 namespace {
 
 constexpr size_t kChunk = 500;
-
-// The statements below are the repository's (transparency_repository.cc),
-// with many rows each.
-constexpr absl::string_view kEnsureHead =
-    "INSERT INTO organization_heads (organization_id, audit_sequence, "
-    "audit_hash) VALUES (?, 0, ?) "
-    "ON DUPLICATE KEY UPDATE organization_id = organization_id";
-constexpr absl::string_view kSelectHeadForUpdate =
-    "SELECT audit_sequence, audit_hash FROM organization_heads "
-    "WHERE organization_id = ? FOR UPDATE";
-constexpr absl::string_view kUpdateHead =
-    "UPDATE organization_heads SET audit_sequence = ?, audit_hash = ? "
-    "WHERE organization_id = ?";
 
 }  // namespace
 
@@ -106,107 +92,63 @@ BulkDecision BulkDecider::Decide(const BulkPostToDecide& post) const {
 
 absl::Status BulkAppendDecisions(db::Pool& pool, absl::string_view org,
                                  std::vector<BulkDecision>& decisions) {
-  const std::string organization(org);
+  TransparencyRepository repository(&pool);
   for (size_t begin = 0; begin < decisions.size(); begin += kChunk) {
     const size_t end = std::min(decisions.size(), begin + kChunk);
     const size_t n = end - begin;
     CANDOR_ASSIGN_OR_RETURN(db::Transaction tx, db::Transaction::Begin(pool));
+    // The head lock first, then the rows (as CreateDecision).
+    CANDOR_ASSIGN_OR_RETURN(TransparencyRepository::AuditHead head,
+                            repository.LockAuditHead(tx, org));
+    for (size_t i = begin; i < end; ++i) {
+      AuditEntryRecord& entry = decisions[i].entry;
+      entry.sequence = ++head.sequence;
+      SealEntry(head.hash, &entry);
+      head.hash = entry.hash;
+    }
     CANDOR_RETURN_IF_ERROR(
         db::Run("bulk append decisions", tx, [&](db::Connection& c) {
-          // The head lock first, then the rows (as CreateDecision).
-          auto& ensure = c.Prepare(kEnsureHead);
-          ensure.setString(1, organization);
-          ensure.setString(2, kGenesisHash);
-          ensure.executeUpdate();
-          auto& head = c.Prepare(kSelectHeadForUpdate);
-          head.setString(1, organization);
-          std::unique_ptr<sql::ResultSet> row(head.executeQuery());
-          if (!row->next()) {
-            return absl::InternalError("audit log head missing after creation");
-          }
-          int64_t sequence = row->getInt64(1);
-          std::string hash = row->getString(2);
-          for (size_t i = begin; i < end; ++i) {
-            AuditEntryRecord& entry = decisions[i].entry;
-            entry.sequence = ++sequence;
-            SealEntry(hash, &entry);
-            hash = entry.hash;
-          }
-
-          std::unique_ptr<sql::PreparedStatement> audit(
-              c.raw().prepareStatement(absl::StrCat(
-                  "INSERT INTO audit_entries (organization_id, sequence, "
-                  "time_us, actor, actor_digest, action, subject, details, "
-                  "prev_hash, hash) VALUES ",
-                  db::RepeatedRows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n))));
-          int p = 1;
-          for (size_t i = begin; i < end; ++i) {
-            const AuditEntryRecord& e = decisions[i].entry;
-            audit->setString(p++, e.organization_id);
-            audit->setInt64(p++, e.sequence);
-            audit->setInt64(p++, e.time_us);
-            audit->setString(p++, e.actor);
-            audit->setString(p++, e.actor_digest);
-            audit->setString(p++, e.action);
-            audit->setString(p++, e.subject);
-            audit->setString(p++, e.details);
-            audit->setString(p++, e.prev_hash);
-            audit->setString(p++, e.hash);
-          }
-          audit->executeUpdate();
+          db::InsertRows(
+              c,
+              "INSERT INTO audit_entries (organization_id, sequence, time_us, "
+              "actor, actor_digest, action, subject, details, prev_hash, "
+              "hash) VALUES ",
+              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n,
+              [&](sql::PreparedStatement& s, int first, size_t i) {
+                return BindAuditEntryRow(s, first, decisions[begin + i].entry);
+              });
 
           // Blobs are bound as streams that must live until the statement runs.
           std::deque<std::istringstream> blobs;
-          std::unique_ptr<sql::PreparedStatement> insert(
-              c.raw().prepareStatement(absl::StrCat(
-                  "INSERT INTO decisions (organization_id, decision_id, "
-                  "post_id, post_revision, author_id, decider_id, verdict, "
-                  "outcome, create_time_us, decision_proto) VALUES ",
-                  db::RepeatedRows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n))));
-          p = 1;
+          db::InsertRows(
+              c,
+              "INSERT INTO decisions (organization_id, decision_id, post_id, "
+              "post_revision, author_id, decider_id, verdict, outcome, "
+              "create_time_us, decision_proto) VALUES ",
+              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n,
+              [&](sql::PreparedStatement& s, int first, size_t i) {
+                const DecisionRecord& r = decisions[begin + i].record;
+                return BindDecisionRow(s, first, r, blobs.emplace_back(r.body));
+              });
+
+          std::vector<const PostShinglesRecord*> kept;
           for (size_t i = begin; i < end; ++i) {
-            const DecisionRecord& r = decisions[i].record;
-            insert->setString(p++, r.organization_id);
-            insert->setString(p++, r.decision_id);
-            insert->setString(p++, r.post_id);
-            insert->setInt64(p++, r.post_revision);
-            insert->setString(p++, r.author_id);
-            insert->setString(p++, r.decider_id);
-            insert->setInt(p++, r.verdict);
-            insert->setInt(p++, r.outcome);
-            insert->setInt64(p++, r.create_time_us);
-            insert->setBlob(p++, &blobs.emplace_back(r.body));
+            if (!decisions[i].rejected) kept.push_back(&decisions[i].shingles);
           }
-          insert->executeUpdate();
-
-          size_t kept = 0;
-          for (size_t i = begin; i < end; ++i) kept += !decisions[i].rejected;
-          if (kept > 0) {
-            std::unique_ptr<sql::PreparedStatement> shingles(
-                c.raw().prepareStatement(absl::StrCat(
-                    "INSERT INTO post_shingles (organization_id, post_id, "
-                    "author_id, time_us, shingles) VALUES ",
-                    db::RepeatedRows("(?, ?, ?, ?, ?)", kept))));
-            p = 1;
-            for (size_t i = begin; i < end; ++i) {
-              if (decisions[i].rejected) continue;
-              const PostShinglesRecord& s = decisions[i].shingles;
-              shingles->setString(p++, s.organization_id);
-              shingles->setString(p++, s.post_id);
-              shingles->setString(p++, s.author_id);
-              shingles->setInt64(p++, s.time_us);
-              shingles->setBlob(p++, &blobs.emplace_back(s.shingles));
-            }
-            shingles->executeUpdate();
+          if (!kept.empty()) {
+            db::InsertRows(
+                c,
+                "INSERT INTO post_shingles (organization_id, post_id, "
+                "author_id, time_us, shingles) VALUES ",
+                "(?, ?, ?, ?, ?)", kept.size(),
+                [&](sql::PreparedStatement& s, int first, size_t i) {
+                  return BindShinglesRow(s, first, *kept[i],
+                                         blobs.emplace_back(kept[i]->shingles));
+                });
           }
-
-          auto& update = c.Prepare(kUpdateHead);
-          update.setInt64(1, sequence);
-          update.setString(2, hash);
-          update.setString(3, organization);
-          update.executeUpdate();
           return absl::OkStatus();
         }));
+    CANDOR_RETURN_IF_ERROR(repository.SetAuditHead(tx, org, head));
     CANDOR_RETURN_IF_ERROR(tx.Commit());
   }
   return absl::OkStatus();

@@ -1,15 +1,13 @@
 #include "services/transparency/transparency_repository.h"
 
-#include <cppconn/exception.h>
-#include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
 #include <limits>
-#include <memory>
 #include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "db/statement.h"
 #include "services/common/status_macros.h"
 
 namespace candor::transparency {
@@ -180,14 +178,6 @@ constexpr absl::string_view kListPostShinglesPage =
 
 constexpr int kBatch = 500;
 
-std::string ReadBlob(sql::ResultSet& row, int column) {
-  std::unique_ptr<std::istream> blob(row.getBlob(column));
-  if (blob == nullptr) return "";
-  std::stringstream bytes;
-  bytes << blob->rdbuf();
-  return bytes.str();
-}
-
 // A row of kListPostShinglesPage or kListFingerprintChanges.
 PostShinglesRecord RowToPostShingles(sql::ResultSet& row) {
   PostShinglesRecord r;
@@ -195,7 +185,7 @@ PostShinglesRecord RowToPostShingles(sql::ResultSet& row) {
   r.post_id = row.getString(2);
   r.author_id = row.getString(3);
   r.time_us = row.getInt64(4);
-  r.shingles = ReadBlob(row, 5);
+  r.shingles = db::ReadBlob(row, 5);
   r.feed_sequence = row.getInt64(6);
   r.removed = row.getInt(7) != 0;
   return r;
@@ -221,7 +211,7 @@ RulesetRecord RowToRuleset(sql::ResultSet& row) {
   r.organization_id = row.getString(1);
   r.ruleset_id = row.getString(2);
   r.state = row.getInt(3);
-  r.body = ReadBlob(row, 4);
+  r.body = db::ReadBlob(row, 4);
   r.create_time_us = row.getInt64(5);
   r.publish_time_us = row.getInt64(6);
   r.publisher = row.getString(7);
@@ -239,93 +229,103 @@ DecisionRecord RowToDecision(sql::ResultSet& row) {
   r.verdict = row.getInt(7);
   r.outcome = row.getInt(8);
   r.create_time_us = row.getInt64(9);
-  r.body = ReadBlob(row, 10);
+  r.body = db::ReadBlob(row, 10);
   return r;
-}
-
-absl::Status RulesetNotFound(absl::string_view org, absl::string_view id) {
-  return absl::NotFoundError(
-      absl::StrCat("organizations/", org, "/rulesets/", id, " not found"));
 }
 
 absl::StatusOr<RulesetRecord> SelectRuleset(db::Connection& c,
                                             absl::string_view sql,
                                             absl::string_view org,
                                             absl::string_view id) {
-  auto& select = c.Prepare(sql);
-  select.setString(1, std::string(org));
-  select.setString(2, std::string(id));
-  std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-  if (!row->next()) return RulesetNotFound(org, id);
-  return RowToRuleset(*row);
+  return db::ReadOneOr(db::Bind(c.Prepare(sql), org, id), RowToRuleset, [&] {
+    return absl::NotFoundError(
+        absl::StrCat("organizations/", org, "/rulesets/", id, " not found"));
+  });
 }
 
 std::optional<RulesetRecord> SelectCurrentRuleset(db::Connection& c,
                                                   absl::string_view org) {
-  auto& select = c.Prepare(kSelectCurrentRuleset);
-  select.setString(1, std::string(org));
-  std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-  if (!row->next()) return std::nullopt;
-  return RowToRuleset(*row);
+  return db::ReadOne(db::Bind(c.Prepare(kSelectCurrentRuleset), org),
+                     RowToRuleset);
 }
 
 }  // namespace
 
+int BindAuditEntryRow(sql::PreparedStatement& s, int first,
+                      const AuditEntryRecord& e) {
+  return db::BindAt(s, first, e.organization_id, e.sequence, e.time_us, e.actor,
+                    e.actor_digest, e.action, e.subject, e.details, e.prev_hash,
+                    e.hash);
+}
+
+int BindDecisionRow(sql::PreparedStatement& s, int first,
+                    const DecisionRecord& d, std::istream& body) {
+  return db::BindAt(s, first, d.organization_id, d.decision_id, d.post_id,
+                    d.post_revision, d.author_id, d.decider_id, d.verdict,
+                    d.outcome, d.create_time_us, db::Blob{&body});
+}
+
+int BindShinglesRow(sql::PreparedStatement& s, int first,
+                    const PostShinglesRecord& r, std::istream& shingles) {
+  return db::BindAt(s, first, r.organization_id, r.post_id, r.author_id,
+                    r.time_us, db::Blob{&shingles});
+}
+
 absl::Status TransparencyRepository::LockOrganization(db::Transaction& tx,
                                                       absl::string_view org) {
   return db::Run("lock organization", tx, [&](db::Connection& c) {
-    auto& ensure = c.Prepare(kEnsureHead);
-    ensure.setString(1, std::string(org));
-    ensure.setString(2, kGenesisHash);
-    ensure.executeUpdate();
+    db::Bind(c.Prepare(kEnsureHead), org, kGenesisHash).executeUpdate();
     return absl::OkStatus();
   });
 }
 
 absl::Status TransparencyRepository::AppendAuditEntry(db::Transaction& tx,
                                                       AuditEntryRecord* entry) {
+  CANDOR_ASSIGN_OR_RETURN(AuditHead head,
+                          LockAuditHead(tx, entry->organization_id));
+  entry->sequence = head.sequence + 1;
+  SealEntry(head.hash, entry);
+  CANDOR_RETURN_IF_ERROR(
+      db::Run("append audit entry", tx, [&](db::Connection& c) {
+        auto& insert = c.Prepare(kInsertAuditEntry);
+        BindAuditEntryRow(insert, 1, *entry);
+        insert.executeUpdate();
+        return absl::OkStatus();
+      }));
+  return SetAuditHead(tx, entry->organization_id,
+                      AuditHead{entry->sequence, entry->hash});
+}
+
+absl::StatusOr<TransparencyRepository::AuditHead>
+TransparencyRepository::LockAuditHead(db::Transaction& tx,
+                                      absl::string_view org) {
   // The head row exists for every organization that appended before, and
   // is usually locked by this transaction already: read it first, and
   // create it only when missing (a round trip less under the lock that
   // serializes the organization's appends).
-  return db::Run("append audit entry", tx, [&](db::Connection& c) {
-    auto select_head = [&] {
-      auto& head = c.Prepare(kSelectHeadForUpdate);
-      head.setString(1, entry->organization_id);
-      return std::unique_ptr<sql::ResultSet>(head.executeQuery());
-    };
-    std::unique_ptr<sql::ResultSet> row = select_head();
-    if (!row->next()) {
-      auto& ensure = c.Prepare(kEnsureHead);
-      ensure.setString(1, entry->organization_id);
-      ensure.setString(2, kGenesisHash);
-      ensure.executeUpdate();
-      row = select_head();
-      if (!row->next()) {
-        return absl::InternalError("audit log head missing after creation");
-      }
-    }
-    entry->sequence = row->getInt64(1) + 1;
-    SealEntry(std::string(row->getString(2)), entry);
+  return db::Run(
+      "lock audit log head", tx,
+      [&](db::Connection& c) -> absl::StatusOr<AuditHead> {
+        auto& select = c.Prepare(kSelectHeadForUpdate);
+        auto row_to_head = [](sql::ResultSet& row) {
+          return AuditHead{row.getInt64(1), row.getString(2)};
+        };
+        std::optional<AuditHead> head =
+            db::ReadOne(db::Bind(select, org), row_to_head);
+        if (head.has_value()) return *std::move(head);
+        db::Bind(c.Prepare(kEnsureHead), org, kGenesisHash).executeUpdate();
+        return db::ReadOneOr(db::Bind(select, org), row_to_head, [] {
+          return absl::InternalError("audit log head missing after creation");
+        });
+      });
+}
 
-    auto& insert = c.Prepare(kInsertAuditEntry);
-    insert.setString(1, entry->organization_id);
-    insert.setInt64(2, entry->sequence);
-    insert.setInt64(3, entry->time_us);
-    insert.setString(4, entry->actor);
-    insert.setString(5, entry->actor_digest);
-    insert.setString(6, entry->action);
-    insert.setString(7, entry->subject);
-    insert.setString(8, entry->details);
-    insert.setString(9, entry->prev_hash);
-    insert.setString(10, entry->hash);
-    insert.executeUpdate();
-
-    auto& update = c.Prepare(kUpdateHead);
-    update.setInt64(1, entry->sequence);
-    update.setString(2, entry->hash);
-    update.setString(3, entry->organization_id);
-    update.executeUpdate();
+absl::Status TransparencyRepository::SetAuditHead(db::Transaction& tx,
+                                                  absl::string_view org,
+                                                  const AuditHead& head) {
+  return db::Run("advance audit log head", tx, [&](db::Connection& c) {
+    db::Bind(c.Prepare(kUpdateHead), head.sequence, head.hash, org)
+        .executeUpdate();
     return absl::OkStatus();
   });
 }
@@ -335,11 +335,10 @@ absl::StatusOr<int64_t> TransparencyRepository::StaffEventCursor(
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run("read staff event cursor", connection,
                  [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-                   auto& select = c.Prepare(kSelectStaffEventCursor);
-                   select.setString(1, std::string(org));
-                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-                   if (!row->next()) return int64_t{0};
-                   return static_cast<int64_t>(row->getInt64(1));
+                   return db::ReadOne(
+                              db::Bind(c.Prepare(kSelectStaffEventCursor), org),
+                              db::FirstInt64)
+                       .value_or(0);
                  });
 }
 
@@ -348,13 +347,12 @@ absl::StatusOr<int64_t> TransparencyRepository::StaffEventCursorForUpdate(
   return db::Run(
       "lock staff event cursor", tx,
       [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-        auto& select = c.Prepare(kSelectStaffEventCursorForUpdate);
-        select.setString(1, std::string(org));
-        std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-        if (!row->next()) {
-          return absl::InternalError("audit log head missing; lock it first");
-        }
-        return static_cast<int64_t>(row->getInt64(1));
+        return db::ReadOneOr(
+            db::Bind(c.Prepare(kSelectStaffEventCursorForUpdate), org),
+            db::FirstInt64, [] {
+              return absl::InternalError(
+                  "audit log head missing; lock it first");
+            });
       });
 }
 
@@ -362,10 +360,7 @@ absl::Status TransparencyRepository::SetStaffEventCursor(db::Transaction& tx,
                                                          absl::string_view org,
                                                          int64_t sequence) {
   return db::Run("advance staff event cursor", tx, [&](db::Connection& c) {
-    auto& update = c.Prepare(kUpdateStaffEventCursor);
-    update.setInt64(1, sequence);
-    update.setString(2, std::string(org));
-    update.executeUpdate();
+    db::Bind(c.Prepare(kUpdateStaffEventCursor), sequence, org).executeUpdate();
     return absl::OkStatus();
   });
 }
@@ -373,42 +368,22 @@ absl::Status TransparencyRepository::SetStaffEventCursor(db::Transaction& tx,
 absl::StatusOr<std::vector<AuditEntryRecord>>
 TransparencyRepository::ListAuditEntries(absl::string_view org, int64_t after,
                                          int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list audit entries", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<AuditEntryRecord>> {
-        auto& select = c.Prepare(kListAuditEntries);
-        select.setString(1, std::string(org));
-        select.setInt64(2, after);
-        select.setInt(3, limit);
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        std::vector<AuditEntryRecord> entries;
-        while (rows->next()) entries.push_back(RowToAuditEntry(*rows));
-        return entries;
-      });
+  return db::QueryAll(*pool_, "list audit entries", kListAuditEntries,
+                      RowToAuditEntry, org, after, limit);
 }
 
 absl::Status TransparencyRepository::InsertRuleset(db::Transaction& tx,
                                                    const RulesetRecord& r) {
   return db::Run("insert ruleset", tx, [&](db::Connection& c) {
-    try {
-      std::istringstream body(r.body);
-      auto& insert = c.Prepare(kInsertRuleset);
-      insert.setString(1, r.organization_id);
-      insert.setString(2, r.ruleset_id);
-      insert.setInt(3, r.state);
-      insert.setBlob(4, &body);
-      insert.setInt64(5, r.create_time_us);
-      insert.setInt64(6, r.publish_time_us);
-      insert.setString(7, r.publisher);
-      insert.executeUpdate();
-    } catch (const sql::SQLException& e) {
-      if (e.getErrorCode() != 1062) throw;
+    std::istringstream body(r.body);
+    auto& insert = db::Bind(c.Prepare(kInsertRuleset), r.organization_id,
+                            r.ruleset_id, r.state, db::Blob{&body},
+                            r.create_time_us, r.publish_time_us, r.publisher);
+    return db::ExecuteUnique(insert, [&](const sql::SQLException&) {
       return absl::AlreadyExistsError(
           absl::StrCat("organizations/", r.organization_id, "/rulesets/",
                        r.ruleset_id, " already exists"));
-    }
-    return absl::OkStatus();
+    });
   });
 }
 
@@ -433,13 +408,9 @@ absl::StatusOr<RulesetRecord> TransparencyRepository::FindRulesetForUpdate(
 absl::Status TransparencyRepository::UpdateRulesetPublication(
     db::Transaction& tx, const RulesetRecord& r) {
   return db::Run("publish ruleset", tx, [&](db::Connection& c) {
-    auto& update = c.Prepare(kUpdateRulesetPublication);
-    update.setInt(1, r.state);
-    update.setInt64(2, r.publish_time_us);
-    update.setString(3, r.publisher);
-    update.setString(4, r.organization_id);
-    update.setString(5, r.ruleset_id);
-    update.executeUpdate();
+    db::Bind(c.Prepare(kUpdateRulesetPublication), r.state, r.publish_time_us,
+             r.publisher, r.organization_id, r.ruleset_id)
+        .executeUpdate();
     return absl::OkStatus();
   });
 }
@@ -466,21 +437,8 @@ TransparencyRepository::FindCurrentRuleset(db::Transaction& tx,
 
 absl::StatusOr<std::vector<RulesetRecord>> TransparencyRepository::ListRulesets(
     absl::string_view org, const TimeCursor& before, int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list rulesets", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<RulesetRecord>> {
-        auto& select = c.Prepare(kListRulesets);
-        select.setString(1, std::string(org));
-        select.setInt64(2, before.time_us);
-        select.setInt64(3, before.time_us);
-        select.setString(4, before.id);
-        select.setInt(5, limit);
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        std::vector<RulesetRecord> rulesets;
-        while (rows->next()) rulesets.push_back(RowToRuleset(*rows));
-        return rulesets;
-      });
+  return db::QueryAll(*pool_, "list rulesets", kListRulesets, RowToRuleset, org,
+                      before.time_us, before.time_us, before.id, limit);
 }
 
 absl::Status TransparencyRepository::InsertDecision(db::Transaction& tx,
@@ -488,16 +446,7 @@ absl::Status TransparencyRepository::InsertDecision(db::Transaction& tx,
   return db::Run("insert decision", tx, [&](db::Connection& c) {
     std::istringstream body(d.body);
     auto& insert = c.Prepare(kInsertDecision);
-    insert.setString(1, d.organization_id);
-    insert.setString(2, d.decision_id);
-    insert.setString(3, d.post_id);
-    insert.setInt64(4, d.post_revision);
-    insert.setString(5, d.author_id);
-    insert.setString(6, d.decider_id);
-    insert.setInt(7, d.verdict);
-    insert.setInt(8, d.outcome);
-    insert.setInt64(9, d.create_time_us);
-    insert.setBlob(10, &body);
+    BindDecisionRow(insert, 1, d, body);
     insert.executeUpdate();
     return absl::OkStatus();
   });
@@ -508,15 +457,12 @@ absl::StatusOr<DecisionRecord> TransparencyRepository::FindDecision(
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run("get decision", connection,
                  [&](db::Connection& c) -> absl::StatusOr<DecisionRecord> {
-                   auto& select = c.Prepare(kSelectDecision);
-                   select.setString(1, std::string(org));
-                   select.setString(2, std::string(decision_id));
-                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-                   if (!row->next()) {
-                     return absl::NotFoundError(
-                         absl::StrCat("decision ", decision_id, " not found"));
-                   }
-                   return RowToDecision(*row);
+                   return db::ReadOneOr(
+                       db::Bind(c.Prepare(kSelectDecision), org, decision_id),
+                       RowToDecision, [&] {
+                         return absl::NotFoundError(absl::StrCat(
+                             "decision ", decision_id, " not found"));
+                       });
                  });
 }
 
@@ -524,31 +470,11 @@ absl::StatusOr<std::vector<DecisionRecord>>
 TransparencyRepository::ListDecisions(absl::string_view org,
                                       const DecisionQuery& q,
                                       const TimeCursor& before, int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list decisions", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<DecisionRecord>> {
-        auto& select = c.Prepare(kListDecisions);
-        int i = 1;
-        select.setString(i++, std::string(org));
-        select.setString(i++, q.post_id);
-        select.setString(i++, q.post_id);
-        select.setString(i++, q.author_id);
-        select.setString(i++, q.author_id);
-        select.setInt(i++, q.verdict);
-        select.setInt(i++, q.verdict);
-        select.setInt(i++, q.automatic_only ? 1 : 0);
-        select.setString(i++, q.decider_id);
-        select.setString(i++, q.decider_id);
-        select.setInt64(i++, before.time_us);
-        select.setInt64(i++, before.time_us);
-        select.setString(i++, before.id);
-        select.setInt(i++, limit);
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        std::vector<DecisionRecord> decisions;
-        while (rows->next()) decisions.push_back(RowToDecision(*rows));
-        return decisions;
-      });
+  return db::QueryAll(*pool_, "list decisions", kListDecisions, RowToDecision,
+                      org, q.post_id, q.post_id, q.author_id, q.author_id,
+                      q.verdict, q.verdict, q.automatic_only ? 1 : 0,
+                      q.decider_id, q.decider_id, before.time_us,
+                      before.time_us, before.id, limit);
 }
 
 absl::Status TransparencyRepository::ForEachDecisionBetween(
@@ -556,28 +482,12 @@ absl::Status TransparencyRepository::ForEachDecisionBetween(
     const std::function<void(const DecisionRecord&)>& visit) {
   TimeCursor after{std::numeric_limits<int64_t>::min(), ""};
   while (true) {
-    std::vector<DecisionRecord> batch;
-    {
-      CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-      CANDOR_ASSIGN_OR_RETURN(
-          batch,
-          db::Run("read decisions", connection,
-                  [&](db::Connection& c)
-                      -> absl::StatusOr<std::vector<DecisionRecord>> {
-                    auto& select = c.Prepare(kListDecisionsBetween);
-                    select.setString(1, std::string(org));
-                    select.setInt64(2, from_us);
-                    select.setInt64(3, to_us);
-                    select.setInt64(4, after.time_us);
-                    select.setInt64(5, after.time_us);
-                    select.setString(6, after.id);
-                    select.setInt(7, kBatch);
-                    std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-                    std::vector<DecisionRecord> out;
-                    while (rows->next()) out.push_back(RowToDecision(*rows));
-                    return out;
-                  }));
-    }
+    // The connection goes back before the batch is visited.
+    CANDOR_ASSIGN_OR_RETURN(
+        std::vector<DecisionRecord> batch,
+        db::QueryAll(*pool_, "read decisions", kListDecisionsBetween,
+                     RowToDecision, org, from_us, to_us, after.time_us,
+                     after.time_us, after.id, kBatch));
     for (const DecisionRecord& d : batch) visit(d);
     if (static_cast<int>(batch.size()) < kBatch) return absl::OkStatus();
     after = TimeCursor{batch.back().create_time_us, batch.back().decision_id};
@@ -586,32 +496,32 @@ absl::Status TransparencyRepository::ForEachDecisionBetween(
 
 absl::StatusOr<int64_t> TransparencyRepository::LockOrganizationForFingerprints(
     db::Transaction& tx, absl::string_view org, int64_t count) {
-  return db::Run("reserve fingerprint sequences", tx,
-                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-                   auto& reserve = c.Prepare(kReserveFingerprintSequences);
-                   reserve.setString(1, std::string(org));
-                   reserve.setString(2, kGenesisHash);
-                   reserve.setInt64(3, count);
-                   reserve.setInt64(4, count);
-                   std::unique_ptr<sql::ResultSet> row(reserve.executeQuery());
-                   if (!row->next()) {
-                     return absl::InternalError(
-                         "reserving fingerprint sequences returned nothing");
-                   }
-                   return row->getInt64(1) - count + 1;
-                 });
+  return db::Run(
+      "reserve fingerprint sequences", tx,
+      [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+        CANDOR_ASSIGN_OR_RETURN(
+            const int64_t last,
+            db::ReadOneOr(db::Bind(c.Prepare(kReserveFingerprintSequences), org,
+                                   kGenesisHash, count, count),
+                          db::FirstInt64, [] {
+                            return absl::InternalError(
+                                "reserving fingerprint sequences returned "
+                                "nothing");
+                          }));
+        return last - count + 1;
+      });
 }
 
 absl::StatusOr<int64_t> TransparencyRepository::FingerprintHead(
     absl::string_view org) {
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run("read fingerprint head", connection,
-                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-                   auto& select = c.Prepare(kSelectFingerprintSequence);
-                   select.setString(1, std::string(org));
-                   std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-                   return row->next() ? row->getInt64(1) : 0;
-                 });
+  return db::Run(
+      "read fingerprint head", connection,
+      [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+        return db::ReadOne(db::Bind(c.Prepare(kSelectFingerprintSequence), org),
+                           db::FirstInt64)
+            .value_or(0);
+      });
 }
 
 absl::Status TransparencyRepository::UpsertPostShingles(
@@ -619,12 +529,8 @@ absl::Status TransparencyRepository::UpsertPostShingles(
   return db::Run("store post shingles", tx, [&](db::Connection& c) {
     std::istringstream shingles(r.shingles);
     auto& upsert = c.Prepare(kUpsertPostShingles);
-    upsert.setString(1, r.organization_id);
-    upsert.setString(2, r.post_id);
-    upsert.setString(3, r.author_id);
-    upsert.setInt64(4, r.time_us);
-    upsert.setBlob(5, &shingles);
-    upsert.setInt64(6, r.feed_sequence);
+    db::BindAt(upsert, BindShinglesRow(upsert, 1, r, shingles),
+               r.feed_sequence);
     upsert.executeUpdate();
     return absl::OkStatus();
   });
@@ -634,11 +540,8 @@ absl::Status TransparencyRepository::RemovePostShingles(
     db::Transaction& tx, absl::string_view org, absl::string_view post_id,
     int64_t feed_sequence) {
   return db::Run("remove post shingles", tx, [&](db::Connection& c) {
-    auto& remove = c.Prepare(kRemovePostShingles);
-    remove.setInt64(1, feed_sequence);
-    remove.setString(2, std::string(org));
-    remove.setString(3, std::string(post_id));
-    remove.executeUpdate();
+    db::Bind(c.Prepare(kRemovePostShingles), feed_sequence, org, post_id)
+        .executeUpdate();
     return absl::OkStatus();
   });
 }
@@ -646,34 +549,14 @@ absl::Status TransparencyRepository::RemovePostShingles(
 absl::StatusOr<std::vector<PostShinglesRecord>>
 TransparencyRepository::ListFingerprintChanges(absl::string_view org,
                                                int64_t after, int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run("read fingerprint feed", connection,
-                 [&](db::Connection& c)
-                     -> absl::StatusOr<std::vector<PostShinglesRecord>> {
-                   auto& select = c.Prepare(kListFingerprintChanges);
-                   select.setString(1, std::string(org));
-                   select.setInt64(2, after);
-                   select.setInt(3, limit);
-                   std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-                   std::vector<PostShinglesRecord> records;
-                   while (rows->next())
-                     records.push_back(RowToPostShingles(*rows));
-                   return records;
-                 });
+  return db::QueryAll(*pool_, "read fingerprint feed", kListFingerprintChanges,
+                      RowToPostShingles, org, after, limit);
 }
 
 absl::StatusOr<std::vector<std::string>>
 TransparencyRepository::ListOrganizations() {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list organizations", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<std::string>> {
-        auto& select = c.Prepare(kListOrganizations);
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        std::vector<std::string> orgs;
-        while (rows->next()) orgs.push_back(rows->getString(1));
-        return orgs;
-      });
+  return db::QueryAll(*pool_, "list organizations", kListOrganizations,
+                      db::FirstString);
 }
 
 absl::StatusOr<int64_t> TransparencyRepository::CountPostShingles(
@@ -681,11 +564,10 @@ absl::StatusOr<int64_t> TransparencyRepository::CountPostShingles(
   CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
   return db::Run("count post shingles", connection,
                  [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-                   auto& count = c.Prepare(kCountPostShingles);
-                   count.setString(1, std::string(org));
-                   count.setInt64(2, since_us);
-                   std::unique_ptr<sql::ResultSet> row(count.executeQuery());
-                   return row->next() ? row->getInt64(1) : 0;
+                   return db::ReadOne(db::Bind(c.Prepare(kCountPostShingles),
+                                               org, since_us),
+                                      db::FirstInt64)
+                       .value_or(0);
                  });
 }
 
@@ -694,28 +576,11 @@ absl::Status TransparencyRepository::ForEachPostShingles(
     const std::function<absl::Status(const PostShinglesRecord&)>& visit) {
   std::string after;  // keyset: the last post id of the previous page
   while (true) {
-    std::vector<PostShinglesRecord> page;
-    {
-      CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-      CANDOR_ASSIGN_OR_RETURN(
-          page,
-          db::Run("read post shingles", connection,
-                  [&](db::Connection& c)
-                      -> absl::StatusOr<std::vector<PostShinglesRecord>> {
-                    auto& select = c.Prepare(kListPostShinglesPage);
-                    select.setString(1, std::string(org));
-                    select.setString(2, after);
-                    select.setInt64(3, since_us);
-                    select.setInt(4, kShinglePage);
-                    std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-                    std::vector<PostShinglesRecord> records;
-                    records.reserve(kShinglePage);
-                    while (rows->next()) {
-                      records.push_back(RowToPostShingles(*rows));
-                    }
-                    return records;
-                  }));
-    }  // the connection goes back before the page is processed
+    // The connection goes back before the page is processed.
+    CANDOR_ASSIGN_OR_RETURN(
+        std::vector<PostShinglesRecord> page,
+        db::QueryAll(*pool_, "read post shingles", kListPostShinglesPage,
+                     RowToPostShingles, org, after, since_us, kShinglePage));
     for (const PostShinglesRecord& record : page)
       CANDOR_RETURN_IF_ERROR(visit(record));
     if (page.size() < static_cast<size_t>(kShinglePage))
@@ -729,46 +594,26 @@ absl::Status TransparencyRepository::ForEachPostShingles(
 absl::StatusOr<std::vector<DecisionRecord>>
 TransparencyRepository::ListDecisionsOfPerson(
     absl::string_view org, absl::string_view staff_member_id) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list decisions of a person", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<DecisionRecord>> {
-        auto& select = c.Prepare(kListDecisionsOfPerson);
-        select.setString(1, std::string(org));
-        select.setString(2, std::string(staff_member_id));
-        select.setString(3, std::string(staff_member_id));
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        std::vector<DecisionRecord> decisions;
-        while (rows->next()) decisions.push_back(RowToDecision(*rows));
-        return decisions;
-      });
+  return db::QueryAll(*pool_, "list decisions of a person",
+                      kListDecisionsOfPerson, RowToDecision, org,
+                      staff_member_id, staff_member_id);
 }
 
 absl::StatusOr<std::vector<DecisionRecord>>
 TransparencyRepository::ListDecisionsOfAuthorForUpdate(
     db::Transaction& tx, absl::string_view org, absl::string_view author_id) {
-  return db::Run(
-      "lock decisions of an author", tx,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<DecisionRecord>> {
-        auto& select = c.Prepare(kListDecisionsOfAuthorForUpdate);
-        select.setString(1, std::string(org));
-        select.setString(2, std::string(author_id));
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        std::vector<DecisionRecord> decisions;
-        while (rows->next()) decisions.push_back(RowToDecision(*rows));
-        return decisions;
-      });
+  return db::QueryAll(tx, "lock decisions of an author",
+                      kListDecisionsOfAuthorForUpdate, RowToDecision, org,
+                      author_id);
 }
 
 absl::Status TransparencyRepository::UpdateDecisionBody(
     db::Transaction& tx, const DecisionRecord& decision) {
   return db::Run("update decision body", tx, [&](db::Connection& c) {
     std::istringstream body(decision.body);
-    auto& update = c.Prepare(kUpdateDecisionBody);
-    update.setBlob(1, &body);
-    update.setString(2, decision.organization_id);
-    update.setString(3, decision.decision_id);
-    update.executeUpdate();
+    db::Bind(c.Prepare(kUpdateDecisionBody), db::Blob{&body},
+             decision.organization_id, decision.decision_id)
+        .executeUpdate();
     return absl::OkStatus();
   });
 }
@@ -776,19 +621,10 @@ absl::Status TransparencyRepository::UpdateDecisionBody(
 absl::StatusOr<std::vector<std::string>>
 TransparencyRepository::RemovePostShinglesOfAuthor(
     db::Transaction& tx, absl::string_view org, absl::string_view author_id) {
-  CANDOR_ASSIGN_OR_RETURN(
-      std::vector<std::string> post_ids,
-      db::Run(
-          "lock shingles of an author", tx,
-          [&](db::Connection& c) -> absl::StatusOr<std::vector<std::string>> {
-            auto& select = c.Prepare(kSelectPostShinglesOfAuthorForUpdate);
-            select.setString(1, std::string(org));
-            select.setString(2, std::string(author_id));
-            std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-            std::vector<std::string> ids;
-            while (rows->next()) ids.push_back(rows->getString(1));
-            return ids;
-          }));
+  CANDOR_ASSIGN_OR_RETURN(std::vector<std::string> post_ids,
+                          db::QueryAll(tx, "lock shingles of an author",
+                                       kSelectPostShinglesOfAuthorForUpdate,
+                                       db::FirstString, org, author_id));
   if (post_ids.empty()) return post_ids;
   CANDOR_ASSIGN_OR_RETURN(int64_t sequence,
                           LockOrganizationForFingerprints(
@@ -802,18 +638,8 @@ TransparencyRepository::RemovePostShinglesOfAuthor(
 absl::StatusOr<std::vector<AuditEntryRecord>>
 TransparencyRepository::ListAuditEntriesByActor(absl::string_view org,
                                                 absl::string_view actor) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list audit entries of an actor", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<AuditEntryRecord>> {
-        auto& select = c.Prepare(kListAuditEntriesByActor);
-        select.setString(1, std::string(org));
-        select.setString(2, std::string(actor));
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        std::vector<AuditEntryRecord> entries;
-        while (rows->next()) entries.push_back(RowToAuditEntry(*rows));
-        return entries;
-      });
+  return db::QueryAll(*pool_, "list audit entries of an actor",
+                      kListAuditEntriesByActor, RowToAuditEntry, org, actor);
 }
 
 absl::StatusOr<int64_t> TransparencyRepository::PseudonymizeAuditActor(
@@ -821,11 +647,9 @@ absl::StatusOr<int64_t> TransparencyRepository::PseudonymizeAuditActor(
     absl::string_view pseudonym) {
   return db::Run("pseudonymize audit actor", tx,
                  [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-                   auto& update = c.Prepare(kPseudonymizeAuditActor);
-                   update.setString(1, std::string(pseudonym));
-                   update.setString(2, std::string(org));
-                   update.setString(3, std::string(actor));
-                   return static_cast<int64_t>(update.executeUpdate());
+                   return int64_t{db::Bind(c.Prepare(kPseudonymizeAuditActor),
+                                           pseudonym, org, actor)
+                                      .executeUpdate()};
                  });
 }
 

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <istream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,7 +30,27 @@
 #include "services/transparency/audit_chain.h"
 #include "services/transparency/records.h"
 
+namespace sql {
+class PreparedStatement;
+}  // namespace sql
+
 namespace candor::transparency {
+
+// Bind one row's columns in the table's insert order (for the repository's
+// statements and the bulk loader's multi-row ones), from parameter `first`;
+// return the index after the last. A BLOB column is read from the stream
+// passed, which must live until the statement runs.
+//   audit_entries: organization_id, sequence, time_us, actor, actor_digest,
+//     action, subject, details, prev_hash, hash
+//   decisions: organization_id, decision_id, post_id, post_revision,
+//     author_id, decider_id, verdict, outcome, create_time_us, decision_proto
+//   post_shingles: organization_id, post_id, author_id, time_us, shingles
+int BindAuditEntryRow(sql::PreparedStatement& s, int first,
+                      const AuditEntryRecord& e);
+int BindDecisionRow(sql::PreparedStatement& s, int first,
+                    const DecisionRecord& d, std::istream& body);
+int BindShinglesRow(sql::PreparedStatement& s, int first,
+                    const PostShinglesRecord& r, std::istream& shingles);
 
 // Which decisions ListDecisions returns; empty strings and 0 match any.
 struct DecisionQuery {
@@ -53,6 +74,19 @@ class TransparencyRepository {
   // details set) to its organization's log: locks the head row, numbers
   // the entry, seals it (audit_chain.h) and stores it.
   absl::Status AppendAuditEntry(db::Transaction& tx, AuditEntryRecord* entry);
+
+  // The organization's log head: the last entry's sequence and hash (0 and
+  // kGenesisHash before the first).
+  struct AuditHead {
+    int64_t sequence = 0;
+    std::string hash;
+  };
+  // Locks the head row, creating it when missing (as LockOrganization).
+  absl::StatusOr<AuditHead> LockAuditHead(db::Transaction& tx,
+                                          absl::string_view org);
+  // Moves the head past entries appended under LockAuditHead's lock.
+  absl::Status SetAuditHead(db::Transaction& tx, absl::string_view org,
+                            const AuditHead& head);
   // The last staff event sequence the organization's log has imported (0
   // when none or no head row yet), read without locking.
   absl::StatusOr<int64_t> StaffEventCursor(absl::string_view org);

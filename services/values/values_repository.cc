@@ -1,15 +1,12 @@
 #include "services/values/values_repository.h"
 
-#include <cppconn/datatype.h>
-#include <cppconn/exception.h>
-#include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
 #include <limits>
-#include <memory>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "db/statement.h"
 #include "services/common/status_macros.h"
 
 namespace candor::values {
@@ -158,19 +155,8 @@ absl::StatusOr<ValueRecord> SelectValue(db::Connection& c,
                                         absl::string_view sql,
                                         absl::string_view org,
                                         absl::string_view value_id) {
-  auto& select = c.Prepare(sql);
-  select.setString(1, std::string(org));
-  select.setString(2, std::string(value_id));
-  std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-  if (!row->next()) return ValueNotFound(org, value_id);
-  return RowToValue(*row);
-}
-
-void BindKeyAndRun(sql::PreparedStatement& s, absl::string_view org,
-                   absl::string_view value_id) {
-  s.setString(1, std::string(org));
-  s.setString(2, std::string(value_id));
-  s.executeUpdate();
+  return db::ReadOneOr(db::Bind(c.Prepare(sql), org, value_id), RowToValue,
+                       [&] { return ValueNotFound(org, value_id); });
 }
 
 }  // namespace
@@ -178,41 +164,25 @@ void BindKeyAndRun(sql::PreparedStatement& s, absl::string_view org,
 absl::Status ValuesRepository::InsertValue(db::Transaction& tx,
                                            const ValueRecord& v) {
   return db::Run("insert value", tx, [&](db::Connection& c) {
-    try {
-      auto& insert = c.Prepare(kInsertValue);
-      insert.setString(1, v.organization_id);
-      insert.setString(2, v.value_id);
-      insert.setString(3, v.title);
-      insert.setString(4, v.statement);
-      insert.setInt(5, static_cast<int>(v.state));
-      insert.setInt64(6, v.revision_number);
-      insert.setInt64(7, v.endorsement_count);
-      insert.setInt64(8, v.create_time_us);
-      insert.setInt64(9, v.update_time_us);
-      insert.setInt64(10, v.version);
-      insert.executeUpdate();
-    } catch (const sql::SQLException& e) {
-      if (e.getErrorCode() != 1062) throw;
+    auto& insert = db::Bind(c.Prepare(kInsertValue), v.organization_id,
+                            v.value_id, v.title, v.statement, v.state,
+                            v.revision_number, v.endorsement_count,
+                            v.create_time_us, v.update_time_us, v.version);
+    return db::ExecuteUnique(insert, [&](const sql::SQLException&) {
       return absl::AlreadyExistsError(
           absl::StrCat("value_id: organizations/", v.organization_id,
                        "/values/", v.value_id, " already exists"));
-    }
-    return absl::OkStatus();
+    });
   });
 }
 
 absl::Status ValuesRepository::InsertRevision(db::Transaction& tx,
                                               const RevisionRecord& r) {
   return db::Run("insert value revision", tx, [&](db::Connection& c) {
-    auto& insert = c.Prepare(kInsertRevision);
-    insert.setString(1, r.organization_id);
-    insert.setString(2, r.value_id);
-    insert.setInt64(3, r.revision_number);
-    insert.setString(4, r.title);
-    insert.setString(5, r.statement);
-    insert.setString(6, r.editor_id);
-    insert.setInt64(7, r.create_time_us);
-    insert.executeUpdate();
+    db::Bind(c.Prepare(kInsertRevision), r.organization_id, r.value_id,
+             r.revision_number, r.title, r.statement, r.editor_id,
+             r.create_time_us)
+        .executeUpdate();
     return absl::OkStatus();
   });
 }
@@ -237,16 +207,10 @@ absl::StatusOr<ValueRecord> ValuesRepository::FindValueForUpdate(
 absl::Status ValuesRepository::UpdateValue(db::Transaction& tx,
                                            const ValueRecord& v) {
   return db::Run("update value", tx, [&](db::Connection& c) {
-    auto& update = c.Prepare(kUpdateValue);
-    update.setString(1, v.title);
-    update.setString(2, v.statement);
-    update.setInt(3, static_cast<int>(v.state));
-    update.setInt64(4, v.revision_number);
-    update.setInt64(5, v.update_time_us);
-    update.setInt64(6, v.version);
-    update.setString(7, v.organization_id);
-    update.setString(8, v.value_id);
-    update.executeUpdate();
+    db::Bind(c.Prepare(kUpdateValue), v.title, v.statement, v.state,
+             v.revision_number, v.update_time_us, v.version, v.organization_id,
+             v.value_id)
+        .executeUpdate();
     return absl::OkStatus();
   });
 }
@@ -254,32 +218,31 @@ absl::Status ValuesRepository::UpdateValue(db::Transaction& tx,
 absl::StatusOr<bool> ValuesRepository::AddEndorsement(
     db::Transaction& tx, absl::string_view org, absl::string_view value_id,
     absl::string_view staff_member_id, int64_t time_us) {
-  return db::Run(
-      "endorse value", tx, [&](db::Connection& c) -> absl::StatusOr<bool> {
-        auto& insert = c.Prepare(kInsertEndorsement);
-        insert.setString(1, std::string(org));
-        insert.setString(2, std::string(value_id));
-        insert.setString(3, std::string(staff_member_id));
-        insert.setInt64(4, time_us);
-        if (insert.executeUpdate() == 0) return false;  // already endorsed
-        BindKeyAndRun(c.Prepare(kRaiseEndorsementCount), org, value_id);
-        return true;
-      });
+  return db::Run("endorse value", tx,
+                 [&](db::Connection& c) -> absl::StatusOr<bool> {
+                   auto& insert = db::Bind(c.Prepare(kInsertEndorsement), org,
+                                           value_id, staff_member_id, time_us);
+                   if (insert.executeUpdate() == 0)
+                     return false;  // already endorsed
+                   db::Bind(c.Prepare(kRaiseEndorsementCount), org, value_id)
+                       .executeUpdate();
+                   return true;
+                 });
 }
 
 absl::StatusOr<bool> ValuesRepository::RemoveEndorsement(
     db::Transaction& tx, absl::string_view org, absl::string_view value_id,
     absl::string_view staff_member_id) {
-  return db::Run(
-      "unendorse value", tx, [&](db::Connection& c) -> absl::StatusOr<bool> {
-        auto& remove = c.Prepare(kDeleteEndorsement);
-        remove.setString(1, std::string(org));
-        remove.setString(2, std::string(value_id));
-        remove.setString(3, std::string(staff_member_id));
-        if (remove.executeUpdate() == 0) return false;  // was not endorsed
-        BindKeyAndRun(c.Prepare(kLowerEndorsementCount), org, value_id);
-        return true;
-      });
+  return db::Run("unendorse value", tx,
+                 [&](db::Connection& c) -> absl::StatusOr<bool> {
+                   auto& remove = db::Bind(c.Prepare(kDeleteEndorsement), org,
+                                           value_id, staff_member_id);
+                   if (remove.executeUpdate() == 0)
+                     return false;  // was not endorsed
+                   db::Bind(c.Prepare(kLowerEndorsementCount), org, value_id)
+                       .executeUpdate();
+                   return true;
+                 });
 }
 
 absl::StatusOr<absl::flat_hash_set<std::string>>
@@ -287,36 +250,25 @@ ValuesRepository::EndorsedBetween(absl::string_view org,
                                   absl::string_view staff_member_id,
                                   absl::string_view min_value_id,
                                   absl::string_view max_value_id) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run("read endorsements", connection,
-                 [&](db::Connection& c)
-                     -> absl::StatusOr<absl::flat_hash_set<std::string>> {
-                   auto& select = c.Prepare(kSelectEndorsedBetween);
-                   select.setString(1, std::string(org));
-                   select.setString(2, std::string(staff_member_id));
-                   select.setString(3, std::string(min_value_id));
-                   select.setString(4, std::string(max_value_id));
-                   std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-                   absl::flat_hash_set<std::string> ids;
-                   while (rows->next())
-                     ids.insert(std::string(rows->getString(1)));
-                   return ids;
-                 });
+  CANDOR_ASSIGN_OR_RETURN(
+      std::vector<std::string> ids,
+      db::QueryAll(*pool_, "read endorsements", kSelectEndorsedBetween,
+                   db::FirstString, org, staff_member_id, min_value_id,
+                   max_value_id));
+  return absl::flat_hash_set<std::string>(std::make_move_iterator(ids.begin()),
+                                          std::make_move_iterator(ids.end()));
 }
 
 absl::StatusOr<bool> ValuesRepository::IsEndorsedBy(
     db::Transaction& tx, absl::string_view org, absl::string_view value_id,
     absl::string_view staff_member_id) {
-  return db::Run("read endorsement", tx,
-                 [&](db::Connection& c) -> absl::StatusOr<bool> {
-                   auto& select = c.Prepare(kSelectEndorsedBetween);
-                   select.setString(1, std::string(org));
-                   select.setString(2, std::string(staff_member_id));
-                   select.setString(3, std::string(value_id));
-                   select.setString(4, std::string(value_id));
-                   std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-                   return rows->next();
-                 });
+  return db::Run(
+      "read endorsement", tx, [&](db::Connection& c) -> absl::StatusOr<bool> {
+        return db::ReadOne(db::Bind(c.Prepare(kSelectEndorsedBetween), org,
+                                    staff_member_id, value_id, value_id),
+                           db::FirstString)
+            .has_value();
+      });
 }
 
 absl::StatusOr<std::vector<ValueRecord>> ValuesRepository::ListValues(
@@ -326,76 +278,42 @@ absl::StatusOr<std::vector<ValueRecord>> ValuesRepository::ListValues(
   const int64_t after_time =
       after.has_value() ? after->time_us : std::numeric_limits<int64_t>::min();
   const std::string after_id = after.has_value() ? after->id : "";
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list values", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<ValueRecord>> {
-        auto& select =
-            c.Prepare(state.has_value() ? kListValuesInState : kListValues);
-        int i = 1;
-        select.setString(i++, std::string(org));
-        if (state.has_value()) select.setInt(i++, static_cast<int>(*state));
-        select.setInt64(i++, after_time);
-        select.setInt64(i++, after_time);
-        select.setString(i++, after_id);
-        select.setInt(i++, limit);
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        std::vector<ValueRecord> values;
-        while (rows->next()) values.push_back(RowToValue(*rows));
-        return values;
-      });
+  if (state.has_value()) {
+    return db::QueryAll(*pool_, "list values", kListValuesInState, RowToValue,
+                        org, *state, after_time, after_time, after_id, limit);
+  }
+  return db::QueryAll(*pool_, "list values", kListValues, RowToValue, org,
+                      after_time, after_time, after_id, limit);
 }
 
 absl::StatusOr<std::vector<RevisionRecord>> ValuesRepository::ListRevisions(
     absl::string_view org, absl::string_view value_id, int64_t before,
     int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list value revisions", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<RevisionRecord>> {
-        auto& select = c.Prepare(kListRevisions);
-        select.setString(1, std::string(org));
-        select.setString(2, std::string(value_id));
-        select.setInt64(3, before);
-        select.setInt(4, limit);
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        std::vector<RevisionRecord> revisions;
-        while (rows->next()) revisions.push_back(RowToRevision(*rows));
-        return revisions;
-      });
+  return db::QueryAll(*pool_, "list value revisions", kListRevisions,
+                      RowToRevision, org, value_id, before, limit);
 }
 
 absl::StatusOr<int64_t> ValuesRepository::NextFeedbackSequence(
     db::Transaction& tx, absl::string_view org, absl::string_view value_id) {
   return db::Run(
       "number feedback", tx, [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-        BindKeyAndRun(c.Prepare(kRaiseFeedbackSequence), org, value_id);
-        auto& select = c.Prepare(kSelectFeedbackSequence);
-        select.setString(1, std::string(org));
-        select.setString(2, std::string(value_id));
-        std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-        if (!row->next()) return ValueNotFound(org, value_id);
-        return row->getInt64(1);
+        db::Bind(c.Prepare(kRaiseFeedbackSequence), org, value_id)
+            .executeUpdate();
+        return db::ReadOneOr(
+            db::Bind(c.Prepare(kSelectFeedbackSequence), org, value_id),
+            db::FirstInt64, [&] { return ValueNotFound(org, value_id); });
       });
 }
 
 absl::Status ValuesRepository::InsertFeedback(db::Transaction& tx,
                                               const FeedbackRecord& f) {
   return db::Run("insert feedback", tx, [&](db::Connection& c) {
-    auto& insert = c.Prepare(kInsertFeedback);
-    insert.setString(1, f.organization_id);
-    insert.setString(2, f.value_id);
-    insert.setInt64(3, f.sequence);
-    insert.setString(4, f.text);
-    insert.setBoolean(5, f.anonymous);
-    if (f.anonymous) {
-      insert.setNull(6, sql::DataType::VARCHAR);
-    } else {
-      insert.setString(6, f.author_id);
-    }
-    insert.setInt64(7, f.value_revision_number);
-    insert.setInt64(8, f.create_time_us);
-    insert.executeUpdate();
+    const std::optional<std::string> author =
+        f.anonymous ? std::nullopt : std::optional<std::string>(f.author_id);
+    db::Bind(c.Prepare(kInsertFeedback), f.organization_id, f.value_id,
+             f.sequence, f.text, f.anonymous, author, f.value_revision_number,
+             f.create_time_us)
+        .executeUpdate();
     return absl::OkStatus();
   });
 }
@@ -403,57 +321,27 @@ absl::Status ValuesRepository::InsertFeedback(db::Transaction& tx,
 absl::StatusOr<std::vector<FeedbackRecord>> ValuesRepository::ListFeedback(
     absl::string_view org, absl::string_view value_id, int64_t before,
     int limit) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list feedback", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<FeedbackRecord>> {
-        auto& select = c.Prepare(kListFeedback);
-        select.setString(1, std::string(org));
-        select.setString(2, std::string(value_id));
-        select.setInt64(3, before);
-        select.setInt(4, limit);
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        std::vector<FeedbackRecord> feedback;
-        while (rows->next()) feedback.push_back(RowToFeedback(*rows));
-        return feedback;
-      });
+  return db::QueryAll(*pool_, "list feedback", kListFeedback, RowToFeedback,
+                      org, value_id, before, limit);
 }
 
 absl::StatusOr<std::vector<EndorsementRecord>>
 ValuesRepository::ListEndorsementsOf(absl::string_view org,
                                      absl::string_view staff_member_id) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list endorsements of a person", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<EndorsementRecord>> {
-        auto& select = c.Prepare(kSelectEndorsementsOf);
-        select.setString(1, std::string(org));
-        select.setString(2, std::string(staff_member_id));
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        std::vector<EndorsementRecord> endorsements;
-        while (rows->next()) {
-          endorsements.push_back(
-              EndorsementRecord{rows->getString(1), rows->getInt64(2)});
-        }
-        return endorsements;
-      });
+  return db::QueryAll(
+      *pool_, "list endorsements of a person", kSelectEndorsementsOf,
+      [](sql::ResultSet& row) {
+        return EndorsementRecord{row.getString(1), row.getInt64(2)};
+      },
+      org, staff_member_id);
 }
 
 absl::StatusOr<std::vector<FeedbackRecord>>
 ValuesRepository::ListSignedFeedbackOf(absl::string_view org,
                                        absl::string_view staff_member_id) {
-  CANDOR_ASSIGN_OR_RETURN(db::PooledConnection connection, pool_->Borrow());
-  return db::Run(
-      "list feedback of a person", connection,
-      [&](db::Connection& c) -> absl::StatusOr<std::vector<FeedbackRecord>> {
-        auto& select = c.Prepare(kSelectSignedFeedbackOf);
-        select.setString(1, std::string(org));
-        select.setString(2, std::string(staff_member_id));
-        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-        std::vector<FeedbackRecord> feedback;
-        while (rows->next()) feedback.push_back(RowToFeedback(*rows));
-        return feedback;
-      });
+  return db::QueryAll(*pool_, "list feedback of a person",
+                      kSelectSignedFeedbackOf, RowToFeedback, org,
+                      staff_member_id);
 }
 
 absl::StatusOr<int64_t> ValuesRepository::EraseEndorsementsOf(
@@ -461,10 +349,9 @@ absl::StatusOr<int64_t> ValuesRepository::EraseEndorsementsOf(
     absl::string_view staff_member_id) {
   return db::Run("erase endorsements", tx,
                  [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-                   auto& remove = c.Prepare(kDeleteEndorsementsOf);
-                   remove.setString(1, std::string(org));
-                   remove.setString(2, std::string(staff_member_id));
-                   return static_cast<int64_t>(remove.executeUpdate());
+                   return int64_t{db::Bind(c.Prepare(kDeleteEndorsementsOf),
+                                           org, staff_member_id)
+                                      .executeUpdate()};
                  });
 }
 
@@ -473,11 +360,9 @@ absl::StatusOr<int64_t> ValuesRepository::EraseSignedFeedbackOf(
     absl::string_view staff_member_id, absl::string_view erased_text) {
   return db::Run("erase feedback", tx,
                  [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-                   auto& update = c.Prepare(kEraseSignedFeedbackOf);
-                   update.setString(1, std::string(erased_text));
-                   update.setString(2, std::string(org));
-                   update.setString(3, std::string(staff_member_id));
-                   return static_cast<int64_t>(update.executeUpdate());
+                   return int64_t{db::Bind(c.Prepare(kEraseSignedFeedbackOf),
+                                           erased_text, org, staff_member_id)
+                                      .executeUpdate()};
                  });
 }
 
