@@ -24,12 +24,6 @@ namespace candor::testing {
 namespace {
 
 using ::google::protobuf::util::TimeUtil;
-using grpc::StatusCode;
-using ::testing::HasSubstr;
-using ::testing::StartsWith;
-using Post = advocacypb::Post;
-using Share = engagementpb::Share;
-using StaffMember = staffpb::StaffMember;
 using Event = engagementpb::EngagementEvent;
 
 // Text every rule of the default ruleset passes.

@@ -37,10 +37,6 @@
 namespace candor::testing {
 namespace {
 
-using grpc::StatusCode;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
 using Notification = engagementpb::Notification;
 
 db::Pool& EngagementPool() {

@@ -24,15 +24,6 @@
 namespace candor::testing {
 namespace {
 
-using grpc::StatusCode;
-using ::testing::ElementsAre;
-using ::testing::ElementsAreArray;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using Post = advocacypb::Post;
-using Story = advocacypb::Story;
-using StaffMember = staffpb::StaffMember;
-
 // Text every rule of the default ruleset passes: a disclosure up front, the
 // author's own words, no story, no link.
 constexpr char kGoodText[] =

@@ -25,13 +25,6 @@ namespace candor::testing {
 namespace {
 
 using ::google::protobuf::util::TimeUtil;
-using grpc::StatusCode;
-using ::testing::HasSubstr;
-using ::testing::Not;
-using ::testing::StartsWith;
-using Post = advocacypb::Post;
-using Share = engagementpb::Share;
-using StaffMember = staffpb::StaffMember;
 
 // Passes every rule of the default ruleset.
 constexpr char kPostText[] =

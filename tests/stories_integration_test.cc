@@ -25,14 +25,6 @@ namespace candor::testing {
 namespace {
 
 using ::google::protobuf::util::TimeUtil;
-using grpc::StatusCode;
-using ::testing::ElementsAre;
-using ::testing::ElementsAreArray;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using ::testing::Not;
-using Story = advocacypb::Story;
-using StaffMember = staffpb::StaffMember;
 
 google::protobuf::Timestamp In(absl::Duration d) {
   return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now() + d));

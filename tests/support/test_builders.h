@@ -16,10 +16,24 @@
 #include <vector>
 
 #include "candor/transparency/v1/transparency.grpc.pb.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/test_server.h"
 
 namespace candor::testing {
+
+// The names the integration tests use most, declared once.
+using ::grpc::StatusCode;
+using ::testing::ElementsAre;
+using ::testing::ElementsAreArray;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::StartsWith;
+using Post = advocacypb::Post;
+using Story = advocacypb::Story;
+using Share = engagementpb::Share;
+using StaffMember = staffpb::StaffMember;
 
 // A test with an organization of its own on the shared TestServer (org_,
 // made with the prefix the suite passes before each test) and a stub of
