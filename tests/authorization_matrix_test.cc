@@ -49,14 +49,12 @@
 #include "services/common/grpc_status.h"
 #include "tests/support/generic_call.h"
 #include "tests/support/rs256_server.h"
+#include "tests/support/test_builders.h"
 #include "tests/support/test_callers.h"
 #include "tests/support/test_server.h"
 
 namespace candor::testing {
 namespace {
-
-namespace privacypb = ::candor::privacy::v1;
-namespace transparencypb = ::candor::transparency::v1;
 
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
@@ -90,11 +88,7 @@ std::string Unique(const std::string& prefix) {
 }
 
 // A person who writes posts: consented to advocacy, a linked account.
-struct Person {
-  staffpb::StaffMember member;
-  std::string token;
-  const std::string& name() const { return member.name(); }
-};
+using Person = TestPerson;
 
 // Text every rule of the default ruleset passes; `who` and a counter keep
 // any two posts apart (no-coordination looks at similar texts).
@@ -164,28 +158,10 @@ class World {
 
   // --- fresh objects (the admin or the owner creates them) ---
 
-  std::string NewValue() {
-    valuespb::CreateValueRequest request;
-    request.set_parent(org.name);
-    request.mutable_value()->set_title(Unique("Candor "));
-    request.mutable_value()->set_statement("We say what we think.");
-    valuespb::Value out;
-    Expect(server_.ValuesStub()->CreateValue(Ctx(org.admin_token).get(),
-                                             request, &out),
-           "CreateValue");
-    return out.name();
-  }
+  std::string NewValue() { return MustCreateValue(org, Unique("Candor ")); }
 
   std::string NewStory() {
-    advocacypb::CreateStoryRequest request;
-    request.set_parent(org.name);
-    request.mutable_story()->set_title(Unique("Search is faster "));
-    request.mutable_story()->set_summary("What happened, and why it matters.");
-    advocacypb::Story out;
-    Expect(server_.AdvocacyStub()->CreateStory(Ctx(org.admin_token).get(),
-                                               request, &out),
-           "CreateStory");
-    return out.name();
+    return MustCreateStory(org, Unique("Search is faster ")).name();
   }
 
   // A post of `author` in `state` (DRAFT, or submitted to reach APPROVED,
@@ -194,24 +170,18 @@ class World {
       const Person& author, advocacypb::Post::State state,
       advocacypb::SubmitPostResponse* submitted = nullptr) {
     const std::string who = author.member.display_name();
-    advocacypb::CreatePostRequest create;
-    create.set_parent(org.name);
-    create.mutable_post()->set_network(common::v1::LINKEDIN);
-    create.mutable_post()->set_text(
-        state == advocacypb::Post::IN_REVIEW  ? SensitiveText(who)
-        : state == advocacypb::Post::REJECTED ? UndisclosedText(who)
-                                              : GoodText(who));
     advocacypb::Post post;
-    Expect(server_.AdvocacyStub()->CreatePost(Ctx(author.token).get(), create,
-                                              &post),
+    Expect(CreatePost(
+               author.token, org.name,
+               ::candor::testing::NewPost(
+                   state == advocacypb::Post::IN_REVIEW  ? SensitiveText(who)
+                   : state == advocacypb::Post::REJECTED ? UndisclosedText(who)
+                                                         : GoodText(who)),
+               &post),
            "CreatePost");
     if (state == advocacypb::Post::DRAFT) return post;
-    advocacypb::SubmitPostRequest submit;
-    submit.set_name(post.name());
     advocacypb::SubmitPostResponse response;
-    Expect(server_.AdvocacyStub()->SubmitPost(Ctx(author.token).get(), submit,
-                                              &response),
-           "SubmitPost");
+    Expect(SubmitPost(author.token, post.name(), &response), "SubmitPost");
     EXPECT_EQ(response.post().state(), state) << response.DebugString();
     if (submitted != nullptr) *submitted = response;
     return response.post();
@@ -273,17 +243,8 @@ class World {
   }
 
   void MakeAdvocate(Person& person, const std::string& handle) {
-    staffpb::UpdateStaffMemberRequest request;
-    staffpb::StaffMember* change = request.mutable_staff_member();
-    change->set_name(person.name());
-    change->set_advocacy_consent(true);
-    auto* account = change->add_social_accounts();
-    account->set_network(common::v1::LINKEDIN);
-    account->set_handle(absl::StrCat(handle, "-", org.id));
-    request.mutable_update_mask()->add_paths("advocacy_consent");
-    request.mutable_update_mask()->add_paths("social_accounts");
-    Expect(server_.StaffStub()->UpdateStaffMember(Ctx(person.token).get(),
-                                                  request, &person.member),
+    Expect(BecomeAdvocate(person.token, person.name(),
+                          absl::StrCat(handle, "-", org.id), &person.member),
            "UpdateStaffMember (consent)");
   }
 

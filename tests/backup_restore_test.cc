@@ -28,8 +28,6 @@
 namespace candor::testing {
 namespace {
 
-namespace advocacypb = ::candor::advocacy::v1;
-namespace transparencypb = ::candor::transparency::v1;
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 

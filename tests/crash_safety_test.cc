@@ -37,9 +37,6 @@
 namespace candor::testing {
 namespace {
 
-namespace advocacypb = ::candor::advocacy::v1;
-namespace engagementpb = ::candor::engagement::v1;
-namespace transparencypb = ::candor::transparency::v1;
 using ::google::protobuf::util::MessageDifferencer;
 using ::google::protobuf::util::TimeUtil;
 
@@ -387,9 +384,7 @@ TEST_F(CrashSafetyTest,
   }
 
   // Count everything through the API, organization by organization.
-  auto advocacy = clients_->Advocacy();
   auto engagement = clients_->Engagement();
-  auto transparency = clients_->Transparency();
   size_t run_index = 0;
   for (const AdvocateOrg& org : orgs) {
     std::map<std::string, std::set<std::string>> expected_posts;   // by author
@@ -403,12 +398,8 @@ TEST_F(CrashSafetyTest,
       }
     }
 
-    advocacypb::ListPostsRequest list_posts;
-    list_posts.set_parent(org.name);
-    list_posts.set_page_size(1000);
     advocacypb::ListPostsResponse posts;
-    grpc::Status status = advocacy->ListPosts(
-        FaultClients::Context(org.admin_token).get(), list_posts, &posts);
+    grpc::Status status = clients_->ListPosts(org, &posts);
     ASSERT_TRUE(status.ok()) << Describe(status);
     EXPECT_TRUE(posts.next_page_token().empty());
     std::map<std::string, std::set<std::string>> found_posts;
@@ -420,13 +411,8 @@ TEST_F(CrashSafetyTest,
     EXPECT_EQ(found_posts, expected_posts) << org.name;
 
     // One decision per post: a retried submit recorded no second one.
-    transparencypb::ListDecisionsRequest list_decisions;
-    list_decisions.set_parent(org.name);
-    list_decisions.set_page_size(1000);
     transparencypb::ListDecisionsResponse decisions;
-    status = transparency->ListDecisions(
-        FaultClients::Context(org.admin_token).get(), list_decisions,
-        &decisions);
+    status = clients_->ListDecisions(org, &decisions);
     ASSERT_TRUE(status.ok()) << Describe(status);
     std::map<std::string, int> decisions_per_post;
     for (const transparencypb::Decision& decision : decisions.decisions()) {
@@ -465,11 +451,8 @@ TEST_F(CrashSafetyTest,
     EXPECT_EQ(metrics.reactions(), shares_made * kReactions) << org.name;
     EXPECT_EQ(metrics.impressions(), shares_made * kImpressions) << org.name;
 
-    transparencypb::VerifyAuditLogRequest verify;
-    verify.set_parent(org.name);
     transparencypb::VerifyAuditLogResponse verified;
-    status = transparency->VerifyAuditLog(
-        FaultClients::Context(org.admin_token).get(), verify, &verified);
+    status = clients_->VerifyAuditLog(org, &verified);
     ASSERT_TRUE(status.ok()) << Describe(status);
     EXPECT_TRUE(verified.ok())
         << org.name << ": first bad entry " << verified.first_bad_sequence();

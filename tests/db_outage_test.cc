@@ -43,8 +43,6 @@
 namespace candor::testing {
 namespace {
 
-namespace advocacypb = ::candor::advocacy::v1;
-namespace staffpb = ::candor::staff::v1;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;

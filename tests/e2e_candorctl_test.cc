@@ -23,7 +23,6 @@
 namespace candor::testing {
 namespace {
 
-namespace staffpb = ::candor::staff::v1;
 using ::testing::Contains;
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;

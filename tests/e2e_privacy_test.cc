@@ -15,8 +15,6 @@
 namespace candor::testing {
 namespace {
 
-namespace privacypb = ::candor::privacy::v1;
-namespace staffpb = ::candor::staff::v1;
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;

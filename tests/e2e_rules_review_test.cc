@@ -21,18 +21,11 @@
 namespace candor::testing {
 namespace {
 
-namespace advocacypb = ::candor::advocacy::v1;
-namespace staffpb = ::candor::staff::v1;
-namespace transparencypb = ::candor::transparency::v1;
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// A staff member made through candorctl, with their own token.
-struct Person {
-  std::string name;  // organizations/ORG/staffMembers/ID
-  std::string token;
-};
+using Person = E2ePerson;
 
 // deploy/rulesets/default.textpb in this source tree (this file is
 // tests/e2e_rules_review_test.cc; CMake compiles it by its absolute path).
@@ -40,16 +33,6 @@ std::string ShippedRulesetPath() {
   std::string dir = __FILE__;
   for (int i = 0; i < 2; ++i) dir = dir.substr(0, dir.rfind('/'));
   return dir + "/deploy/rulesets/default.textpb";
-}
-
-// The lines of a table that start with `first` as a word.
-std::vector<std::string> RowsFor(const std::string& table,
-                                 const std::string& first) {
-  std::vector<std::string> rows;
-  for (const std::string& line : Lines(table)) {
-    if (absl::StartsWith(line, first + " ")) rows.push_back(line);
-  }
-  return rows;
 }
 
 const transparencypb::RuleResult* FindResult(
@@ -69,61 +52,9 @@ std::string DisclosedText(const std::string& topic) {
          ". Ask me anything about how we got there.";
 }
 
-class RulesReviewEndToEndTest : public E2eTest {
+class RulesReviewEndToEndTest : public E2eOrgTest {
  protected:
-  void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(E2eTest::SetUp());
-    ASSERT_NO_FATAL_FAILURE(server_->CreateOrg("rr", &org_));
-  }
-
-  CommandResult Ctl(const std::string& token,
-                    const std::vector<std::string>& args) const {
-    return server_->Ctl(token, args);
-  }
-  CommandResult Admin(const std::vector<std::string>& args) const {
-    return Ctl(org_.admin_token, args);
-  }
-
-  // A staff member `id` with `roles` (employee implied) and a token with
-  // the same roles. With `advocate`, they consent to advocacy and link a
-  // LinkedIn account, themselves, as `staff update` lets them.
-  void AddPerson(const std::string& id, const std::vector<std::string>& roles,
-                 bool advocate, Person* person) {
-    std::vector<std::string> args = {"-o",
-                                     "json",
-                                     "staff",
-                                     "create",
-                                     org_.id,
-                                     "--id",
-                                     id,
-                                     "--employee-id",
-                                     "E-" + id,
-                                     "--display-name",
-                                     "Person " + id,
-                                     "--email",
-                                     id + "@" + org_.id + ".example"};
-    for (const std::string& role : roles) {
-      args.push_back("--role");
-      args.push_back(role);
-    }
-    const CommandResult created = Admin(args);
-    ASSERT_EQ(created.exit_code, 0) << created;
-    staffpb::StaffMember member;
-    ASSERT_TRUE(ParseJson(created.out, &member));
-    person->name = member.name();
-    std::vector<std::string> token_roles = {"employee"};
-    token_roles.insert(token_roles.end(), roles.begin(), roles.end());
-    ASSERT_NO_FATAL_FAILURE(
-        server_->MintStaffToken(org_, id, token_roles, &person->token));
-    if (!advocate) return;
-    const CommandResult updated =
-        Ctl(person->token,
-            {"-o", "json", "staff", "update", person->name, "--consent", "true",
-             "--social", "linkedin:" + id + "-" + org_.id});
-    ASSERT_EQ(updated.exit_code, 0) << updated;
-    ASSERT_TRUE(ParseJson(updated.out, &member));
-    EXPECT_TRUE(member.advocacy_consent()) << updated;
-  }
+  RulesReviewEndToEndTest() : E2eOrgTest("rr") {}
 
   // `rules publish` of the shipped example, as the admin.
   void PublishShippedRuleset(transparencypb::Ruleset* ruleset) {
@@ -160,8 +91,6 @@ class RulesReviewEndToEndTest : public E2eTest {
     ASSERT_EQ(got.exit_code, 0) << got;
     ASSERT_TRUE(ParseJson(got.out, post));
   }
-
-  E2eOrg org_;
 };
 
 // The shipped example publishes as is; `rules show` and `rules list` show

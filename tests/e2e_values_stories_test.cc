@@ -21,59 +21,21 @@
 namespace candor::testing {
 namespace {
 
-namespace advocacypb = ::candor::advocacy::v1;
-namespace staffpb = ::candor::staff::v1;
-namespace valuespb = ::candor::values::v1;
 using ::testing::ContainsRegex;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// A staff member made through candorctl, with their own token.
-struct Person {
-  std::string name;  // organizations/ORG/staffMembers/ID
-  std::string token;
-};
+using Person = E2ePerson;
 
-// The lines of a table (header first) that start with `name` as a word.
-std::vector<std::string> RowsFor(const std::string& table,
-                                 const std::string& name) {
-  std::vector<std::string> rows;
-  for (const std::string& line : Lines(table)) {
-    if (absl::StartsWith(line, name + " ")) rows.push_back(line);
-  }
-  return rows;
-}
-
-class ValuesStoriesEndToEndTest : public E2eTest {
+class ValuesStoriesEndToEndTest : public E2eOrgTest {
  protected:
-  void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(E2eTest::SetUp());
-    ASSERT_NO_FATAL_FAILURE(server_->CreateOrg("vs", &org_));
-  }
-
-  CommandResult Ctl(const std::string& token,
-                    const std::vector<std::string>& args) const {
-    return server_->Ctl(token, args);
-  }
-  CommandResult Admin(const std::vector<std::string>& args) const {
-    return Ctl(org_.admin_token, args);
-  }
+  ValuesStoriesEndToEndTest() : E2eOrgTest("vs") {}
 
   // An employee with id `id` in `department`, and their token.
   void AddEmployee(const std::string& id, const std::string& department,
                    Person* person) {
-    const CommandResult created = Admin(
-        {"-o", "json", "staff", "create", org_.id, "--id", id, "--employee-id",
-         "E-" + id, "--display-name", "Person " + id, "--email",
-         id + "@" + org_.id + ".example", "--department", department});
-    ASSERT_EQ(created.exit_code, 0) << created;
-    staffpb::StaffMember member;
-    ASSERT_TRUE(ParseJson(created.out, &member));
-    person->name = member.name();
-    ASSERT_EQ(person->name, org_.name + "/staffMembers/" + id);
-    ASSERT_NO_FATAL_FAILURE(
-        server_->MintStaffToken(org_, id, {"employee"}, &person->token));
+    AddPerson(id, {}, /*advocate=*/false, person, department);
   }
 
   // `values create` as the admin, as JSON.
@@ -141,8 +103,6 @@ class ValuesStoriesEndToEndTest : public E2eTest {
   std::string ValueName(const std::string& id) const {
     return org_.name + "/values/" + id;
   }
-
-  E2eOrg org_;
 };
 
 // Three values and a story for Sales tied to two of them: Sales sees it,

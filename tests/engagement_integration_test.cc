@@ -16,22 +16,14 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/clock.h"
+#include "tests/support/test_builders.h"
 #include "tests/support/test_callers.h"
 #include "tests/support/test_server.h"
 
 namespace candor::testing {
 namespace {
 
-namespace engagementpb = ::candor::engagement::v1;
-namespace transparencypb = ::candor::transparency::v1;
-
 using ::google::protobuf::util::TimeUtil;
-using grpc::StatusCode;
-using ::testing::HasSubstr;
-using ::testing::StartsWith;
-using Post = advocacypb::Post;
-using Share = engagementpb::Share;
-using StaffMember = staffpb::StaffMember;
 using Event = engagementpb::EngagementEvent;
 
 // Text every rule of the default ruleset passes.
@@ -47,71 +39,26 @@ constexpr char kOtherText[] =
     "#ad Come work with us: we hire engineers in every team, the office has "
     "great coffee and the people are kind.";
 
-struct Person {
-  StaffMember member;
-  std::string token;
-  const std::string& name() const { return member.name(); }
-};
+using Person = TestPerson;
 
-class EngagementTest : public ::testing::Test {
+class EngagementTest : public OrgTest {
  protected:
-  EngagementTest()
-      : server_(TestServer::Get()),
-        stub_(server_.EngagementStub()),
-        advocacy_(server_.AdvocacyStub()),
-        staff_(server_.StaffStub()),
-        transparency_(
-            transparencypb::TransparencyService::NewStub(server_.channel())),
-        org_(server_.CreateOrganization("engagement")) {}
+  EngagementTest() : OrgTest("engagement") {}
 
-  // Makes `member` an advocate: consent and a linked LinkedIn account.
-  void MakeAdvocate(Person& person) {
-    staffpb::UpdateStaffMemberRequest request;
-    StaffMember* change = request.mutable_staff_member();
-    change->set_name(person.member.name());
-    change->set_advocacy_consent(true);
-    auto* account = change->add_social_accounts();
-    account->set_network(common::v1::LINKEDIN);
-    account->set_handle(absl::AsciiStrToLower(person.member.employee_id()) +
-                        "-" + org_.id);
-    request.mutable_update_mask()->add_paths("advocacy_consent");
-    request.mutable_update_mask()->add_paths("social_accounts");
-    StaffMember updated;
-    const grpc::Status status = staff_->UpdateStaffMember(
-        TestServer::Context(person.token).get(), request, &updated);
-    ASSERT_TRUE(status.ok()) << "UpdateStaffMember: " << status.error_message();
-    person.member = updated;
-  }
-
+  // An employee `id` who is an advocate: consent and a linked LinkedIn
+  // account.
   Person MakePerson(const std::string& id) {
-    Person person;
-    person.member = server_.CreateStaff(org_, id);
-    person.token = EmployeeToken(person.member);
-    MakeAdvocate(person);
-    return person;
+    return ::candor::testing::MakePerson(org_, id);
   }
 
   Post CreatePost(const Person& author, const std::string& text) {
-    advocacypb::CreatePostRequest request;
-    request.set_parent(org_.name);
-    request.mutable_post()->set_network(common::v1::LINKEDIN);
-    request.mutable_post()->set_text(text);
-    Post out;
-    const grpc::Status status = advocacy_->CreatePost(
-        TestServer::Context(author.token).get(), request, &out);
-    EXPECT_TRUE(status.ok()) << "CreatePost: " << status.error_message();
-    return out;
+    return MustCreatePost(author, org_.name, text);
   }
 
   // A post by `author` with kGoodText (or `text`), submitted: APPROVED.
   Post ApprovedPost(const Person& author, const std::string& text = kGoodText) {
-    const Post post = CreatePost(author, text);
-    advocacypb::SubmitPostRequest request;
-    request.set_name(post.name());
-    advocacypb::SubmitPostResponse out;
-    const grpc::Status status = advocacy_->SubmitPost(
-        TestServer::Context(author.token).get(), request, &out);
-    EXPECT_TRUE(status.ok()) << "SubmitPost: " << status.error_message();
+    const advocacypb::SubmitPostResponse out =
+        MustSubmitPost(author, org_.name, text);
     EXPECT_EQ(out.post().state(), Post::APPROVED);
     return out.post();
   }
@@ -127,7 +74,8 @@ class EngagementTest : public ::testing::Test {
     request.mutable_share()->set_external_url(
         "https://www.linkedin.com/feed/update/1");
     request.set_request_id(request_id);
-    return stub_->CreateShare(TestServer::Context(token).get(), request, out);
+    return engagement_->CreateShare(TestServer::Context(token).get(), request,
+                                    out);
   }
 
   Share MustShare(const Person& author, const Post& post,
@@ -145,7 +93,7 @@ class EngagementTest : public ::testing::Test {
                       engagementpb::RecordEngagementEventsResponse* out,
                       size_t per_message = 100) {
     auto context = TestServer::Context(token);
-    auto writer = stub_->RecordEngagementEvents(context.get(), out);
+    auto writer = engagement_->RecordEngagementEvents(context.get(), out);
     engagementpb::RecordEngagementEventsRequest request;
     request.set_parent(org_.name);
     for (size_t i = 0; i < events.size(); ++i) {
@@ -169,7 +117,7 @@ class EngagementTest : public ::testing::Test {
     engagementpb::GetEngagementMetricsRequest request;
     request.set_subject(subject);
     engagementpb::EngagementMetrics out;
-    const grpc::Status status = stub_->GetEngagementMetrics(
+    const grpc::Status status = engagement_->GetEngagementMetrics(
         TestServer::Context(token).get(), request, &out);
     EXPECT_EQ(status.error_code(), expected)
         << subject << ": " << status.error_message();
@@ -181,7 +129,7 @@ class EngagementTest : public ::testing::Test {
     request.set_parent(person.name());
     request.set_participate(participate);
     engagementpb::LeaderboardParticipation out;
-    const grpc::Status status = stub_->UpdateLeaderboardParticipation(
+    const grpc::Status status = engagement_->UpdateLeaderboardParticipation(
         TestServer::Context(person.token).get(), request, &out);
     EXPECT_TRUE(status.ok()) << status.error_message();
     EXPECT_EQ(out.participate(), participate);
@@ -236,13 +184,6 @@ class EngagementTest : public ::testing::Test {
         TimeUtil::MicrosecondsToTimestamp(NowMicros() - 60 * int64_t{1000000});
     return e;
   }
-
-  TestServer& server_;
-  std::unique_ptr<engagementpb::EngagementService::Stub> stub_;
-  std::unique_ptr<advocacypb::AdvocacyService::Stub> advocacy_;
-  std::unique_ptr<staffpb::StaffService::Stub> staff_;
-  std::unique_ptr<transparencypb::TransparencyService::Stub> transparency_;
-  TestServer::Organization org_;
 };
 
 TEST_F(EngagementTest, ShareOfApprovedPostGetsTrackingLink) {
@@ -271,35 +212,37 @@ TEST_F(EngagementTest, ShareOfApprovedPostGetsTrackingLink) {
   engagementpb::GetShareRequest get;
   get.set_name(share.name());
   Share got;
-  status = stub_->GetShare(TestServer::Context(author.token).get(), get, &got);
+  status =
+      engagement_->GetShare(TestServer::Context(author.token).get(), get, &got);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(got.tracking_url(), share.tracking_url());
-  status =
-      stub_->GetShare(TestServer::Context(org_.admin_token).get(), get, &got);
+  status = engagement_->GetShare(TestServer::Context(org_.admin_token).get(),
+                                 get, &got);
   EXPECT_TRUE(status.ok()) << status.error_message();
   const Person other = MakePerson("A2");
-  status = stub_->GetShare(TestServer::Context(other.token).get(), get, &got);
+  status =
+      engagement_->GetShare(TestServer::Context(other.token).get(), get, &got);
   EXPECT_EQ(status.error_code(), StatusCode::PERMISSION_DENIED);
 
   // Lists: the author sees theirs, the other employee none, the admin all.
   engagementpb::ListSharesRequest list;
   list.set_parent(org_.name);
   engagementpb::ListSharesResponse page;
-  status =
-      stub_->ListShares(TestServer::Context(author.token).get(), list, &page);
+  status = engagement_->ListShares(TestServer::Context(author.token).get(),
+                                   list, &page);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_EQ(page.shares_size(), 1);
   EXPECT_EQ(page.shares(0).name(), share.name());
-  status =
-      stub_->ListShares(TestServer::Context(other.token).get(), list, &page);
+  status = engagement_->ListShares(TestServer::Context(other.token).get(), list,
+                                   &page);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(page.shares_size(), 0);
   list.set_filter("author = \"" + author.name() + "\"");
-  status =
-      stub_->ListShares(TestServer::Context(other.token).get(), list, &page);
+  status = engagement_->ListShares(TestServer::Context(other.token).get(), list,
+                                   &page);
   EXPECT_EQ(status.error_code(), StatusCode::PERMISSION_DENIED);
-  status = stub_->ListShares(TestServer::Context(org_.admin_token).get(), list,
-                             &page);
+  status = engagement_->ListShares(TestServer::Context(org_.admin_token).get(),
+                                   list, &page);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(page.shares_size(), 1);
 }
@@ -315,16 +258,16 @@ TEST_F(EngagementTest, ListSharesPagesNewestFirstWithFilters) {
   list.set_parent(org_.name);
   list.set_page_size(3);
   engagementpb::ListSharesResponse page;
-  grpc::Status status =
-      stub_->ListShares(TestServer::Context(author.token).get(), list, &page);
+  grpc::Status status = engagement_->ListShares(
+      TestServer::Context(author.token).get(), list, &page);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_EQ(page.shares_size(), 3);
   EXPECT_EQ(page.shares(0).name(), names[3]);
   EXPECT_EQ(page.shares(2).name(), names[1]);
   ASSERT_FALSE(page.next_page_token().empty());
   list.set_page_token(page.next_page_token());
-  status =
-      stub_->ListShares(TestServer::Context(author.token).get(), list, &page);
+  status = engagement_->ListShares(TestServer::Context(author.token).get(),
+                                   list, &page);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_EQ(page.shares_size(), 1);
   EXPECT_EQ(page.shares(0).name(), names[0]);
@@ -333,14 +276,14 @@ TEST_F(EngagementTest, ListSharesPagesNewestFirstWithFilters) {
   list.Clear();
   list.set_parent(org_.name);
   list.set_filter("state = NONCOMPLIANT AND post = \"" + post.name() + "\"");
-  status = stub_->ListShares(TestServer::Context(org_.admin_token).get(), list,
-                             &page);
+  status = engagement_->ListShares(TestServer::Context(org_.admin_token).get(),
+                                   list, &page);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_EQ(page.shares_size(), 1);
   EXPECT_EQ(page.shares(0).name(), names[3]);
   list.set_filter("state = maybe");
-  status = stub_->ListShares(TestServer::Context(org_.admin_token).get(), list,
-                             &page);
+  status = engagement_->ListShares(TestServer::Context(org_.admin_token).get(),
+                                   list, &page);
   EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT);
 }
 
@@ -380,7 +323,7 @@ TEST_F(EngagementTest, LostDisclosureIsNoncompliantAndNotified) {
   engagementpb::ListNotificationsRequest request;
   request.set_parent(author.name());
   engagementpb::ListNotificationsResponse out;
-  const grpc::Status status = stub_->ListNotifications(
+  const grpc::Status status = engagement_->ListNotifications(
       TestServer::Context(author.token).get(), request, &out);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_GE(out.notifications_size(), 1);
@@ -583,41 +526,20 @@ TEST_F(EngagementTest, EventsOnlyForOwnSharesUnlessService) {
 
 TEST_F(EngagementTest, MetricsByStoryAndValueFollowThePost) {
   const Person author = MakePerson("A1");
-  auto values = valuespb::ValuesService::NewStub(server_.channel());
-  valuespb::CreateValueRequest create_value;
-  create_value.set_parent(org_.name);
-  create_value.mutable_value()->set_title("Speed");
-  create_value.mutable_value()->set_statement("We commit to speed.");
-  valuespb::Value value;
-  grpc::Status status = values->CreateValue(
-      TestServer::Context(org_.admin_token).get(), create_value, &value);
-  ASSERT_TRUE(status.ok()) << status.error_message();
-  advocacypb::CreateStoryRequest create_story;
-  create_story.set_parent(org_.name);
-  create_story.mutable_story()->set_title("Faster search");
-  create_story.mutable_story()->set_summary(
-      "What happened, in a few sentences.\nAnd why it matters.");
-  advocacypb::Story story;
-  status = advocacy_->CreateStory(TestServer::Context(org_.admin_token).get(),
-                                  create_story, &story);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  const std::string value = MustCreateValue(org_, "Speed");
+  const advocacypb::Story story = MustCreateStory(org_, "Faster search");
+  ASSERT_FALSE(HasFailure());
 
   // One post with the story and the value, one without either.
-  advocacypb::CreatePostRequest create_post;
-  create_post.set_parent(org_.name);
-  create_post.mutable_post()->set_network(common::v1::LINKEDIN);
-  create_post.mutable_post()->set_text(kGoodText);
-  create_post.mutable_post()->set_story(story.name());
-  create_post.mutable_post()->add_values(value.name());
+  Post draft = NewPost(kGoodText);
+  draft.set_story(story.name());
+  draft.add_values(value);
   Post tagged;
-  status = advocacy_->CreatePost(TestServer::Context(author.token).get(),
-                                 create_post, &tagged);
+  grpc::Status status =
+      ::candor::testing::CreatePost(author.token, org_.name, draft, &tagged);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  advocacypb::SubmitPostRequest submit;
-  submit.set_name(tagged.name());
   advocacypb::SubmitPostResponse submitted;
-  status = advocacy_->SubmitPost(TestServer::Context(author.token).get(),
-                                 submit, &submitted);
+  status = SubmitPost(author.token, tagged.name(), &submitted);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_EQ(submitted.post().state(), Post::APPROVED)
       << submitted.post().latest_decision().DebugString();
@@ -633,7 +555,7 @@ TEST_F(EngagementTest, MetricsByStoryAndValueFollowThePost) {
                      &out)
                   .ok());
   ASSERT_EQ(out.recorded(), 3);
-  for (const std::string& subject : {story.name(), value.name()}) {
+  for (const std::string& subject : {story.name(), value}) {
     const auto m = Metrics(author.token, subject);
     EXPECT_EQ(m.subject(), subject);
     EXPECT_EQ(m.shares(), 1) << subject;
@@ -650,8 +572,8 @@ TEST_F(EngagementTest, MetricsByStoryAndValueFollowThePost) {
   *request.mutable_end_time() =
       TimeUtil::MicrosecondsToTimestamp(NowMicros() - 3600 * int64_t{1000000});
   engagementpb::EngagementMetrics past;
-  status = stub_->GetEngagementMetrics(TestServer::Context(author.token).get(),
-                                       request, &past);
+  status = engagement_->GetEngagementMetrics(
+      TestServer::Context(author.token).get(), request, &past);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(past.shares(), 0);
   EXPECT_EQ(past.clicks(), 0);
@@ -682,7 +604,7 @@ TEST_F(EngagementTest, LeaderboardRanksParticipantsOnly) {
   engagementpb::GetLeaderboardRequest request;
   request.set_parent(org_.name);
   engagementpb::Leaderboard board;
-  const grpc::Status status = stub_->GetLeaderboard(
+  const grpc::Status status = engagement_->GetLeaderboard(
       TestServer::Context(c.token).get(), request, &board);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_THAT(board.formula(), HasSubstr("0.1 per click"));
@@ -704,7 +626,7 @@ TEST_F(EngagementTest, LeaderboardRanksParticipantsOnly) {
   other.set_parent(b.name());
   other.set_participate(true);
   engagementpb::LeaderboardParticipation participation;
-  EXPECT_EQ(stub_
+  EXPECT_EQ(engagement_
                 ->UpdateLeaderboardParticipation(
                     TestServer::Context(a.token).get(), other, &participation)
                 .error_code(),

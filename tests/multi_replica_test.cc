@@ -53,9 +53,6 @@
 namespace candor::testing {
 namespace {
 
-namespace advocacypb = ::candor::advocacy::v1;
-namespace engagementpb = ::candor::engagement::v1;
-namespace transparencypb = ::candor::transparency::v1;
 using ::google::protobuf::util::MessageDifferencer;
 using ::testing::ElementsAre;
 
@@ -569,19 +566,13 @@ TEST_P(MultiReplicaTest, RetryOnAnotherReplicaReplaysTheFirstAnswer) {
       << resubmitted.DebugString() << "\nfirst:\n"
       << submitted.DebugString();
 
-  advocacypb::ListPostsRequest list;
-  list.set_parent(org.name);
   advocacypb::ListPostsResponse posts;
-  status = cluster_->clients().Advocacy()->ListPosts(
-      FaultClients::Context(org.admin_token).get(), list, &posts);
+  status = cluster_->clients().ListPosts(org, &posts);
   ASSERT_TRUE(status.ok()) << Describe(status);
   ASSERT_EQ(posts.posts_size(), 1);
   EXPECT_EQ(posts.posts(0).name(), created.name());
-  transparencypb::ListDecisionsRequest list_decisions;
-  list_decisions.set_parent(org.name);
   transparencypb::ListDecisionsResponse decisions;
-  status = cluster_->clients().Transparency()->ListDecisions(
-      FaultClients::Context(org.admin_token).get(), list_decisions, &decisions);
+  status = cluster_->clients().ListDecisions(org, &decisions);
   ASSERT_TRUE(status.ok()) << Describe(status);
   ASSERT_EQ(decisions.decisions_size(), 1);
   EXPECT_EQ(decisions.decisions(0).name(), submitted.decision().name());
@@ -628,11 +619,9 @@ TEST_P(MultiReplicaTest, ConcurrentDecisionsMakeOneAuditChain) {
   }
   EXPECT_EQ(decisions, kAuthors * kPostsEach);
 
-  transparencypb::VerifyAuditLogRequest verify;
-  verify.set_parent(org.name);
   transparencypb::VerifyAuditLogResponse verified;
-  const grpc::Status status = transparency->VerifyAuditLog(
-      FaultClients::Context(org.admin_token).get(), verify, &verified);
+  const grpc::Status status =
+      cluster_->clients().VerifyAuditLog(org, &verified);
   ASSERT_TRUE(status.ok()) << Describe(status);
   EXPECT_TRUE(verified.ok())
       << "first bad entry " << verified.first_bad_sequence();
@@ -783,7 +772,6 @@ TEST_P(MultiReplicaTest, ReplicaKilledUnderLoadLosesNothing) {
   }
 
   // Counted through the balancer, by the replicas still serving.
-  auto advocacy = cluster_->clients().Advocacy();
   auto transparency = cluster_->clients().Transparency();
   size_t run_index = 0;
   for (const AdvocateOrg& org : orgs) {
@@ -793,12 +781,8 @@ TEST_P(MultiReplicaTest, ReplicaKilledUnderLoadLosesNothing) {
                           runs[run_index].posts.end());
     }
 
-    advocacypb::ListPostsRequest list_posts;
-    list_posts.set_parent(org.name);
-    list_posts.set_page_size(1000);
     advocacypb::ListPostsResponse posts;
-    grpc::Status status = advocacy->ListPosts(
-        FaultClients::Context(org.admin_token).get(), list_posts, &posts);
+    grpc::Status status = cluster_->clients().ListPosts(org, &posts);
     ASSERT_TRUE(status.ok()) << Describe(status);
     std::multiset<std::string> found;
     for (const advocacypb::Post& post : posts.posts()) {
@@ -809,13 +793,8 @@ TEST_P(MultiReplicaTest, ReplicaKilledUnderLoadLosesNothing) {
                                                 acknowledged.end()))
         << org.name;
 
-    transparencypb::ListDecisionsRequest list_decisions;
-    list_decisions.set_parent(org.name);
-    list_decisions.set_page_size(1000);
     transparencypb::ListDecisionsResponse decisions;
-    status = transparency->ListDecisions(
-        FaultClients::Context(org.admin_token).get(), list_decisions,
-        &decisions);
+    status = cluster_->clients().ListDecisions(org, &decisions);
     ASSERT_TRUE(status.ok()) << Describe(status);
     std::multiset<std::string> decided;
     for (const transparencypb::Decision& decision : decisions.decisions()) {
@@ -832,11 +811,8 @@ TEST_P(MultiReplicaTest, ReplicaKilledUnderLoadLosesNothing) {
     }
     EXPECT_EQ(decision_entries, static_cast<int>(acknowledged.size()))
         << org.name;
-    transparencypb::VerifyAuditLogRequest verify;
-    verify.set_parent(org.name);
     transparencypb::VerifyAuditLogResponse verified;
-    status = transparency->VerifyAuditLog(
-        FaultClients::Context(org.admin_token).get(), verify, &verified);
+    status = cluster_->clients().VerifyAuditLog(org, &verified);
     ASSERT_TRUE(status.ok()) << Describe(status);
     EXPECT_TRUE(verified.ok())
         << org.name << ": first bad entry " << verified.first_bad_sequence();

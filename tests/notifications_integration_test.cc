@@ -29,6 +29,7 @@
 #include "services/common/clock.h"
 #include "services/common/resource_name.h"
 #include "services/engagement/notifications.h"
+#include "tests/support/test_builders.h"
 #include "tests/support/test_callers.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
@@ -36,10 +37,6 @@
 namespace candor::testing {
 namespace {
 
-using grpc::StatusCode;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
 using Notification = engagementpb::Notification;
 
 db::Pool& EngagementPool() {
@@ -81,11 +78,27 @@ void AddNotification(const std::string& staff_name, const std::string& message,
   notifications->Published(n.organization_id, n.staff_member_id);
 }
 
-struct Person {
+// A staff member with their token, and their organization.
+struct Person : TestPerson {
   TestServer::Organization org;
-  staffpb::StaffMember member;
-  std::string token;
 };
+
+// A staff member of `org`; with `advocate`, they consent to advocacy and
+// link a LinkedIn account (so they may submit posts).
+Person MakeStaff(const TestServer::Organization& org, const std::string& id,
+                 const std::string& department, bool advocate,
+                 std::vector<staffpb::StaffMember::Role> roles = {}) {
+  Person p;
+  p.org = org;
+  static_cast<TestPerson&>(p) =
+      MakePerson(org, id, std::move(roles), department, advocate);
+  return p;
+}
+
+advocacypb::SubmitPostResponse WriteAndSubmit(const Person& author,
+                                              const std::string& text) {
+  return MustSubmitPost(author, author.org.name, text);
+}
 
 Person NewPerson(const std::string& prefix = "notif") {
   Person p;
@@ -533,44 +546,15 @@ TEST(TrackingLinkTest, UnknownOrEmptyLinksAnswerNotFound) {
 TEST(EndToEndTest, NoncompliantShareReachesTheStreamAndItsLinkCounts) {
   TestServer& server = TestServer::Get();
   const TestServer::Organization org = server.CreateOrganization("e2enotif");
-  Person author;
-  author.org = org;
-  author.member = server.CreateStaff(org, "A1");
-  author.token = EmployeeToken(author.member);
-  {  // an advocate: consent and a linked LinkedIn account
-    staffpb::UpdateStaffMemberRequest request;
-    staffpb::StaffMember* change = request.mutable_staff_member();
-    change->set_name(author.member.name());
-    change->set_advocacy_consent(true);
-    auto* account = change->add_social_accounts();
-    account->set_network(common::v1::LINKEDIN);
-    account->set_handle("a1-" + org.id);
-    request.mutable_update_mask()->add_paths("advocacy_consent");
-    request.mutable_update_mask()->add_paths("social_accounts");
-    staffpb::StaffMember updated;
-    const grpc::Status status = server.StaffStub()->UpdateStaffMember(
-        TestServer::Context(author.token).get(), request, &updated);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-  }
-  advocacypb::Post post;
-  {
-    advocacypb::CreatePostRequest request;
-    request.set_parent(org.name);
-    request.mutable_post()->set_network(common::v1::LINKEDIN);
-    request.mutable_post()->set_text(
-        "#ad Proud of what our team shipped this week: search is now twice "
-        "as fast, and I spent a month testing it myself.");
-    grpc::Status status = server.AdvocacyStub()->CreatePost(
-        TestServer::Context(author.token).get(), request, &post);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-    advocacypb::SubmitPostRequest submit;
-    submit.set_name(post.name());
-    advocacypb::SubmitPostResponse submitted;
-    status = server.AdvocacyStub()->SubmitPost(
-        TestServer::Context(author.token).get(), submit, &submitted);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-    ASSERT_EQ(submitted.post().state(), advocacypb::Post::APPROVED);
-  }
+  const Person author = MakeStaff(org, "A1", "Engineering", /*advocate=*/true);
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  const advocacypb::SubmitPostResponse submitted = WriteAndSubmit(
+      author,
+      "#ad Proud of what our team shipped this week: search is now twice "
+      "as fast, and I spent a month testing it myself.");
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  ASSERT_EQ(submitted.post().state(), advocacypb::Post::APPROVED);
+  const advocacypb::Post& post = submitted.post();
 
   Watch watch = OpenWatch(author.token, author.member.name());
   // The decision that approved the post comes first (imported from
@@ -681,53 +665,6 @@ constexpr char kSensitiveText[] =
     "#ad Our new savings plan offers guaranteed returns to every customer, "
     "which I find remarkable after years in this industry.";
 
-// A staff member of `org`; with `advocate`, they consent to advocacy and
-// link a LinkedIn account (so they may submit posts).
-Person MakeStaff(const TestServer::Organization& org, const std::string& id,
-                 const std::string& department, bool advocate,
-                 std::vector<staffpb::StaffMember::Role> roles = {}) {
-  TestServer& server = TestServer::Get();
-  Person p;
-  p.org = org;
-  p.member = server.CreateStaff(org, id, roles, department);
-  p.token = roles.empty() ? EmployeeToken(p.member) : ReviewerToken(p.member);
-  if (!advocate) return p;
-  staffpb::UpdateStaffMemberRequest request;
-  staffpb::StaffMember* change = request.mutable_staff_member();
-  change->set_name(p.member.name());
-  change->set_advocacy_consent(true);
-  auto* account = change->add_social_accounts();
-  account->set_network(common::v1::LINKEDIN);
-  account->set_handle(absl::AsciiStrToLower(id) + "-" + org.id);
-  request.mutable_update_mask()->add_paths("advocacy_consent");
-  request.mutable_update_mask()->add_paths("social_accounts");
-  staffpb::StaffMember updated;
-  const grpc::Status status = server.StaffStub()->UpdateStaffMember(
-      TestServer::Context(p.token).get(), request, &updated);
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  return p;
-}
-
-advocacypb::SubmitPostResponse WriteAndSubmit(const Person& author,
-                                              const std::string& text) {
-  TestServer& server = TestServer::Get();
-  advocacypb::CreatePostRequest request;
-  request.set_parent(author.org.name);
-  request.mutable_post()->set_network(common::v1::LINKEDIN);
-  request.mutable_post()->set_text(text);
-  advocacypb::Post post;
-  grpc::Status status = server.AdvocacyStub()->CreatePost(
-      TestServer::Context(author.token).get(), request, &post);
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  advocacypb::SubmitPostRequest submit;
-  submit.set_name(post.name());
-  advocacypb::SubmitPostResponse submitted;
-  status = server.AdvocacyStub()->SubmitPost(
-      TestServer::Context(author.token).get(), submit, &submitted);
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  return submitted;
-}
-
 std::vector<Notification> ListAll(const Person& p) {
   engagementpb::ListNotificationsRequest request;
   request.set_parent(p.member.name());
@@ -751,18 +688,7 @@ std::vector<Notification> OfKind(const std::vector<Notification>& all,
 
 advocacypb::Story CreateStory(const TestServer::Organization& org,
                               const std::vector<std::string>& departments) {
-  advocacypb::CreateStoryRequest request;
-  request.set_parent(org.name);
-  request.mutable_story()->set_title("Search got faster");
-  request.mutable_story()->set_summary("What happened, and why it matters.");
-  for (const std::string& d : departments) {
-    request.mutable_story()->add_audience_departments(d);
-  }
-  advocacypb::Story story;
-  const grpc::Status status = TestServer::Get().AdvocacyStub()->CreateStory(
-      TestServer::Context(org.admin_token).get(), request, &story);
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  return story;
+  return MustCreateStory(org, "Search got faster", departments);
 }
 
 // Submitting a post notifies its author of the automatic decision: in the

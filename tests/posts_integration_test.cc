@@ -16,23 +16,13 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/grpc_status.h"
+#include "tests/support/test_builders.h"
 #include "tests/support/test_callers.h"
 #include "tests/support/test_server.h"
 #include "tests/support/test_util.h"
 
 namespace candor::testing {
 namespace {
-
-namespace transparencypb = ::candor::transparency::v1;
-
-using grpc::StatusCode;
-using ::testing::ElementsAre;
-using ::testing::ElementsAreArray;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using Post = advocacypb::Post;
-using Story = advocacypb::Story;
-using StaffMember = staffpb::StaffMember;
 
 // Text every rule of the default ruleset passes: a disclosure up front, the
 // author's own words, no story, no link.
@@ -50,21 +40,11 @@ constexpr char kSensitiveText[] =
 
 // A person who writes posts: a staff member who consented to advocacy and
 // linked a LinkedIn account, and their token.
-struct Person {
-  StaffMember member;
-  std::string token;
-  const std::string& name() const { return member.name(); }
-};
+using Person = TestPerson;
 
-class PostsTest : public ::testing::Test {
+class PostsTest : public OrgTest {
  protected:
-  PostsTest()
-      : server_(TestServer::Get()),
-        stub_(server_.AdvocacyStub()),
-        staff_(server_.StaffStub()),
-        transparency_(
-            transparencypb::TransparencyService::NewStub(server_.channel())),
-        org_(server_.CreateOrganization("posts")) {}
+  PostsTest() : OrgTest("posts") {}
 
   // A staff member `id` of `department` with `roles`; with `advocate`, they
   // consent to advocacy and link a LinkedIn account, updating themselves.
@@ -72,45 +52,13 @@ class PostsTest : public ::testing::Test {
                     std::vector<StaffMember::Role> roles = {},
                     const std::string& department = "Engineering",
                     bool advocate = true) {
-    Person person;
-    bool reviewer = false;
-    for (auto role : roles) reviewer |= role == StaffMember::REVIEWER;
-    person.member = server_.CreateStaff(org_, id, roles, department);
-    person.token =
-        reviewer ? ReviewerToken(person.member) : EmployeeToken(person.member);
-    if (!advocate) return person;
-    staffpb::UpdateStaffMemberRequest request;
-    StaffMember* change = request.mutable_staff_member();
-    change->set_name(person.member.name());
-    change->set_advocacy_consent(true);
-    auto* account = change->add_social_accounts();
-    account->set_network(common::v1::LINKEDIN);
-    account->set_handle(absl::AsciiStrToLower(id) + "-" + org_.id);
-    request.mutable_update_mask()->add_paths("advocacy_consent");
-    request.mutable_update_mask()->add_paths("social_accounts");
-    StaffMember updated;
-    const grpc::Status status = staff_->UpdateStaffMember(
-        TestServer::Context(person.token).get(), request, &updated);
-    EXPECT_TRUE(status.ok()) << "UpdateStaffMember: " << status.error_message();
-    EXPECT_TRUE(updated.advocacy_consent());
-    person.member = updated;
-    return person;
-  }
-
-  static Post NewPost(const std::string& text) {
-    Post post;
-    post.set_network(common::v1::LINKEDIN);
-    post.set_text(text);
-    return post;
+    return ::candor::testing::MakePerson(org_, id, std::move(roles), department,
+                                         advocate);
   }
 
   grpc::Status Create(const std::string& token, const Post& post, Post* out,
                       const std::string& request_id = "") {
-    advocacypb::CreatePostRequest request;
-    request.set_parent(org_.name);
-    *request.mutable_post() = post;
-    request.set_request_id(request_id);
-    return stub_->CreatePost(TestServer::Context(token).get(), request, out);
+    return CreatePost(token, org_.name, post, out, request_id);
   }
 
   Post MustCreate(const std::string& token, const Post& post) {
@@ -124,7 +72,7 @@ class PostsTest : public ::testing::Test {
                    Post* out) {
     advocacypb::GetPostRequest request;
     request.set_name(name);
-    return stub_->GetPost(TestServer::Context(token).get(), request, out);
+    return advocacy_->GetPost(TestServer::Context(token).get(), request, out);
   }
 
   grpc::Status List(const std::string& token, const std::string& filter,
@@ -135,27 +83,20 @@ class PostsTest : public ::testing::Test {
     request.set_filter(filter);
     request.set_page_size(page_size);
     request.set_page_token(page_token);
-    return stub_->ListPosts(TestServer::Context(token).get(), request, out);
+    return advocacy_->ListPosts(TestServer::Context(token).get(), request, out);
   }
 
   // The names of every post `token` lists with `filter`, following pages.
   std::vector<std::string> ListNames(const std::string& token,
                                      const std::string& filter = "",
                                      int page_size = 100) {
-    std::vector<std::string> names;
-    std::string page_token;
-    int pages = 0;
-    do {
-      advocacypb::ListPostsResponse page;
-      const grpc::Status status =
-          List(token, filter, page_size, page_token, &page);
-      EXPECT_TRUE(status.ok()) << "ListPosts: " << status.error_message();
-      if (!status.ok()) break;
-      EXPECT_LE(page.posts_size(), page_size);
-      for (const Post& p : page.posts()) names.push_back(p.name());
-      page_token = page.next_page_token();
-    } while (!page_token.empty() && ++pages < 100);
-    return names;
+    return NamesOf(ListAll<advocacypb::ListPostsResponse>(
+        "ListPosts",
+        [&](const std::string& page_token,
+            advocacypb::ListPostsResponse* page) {
+          return List(token, filter, page_size, page_token, page);
+        },
+        &advocacypb::ListPostsResponse::posts, page_size));
   }
 
   grpc::Status Update(const std::string& token, const Post& post,
@@ -165,40 +106,36 @@ class PostsTest : public ::testing::Test {
     for (const std::string& path : paths) {
       request.mutable_update_mask()->add_paths(path);
     }
-    return stub_->UpdatePost(TestServer::Context(token).get(), request, out);
+    return advocacy_->UpdatePost(TestServer::Context(token).get(), request,
+                                 out);
   }
 
   grpc::Status Delete(const std::string& token, const std::string& name) {
     advocacypb::DeletePostRequest request;
     request.set_name(name);
     google::protobuf::Empty out;
-    return stub_->DeletePost(TestServer::Context(token).get(), request, &out);
+    return advocacy_->DeletePost(TestServer::Context(token).get(), request,
+                                 &out);
   }
 
   grpc::Status Submit(const std::string& token, const std::string& name,
                       advocacypb::SubmitPostResponse* out,
                       const std::string& request_id = "") {
-    advocacypb::SubmitPostRequest request;
-    request.set_name(name);
-    request.set_request_id(request_id);
-    return stub_->SubmitPost(TestServer::Context(token).get(), request, out);
+    return SubmitPost(token, name, out, request_id);
   }
 
   // Creates a post with `text` as `author` and submits it; the answer.
   advocacypb::SubmitPostResponse MustSubmit(const Person& author,
                                             const std::string& text) {
-    const Post post = MustCreate(author.token, NewPost(text));
-    advocacypb::SubmitPostResponse out;
-    const grpc::Status status = Submit(author.token, post.name(), &out);
-    EXPECT_TRUE(status.ok()) << "SubmitPost: " << status.error_message();
-    return out;
+    return MustSubmitPost(author, org_.name, text);
   }
 
   grpc::Status Withdraw(const std::string& token, const std::string& name,
                         Post* out) {
     advocacypb::WithdrawPostRequest request;
     request.set_name(name);
-    return stub_->WithdrawPost(TestServer::Context(token).get(), request, out);
+    return advocacy_->WithdrawPost(TestServer::Context(token).get(), request,
+                                   out);
   }
 
   grpc::Status Appeal(const std::string& token, const std::string& name,
@@ -206,7 +143,8 @@ class PostsTest : public ::testing::Test {
     advocacypb::AppealPostRequest request;
     request.set_name(name);
     request.set_reason(reason);
-    return stub_->AppealPost(TestServer::Context(token).get(), request, out);
+    return advocacy_->AppealPost(TestServer::Context(token).get(), request,
+                                 out);
   }
 
   grpc::Status Approve(const std::string& token, const std::string& name,
@@ -214,7 +152,8 @@ class PostsTest : public ::testing::Test {
     advocacypb::ApprovePostRequest request;
     request.set_name(name);
     request.set_note(note);
-    return stub_->ApprovePost(TestServer::Context(token).get(), request, out);
+    return advocacy_->ApprovePost(TestServer::Context(token).get(), request,
+                                  out);
   }
 
   grpc::Status Reject(const std::string& token, const std::string& name,
@@ -224,7 +163,8 @@ class PostsTest : public ::testing::Test {
     request.set_name(name);
     for (const std::string& rule : rules) request.add_cited_rule_ids(rule);
     request.set_note(note);
-    return stub_->RejectPost(TestServer::Context(token).get(), request, out);
+    return advocacy_->RejectPost(TestServer::Context(token).get(), request,
+                                 out);
   }
 
   grpc::Status Feed(const std::string& token, int page_size,
@@ -234,58 +174,38 @@ class PostsTest : public ::testing::Test {
     request.set_parent(org_.name);
     request.set_page_size(page_size);
     request.set_page_token(page_token);
-    return stub_->ListFeed(TestServer::Context(token).get(), request, out);
+    return advocacy_->ListFeed(TestServer::Context(token).get(), request, out);
   }
 
   // The feed as names (stories and posts), following pages.
   std::vector<std::string> FeedNames(const std::string& token,
                                      int page_size = 100) {
     std::vector<std::string> names;
-    std::string page_token;
-    int pages = 0;
-    do {
-      advocacypb::ListFeedResponse page;
-      const grpc::Status status = Feed(token, page_size, page_token, &page);
-      EXPECT_TRUE(status.ok()) << "ListFeed: " << status.error_message();
-      if (!status.ok()) break;
-      EXPECT_LE(page.items_size(), page_size);
-      for (const advocacypb::FeedItem& item : page.items()) {
-        names.push_back(item.has_story() ? item.story().name()
-                                         : item.post().name());
-      }
-      page_token = page.next_page_token();
-    } while (!page_token.empty() && ++pages < 100);
+    for (const advocacypb::FeedItem& item :
+         ListAll<advocacypb::ListFeedResponse>(
+             "ListFeed",
+             [&](const std::string&page_token,
+                 advocacypb::ListFeedResponse*page) {
+               return Feed(token, page_size, page_token, page);
+             },
+             &advocacypb::ListFeedResponse::items, page_size)) {
+      names.push_back(item.has_story() ? item.story().name()
+                                       : item.post().name());
+    }
     return names;
   }
 
   // A story for everyone (or `department`), created by the admin.
   Story MustCreateStory(const std::string& title,
                         const std::string& department = "") {
-    advocacypb::CreateStoryRequest request;
-    request.set_parent(org_.name);
-    request.mutable_story()->set_title(title);
-    request.mutable_story()->set_summary("What happened, and why it matters.");
-    if (!department.empty()) {
-      request.mutable_story()->add_audience_departments(department);
-    }
-    Story out;
-    const grpc::Status status = stub_->CreateStory(
-        TestServer::Context(org_.admin_token).get(), request, &out);
-    EXPECT_TRUE(status.ok()) << "CreateStory: " << status.error_message();
-    return out;
+    return ::candor::testing::MustCreateStory(
+        org_, title,
+        department.empty() ? std::vector<std::string>{}
+                           : std::vector<std::string>{department});
   }
 
   std::string CreateValue(const std::string& title) {
-    auto values = server_.ValuesStub();
-    valuespb::CreateValueRequest request;
-    request.set_parent(org_.name);
-    request.mutable_value()->set_title(title);
-    request.mutable_value()->set_statement("We commit to " + title + ".");
-    valuespb::Value value;
-    const grpc::Status status = values->CreateValue(
-        TestServer::Context(org_.admin_token).get(), request, &value);
-    EXPECT_TRUE(status.ok()) << "CreateValue: " << status.error_message();
-    return value.name();
+    return MustCreateValue(org_, title);
   }
 
   void Deactivate(const Person& person) {
@@ -311,12 +231,6 @@ class PostsTest : public ::testing::Test {
     EXPECT_TRUE(status.ok()) << "ListDecisions: " << status.error_message();
     return {out.decisions().begin(), out.decisions().end()};
   }
-
-  TestServer& server_;
-  std::unique_ptr<advocacypb::AdvocacyService::Stub> stub_;
-  std::unique_ptr<staffpb::StaffService::Stub> staff_;
-  std::unique_ptr<transparencypb::TransparencyService::Stub> transparency_;
-  TestServer::Organization org_;
 };
 
 const transparencypb::RuleResult* ResultOf(
@@ -658,7 +572,7 @@ TEST_F(PostsTest, CreatePostRefusesBadFieldsAndStoresNothing) {
     *request.mutable_post() = NewPost(kGoodText);
     c.change(request);
     Post out;
-    const grpc::Status status = stub_->CreatePost(
+    const grpc::Status status = advocacy_->CreatePost(
         TestServer::Context(author.token).get(), request, &out);
     EXPECT_TRUE(IsInvalidField(status, c.field)) << c.what;
   }
@@ -1061,7 +975,7 @@ TEST_F(PostsTest, IncentivizedStoriesNeedAnIncentiveDisclosure) {
   request.mutable_story()->set_summary("Refer a friend, earn points.");
   request.mutable_story()->set_incentivized(true);
   Story rewarded;
-  ASSERT_TRUE(stub_
+  ASSERT_TRUE(advocacy_
                   ->CreateStory(TestServer::Context(org_.admin_token).get(),
                                 request, &rewarded)
                   .ok());
@@ -1094,7 +1008,7 @@ TEST_F(PostsTest, IncentivizedStoriesNeedAnIncentiveDisclosure) {
   update.mutable_story()->set_incentivized(false);
   update.mutable_update_mask()->add_paths("incentivized");
   Story changed;
-  ASSERT_TRUE(stub_
+  ASSERT_TRUE(advocacy_
                   ->UpdateStory(TestServer::Context(org_.admin_token).get(),
                                 update, &changed)
                   .ok());
@@ -1138,7 +1052,7 @@ TEST_F(PostsTest, CopiedTalkingPointsAreRejectedAsNotOwnWords) {
   story->add_talking_points(
       "The new index also cuts our data centre energy use by a fifth");
   Story created;
-  ASSERT_TRUE(stub_
+  ASSERT_TRUE(advocacy_
                   ->CreateStory(TestServer::Context(org_.admin_token).get(),
                                 story_request, &created)
                   .ok());

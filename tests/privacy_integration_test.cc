@@ -17,23 +17,14 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/clock.h"
+#include "tests/support/test_builders.h"
 #include "tests/support/test_callers.h"
 #include "tests/support/test_server.h"
 
 namespace candor::testing {
 namespace {
 
-namespace privacypb = ::candor::privacy::v1;
-namespace transparencypb = ::candor::transparency::v1;
-
 using ::google::protobuf::util::TimeUtil;
-using grpc::StatusCode;
-using ::testing::HasSubstr;
-using ::testing::Not;
-using ::testing::StartsWith;
-using Post = advocacypb::Post;
-using Share = engagementpb::Share;
-using StaffMember = staffpb::StaffMember;
 
 // Passes every rule of the default ruleset.
 constexpr char kPostText[] =
@@ -56,18 +47,11 @@ std::string Json(const google::protobuf::Message& message) {
   return json;
 }
 
-class PrivacyTest : public ::testing::Test {
+class PrivacyTest : public OrgTest {
  protected:
   PrivacyTest()
-      : server_(TestServer::Get()),
-        privacy_(privacypb::PrivacyService::NewStub(server_.channel())),
-        staff_(server_.StaffStub()),
-        values_(server_.ValuesStub()),
-        advocacy_(server_.AdvocacyStub()),
-        engagement_(server_.EngagementStub()),
-        transparency_(
-            transparencypb::TransparencyService::NewStub(server_.channel())),
-        org_(server_.CreateOrganization("privacy")) {}
+      : OrgTest("privacy"),
+        privacy_(privacypb::PrivacyService::NewStub(server_.channel())) {}
 
   grpc::Status Export(const std::string& token, const std::string& name,
                       privacypb::StaffDataExport* out) {
@@ -98,16 +82,7 @@ class PrivacyTest : public ::testing::Test {
   }
 
   std::vector<transparencypb::AuditEntry> AuditLog() {
-    std::vector<transparencypb::AuditEntry> entries;
-    transparencypb::ListAuditEntriesRequest request;
-    request.set_parent(org_.name);
-    request.set_page_size(1000);
-    transparencypb::ListAuditEntriesResponse page;
-    const grpc::Status status = transparency_->ListAuditEntries(
-        TestServer::Context(org_.admin_token).get(), request, &page);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    entries.assign(page.audit_entries().begin(), page.audit_entries().end());
-    return entries;
+    return ::candor::testing::AuditLog(org_.admin_token, org_.name, 1000);
   }
 
   transparencypb::VerifyAuditLogResponse Verify() {
@@ -154,14 +129,7 @@ class PrivacyTest : public ::testing::Test {
     return a;
   }
 
-  TestServer& server_;
   std::unique_ptr<privacypb::PrivacyService::Stub> privacy_;
-  std::unique_ptr<staffpb::StaffService::Stub> staff_;
-  std::unique_ptr<valuespb::ValuesService::Stub> values_;
-  std::unique_ptr<advocacypb::AdvocacyService::Stub> advocacy_;
-  std::unique_ptr<engagementpb::EngagementService::Stub> engagement_;
-  std::unique_ptr<transparencypb::TransparencyService::Stub> transparency_;
-  TestServer::Organization org_;
 };
 
 TEST_F(PrivacyTest, ExportThenEraseEverywhereKeepsAggregatesAndTheChain) {
@@ -203,24 +171,18 @@ TEST_F(PrivacyTest, ExportThenEraseEverywhereKeepsAggregatesAndTheChain) {
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
   // A value they endorse and give signed feedback on.
-  valuespb::Value value;
+  const std::string value = MustCreateValue(org_, "Candour");
+  ASSERT_FALSE(HasFailure());
   {
-    valuespb::CreateValueRequest request;
-    request.set_parent(org_.name);
-    request.mutable_value()->set_title("Candour");
-    request.mutable_value()->set_statement("We say what we think.");
-    const grpc::Status status = values_->CreateValue(
-        TestServer::Context(org_.admin_token).get(), request, &value);
-    ASSERT_TRUE(status.ok()) << status.error_message();
     valuespb::EndorseValueRequest endorse;
-    endorse.set_name(value.name());
+    endorse.set_name(value);
     valuespb::Value endorsed;
     ASSERT_TRUE(
         values_
             ->EndorseValue(TestServer::Context(token).get(), endorse, &endorsed)
             .ok());
     valuespb::CreateValueFeedbackRequest feedback;
-    feedback.set_parent(value.name());
+    feedback.set_parent(value);
     feedback.mutable_feedback()->set_text(kFeedbackText);
     valuespb::ValueFeedback stored;
     const grpc::Status fed = values_->CreateValueFeedback(
@@ -228,20 +190,12 @@ TEST_F(PrivacyTest, ExportThenEraseEverywhereKeepsAggregatesAndTheChain) {
     ASSERT_TRUE(fed.ok()) << fed.error_message();
   }
   // A post with an automatic decision, a share of it, and engagement.
-  Post post;
+  const TestPerson author{created, token};
+  const Post post = MustCreatePost(author, org_.name, kPostText);
+  ASSERT_FALSE(HasFailure());
   {
-    advocacypb::CreatePostRequest request;
-    request.set_parent(org_.name);
-    request.mutable_post()->set_network(common::v1::LINKEDIN);
-    request.mutable_post()->set_text(kPostText);
-    grpc::Status status =
-        advocacy_->CreatePost(TestServer::Context(token).get(), request, &post);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-    advocacypb::SubmitPostRequest submit;
-    submit.set_name(post.name());
     advocacypb::SubmitPostResponse submitted;
-    status = advocacy_->SubmitPost(TestServer::Context(token).get(), submit,
-                                   &submitted);
+    const grpc::Status status = SubmitPost(token, post.name(), &submitted);
     ASSERT_TRUE(status.ok()) << status.error_message();
     ASSERT_EQ(submitted.post().state(), Post::APPROVED);
   }
@@ -282,7 +236,7 @@ TEST_F(PrivacyTest, ExportThenEraseEverywhereKeepsAggregatesAndTheChain) {
                                         request, &page)
                     .ok());
   }
-  const Aggregates before = ReadAggregates(value.name());
+  const Aggregates before = ReadAggregates(value);
   EXPECT_EQ(before.endorsements, 1);
   EXPECT_EQ(before.shares, 1);
   EXPECT_EQ(before.clicks, 7);
@@ -297,7 +251,7 @@ TEST_F(PrivacyTest, ExportThenEraseEverywhereKeepsAggregatesAndTheChain) {
   EXPECT_EQ(exported.staff().staff_member().bio(), kBio);
   ASSERT_EQ(exported.staff().staff_member().social_accounts_size(), 1);
   ASSERT_EQ(exported.values().endorsements_size(), 1);
-  EXPECT_EQ(exported.values().endorsements(0).value(), value.name());
+  EXPECT_EQ(exported.values().endorsements(0).value(), value);
   ASSERT_EQ(exported.values().feedback_size(), 1);
   EXPECT_EQ(exported.values().feedback(0).text(), kFeedbackText);
   ASSERT_EQ(exported.advocacy().posts_size(), 1);
@@ -365,7 +319,7 @@ TEST_F(PrivacyTest, ExportThenEraseEverywhereKeepsAggregatesAndTheChain) {
   }
 
   // Aggregates are unchanged.
-  const Aggregates kept = ReadAggregates(value.name());
+  const Aggregates kept = ReadAggregates(value);
   EXPECT_EQ(kept.endorsements, before.endorsements);
   EXPECT_EQ(kept.shares, before.shares);
   EXPECT_EQ(kept.clicks, before.clicks);
@@ -424,7 +378,7 @@ TEST_F(PrivacyTest, ExportThenEraseEverywhereKeepsAggregatesAndTheChain) {
   // The value's feedback still counts, authorless and without its words.
   {
     valuespb::ListValueFeedbackRequest request;
-    request.set_parent(value.name());
+    request.set_parent(value);
     valuespb::ListValueFeedbackResponse page;
     ASSERT_TRUE(
         values_
@@ -480,16 +434,8 @@ TEST_F(PrivacyTest, InterruptedErasureIsFinishedByARetry) {
                                         request, &updated)
                     .ok());
   }
-  Post post;
-  {
-    advocacypb::CreatePostRequest request;
-    request.set_parent(org_.name);
-    request.mutable_post()->set_network(common::v1::LINKEDIN);
-    request.mutable_post()->set_text(kPostText);
-    const grpc::Status status =
-        advocacy_->CreatePost(TestServer::Context(token).get(), request, &post);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-  }
+  MustCreatePost(TestPerson{created, token}, org_.name, kPostText);
+  ASSERT_FALSE(HasFailure());
   // The first step alone, as if the privacy service had stopped after it.
   {
     staffpb::ErasePersonalDataRequest request;

@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "services/common/auth.h"
 #include "tests/support/matchers.h"
+#include "tests/support/test_builders.h"
 #include "tests/support/test_callers.h"
 #include "tests/support/test_server.h"
 
@@ -36,13 +37,9 @@ std::string OrglessServiceToken() {
   return *MintHs256Token(claims, kTestJwtSecret);
 }
 
-class StaffEventsAuditTest : public ::testing::Test {
+class StaffEventsAuditTest : public OrgTest {
  protected:
-  StaffEventsAuditTest()
-      : server_(TestServer::Get()),
-        staff_(server_.StaffStub()),
-        transparency_(tpb::TransparencyService::NewStub(server_.channel())),
-        org_(server_.CreateOrganization("events")) {}
+  StaffEventsAuditTest() : OrgTest("events") {}
 
   grpc::Status ListEvents(const std::string& token, int64_t after,
                           staffpb::ListStaffEventsResponse* out,
@@ -83,23 +80,7 @@ class StaffEventsAuditTest : public ::testing::Test {
   }
 
   std::vector<tpb::AuditEntry> AuditLog(const std::string& token) {
-    std::vector<tpb::AuditEntry> entries;
-    std::string page_token;
-    do {
-      tpb::ListAuditEntriesRequest request;
-      request.set_parent(org_.name);
-      request.set_page_size(2);
-      request.set_page_token(page_token);
-      tpb::ListAuditEntriesResponse page;
-      grpc::Status status = transparency_->ListAuditEntries(
-          TestServer::Context(token).get(), request, &page);
-      EXPECT_TRUE(status.ok()) << status.error_message();
-      if (!status.ok()) break;
-      entries.insert(entries.end(), page.audit_entries().begin(),
-                     page.audit_entries().end());
-      page_token = page.next_page_token();
-    } while (!page_token.empty());
-    return entries;
+    return ::candor::testing::AuditLog(token, org_.name);
   }
 
   static int CountAction(const std::vector<tpb::AuditEntry>& entries,
@@ -108,11 +89,6 @@ class StaffEventsAuditTest : public ::testing::Test {
     for (const auto& e : entries) n += e.action() == action ? 1 : 0;
     return n;
   }
-
-  TestServer& server_;
-  std::unique_ptr<staffpb::StaffService::Stub> staff_;
-  std::unique_ptr<tpb::TransparencyService::Stub> transparency_;
-  TestServer::Organization org_;
 };
 
 TEST_F(StaffEventsAuditTest, RoleChangeAndDeactivationAreAuditedOnceInOrder) {

@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "tests/support/test_builders.h"
 #include "tests/support/test_callers.h"
 #include "tests/support/test_server.h"
 
@@ -18,19 +19,16 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using StaffMember = staffpb::StaffMember;
 
-class StaffIntegrationTest : public ::testing::Test {
+class StaffIntegrationTest : public OrgTest {
  protected:
-  StaffIntegrationTest()
-      : server_(TestServer::Get()),
-        stub_(server_.StaffStub()),
-        org_(server_.CreateOrganization("staff")) {}
+  StaffIntegrationTest() : OrgTest("staff") {}
 
   grpc::Status Get(const std::string& token, const std::string& name,
                    StaffMember* out) {
     staffpb::GetStaffMemberRequest request;
     request.set_name(name);
-    return stub_->GetStaffMember(TestServer::Context(token).get(), request,
-                                 out);
+    return staff_->GetStaffMember(TestServer::Context(token).get(), request,
+                                  out);
   }
 
   grpc::Status List(const std::string& token, const std::string& filter,
@@ -41,8 +39,8 @@ class StaffIntegrationTest : public ::testing::Test {
     request.set_filter(filter);
     request.set_page_size(page_size);
     request.set_page_token(page_token);
-    return stub_->ListStaffMembers(TestServer::Context(token).get(), request,
-                                   out);
+    return staff_->ListStaffMembers(TestServer::Context(token).get(), request,
+                                    out);
   }
 
   // Every staff member matching `filter`, following page tokens.
@@ -69,8 +67,8 @@ class StaffIntegrationTest : public ::testing::Test {
     *request.mutable_staff_member() = member;
     for (const std::string& path : paths)
       request.mutable_update_mask()->add_paths(path);
-    return stub_->UpdateStaffMember(TestServer::Context(token).get(), request,
-                                    out);
+    return staff_->UpdateStaffMember(TestServer::Context(token).get(), request,
+                                     out);
   }
 
   grpc::Status Deactivate(const std::string& token, const std::string& name,
@@ -78,15 +76,15 @@ class StaffIntegrationTest : public ::testing::Test {
     staffpb::DeactivateStaffMemberRequest request;
     request.set_name(name);
     request.set_reason("left the company");
-    return stub_->DeactivateStaffMember(TestServer::Context(token).get(),
-                                        request, out);
+    return staff_->DeactivateStaffMember(TestServer::Context(token).get(),
+                                         request, out);
   }
 
   grpc::Status Import(
       const std::vector<staffpb::ImportStaffMembersRequest>& messages,
       staffpb::ImportStaffMembersResponse* out) {
     auto context = TestServer::Context(org_.admin_token);
-    auto writer = stub_->ImportStaffMembers(context.get(), out);
+    auto writer = staff_->ImportStaffMembers(context.get(), out);
     for (const auto& message : messages) {
       if (!writer->Write(message)) break;
     }
@@ -105,17 +103,13 @@ class StaffIntegrationTest : public ::testing::Test {
     row.set_manager_employee_id(manager);
     return row;
   }
-
-  TestServer& server_;
-  std::unique_ptr<staffpb::StaffService::Stub> stub_;
-  TestServer::Organization org_;
 };
 
 TEST_F(StaffIntegrationTest, OrganizationHasItsFoundingAdmin) {
   staffpb::GetOrganizationRequest request;
   request.set_name(org_.name);
   staffpb::Organization organization;
-  ASSERT_TRUE(stub_
+  ASSERT_TRUE(staff_
                   ->GetOrganization(TestServer::Context(org_.admin_token).get(),
                                     request, &organization)
                   .ok());
@@ -138,7 +132,7 @@ TEST_F(StaffIntegrationTest, CreatingAnExistingOrganizationIsAlreadyExists) {
   request.mutable_first_admin()->set_email("x@x.example");
   staffpb::Organization response;
   EXPECT_THAT(
-      stub_->CreateOrganization(
+      staff_->CreateOrganization(
           TestServer::Context(TestServer::OperatorToken()).get(), request,
           &response),
       GrpcStatusIs(grpc::StatusCode::ALREADY_EXISTS, "organization_id"));
@@ -402,12 +396,12 @@ TEST_F(StaffIntegrationTest, RetriedCreateWithRequestIdCreatesOnce) {
   request.mutable_staff_member()->set_email("r1@x.example");
   StaffMember first, second;
   ASSERT_TRUE(
-      stub_
+      staff_
           ->CreateStaffMember(TestServer::Context(org_.admin_token).get(),
                               request, &first)
           .ok());
   ASSERT_TRUE(
-      stub_
+      staff_
           ->CreateStaffMember(TestServer::Context(org_.admin_token).get(),
                               request, &second)
           .ok());
@@ -428,7 +422,7 @@ TEST_F(StaffIntegrationTest, ConcurrentRetriesWithOneRequestIdCreateOnce) {
   std::vector<grpc::Status> statuses(8);
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&, i] {
-      statuses[i] = stub_->CreateStaffMember(
+      statuses[i] = staff_->CreateStaffMember(
           TestServer::Context(org_.admin_token).get(), request, &results[i]);
     });
   }

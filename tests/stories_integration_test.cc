@@ -17,6 +17,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "services/common/grpc_status.h"
+#include "tests/support/test_builders.h"
 #include "tests/support/test_callers.h"
 #include "tests/support/test_server.h"
 
@@ -24,26 +25,14 @@ namespace candor::testing {
 namespace {
 
 using ::google::protobuf::util::TimeUtil;
-using grpc::StatusCode;
-using ::testing::ElementsAre;
-using ::testing::ElementsAreArray;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using ::testing::Not;
-using Story = advocacypb::Story;
-using StaffMember = staffpb::StaffMember;
 
 google::protobuf::Timestamp In(absl::Duration d) {
   return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now() + d));
 }
 
-class StoriesTest : public ::testing::Test {
+class StoriesTest : public OrgTest {
  protected:
-  StoriesTest()
-      : server_(TestServer::Get()),
-        stub_(server_.AdvocacyStub()),
-        values_(server_.ValuesStub()),
-        org_(server_.CreateOrganization("stories")) {}
+  StoriesTest() : OrgTest("stories") {}
 
   // A staff member of `department` with `roles` (EMPLOYEE always).
   StaffMember Person(const TestServer::Organization& org, const std::string& id,
@@ -59,18 +48,10 @@ class StoriesTest : public ::testing::Test {
   // A new ACTIVE value of `org`, created by its admin; its name.
   std::string CreateValue(const TestServer::Organization& org,
                           const std::string& title) {
-    valuespb::CreateValueRequest request;
-    request.set_parent(org.name);
-    request.mutable_value()->set_title(title);
-    request.mutable_value()->set_statement("We commit to " + title + ".");
-    valuespb::Value value;
-    grpc::Status status = values_->CreateValue(
-        TestServer::Context(org.admin_token).get(), request, &value);
-    EXPECT_TRUE(status.ok()) << "CreateValue: " << status.error_message();
-    return value.name();
+    return MustCreateValue(org, title);
   }
   std::string CreateValue(const std::string& title) {
-    return CreateValue(org_, title);
+    return MustCreateValue(org_, title);
   }
 
   void RetireValue(const std::string& name) {
@@ -99,7 +80,8 @@ class StoriesTest : public ::testing::Test {
     *request.mutable_story() = story;
     request.set_story_id(story_id);
     request.set_request_id(request_id);
-    return stub_->CreateStory(TestServer::Context(token).get(), request, out);
+    return advocacy_->CreateStory(TestServer::Context(token).get(), request,
+                                  out);
   }
 
   // Creates `story` as the admin; fails the test on error.
@@ -114,7 +96,7 @@ class StoriesTest : public ::testing::Test {
                    Story* out) {
     advocacypb::GetStoryRequest request;
     request.set_name(name);
-    return stub_->GetStory(TestServer::Context(token).get(), request, out);
+    return advocacy_->GetStory(TestServer::Context(token).get(), request, out);
   }
 
   grpc::Status List(const std::string& token, const std::string& filter,
@@ -125,26 +107,21 @@ class StoriesTest : public ::testing::Test {
     request.set_filter(filter);
     request.set_page_size(page_size);
     request.set_page_token(page_token);
-    return stub_->ListStories(TestServer::Context(token).get(), request, out);
+    return advocacy_->ListStories(TestServer::Context(token).get(), request,
+                                  out);
   }
 
   // The names of every story `token` lists with `filter`, following pages.
   std::vector<std::string> ListNames(const std::string& token,
                                      const std::string& filter = "",
                                      int page_size = 100) {
-    std::vector<std::string> names;
-    std::string page_token;
-    int pages = 0;
-    do {
-      advocacypb::ListStoriesResponse page;
-      grpc::Status status = List(token, filter, page_size, page_token, &page);
-      EXPECT_TRUE(status.ok()) << "ListStories: " << status.error_message();
-      if (!status.ok()) break;
-      EXPECT_LE(page.stories_size(), page_size);
-      for (const Story& s : page.stories()) names.push_back(s.name());
-      page_token = page.next_page_token();
-    } while (!page_token.empty() && ++pages < 100);
-    return names;
+    return NamesOf(ListAll<advocacypb::ListStoriesResponse>(
+        "ListStories",
+        [&](const std::string& page_token,
+            advocacypb::ListStoriesResponse* page) {
+          return List(token, filter, page_size, page_token, page);
+        },
+        &advocacypb::ListStoriesResponse::stories, page_size));
   }
 
   grpc::Status Update(const std::string& token, const Story& story,
@@ -154,7 +131,8 @@ class StoriesTest : public ::testing::Test {
     for (const std::string& path : paths) {
       request.mutable_update_mask()->add_paths(path);
     }
-    return stub_->UpdateStory(TestServer::Context(token).get(), request, out);
+    return advocacy_->UpdateStory(TestServer::Context(token).get(), request,
+                                  out);
   }
 
   grpc::Status Archive(const std::string& token, const std::string& name,
@@ -162,13 +140,9 @@ class StoriesTest : public ::testing::Test {
     advocacypb::ArchiveStoryRequest request;
     request.set_name(name);
     request.set_request_id(request_id);
-    return stub_->ArchiveStory(TestServer::Context(token).get(), request, out);
+    return advocacy_->ArchiveStory(TestServer::Context(token).get(), request,
+                                   out);
   }
-
-  TestServer& server_;
-  std::unique_ptr<advocacypb::AdvocacyService::Stub> stub_;
-  std::unique_ptr<valuespb::ValuesService::Stub> values_;
-  TestServer::Organization org_;
 };
 
 // --- the "done means" -------------------------------------------------------
@@ -679,8 +653,8 @@ TEST_F(StoriesTest, CreateStoryRefusesBadFieldsAndStoresNothing) {
     *request.mutable_story() = NewStory("A fine title");
     c.mutate(request);
     Story out;
-    EXPECT_THAT(stub_->CreateStory(TestServer::Context(org_.admin_token).get(),
-                                   request, &out),
+    EXPECT_THAT(advocacy_->CreateStory(
+                    TestServer::Context(org_.admin_token).get(), request, &out),
                 GrpcStatusIs(StatusCode::INVALID_ARGUMENT, c.field))
         << c.what;
   }

@@ -37,9 +37,11 @@
 #include "services/transparency/engine/shingles.h"
 #include "services/transparency/index_cache.h"
 #include "services/transparency/transparency_repository.h"
+#include "tests/support/test_builders.h"
 #include "tests/support/test_callers.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
+#include "tests/support/test_util.h"
 
 namespace candor::testing {
 namespace {
@@ -55,63 +57,25 @@ constexpr char kTamperDetails[] =
     "UPDATE audit_entries SET details = 'nothing happened' "
     "WHERE organization_id = ? AND sequence = ?";
 
-// Runs `tasks` on `threads` threads, each task once.
-void RunConcurrently(std::vector<std::function<void()>> tasks, int threads) {
-  std::atomic<size_t> next{0};
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      for (size_t i = next++; i < tasks.size(); i = next++) tasks[i]();
-    });
-  }
-  for (std::thread& worker : workers) worker.join();
-}
-
 // A staff member who may post: consenting, with a linked LinkedIn account.
-struct Author {
-  StaffMember member;
-  std::string token;
-};
+using Author = TestPerson;
 
-class TransparencyIntegrationTest : public ::testing::Test {
+class TransparencyIntegrationTest : public OrgTest {
  protected:
-  void SetUp() override {
-    org_ = server_.CreateOrganization("transp");
-    stub_ = tpb::TransparencyService::NewStub(server_.channel());
-    service_token_ = ServiceToken(org_);
-  }
+  TransparencyIntegrationTest()
+      : OrgTest("transp"), service_token_(ServiceToken(org_)) {}
 
   std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token) {
     return TestServer::Context(token);
   }
 
-  // Creates a staff member and, as themself, gives consent and links
-  // `handle` on LinkedIn (unless `consent` is false).
+  // Creates a staff member with `roles` and a token of them and, as
+  // themself, gives consent and links a LinkedIn account (unless `consent`
+  // is false).
   Author NewAuthor(const std::string& employee_id, bool consent = true,
                    std::vector<StaffMember::Role> roles = {}) {
-    Author author;
-    author.member = server_.CreateStaff(org_, employee_id, roles);
-    std::vector<Role> token_roles = {Role::kEmployee};
-    for (auto role : roles) {
-      if (role == StaffMember::REVIEWER) token_roles.push_back(Role::kReviewer);
-      if (role == StaffMember::ADMIN) token_roles.push_back(Role::kAdmin);
-    }
-    author.token = TestServer::StaffToken(author.member.name(), token_roles);
-    if (consent) {
-      staffpb::UpdateStaffMemberRequest update;
-      update.mutable_staff_member()->set_name(author.member.name());
-      update.mutable_staff_member()->set_advocacy_consent(true);
-      auto* account = update.mutable_staff_member()->add_social_accounts();
-      account->set_network(candor::common::v1::LINKEDIN);
-      account->set_handle("@" + employee_id + "-" + org_.id);
-      update.mutable_update_mask()->add_paths("advocacy_consent");
-      update.mutable_update_mask()->add_paths("social_accounts");
-      StaffMember out;
-      grpc::Status status = server_.StaffStub()->UpdateStaffMember(
-          Ctx(author.token).get(), update, &out);
-      EXPECT_TRUE(status.ok()) << status.error_message();
-    }
-    return author;
+    return MakePerson(org_, employee_id, std::move(roles), "Engineering",
+                      consent);
   }
 
   // A post text that discloses the connection and passes every default
@@ -139,7 +103,7 @@ class TransparencyIntegrationTest : public ::testing::Test {
     tpb::EvaluatePostRequest request;
     request.set_parent(org_.name);
     *request.mutable_post() = post;
-    return stub_->EvaluatePost(Ctx(token).get(), request, out);
+    return transparency_->EvaluatePost(Ctx(token).get(), request, out);
   }
 
   // An automatic decision on a new post of `author`.
@@ -158,27 +122,11 @@ class TransparencyIntegrationTest : public ::testing::Test {
     request.set_verdict(verdict);
     for (const auto& id : cited) request.add_cited_rule_ids(id);
     request.set_request_id(request_id);
-    return stub_->CreateDecision(Ctx(token).get(), request, out);
+    return transparency_->CreateDecision(Ctx(token).get(), request, out);
   }
 
   std::vector<tpb::AuditEntry> AuditLog(const std::string& token) {
-    std::vector<tpb::AuditEntry> entries;
-    std::string page_token;
-    do {
-      tpb::ListAuditEntriesRequest request;
-      request.set_parent(org_.name);
-      request.set_page_size(2);
-      request.set_page_token(page_token);
-      tpb::ListAuditEntriesResponse page;
-      grpc::Status status =
-          stub_->ListAuditEntries(Ctx(token).get(), request, &page);
-      EXPECT_TRUE(status.ok()) << status.error_message();
-      if (!status.ok()) break;
-      entries.insert(entries.end(), page.audit_entries().begin(),
-                     page.audit_entries().end());
-      page_token = page.next_page_token();
-    } while (!page_token.empty());
-    return entries;
+    return ::candor::testing::AuditLog(token, org_.name);
   }
 
   tpb::VerifyAuditLogResponse Verify(const std::string& token) {
@@ -186,7 +134,7 @@ class TransparencyIntegrationTest : public ::testing::Test {
     request.set_parent(org_.name);
     tpb::VerifyAuditLogResponse response;
     grpc::Status status =
-        stub_->VerifyAuditLog(Ctx(token).get(), request, &response);
+        transparency_->VerifyAuditLog(Ctx(token).get(), request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response;
   }
@@ -200,9 +148,6 @@ class TransparencyIntegrationTest : public ::testing::Test {
     return nullptr;
   }
 
-  TestServer& server_ = TestServer::Get();
-  TestServer::Organization org_;
-  std::unique_ptr<tpb::TransparencyService::Stub> stub_;
   std::string service_token_;
   int post_counter_ = 0;
 };
@@ -233,8 +178,9 @@ TEST_F(TransparencyIntegrationTest, DefaultRulesetIsPublishedOnFirstUseOnce) {
   tpb::GetPublishedRulesetRequest request;
   request.set_parent(org_.name);
   tpb::Ruleset ruleset;
-  ASSERT_TRUE(
-      stub_->GetPublishedRuleset(Ctx(ada.token).get(), request, &ruleset).ok());
+  ASSERT_TRUE(transparency_
+                  ->GetPublishedRuleset(Ctx(ada.token).get(), request, &ruleset)
+                  .ok());
   EXPECT_EQ(ruleset.state(), tpb::Ruleset::PUBLISHED);
   EXPECT_TRUE(ruleset.current());
   EXPECT_EQ(ruleset.publisher(), "candor");
@@ -283,7 +229,8 @@ TEST_F(TransparencyIntegrationTest,
   *create.mutable_ruleset() = ParseRuleset(kCustomRules);
   tpb::Ruleset draft;
   ASSERT_TRUE(
-      stub_->CreateRuleset(Ctx(org_.admin_token).get(), create, &draft).ok());
+      transparency_->CreateRuleset(Ctx(org_.admin_token).get(), create, &draft)
+          .ok());
   EXPECT_EQ(draft.state(), tpb::Ruleset::DRAFT);
   EXPECT_FALSE(draft.current());
   EXPECT_EQ(draft.display_name(), "Strict rules");
@@ -294,7 +241,8 @@ TEST_F(TransparencyIntegrationTest,
   publish.set_name(draft.name());
   tpb::Ruleset published;
   ASSERT_TRUE(
-      stub_->PublishRuleset(Ctx(org_.admin_token).get(), publish, &published)
+      transparency_
+          ->PublishRuleset(Ctx(org_.admin_token).get(), publish, &published)
           .ok());
   EXPECT_EQ(published.state(), tpb::Ruleset::PUBLISHED);
   EXPECT_TRUE(published.current());
@@ -303,7 +251,7 @@ TEST_F(TransparencyIntegrationTest,
   tpb::GetPublishedRulesetRequest get_current;
   get_current.set_parent(org_.name);
   tpb::Ruleset current;
-  ASSERT_TRUE(stub_
+  ASSERT_TRUE(transparency_
                   ->GetPublishedRuleset(Ctx(org_.admin_token).get(),
                                         get_current, &current)
                   .ok());
@@ -311,24 +259,27 @@ TEST_F(TransparencyIntegrationTest,
 
   // Immutable: publishing again is refused.
   tpb::Ruleset again;
-  EXPECT_THAT(
-      stub_->PublishRuleset(Ctx(org_.admin_token).get(), publish, &again),
-      GrpcStatusIs(StatusCode::FAILED_PRECONDITION, "immutable"));
+  EXPECT_THAT(transparency_->PublishRuleset(Ctx(org_.admin_token).get(),
+                                            publish, &again),
+              GrpcStatusIs(StatusCode::FAILED_PRECONDITION, "immutable"));
 
   // A second published ruleset replaces it as current.
   tpb::Ruleset second_draft;
   create.mutable_ruleset()->set_display_name("Second");
   ASSERT_TRUE(
-      stub_->CreateRuleset(Ctx(org_.admin_token).get(), create, &second_draft)
+      transparency_
+          ->CreateRuleset(Ctx(org_.admin_token).get(), create, &second_draft)
           .ok());
   publish.set_name(second_draft.name());
-  ASSERT_TRUE(
-      stub_->PublishRuleset(Ctx(org_.admin_token).get(), publish, &again).ok());
+  ASSERT_TRUE(transparency_
+                  ->PublishRuleset(Ctx(org_.admin_token).get(), publish, &again)
+                  .ok());
   tpb::GetRulesetRequest get_first;
   get_first.set_name(draft.name());
   tpb::Ruleset first;
   ASSERT_TRUE(
-      stub_->GetRuleset(Ctx(org_.admin_token).get(), get_first, &first).ok());
+      transparency_->GetRuleset(Ctx(org_.admin_token).get(), get_first, &first)
+          .ok());
   EXPECT_FALSE(first.current());
   EXPECT_EQ(first.state(), tpb::Ruleset::PUBLISHED);
 
@@ -342,7 +293,8 @@ TEST_F(TransparencyIntegrationTest,
     list.set_page_token(page_token);
     tpb::ListRulesetsResponse page;
     ASSERT_TRUE(
-        stub_->ListRulesets(Ctx(org_.admin_token).get(), list, &page).ok());
+        transparency_->ListRulesets(Ctx(org_.admin_token).get(), list, &page)
+            .ok());
     for (const auto& r : page.rulesets()) listed.push_back(r.name());
     page_token = page.next_page_token();
   } while (!page_token.empty());
@@ -450,21 +402,23 @@ TEST_F(TransparencyIntegrationTest, BadRulesetsNameTheFieldAndStoreNothing) {
     *create.mutable_ruleset() = ParseRuleset(text);
     tpb::Ruleset out;
     EXPECT_TRUE(IsInvalidField(
-        stub_->CreateRuleset(Ctx(org_.admin_token).get(), create, &out), field))
+        transparency_->CreateRuleset(Ctx(org_.admin_token).get(), create, &out),
+        field))
         << text;
   }
   tpb::CreateRulesetRequest missing;
   missing.set_parent(org_.name);
   tpb::Ruleset out;
   EXPECT_TRUE(IsInvalidField(
-      stub_->CreateRuleset(Ctx(org_.admin_token).get(), missing, &out),
+      transparency_->CreateRuleset(Ctx(org_.admin_token).get(), missing, &out),
       "ruleset"));
 
   tpb::ListRulesetsRequest list;
   list.set_parent(org_.name);
   tpb::ListRulesetsResponse page;
   ASSERT_TRUE(
-      stub_->ListRulesets(Ctx(org_.admin_token).get(), list, &page).ok());
+      transparency_->ListRulesets(Ctx(org_.admin_token).get(), list, &page)
+          .ok());
   EXPECT_THAT(page.rulesets(), IsEmpty());
 }
 
@@ -671,11 +625,12 @@ TEST_F(TransparencyIntegrationTest, DecisionsAreVisibleToAuthorsAndReviewers) {
   tpb::GetDecisionRequest get;
   get.set_name(first.name());
   tpb::Decision got;
-  ASSERT_TRUE(stub_->GetDecision(Ctx(ada.token).get(), get, &got).ok());
+  ASSERT_TRUE(transparency_->GetDecision(Ctx(ada.token).get(), get, &got).ok());
   EXPECT_EQ(got.name(), first.name());
   EXPECT_EQ(got.results_size(), first.results_size());
-  EXPECT_TRUE(stub_->GetDecision(Ctx(rita.token).get(), get, &got).ok());
-  EXPECT_THAT(stub_->GetDecision(Ctx(bob.token).get(), get, &got),
+  EXPECT_TRUE(
+      transparency_->GetDecision(Ctx(rita.token).get(), get, &got).ok());
+  EXPECT_THAT(transparency_->GetDecision(Ctx(bob.token).get(), get, &got),
               GrpcCodeIs(StatusCode::NOT_FOUND));
 
   const auto list = [&](const std::string& token, const std::string& parent,
@@ -690,7 +645,7 @@ TEST_F(TransparencyIntegrationTest, DecisionsAreVisibleToAuthorsAndReviewers) {
       request.set_page_token(page_token);
       tpb::ListDecisionsResponse page;
       grpc::Status status =
-          stub_->ListDecisions(Ctx(token).get(), request, &page);
+          transparency_->ListDecisions(Ctx(token).get(), request, &page);
       EXPECT_TRUE(status.ok()) << status.error_message();
       if (!status.ok()) break;
       for (const auto& d : page.decisions()) names.push_back(d.name());
@@ -719,7 +674,8 @@ TEST_F(TransparencyIntegrationTest, DecisionsAreVisibleToAuthorsAndReviewers) {
   bad.set_filter("color = red");
   tpb::ListDecisionsResponse page;
   EXPECT_TRUE(IsInvalidField(
-      stub_->ListDecisions(Ctx(rita.token).get(), bad, &page), "filter"));
+      transparency_->ListDecisions(Ctx(rita.token).get(), bad, &page),
+      "filter"));
 }
 
 TEST_F(TransparencyIntegrationTest, RequestIdRecordsOneDecision) {
@@ -749,7 +705,8 @@ TEST_F(TransparencyIntegrationTest, RequestIdRecordsOneDecision) {
   request.set_parent(post);
   tpb::ListDecisionsResponse page;
   ASSERT_TRUE(
-      stub_->ListDecisions(Ctx(service_token_).get(), request, &page).ok());
+      transparency_->ListDecisions(Ctx(service_token_).get(), request, &page)
+          .ok());
   ASSERT_EQ(page.decisions_size(), 1);
   EXPECT_EQ(page.decisions(0).name(), names[0]);
   // One decision, one audit entry (after the default's publication).
@@ -878,7 +835,8 @@ TEST_F(TransparencyIntegrationTest, ReplicasJudgeACampaignAsOneProcess) {
   probe.set_parent(org_.name);
   *probe.mutable_post() = Content(authors[0], script);
   ASSERT_TRUE(
-      stub_->EvaluatePost(Ctx(authors[0].token).get(), probe, &warm).ok());
+      transparency_->EvaluatePost(Ctx(authors[0].token).get(), probe, &warm)
+          .ok());
   ASSERT_TRUE(
       other.stub->EvaluatePost(Ctx(authors[0].token).get(), probe, &warm).ok());
 
@@ -889,7 +847,7 @@ TEST_F(TransparencyIntegrationTest, ReplicasJudgeACampaignAsOneProcess) {
     *request.mutable_post() = Content(authors[i], script);
     request.set_post_revision(1);
     tpb::TransparencyService::Stub* replica =
-        i % 2 == 0 ? stub_.get() : other.stub.get();
+        i % 2 == 0 ? transparency_.get() : other.stub.get();
     tpb::Decision decision;
     grpc::Status status =
         replica->CreateDecision(Ctx(service_token_).get(), request, &decision);
@@ -1125,7 +1083,8 @@ TEST_F(TransparencyIntegrationTest, ReportCountsDecisions) {
   request.set_parent(org_.name);
   tpb::TransparencyReport report;
   ASSERT_TRUE(
-      stub_->GetTransparencyReport(Ctx(ada.token).get(), request, &report)
+      transparency_
+          ->GetTransparencyReport(Ctx(ada.token).get(), request, &report)
           .ok());
   EXPECT_EQ(report.decisions_total(), 5);
   EXPECT_EQ(report.automatic_decisions(), 3);
@@ -1151,13 +1110,14 @@ TEST_F(TransparencyIntegrationTest, ReportCountsDecisions) {
   request.mutable_end_time()->set_seconds(1000);
   request.mutable_start_time()->set_seconds(500);
   ASSERT_TRUE(
-      stub_->GetTransparencyReport(Ctx(ada.token).get(), request, &report)
+      transparency_
+          ->GetTransparencyReport(Ctx(ada.token).get(), request, &report)
           .ok());
   EXPECT_EQ(report.decisions_total(), 0);
   request.mutable_start_time()->set_seconds(2000);
-  EXPECT_TRUE(IsInvalidField(
-      stub_->GetTransparencyReport(Ctx(ada.token).get(), request, &report),
-      "start_time"));
+  EXPECT_TRUE(IsInvalidField(transparency_->GetTransparencyReport(
+                                 Ctx(ada.token).get(), request, &report),
+                             "start_time"));
 }
 
 }  // namespace

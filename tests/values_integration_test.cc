@@ -987,18 +987,6 @@ TEST_F(ValuesIntegrationTest, BadInputNamesTheFieldAndStoresNothing) {
 
 // --- concurrency ------------------------------------------------------------
 
-// Runs `tasks` on `threads` threads, each task once.
-void RunConcurrently(std::vector<std::function<void()>> tasks, int threads) {
-  std::atomic<size_t> next{0};
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      for (size_t i = next++; i < tasks.size(); i = next++) tasks[i]();
-    });
-  }
-  for (std::thread& worker : workers) worker.join();
-}
-
 TEST_F(ValuesIntegrationTest, ConcurrentEndorsementsCountExactly) {
   constexpr int kStaff = 40;
   constexpr int kThreads = 16;

@@ -265,6 +265,15 @@ std::vector<std::string> Lines(const std::string& text) {
   return absl::StrSplit(text, '\n', absl::SkipEmpty());
 }
 
+std::vector<std::string> RowsFor(const std::string& table,
+                                 const std::string& first) {
+  std::vector<std::string> rows;
+  for (const std::string& line : Lines(table)) {
+    if (absl::StartsWith(line, first + " ")) rows.push_back(line);
+  }
+  return rows;
+}
+
 ::testing::AssertionResult HasField(const std::string& text,
                                     const std::string& key,
                                     const std::string& value) {
@@ -530,6 +539,55 @@ void E2eTest::TearDownTestSuite() {
 void E2eTest::SetUp() {
   ASSERT_TRUE(startup_error_.empty()) << startup_error_;
   ASSERT_TRUE(server_->running());
+}
+
+void E2eOrgTest::SetUp() {
+  ASSERT_NO_FATAL_FAILURE(E2eTest::SetUp());
+  ASSERT_NO_FATAL_FAILURE(server_->CreateOrg(org_prefix_, &org_));
+}
+
+void E2eOrgTest::AddPerson(const std::string& id,
+                           const std::vector<std::string>& roles, bool advocate,
+                           E2ePerson* person, const std::string& department) {
+  std::vector<std::string> args = {"-o",
+                                   "json",
+                                   "staff",
+                                   "create",
+                                   org_.id,
+                                   "--id",
+                                   id,
+                                   "--employee-id",
+                                   "E-" + id,
+                                   "--display-name",
+                                   "Person " + id,
+                                   "--email",
+                                   id + "@" + org_.id + ".example"};
+  if (!department.empty()) {
+    args.push_back("--department");
+    args.push_back(department);
+  }
+  for (const std::string& role : roles) {
+    args.push_back("--role");
+    args.push_back(role);
+  }
+  const CommandResult created = Admin(args);
+  ASSERT_EQ(created.exit_code, 0) << created;
+  ::candor::staff::v1::StaffMember member;
+  ASSERT_TRUE(ParseJson(created.out, &member));
+  person->name = member.name();
+  ASSERT_EQ(person->name, org_.name + "/staffMembers/" + id) << created;
+  std::vector<std::string> token_roles = {"employee"};
+  token_roles.insert(token_roles.end(), roles.begin(), roles.end());
+  ASSERT_NO_FATAL_FAILURE(
+      server_->MintStaffToken(org_, id, token_roles, &person->token));
+  if (!advocate) return;
+  const CommandResult updated =
+      Ctl(person->token,
+          {"-o", "json", "staff", "update", person->name, "--consent", "true",
+           "--social", "linkedin:" + id + "-" + org_.id});
+  ASSERT_EQ(updated.exit_code, 0) << updated;
+  ASSERT_TRUE(ParseJson(updated.out, &member));
+  EXPECT_TRUE(member.advocacy_consent()) << updated;
 }
 
 }  // namespace candor::testing

@@ -19,6 +19,7 @@
 
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "tests/support/proto_namespaces.h"
 
 namespace candor::testing {
 
@@ -77,6 +78,10 @@ std::string RandomHex(size_t chars);
 
 // Lines of `text` that are not empty.
 std::vector<std::string> Lines(const std::string& text);
+
+// The lines of a table that start with `first` as a word.
+std::vector<std::string> RowsFor(const std::string& table,
+                                 const std::string& first);
 
 // Whether `text` has the line "key:  value" as RenderFields prints it.
 ::testing::AssertionResult HasField(const std::string& text,
@@ -231,6 +236,43 @@ class E2eTest : public ::testing::Test {
 
   static std::unique_ptr<E2eServer> server_;
   static std::string startup_error_;  // empty: started
+};
+
+// A staff member made through candorctl, with their own token.
+struct E2ePerson {
+  std::string name;  // organizations/ORG/staffMembers/ID
+  std::string token;
+};
+
+// An E2eTest whose every test gets its own organization (org_, id from
+// UniqueId of the prefix the suite passes) and makes its people through
+// candorctl.
+class E2eOrgTest : public E2eTest {
+ protected:
+  explicit E2eOrgTest(std::string org_prefix)
+      : org_prefix_(std::move(org_prefix)) {}
+  void SetUp() override;
+
+  CommandResult Ctl(const std::string& token,
+                    const std::vector<std::string>& args) const {
+    return server_->Ctl(token, args);
+  }
+  CommandResult Admin(const std::vector<std::string>& args) const {
+    return Ctl(org_.admin_token, args);
+  }
+
+  // A staff member `id` (employee id "E-" + id) with `roles` (employee
+  // implied) and, unless empty, of `department`, made by the admin; and a
+  // token with the same roles. With `advocate`, they consent to advocacy and
+  // link a LinkedIn account, themselves, as `staff update` lets them.
+  void AddPerson(const std::string& id, const std::vector<std::string>& roles,
+                 bool advocate, E2ePerson* person,
+                 const std::string& department = "");
+
+  E2eOrg org_;
+
+ private:
+  std::string org_prefix_;
 };
 
 }  // namespace candor::testing

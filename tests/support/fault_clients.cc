@@ -11,8 +11,6 @@
 namespace candor::testing {
 namespace {
 
-namespace staffpb = ::candor::staff::v1;
-
 absl::Status ToStatus(const grpc::Status& status, absl::string_view what) {
   if (status.ok()) return absl::OkStatus();
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
@@ -72,6 +70,33 @@ std::unique_ptr<grpc::ClientContext> FaultClients::Context(
   if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
   context->set_deadline(std::chrono::system_clock::now() + timeout);
   return context;
+}
+
+grpc::Status FaultClients::ListPosts(
+    const AdvocateOrg& org, advocacy::v1::ListPostsResponse* out) const {
+  advocacy::v1::ListPostsRequest request;
+  request.set_parent(org.name);
+  request.set_page_size(1000);
+  return Advocacy()->ListPosts(Context(org.admin_token).get(), request, out);
+}
+
+grpc::Status FaultClients::ListDecisions(
+    const AdvocateOrg& org,
+    transparency::v1::ListDecisionsResponse* out) const {
+  transparency::v1::ListDecisionsRequest request;
+  request.set_parent(org.name);
+  request.set_page_size(1000);
+  return Transparency()->ListDecisions(Context(org.admin_token).get(), request,
+                                       out);
+}
+
+grpc::Status FaultClients::VerifyAuditLog(
+    const AdvocateOrg& org,
+    transparency::v1::VerifyAuditLogResponse* out) const {
+  transparency::v1::VerifyAuditLogRequest request;
+  request.set_parent(org.name);
+  return Transparency()->VerifyAuditLog(Context(org.admin_token).get(), request,
+                                        out);
 }
 
 absl::StatusOr<AdvocateOrg> FaultClients::MakeOrg(const std::string& prefix,

@@ -66,6 +66,17 @@ class FaultClients {
       const std::string& token,
       std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
+  // As the admin of `org`: its posts and its decisions (one page of up to
+  // 1000), and VerifyAuditLog's verdict on its audit chain.
+  grpc::Status ListPosts(const AdvocateOrg& org,
+                         advocacy::v1::ListPostsResponse* out) const;
+  grpc::Status ListDecisions(
+      const AdvocateOrg& org,
+      transparency::v1::ListDecisionsResponse* out) const;
+  grpc::Status VerifyAuditLog(
+      const AdvocateOrg& org,
+      transparency::v1::VerifyAuditLogResponse* out) const;
+
   // Creates an organization (id from UniqueId(prefix); an operator of its
   // own makes it) and `advocates` staff members in it (one import), each of
   // whom consents to advocacy and links a LinkedIn account.

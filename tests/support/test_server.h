@@ -23,13 +23,9 @@
 #include "services/common/page_token.h"
 #include "services/common/service_token.h"
 #include "tests/support/matchers.h"
+#include "tests/support/proto_namespaces.h"
 
 namespace candor::testing {
-
-namespace staffpb = ::candor::staff::v1;
-namespace valuespb = ::candor::values::v1;
-namespace advocacypb = ::candor::advocacy::v1;
-namespace engagementpb = ::candor::engagement::v1;
 
 // The HS256 secret the test server trusts.
 inline constexpr char kTestJwtSecret[] =
