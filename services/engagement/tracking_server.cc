@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "db/sha256.h"
+#include "db/statement.h"
 #include "db/transaction.h"
 #include "services/common/clock.h"
 #include "services/common/http_listener.h"
@@ -199,13 +200,12 @@ class TrackingServer::Impl {
     return db::Run(
         "find share by tracking code", connection,
         [&](db::Connection& c) -> absl::StatusOr<std::optional<ShareTarget>> {
-          auto& select = c.Prepare(kSelectShareByCode);
-          select.setString(1, code);
-          std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-          if (!row->next()) return std::optional<ShareTarget>();
-          return std::optional<ShareTarget>(
-              ShareTarget{row->getString(1), row->getString(2),
-                          row->getString(3), row->getString(4)});
+          return db::ReadOne(db::Bind(c.Prepare(kSelectShareByCode), code),
+                             [](sql::ResultSet& row) {
+                               return ShareTarget{
+                                   row.getString(1), row.getString(2),
+                                   row.getString(3), row.getString(4)};
+                             });
         });
   }
 
@@ -228,16 +228,9 @@ class TrackingServer::Impl {
                               db::Transaction::Begin(*options_.pool));
       CANDOR_RETURN_IF_ERROR(
           db::Run("make daily salt", tx, [&](db::Connection& c) {
-            auto& insert = c.Prepare(kInsertSalt);
-            insert.setInt(1, day);
-            insert.setString(2, salt);
-            insert.executeUpdate();
-            auto& old_salts = c.Prepare(kDeleteOldSalts);
-            old_salts.setInt(1, day);
-            old_salts.executeUpdate();
-            auto& old_visits = c.Prepare(kDeleteOldVisits);
-            old_visits.setInt(1, day);
-            old_visits.executeUpdate();
+            db::Bind(c.Prepare(kInsertSalt), day, salt).executeUpdate();
+            db::Bind(c.Prepare(kDeleteOldSalts), day).executeUpdate();
+            db::Bind(c.Prepare(kDeleteOldVisits), day).executeUpdate();
             return absl::OkStatus();
           }));
       CANDOR_RETURN_IF_ERROR(tx.Commit());
@@ -258,11 +251,8 @@ class TrackingServer::Impl {
     return db::Run(
         "read daily salt", connection,
         [&](db::Connection& c) -> absl::StatusOr<std::optional<std::string>> {
-          auto& select = c.Prepare(kSelectSalt);
-          select.setInt(1, day);
-          std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-          if (!row->next()) return std::optional<std::string>();
-          return std::optional<std::string>(std::string(row->getString(1)));
+          return db::ReadOne(db::Bind(c.Prepare(kSelectSalt), day),
+                             db::FirstString);
         });
   }
 
@@ -295,23 +285,18 @@ class TrackingServer::Impl {
     CANDOR_ASSIGN_OR_RETURN(db::Transaction tx,
                             db::Transaction::Begin(*options_.pool));
     CANDOR_RETURN_IF_ERROR(db::Run("record click", tx, [&](db::Connection& c) {
-      auto& visit = c.Prepare(kInsertVisit);
-      visit.setString(1, code);
-      visit.setInt(2, day);
-      visit.setString(3, visitor);
-      if (visit.executeUpdate() == 0) return absl::OkStatus();  // seen today
-      auto& click = c.Prepare(kInsertClick);
-      click.setString(1, share.organization_id);
+      if (db::Bind(c.Prepare(kInsertVisit), code, day, visitor)
+              .executeUpdate() == 0) {
+        return absl::OkStatus();  // seen today
+      }
       // One click per reader, link and day; at most 52 characters.
-      click.setString(
-          2, absl::StrCat(
-                 "click-",
-                 db::Sha256Hex(absl::StrCat(visitor, "\n", code)).substr(0, 40),
-                 "-", day));
-      click.setString(3, share.share_id);
-      click.setInt64(4, now);
-      click.setInt64(5, now);
-      click.executeUpdate();
+      const std::string event_id = absl::StrCat(
+          "click-",
+          db::Sha256Hex(absl::StrCat(visitor, "\n", code)).substr(0, 40), "-",
+          day);
+      db::Bind(c.Prepare(kInsertClick), share.organization_id, event_id,
+               share.share_id, now, now)
+          .executeUpdate();
       return absl::OkStatus();
     }));
     return tx.Commit();
