@@ -1,11 +1,13 @@
 #include "services/common/event_feed.h"
 
 #include <cstdint>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace candor {
 namespace {
@@ -173,6 +175,57 @@ TEST(ApplyFeedEventsTest, AnErrorStopsTheRun) {
                       });
   EXPECT_EQ(cursor.status(), absl::InternalError("disk full"));
   EXPECT_THAT(applied, ElementsAre(1));
+}
+
+// --- StartFeedPage: the producer side
+
+Caller FeedCaller(std::string org, Role role) {
+  Caller caller;
+  caller.subject = "caller";
+  caller.organization_id = std::move(org);
+  caller.roles = {role};
+  return caller;
+}
+
+constexpr char kParent[] = "organizations/acme";
+
+TEST(StartFeedPageTest, AServiceGetsItsPage) {
+  absl::StatusOr<FeedPage> page =
+      StartFeedPage(FeedCaller("acme", Role::kService), kParent, 7, 0, "list");
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->org, "acme");
+  EXPECT_EQ(page->after_sequence, 7);
+  EXPECT_EQ(page->limit, kDefaultFeedPage);
+  page = StartFeedPage(FeedCaller("", Role::kService), kParent, 0, kMaxFeedPage,
+                       "list");
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->limit, kMaxFeedPage);
+}
+
+TEST(StartFeedPageTest, OthersAreRefusedBeforeTheFieldsAreRead) {
+  EXPECT_THAT(StartFeedPage(FeedCaller("globex", Role::kService), kParent, -1,
+                            -1, "list staff events"),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(StartFeedPage(FeedCaller("acme", Role::kAdmin), kParent, -1, -1,
+                            "list staff events"),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       ::testing::HasSubstr("list staff events")));
+}
+
+TEST(StartFeedPageTest, BadFieldsAreNamed) {
+  const Caller service = FeedCaller("acme", Role::kService);
+  EXPECT_THAT(StartFeedPage(service, "acme", 0, 0, "list"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       ::testing::HasSubstr("parent")));
+  EXPECT_THAT(StartFeedPage(service, kParent, -1, 0, "list"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       ::testing::HasSubstr("after_sequence")));
+  for (int page_size : {-1, kMaxFeedPage + 1}) {
+    EXPECT_THAT(StartFeedPage(service, kParent, 0, page_size, "list"),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         ::testing::HasSubstr("page_size")))
+        << page_size;
+  }
 }
 
 }  // namespace
