@@ -61,7 +61,7 @@ absl::Status TransparencyService::DoVerifyAuditLog(
   CANDOR_ASSIGN_OR_RETURN(
       std::string org, RequireStaffOrServiceOfParent(caller, request.parent()));
   ImportStaffEvents(org);
-  ChainVerifier verifier;
+  AuditLogVerifier verifier;
   // The next batch is read (on another thread, with its own connection)
   // while this one is hashed, so reading and hashing overlap instead of
   // adding up over a 1,000,000-entry log.
@@ -83,9 +83,11 @@ absl::Status TransparencyService::DoVerifyAuditLog(
   }
   // A read still running (the chain broke before its batch) is awaited by
   // the future's destructor; its result is not needed.
+  verifier.Finish();
   response->set_ok(verifier.ok());
   response->set_entries_checked(verifier.checked());
   response->set_first_bad_sequence(verifier.first_bad_sequence());
+  response->set_problem(verifier.problem());
   return absl::OkStatus();
 }
 
