@@ -29,37 +29,44 @@ absl::string_view View(const Hash& hash) {
                            hash.size());
 }
 
-// PATH(m, D[n]), appended to `out` bottom up.
-void AppendPath(absl::Span<const Hash> leaves, uint64_t m,
-                std::vector<Hash>& out) {
-  if (leaves.size() <= 1) return;
-  const uint64_t k = SplitPoint(leaves.size());
+// PATH(m, D[begin:end]), appended to `out` bottom up.
+void AppendPath(uint64_t begin, uint64_t end, uint64_t m,
+                const SubtreeHash& subtree, std::vector<Hash>& out) {
+  if (end - begin <= 1) return;
+  const uint64_t k = SplitPoint(end - begin);
   if (m < k) {
-    AppendPath(leaves.subspan(0, k), m, out);
-    out.push_back(RootOf(leaves.subspan(k)));
+    AppendPath(begin, begin + k, m, subtree, out);
+    out.push_back(subtree(begin + k, end));
   } else {
-    AppendPath(leaves.subspan(k), m - k, out);
-    out.push_back(RootOf(leaves.subspan(0, k)));
+    AppendPath(begin + k, end, m - k, subtree, out);
+    out.push_back(subtree(begin, begin + k));
   }
 }
 
-// SUBPROOF(m, D[n], b), appended to `out` bottom up.
-void AppendSubproof(absl::Span<const Hash> leaves, uint64_t m,
-                    bool whole_old_tree, std::vector<Hash>& out) {
-  const uint64_t n = leaves.size();
+// SUBPROOF(m, D[begin:end], whole_old_tree), appended to `out` bottom up.
+void AppendSubproof(uint64_t begin, uint64_t end, uint64_t m,
+                    bool whole_old_tree, const SubtreeHash& subtree,
+                    std::vector<Hash>& out) {
+  const uint64_t n = end - begin;
   if (m == n) {
     // The old tree's head is the verifier's own; a subtree of it is not.
-    if (!whole_old_tree) out.push_back(RootOf(leaves));
+    if (!whole_old_tree) out.push_back(subtree(begin, end));
     return;
   }
   const uint64_t k = SplitPoint(n);
   if (m <= k) {
-    AppendSubproof(leaves.subspan(0, k), m, whole_old_tree, out);
-    out.push_back(RootOf(leaves.subspan(k)));
+    AppendSubproof(begin, begin + k, m, whole_old_tree, subtree, out);
+    out.push_back(subtree(begin + k, end));
   } else {
-    AppendSubproof(leaves.subspan(k), m - k, false, out);
-    out.push_back(RootOf(leaves.subspan(0, k)));
+    AppendSubproof(begin + k, end, m - k, false, subtree, out);
+    out.push_back(subtree(begin, begin + k));
   }
+}
+
+SubtreeHash OverLeaves(absl::Span<const Hash> leaves) {
+  return [leaves](uint64_t begin, uint64_t end) {
+    return RootOf(leaves.subspan(begin, end - begin));
+  };
 }
 
 // Shifts fn and sn right together until fn's lowest bit is set or fn is
@@ -99,21 +106,80 @@ Hash RootOf(absl::Span<const Hash> leaves) {
   return NodeHash(RootOf(leaves.subspan(0, k)), RootOf(leaves.subspan(k)));
 }
 
+std::vector<Hash> InclusionProof(uint64_t index, uint64_t size,
+                                 const SubtreeHash& subtree) {
+  std::vector<Hash> proof;
+  if (index < size) AppendPath(0, size, index, subtree, proof);
+  return proof;
+}
+
+std::vector<Hash> ConsistencyProof(uint64_t old_size, uint64_t new_size,
+                                   const SubtreeHash& subtree) {
+  std::vector<Hash> proof;
+  if (old_size > 0 && old_size <= new_size) {
+    AppendSubproof(0, new_size, old_size, /*whole_old_tree=*/true, subtree,
+                   proof);
+  }
+  return proof;
+}
+
 std::vector<Hash> InclusionProof(absl::Span<const Hash> leaves,
                                  uint64_t index) {
-  std::vector<Hash> proof;
-  if (index < leaves.size()) AppendPath(leaves, index, proof);
-  return proof;
+  return InclusionProof(index, leaves.size(), OverLeaves(leaves));
 }
 
 std::vector<Hash> ConsistencyProof(absl::Span<const Hash> leaves,
                                    uint64_t old_size) {
-  std::vector<Hash> proof;
-  if (old_size > 0 && old_size <= leaves.size()) {
-    AppendSubproof(leaves, old_size, /*whole_old_tree=*/true, proof);
-  }
-  return proof;
+  return ConsistencyProof(old_size, leaves.size(), OverLeaves(leaves));
 }
+
+std::vector<NodeId> PerfectCover(uint64_t begin, uint64_t end) {
+  std::vector<NodeId> cover;
+  while (begin < end) {
+    // The largest aligned perfect subtree that starts at begin and fits.
+    int level = 0;
+    while (level < 63) {
+      const uint64_t next = uint64_t{1} << (level + 1);
+      if (begin % next != 0 || begin + next > end) break;
+      ++level;
+    }
+    cover.push_back(NodeId{level, begin >> level});
+    begin += uint64_t{1} << level;
+  }
+  return cover;
+}
+
+Hash FoldCover(absl::Span<const Hash> cover) {
+  if (cover.empty()) return EmptyRoot();
+  Hash root = cover.back();
+  for (size_t i = cover.size() - 1; i-- > 0;) root = NodeHash(cover[i], root);
+  return root;
+}
+
+std::vector<std::pair<NodeId, Hash>> TreeFrontier::Append(
+    const Hash& leaf_hash) {
+  std::vector<std::pair<NodeId, Hash>> completed;
+  completed.push_back({NodeId{0, size_}, leaf_hash});
+  cover_.push_back(leaf_hash);
+  size_ += 1;
+  // Each trailing 1 bit of the old size is a perfect subtree the new leaf
+  // completes into one twice its size.
+  uint64_t index = size_ - 1;
+  int level = 0;
+  while ((index & 1) == 1) {
+    const Hash right = cover_.back();
+    cover_.pop_back();
+    const Hash left = cover_.back();
+    cover_.pop_back();
+    index >>= 1;
+    level += 1;
+    cover_.push_back(NodeHash(left, right));
+    completed.push_back({NodeId{level, index}, cover_.back()});
+  }
+  return completed;
+}
+
+Hash TreeFrontier::Root() const { return FoldCover(cover_); }
 
 bool VerifyInclusion(uint64_t index, uint64_t size, const Hash& leaf,
                      absl::Span<const Hash> proof, const Hash& root) {

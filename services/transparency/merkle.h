@@ -10,14 +10,18 @@
 // follow RFC 9162 2.1.3.2 and 2.1.4.2 and need nothing but the hashes, so a
 // client can run them without trusting the server.
 //
-// The provers here work over all the leaf hashes in memory: O(n) hashing
-// per proof. Pure functions; thread-safe.
+// The provers take the hash of any subtree from a callback, so the same
+// code proves over leaves in memory (O(n) hashing) or over the perfect
+// subtrees a log stores as it grows (TreeFrontier, PerfectCover: O(log n)
+// stored hashes per subtree). Pure functions and value types; thread-safe.
 #ifndef CANDOR_SERVICES_TRANSPARENCY_MERKLE_H_
 #define CANDOR_SERVICES_TRANSPARENCY_MERKLE_H_
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -34,6 +38,60 @@ Hash NodeHash(const Hash& left, const Hash& right);
 
 // The tree head of `leaves` (leaf hashes, oldest first): MTH in RFC 9162.
 Hash RootOf(absl::Span<const Hash> leaves);
+
+// MTH(D[begin:end]): the hash of the subtree over leaves [begin, end).
+using SubtreeHash = std::function<Hash(uint64_t begin, uint64_t end)>;
+
+// The audit path of leaf `index` in a tree of `size` leaves, bottom up;
+// empty when index >= size.
+std::vector<Hash> InclusionProof(uint64_t index, uint64_t size,
+                                 const SubtreeHash& subtree);
+
+// The consistency proof from `old_size` to `new_size` (SUBPROOF(m, D[n],
+// true)); empty unless 0 < old_size <= new_size.
+std::vector<Hash> ConsistencyProof(uint64_t old_size, uint64_t new_size,
+                                   const SubtreeHash& subtree);
+
+// A perfect subtree: the 2^level leaves from index << level.
+struct NodeId {
+  int level = 0;
+  uint64_t index = 0;
+  bool operator<(const NodeId& o) const {
+    return level != o.level ? level < o.level : index < o.index;
+  }
+  bool operator==(const NodeId& o) const {
+    return level == o.level && index == o.index;
+  }
+};
+
+// The perfect subtrees, largest first, whose hashes FoldCover combines into
+// MTH(D[begin:end]). Valid for the ranges RFC 9162's recursion visits (begin
+// a multiple of the largest power of two not above end - begin), which are
+// the only ranges the provers ask for.
+std::vector<NodeId> PerfectCover(uint64_t begin, uint64_t end);
+// Combines the hashes of PerfectCover's subtrees (in its order), right to
+// left, as RFC 9162 splits the range.
+Hash FoldCover(absl::Span<const Hash> cover);
+
+// The right edge of a growing tree: the hashes of PerfectCover(0, size),
+// which is all an append needs. Appending a leaf yields the perfect
+// subtrees it completes, for storage.
+class TreeFrontier {
+ public:
+  TreeFrontier() = default;
+  TreeFrontier(uint64_t size, std::vector<Hash> cover)
+      : size_(size), cover_(std::move(cover)) {}
+
+  // The leaf (level 0) and every perfect subtree completed by it.
+  std::vector<std::pair<NodeId, Hash>> Append(const Hash& leaf_hash);
+  Hash Root() const;
+  uint64_t size() const { return size_; }
+  const std::vector<Hash>& cover() const { return cover_; }
+
+ private:
+  uint64_t size_ = 0;
+  std::vector<Hash> cover_;  // PerfectCover(0, size_) order
+};
 
 // The audit path of leaf `index` in the tree of `leaves`, bottom up (PATH
 // in RFC 9162). Requires index < leaves.size().
