@@ -100,24 +100,19 @@ absl::Status BulkAppendDecisions(db::Pool& pool, absl::string_view org,
     // The head lock first, then the rows (as CreateDecision).
     CANDOR_ASSIGN_OR_RETURN(TransparencyRepository::AuditHead head,
                             repository.LockAuditHead(tx, org));
+    std::vector<const AuditEntryRecord*> entries;
+    std::string prev_hash = head.hash;
     for (size_t i = begin; i < end; ++i) {
       AuditEntryRecord& entry = decisions[i].entry;
-      entry.sequence = ++head.sequence;
-      SealEntry(head.hash, &entry);
-      head.hash = entry.hash;
+      entry.sequence = head.sequence + static_cast<int64_t>(i - begin) + 1;
+      SealEntry(prev_hash, &entry);
+      prev_hash = entry.hash;
+      entries.push_back(&entry);
     }
     CANDOR_RETURN_IF_ERROR(
+        repository.InsertAuditEntries(tx, org, entries, &head));
+    CANDOR_RETURN_IF_ERROR(
         db::Run("bulk append decisions", tx, [&](db::Connection& c) {
-          db::InsertRows(
-              c,
-              "INSERT INTO audit_entries (organization_id, sequence, time_us, "
-              "actor, actor_digest, action, subject, details, prev_hash, "
-              "hash) VALUES ",
-              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n,
-              [&](sql::PreparedStatement& s, int first, size_t i) {
-                return BindAuditEntryRow(s, first, decisions[begin + i].entry);
-              });
-
           // Blobs are bound as streams that must live until the statement runs.
           std::deque<std::istringstream> blobs;
           db::InsertRows(

@@ -21,12 +21,6 @@ constexpr absl::string_view kEnsureHead =
     "INSERT INTO organization_heads (organization_id, audit_sequence, "
     "audit_hash) VALUES (?, 0, ?) "
     "ON DUPLICATE KEY UPDATE organization_id = organization_id";
-constexpr absl::string_view kSelectHeadForUpdate =
-    "SELECT audit_sequence, audit_hash FROM organization_heads "
-    "WHERE organization_id = ? FOR UPDATE";
-constexpr absl::string_view kUpdateHead =
-    "UPDATE organization_heads SET audit_sequence = ?, audit_hash = ? "
-    "WHERE organization_id = ?";
 constexpr absl::string_view kSelectStaffEventCursor =
     "SELECT staff_event_sequence FROM organization_heads "
     "WHERE organization_id = ?";
@@ -36,28 +30,6 @@ constexpr absl::string_view kSelectStaffEventCursorForUpdate =
 constexpr absl::string_view kUpdateStaffEventCursor =
     "UPDATE organization_heads SET staff_event_sequence = ? "
     "WHERE organization_id = ?";
-
-#define CANDOR_AUDIT_COLUMNS                                          \
-  "organization_id, sequence, time_us, actor, actor_digest, action, " \
-  "subject, details, prev_hash, hash"
-
-constexpr absl::string_view kInsertAuditEntry =
-    "INSERT INTO audit_entries (" CANDOR_AUDIT_COLUMNS
-    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-constexpr absl::string_view kListAuditEntries =
-    "SELECT " CANDOR_AUDIT_COLUMNS
-    " FROM audit_entries WHERE organization_id = ? AND sequence > ? "
-    "ORDER BY sequence LIMIT ?";
-
-constexpr absl::string_view kListAuditEntriesByActor =
-    "SELECT " CANDOR_AUDIT_COLUMNS
-    " FROM audit_entries WHERE organization_id = ? AND actor = ? "
-    "ORDER BY sequence";
-constexpr absl::string_view kPseudonymizeAuditActor =
-    "UPDATE audit_entries SET actor = ? WHERE organization_id = ? AND actor = "
-    "?";
-
-#undef CANDOR_AUDIT_COLUMNS
 
 // --- rulesets ----------------------------------------------------------------
 
@@ -191,21 +163,6 @@ PostShinglesRecord RowToPostShingles(sql::ResultSet& row) {
   return r;
 }
 
-AuditEntryRecord RowToAuditEntry(sql::ResultSet& row) {
-  AuditEntryRecord r;
-  r.organization_id = row.getString(1);
-  r.sequence = row.getInt64(2);
-  r.time_us = row.getInt64(3);
-  r.actor = row.getString(4);
-  r.actor_digest = row.getString(5);
-  r.action = row.getString(6);
-  r.subject = row.getString(7);
-  r.details = row.getString(8);
-  r.prev_hash = row.getString(9);
-  r.hash = row.getString(10);
-  return r;
-}
-
 RulesetRecord RowToRuleset(sql::ResultSet& row) {
   RulesetRecord r;
   r.organization_id = row.getString(1);
@@ -251,13 +208,6 @@ std::optional<RulesetRecord> SelectCurrentRuleset(db::Connection& c,
 
 }  // namespace
 
-int BindAuditEntryRow(sql::PreparedStatement& s, int first,
-                      const AuditEntryRecord& e) {
-  return db::BindAt(s, first, e.organization_id, e.sequence, e.time_us, e.actor,
-                    e.actor_digest, e.action, e.subject, e.details, e.prev_hash,
-                    e.hash);
-}
-
 int BindDecisionRow(sql::PreparedStatement& s, int first,
                     const DecisionRecord& d, std::istream& body) {
   return db::BindAt(s, first, d.organization_id, d.decision_id, d.post_id,
@@ -275,57 +225,6 @@ absl::Status TransparencyRepository::LockOrganization(db::Transaction& tx,
                                                       absl::string_view org) {
   return db::Run("lock organization", tx, [&](db::Connection& c) {
     db::Bind(c.Prepare(kEnsureHead), org, kGenesisHash).executeUpdate();
-    return absl::OkStatus();
-  });
-}
-
-absl::Status TransparencyRepository::AppendAuditEntry(db::Transaction& tx,
-                                                      AuditEntryRecord* entry) {
-  CANDOR_ASSIGN_OR_RETURN(AuditHead head,
-                          LockAuditHead(tx, entry->organization_id));
-  entry->sequence = head.sequence + 1;
-  SealEntry(head.hash, entry);
-  CANDOR_RETURN_IF_ERROR(
-      db::Run("append audit entry", tx, [&](db::Connection& c) {
-        auto& insert = c.Prepare(kInsertAuditEntry);
-        BindAuditEntryRow(insert, 1, *entry);
-        insert.executeUpdate();
-        return absl::OkStatus();
-      }));
-  return SetAuditHead(tx, entry->organization_id,
-                      AuditHead{entry->sequence, entry->hash});
-}
-
-absl::StatusOr<TransparencyRepository::AuditHead>
-TransparencyRepository::LockAuditHead(db::Transaction& tx,
-                                      absl::string_view org) {
-  // The head row exists for every organization that appended before, and
-  // is usually locked by this transaction already: read it first, and
-  // create it only when missing (a round trip less under the lock that
-  // serializes the organization's appends).
-  return db::Run(
-      "lock audit log head", tx,
-      [&](db::Connection& c) -> absl::StatusOr<AuditHead> {
-        auto& select = c.Prepare(kSelectHeadForUpdate);
-        auto row_to_head = [](sql::ResultSet& row) {
-          return AuditHead{row.getInt64(1), row.getString(2)};
-        };
-        std::optional<AuditHead> head =
-            db::ReadOne(db::Bind(select, org), row_to_head);
-        if (head.has_value()) return *std::move(head);
-        db::Bind(c.Prepare(kEnsureHead), org, kGenesisHash).executeUpdate();
-        return db::ReadOneOr(db::Bind(select, org), row_to_head, [] {
-          return absl::InternalError("audit log head missing after creation");
-        });
-      });
-}
-
-absl::Status TransparencyRepository::SetAuditHead(db::Transaction& tx,
-                                                  absl::string_view org,
-                                                  const AuditHead& head) {
-  return db::Run("advance audit log head", tx, [&](db::Connection& c) {
-    db::Bind(c.Prepare(kUpdateHead), head.sequence, head.hash, org)
-        .executeUpdate();
     return absl::OkStatus();
   });
 }
@@ -363,13 +262,6 @@ absl::Status TransparencyRepository::SetStaffEventCursor(db::Transaction& tx,
     db::Bind(c.Prepare(kUpdateStaffEventCursor), sequence, org).executeUpdate();
     return absl::OkStatus();
   });
-}
-
-absl::StatusOr<std::vector<AuditEntryRecord>>
-TransparencyRepository::ListAuditEntries(absl::string_view org, int64_t after,
-                                         int limit) {
-  return db::QueryAll(*pool_, "list audit entries", kListAuditEntries,
-                      RowToAuditEntry, org, after, limit);
 }
 
 absl::Status TransparencyRepository::InsertRuleset(db::Transaction& tx,
@@ -634,23 +526,4 @@ TransparencyRepository::RemovePostShinglesOfAuthor(
   }
   return post_ids;
 }
-
-absl::StatusOr<std::vector<AuditEntryRecord>>
-TransparencyRepository::ListAuditEntriesByActor(absl::string_view org,
-                                                absl::string_view actor) {
-  return db::QueryAll(*pool_, "list audit entries of an actor",
-                      kListAuditEntriesByActor, RowToAuditEntry, org, actor);
-}
-
-absl::StatusOr<int64_t> TransparencyRepository::PseudonymizeAuditActor(
-    db::Transaction& tx, absl::string_view org, absl::string_view actor,
-    absl::string_view pseudonym) {
-  return db::Run("pseudonymize audit actor", tx,
-                 [&](db::Connection& c) -> absl::StatusOr<int64_t> {
-                   return int64_t{db::Bind(c.Prepare(kPseudonymizeAuditActor),
-                                           pseudonym, org, actor)
-                                      .executeUpdate()};
-                 });
-}
-
 }  // namespace candor::transparency

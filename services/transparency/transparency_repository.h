@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <istream>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,7 +29,9 @@
 #include "db/transaction.h"
 #include "services/common/time_cursor.h"
 #include "services/transparency/audit_chain.h"
+#include "services/transparency/merkle.h"
 #include "services/transparency/records.h"
+#include "services/transparency/tree_head.h"
 
 namespace sql {
 class PreparedStatement;
@@ -41,7 +44,8 @@ namespace candor::transparency {
 // return the index after the last. A BLOB column is read from the stream
 // passed, which must live until the statement runs.
 //   audit_entries: organization_id, sequence, time_us, actor, actor_digest,
-//     action, subject, details, prev_hash, hash
+//     action, subject, details, prev_hash, hash, chain_version,
+//     details_digest, details_salt, details_redacted
 //   decisions: organization_id, decision_id, post_id, post_revision,
 //     author_id, decider_id, verdict, outcome, create_time_us, decision_proto
 //   post_shingles: organization_id, post_id, author_id, time_us, shingles
@@ -72,21 +76,46 @@ class TransparencyRepository {
 
   // Appends `entry` (organization_id, time_us, actor, action, subject and
   // details set) to its organization's log: locks the head row, numbers
-  // the entry, seals it (audit_chain.h) and stores it.
+  // the entry, seals it (audit_chain.h), stores it and adds it to the
+  // Merkle tree.
   absl::Status AppendAuditEntry(db::Transaction& tx, AuditEntryRecord* entry);
 
   // The organization's log head: the last entry's sequence and hash (0 and
-  // kGenesisHash before the first).
+  // kGenesisHash before the first), and the Merkle tree's right edge. The
+  // tree holds every entry, except in a log from before the tree existed
+  // until its next append (tree.size() < sequence).
   struct AuditHead {
     int64_t sequence = 0;
     std::string hash;
+    merkle::TreeFrontier tree;
   };
   // Locks the head row, creating it when missing (as LockOrganization).
   absl::StatusOr<AuditHead> LockAuditHead(db::Transaction& tx,
                                           absl::string_view org);
-  // Moves the head past entries appended under LockAuditHead's lock.
+  // The head as committed, without locking.
+  absl::StatusOr<AuditHead> ReadAuditHead(absl::string_view org);
+  // Stores sealed `entries` (consecutive, right after head->sequence) and
+  // their tree nodes, first adding any entries missing from the tree, and
+  // moves *head past them. Under LockAuditHead's lock; SetAuditHead after.
+  absl::Status InsertAuditEntries(
+      db::Transaction& tx, absl::string_view org,
+      const std::vector<const AuditEntryRecord*>& entries, AuditHead* head);
+  // Adds the entries a log from before the tree holds to it (under
+  // LockAuditHead's lock; SetAuditHead after).
+  absl::Status CatchUpAuditTree(db::Transaction& tx, absl::string_view org,
+                                AuditHead* head);
+  // Writes `head` (under LockAuditHead's lock).
   absl::Status SetAuditHead(db::Transaction& tx, absl::string_view org,
                             const AuditHead& head);
+  // Stored perfect subtrees of the organization's tree; ids not stored are
+  // missing from the answer.
+  absl::StatusOr<std::map<merkle::NodeId, merkle::Hash>> ReadAuditTreeNodes(
+      absl::string_view org, const std::vector<merkle::NodeId>& ids);
+  // Stores a signed head unless one of its size is stored; returns the
+  // stored one.
+  absl::StatusOr<TreeHead> StoreTreeHead(const TreeHead& head);
+  absl::StatusOr<std::optional<TreeHead>> FindTreeHead(absl::string_view org,
+                                                       int64_t tree_size);
   // The last staff event sequence the organization's log has imported (0
   // when none or no head row yet), read without locking.
   absl::StatusOr<int64_t> StaffEventCursor(absl::string_view org);
@@ -193,12 +222,18 @@ class TransparencyRepository {
   absl::StatusOr<std::vector<AuditEntryRecord>> ListAuditEntriesByActor(
       absl::string_view org, absl::string_view actor);
   // Replaces `actor` with `pseudonym` in the actor column only: actor_digest,
-  // which the hash chain covers, stays, so the chain still verifies.
-  // Returns the rows changed.
+  // which the hash chain covers, stays, so the chain still verifies once an
+  // erasure entry declares the pseudonym. Returns the rows changed.
   absl::StatusOr<int64_t> PseudonymizeAuditActor(db::Transaction& tx,
                                                  absl::string_view org,
                                                  absl::string_view actor,
                                                  absl::string_view pseudonym);
+  // Empties details and salt of the version-2 entries about `subject`
+  // (except erasure entries) and marks them redacted: their details_digest
+  // stays in the chain. Returns the rows changed.
+  absl::StatusOr<int64_t> RedactAuditDetails(db::Transaction& tx,
+                                             absl::string_view org,
+                                             absl::string_view subject);
 
  private:
   db::Pool* const pool_;
