@@ -45,6 +45,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/candord/service_host.h"
+#include "services/transparency/tree_head.h"
 #include "tests/support/e2e.h"
 #include "tests/support/fault_clients.h"
 #include "tests/support/haproxy.h"
@@ -103,8 +104,10 @@ class Cluster {
     dir_ = pattern;
     const std::string jwt_secret = dir_ + "/jwt.secret";
     const std::string page_token_secret = dir_ + "/page_token.secret";
+    const std::string audit_key = dir_ + "/audit-signing.pem";
     if (!WriteFile(jwt_secret, RandomHex(64) + "\n", 0600) ||
-        !WriteFile(page_token_secret, RandomHex(64) + "\n", 0600)) {
+        !WriteFile(page_token_secret, RandomHex(64) + "\n", 0600) ||
+        !transparency::TreeHeadSigner::WriteNewKeyFile(audit_key).ok()) {
       return "cannot write the secret files";
     }
     // Known before the processes start: they call each other through it.
@@ -131,6 +134,7 @@ class Cluster {
       E2eServerOptions options;
       options.jwt_secret_file = jwt_secret;
       options.page_token_secret_file = page_token_secret;
+      options.audit_signing_key_file = audit_key;
       options.health_listen = true;
       options.candord_flags.push_back("--services=" + node.services);
       std::set<std::string> remote;

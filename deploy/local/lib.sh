@@ -126,6 +126,17 @@ ensure_secret_file() {
   mv -- "$file.tmp" "$file"
 }
 
+# Writes $1 (mode 0600), an Ed25519 private key in PEM, unless present.
+ensure_ed25519_key_file() {
+  local file="$1"
+  [[ -s "$file" ]] && return 0
+  (
+    umask 077
+    openssl genpkey -algorithm ed25519 -out "$file.tmp"
+  )
+  mv -- "$file.tmp" "$file"
+}
+
 # True while process $1 exists and is not a zombie (a dead detached child
 # still answers kill -0 until its parent reaps it).
 alive() {

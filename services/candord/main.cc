@@ -82,6 +82,11 @@ ABSL_FLAG(std::string, health_listen, "",
           "host:port for plain HTTP GET /livez and /readyz (load balancers, "
           "probes); empty: off (gRPC health answers the same: service "
           "\"liveness\", and \"\" for readiness)");
+ABSL_FLAG(std::string, audit_signing_key_file, "",
+          "Ed25519 private key (PEM, `openssl genpkey -algorithm ed25519`) "
+          "that signs the audit log's tree heads; every replica needs the "
+          "same one, and the database must not hold it (docs/AUDIT.md). "
+          "Empty: a key that dies with the process");
 ABSL_FLAG(std::string, service_token_file, "",
           "a service-role token for calls services make as themselves, kept "
           "fresh by the platform (with --jwt_rs256_public_key_file); with an "
@@ -186,6 +191,16 @@ absl::StatusOr<std::string> PageTokenKey() {
   std::string key(32, '\0');
   for (char& c : key) c = static_cast<char>(absl::Uniform<uint8_t>(bits));
   return key;
+}
+
+absl::StatusOr<std::unique_ptr<transparency::TreeHeadSigner>>
+AuditSigner() {
+  const std::string file = absl::GetFlag(FLAGS_audit_signing_key_file);
+  if (!file.empty()) return transparency::TreeHeadSigner::Load(file);
+  std::cerr << "candord: no --audit_signing_key_file; audit tree heads are "
+               "signed by a key that dies with this process, and replicas "
+               "disagree on heads and erasure pseudonyms\n";
+  return std::unique_ptr<transparency::TreeHeadSigner>();
 }
 
 absl::StatusOr<std::FILE*> OpenAccessLog() {
@@ -301,6 +316,8 @@ int Run() {
   if (!page_token_key.ok()) return Fail(page_token_key.status());
   auto access_log_file = OpenAccessLog();
   if (!access_log_file.ok()) return Fail(access_log_file.status());
+  auto audit_signer = AuditSigner();
+  if (!audit_signer.ok()) return Fail(audit_signer.status());
   const PageTokenCodec page_tokens(*std::move(page_token_key));
   const AccessLog access_log(*access_log_file);
 
@@ -310,6 +327,7 @@ int Run() {
   options.server.tls = server_tls;
   options.remote_tls = remote_tls;
   options.database = *database;
+  options.audit_signer = audit_signer->get();
   options.pool_size = absl::GetFlag(FLAGS_db_pool_size);
   options.executor_queue = absl::GetFlag(FLAGS_executor_queue);
   options.executor_max_queue_wait =

@@ -180,6 +180,9 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
           hosted->service.get());
       transparency->SetDependencies(std::move(staff_channel),
                                     options.service_tokens);
+      if (options.audit_signer != nullptr) {
+        transparency->SetAuditSigner(options.audit_signer);
+      }
       transparency->StartWarmUp();
       hosted->warm = [transparency] { return transparency->Ready(); };
     } else if (hosted->name == "advocacy") {

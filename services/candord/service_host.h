@@ -30,6 +30,7 @@
 #include "services/common/service_token.h"
 #include "services/common/tls.h"
 #include "services/engagement/tracking_server.h"
+#include "services/transparency/tree_head.h"
 
 namespace candor {
 
@@ -63,6 +64,10 @@ struct HostOptions {
   // Credentials for calls a service makes as itself; needed by advocacy
   // and engagement.
   ServiceTokenSource* service_tokens = nullptr;
+  // Signs the audit log's tree heads and derives erasure pseudonyms; every
+  // replica needs the same one. Null: the transparency service makes a key
+  // that dies with the process (tests, one development process).
+  const transparency::TreeHeadSigner* audit_signer = nullptr;
   // Where tracking links point: `<tracking_base_url>/r/<code>`.
   std::string tracking_base_url = "http://127.0.0.1:50052";
   // Where the tracking-link HTTP endpoint listens ("host:port"; port 0

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "services/common/clock.h"
 #include "services/common/event_feed.h"
 #include "services/common/idempotency.h"
 #include "services/common/personal_data.h"
@@ -41,19 +42,19 @@ absl::Status TransparencyService::DoExportPersonalData(
 }
 
 // The audit log keeps every entry (it is the organization's record, and
-// its hash chain must verify); entries the person acted in name the
-// pseudonym instead. Subjects and details are hashed into the chain and
-// stay as written: they name resources (a staff resource name, whose
-// profile is now the pseudonym) and changes; the one free text among them
-// is a deactivation's reason, written by an admin (a known limit: hashing a
-// digest of details, as of the actor, would let erasure blank it).
+// its hash chain must verify): entries the person acted in name a pseudonym
+// instead, and entries about them (their deactivation's reason, say) lose
+// their details; both keep the digests the chain covers. A last entry,
+// "audit.erase", declares the pseudonym for the person's actor digest and
+// the redaction of their subject's details, so a verifier can tell this
+// erasure from a forgery (docs/AUDIT.md, "Erasure").
 absl::Status TransparencyService::DoErasePersonalData(
     const Caller& caller, const v1::ErasePersonalDataRequest& request,
     v1::ErasePersonalDataResponse* response) {
   CANDOR_ASSIGN_OR_RETURN(
       PersonRef person,
       PersonToErase(caller, request.staff_member(), request.request_id()));
-  const std::string pseudonym = ErasedPseudonym(person.name);
+  const std::string pseudonym = signer_->Pseudonym(ActorDigest(person.name));
   // Every staff event still waiting (the erasure's own, anything the person
   // did) enters the chain in the erasure's own transaction, under the head
   // lock, before the pass below: otherwise one appended later (by a call
@@ -70,6 +71,22 @@ absl::Status TransparencyService::DoErasePersonalData(
         CANDOR_ASSIGN_OR_RETURN(int64_t changed,
                                 repository_.PseudonymizeAuditActor(
                                     tx, person.org, person.name, pseudonym));
+        CANDOR_ASSIGN_OR_RETURN(
+            const int64_t redacted,
+            repository_.RedactAuditDetails(tx, person.org, person.name));
+        changed += redacted;
+        if (changed > 0) {
+          AuditEntryRecord declaration;
+          declaration.organization_id = person.org;
+          declaration.time_us = NowMicros();
+          declaration.actor = caller.subject;
+          declaration.action = kAuditEraseAction;
+          declaration.subject = person.name;
+          declaration.details =
+              EraseDeclaration(ActorDigest(person.name), pseudonym);
+          CANDOR_RETURN_IF_ERROR(
+              repository_.AppendAuditEntry(tx, &declaration));
+        }
         CANDOR_ASSIGN_OR_RETURN(std::vector<DecisionRecord> decisions,
                                 repository_.ListDecisionsOfAuthorForUpdate(
                                     tx, person.org, person.id));

@@ -119,6 +119,11 @@ void AuditEntryToProto(const AuditEntryRecord& r, v1::AuditEntry* out) {
   out->set_details(r.details);
   out->set_prev_hash(r.prev_hash);
   out->set_hash(r.hash);
+  out->set_chain_version(r.chain_version);
+  out->set_actor_digest(r.actor_digest);
+  out->set_details_digest(r.details_digest);
+  out->set_details_salt(r.details_salt);
+  out->set_details_redacted(r.details_redacted);
 }
 
 }  // namespace candor::transparency

@@ -16,7 +16,12 @@ namespace candor::transparency {
 TransparencyService::TransparencyService(const CallEnvironment* env,
                                          db::Pool* pool,
                                          const PageTokenCodec* page_tokens)
-    : env_(env), pool_(pool), page_tokens_(page_tokens), repository_(pool) {}
+    : env_(env),
+      pool_(pool),
+      page_tokens_(page_tokens),
+      repository_(pool),
+      own_signer_(TreeHeadSigner::Ephemeral().value()),
+      signer_(own_signer_.get()) {}
 
 TransparencyService::~TransparencyService() {
   stopping_.Notify();

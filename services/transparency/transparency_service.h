@@ -8,7 +8,9 @@
 // Who may call what:
 //   Create/PublishRuleset: admins of the organization;
 //   Get/List/GetPublishedRuleset, EvaluatePost, ListAuditEntries,
-//     VerifyAuditLog, GetTransparencyReport: any staff of the organization,
+//     VerifyAuditLog, GetAuditTreeHead, GetAuditInclusionProof,
+//     GetAuditConsistencyProof, GetTransparencyReport: any staff of the
+//     organization,
 //     and services (an org-less service token reaches every organization);
 //     EvaluatePost of another author's post only for reviewers, admins and
 //     services;
@@ -54,6 +56,8 @@
 //                              what a decision may be is verdict_rules.h
 //   audit_handlers.cc          ListAuditEntries, VerifyAuditLog,
 //                              GetTransparencyReport
+//   audit_proof_handlers.cc    GetAuditTreeHead, GetAuditInclusionProof,
+//                              GetAuditConsistencyProof (docs/AUDIT.md)
 //   personal_data_handlers.cc  ExportPersonalData, ErasePersonalData
 //   staff_event_import.cc      the staff event import (no RPC)
 //   transparency_service.cc    construction, dependencies, readiness
@@ -67,6 +71,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -89,6 +94,7 @@
 #include "services/transparency/index_cache.h"
 #include "services/transparency/records.h"
 #include "services/transparency/transparency_repository.h"
+#include "services/transparency/tree_head.h"
 
 namespace candor::transparency {
 
@@ -112,6 +118,13 @@ class TransparencyService final
   void SetDependencies(std::shared_ptr<grpc::Channel> staff,
                        ServiceTokenSource* service_tokens);
 
+  // The key that signs tree heads and derives erasure pseudonyms
+  // (tree_head.h); must outlive the service. Without one the service signs
+  // with a key of its own that dies with the process: fine for a single
+  // test or development process, wrong for replicas. Set once, before
+  // serving.
+  void SetAuditSigner(const TreeHeadSigner* signer) { signer_ = signer; }
+
   // Starts loading every organization's near-duplicate index in the
   // background (retrying while the database cannot be read); call once,
   // after SetDependencies.
@@ -130,6 +143,9 @@ class TransparencyService final
   CANDOR_UNARY_RPC(ListDecisions, v1::ListDecisionsResponse);
   CANDOR_UNARY_RPC(ListAuditEntries, v1::ListAuditEntriesResponse);
   CANDOR_UNARY_RPC(VerifyAuditLog, v1::VerifyAuditLogResponse);
+  CANDOR_UNARY_RPC(GetAuditTreeHead, v1::AuditTreeHead);
+  CANDOR_UNARY_RPC(GetAuditInclusionProof, v1::AuditInclusionProof);
+  CANDOR_UNARY_RPC(GetAuditConsistencyProof, v1::AuditConsistencyProof);
   CANDOR_UNARY_RPC(GetTransparencyReport, v1::TransparencyReport);
 
   CANDOR_UNARY_RPC(ExportPersonalData, v1::PersonalData);
@@ -181,6 +197,15 @@ class TransparencyService final
   // the next call.
   void ImportStaffEvents(absl::string_view org);
 
+  // audit_proof_handlers.cc
+  // `prove` run over the organization's stored tree: once to learn which
+  // stored subtrees it needs, which are then read in one query, and again
+  // with their hashes.
+  absl::StatusOr<std::vector<merkle::Hash>> ProveFromStoredTree(
+      absl::string_view org,
+      const std::function<std::vector<merkle::Hash>(
+          const merkle::SubtreeHash&)>& prove);
+
   // transparency_service.cc
   // StartWarmUp's thread: every organization's index, until all are
   // loaded or the service stops.
@@ -191,6 +216,9 @@ class TransparencyService final
   db::Pool* const pool_;
   const PageTokenCodec* const page_tokens_;
   TransparencyRepository repository_;
+  // signer_ is own_signer_ until SetAuditSigner.
+  std::unique_ptr<TreeHeadSigner> own_signer_;
+  const TreeHeadSigner* signer_ = nullptr;
   std::unique_ptr<staff::v1::StaffService::Stub> staff_;
   ServiceTokenSource* service_tokens_ = nullptr;
 

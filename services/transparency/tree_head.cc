@@ -4,6 +4,9 @@
 #include <openssl/pem.h>
 #include <openssl/sha.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <utility>
 
@@ -95,6 +98,23 @@ absl::StatusOr<std::unique_ptr<TreeHeadSigner>> TreeHeadSigner::Ephemeral() {
   EVP_PKEY_CTX_free(ctx);
   if (!ok) return absl::InternalError("cannot generate an Ed25519 key");
   return std::unique_ptr<TreeHeadSigner>(new TreeHeadSigner(key));
+}
+
+absl::Status TreeHeadSigner::WriteNewKeyFile(const std::string& pem_file) {
+  absl::StatusOr<std::unique_ptr<TreeHeadSigner>> signer = Ephemeral();
+  if (!signer.ok()) return signer.status();
+  const int fd = ::open(pem_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  std::FILE* file = fd < 0 ? nullptr : ::fdopen(fd, "w");
+  if (file == nullptr) {
+    if (fd >= 0) ::close(fd);
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot write ", pem_file));
+  }
+  const bool ok = PEM_write_PrivateKey(file, (*signer)->key_.get(), nullptr,
+                                       nullptr, 0, nullptr, nullptr) == 1;
+  std::fclose(file);
+  if (!ok) return absl::InternalError(absl::StrCat("cannot write ", pem_file));
+  return absl::OkStatus();
 }
 
 absl::Status TreeHeadSigner::Sign(TreeHead* head) const {

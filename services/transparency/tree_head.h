@@ -55,6 +55,10 @@ class TreeHeadSigner {
   // would disagree).
   static absl::StatusOr<std::unique_ptr<TreeHeadSigner>> Ephemeral();
 
+  // Writes a fresh Ed25519 private key in PEM to `pem_file` (mode 0600),
+  // as `openssl genpkey -algorithm ed25519` would: for tests and tools.
+  static absl::Status WriteNewKeyFile(const std::string& pem_file);
+
   // Fills head->public_key and head->signature.
   absl::Status Sign(TreeHead* head) const;
   const std::string& public_key() const { return public_key_; }

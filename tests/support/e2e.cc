@@ -25,6 +25,7 @@
 #include "absl/strings/strip.h"
 #include "candor/staff/v1/staff.pb.h"
 #include "gmock/gmock.h"
+#include "services/transparency/tree_head.h"
 #include "tests/support/test_database.h"
 
 extern char** environ;
@@ -313,6 +314,14 @@ std::string E2eServer::Start(const E2eServerOptions& options) {
        !WriteFile(page_token_secret_file_, RandomHex(64) + "\n", 0600))) {
     return "cannot write the secret files";
   }
+  audit_signing_key_file_ = options.audit_signing_key_file.empty()
+                                ? dir_ + "/audit-signing.pem"
+                                : options.audit_signing_key_file;
+  if (options.audit_signing_key_file.empty() &&
+      !transparency::TreeHeadSigner::WriteNewKeyFile(audit_signing_key_file_)
+           .ok()) {
+    return "cannot write the audit signing key";
+  }
   if (database_.socket_path.empty()) {
     TestDatabase& test_database = TestDatabase::Get();
     database_ = {test_database.socket_path(), test_database.password_file()};
@@ -333,6 +342,7 @@ std::string E2eServer::Start(const E2eServerOptions& options) {
         "--db_password_file=" + database_.password_file,
         "--jwt_hs256_secret_file=" + jwt_secret_file_,
         "--page_token_secret_file=" + page_token_secret_file_,
+        "--audit_signing_key_file=" + audit_signing_key_file_,
         "--access_log=" + access_log_,
         // Parallel test binaries must not share the default tracking port.
         "--tracking_listen=127.0.0.1:" + std::to_string(tracking_port),

@@ -134,6 +134,9 @@ struct E2eServerOptions {
   // them alone.
   std::string jwt_secret_file;
   std::string page_token_secret_file;
+  // The audit log's signing key (--audit_signing_key_file); empty: a fresh
+  // one in the server's directory. Replicas must share one.
+  std::string audit_signing_key_file;
   // Serve candord's HTTP health endpoints (--health_listen: GET /livez,
   // GET /readyz) on a free loopback port, health_port().
   bool health_listen = false;
@@ -215,6 +218,7 @@ class E2eServer {
   std::string dir_;
   std::string jwt_secret_file_;
   std::string page_token_secret_file_;
+  std::string audit_signing_key_file_;
   std::string access_log_;
   std::string candord_log_;
   std::string address_;
