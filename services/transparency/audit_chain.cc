@@ -105,13 +105,15 @@ std::string ChainHash(absl::string_view prev_hash_hex,
 }
 
 void SealEntry(absl::string_view prev_hash_hex, AuditEntryRecord* entry) {
+  // A copy first: prev_hash_hex may view entry->prev_hash itself.
+  std::string prev_hash(prev_hash_hex);
   entry->chain_version = kAuditChainVersion;
   entry->actor_digest = ActorDigest(entry->actor);
   entry->details_salt = RandomSaltHex();
   entry->details_digest = DetailsDigest(entry->details_salt, entry->details);
   entry->details_redacted = false;
-  entry->prev_hash = std::string(prev_hash_hex);
-  entry->hash = ChainHash(prev_hash_hex, *entry);
+  entry->hash = ChainHash(prev_hash, *entry);
+  entry->prev_hash = std::move(prev_hash);
 }
 
 std::string EraseDeclaration(absl::string_view actor_digest,
