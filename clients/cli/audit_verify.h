@@ -130,9 +130,11 @@ class AuditLogCheck {
  public:
   explicit AuditLogCheck(int64_t tree_size) : tree_size_(tree_size) {}
 
-  // Takes the next entry; entries past tree_size are ignored (the log grows
-  // while it is read). Stops taking them at the first that breaks the
-  // chain, since no later hash can be recomputed.
+  // Takes the next entry. Entries past tree_size (the log grows while it is
+  // read) are checked but are not leaves of the head: an erasure appended
+  // after the head declares what entries under it show. Stops taking them
+  // at the first that breaks the chain, since no later hash can be
+  // recomputed.
   void Add(const transparency::AuditEntryRecord& entry);
   // Whether Add still takes entries.
   bool wants_more() const;

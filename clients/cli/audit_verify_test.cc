@@ -137,14 +137,17 @@ TEST_F(AuditVerifyTest, EmptyLogPasses) {
   EXPECT_EQ(result.root, merkle::EmptyRoot());
 }
 
-TEST_F(AuditVerifyTest, EntriesPastTheHeadAreIgnored) {
+TEST_F(AuditVerifyTest, EntriesPastTheHeadAreCheckedButAreNotItsLeaves) {
   std::vector<AuditEntryRecord> grown = BuildLog(12);
   const AuditHeads heads = HeadsFor(*signer_, SignedHead(*signer_, grown, 10));
-  // Even a broken entry past the head is not the head's business.
-  grown[11].details = "changed after the head was signed";
-  const AuditVerifyResult result = VerifyAuditLogEntries(grown, heads);
+  AuditVerifyResult result = VerifyAuditLogEntries(grown, heads);
   EXPECT_TRUE(result.ok()) << DescribeAuditVerify(result, heads);
-  EXPECT_EQ(result.entries_checked, 10);
+  EXPECT_EQ(result.entries_checked, 12);
+  // A broken entry past the head is still a broken log.
+  grown[11].details = "changed after the head was signed";
+  result = VerifyAuditLogEntries(grown, heads);
+  EXPECT_FALSE(result.ok());
+  EXPECT_EQ(result.first_bad_sequence, 12);
 }
 
 TEST_F(AuditVerifyTest, GoodLogWithSavedHeadAndProofPasses) {

@@ -45,3 +45,16 @@ CREATE TABLE audit_tree_heads (
   public_key CHAR(64) NOT NULL,
   PRIMARY KEY (organization_id, tree_size)
 ) ENGINE=InnoDB;
+
+-- Erasure finds a person's rows by index (docs/OPERATIONS.md, "A person's
+-- data"): stored replay answers by who made them (services/common/
+-- idempotency.h), decisions by author and by decider, fingerprints by
+-- author.
+ALTER TABLE idempotency_keys
+  ADD COLUMN caller_subject VARCHAR(300) NOT NULL DEFAULT '',
+  ADD KEY idempotency_by_caller (scope, caller_subject);
+ALTER TABLE decisions
+  ADD KEY decisions_of_author (organization_id, author_id),
+  ADD KEY decisions_by_decider (organization_id, decider_id);
+ALTER TABLE post_shingles
+  ADD KEY post_shingles_by_author (organization_id, author_id);
