@@ -7,6 +7,7 @@
 // through a tree head saved before it. Erasure keeps the log verifiable, the
 // proofs verify, and an old (version 1) log is verified and joins the tree.
 // Each tamper case prints its result ("[tamper] ...") for the record.
+#include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
@@ -401,7 +402,7 @@ TEST_F(AuditIntegrityTest, ProofsVerifyAgainstSignedHeads) {
             StatusCode::NOT_FOUND);
   tpb::GetAuditTreeHeadRequest unsigned_size;
   unsigned_size.set_parent(org_.name);
-  unsigned_size.set_tree_size(first.tree_size() + 1);
+  unsigned_size.set_tree_size(second.tree_size() + 7);
   EXPECT_EQ(transparency_->GetAuditTreeHead(Ctx(author_.token).get(),
                                             unsigned_size, &head)
                 .error_code(),

@@ -686,6 +686,30 @@ std::vector<Row> Rows() {
       [](World& w, Who, transparencypb::VerifyAuditLogRequest& r) {
         r.set_parent(w.org.name);
       }));
+  rows.push_back(MakeRow<transparencypb::GetAuditTreeHeadRequest>(
+      kStaffOrServiceReads,
+      [](World& w, Who, transparencypb::GetAuditTreeHeadRequest& r) {
+        r.set_parent(w.org.name);
+      }));
+  // An approved post's decision puts entry 1 in the log, so a proof of it
+  // in the tree of size 1 is a valid request.
+  rows.push_back(MakeRow<transparencypb::GetAuditInclusionProofRequest>(
+      kStaffOrServiceReads,
+      [](World& w, Who who, transparencypb::GetAuditInclusionProofRequest& r) {
+        w.NewPost(w.Owner(who), advocacypb::Post::APPROVED);
+        r.set_parent(w.org.name);
+        r.set_sequence(1);
+        r.set_tree_size(1);
+      }));
+  rows.push_back(MakeRow<transparencypb::GetAuditConsistencyProofRequest>(
+      kStaffOrServiceReads,
+      [](World& w, Who who,
+         transparencypb::GetAuditConsistencyProofRequest& r) {
+        w.NewPost(w.Owner(who), advocacypb::Post::APPROVED);
+        r.set_parent(w.org.name);
+        r.set_first_tree_size(1);
+        r.set_second_tree_size(1);
+      }));
   rows.push_back(MakeRow<transparencypb::GetTransparencyReportRequest>(
       kStaffOrServiceReads,
       [](World& w, Who, transparencypb::GetTransparencyReportRequest& r) {

@@ -41,12 +41,14 @@ constexpr absl::string_view kListAuditHashes =
 constexpr absl::string_view kPseudonymizeAuditActor =
     "UPDATE audit_entries SET actor = ? WHERE organization_id = ? AND "
     "actor = ?";
-// Version 1 cannot be redacted (its hash covers details as written), and
-// an erasure's own declaration must stay readable.
+// Version 1 cannot be redacted (its hash covers details as written), an
+// erasure's own declaration must stay readable, and empty details have
+// nothing to redact (so erasing again changes nothing).
 constexpr absl::string_view kRedactAuditDetails =
     "UPDATE audit_entries SET details = '', details_salt = '', "
     "details_redacted = 1 WHERE organization_id = ? AND subject = ? AND "
-    "chain_version = 2 AND details_redacted = 0 AND action <> ?";
+    "chain_version = 2 AND details_redacted = 0 AND details <> '' AND "
+    "action <> ?";
 
 constexpr absl::string_view kSelectHeadForUpdate =
     "SELECT audit_sequence, audit_hash, audit_tree_size, audit_frontier "

@@ -37,6 +37,7 @@
 #include "candor/transparency/v1/transparency.grpc.pb.h"
 #include "db/pool.h"
 #include "db/transaction.h"
+#include "services/common/status_macros.h"
 #include "services/transparency/audit_chain.h"
 #include "services/transparency/merkle.h"
 #include "services/transparency/transparency_repository.h"
@@ -76,7 +77,8 @@ struct Log {
 
 std::unique_ptr<grpc::ClientContext> Ctx(const Log& log) {
   auto context = TestServer::Context(log.org.admin_token);
-  context->set_deadline(Clock::now() + std::chrono::minutes(10));
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::minutes(10));
   return context;
 }
 
@@ -117,9 +119,11 @@ Log& TheLog() {
     TestServer& server = TestServer::Get();
     l->org = server.CreateOrganization("auditbench");
     l->stub = tpb::TransparencyService::NewStub(server.channel());
-    db::ConnectionOptions options = TestDatabase::Get().options();
-    options.schema = "candor_transparency";
-    l->pool = std::make_unique<db::Pool>(options, 2);
+    db::PoolOptions options;
+    options.connection = TestDatabase::Get().options();
+    options.connection.schema = "candor_transparency";
+    options.max_connections = 2;
+    l->pool = std::make_unique<db::Pool>(options);
     // The head row first (the service creates it on first use).
     tpb::GetAuditTreeHeadRequest request;
     request.set_parent(l->org.name);
