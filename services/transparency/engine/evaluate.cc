@@ -746,13 +746,23 @@ Outcome AggregateOutcome(const std::vector<RuleResult>& results) {
 ParsedLink ParseLink(absl::string_view url) {
   ParsedLink link;
   url = absl::StripAsciiWhitespace(url);
+  // A scheme is letters, digits, '+', '-' and '.' from a letter (RFC 3986):
+  // in "acme.com/go?to=https://evil.com" the "://" is in the query, and the
+  // link goes to acme.com.
   const size_t scheme_end = url.find("://");
   absl::string_view rest = url;
-  if (scheme_end != absl::string_view::npos) {
+  if (scheme_end != absl::string_view::npos && scheme_end > 0 &&
+      absl::ascii_isalpha(static_cast<unsigned char>(url[0])) &&
+      std::all_of(url.begin(), url.begin() + scheme_end, [](char c) {
+        return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '+' ||
+               c == '-' || c == '.';
+      })) {
     link.scheme = absl::AsciiStrToLower(url.substr(0, scheme_end));
     rest = url.substr(scheme_end + 3);
   }
-  absl::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  // Browsers read a backslash as '/' in web addresses, so
+  // "https://evil.com\@good.com" goes to evil.com, not good.com.
+  absl::string_view authority = rest.substr(0, rest.find_first_of("/?#\\"));
   // "https://bit.ly@example.com" goes to example.com.
   const size_t at = authority.rfind('@');
   if (at != absl::string_view::npos) authority.remove_prefix(at + 1);

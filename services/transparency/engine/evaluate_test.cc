@@ -427,6 +427,60 @@ std::vector<RuleCase> Cases() {
          p.link_url = "https://acme.example@bit.ly/x";
        },
        false, "shortener bit.ly"},
+      // Links as readers see them: networks link "bit.ly/x" and
+      // "acme.com/offer" without a scheme, and open them as http.
+      {"SchemelessShortenerInTextFails",
+       LinkDomainsRule{},
+       Text("Details: bit.ly/3xYz!"),
+       false,
+       "The link 'bit.ly/3xYz' goes through the URL shortener bit.ly, which "
+       "hides where readers end up: link to the page itself.",
+       {{"link", "bit.ly/3xYz"}, {"host", "bit.ly"}}},
+      {"SchemelessShortenerUppercase", LinkDomainsRule{},
+       Text("See TinyURL.com/abc"), false, "URL shortener tinyurl.com"},
+      {"ShortenerAloneInTextFails", LinkDomainsRule{},
+       Text("Our links go through lnkd.in."), false, "URL shortener lnkd.in"},
+      {"SchemelessShortenerAsThePostLinkFails", LinkDomainsRule{},
+       [](PostInput& p, EvaluationContext&) { p.link_url = "t.co/abc"; }, false,
+       "URL shortener t.co"},
+      // A shortener fails whatever the allowed hosts say: it hides where
+      // the reader goes, even when the rule allows its host.
+      {"ShortenerFailsEvenWhenAllowed", LinkDomainsRule{{"bit.ly"}},
+       Text("https://bit.ly/x"), false, "URL shortener bit.ly"},
+      {"ShortenerSubdomainFails", LinkDomainsRule{},
+       Text("https://www.bit.ly/x"), false, "URL shortener bit.ly"},
+      {"SchemelessLinkInTextIsALink",
+       LinkDomainsRule{},
+       Text("Read more at acme.com/offline."),
+       false,
+       "The link 'acme.com/offline' is not https (networks open it as plain "
+       "http)",
+       {{"link", "acme.com/offline"}, {"host", "acme.com"}}},
+      {"SchemelessHostAloneIsALink", LinkDomainsRule{},
+       Text("Proud of (Acme.COM)."), false, "'Acme.COM' is not https"},
+      {"SchemelessIpv4IsALink", LinkDomainsRule{},
+       Text("Log in at 10.0.0.1:8080"), false, "'10.0.0.1:8080' is not https"},
+      {"EmailAddressIsNoLink", LinkDomainsRule{},
+       Text("Questions? ann@example.com"), true, "The post has no link."},
+      {"NumbersAbbreviationsAndFileNamesAreNoLinks", LinkDomainsRule{},
+       Text("e.g. 3.14x faster in v2.1, see report.pdf (B.Tech team)"), true,
+       "The post has no link."},
+      {"UserInfoInTextDoesNotHideTheHost",
+       LinkDomainsRule{{"acme.com"}},
+       Text("https://acme.com@evil.com/offer"),
+       false,
+       "goes to evil.com, which is not among the sites this rule allows",
+       {{"host", "evil.com"}}},
+      {"SchemelessUserInfoShortener", LinkDomainsRule{{"acme.com"}},
+       Text("acme.com@bit.ly/x"), false, "URL shortener bit.ly"},
+      {"BackslashDoesNotHideTheHost", LinkDomainsRule{{"acme.com"}},
+       [](PostInput& p, EvaluationContext&) {
+         p.link_url = "https://evil.com\\@acme.com/";
+       },
+       false, "goes to evil.com"},
+      {"AllowedHttpsLinksPass", LinkDomainsRule{{"acme.com"}},
+       Text("https://acme.com/a and https://blog.acme.com/b."), true,
+       "The links go to acme.com, blog.acme.com over https."},
       {"HttpStoryUrlStillFails", LinkDomainsRule{},
        [](PostInput& p, EvaluationContext&) {
          p.story.url = "http://acme.example/x";
@@ -647,6 +701,28 @@ TEST(ParseLinkTest, Hosts) {
   EXPECT_EQ(ParseLink("www.acme.example/x").scheme, "");
   EXPECT_EQ(ParseLink("www.acme.example/x").host, "www.acme.example");
   EXPECT_FALSE(ParseLink("https:///nohost").valid);
+}
+
+TEST(ParseLinkTest, LinksWithoutASchemeAndTricks) {
+  EXPECT_EQ(ParseLink("Bit.LY/x").scheme, "");
+  EXPECT_EQ(ParseLink("Bit.LY/x").host, "bit.ly");
+  EXPECT_EQ(ParseLink("example.com.").host, "example.com");
+  EXPECT_EQ(ParseLink("example.com:8080").host, "example.com");
+  EXPECT_EQ(ParseLink("10.0.0.1:8080/x").host, "10.0.0.1");
+  EXPECT_EQ(ParseLink("xn--bcher-kva.com/x").host, "xn--bcher-kva.com");
+  // The host is after the last '@' of the authority.
+  EXPECT_EQ(ParseLink("https://good.com@evil.com/").host, "evil.com");
+  EXPECT_EQ(ParseLink("good.com@evil.com/x").host, "evil.com");
+  EXPECT_EQ(ParseLink("https://a@good.com@evil.com").host, "evil.com");
+  // ... and '@' after the path, query or fragment is not user info.
+  EXPECT_EQ(ParseLink("https://good.com/@evil.com").host, "good.com");
+  EXPECT_EQ(ParseLink("https://good.com#@evil.com").host, "good.com");
+  // Browsers read a backslash as '/'.
+  EXPECT_EQ(ParseLink("https://evil.com\\@good.com/").host, "evil.com");
+  // "://" in the query is not a scheme.
+  const ParsedLink query = ParseLink("acme.com/go?to=https://evil.com");
+  EXPECT_EQ(query.scheme, "");
+  EXPECT_EQ(query.host, "acme.com");
 }
 
 }  // namespace

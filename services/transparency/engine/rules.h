@@ -96,13 +96,15 @@ struct SensitiveTermsRule {
 
 // The starter list of financial promises (FINRA 2210: no promissory claims).
 std::vector<std::string> DefaultSensitivePatterns();
-// Known URL shorteners: they hide where the reader goes.
+// Known URL shorteners: they hide where the reader goes. docs/RULES.md
+// lists them; the ruleset proto cannot change them.
 std::vector<std::string> DefaultShorteners();
 
-// Passes when every link (the post's link and URLs in its text) is the
-// story's own url or goes to an allowed host (an exact host or a subdomain
-// of one; an empty list allows any host), and none is plain http (or lacks
-// a scheme, which networks open as http) or a URL shortener.
+// Passes when every link (the post's link and the links in its text, with
+// or without a scheme: Tokenize in text.h) is the story's own url or goes
+// to an allowed host (an exact host or a subdomain of one; an empty list
+// allows any host), and none is plain http (or lacks a scheme, which
+// networks open as http) or a URL shortener (whatever the allowed hosts).
 struct LinkDomainsRule {
   std::vector<std::string> allowed_hosts;
   std::vector<std::string> shorteners = DefaultShorteners();

@@ -1,6 +1,11 @@
 #include "services/transparency/engine/text.h"
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+
+#include "absl/strings/match.h"
 
 namespace candor::transparency {
 namespace {
@@ -162,22 +167,175 @@ bool IsTrailingUrlPunct(char32_t c) {
   }
 }
 
-// Where a URL starts in chars[from, end), or end.
-size_t FindUrlStart(const std::u32string& chars, size_t from, size_t end) {
-  for (size_t q = from; q < end; ++q) {
-    const char32_t c = chars[q] | 0x20;  // ASCII lowercase
-    if (c != 'h' && c != 'w') continue;
-    if (q > 0 && FastWordChar(chars[q - 1])) continue;
-    if (StartsWithAsciiCaseless(chars, q, "https://") ||
-        StartsWithAsciiCaseless(chars, q, "http://")) {
-      return q;
-    }
-    if (StartsWithAsciiCaseless(chars, q, "www.") && q + 4 < end &&
-        FastWordChar(chars[q + 4])) {
-      return q;
-    }
+// --- links -----------------------------------------------------------------
+//
+// A link is what the networks underline: an address with a scheme, one
+// starting "www.", or a host name written alone ("acme.com/offer",
+// "bit.ly/x"), as LinkedIn, X and Facebook link them (docs/RULES.md says
+// exactly which).
+
+// The ASCII top-level domains of the root zone, sorted (top_level_domains.inc
+// says where they come from).
+constexpr absl::string_view kTopLevelDomains[] = {
+#include "services/transparency/engine/top_level_domains.inc"
+};
+
+constexpr bool SortedAndUnique(const absl::string_view* begin,
+                               const absl::string_view* end) {
+  for (const absl::string_view* p = begin; p + 1 < end; ++p) {
+    if (!(p[0] < p[1])) return false;
   }
-  return end;
+  return true;
+}
+// The lookup is a binary search.
+static_assert(SortedAndUnique(std::begin(kTopLevelDomains),
+                              std::end(kTopLevelDomains)),
+              "top_level_domains.inc must be sorted (LC_ALL=C sort -u)");
+
+// Characters of a host name written without a scheme: ASCII letters, digits
+// and '-' (internationalized names are written as punycode, "xn--...").
+inline bool IsHostChar(char32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '-';
+}
+// Characters of the user info before '@' ("first.last+tag@").
+inline bool IsUserInfoChar(char32_t c) {
+  return IsHostChar(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
+         c == '~';
+}
+inline bool IsAsciiDigit(char32_t c) { return c >= '0' && c <= '9'; }
+// What starts the path, query or fragment after a host. A backslash too:
+// browsers read "evil.com\@good.com" as a path on evil.com.
+inline bool IsPathStart(char32_t c) {
+  return c == '/' || c == '?' || c == '#' || c == '\\';
+}
+
+bool IsTopLevelDomain(const std::u32string& chars, size_t begin, size_t end) {
+  char label[63];
+  const size_t n = end - begin;
+  if (n < 2 || n > sizeof(label)) return false;
+  for (size_t k = 0; k < n; ++k) {
+    label[k] = static_cast<char>(chars[begin + k] | 0x20);  // ASCII only
+  }
+  const absl::string_view tld(label, n);
+  if (absl::StartsWith(tld, "xn--")) return n > 4;
+  return std::binary_search(std::begin(kTopLevelDomains),
+                            std::end(kTopLevelDomains), tld);
+}
+
+// A host name or IPv4 address written without a scheme at chars[begin, ...).
+struct BareHost {
+  size_t end = 0;      // where the host ends
+  bool named = false;  // labels ending in a top-level domain
+  bool ipv4 = false;   // four decimal numbers up to 255
+  // Two labels, the first of one letter: "B.Tech", "M.Sc", "B.Com" are
+  // degrees more often than sites.
+  bool abbreviation = false;
+};
+
+BareHost ScanHost(const std::u32string& chars, size_t begin, size_t end) {
+  BareHost host;
+  size_t labels = 0, first_length = 0, numeric = 0;
+  size_t last_begin = begin, q = begin;
+  bool well_formed = true;
+  for (;;) {
+    const size_t label = q;
+    while (q < end && IsHostChar(chars[q])) ++q;
+    if (q == label) break;
+    const size_t length = q - label;
+    if (chars[label] == '-' || chars[q - 1] == '-' || length > 63)
+      well_formed = false;
+    if (++labels == 1) first_length = length;
+    uint32_t value = 0;
+    bool digits = length <= 3;
+    for (size_t k = label; digits && k < q; ++k) {
+      digits = IsAsciiDigit(chars[k]);
+      value = value * 10 + (chars[k] - '0');
+    }
+    if (digits && value <= 255) ++numeric;
+    last_begin = label;
+    host.end = q;
+    // A dot continues the host only when a label follows: the dot of
+    // "acme.com." ends the sentence.
+    if (q + 1 < end && chars[q] == '.' && IsHostChar(chars[q + 1])) {
+      ++q;
+      continue;
+    }
+    break;
+  }
+  if (!well_formed || labels < 2 || host.end - begin > 253) return host;
+  host.ipv4 = labels == 4 && numeric == 4;
+  host.named = IsTopLevelDomain(chars, last_begin, host.end);
+  host.abbreviation = labels == 2 && first_length == 1;
+  return host;
+}
+
+// Where a URL starts in chars[from, end) (end when none) and where it ends:
+// at `end` for an address with a path (the caller drops trailing
+// punctuation), else right after the host (and port).
+struct UrlMatch {
+  size_t begin = 0;
+  size_t end = 0;
+};
+
+// The end of a link written without a scheme that starts at chars[q], or
+// q when there is none.
+size_t BareLinkEnd(const std::u32string& chars, size_t q, size_t end) {
+  // Ordinary words are turned away after one look: a run of host and user
+  // info characters with neither a dot nor a following '@' holds no host.
+  size_t u = q;
+  bool dot = false;
+  while (u < end && IsUserInfoChar(chars[u])) dot |= chars[u++] == '.';
+  const bool user_info = u > q && u < end && chars[u] == '@';
+  if (!dot && !user_info) return q;
+  const BareHost host = ScanHost(chars, user_info ? u + 1 : q, end);
+  if (!host.named && !host.ipv4) return q;
+  size_t after = host.end;
+  bool port = false;
+  if (after + 1 < end && chars[after] == ':' &&
+      IsAsciiDigit(chars[after + 1])) {
+    size_t d = after + 1;
+    while (d < end && d - after <= 5 && IsAsciiDigit(chars[d])) ++d;
+    if (d == end || !FastWordChar(chars[d])) port = true, after = d;
+  }
+  if (after < end && IsPathStart(chars[after])) return end;
+  // "acme.com_x", "acme.coméx" and "ann@acme.com" are no links to acme.com:
+  // the host sits inside a word or is an email address's domain.
+  if (after < end && (FastWordChar(chars[after]) || chars[after] == '@'))
+    return q;
+  if (user_info && !port) return q;  // an email address
+  if (!port && (host.ipv4 || host.abbreviation)) return q;
+  return after;
+}
+
+UrlMatch FindUrl(const std::u32string& chars, size_t from, size_t end) {
+  for (size_t q = from; q < end; ++q) {
+    const char32_t c = chars[q];
+    if (!IsHostChar(c) || c == '-') continue;  // every link starts so
+    const char32_t before = q > 0 ? chars[q - 1] : U' ';
+    if (FastWordChar(before)) continue;
+    const char32_t lower = c | 0x20;  // ASCII lowercase
+    if (lower == 'h' && (StartsWithAsciiCaseless(chars, q, "https://") ||
+                         StartsWithAsciiCaseless(chars, q, "http://"))) {
+      return {q, end};
+    }
+    if (lower == 'w' && StartsWithAsciiCaseless(chars, q, "www.") &&
+        q + 4 < end && FastWordChar(chars[q + 4])) {
+      return {q, end};
+    }
+    // Inside an address ("a.b/c.d", "ann@acme.com", "x%2Facme.com") or a
+    // hashtag ("#acme.com" is the hashtag #acme): no new link starts here.
+    // Starting only after these also keeps the scan linear: each run of
+    // user info characters is looked at from its first character only.
+    if (IsUserInfoChar(before) || before == '@' || before == '/' ||
+        before == '\\' || before == '#' || before == '&' || before == '=' ||
+        before == '?') {
+      continue;
+    }
+    const size_t link_end = BareLinkEnd(chars, q, end);
+    if (link_end != q) return {q, link_end};
+  }
+  return {end, end};
 }
 
 class Tokenizer {
@@ -202,14 +360,19 @@ class Tokenizer {
   void Chunk(size_t begin, size_t end) {
     size_t p = begin;
     while (p < end) {
-      const size_t url = FindUrlStart(chars_, p, end);
-      Plain(p, url);
-      if (url == end) return;
-      size_t url_end = end;
-      while (url_end > url && IsTrailingUrlPunct(chars_[url_end - 1]))
-        --url_end;
-      tokens_.push_back({TokenKind::kUrl, std::string(kUrlKey), url, url_end});
-      p = end;  // what trails the address is punctuation
+      const UrlMatch url = FindUrl(chars_, p, end);
+      Plain(p, url.begin);
+      if (url.begin == end) return;
+      size_t url_end = url.end;
+      if (url_end == end) {
+        while (url_end > url.begin && IsTrailingUrlPunct(chars_[url_end - 1]))
+          --url_end;
+        p = end;  // what trails the address is punctuation
+      } else {
+        p = url_end;  // a host alone: "acme.com's" goes on with "'s"
+      }
+      tokens_.push_back(
+          {TokenKind::kUrl, std::string(kUrlKey), url.begin, url_end});
     }
   }
 

@@ -87,9 +87,27 @@ struct Token {
 inline constexpr absl::string_view kUrlKey = "\x01url";
 
 // Splits text into tokens, in order. Whitespace separates chunks; inside a
-// chunk a URL (http://, https:// or www., case-insensitive) becomes one kUrl
-// token, each '#' followed by word characters starts a hashtag, and the
-// remaining word characters of a piece form one word.
+// chunk a link becomes one kUrl token, each '#' followed by word characters
+// starts a hashtag, and the remaining word characters of a piece form one
+// word.
+//
+// A link is what LinkedIn, X and Facebook make clickable (docs/RULES.md,
+// link_domains, is the published form of this), starting where no word
+// character precedes it:
+//  - http:// or https:// (any case), or "www." and a word character: the
+//    link runs to the end of the chunk;
+//  - written without a scheme: [user info '@'] host [':' port] [path], where
+//    the host is ASCII labels (letters, digits, inner '-') joined by dots
+//    and ending in a top-level domain of the root zone (any "xn--" label
+//    counts), or an IPv4 address. With a path ('/', '?', '#' or '\') the
+//    link runs to the end of the chunk, else it is the host and port alone.
+//    Not links: a host inside a word or after '@', '#', '/', '.', '-', '_',
+//    '%', '+', '~', '&', '=' or '?'; an email address (user info without a
+//    port or path); an IPv4 address or a two-label host whose first label is
+//    one character ("B.Tech", "t.co") without a port or path.
+// Punctuation that ends a sentence or closes a bracket or quote after an
+// address is not part of the link: "(see acme.com/offer)." links
+// "acme.com/offer".
 std::vector<Token> Tokenize(absl::string_view text);
 std::vector<Token> Tokenize(const std::u32string& chars);
 

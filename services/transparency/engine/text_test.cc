@@ -121,6 +121,122 @@ TEST(TokenizeTest, PositionsAreCharactersOfTheOriginal) {
   EXPECT_EQ(tokens[2].begin, 13u);
 }
 
+// The links Tokenize finds in `text`, as written.
+std::vector<std::string> Links(const std::string& text) {
+  const AnalyzedText analyzed(text);
+  std::vector<std::string> links;
+  for (const Token& t : analyzed.tokens()) {
+    if (t.kind == TokenKind::kUrl)
+      links.push_back(analyzed.Substring(t.begin, t.end));
+  }
+  return links;
+}
+
+TEST(TokenizeTest, LinksWithoutASchemeAsNetworksLinkThem) {
+  EXPECT_THAT(Links("Read acme.com/offer today"),
+              ElementsAre("acme.com/offer"));
+  EXPECT_THAT(Links("bit.ly/3xYz and BIT.LY/Q"),
+              ElementsAre("bit.ly/3xYz", "BIT.LY/Q"));
+  EXPECT_THAT(Links("see example.com"), ElementsAre("example.com"));
+  EXPECT_THAT(Links("Acme.COM rocks"), ElementsAre("Acme.COM"));
+  EXPECT_THAT(Links("www.example.com www.acme.example/x"),
+              ElementsAre("www.example.com", "www.acme.example/x"));
+  EXPECT_THAT(Links("blog.acme.co.uk/post?id=1#top"),
+              ElementsAre("blog.acme.co.uk/post?id=1#top"));
+  EXPECT_THAT(Links("Link:example.org/x"), ElementsAre("example.org/x"));
+  // A country-code or brand TLD is a TLD: networks link these too.
+  EXPECT_THAT(Links("acme.de acme.io/x README.md"),
+              ElementsAre("acme.de", "acme.io/x", "README.md"));
+  // Punycode names are left as written; any xn-- label counts as a TLD.
+  EXPECT_THAT(Links("xn--bcher-kva.com/x shop.xn--p1ai"),
+              ElementsAre("xn--bcher-kva.com/x", "shop.xn--p1ai"));
+  // Two links in one chunk.
+  EXPECT_THAT(Links("ab.com,cd.org;https://c.net/x"),
+              ElementsAre("ab.com", "cd.org", "https://c.net/x"));
+}
+
+TEST(TokenizeTest, TrailingPunctuationIsNotPartOfALink) {
+  EXPECT_THAT(Links("Go to example.com."), ElementsAre("example.com"));
+  EXPECT_THAT(Links("Go to example.com..."), ElementsAre("example.com"));
+  EXPECT_THAT(Links("(example.com)"), ElementsAre("example.com"));
+  EXPECT_THAT(Links("(see example.com/offer)."),
+              ElementsAre("example.com/offer"));
+  EXPECT_THAT(Links("\u201Cexample.com\u201D!"), ElementsAre("example.com"));
+  EXPECT_THAT(Links("example.com: great"), ElementsAre("example.com"));
+  EXPECT_THAT(Links("example.com/x/, then"), ElementsAre("example.com/x/"));
+  // A host alone ends the link; the rest of the chunk is words.
+  const std::vector<Token> tokens = Tokenize("Acme.com's new app");
+  EXPECT_THAT(Keys(tokens),
+              ElementsAre(std::string(kUrlKey), "s", "new", "app"));
+  EXPECT_EQ(tokens[0].begin, 0u);
+  EXPECT_EQ(tokens[0].end, 8u);
+  // Positions are characters of the original text.
+  const std::vector<Token> t2 = Tokenize("Zoë: bit.ly/x!");
+  ASSERT_EQ(t2.size(), 2u);
+  EXPECT_EQ(t2[1].kind, TokenKind::kUrl);
+  EXPECT_EQ(t2[1].begin, 5u);
+  EXPECT_EQ(t2[1].end, 13u);
+}
+
+TEST(TokenizeTest, WhatIsNotALink) {
+  for (const char* text : {
+           "e.g. this, i.e. that",
+           "pi is 3.14",
+           "version v1.2.3 and 1.2.3.4",
+           "report.pdf",
+           "Node.js and Vue.js",  // not TLDs
+           "a.b",
+           "launch.Check it out",  // not TLDs either
+           "acme.example/x",
+           "intranet.local",          // reserved, not delegated
+           "B.Tech, M.Sc and B.Com",  // degrees (one letter first)
+           "t.co x.com",              // ... unless a path follows
+           "foo_example.com",
+           "x.coméx",
+           "caféexample.com",  // inside words
+           "#acme.com",
+           "@acme.com",  // hashtag, mention
+           "ann@example.com",
+           "first.last+tag@example.com.",  // email
+           "-acme.com",
+           "acme-.com",
+           "999.1.1.1/x",
+           "1.2.3.4.5/x",
+           "bücher.de",  // a Unicode name needs its scheme
+       }) {
+    EXPECT_THAT(Links(text), ElementsAre()) << text;
+  }
+}
+
+TEST(TokenizeTest, PortsUserInfoAndIpAddresses) {
+  EXPECT_THAT(Links("example.com:8080 example.com:8443/x"),
+              ElementsAre("example.com:8080", "example.com:8443/x"));
+  EXPECT_THAT(Links("t.co/abc x.com/acme"),
+              ElementsAre("t.co/abc", "x.com/acme"));
+  // An IPv4 address is a link with a port or a path (alone it reads as a
+  // version number).
+  EXPECT_THAT(Links("192.168.0.1/admin 10.0.0.1:8080 and 1.2.3.4"),
+              ElementsAre("192.168.0.1/admin", "10.0.0.1:8080"));
+  // User info is part of the link (ParseLink finds the host after '@');
+  // an email address has no path or port.
+  EXPECT_THAT(Links("good.com@evil.com/x ann@evil.com:80"),
+              ElementsAre("good.com@evil.com/x", "ann@evil.com:80"));
+  EXPECT_THAT(Links("https://good.com@evil.com/"),
+              ElementsAre("https://good.com@evil.com/"));
+  EXPECT_THAT(Links("evil.com\\@good.com"), ElementsAre("evil.com\\@good.com"));
+}
+
+TEST(TokenizeTest, LongRunsAreScannedOnce) {
+  // Dots, at-signs and colons without spaces: every candidate start is
+  // looked at once, so this stays fast (and finds no link).
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "a.a@a:";
+  EXPECT_THAT(Links(text), ElementsAre());
+  std::string many;
+  for (int i = 0; i < 2000; ++i) many += "xy.com,";
+  EXPECT_EQ(Links(many).size(), 2000u);
+}
+
 TEST(TokenizeTest, InvisibleCharactersDoNotSplitWords) {
   EXPECT_THAT(Keys(Tokenize("gua\u00ADran\u200Dteed returns")),
               ElementsAre("guaranteed", "returns"));
