@@ -28,6 +28,7 @@
 #include "services/candord/service_host.h"
 #include "services/common/access_log.h"
 #include "services/common/auth.h"
+#include "services/common/idempotency.h"
 #include "services/common/page_token.h"
 #include "services/common/service_token.h"
 #include "services/common/status_macros.h"
@@ -133,6 +134,10 @@ ABSL_FLAG(
     "100,000)");
 ABSL_FLAG(absl::Duration, max_call_duration, absl::Seconds(60),
           "the longest any call may run, whatever deadline its client set");
+ABSL_FLAG(absl::Duration, idempotency_retention, candor::kIdempotencyRetention,
+          "how long a write's request_id replays its first answer; stored "
+          "answers are deleted between this and a day later (they are "
+          "personal data), and a retry after that acts again");
 ABSL_FLAG(std::string, access_log, "-",
           "where to write one JSON line per call: '-' for stderr, a file path, "
           "or empty for none");
@@ -351,6 +356,12 @@ int Run() {
   if (options.max_call_duration <= absl::ZeroDuration()) {
     return Fail(
         absl::InvalidArgumentError("--max_call_duration must be positive"));
+  }
+  options.idempotency_retention = absl::GetFlag(FLAGS_idempotency_retention);
+  if (options.idempotency_retention < absl::Hours(1)) {
+    // Shorter would expire keys while their clients still retry.
+    return Fail(absl::InvalidArgumentError(
+        "--idempotency_retention must be at least 1h"));
   }
   for (const auto& [service, address] :
        {std::pair<std::string, std::string>{"staff",

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <iostream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -14,6 +15,7 @@
 #include "services/advocacy/advocacy_service.h"
 #include "services/common/call.h"
 #include "services/common/executor.h"
+#include "services/common/idempotency.h"
 #include "services/common/status_macros.h"
 #include "services/engagement/engagement_service.h"
 #include "services/privacy/privacy_service.h"
@@ -239,6 +241,16 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   if (!options.metrics_listen.empty()) {
     CANDOR_RETURN_IF_ERROR(host->metrics_->Serve(options.metrics_listen));
   }
+  if (options.idempotency_sweep_interval > absl::ZeroDuration()) {
+    ServiceHost* h = host.get();
+    const absl::Duration retention = options.idempotency_retention;
+    const absl::Duration interval = options.idempotency_sweep_interval;
+    host->sweeper_ = std::thread([h, retention, interval] {
+      do {
+        h->SweepExpiredRequestIds(retention);
+      } while (!h->stop_sweeping_.WaitForNotificationWithTimeout(interval));
+    });
+  }
   if (!options.health_listen.empty()) {
     Server* server = host->server_.get();
     CANDOR_ASSIGN_OR_RETURN(
@@ -253,6 +265,9 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
 // calls) before the services, executors and pools go; tracking_, declared
 // last, stops first. Metrics stop being served before any of them go.
 ServiceHost::~ServiceHost() {
+  // The sweep uses the pools, which go with hosted_.
+  stop_sweeping_.Notify();
+  if (sweeper_.joinable()) sweeper_.join();
   if (metrics_ != nullptr) metrics_->StopServing();
   // Health checks use the pools, which go with hosted_.
   for (const auto& hosted : hosted_) {
@@ -294,6 +309,28 @@ void ServiceHost::RefreshHealth() {
     server_->SetServing(hosted->full_name, hosted->health_check_done &&
                                                hosted->healthy &&
                                                hosted->warm());
+  }
+}
+
+void ServiceHost::SweepExpiredRequestIds(absl::Duration retention) {
+  // Small batches, each its own short statement, so the sweep never holds
+  // many row locks or a long transaction next to the calls it serves.
+  constexpr int kBatch = 1000;
+  for (const auto& hosted : hosted_) {
+    if (hosted->name == "privacy") continue;  // no schema of its own
+    while (!stop_sweeping_.HasBeenNotified()) {
+      absl::StatusOr<int64_t> deleted = DeleteExpiredIdempotencyKeys(
+          *hosted->pool, absl::Now(), retention, kBatch);
+      if (!deleted.ok()) {
+        // The next sweep tries again; a database outage also shows in
+        // readiness, so one line is enough.
+        std::cerr << "candord: " << hosted->name
+                  << ": deleting expired request ids: " << deleted.status()
+                  << "\n";
+        break;
+      }
+      if (*deleted < kBatch) break;
+    }
   }
 }
 

@@ -14,15 +14,18 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "db/pool.h"
 #include "services/candord/health_http.h"
 #include "services/common/access_log.h"
 #include "services/common/auth.h"
+#include "services/common/idempotency.h"
 #include "services/common/metrics.h"
 #include "services/common/page_token.h"
 #include "services/common/rate_limiter.h"
@@ -82,6 +85,11 @@ struct HostOptions {
   // Where GET /livez and /readyz are served (health_http.h); empty: not
   // served (gRPC health answers the same).
   std::string health_listen;
+  // Stored replay answers (idempotency.h) are kept this long, then deleted
+  // by a sweep of every hosted service's schema at start and every
+  // `idempotency_sweep_interval`; a zero interval turns the sweep off.
+  absl::Duration idempotency_retention = kIdempotencyRetention;
+  absl::Duration idempotency_sweep_interval = absl::Minutes(10);
 };
 
 class ServiceHost {
@@ -133,6 +141,11 @@ class ServiceHost {
   std::unique_ptr<Metrics> metrics_;
   std::vector<std::unique_ptr<Hosted>> hosted_;
   std::unique_ptr<Server> server_;
+  // Deletes expired request ids (HostOptions::idempotency_retention) in
+  // every hosted schema until `stop_sweeping_`; joined by the destructor.
+  void SweepExpiredRequestIds(absl::Duration retention);
+  std::thread sweeper_;
+  absl::Notification stop_sweeping_;
   // Declared late: stop before the pools they read go.
   std::unique_ptr<engagement::TrackingServer> tracking_;
   std::unique_ptr<HealthHttpServer> health_http_;

@@ -6,8 +6,10 @@
 #ifndef CANDOR_SERVICES_COMMON_PERSONAL_DATA_H_
 #define CANDOR_SERVICES_COMMON_PERSONAL_DATA_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -61,15 +63,42 @@ absl::StatusOr<PersonRef> PersonToErase(const Caller& caller,
 // (absl::StatusOr<int64_t>(db::Transaction&)) changes the service's own
 // records of the person in one transaction, idempotent under the request's
 // request_id, and the count it returns is the response's records_changed.
+//
+// In the same transaction the service's stored replay answers
+// (idempotency.h) that concern the person go: those they made, and those
+// whose response contains their resource name or any string `erase` put in
+// `*also_naming` (the staff service: their email, display name and employee
+// id, which only it knows). Strings shorter than kMinErasureNeedle are not
+// searched: a two-letter employee id would match unrelated answers, and
+// dropping those would make their retries act twice; every answer that
+// shows a person also carries their resource name. The erasure's own key
+// is kept, so the erasure still replays. These deletions are not counted in
+// records_changed: whether a key was still there depends on when the
+// erasure ran, and a replay must answer what the first call did.
+inline constexpr size_t kMinErasureNeedle = 4;
+
 template <typename Request, typename Response, typename Erase>
 absl::Status RunErasure(db::Pool& pool, const Caller& caller,
                         const Request& request, Response* response,
-                        Erase&& erase) {
-  return RunIdempotent(pool, MakeIdempotencyKey(caller, request), response,
+                        Erase&& erase,
+                        const std::vector<std::string>* also_naming = nullptr) {
+  CANDOR_ASSIGN_OR_RETURN(PersonRef person,
+                          ParsePersonRef(request.staff_member()));
+  const IdempotencyKey key = MakeIdempotencyKey(caller, request);
+  return RunIdempotent(pool, key, response,
                        [&](db::Transaction& tx) -> absl::Status {
                          CANDOR_ASSIGN_OR_RETURN(int64_t changed, erase(tx));
                          response->set_records_changed(changed);
-                         return absl::OkStatus();
+                         std::vector<std::string> needles = {person.name};
+                         if (also_naming != nullptr) {
+                           for (const std::string& s : *also_naming) {
+                             if (s.size() >= kMinErasureNeedle)
+                               needles.push_back(s);
+                           }
+                         }
+                         return ForgetIdempotencyKeysOf(tx, key, person.org,
+                                                        person.name, needles)
+                             .status();
                        });
 }
 

@@ -46,6 +46,10 @@ absl::Status StaffService::DoErasePersonalData(
       PersonRef person,
       PersonToErase(caller, request.staff_member(), request.request_id()));
   const std::string pseudonym = ErasedPseudonym(request.staff_member());
+  // Filled by the erasure from the row before it changes: RunErasure also
+  // forgets stored replay answers that contain any of these (an admin's
+  // CreateStaffMember or DeactivateStaffMember answer shows them whole).
+  std::vector<std::string> identifying;
 
   return RunErasure(
       repository_.pool(), caller, request, response,
@@ -59,7 +63,16 @@ absl::Status StaffService::DoErasePersonalData(
             int64_t changed,
             repository_.PseudonymizeEventActor(
                 tx, person.org, request.staff_member(), pseudonym));
+        // Events about them keep what happened (kind, time, actor) but not
+        // the details: a deactivation's reason is free text about the
+        // person. The erasure's own event names only the pseudonym.
+        CANDOR_ASSIGN_OR_RETURN(int64_t scrubbed,
+                                repository_.ScrubEventDetailsOfSubject(
+                                    tx, person.org, request.staff_member(),
+                                    kEraseEvent, kErasedEventDetails));
+        changed += scrubbed;
         if (before.state == StaffState::kErased) return changed;
+        identifying = {before.email, before.display_name, before.employee_id};
         // Unique columns (employee_id, email) get values derived from the
         // pseudonym, so erased people never collide with anyone.
         StaffMemberRecord after = before;
@@ -80,7 +93,8 @@ absl::Status StaffService::DoErasePersonalData(
             repository_, tx, caller.subject, before, after, kEraseEvent,
             absl::StrCat("pseudonym: ", pseudonym)));
         return changed + 1;
-      });
+      },
+      &identifying);
 }
 
 }  // namespace candor::staff

@@ -24,6 +24,8 @@ inline constexpr char kRolesChangeEvent[] = "roles.change";
 inline constexpr char kDeactivateEvent[] = "staff.deactivate";
 inline constexpr char kExportEvent[] = "staff.export";
 inline constexpr char kEraseEvent[] = "staff.erase";
+// The details of every event about a person once they are erased.
+inline constexpr char kErasedEventDetails[] = "erased";
 
 // An event of `org`'s feed: `actor` did `kind` to `subject` at `time_us`.
 StaffEventRecord StaffEvent(absl::string_view org, int64_t time_us,

@@ -89,15 +89,22 @@ constexpr absl::string_view kListStaffEvents =
     "SELECT organization_id, sequence, time_us, actor, kind, subject, details "
     "FROM staff_events WHERE organization_id = ? AND sequence > ? "
     "ORDER BY sequence LIMIT ?";
-// No index on actor or subject: an export or erasure is rare and reads one
-// organization's events once.
+// Two indexed halves (staff_events_by_actor, staff_events_by_subject, V0003)
+// rather than "actor = ? OR subject = ?", for which the optimizer walks the
+// organization's whole primary key to avoid sorting. UNION drops the
+// duplicate of an event whose actor is its subject.
 constexpr absl::string_view kListStaffEventsOf =
     "SELECT organization_id, sequence, time_us, actor, kind, subject, details "
-    "FROM staff_events WHERE organization_id = ? AND (actor = ? OR subject = "
-    "?) "
+    "FROM staff_events WHERE organization_id = ? AND actor = ? "
+    "UNION "
+    "SELECT organization_id, sequence, time_us, actor, kind, subject, details "
+    "FROM staff_events WHERE organization_id = ? AND subject = ? "
     "ORDER BY sequence";
 constexpr absl::string_view kPseudonymizeEventActor =
     "UPDATE staff_events SET actor = ? WHERE organization_id = ? AND actor = ?";
+constexpr absl::string_view kScrubEventDetailsOfSubject =
+    "UPDATE staff_events SET details = ? WHERE organization_id = ? AND "
+    "subject = ? AND kind <> ? AND details <> '' AND details <> ?";
 
 #undef CANDOR_STAFF_COLUMNS
 
@@ -389,7 +396,8 @@ absl::StatusOr<std::vector<StaffEventRecord>>
 StaffRepository::ListStaffEventsOf(absl::string_view org,
                                    absl::string_view name) {
   return db::QueryAll(*pool_, "list staff events of a person",
-                      kListStaffEventsOf, StaffEventFromRow, org, name, name);
+                      kListStaffEventsOf, StaffEventFromRow, org, name, org,
+                      name);
 }
 
 absl::StatusOr<int64_t> StaffRepository::PseudonymizeEventActor(
@@ -401,6 +409,18 @@ absl::StatusOr<int64_t> StaffRepository::PseudonymizeEventActor(
                                            pseudonym, org, name)
                                       .executeUpdate()};
                  });
+}
+
+absl::StatusOr<int64_t> StaffRepository::ScrubEventDetailsOfSubject(
+    db::Transaction& tx, absl::string_view org, absl::string_view name,
+    absl::string_view keep_kind, absl::string_view text) {
+  return db::Run(
+      "scrub staff event details", tx,
+      [&](db::Connection& c) -> absl::StatusOr<int64_t> {
+        return int64_t{db::Bind(c.Prepare(kScrubEventDetailsOfSubject), text,
+                                org, name, keep_kind, text)
+                           .executeUpdate()};
+      });
 }
 
 absl::StatusOr<std::vector<StaffMemberRecord>>

@@ -95,6 +95,14 @@ class StaffRepository {
                                                  absl::string_view name,
                                                  absl::string_view pseudonym);
 
+  // Replaces the details of the organization's staff events about `name`
+  // (subject) with `text`, except `keep_kind` events and details that are
+  // empty or already `text`; returns the rows changed. Kind, time, actor
+  // and subject stay: the audit log needs them.
+  absl::StatusOr<int64_t> ScrubEventDetailsOfSubject(
+      db::Transaction& tx, absl::string_view org, absl::string_view name,
+      absl::string_view keep_kind, absl::string_view text);
+
   absl::StatusOr<std::vector<StaffMemberRecord>> ListAllForUpdate(
       db::Transaction& tx, absl::string_view org);
 

@@ -1,0 +1,8 @@
+-- The caller of each stored request_id (a staff resource name; '' for
+-- operators, services and anonymous feedback), so erasure finds and deletes
+-- the replay answers a person's own calls stored (services/common/
+-- idempotency.h). Keys written before this migration keep '' and expire
+-- with the retention (docs/ARCHITECTURE.md, "Exactly-once writes").
+ALTER TABLE idempotency_keys
+  ADD COLUMN caller_subject VARCHAR(300) NOT NULL DEFAULT '',
+  ADD KEY idempotency_by_caller (scope, caller_subject);
