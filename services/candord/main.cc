@@ -128,6 +128,11 @@ ABSL_FLAG(
     "100,000)");
 ABSL_FLAG(absl::Duration, max_call_duration, absl::Seconds(60),
           "the longest any call may run, whatever deadline its client set");
+ABSL_FLAG(absl::Duration, staff_state_ttl, absl::Seconds(5),
+          "how long a service may trust a staff member's state (ACTIVE) "
+          "before asking the staff service again: a person deactivated or "
+          "erased on any replica can write for at most this long; 0 asks on "
+          "every write");
 ABSL_FLAG(std::string, access_log, "-",
           "where to write one JSON line per call: '-' for stderr, a file path, "
           "or empty for none");
@@ -333,6 +338,11 @@ int Run() {
   if (options.max_call_duration <= absl::ZeroDuration()) {
     return Fail(
         absl::InvalidArgumentError("--max_call_duration must be positive"));
+  }
+  options.staff_state_ttl = absl::GetFlag(FLAGS_staff_state_ttl);
+  if (options.staff_state_ttl < absl::ZeroDuration()) {
+    return Fail(
+        absl::InvalidArgumentError("--staff_state_ttl must not be negative"));
   }
   for (const auto& [service, address] :
        {std::pair<std::string, std::string>{"staff",
