@@ -374,10 +374,10 @@ class StaleTokenTest : public OrgTest {
   World MakeWorld() {
     World w;
     w.org = org_;
-    w.person = MakePerson(org_, "P1",
-                          {staffpb::StaffMember::EMPLOYEE,
-                           staffpb::StaffMember::REVIEWER,
-                           staffpb::StaffMember::ADMIN});
+    w.person = MakePerson(
+        org_, "P1",
+        {staffpb::StaffMember::EMPLOYEE, staffpb::StaffMember::REVIEWER,
+         staffpb::StaffMember::ADMIN});
     w.colleague = MakePerson(org_, "C1");
     w.value = MustCreateValue(org_, "Candor");
     w.story = MustCreateStory(org_, "Search is faster").name();
@@ -433,8 +433,8 @@ class StaleTokenTest : public OrgTest {
       r.set_parent(org_.name);
       r.set_page_size(100);
       staffpb::ListStaffMembersResponse m;
-      add("staff", staff_->ListStaffMembers(
-                       TestServer::Context(admin).get(), r, &m), m);
+      add("staff",
+          staff_->ListStaffMembers(TestServer::Context(admin).get(), r, &m), m);
     }
     {
       valuespb::ListValuesRequest r;
@@ -529,8 +529,8 @@ TEST_F(StaleTokenTest, EveryStaffWriteHasARow) {
   ASSERT_FALSE(methods.empty());
   std::vector<std::string> without_row;
   for (const MethodDescriptor* method : methods) {
-    const std::string path = absl::StrCat(
-        "/", method->service()->full_name(), "/", method->name());
+    const std::string path =
+        absl::StrCat("/", method->service()->full_name(), "/", method->name());
     if (!IsMutatingMethod(path)) continue;
     const std::string& name = method->full_name();
     if (covered.count(name) > 0 || NotStaffAuthored().count(name) > 0 ||

@@ -30,8 +30,8 @@ absl::Status InactiveStaffError(int state) {
 }
 
 StaffStateCache::StaffStateCache(std::shared_ptr<grpc::Channel> staff,
-                                 ServiceTokenSource* tokens,
-                                 absl::Duration ttl, size_t max_entries)
+                                 ServiceTokenSource* tokens, absl::Duration ttl,
+                                 size_t max_entries)
     : staff_(staff == nullptr
                  ? nullptr
                  : staffpb::StaffService::NewStub(std::move(staff))),

@@ -136,8 +136,8 @@ absl::Status PrivacyService::DoEraseStaffMember(
       RequireAdminOrOperatorOf(caller, person.org, person.name));
   // Before staff erases anything: an admin deactivated or erased since
   // their token was issued erases nobody (but themself).
-  CANDOR_RETURN_IF_ERROR(RequireActiveCallerOrSelf(
-      staff_states_.get(), caller, person.org, person.id));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCallerOrSelf(staff_states_.get(), caller,
+                                                   person.org, person.id));
   CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
   response->set_staff_member(person.name);
   response->set_pseudonym(ErasedPseudonym(person.name));
