@@ -21,6 +21,8 @@
 // SubmitPost, ApprovePost/RejectPost, and when a reviewer or admin reads
 // IN_REVIEW posts (GetPost, ListPosts: once per distinct author of a page),
 // and moves the DRAFT and IN_REVIEW posts of an INACTIVE author to WITHDRAWN.
+// (An author's own SubmitPost is refused with PERMISSION_DENIED before that
+// once the stale-token check below knows they left; it withdraws nothing.)
 //
 // Stale tokens: every write a staff member makes (stories, posts, review,
 // erasure) first checks that its author is still ACTIVE (staff_states_,
