@@ -32,6 +32,9 @@ void AdvocacyService::SetDependencies(const Dependencies& dependencies) {
   transparency_ =
       transparency::v1::TransparencyService::NewStub(dependencies.transparency);
   service_tokens_ = dependencies.service_tokens;
+  staff_states_ = std::make_unique<StaffStateCache>(
+      dependencies.staff, dependencies.service_tokens,
+      dependencies.staff_state_ttl);
 }
 
 // --- shared helpers (advocacy_internal.h) ------------------------------------

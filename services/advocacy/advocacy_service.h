@@ -21,6 +21,12 @@
 // SubmitPost, ApprovePost/RejectPost, and when a reviewer or admin reads
 // IN_REVIEW posts (GetPost, ListPosts: once per distinct author of a page),
 // and moves the DRAFT and IN_REVIEW posts of an INACTIVE author to WITHDRAWN.
+// (An author's own SubmitPost is refused with PERMISSION_DENIED before that
+// once the stale-token check below knows they left; it withdraws nothing.)
+//
+// Stale tokens: every write a staff member makes (stories, posts, review,
+// erasure) first checks that its author is still ACTIVE (staff_states_,
+// services/common/staff_state_cache.h; at most --staff_state_ttl stale).
 //
 // Thread-safe: handlers share only immutable state, the repository and the
 // stubs (set once by SetDependencies before serving).
@@ -63,6 +69,7 @@
 #include "services/common/call.h"
 #include "services/common/page_token.h"
 #include "services/common/service_token.h"
+#include "services/common/staff_state_cache.h"
 #include "services/common/ttl_cache.h"
 
 namespace candor::advocacy {
@@ -84,6 +91,7 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
     std::shared_ptr<grpc::Channel> values;
     std::shared_ptr<grpc::Channel> transparency;
     ServiceTokenSource* service_tokens = nullptr;  // not owned
+    absl::Duration staff_state_ttl = kDefaultStaffStateTtl;
   };
   // Set once, before the service is marked SERVING.
   void SetDependencies(const Dependencies& dependencies);
@@ -122,7 +130,8 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   absl::StatusOr<PostRecord> FindVisiblePost(const Caller& caller,
                                              absl::string_view field,
                                              absl::string_view name);
-  // Like FindVisiblePost, and PERMISSION_DENIED unless the caller wrote it.
+  // Like FindVisiblePost, and PERMISSION_DENIED unless the caller wrote it
+  // and is still ACTIVE (the writes on one's own post start here).
   absl::StatusOr<PostRecord> FindOwnPost(const Caller& caller,
                                          absl::string_view field,
                                          absl::string_view name,
@@ -210,6 +219,9 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
   std::unique_ptr<values::v1::ValuesService::Stub> values_;
   std::unique_ptr<transparency::v1::TransparencyService::Stub> transparency_;
   ServiceTokenSource* service_tokens_ = nullptr;
+  // Whether a staff caller is still ACTIVE: every write asks first
+  // (staff_state_cache.h; set by SetDependencies).
+  std::unique_ptr<StaffStateCache> staff_states_;
   // A person's department changes rarely; it decides which stories they
   // see (keyed by staff resource name).
   TtlCache<std::string, std::string> departments_{absl::Seconds(2), 200000};

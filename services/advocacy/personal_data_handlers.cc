@@ -27,6 +27,7 @@ absl::Status AdvocacyService::DoExportPersonalData(
     v1::PersonalData* response) {
   CANDOR_ASSIGN_OR_RETURN(PersonRef person,
                           PersonToExport(caller, request.staff_member()));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
   CANDOR_ASSIGN_OR_RETURN(std::vector<PostRecord> posts,
                           posts_.ListPostsOfAuthor(person.org, person.id));
   for (const PostRecord& post : posts) PostToProto(post, response->add_posts());
@@ -55,6 +56,8 @@ absl::Status AdvocacyService::DoErasePersonalData(
   CANDOR_ASSIGN_OR_RETURN(
       PersonRef person,
       PersonToErase(caller, request.staff_member(), request.request_id()));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCallerOrSelf(staff_states_.get(), caller,
+                                                   person.org, person.id));
   return RunErasure(
       posts_.pool(), caller, request, response,
       [&](db::Transaction& tx) -> absl::StatusOr<int64_t> {

@@ -97,6 +97,9 @@ absl::StatusOr<PostRecord> AdvocacyService::FindOwnPost(
     return absl::PermissionDeniedError(
         absl::StrCat("only the post's author can ", action));
   }
+  // Only writes look for the caller's own post: the author must still be
+  // ACTIVE (a deactivated or erased person's token changes nothing).
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
   return record;
 }
 
@@ -130,6 +133,7 @@ absl::Status AdvocacyService::DoCreatePost(const Caller& caller,
   if (caller.staff_member_id.empty()) {
     return absl::PermissionDeniedError("posts are written by staff members");
   }
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
   if (!request.has_post()) return InvalidField("post", "required");
   const v1::Post& in = request.post();
   PostRecord record;

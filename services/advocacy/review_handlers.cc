@@ -102,6 +102,7 @@ absl::Status AdvocacyService::DecidePost(const Caller& caller,
   CANDOR_ASSIGN_OR_RETURN(PostRecord current,
                           FindVisiblePost(caller, "name", decision.name));
   CANDOR_RETURN_IF_ERROR(RequireReviewer(caller));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
   if (current.author_id == caller.staff_member_id) {
     return absl::PermissionDeniedError(
         "nobody decides their own post; another reviewer must");

@@ -101,6 +101,7 @@ absl::Status AdvocacyService::DoCreateStory(
   CANDOR_ASSIGN_OR_RETURN(std::string org,
                           RequireStaffOfParent(caller, request.parent()));
   CANDOR_RETURN_IF_ERROR(RequireStoryEditor(caller, "create stories"));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
 
   if (!request.has_story()) return InvalidField("story", "required");
   const v1::Story& in = request.story();
@@ -217,6 +218,7 @@ absl::Status AdvocacyService::DoUpdateStory(
                           ParseStoryName("story.name", in.name()));
   CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, name.org, in.name()));
   CANDOR_RETURN_IF_ERROR(RequireStoryEditor(caller, "update stories"));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
 
   const std::vector<std::string> paths = UpdatePaths(request);
   if (paths.empty())
@@ -291,6 +293,7 @@ absl::Status AdvocacyService::DoArchiveStory(
                           ParseStoryName("name", request.name()));
   CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, name.org, request.name()));
   CANDOR_RETURN_IF_ERROR(RequireStoryEditor(caller, "archive stories"));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
   CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
 
   return RunIdempotent(repository_.pool(), MakeIdempotencyKey(caller, request),

@@ -138,6 +138,11 @@ ABSL_FLAG(absl::Duration, idempotency_retention, candor::kIdempotencyRetention,
           "how long a write's request_id replays its first answer; stored "
           "answers are deleted between this and a day later (they are "
           "personal data), and a retry after that acts again");
+ABSL_FLAG(absl::Duration, staff_state_ttl, absl::Seconds(5),
+          "how long a service may trust a staff member's state (ACTIVE) "
+          "before asking the staff service again: a person deactivated or "
+          "erased on any replica can write for at most this long; 0 asks on "
+          "every write");
 ABSL_FLAG(std::string, access_log, "-",
           "where to write one JSON line per call: '-' for stderr, a file path, "
           "or empty for none");
@@ -362,6 +367,11 @@ int Run() {
     // Shorter would expire keys while their clients still retry.
     return Fail(absl::InvalidArgumentError(
         "--idempotency_retention must be at least 1h"));
+  }
+  options.staff_state_ttl = absl::GetFlag(FLAGS_staff_state_ttl);
+  if (options.staff_state_ttl < absl::ZeroDuration()) {
+    return Fail(
+        absl::InvalidArgumentError("--staff_state_ttl must not be negative"));
   }
   for (const auto& [service, address] :
        {std::pair<std::string, std::string>{"staff",

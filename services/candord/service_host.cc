@@ -53,6 +53,7 @@ const std::vector<std::string>& ServiceHost::KnownServices() {
 
 std::vector<std::string> ServiceHost::DependenciesOf(
     const std::string& service) {
+  if (service == "values") return {"staff"};
   if (service == "transparency") return {"staff"};
   if (service == "advocacy") return {"staff", "values", "transparency"};
   if (service == "engagement") return {"advocacy", "transparency", "staff"};
@@ -187,6 +188,13 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
       }
       transparency->StartWarmUp();
       hosted->warm = [transparency] { return transparency->Ready(); };
+    } else if (hosted->name == "values") {
+      values::ValuesService::Dependencies dependencies;
+      CANDOR_ASSIGN_OR_RETURN(dependencies.staff, channel_to("staff"));
+      dependencies.service_tokens = options.service_tokens;
+      dependencies.staff_state_ttl = options.staff_state_ttl;
+      static_cast<values::ValuesService*>(hosted->service.get())
+          ->SetDependencies(dependencies);
     } else if (hosted->name == "advocacy") {
       if (options.service_tokens == nullptr) {
         return absl::InvalidArgumentError(
@@ -199,6 +207,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
       CANDOR_ASSIGN_OR_RETURN(dependencies.transparency,
                               channel_to("transparency"));
       dependencies.service_tokens = options.service_tokens;
+      dependencies.staff_state_ttl = options.staff_state_ttl;
       static_cast<advocacy::AdvocacyService*>(hosted->service.get())
           ->SetDependencies(dependencies);
     } else if (hosted->name == "engagement") {
@@ -213,6 +222,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
                               channel_to("transparency"));
       CANDOR_ASSIGN_OR_RETURN(dependencies.staff, channel_to("staff"));
       dependencies.service_tokens = options.service_tokens;
+      dependencies.staff_state_ttl = options.staff_state_ttl;
       static_cast<engagement::EngagementService*>(hosted->service.get())
           ->SetDependencies(dependencies);
       if (!options.tracking_listen.empty()) {
@@ -235,6 +245,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
                             channel_to("transparency"));
     CANDOR_ASSIGN_OR_RETURN(dependencies.advocacy, channel_to("advocacy"));
     CANDOR_ASSIGN_OR_RETURN(dependencies.engagement, channel_to("engagement"));
+    dependencies.service_tokens = options.service_tokens;
+    dependencies.staff_state_ttl = options.staff_state_ttl;
     static_cast<privacy::PrivacyService*>(hosted->service.get())
         ->SetDependencies(dependencies);
   }

@@ -31,6 +31,7 @@
 #include "services/common/rate_limiter.h"
 #include "services/common/server.h"
 #include "services/common/service_token.h"
+#include "services/common/staff_state_cache.h"
 #include "services/common/tls.h"
 #include "services/engagement/tracking_server.h"
 #include "services/transparency/tree_head.h"
@@ -64,6 +65,10 @@ struct HostOptions {
   const TokenVerifier* verifier = nullptr;
   const AccessLog* access_log = nullptr;
   const PageTokenCodec* page_tokens = nullptr;
+  // How long values, advocacy, engagement and privacy may trust a staff
+  // member's state (staff_state_cache.h): a person deactivated or erased
+  // on any replica can write for at most this long.
+  absl::Duration staff_state_ttl = kDefaultStaffStateTtl;
   // Credentials for calls a service makes as itself; needed by advocacy
   // and engagement.
   ServiceTokenSource* service_tokens = nullptr;

@@ -72,6 +72,11 @@ void EngagementService::SetDependencies(const Dependencies& dependencies) {
     staff_ = staff::v1::StaffService::NewStub(dependencies.staff);
   }
   service_tokens_ = dependencies.service_tokens;
+  if (dependencies.staff != nullptr) {
+    staff_states_ = std::make_unique<StaffStateCache>(
+        dependencies.staff, dependencies.service_tokens,
+        dependencies.staff_state_ttl);
+  }
 }
 
 }  // namespace candor::engagement

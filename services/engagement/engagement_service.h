@@ -35,6 +35,7 @@
 #include "services/common/call.h"
 #include "services/common/page_token.h"
 #include "services/common/service_token.h"
+#include "services/common/staff_state_cache.h"
 #include "services/engagement/engagement_repository.h"
 #include "services/engagement/notifications.h"
 
@@ -60,6 +61,7 @@ class EngagementService final : public v1::EngagementService::CallbackService {
     // Lists the staff of a story's audience (NEW_STORY notifications).
     std::shared_ptr<grpc::Channel> staff;
     ServiceTokenSource* service_tokens = nullptr;  // not owned
+    absl::Duration staff_state_ttl = kDefaultStaffStateTtl;
   };
   // Set once, before the service is marked SERVING.
   void SetDependencies(const Dependencies& dependencies);
@@ -135,6 +137,9 @@ class EngagementService final : public v1::EngagementService::CallbackService {
   std::unique_ptr<transparency::v1::TransparencyService::Stub> transparency_;
   std::unique_ptr<staff::v1::StaffService::Stub> staff_;
   ServiceTokenSource* service_tokens_ = nullptr;
+  // Whether a staff caller is still ACTIVE: every write asks first
+  // (staff_state_cache.h; set by SetDependencies).
+  std::unique_ptr<StaffStateCache> staff_states_;
 };
 
 }  // namespace candor::engagement

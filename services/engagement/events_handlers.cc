@@ -94,6 +94,10 @@ EngagementService::RecordEngagementEvents(
     if (stream->org.empty()) {
       return InvalidField("parent", "required in the first message");
     }
+    // A staff member recording events must still be ACTIVE. Asked here, on
+    // the executor, rather than per message on gRPC's thread; nothing is
+    // stored before it.
+    CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
     if (env_->metrics != nullptr) {
       env_->metrics->RecordBatch(
           MethodName<v1::RecordEngagementEventsRequest>(),

@@ -174,6 +174,7 @@ absl::Status EngagementService::DoUpdateLeaderboardParticipation(
     return absl::PermissionDeniedError(
         "staff members opt in or out of the leaderboard themselves only");
   }
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
   const int64_t now = NowMicros();
   CANDOR_RETURN_IF_ERROR(repository_.SetParticipation(
       name[0], name[1], request.participate(), now));

@@ -289,6 +289,7 @@ absl::Status EngagementService::DoMarkNotificationsRead(
     const Caller& caller, const v1::MarkNotificationsReadRequest& request,
     v1::MarkNotificationsReadResponse* response) {
   CANDOR_ASSIGN_OR_RETURN(Inbox inbox, OwnInbox(caller, request.parent()));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
   ImportAdvocacyEvents(inbox.org);
   if (request.names_size() > kMaxMarkNames) {
     return InvalidField(

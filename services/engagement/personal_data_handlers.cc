@@ -31,6 +31,7 @@ absl::Status EngagementService::DoExportPersonalData(
     v1::PersonalData* response) {
   CANDOR_ASSIGN_OR_RETURN(PersonRef person,
                           PersonToExport(caller, request.staff_member()));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
   ShareFilter filter;
   filter.author_id = person.id;
   CANDOR_ASSIGN_OR_RETURN(
@@ -74,6 +75,8 @@ absl::Status EngagementService::DoErasePersonalData(
   CANDOR_ASSIGN_OR_RETURN(
       PersonRef person,
       PersonToErase(caller, request.staff_member(), request.request_id()));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCallerOrSelf(staff_states_.get(), caller,
+                                                   person.org, person.id));
   return RunErasure(
       repository_.pool(), caller, request, response,
       [&](db::Transaction& tx) -> absl::StatusOr<int64_t> {

@@ -62,6 +62,7 @@ absl::Status EngagementService::DoCreateShare(
   if (caller.staff_member_id.empty()) {
     return absl::PermissionDeniedError("shares are made by staff members");
   }
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
   if (!request.has_share()) return InvalidField("share", "required");
   const v1::Share& in = request.share();
   if (in.network() == common::v1::NETWORK_UNSPECIFIED ||

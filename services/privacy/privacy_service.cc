@@ -83,6 +83,9 @@ void PrivacyService::SetDependencies(const Dependencies& dependencies) {
   advocacy_ = advocacy::v1::AdvocacyService::NewStub(dependencies.advocacy);
   engagement_ =
       engagement::v1::EngagementService::NewStub(dependencies.engagement);
+  staff_states_ = std::make_unique<StaffStateCache>(
+      dependencies.staff, dependencies.service_tokens,
+      dependencies.staff_state_ttl);
 }
 
 absl::Status PrivacyService::DoExportStaffData(
@@ -92,6 +95,9 @@ absl::Status PrivacyService::DoExportStaffData(
                           ParsePersonRef(request.staff_member()));
   CANDOR_RETURN_IF_ERROR(
       RequireAdminOrOperatorOf(caller, person.org, person.name));
+  // An admin deactivated or erased since their token was issued reads no
+  // one's data out.
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
   response->set_staff_member(person.name);
   *response->mutable_export_time() =
       TimeUtil::MicrosecondsToTimestamp(NowMicros());
@@ -128,6 +134,10 @@ absl::Status PrivacyService::DoEraseStaffMember(
                           ParsePersonRef(request.staff_member()));
   CANDOR_RETURN_IF_ERROR(
       RequireAdminOrOperatorOf(caller, person.org, person.name));
+  // Before staff erases anything: an admin deactivated or erased since
+  // their token was issued erases nobody (but themself).
+  CANDOR_RETURN_IF_ERROR(RequireActiveCallerOrSelf(staff_states_.get(), caller,
+                                                   person.org, person.id));
   CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
   response->set_staff_member(person.name);
   response->set_pseudonym(ErasedPseudonym(person.name));

@@ -41,6 +41,8 @@
 #include "candor/transparency/v1/transparency.grpc.pb.h"
 #include "candor/values/v1/values.grpc.pb.h"
 #include "services/common/call.h"
+#include "services/common/service_token.h"
+#include "services/common/staff_state_cache.h"
 
 namespace candor::privacy {
 
@@ -57,6 +59,8 @@ class PrivacyService final : public v1::PrivacyService::CallbackService {
     std::shared_ptr<grpc::Channel> transparency;
     std::shared_ptr<grpc::Channel> advocacy;
     std::shared_ptr<grpc::Channel> engagement;
+    ServiceTokenSource* service_tokens = nullptr;  // not owned; optional
+    absl::Duration staff_state_ttl = kDefaultStaffStateTtl;
   };
 
   // `env` must outlive the service.
@@ -75,6 +79,9 @@ class PrivacyService final : public v1::PrivacyService::CallbackService {
   std::unique_ptr<transparency::v1::TransparencyService::Stub> transparency_;
   std::unique_ptr<advocacy::v1::AdvocacyService::Stub> advocacy_;
   std::unique_ptr<engagement::v1::EngagementService::Stub> engagement_;
+  // Whether a staff caller (an admin) is still ACTIVE: EraseStaffMember
+  // asks first.
+  std::unique_ptr<StaffStateCache> staff_states_;
 };
 
 }  // namespace candor::privacy

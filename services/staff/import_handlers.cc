@@ -71,6 +71,9 @@ StaffService::ImportStaffMembers(grpc::CallbackServerContext* context,
     if (stream->org.empty()) {
       return InvalidField("parent", "required in the first message");
     }
+    // The admin must still be ACTIVE. Asked here, on the executor, rather
+    // than on gRPC's thread as messages arrive; nothing is stored before.
+    CANDOR_RETURN_IF_ERROR(RequireActiveCaller(caller));
     if (env_->metrics != nullptr) {
       env_->metrics->RecordBatch(MethodName<v1::ImportStaffMembersRequest>(),
                                  stream->rows.size());

@@ -98,6 +98,7 @@ absl::Status StaffService::DoCreateStaffMember(
                           RequireStaffOfParent(caller, request.parent()));
   CANDOR_RETURN_IF_ERROR(
       RequireRole(caller, Role::kAdmin, "create staff members"));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(caller));
 
   if (!request.has_staff_member())
     return InvalidField("staff_member", "required");
@@ -218,6 +219,7 @@ absl::Status StaffService::DoUpdateStaffMember(
           absl::StrCat("update_mask: only admins can change ", path));
     }
   }
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(caller));
 
   // Validate the new value of every named field.
   StaffMemberRecord incoming = RecordFromProto(in);
@@ -293,6 +295,7 @@ absl::Status StaffService::DoDeactivateStaffMember(
   CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, name.org, request.name()));
   CANDOR_RETURN_IF_ERROR(
       RequireRole(caller, Role::kAdmin, "deactivate staff members"));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(caller));
   CANDOR_RETURN_IF_ERROR(CheckText("reason", request.reason(), kMaxReasonLength,
                                    Presence::kRequired));
   CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));

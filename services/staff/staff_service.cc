@@ -10,6 +10,7 @@
 #include "services/common/clock.h"
 #include "services/common/etag.h"
 #include "services/common/resource_name.h"
+#include "services/common/staff_state_cache.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
 #include "services/staff/staff_internal.h"
@@ -49,6 +50,19 @@ std::vector<SocialAccount> SocialAccountsFromProto(const v1::StaffMember& in) {
 StaffService::StaffService(const CallEnvironment* env, db::Pool* pool,
                            const PageTokenCodec* page_tokens)
     : env_(env), page_tokens_(page_tokens), repository_(pool) {}
+
+absl::Status StaffService::RequireActiveCaller(const Caller& caller) {
+  if (caller.staff_member_id.empty()) return absl::OkStatus();
+  absl::StatusOr<StaffMemberRecord> member = repository_.FindStaffMember(
+      caller.organization_id, caller.staff_member_id);
+  if (absl::IsNotFound(member.status())) {
+    return absl::PermissionDeniedError(
+        "the token's staff member does not exist in the organization");
+  }
+  CANDOR_RETURN_IF_ERROR(member.status());
+  if (member->state == StaffState::kActive) return absl::OkStatus();
+  return InactiveStaffError(static_cast<int>(member->state));
+}
 
 // --- shared helpers (staff_internal.h) --------------------------------------
 

@@ -3,6 +3,10 @@
 // field, maps protos to domain records, and calls the repository; blocking
 // work runs on the shared bounded executor (services/common/call.h).
 //
+// Every write a staff member makes (CreateStaffMember, UpdateStaffMember,
+// DeactivateStaffMember, ImportStaffMembers) first checks that they are
+// still ACTIVE (RequireActiveCaller): a token outlives a deactivation.
+//
 // Thread-safe: handlers share only immutable state and the repository.
 //
 // Files: one per family of RPCs, <family>_handlers.cc. A new RPC goes in
@@ -59,6 +63,14 @@ class StaffService final : public v1::StaffService::CallbackService {
   CANDOR_UNARY_RPC(ListStaffEvents, v1::ListStaffEventsResponse);
 
  private:
+  // OK when `caller` names no staff member (operators, services) or one
+  // who is ACTIVE in the table now; PERMISSION_DENIED (InactiveStaffError)
+  // for a deactivated or erased person, whose token may not have expired
+  // yet. Every write a staff member makes asks first, right after its
+  // authorization. Read from the database, not cached: this service owns
+  // the fact (the other services cache it, staff_state_cache.h).
+  absl::Status RequireActiveCaller(const Caller& caller);
+
   absl::Status DoImportStaffMembers(
       const Caller& caller, const std::string& org, bool validate_only,
       std::vector<v1::ImportStaffMembersRequest::Row>& rows,

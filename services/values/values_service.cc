@@ -137,6 +137,12 @@ ValuesService::ValuesService(const CallEnvironment* env, db::Pool* pool,
                              const PageTokenCodec* page_tokens)
     : env_(env), page_tokens_(page_tokens), repository_(pool) {}
 
+void ValuesService::SetDependencies(const Dependencies& dependencies) {
+  staff_states_ = std::make_unique<StaffStateCache>(
+      dependencies.staff, dependencies.service_tokens,
+      dependencies.staff_state_ttl);
+}
+
 // --- handlers ---------------------------------------------------------------
 
 grpc::ServerUnaryReactor* ValuesService::CreateValueFeedback(
@@ -160,6 +166,7 @@ absl::Status ValuesService::DoCreateValue(const Caller& caller,
                           RequireStaffOfParent(caller, request.parent()));
   CANDOR_RETURN_IF_ERROR(RequireRole(caller, Role::kAdmin, "create values"));
   CANDOR_RETURN_IF_ERROR(RequireStaffMember(caller, "create values"));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
 
   if (!request.has_value()) return InvalidField("value", "required");
   CANDOR_RETURN_IF_ERROR(ValidateTitle("value.", request.value().title()));
@@ -273,6 +280,7 @@ absl::Status ValuesService::DoUpdateValue(const Caller& caller,
   CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, name.org, in.name()));
   CANDOR_RETURN_IF_ERROR(RequireRole(caller, Role::kAdmin, "update values"));
   CANDOR_RETURN_IF_ERROR(RequireStaffMember(caller, "update values"));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
 
   const std::vector<std::string> paths(request.update_mask().paths().begin(),
                                        request.update_mask().paths().end());
@@ -342,6 +350,7 @@ absl::Status ValuesService::DoRetireValue(const Caller& caller,
                           ParseValueName("name", request.name()));
   CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, name.org, request.name()));
   CANDOR_RETURN_IF_ERROR(RequireRole(caller, Role::kAdmin, "retire values"));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
   CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
 
   return RunIdempotent(
@@ -387,6 +396,7 @@ absl::Status ValuesService::DoSetEndorsement(const Caller& caller,
   CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, name.org, name_text));
   CANDOR_RETURN_IF_ERROR(RequireStaffMember(
       caller, endorse ? "endorse values" : "withdraw endorsements"));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
 
   // The value row is locked first, so endorsements of one value serialize
   // and the count moves only with a row that really changed.
@@ -423,6 +433,7 @@ absl::Status ValuesService::DoCreateValueFeedback(
                           ParseValueName("parent", request.parent()));
   CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, name.org, request.parent()));
   CANDOR_RETURN_IF_ERROR(RequireStaffMember(caller, "give feedback"));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
   if (!request.has_feedback()) return InvalidField("feedback", "required");
   const bool anonymous = request.feedback().anonymous();
   CANDOR_RETURN_IF_ERROR(
@@ -497,6 +508,7 @@ absl::Status ValuesService::DoExportPersonalData(
     v1::PersonalData* response) {
   CANDOR_ASSIGN_OR_RETURN(PersonRef person,
                           PersonToExport(caller, request.staff_member()));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
   CANDOR_ASSIGN_OR_RETURN(
       std::vector<EndorsementRecord> endorsements,
       repository_.ListEndorsementsOf(person.org, person.id));
@@ -521,6 +533,8 @@ absl::Status ValuesService::DoErasePersonalData(
   CANDOR_ASSIGN_OR_RETURN(
       PersonRef person,
       PersonToErase(caller, request.staff_member(), request.request_id()));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCallerOrSelf(staff_states_.get(), caller,
+                                                   person.org, person.id));
   return RunErasure(
       repository_.pool(), caller, request, response,
       [&](db::Transaction& tx) -> absl::StatusOr<int64_t> {

@@ -10,6 +10,9 @@
 //   Create/Update/RetireValue: admins of the organization;
 //   Endorse/UnendorseValue, CreateValueFeedback: any staff member of the
 //     organization, as themself.
+// Every write also needs its author still ACTIVE, asked of the staff service
+// (the one service values calls; staff_state_cache.h): a deactivated or
+// erased person's unexpired token changes nothing.
 //
 // Anonymous feedback is written so that nothing can attribute it: no author
 // in the response, the row, the idempotency fingerprint or the access log
@@ -22,11 +25,15 @@
 #ifndef CANDOR_SERVICES_VALUES_VALUES_SERVICE_H_
 #define CANDOR_SERVICES_VALUES_VALUES_SERVICE_H_
 
+#include <memory>
+
 #include "absl/status/status.h"
 #include "candor/values/v1/values.grpc.pb.h"
 #include "db/pool.h"
 #include "services/common/call.h"
 #include "services/common/page_token.h"
+#include "services/common/service_token.h"
+#include "services/common/staff_state_cache.h"
 #include "services/values/values_repository.h"
 
 namespace candor::values {
@@ -40,6 +47,15 @@ class ValuesService final : public v1::ValuesService::CallbackService {
   // `env`, `pool` and `page_tokens` must outlive the service.
   ValuesService(const CallEnvironment* env, db::Pool* pool,
                 const PageTokenCodec* page_tokens);
+
+  // What values calls: the staff service, for its callers' state.
+  struct Dependencies {
+    std::shared_ptr<grpc::Channel> staff;
+    ServiceTokenSource* service_tokens = nullptr;  // not owned; optional
+    absl::Duration staff_state_ttl = kDefaultStaffStateTtl;
+  };
+  // Set once, before the service is marked SERVING.
+  void SetDependencies(const Dependencies& dependencies);
 
   CANDOR_UNARY_RPC(CreateValue, v1::Value);
   CANDOR_UNARY_RPC(GetValue, v1::Value);
@@ -69,6 +85,8 @@ class ValuesService final : public v1::ValuesService::CallbackService {
   const CallEnvironment* const env_;
   const PageTokenCodec* const page_tokens_;
   ValuesRepository repository_;
+  // Whether a staff caller is still ACTIVE: every write asks first.
+  std::unique_ptr<StaffStateCache> staff_states_;
 };
 
 }  // namespace candor::values
