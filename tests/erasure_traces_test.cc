@@ -329,25 +329,7 @@ TEST_F(ErasureTracesTest, NothingNamesAnErasedPerson) {
       << "the erasure's own stored answers replay: "
       << erased.ShortDebugString() << " vs " << replayed.ShortDebugString();
 
-  std::vector<std::string> hits = ColumnsHolding(needles);
-  // TODO(issue 14): the audit log keeps a deactivation's reason in the
-  // details of its entry about the person until audit-log erasure redacts
-  // the details of entries whose subject is the erased person (the
-  // transparency service's part, in progress elsewhere). Remove this filter
-  // when that lands.
-  std::vector<std::string> audit_hits;
-  std::vector<std::string> other_hits;
-  for (const std::string& hit : hits) {
-    (hit.rfind("candor_transparency.audit_entries.details ", 0) == 0
-         ? audit_hits
-         : other_hits)
-        .push_back(hit);
-  }
-  hits = other_hits;
-  if (!audit_hits.empty()) {
-    std::cerr << "erasure_traces_test: known (issue 14, audit log): "
-              << absl::StrJoin(audit_hits, ", ") << "\n";
-  }
+  const std::vector<std::string> hits = ColumnsHolding(needles);
   EXPECT_THAT(hits, ::testing::IsEmpty())
       << "columns that still name the erased person: "
       << absl::StrJoin(hits, ", ");

@@ -182,7 +182,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
       auto* transparency = static_cast<transparency::TransparencyService*>(
           hosted->service.get());
       transparency->SetDependencies(std::move(staff_channel),
-                                    options.service_tokens);
+                                    options.service_tokens,
+                                    options.staff_state_ttl);
       if (options.audit_signer != nullptr) {
         transparency->SetAuditSigner(options.audit_signer);
       }

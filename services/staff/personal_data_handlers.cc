@@ -17,6 +17,7 @@ absl::Status StaffService::DoExportPersonalData(
     v1::PersonalData* response) {
   CANDOR_ASSIGN_OR_RETURN(PersonRef person,
                           PersonToExport(caller, request.staff_member()));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(caller));
   CANDOR_ASSIGN_OR_RETURN(StaffMemberRecord member,
                           repository_.FindStaffMember(person.org, person.id));
   // The export itself is recorded first, so the document shows it too.
@@ -45,6 +46,11 @@ absl::Status StaffService::DoErasePersonalData(
   CANDOR_ASSIGN_OR_RETURN(
       PersonRef person,
       PersonToErase(caller, request.staff_member(), request.request_id()));
+  // A person erasing themself passes whatever their state, so an erasure
+  // that erased its own caller can be finished (staff_state_cache.h).
+  if (!caller.IsStaffMember(person.org, person.id)) {
+    CANDOR_RETURN_IF_ERROR(RequireActiveCaller(caller));
+  }
   const std::string pseudonym = ErasedPseudonym(request.staff_member());
   // Filled by the erasure from the row before it changes: RunErasure also
   // forgets stored replay answers that contain any of these (an admin's

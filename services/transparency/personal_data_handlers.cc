@@ -23,6 +23,7 @@ absl::Status TransparencyService::DoExportPersonalData(
     v1::PersonalData* response) {
   CANDOR_ASSIGN_OR_RETURN(PersonRef person,
                           PersonToExport(caller, request.staff_member()));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
   // Pending staff events (this export's own among them) first, so the
   // document shows the log as it stands.
   ImportStaffEvents(person.org);
@@ -54,6 +55,8 @@ absl::Status TransparencyService::DoErasePersonalData(
   CANDOR_ASSIGN_OR_RETURN(
       PersonRef person,
       PersonToErase(caller, request.staff_member(), request.request_id()));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCallerOrSelf(staff_states_.get(), caller,
+                                                   person.org, person.id));
   const std::string pseudonym = signer_->Pseudonym(ActorDigest(person.name));
   // Every staff event still waiting (the erasure's own, anything the person
   // did) enters the chain in the erasure's own transaction, under the head

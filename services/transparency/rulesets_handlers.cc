@@ -70,6 +70,7 @@ absl::Status TransparencyService::DoCreateRuleset(
   CANDOR_ASSIGN_OR_RETURN(std::string org,
                           RequireStaffOfParent(caller, request.parent()));
   CANDOR_RETURN_IF_ERROR(RequireRole(caller, Role::kAdmin, "create rulesets"));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
   if (!request.has_ruleset()) return InvalidField("ruleset", "required");
   CANDOR_RETURN_IF_ERROR(ValidateRulesetProto("ruleset.", request.ruleset()));
   CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
@@ -139,6 +140,7 @@ absl::Status TransparencyService::DoPublishRuleset(
   const std::string& org = name[0];
   CANDOR_RETURN_IF_ERROR(RequireStaffOf(caller, org, request.name()));
   CANDOR_RETURN_IF_ERROR(RequireRole(caller, Role::kAdmin, "publish rulesets"));
+  CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
   CANDOR_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
   const std::vector<staffpb::StaffEvent> staff_events = PendingStaffEvents(org);
 

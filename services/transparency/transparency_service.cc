@@ -30,9 +30,12 @@ TransparencyService::~TransparencyService() {
 }
 
 void TransparencyService::SetDependencies(std::shared_ptr<grpc::Channel> staff,
-                                          ServiceTokenSource* service_tokens) {
+                                          ServiceTokenSource* service_tokens,
+                                          absl::Duration staff_state_ttl) {
   staff_ = staff::v1::StaffService::NewStub(staff);
   service_tokens_ = service_tokens;
+  staff_states_ = std::make_unique<StaffStateCache>(staff, service_tokens,
+                                                    staff_state_ttl);
 }
 
 // --- readiness ---------------------------------------------------------------

@@ -89,6 +89,7 @@
 #include "services/common/call.h"
 #include "services/common/page_token.h"
 #include "services/common/service_token.h"
+#include "services/common/staff_state_cache.h"
 #include "services/transparency/engine/evaluate.h"
 #include "services/transparency/engine/rules.h"
 #include "services/transparency/index_cache.h"
@@ -115,8 +116,11 @@ class TransparencyService final
   // credentials this service calls it with as itself (for staff events;
   // null turns the import of staff events off). Set once, before serving;
   // `service_tokens` must outlive the service.
+  // Writes by a staff member first check they are still ACTIVE, trusting
+  // an answer for at most `staff_state_ttl` (staff_state_cache.h).
   void SetDependencies(std::shared_ptr<grpc::Channel> staff,
-                       ServiceTokenSource* service_tokens);
+                       ServiceTokenSource* service_tokens,
+                       absl::Duration staff_state_ttl = kDefaultStaffStateTtl);
 
   // The key that signs tree heads and derives erasure pseudonyms
   // (tree_head.h); must outlive the service. Without one the service signs
@@ -216,6 +220,8 @@ class TransparencyService final
   db::Pool* const pool_;
   const PageTokenCodec* const page_tokens_;
   TransparencyRepository repository_;
+  // Whether a staff caller may still write (null until SetDependencies).
+  std::unique_ptr<StaffStateCache> staff_states_;
   // signer_ is own_signer_ until SetAuditSigner.
   std::unique_ptr<TreeHeadSigner> own_signer_;
   const TreeHeadSigner* signer_ = nullptr;
