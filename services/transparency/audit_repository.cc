@@ -79,7 +79,9 @@ constexpr absl::string_view kSelectTreeHead =
 
 // Leaves read per query when a log from before the tree is added to it.
 constexpr int kCatchUpBatch = 10000;
-// Rows per multi-row insert of tree nodes.
+// Rows per multi-row insert, under MariaDB's 65,535 placeholders a
+// statement (14 per entry, 4 per node).
+constexpr size_t kEntryInsertBatch = 1000;
 constexpr size_t kNodeInsertBatch = 2000;
 
 AuditEntryRecord RowToAuditEntry(sql::ResultSet& row) {
@@ -188,10 +190,15 @@ absl::Status TransparencyRepository::InsertAuditEntries(
   if (entries.empty()) return absl::OkStatus();
   CANDOR_RETURN_IF_ERROR(CatchUpAuditTree(tx, org, head));
   return db::Run("append audit entries", tx, [&](db::Connection& c) {
-    db::InsertRows(c, kInsertAuditEntries, CANDOR_AUDIT_ROW, entries.size(),
-                   [&](sql::PreparedStatement& s, int first, size_t i) {
-                     return BindAuditEntryRow(s, first, *entries[i]);
-                   });
+    for (size_t begin = 0; begin < entries.size();
+         begin += kEntryInsertBatch) {
+      const size_t n = std::min(kEntryInsertBatch, entries.size() - begin);
+      db::InsertRows(c, kInsertAuditEntries, CANDOR_AUDIT_ROW, n,
+                     [&](sql::PreparedStatement& s, int first, size_t i) {
+                       return BindAuditEntryRow(s, first,
+                                                *entries[begin + i]);
+                     });
+    }
     std::vector<std::pair<merkle::NodeId, merkle::Hash>> nodes;
     for (const AuditEntryRecord* entry : entries) {
       for (auto& node : head->tree.Append(LeafOf(entry->hash))) {
