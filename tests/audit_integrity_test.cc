@@ -115,10 +115,10 @@ class AuditIntegrityTest : public OrgTest {
     deactivate.set_name(leaver_.name());
     deactivate.set_reason(kReason);
     staffpb::StaffMember out;
-    ASSERT_TRUE(
-        staff_->DeactivateStaffMember(Ctx(org_.admin_token).get(), deactivate,
-                                      &out)
-            .ok());
+    ASSERT_TRUE(staff_
+                    ->DeactivateStaffMember(Ctx(org_.admin_token).get(),
+                                            deactivate, &out)
+                    .ok());
     ASSERT_GE(Entries().size(), 5u);
   }
 
@@ -258,8 +258,8 @@ TEST_F(AuditIntegrityTest, ARewriteWithEveryHashRecomputedFailsTheSavedHead) {
   MakeLog();
   const tpb::AuditTreeHead saved = Head();
   const TreeHead saved_head = FromProto(org_.id, saved);
-  ASSERT_TRUE(transparency::VerifyTreeHeadSignature(saved_head,
-                                                    saved.public_key()));
+  ASSERT_TRUE(
+      transparency::VerifyTreeHeadSignature(saved_head, saved.public_key()));
   // One more entry after the saved head, as a log grows.
   MustSubmitPost(author_, org_.name,
                  absl::StrCat("I work at Test Company ", org_.id,
@@ -308,10 +308,10 @@ TEST_F(AuditIntegrityTest, ARewriteWithEveryHashRecomputedFailsTheSavedHead) {
   request.set_first_tree_size(saved.tree_size());
   request.set_second_tree_size(now.tree_size());
   tpb::AuditConsistencyProof proof;
-  ASSERT_TRUE(transparency_
-                  ->GetAuditConsistencyProof(Ctx(author_.token).get(), request,
-                                             &proof)
-                  .ok());
+  ASSERT_TRUE(
+      transparency_
+          ->GetAuditConsistencyProof(Ctx(author_.token).get(), request, &proof)
+          .ok());
   std::vector<merkle::Hash> hashes;
   for (const std::string& h : proof.hashes()) hashes.push_back(HashOf(h));
   EXPECT_FALSE(merkle::VerifyConsistency(saved.tree_size(), now.tree_size(),
@@ -334,9 +334,9 @@ TEST_F(AuditIntegrityTest, ProofsVerifyAgainstSignedHeads) {
   // Signed once per size: asking again answers the same head.
   EXPECT_EQ(Head().signature(), first.signature());
   EXPECT_EQ(Head(first.tree_size()).signature(), first.signature());
-  MustSubmitPost(author_, org_.name,
-                 absl::StrCat("I work at Test Company ", org_.id,
-                              ". Proud of the team."));
+  MustSubmitPost(
+      author_, org_.name,
+      absl::StrCat("I work at Test Company ", org_.id, ". Proud of the team."));
   const tpb::AuditTreeHead second = Head();
   ASSERT_GT(second.tree_size(), first.tree_size());
 
@@ -348,15 +348,15 @@ TEST_F(AuditIntegrityTest, ProofsVerifyAgainstSignedHeads) {
     request.set_sequence(sequence);
     request.set_tree_size(second.tree_size());
     tpb::AuditInclusionProof proof;
-    ASSERT_TRUE(transparency_
-                    ->GetAuditInclusionProof(Ctx(author_.token).get(), request,
-                                             &proof)
-                    .ok());
+    ASSERT_TRUE(
+        transparency_
+            ->GetAuditInclusionProof(Ctx(author_.token).get(), request, &proof)
+            .ok());
     std::vector<merkle::Hash> hashes;
     for (const std::string& h : proof.hashes()) hashes.push_back(HashOf(h));
-    EXPECT_TRUE(merkle::VerifyInclusion(
-        sequence - 1, second.tree_size(), client.leaves[sequence - 1], hashes,
-        HashOf(second.root_hash())))
+    EXPECT_TRUE(merkle::VerifyInclusion(sequence - 1, second.tree_size(),
+                                        client.leaves[sequence - 1], hashes,
+                                        HashOf(second.root_hash())))
         << sequence;
   }
   tpb::GetAuditConsistencyProofRequest consistency;
@@ -370,9 +370,9 @@ TEST_F(AuditIntegrityTest, ProofsVerifyAgainstSignedHeads) {
                   .ok());
   std::vector<merkle::Hash> hashes;
   for (const std::string& h : proof.hashes()) hashes.push_back(HashOf(h));
-  EXPECT_TRUE(merkle::VerifyConsistency(
-      first.tree_size(), second.tree_size(), HashOf(first.root_hash()),
-      HashOf(second.root_hash()), hashes));
+  EXPECT_TRUE(merkle::VerifyConsistency(first.tree_size(), second.tree_size(),
+                                        HashOf(first.root_hash()),
+                                        HashOf(second.root_hash()), hashes));
 
   // Bad requests name the field and another organization sees nothing.
   tpb::GetAuditInclusionProofRequest beyond;
@@ -396,17 +396,18 @@ TEST_F(AuditIntegrityTest, ProofsVerifyAgainstSignedHeads) {
   tpb::GetAuditTreeHeadRequest foreign;
   foreign.set_parent(org_.name);
   tpb::AuditTreeHead head;
-  EXPECT_EQ(transparency_->GetAuditTreeHead(Ctx(other.admin_token).get(),
-                                            foreign, &head)
+  EXPECT_EQ(transparency_
+                ->GetAuditTreeHead(Ctx(other.admin_token).get(), foreign, &head)
                 .error_code(),
             StatusCode::NOT_FOUND);
   tpb::GetAuditTreeHeadRequest unsigned_size;
   unsigned_size.set_parent(org_.name);
   unsigned_size.set_tree_size(second.tree_size() + 7);
-  EXPECT_EQ(transparency_->GetAuditTreeHead(Ctx(author_.token).get(),
-                                            unsigned_size, &head)
-                .error_code(),
-            StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      transparency_
+          ->GetAuditTreeHead(Ctx(author_.token).get(), unsigned_size, &head)
+          .error_code(),
+      StatusCode::NOT_FOUND);
 }
 
 TEST_F(AuditIntegrityTest, ErasureKeepsTheLogVerifiableAndForgeriesFail) {
@@ -415,10 +416,10 @@ TEST_F(AuditIntegrityTest, ErasureKeepsTheLogVerifiableAndForgeriesFail) {
   tpb::ErasePersonalDataRequest erase;
   erase.set_staff_member(leaver_.name());
   tpb::ErasePersonalDataResponse erased;
-  ASSERT_TRUE(transparency_
-                  ->ErasePersonalData(Ctx(org_.admin_token).get(), erase,
-                                      &erased)
-                  .ok());
+  ASSERT_TRUE(
+      transparency_
+          ->ErasePersonalData(Ctx(org_.admin_token).get(), erase, &erased)
+          .ok());
   EXPECT_EQ(FirstBad("after erasure"), 0);
   const std::vector<tpb::AuditEntry> log = Entries();
   std::string pseudonym;
@@ -441,9 +442,10 @@ TEST_F(AuditIntegrityTest, ErasureKeepsTheLogVerifiableAndForgeriesFail) {
   // The log still extends the head saved before the erasure: erasure
   // changes what entries show, never their hashes.
   const ClientVerdict client = ClientVerify();
-  EXPECT_EQ(merkle::RootOf(absl::MakeConstSpan(client.leaves)
-                               .subspan(0, before.tree_size())),
-            HashOf(before.root_hash()));
+  EXPECT_EQ(
+      merkle::RootOf(
+          absl::MakeConstSpan(client.leaves).subspan(0, before.tree_size())),
+      HashOf(before.root_hash()));
 
   // A pseudonym nobody declared, on another actor's entry: a forgery.
   ASSERT_EQ(Sql("UPDATE audit_entries SET actor = 'erased-0123456789abcdef'" +

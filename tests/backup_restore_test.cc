@@ -200,8 +200,10 @@ TEST_F(BackupRestoreTest, ARestoredBackupHoldsEveryAuditChainIntact) {
   for (const E2eOrg* org : {&first, &second}) {
     const CommandResult verified = Verify(restored_server, *org);
     EXPECT_EQ(verified.exit_code, 0) << verified;
-    EXPECT_THAT(verified.out, ContainsRegex(
-                  "^ok: [0-9]+ entries checked against the signed tree head\n"))
+    EXPECT_THAT(
+        verified.out,
+        ContainsRegex(
+            "^ok: [0-9]+ entries checked against the signed tree head\n"))
         << verified;
   }
   // The first organization's chain as restored is the chain as it stood at

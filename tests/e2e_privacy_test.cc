@@ -99,8 +99,10 @@ TEST_F(PrivacyEndToEndTest, AdminExportsThenErasesAPerson) {
   const CommandResult verified =
       server_->Ctl(org.admin_token, {"audit", "verify", org.id});
   ASSERT_EQ(verified.exit_code, 0) << verified;
-  EXPECT_THAT(verified.out, ContainsRegex(
-                  "^ok: [0-9]+ entries checked against the signed tree head\n"));
+  EXPECT_THAT(
+      verified.out,
+      ContainsRegex(
+          "^ok: [0-9]+ entries checked against the signed tree head\n"));
   const CommandResult audit =
       server_->Ctl(org.admin_token, {"audit", "list", org.id, "--all"});
   ASSERT_EQ(audit.exit_code, 0) << audit;

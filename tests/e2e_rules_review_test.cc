@@ -374,16 +374,16 @@ TEST_F(RulesReviewEndToEndTest, ReviewRejectAppealApprove) {
   // log, and a later check extends the saved head (docs/AUDIT.md).
   const std::string head_file =
       ::testing::TempDir() + "candor-head-" + org_.id + ".json";
-  const CommandResult saved = Ctl(
-      author.token, {"audit", "verify", org_.id, "--head-file", head_file});
+  const CommandResult saved =
+      Ctl(author.token, {"audit", "verify", org_.id, "--head-file", head_file});
   ASSERT_EQ(saved.exit_code, 0) << saved;
   EXPECT_THAT(saved.out, HasSubstr("head_file_written")) << saved;
-  const CommandResult proved =
-      Ctl(author.token, {"audit", "prove", org_.id, "--sequence", "2",
-                         "--head-file", head_file});
+  const CommandResult proved = Ctl(
+      author.token,
+      {"audit", "prove", org_.id, "--sequence", "2", "--head-file", head_file});
   EXPECT_EQ(proved.exit_code, 0) << proved;
-  const CommandResult extended = Ctl(
-      author.token, {"audit", "verify", org_.id, "--head-file", head_file});
+  const CommandResult extended =
+      Ctl(author.token, {"audit", "verify", org_.id, "--head-file", head_file});
   EXPECT_EQ(extended.exit_code, 0) << extended;
   EXPECT_THAT(extended.out, HasSubstr("saved_head")) << extended;
   const CommandResult audit =

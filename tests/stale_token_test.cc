@@ -135,7 +135,6 @@ const std::set<std::string>& NotStaffAuthored() {
   return *kMethods;
 }
 
-
 std::vector<Row> Rows() {
   std::vector<Row> rows;
   // --- candor.staff.v1.StaffService ---

@@ -203,8 +203,7 @@ absl::StatusOr<std::string> PageTokenKey() {
   return key;
 }
 
-absl::StatusOr<std::unique_ptr<transparency::TreeHeadSigner>>
-AuditSigner() {
+absl::StatusOr<std::unique_ptr<transparency::TreeHeadSigner>> AuditSigner() {
   const std::string file = absl::GetFlag(FLAGS_audit_signing_key_file);
   if (!file.empty()) return transparency::TreeHeadSigner::Load(file);
   std::cerr << "candord: no --audit_signing_key_file; audit tree heads are "

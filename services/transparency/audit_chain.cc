@@ -67,9 +67,7 @@ const char kGenesisHash[] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 const char kAuditEraseAction[] = "audit.erase";
 
-std::string ActorDigest(absl::string_view actor) {
-  return Sha256Hex(actor);
-}
+std::string ActorDigest(absl::string_view actor) { return Sha256Hex(actor); }
 
 std::string DetailsDigest(absl::string_view salt_hex,
                           absl::string_view details) {

@@ -85,8 +85,8 @@ TEST(AuditChainTest, FirstEntryLinksToGenesisAndChainVerifies) {
 
 TEST(AuditChainTest, EveryShownFieldIsCovered) {
   // Each edit, made without recomputing any hash, names entry 2.
-  const std::vector<std::pair<const char*, void (*)(AuditEntryRecord&)>>
-      edits = {
+  const std::vector<std::pair<const char*, void (*)(AuditEntryRecord&)>> edits =
+      {
           {"sequence", [](AuditEntryRecord& e) { e.sequence = 7; }},
           {"time", [](AuditEntryRecord& e) { e.time_us += 1; }},
           {"actor", [](AuditEntryRecord& e) { e.actor += "x"; }},

@@ -60,10 +60,9 @@ absl::Status TransparencyService::DoGetAuditTreeHead(
     CANDOR_ASSIGN_OR_RETURN(std::optional<TreeHead> stored,
                             repository_.FindTreeHead(org, request.tree_size()));
     if (!stored.has_value()) {
-      return absl::NotFoundError(absl::StrCat("organizations/", org,
-                                              "/auditTreeHeads/",
-                                              request.tree_size(),
-                                              " not found"));
+      return absl::NotFoundError(
+          absl::StrCat("organizations/", org, "/auditTreeHeads/",
+                       request.tree_size(), " not found"));
     }
     TreeHeadToProto(*stored, response);
     return absl::OkStatus();
@@ -171,8 +170,8 @@ TransparencyService::ProveFromStoredTree(
       repository_.ReadAuditTreeNodes(
           org, std::vector<merkle::NodeId>(needed.begin(), needed.end())));
   if (nodes.size() != needed.size()) {
-    return absl::DataLossError(absl::StrCat(
-        "the audit tree of organizations/", org, " is missing nodes"));
+    return absl::DataLossError(absl::StrCat("the audit tree of organizations/",
+                                            org, " is missing nodes"));
   }
   return prove([&](uint64_t begin, uint64_t end) {
     std::vector<merkle::Hash> cover;

@@ -17,9 +17,9 @@
 namespace candor::transparency {
 namespace {
 
-#define CANDOR_AUDIT_COLUMNS                                          \
-  "organization_id, sequence, time_us, actor, actor_digest, action, " \
-  "subject, details, prev_hash, hash, chain_version, details_digest, "  \
+#define CANDOR_AUDIT_COLUMNS                                           \
+  "organization_id, sequence, time_us, actor, actor_digest, action, "  \
+  "subject, details, prev_hash, hash, chain_version, details_digest, " \
   "details_salt, details_redacted"
 #define CANDOR_AUDIT_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
@@ -106,8 +106,7 @@ AuditEntryRecord RowToAuditEntry(sql::ResultSet& row) {
 merkle::Hash HashFromHex(absl::string_view hex) {
   merkle::Hash hash{};
   const std::string bytes = absl::HexStringToBytes(hex);
-  std::copy_n(bytes.begin(), std::min(bytes.size(), hash.size()),
-              hash.begin());
+  std::copy_n(bytes.begin(), std::min(bytes.size(), hash.size()), hash.begin());
   return hash;
 }
 
@@ -190,13 +189,11 @@ absl::Status TransparencyRepository::InsertAuditEntries(
   if (entries.empty()) return absl::OkStatus();
   CANDOR_RETURN_IF_ERROR(CatchUpAuditTree(tx, org, head));
   return db::Run("append audit entries", tx, [&](db::Connection& c) {
-    for (size_t begin = 0; begin < entries.size();
-         begin += kEntryInsertBatch) {
+    for (size_t begin = 0; begin < entries.size(); begin += kEntryInsertBatch) {
       const size_t n = std::min(kEntryInsertBatch, entries.size() - begin);
       db::InsertRows(c, kInsertAuditEntries, CANDOR_AUDIT_ROW, n,
                      [&](sql::PreparedStatement& s, int first, size_t i) {
-                       return BindAuditEntryRow(s, first,
-                                                *entries[begin + i]);
+                       return BindAuditEntryRow(s, first, *entries[begin + i]);
                      });
     }
     std::vector<std::pair<merkle::NodeId, merkle::Hash>> nodes;
@@ -222,9 +219,9 @@ absl::Status TransparencyRepository::CatchUpAuditTree(db::Transaction& tx,
                        static_cast<int64_t>(head->tree.size()), kCatchUpBatch),
               db::FirstString);
           if (hashes.empty()) {
-            return absl::DataLossError(absl::StrCat(
-                "audit entries of organizations/", org, " after ",
-                head->tree.size(), " are missing"));
+            return absl::DataLossError(
+                absl::StrCat("audit entries of organizations/", org, " after ",
+                             head->tree.size(), " are missing"));
           }
           std::vector<std::pair<merkle::NodeId, merkle::Hash>> nodes;
           for (const std::string& hash : hashes) {
@@ -247,23 +244,23 @@ TransparencyRepository::LockAuditHead(db::Transaction& tx,
   // serializes the organization's appends).
   CANDOR_ASSIGN_OR_RETURN(
       std::optional<AuditHead> head,
-      db::Run("lock audit log head", tx,
-              [&](db::Connection& c)
-                  -> absl::StatusOr<std::optional<AuditHead>> {
-                return db::ReadOne(
-                    db::Bind(c.Prepare(kSelectHeadForUpdate), org), RowToHead);
-              }));
+      db::Run(
+          "lock audit log head", tx,
+          [&](db::Connection& c) -> absl::StatusOr<std::optional<AuditHead>> {
+            return db::ReadOne(db::Bind(c.Prepare(kSelectHeadForUpdate), org),
+                               RowToHead);
+          }));
   if (head.has_value()) return *std::move(head);
   CANDOR_RETURN_IF_ERROR(LockOrganization(tx, org));
-  return db::Run(
-      "lock audit log head", tx,
-      [&](db::Connection& c) -> absl::StatusOr<AuditHead> {
-        return db::ReadOneOr(
-            db::Bind(c.Prepare(kSelectHeadForUpdate), org), RowToHead, [] {
-              return absl::InternalError(
-                  "audit log head missing after creation");
-            });
-      });
+  return db::Run("lock audit log head", tx,
+                 [&](db::Connection& c) -> absl::StatusOr<AuditHead> {
+                   return db::ReadOneOr(
+                       db::Bind(c.Prepare(kSelectHeadForUpdate), org),
+                       RowToHead, [] {
+                         return absl::InternalError(
+                             "audit log head missing after creation");
+                       });
+                 });
 }
 
 absl::StatusOr<TransparencyRepository::AuditHead>
@@ -373,8 +370,9 @@ absl::StatusOr<TreeHead> TransparencyRepository::StoreTreeHead(
         return db::ReadOneOr(
             db::Bind(c.Prepare(kSelectTreeHead), head.organization_id,
                      head.tree_size),
-            RowToTreeHead,
-            [] { return absl::InternalError("tree head missing after insert"); });
+            RowToTreeHead, [] {
+              return absl::InternalError("tree head missing after insert");
+            });
       });
 }
 

@@ -34,8 +34,8 @@ void TransparencyService::SetDependencies(std::shared_ptr<grpc::Channel> staff,
                                           absl::Duration staff_state_ttl) {
   staff_ = staff::v1::StaffService::NewStub(staff);
   service_tokens_ = service_tokens;
-  staff_states_ = std::make_unique<StaffStateCache>(staff, service_tokens,
-                                                    staff_state_ttl);
+  staff_states_ =
+      std::make_unique<StaffStateCache>(staff, service_tokens, staff_state_ttl);
 }
 
 // --- readiness ---------------------------------------------------------------

@@ -206,9 +206,8 @@ class TransparencyService final
   // stored subtrees it needs, which are then read in one query, and again
   // with their hashes.
   absl::StatusOr<std::vector<merkle::Hash>> ProveFromStoredTree(
-      absl::string_view org,
-      const std::function<std::vector<merkle::Hash>(
-          const merkle::SubtreeHash&)>& prove);
+      absl::string_view org, const std::function<std::vector<merkle::Hash>(
+                                 const merkle::SubtreeHash&)>& prove);
 
   // transparency_service.cc
   // StartWarmUp's thread: every organization's index, until all are

@@ -1,10 +1,9 @@
 #include "services/transparency/tree_head.h"
 
+#include <fcntl.h>
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
 #include <openssl/sha.h>
-
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -68,8 +67,7 @@ TreeHeadSigner::TreeHeadSigner(EVP_PKEY* key) : key_(key) {
   input.append(reinterpret_cast<const char*>(secret), length);
   unsigned char derived[SHA256_DIGEST_LENGTH];
   SHA256(Bytes(input), input.size(), derived);
-  pseudonym_key_.assign(reinterpret_cast<const char*>(derived),
-                        sizeof derived);
+  pseudonym_key_.assign(reinterpret_cast<const char*>(derived), sizeof derived);
 }
 
 absl::StatusOr<std::unique_ptr<TreeHeadSigner>> TreeHeadSigner::Load(
@@ -83,9 +81,10 @@ absl::StatusOr<std::unique_ptr<TreeHeadSigner>> TreeHeadSigner::Load(
   std::fclose(file);
   if (key == nullptr || EVP_PKEY_get_id(key) != EVP_PKEY_ED25519) {
     EVP_PKEY_free(key);
-    return absl::FailedPreconditionError(absl::StrCat(
-        pem_file, " is not an Ed25519 private key in PEM (make one with "
-                  "`openssl genpkey -algorithm ed25519`)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(pem_file,
+                     " is not an Ed25519 private key in PEM (make one with "
+                     "`openssl genpkey -algorithm ed25519`)"));
   }
   return std::unique_ptr<TreeHeadSigner>(new TreeHeadSigner(key));
 }
@@ -126,8 +125,8 @@ absl::Status TreeHeadSigner::Sign(TreeHead* head) const {
   const bool ok =
       ctx != nullptr &&
       EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, key_.get()) == 1 &&
-      EVP_DigestSign(ctx, signature, &length, Bytes(message),
-                     message.size()) == 1;
+      EVP_DigestSign(ctx, signature, &length, Bytes(message), message.size()) ==
+          1;
   EVP_MD_CTX_free(ctx);
   if (!ok) return absl::InternalError("signing the audit tree head failed");
   head->signature.assign(reinterpret_cast<const char*>(signature), length);
@@ -142,8 +141,8 @@ std::string TreeHeadSigner::Pseudonym(absl::string_view actor_digest) const {
        actor_digest.size(), mac, &length);
   return absl::StrCat(
       "erased-",
-      absl::BytesToHexString(absl::string_view(
-                                 reinterpret_cast<const char*>(mac), length))
+      absl::BytesToHexString(
+          absl::string_view(reinterpret_cast<const char*>(mac), length))
           .substr(0, 16));
 }
 

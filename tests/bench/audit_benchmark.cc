@@ -141,10 +141,11 @@ Log& TheLog() {
     }
     l->fill_seconds =
         std::chrono::duration<double>(Clock::now() - start).count();
-    std::printf("filled %lld entries in %.1f s (%.0f entries/s, sealed and "
-                "added to the tree)\n",
-                static_cast<long long>(l->size), l->fill_seconds,
-                l->size / l->fill_seconds);
+    std::printf(
+        "filled %lld entries in %.1f s (%.0f entries/s, sealed and "
+        "added to the tree)\n",
+        static_cast<long long>(l->size), l->fill_seconds,
+        l->size / l->fill_seconds);
     return l;
   }();
   return *log;
@@ -154,8 +155,8 @@ tpb::AuditTreeHead GetHead(Log& log) {
   tpb::GetAuditTreeHeadRequest request;
   request.set_parent(log.org.name);
   tpb::AuditTreeHead head;
-  grpc::Status status = log.stub->GetAuditTreeHead(Ctx(log).get(), request,
-                                                   &head);
+  grpc::Status status =
+      log.stub->GetAuditTreeHead(Ctx(log).get(), request, &head);
   if (!status.ok()) {
     std::fprintf(stderr, "GetAuditTreeHead: %s\n",
                  status.error_message().c_str());
@@ -182,7 +183,8 @@ void BM_InclusionProof(benchmark::State& state) {
   std::mt19937_64 random(9162);
   size_t hashes = 0;
   for (auto _ : state) {
-    const int64_t sequence = 1 + static_cast<int64_t>(random() % head.tree_size());
+    const int64_t sequence =
+        1 + static_cast<int64_t>(random() % head.tree_size());
     tpb::GetAuditInclusionProofRequest request;
     request.set_parent(log.org.name);
     request.set_sequence(sequence);
@@ -283,16 +285,14 @@ void BM_FullVerification(benchmark::State& state) {
     } while (!token.empty() &&
              static_cast<int64_t>(leaves.size()) < head.tree_size());
     verifier.Finish();
-    const bool ok = verifier.ok() &&
-                    merkle::RootOf(leaves) == HashOf(head.root_hash()) &&
-                    transparency::VerifyTreeHeadSignature(
-                        transparency::TreeHead{log.org.id, head.tree_size(),
-                                               HashOf(head.root_hash()),
-                                               head.time().seconds() * 1000000 +
-                                                   head.time().nanos() / 1000,
-                                               head.signature(),
-                                               head.public_key()},
-                        head.public_key());
+    const bool ok =
+        verifier.ok() && merkle::RootOf(leaves) == HashOf(head.root_hash()) &&
+        transparency::VerifyTreeHeadSignature(
+            transparency::TreeHead{
+                log.org.id, head.tree_size(), HashOf(head.root_hash()),
+                head.time().seconds() * 1000000 + head.time().nanos() / 1000,
+                head.signature(), head.public_key()},
+            head.public_key());
     if (!ok) state.SkipWithError("the log did not verify");
     state.counters["entries"] = static_cast<double>(leaves.size());
   }
