@@ -454,6 +454,36 @@ TEST_F(AuditIntegrityTest, ErasureKeepsTheLogVerifiableAndForgeriesFail) {
   EXPECT_EQ(FirstBad("undeclared pseudonym on entry 2"), 2);
 }
 
+TEST_F(AuditIntegrityTest, AnAdminErasingThemselfIsNotNamedByTheErasure) {
+  MakeLog();
+  TestPerson admin = MakePerson(org_, "S1", {staffpb::StaffMember::ADMIN});
+  // Something the admin did, so the log names them.
+  TestPerson other = MakePerson(org_, "X1");
+  staffpb::DeactivateStaffMemberRequest deactivate;
+  deactivate.set_name(other.name());
+  deactivate.set_reason("moved on");
+  staffpb::StaffMember out;
+  ASSERT_TRUE(
+      staff_->DeactivateStaffMember(Ctx(admin.token).get(), deactivate, &out)
+          .ok());
+  tpb::ErasePersonalDataRequest erase;
+  erase.set_staff_member(admin.name());
+  tpb::ErasePersonalDataResponse erased;
+  ASSERT_TRUE(
+      transparency_->ErasePersonalData(Ctx(admin.token).get(), erase, &erased)
+          .ok());
+  EXPECT_EQ(FirstBad("after an admin erased themself"), 0);
+  bool declared = false;
+  for (const tpb::AuditEntry& e : Entries()) {
+    EXPECT_NE(e.actor(), admin.name()) << e.action();
+    if (e.action() == "audit.erase" && e.subject() == admin.name()) {
+      declared = true;
+      EXPECT_THAT(e.actor(), ::testing::StartsWith("erased-"));
+    }
+  }
+  EXPECT_TRUE(declared);
+}
+
 TEST_F(AuditIntegrityTest, AnOldLogVerifiesAndJoinsTheTree) {
   // A log written before chain version 2 and the tree: version-1 rows and
   // a head row without a tree, as migration V0004 leaves them.

@@ -82,7 +82,9 @@ absl::Status TransparencyService::DoErasePersonalData(
           AuditEntryRecord declaration;
           declaration.organization_id = person.org;
           declaration.time_us = NowMicros();
-          declaration.actor = caller.subject;
+          // A person erasing themself is not named by their own erasure.
+          declaration.actor =
+              caller.subject == person.name ? pseudonym : caller.subject;
           declaration.action = kAuditEraseAction;
           declaration.subject = person.name;
           declaration.details =
