@@ -19,6 +19,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "candor/transparency/v1/transparency.grpc.pb.h"
+#include "clients/cli/audit_verify.h"
 #include "db/pool.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -43,40 +44,23 @@ using ::testing::HasSubstr;
 
 constexpr char kReason[] = "Grace Hopper-Quinn left for a rival, sadly";
 
-AuditEntryRecord FromProto(const std::string& org, const tpb::AuditEntry& e) {
-  AuditEntryRecord r;
-  r.organization_id = org;
-  r.sequence = e.sequence();
-  r.time_us = e.time().seconds() * 1000000 + e.time().nanos() / 1000;
-  r.actor = e.actor();
-  r.actor_digest = e.actor_digest();
-  r.action = e.action();
-  r.subject = e.subject();
-  r.details = e.details();
-  r.prev_hash = e.prev_hash();
-  r.hash = e.hash();
-  r.chain_version = e.chain_version();
-  r.details_digest = e.details_digest();
-  r.details_salt = e.details_salt();
-  r.details_redacted = e.details_redacted();
-  return r;
+// The conversions candorctl uses (clients/cli/audit_verify.h), so the
+// test checks what a user's client checks.
+TreeHead HeadOf(const tpb::AuditTreeHead& head) {
+  absl::StatusOr<TreeHead> converted = cli::TreeHeadOf(head);
+  EXPECT_TRUE(converted.ok()) << converted.status();
+  return converted.ok() ? *std::move(converted) : TreeHead{};
 }
 
-merkle::Hash HashOf(const std::string& bytes) {
-  merkle::Hash h{};
-  std::copy_n(bytes.begin(), std::min(bytes.size(), h.size()), h.begin());
-  return h;
+merkle::Hash RootOf(const tpb::AuditTreeHead& head) {
+  return HeadOf(head).root_hash;
 }
 
-TreeHead FromProto(const std::string& org, const tpb::AuditTreeHead& h) {
-  TreeHead head;
-  head.organization_id = org;
-  head.tree_size = h.tree_size();
-  head.root_hash = HashOf(h.root_hash());
-  head.time_us = h.time().seconds() * 1000000 + h.time().nanos() / 1000;
-  head.signature = h.signature();
-  head.public_key = h.public_key();
-  return head;
+std::vector<merkle::Hash> ProofOf(
+    const google::protobuf::RepeatedPtrField<std::string>& hashes) {
+  absl::StatusOr<std::vector<merkle::Hash>> converted = cli::HashesOf(hashes);
+  EXPECT_TRUE(converted.ok()) << converted.status();
+  return converted.ok() ? *std::move(converted) : std::vector<merkle::Hash>{};
 }
 
 // What a client that trusts nothing concludes about the log.
@@ -140,7 +124,7 @@ class AuditIntegrityTest : public OrgTest {
     ClientVerdict verdict;
     AuditLogVerifier verifier;
     for (const tpb::AuditEntry& e : Entries()) {
-      if (!verifier.Check(FromProto(org_.id, e))) break;
+      if (!verifier.Check(cli::AuditEntryRecordOf(e))) break;
       verdict.leaves.push_back(
           merkle::LeafHash(absl::HexStringToBytes(verifier.last_hash())));
     }
@@ -257,7 +241,7 @@ TEST_F(AuditIntegrityTest, DeletedAndSwappedEntriesAreFound) {
 TEST_F(AuditIntegrityTest, ARewriteWithEveryHashRecomputedFailsTheSavedHead) {
   MakeLog();
   const tpb::AuditTreeHead saved = Head();
-  const TreeHead saved_head = FromProto(org_.id, saved);
+  const TreeHead saved_head = HeadOf(saved);
   ASSERT_TRUE(
       transparency::VerifyTreeHeadSignature(saved_head, saved.public_key()));
   // One more entry after the saved head, as a log grows.
@@ -270,7 +254,7 @@ TEST_F(AuditIntegrityTest, ARewriteWithEveryHashRecomputedFailsTheSavedHead) {
   std::vector<tpb::AuditEntry> log = Entries();
   std::string prev = log[0].hash();
   for (size_t i = 1; i < log.size(); ++i) {
-    AuditEntryRecord r = FromProto(org_.id, log[i]);
+    AuditEntryRecord r = cli::AuditEntryRecordOf(log[i]);
     if (i == 1) r.details = "verdict APPROVED; nothing to see";
     transparency::SealEntry(prev, &r);
     prev = r.hash;
@@ -298,7 +282,7 @@ TEST_F(AuditIntegrityTest, ARewriteWithEveryHashRecomputedFailsTheSavedHead) {
   const tpb::AuditTreeHead now = Head();
   const ClientVerdict client = ClientVerify();
   ASSERT_EQ(client.leaves.size(), static_cast<size_t>(now.tree_size()));
-  EXPECT_EQ(merkle::RootOf(client.leaves), HashOf(now.root_hash()));
+  EXPECT_EQ(merkle::RootOf(client.leaves), RootOf(now));
   // The saved head is not: the first saved.tree_size entries changed.
   const merkle::Hash prefix_root = merkle::RootOf(
       absl::MakeConstSpan(client.leaves).subspan(0, saved.tree_size()));
@@ -312,11 +296,10 @@ TEST_F(AuditIntegrityTest, ARewriteWithEveryHashRecomputedFailsTheSavedHead) {
       transparency_
           ->GetAuditConsistencyProof(Ctx(author_.token).get(), request, &proof)
           .ok());
-  std::vector<merkle::Hash> hashes;
-  for (const std::string& h : proof.hashes()) hashes.push_back(HashOf(h));
+  const std::vector<merkle::Hash> hashes = ProofOf(proof.hashes());
   EXPECT_FALSE(merkle::VerifyConsistency(saved.tree_size(), now.tree_size(),
-                                         saved_head.root_hash,
-                                         HashOf(now.root_hash()), hashes));
+                                         saved_head.root_hash, RootOf(now),
+                                         hashes));
   std::cout << "[tamper] suffix rewritten with every hash recomputed: chain "
                "ok, saved head of "
             << saved.tree_size()
@@ -329,8 +312,8 @@ TEST_F(AuditIntegrityTest, ProofsVerifyAgainstSignedHeads) {
   const tpb::AuditTreeHead first = Head();
   EXPECT_EQ(first.name(),
             absl::StrCat(org_.name, "/auditTreeHeads/", first.tree_size()));
-  EXPECT_TRUE(transparency::VerifyTreeHeadSignature(FromProto(org_.id, first),
-                                                    first.public_key()));
+  EXPECT_TRUE(
+      transparency::VerifyTreeHeadSignature(HeadOf(first), first.public_key()));
   // Signed once per size: asking again answers the same head.
   EXPECT_EQ(Head().signature(), first.signature());
   EXPECT_EQ(Head(first.tree_size()).signature(), first.signature());
@@ -352,11 +335,10 @@ TEST_F(AuditIntegrityTest, ProofsVerifyAgainstSignedHeads) {
         transparency_
             ->GetAuditInclusionProof(Ctx(author_.token).get(), request, &proof)
             .ok());
-    std::vector<merkle::Hash> hashes;
-    for (const std::string& h : proof.hashes()) hashes.push_back(HashOf(h));
+    const std::vector<merkle::Hash> hashes = ProofOf(proof.hashes());
     EXPECT_TRUE(merkle::VerifyInclusion(sequence - 1, second.tree_size(),
                                         client.leaves[sequence - 1], hashes,
-                                        HashOf(second.root_hash())))
+                                        RootOf(second)))
         << sequence;
   }
   tpb::GetAuditConsistencyProofRequest consistency;
@@ -368,11 +350,9 @@ TEST_F(AuditIntegrityTest, ProofsVerifyAgainstSignedHeads) {
                   ->GetAuditConsistencyProof(Ctx(author_.token).get(),
                                              consistency, &proof)
                   .ok());
-  std::vector<merkle::Hash> hashes;
-  for (const std::string& h : proof.hashes()) hashes.push_back(HashOf(h));
+  const std::vector<merkle::Hash> hashes = ProofOf(proof.hashes());
   EXPECT_TRUE(merkle::VerifyConsistency(first.tree_size(), second.tree_size(),
-                                        HashOf(first.root_hash()),
-                                        HashOf(second.root_hash()), hashes));
+                                        RootOf(first), RootOf(second), hashes));
 
   // Bad requests name the field and another organization sees nothing.
   tpb::GetAuditInclusionProofRequest beyond;
@@ -445,7 +425,7 @@ TEST_F(AuditIntegrityTest, ErasureKeepsTheLogVerifiableAndForgeriesFail) {
   EXPECT_EQ(
       merkle::RootOf(
           absl::MakeConstSpan(client.leaves).subspan(0, before.tree_size())),
-      HashOf(before.root_hash()));
+      RootOf(before));
 
   // A pseudonym nobody declared, on another actor's entry: a forgery.
   ASSERT_EQ(Sql("UPDATE audit_entries SET actor = 'erased-0123456789abcdef'" +
@@ -539,9 +519,9 @@ TEST_F(AuditIntegrityTest, AnOldLogVerifiesAndJoinsTheTree) {
   EXPECT_EQ(log.back().chain_version(), 2);
   const ClientVerdict client = ClientVerify();
   const tpb::AuditTreeHead grown = Head();
-  EXPECT_EQ(merkle::RootOf(client.leaves), HashOf(grown.root_hash()));
+  EXPECT_EQ(merkle::RootOf(client.leaves), RootOf(grown));
   EXPECT_EQ(merkle::RootOf(absl::MakeConstSpan(client.leaves).subspan(0, 5)),
-            HashOf(head.root_hash()));
+            RootOf(head));
 }
 
 }  // namespace

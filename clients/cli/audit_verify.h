@@ -101,7 +101,7 @@ struct AuditHeads {
 
 struct AuditVerifyResult {
   int64_t tree_size = 0;
-  // Entries taken into the chain (at most tree_size).
+  // Entries checked: those the head covers and any listed after them.
   int64_t entries_checked = 0;
   // The chain (AuditLogVerifier): 0 and empty while it holds.
   int64_t first_bad_sequence = 0;

@@ -35,6 +35,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "candor/transparency/v1/transparency.grpc.pb.h"
+#include "clients/cli/audit_verify.h"
 #include "db/pool.h"
 #include "db/transaction.h"
 #include "services/common/status_macros.h"
@@ -59,12 +60,6 @@ constexpr int kFillChunk = 5000;
 int64_t EntryCount() {
   const char* value = std::getenv("CANDOR_BENCH_AUDIT_ENTRIES");
   return value == nullptr ? 1000000 : std::atoll(value);
-}
-
-merkle::Hash HashOf(const std::string& bytes) {
-  merkle::Hash h{};
-  std::copy_n(bytes.begin(), std::min(bytes.size(), h.size()), h.begin());
-  return h;
 }
 
 struct Log {
@@ -180,6 +175,7 @@ BENCHMARK(BM_SignTreeHead)->Unit(benchmark::kMicrosecond)->Iterations(200);
 void BM_InclusionProof(benchmark::State& state) {
   Log& log = TheLog();
   const tpb::AuditTreeHead head = GetHead(log);
+  const merkle::Hash root = cli::TreeHeadOf(head).value().root_hash;
   std::mt19937_64 random(9162);
   size_t hashes = 0;
   for (auto _ : state) {
@@ -200,13 +196,13 @@ void BM_InclusionProof(benchmark::State& state) {
     // Checked as a client would, against the entry's own hash.
     TransparencyRepository repository(log.pool.get());
     auto entry = repository.ListAuditEntries(log.org.id, sequence - 1, 1);
-    std::vector<merkle::Hash> path;
-    for (const std::string& h : proof.hashes()) path.push_back(HashOf(h));
+    const std::vector<merkle::Hash> path =
+        cli::HashesOf(proof.hashes()).value_or(std::vector<merkle::Hash>{});
     if (!entry.ok() || entry->empty() ||
         !merkle::VerifyInclusion(
             sequence - 1, head.tree_size(),
             merkle::LeafHash(absl::HexStringToBytes(entry->front().hash)), path,
-            HashOf(head.root_hash()))) {
+            root)) {
       state.SkipWithError("inclusion proof did not verify");
       break;
     }
@@ -246,9 +242,13 @@ void BM_FullVerification(benchmark::State& state) {
   Log& log = TheLog();
   const tpb::AuditTreeHead head = GetHead(log);
   for (auto _ : state) {
-    transparency::AuditLogVerifier verifier;
-    std::vector<merkle::Hash> leaves;
-    leaves.reserve(head.tree_size());
+    // Exactly candorctl's check (clients/cli/audit_verify.h), with the key
+    // pinned from the head.
+    cli::AuditHeads heads;
+    heads.organization_id = log.org.id;
+    heads.head = cli::TreeHeadOf(head).value();
+    heads.pinned_key = head.public_key();
+    cli::AuditLogCheck check(head.tree_size());
     std::string token;
     do {
       tpb::ListAuditEntriesRequest request;
@@ -261,40 +261,13 @@ void BM_FullVerification(benchmark::State& state) {
         return;
       }
       for (const tpb::AuditEntry& e : page.audit_entries()) {
-        if (static_cast<int64_t>(leaves.size()) == head.tree_size()) break;
-        AuditEntryRecord r;
-        r.organization_id = log.org.id;
-        r.sequence = e.sequence();
-        r.time_us = e.time().seconds() * 1000000 + e.time().nanos() / 1000;
-        r.actor = e.actor();
-        r.actor_digest = e.actor_digest();
-        r.action = e.action();
-        r.subject = e.subject();
-        r.details = e.details();
-        r.prev_hash = e.prev_hash();
-        r.hash = e.hash();
-        r.chain_version = e.chain_version();
-        r.details_digest = e.details_digest();
-        r.details_salt = e.details_salt();
-        r.details_redacted = e.details_redacted();
-        verifier.Check(r);
-        leaves.push_back(
-            merkle::LeafHash(absl::HexStringToBytes(verifier.last_hash())));
+        check.Add(cli::AuditEntryRecordOf(e));
       }
       token = page.next_page_token();
-    } while (!token.empty() &&
-             static_cast<int64_t>(leaves.size()) < head.tree_size());
-    verifier.Finish();
-    const bool ok =
-        verifier.ok() && merkle::RootOf(leaves) == HashOf(head.root_hash()) &&
-        transparency::VerifyTreeHeadSignature(
-            transparency::TreeHead{
-                log.org.id, head.tree_size(), HashOf(head.root_hash()),
-                head.time().seconds() * 1000000 + head.time().nanos() / 1000,
-                head.signature(), head.public_key()},
-            head.public_key());
-    if (!ok) state.SkipWithError("the log did not verify");
-    state.counters["entries"] = static_cast<double>(leaves.size());
+    } while (!token.empty() && check.wants_more());
+    const cli::AuditVerifyResult result = check.Finish(heads);
+    if (!result.ok()) state.SkipWithError("the log did not verify");
+    state.counters["entries"] = static_cast<double>(result.entries_checked);
   }
 }
 BENCHMARK(BM_FullVerification)->Unit(benchmark::kMillisecond)->Iterations(1);
