@@ -1,5 +1,6 @@
 // End to end: `candorctl staff export` and `candorctl staff erase` against
 // the real candord, as an HR administrator would run them.
+#include <google/protobuf/util/message_differencer.h>
 #include <sys/stat.h>
 
 #include <string>
@@ -15,6 +16,7 @@
 namespace candor::testing {
 namespace {
 
+using ::google::protobuf::util::MessageDifferencer;
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -54,6 +56,25 @@ TEST_F(PrivacyEndToEndTest, AdminExportsThenErasesAPerson) {
   EXPECT_EQ(document.staff_member(), name);
   EXPECT_EQ(document.staff().staff_member().email(), "hedy@example.com");
   EXPECT_EQ(document.staff().staff_member().bio(), kBio);
+
+  // In pages of one row, candorctl merges the same document (and the
+  // second export's own staff event).
+  const std::string paged_file = server_->dir() + "/hedy-export-paged.json";
+  const CommandResult paged_export = server_->Ctl(
+      org.admin_token,
+      {"staff", "export", name, "--out", paged_file, "--page-size", "1"});
+  ASSERT_EQ(paged_export.exit_code, 0) << paged_export;
+  privacypb::StaffDataExport paged;
+  ASSERT_TRUE(ParseJson(ReadFile(paged_file), &paged));
+  ASSERT_EQ(paged.staff().events_size(), document.staff().events_size() + 1);
+  EXPECT_EQ(paged.staff().events().rbegin()->kind(), "staff.export");
+  paged.mutable_staff()->mutable_events()->RemoveLast();
+  paged.clear_export_time();
+  privacypb::StaffDataExport single = document;
+  single.clear_export_time();
+  EXPECT_TRUE(MessageDifferencer::Equals(single, paged))
+      << ReadFile(file) << "\n"
+      << ReadFile(paged_file);
 
   // Not for the person themself, nor any non-admin.
   const CommandResult refused =

@@ -386,6 +386,20 @@ TEST_F(RulesReviewEndToEndTest, ReviewRejectAppealApprove) {
       Ctl(author.token, {"audit", "verify", org_.id, "--head-file", head_file});
   EXPECT_EQ(extended.exit_code, 0) << extended;
   EXPECT_THAT(extended.out, HasSubstr("saved_head")) << extended;
+  // An entry the saved head does not cover (the admin's export of the
+  // author) is proved under the newest head, once a consistency proof
+  // shows that head extends the saved one.
+  transparencypb::AuditTreeHead saved_head;
+  ASSERT_TRUE(ParseJson(ReadFile(head_file), &saved_head));
+  const CommandResult exported =
+      Ctl(org_.admin_token, {"staff", "export", author.name});
+  ASSERT_EQ(exported.exit_code, 0) << exported;
+  const CommandResult newer =
+      Ctl(author.token,
+          {"audit", "prove", org_.id, "--sequence",
+           absl::StrCat(saved_head.tree_size() + 1), "--head-file", head_file});
+  EXPECT_EQ(newer.exit_code, 0) << newer;
+  EXPECT_THAT(newer.out, HasSubstr("the server, now")) << newer;
   const CommandResult audit =
       Ctl(author.token, {"audit", "list", org_.id, "--all"});
   ASSERT_EQ(audit.exit_code, 0) << audit;

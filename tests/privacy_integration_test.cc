@@ -3,6 +3,7 @@
 // every service is exported, erased, and exported again. Each test makes its
 // own organization.
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/message_differencer.h>
 #include <google/protobuf/util/time_util.h>
 
 #include <memory>
@@ -54,9 +55,12 @@ class PrivacyTest : public OrgTest {
         privacy_(privacypb::PrivacyService::NewStub(server_.channel())) {}
 
   grpc::Status Export(const std::string& token, const std::string& name,
-                      privacypb::StaffDataExport* out) {
+                      privacypb::StaffDataExport* out, int page_size = 0,
+                      const std::string& page_token = "") {
     privacypb::ExportStaffDataRequest request;
     request.set_staff_member(name);
+    request.set_page_size(page_size);
+    request.set_page_token(page_token);
     return privacy_->ExportStaffData(TestServer::Context(token).get(), request,
                                      out);
   }
@@ -428,6 +432,163 @@ TEST_F(PrivacyTest, ExportThenEraseEverywhereKeepsAggregatesAndTheChain) {
 // An erasure that stopped after its first step (the staff profile) is
 // finished by erasing again: every step is idempotent, and the audit log
 // records the erasure once.
+// Rows on an export page: the items of its sections' repeated fields.
+int RowsOn(const privacypb::StaffDataExport& page) {
+  int rows = 0;
+  for (const google::protobuf::Message* section :
+       std::initializer_list<const google::protobuf::Message*>{
+           &page.staff(), &page.values(), &page.advocacy(), &page.engagement(),
+           &page.transparency()}) {
+    const google::protobuf::Reflection& reflection = *section->GetReflection();
+    std::vector<const google::protobuf::FieldDescriptor*> fields;
+    reflection.ListFields(*section, &fields);
+    for (const google::protobuf::FieldDescriptor* field : fields) {
+      if (field->is_repeated()) rows += reflection.FieldSize(*section, field);
+    }
+  }
+  return rows;
+}
+
+TEST_F(PrivacyTest, PagedExportIsCompleteWithoutDuplicates) {
+  // An admin with rows in every section of every service: role changes
+  // they made (staff events, audit entries), endorsements and signed
+  // feedback, posts with decisions and revisions, shares, notifications.
+  TestPerson person = MakePerson(org_, "PG1", {StaffMember::ADMIN});
+  ASSERT_FALSE(HasFailure());
+  constexpr int kEach = 3;
+  for (int i = 0; i < kEach; ++i) {
+    const StaffMember colleague =
+        server_.CreateStaff(org_, absl::StrCat("PGC", i));
+    staffpb::UpdateStaffMemberRequest roles;
+    roles.mutable_staff_member()->set_name(colleague.name());
+    roles.mutable_staff_member()->add_roles(StaffMember::REVIEWER);
+    roles.mutable_update_mask()->add_paths("roles");
+    StaffMember updated;
+    grpc::Status status = staff_->UpdateStaffMember(
+        TestServer::Context(person.token).get(), roles, &updated);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+
+    const std::string value = MustCreateValue(org_, absl::StrCat("Value ", i));
+    ASSERT_FALSE(HasFailure());
+    valuespb::EndorseValueRequest endorse;
+    endorse.set_name(value);
+    valuespb::Value endorsed;
+    status = values_->EndorseValue(TestServer::Context(person.token).get(),
+                                   endorse, &endorsed);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    valuespb::CreateValueFeedbackRequest feedback;
+    feedback.set_parent(value);
+    feedback.mutable_feedback()->set_text(absl::StrCat(kFeedbackText, " ", i));
+    valuespb::ValueFeedback stored;
+    status = values_->CreateValueFeedback(
+        TestServer::Context(person.token).get(), feedback, &stored);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+
+    const std::string text =
+        absl::StrCat("#ad Week ", i, " at work: ", kPostText + 4);
+    const advocacypb::SubmitPostResponse submitted =
+        MustSubmitPost(person, org_.name, text);
+    ASSERT_FALSE(HasFailure());
+    if (submitted.post().state() != Post::APPROVED) continue;
+    engagementpb::CreateShareRequest share;
+    share.set_parent(submitted.post().name());
+    share.mutable_share()->set_network(common::v1::LINKEDIN);
+    share.mutable_share()->set_published_text(text);
+    share.mutable_share()->set_external_url(absl::StrCat(kExternalUrl, i));
+    Share made;
+    status = engagement_->CreateShare(TestServer::Context(person.token).get(),
+                                      share, &made);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  {
+    engagementpb::ListNotificationsRequest request;
+    request.set_parent(person.name());
+    engagementpb::ListNotificationsResponse page;
+    ASSERT_TRUE(engagement_
+                    ->ListNotifications(TestServer::Context(person.token).get(),
+                                        request, &page)
+                    .ok());
+  }
+
+  // Two rows a page, merged as candorctl merges them.
+  privacypb::StaffDataExport paged;
+  std::string token;
+  int pages = 0;
+  do {
+    privacypb::StaffDataExport page;
+    const grpc::Status status =
+        Export(org_.admin_token, person.name(), &page, 2, token);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_LE(RowsOn(page), 2);
+    EXPECT_EQ(page.staff_member(), person.name());
+    for (const std::string& inner :
+         {page.staff().next_page_token(), page.values().next_page_token(),
+          page.advocacy().next_page_token(),
+          page.engagement().next_page_token(),
+          page.transparency().next_page_token()}) {
+      EXPECT_EQ(inner, "") << "the export's own token carries the sections'";
+    }
+    token = page.next_page_token();
+    page.clear_next_page_token();
+    page.clear_export_time();
+    paged.MergeFrom(page);
+    ASSERT_LT(++pages, 100);
+  } while (!token.empty());
+
+  // The same export in one page (made after: one more staff.export event).
+  privacypb::StaffDataExport whole;
+  const grpc::Status status =
+      Export(org_.admin_token, person.name(), &whole, 1000);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(whole.next_page_token(), "");
+  const int rows = RowsOn(whole);
+  EXPECT_GE(rows, 6 * kEach) << Json(whole);
+  EXPECT_GE(pages, rows / 2) << "two rows a page at most";
+  ASSERT_EQ(whole.staff().events_size(), paged.staff().events_size() + 1);
+  EXPECT_EQ(whole.staff().events().rbegin()->kind(), "staff.export");
+  whole.mutable_staff()->mutable_events()->RemoveLast();
+  whole.clear_export_time();
+  // Every row once, in the one-page order: nothing lost, nothing repeated.
+  google::protobuf::util::MessageDifferencer differencer;
+  std::string difference;
+  differencer.ReportDifferencesToString(&difference);
+  EXPECT_TRUE(differencer.Compare(whole, paged)) << difference;
+  EXPECT_EQ(paged.values().endorsements_size(), kEach);
+  EXPECT_EQ(paged.values().feedback_size(), kEach);
+  EXPECT_EQ(paged.advocacy().posts_size(), kEach);
+  EXPECT_GE(paged.transparency().decisions_size(), kEach);
+  EXPECT_GE(paged.transparency().audit_entries_size(), kEach);
+  EXPECT_GE(paged.engagement().notifications_size(), 1);
+  EXPECT_GE(paged.engagement().shares_size(), 1);
+}
+
+TEST_F(PrivacyTest, ExportPagesRefuseBadSizesAndForeignTokens) {
+  const StaffMember first = server_.CreateStaff(org_, "PT1");
+  const StaffMember second = server_.CreateStaff(org_, "PT2");
+  privacypb::StaffDataExport page;
+  for (int bad : {-1, 1001}) {
+    const grpc::Status status =
+        Export(org_.admin_token, first.name(), &page, bad);
+    EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(status.error_message(), HasSubstr("page_size"));
+  }
+  // One staff event (its creation) and the export's own: two pages of one.
+  ASSERT_TRUE(Export(org_.admin_token, first.name(), &page, 1).ok());
+  const std::string token = page.next_page_token();
+  ASSERT_NE(token, "");
+  // Another person's export, or an edited token, is refused.
+  grpc::Status status =
+      Export(org_.admin_token, second.name(), &page, 1, token);
+  EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("page_token"));
+  std::string edited = token;
+  edited[edited.size() / 2] = edited[edited.size() / 2] == 'A' ? 'B' : 'A';
+  status = Export(org_.admin_token, first.name(), &page, 1, edited);
+  EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("page_token"));
+  EXPECT_TRUE(Export(org_.admin_token, first.name(), &page, 1, token).ok());
+}
+
 TEST_F(PrivacyTest, InterruptedErasureIsFinishedByARetry) {
   const StaffMember created = server_.CreateStaff(org_, "R1");
   const std::string person = created.name();

@@ -79,8 +79,9 @@ bool Confirmed(const std::string& name) {
 }
 
 struct StaffExportOptions {
-  std::string name;  // organizations/ORG/staffMembers/ID
-  std::string out;   // empty or "-": standard output
+  std::string name;   // organizations/ORG/staffMembers/ID
+  std::string out;    // empty or "-": standard output
+  int page_size = 0;  // rows per request; 0: the server's default
 };
 
 struct StaffEraseOptions {
@@ -91,7 +92,8 @@ struct StaffEraseOptions {
 
 // Writes the export as one JSON document (the proto3 JSON mapping of
 // candor.privacy.v1.StaffDataExport) to --out, created readable by its
-// owner only, or to standard output.
+// owner only, or to standard output. The server sends it in pages; their
+// merge is the document, timed when its first page was made.
 int RunStaffExport(const GlobalOptions& global,
                    const StaffExportOptions& options) {
   const std::string command = "staff export";
@@ -101,10 +103,18 @@ int RunStaffExport(const GlobalOptions& global,
   auto privacy = privacypb::PrivacyService::NewStub(connection->channel());
   privacypb::ExportStaffDataRequest request;
   request.set_staff_member(options.name);
+  request.set_page_size(options.page_size);
   privacypb::StaffDataExport exported;
-  const grpc::Status status = privacy->ExportStaffData(
-      connection->NewContext().get(), request, &exported);
-  if (!status.ok()) return connection->CallFailed(status);
+  do {
+    privacypb::StaffDataExport page;
+    const grpc::Status status = privacy->ExportStaffData(
+        connection->NewContext().get(), request, &page);
+    if (!status.ok()) return connection->CallFailed(status);
+    request.set_page_token(page.next_page_token());
+    page.clear_next_page_token();
+    if (exported.has_export_time()) page.clear_export_time();
+    exported.MergeFrom(page);
+  } while (!request.page_token().empty());
   const std::string json = ToJson(exported);
   if (options.out.empty() || options.out == "-") {
     std::cout << json;
@@ -176,6 +186,11 @@ void AddStaffPrivacyCommands(CLI::App& staff, const GlobalOptions& global,
   export_command->add_option("--out", export_options.out,
                              "Write to FILE (created readable by you only) "
                              "instead of standard output");
+  export_command
+      ->add_option("--page-size", export_options.page_size,
+                   "Rows per request, 1 to 1000 (default: the server's, "
+                   "500); the document is the same whatever the size")
+      ->check(CLI::Range(1, 1000));
 
   auto [erase, erase_options] = AddCommand(
       staff, "erase",

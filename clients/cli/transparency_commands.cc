@@ -299,6 +299,35 @@ int ListEntries(Connection& connection, const std::string& parent, Take take) {
   }
 }
 
+// The server's consistency proof of `parent`'s log from `first_size` to
+// `second_size`. Reports a refusal (and returns nothing) or a malformed
+// proof (and returns an empty one, which then fails to verify).
+std::optional<std::vector<transparency::merkle::Hash>> FetchConsistencyProof(
+    Connection& connection, const std::string& command,
+    const std::string& parent, int64_t first_size, int64_t second_size) {
+  transparencypb::GetAuditConsistencyProofRequest request;
+  request.set_parent(parent);
+  request.set_first_tree_size(first_size);
+  request.set_second_tree_size(second_size);
+  transparencypb::AuditConsistencyProof proof;
+  const grpc::Status status =
+      connection.transparency().GetAuditConsistencyProof(
+          connection.NewContext().get(), request, &proof);
+  if (!status.ok()) {
+    connection.CallFailed(status);
+    return std::nullopt;
+  }
+  absl::StatusOr<std::vector<transparency::merkle::Hash>> hashes =
+      HashesOf(proof.hashes());
+  if (!hashes.ok()) {
+    std::cerr << "candorctl: " << command
+              << ": the server's consistency proof is malformed: "
+              << hashes.status().message() << "\n";
+    return std::vector<transparency::merkle::Hash>{};
+  }
+  return *std::move(hashes);
+}
+
 google::protobuf::Value StringValue(const std::string& text) {
   google::protobuf::Value value;
   value.set_string_value(text);
@@ -395,29 +424,11 @@ int RunAuditVerify(const GlobalOptions& global,
   bool proof_received = true;
   if (heads.saved.has_value() && heads.saved->tree_size >= 1 &&
       heads.saved->tree_size < heads.head.tree_size) {
-    transparencypb::GetAuditConsistencyProofRequest request;
-    request.set_parent(parent);
-    request.set_first_tree_size(heads.saved->tree_size);
-    request.set_second_tree_size(heads.head.tree_size);
-    transparencypb::AuditConsistencyProof proof;
-    const grpc::Status status =
-        connection->transparency().GetAuditConsistencyProof(
-            connection->NewContext().get(), request, &proof);
-    if (!status.ok()) {
-      connection->CallFailed(status);
-      proof_received = false;
-    } else {
-      absl::StatusOr<std::vector<transparency::merkle::Hash>> hashes =
-          HashesOf(proof.hashes());
-      if (hashes.ok()) {
-        heads.consistency_proof = *std::move(hashes);
-      } else {
-        // Left empty: it then fails to verify, which is reported.
-        std::cerr << "candorctl: " << command
-                  << ": the server's consistency proof is malformed: "
-                  << hashes.status().message() << "\n";
-      }
-    }
+    std::optional<std::vector<transparency::merkle::Hash>> proof =
+        FetchConsistencyProof(*connection, command, parent,
+                              heads.saved->tree_size, heads.head.tree_size);
+    proof_received = proof.has_value();
+    if (proof_received) heads.consistency_proof = *std::move(proof);
   }
 
   AuditVerifyResult result = check.Finish(heads);
@@ -490,6 +501,27 @@ int RunAuditProve(const GlobalOptions& global,
   const PinnedKey pinned = PinKey(*flag_key, *saved, head);
   const std::string signature_problem =
       HeadSignatureProblem(head, OrganizationIdOf(options.parent), pinned.key);
+  // A newer head than the saved one must extend it: otherwise the entry is
+  // proved in a log that forked from the one checked before.
+  std::string extension_problem;
+  if (saved->has_value() && (*saved)->tree_size >= 1 &&
+      head.tree_size > (*saved)->tree_size) {
+    const transparency::TreeHead& old_head = **saved;
+    std::optional<std::vector<transparency::merkle::Hash>> proof =
+        FetchConsistencyProof(*connection, command, parent, old_head.tree_size,
+                              head.tree_size);
+    if (!proof.has_value()) {
+      extension_problem = "the server did not send one (see above)";
+    } else if (old_head.organization_id != head.organization_id ||
+               !transparency::merkle::VerifyConsistency(
+                   old_head.tree_size, head.tree_size, old_head.root_hash,
+                   head.root_hash, *proof)) {
+      extension_problem = absl::StrCat(
+          "the server's proof (", proof->size(),
+          " hashes) does not show the head of ", head.tree_size,
+          " entries extending the saved head of ", old_head.tree_size);
+    }
+  }
 
   // Page tokens are signed by the server, so the listing starts at the
   // first page and stops at the page that holds the entry.
@@ -527,6 +559,11 @@ int RunAuditProve(const GlobalOptions& global,
 
   EntryProofResult result =
       CheckEntryInclusion(entry, options.sequence, head, *hashes);
+  if (!extension_problem.empty()) {
+    result.failures.insert(
+        result.failures.begin(),
+        absl::StrCat("consistency proof: ", extension_problem));
+  }
   if (!signature_problem.empty()) {
     result.failures.insert(result.failures.begin(),
                            absl::StrCat("signature: ", signature_problem));

@@ -8,6 +8,7 @@
 #include "services/advocacy/advocacy_internal.h"
 #include "services/advocacy/advocacy_service.h"
 #include "services/common/clock.h"
+#include "services/common/export_page.h"
 #include "services/common/idempotency.h"
 #include "services/common/personal_data.h"
 #include "services/common/status_macros.h"
@@ -28,20 +29,45 @@ absl::Status AdvocacyService::DoExportPersonalData(
   CANDOR_ASSIGN_OR_RETURN(PersonRef person,
                           PersonToExport(caller, request.staff_member()));
   CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
-  CANDOR_ASSIGN_OR_RETURN(std::vector<PostRecord> posts,
-                          posts_.ListPostsOfAuthor(person.org, person.id));
-  for (const PostRecord& post : posts) PostToProto(post, response->add_posts());
-  CANDOR_ASSIGN_OR_RETURN(std::vector<PostRevisionRecord> revisions,
-                          posts_.ListRevisionsOfAuthor(person.org, person.id));
-  for (const PostRevisionRecord& r : revisions) {
-    v1::PostRevision* out = response->add_revisions();
-    out->set_post(PostResourceName(person.org, r.post_id));
-    out->set_revision(r.revision);
-    out->set_text(r.text);
-    out->set_link_url(r.link_url);
-    *out->mutable_create_time() =
-        TimeUtil::MicrosecondsToTimestamp(r.create_time_us);
-  }
+  CANDOR_ASSIGN_OR_RETURN(ExportPage page,
+                          ExportPage::Start(*page_tokens_, request));
+  CANDOR_RETURN_IF_ERROR(page.Section(
+      0,
+      [&](absl::string_view after,
+          int limit) -> absl::StatusOr<std::vector<PostRecord>> {
+        CANDOR_ASSIGN_OR_RETURN(TimeCursor before, TimeCursorAfter(after));
+        return posts_.ListPostsOfAuthor(person.org, person.id, before, limit);
+      },
+      [&](const PostRecord& post) {
+        v1::Post* out = response->add_posts();
+        PostToProto(post, out);
+        return out;
+      },
+      [](const PostRecord& post) {
+        return TimeKey(post.create_time_us, post.post_id);
+      }));
+  CANDOR_RETURN_IF_ERROR(page.Section(
+      1,
+      [&](absl::string_view after,
+          int limit) -> absl::StatusOr<std::vector<PostRevisionRecord>> {
+        CANDOR_ASSIGN_OR_RETURN(IdNumber last, IdNumberAfter(after));
+        return posts_.ListRevisionsOfAuthor(person.org, person.id, last.id,
+                                            last.number, limit);
+      },
+      [&](const PostRevisionRecord& r) {
+        v1::PostRevision* out = response->add_revisions();
+        out->set_post(PostResourceName(person.org, r.post_id));
+        out->set_revision(r.revision);
+        out->set_text(r.text);
+        out->set_link_url(r.link_url);
+        *out->mutable_create_time() =
+            TimeUtil::MicrosecondsToTimestamp(r.create_time_us);
+        return out;
+      },
+      [](const PostRevisionRecord& r) {
+        return IdNumberKey(r.post_id, r.revision);
+      }));
+  response->set_next_page_token(page.next_page_token());
   return absl::OkStatus();
 }
 

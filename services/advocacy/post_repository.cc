@@ -72,7 +72,8 @@ constexpr absl::string_view kWithdrawPendingPosts =
 constexpr absl::string_view kSelectPostsOfAuthor =
     "SELECT " CANDOR_POST_COLUMNS
     " FROM posts p WHERE p.organization_id = ? AND p.author_id = ?"
-    " ORDER BY p.create_time_us DESC, p.post_id DESC";
+    " AND (p.create_time_us < ? OR (p.create_time_us = ? AND p.post_id < ?))"
+    " ORDER BY p.create_time_us DESC, p.post_id DESC LIMIT ?";
 constexpr absl::string_view kSelectPostsOfAuthorForUpdate =
     "SELECT " CANDOR_POST_COLUMNS
     " FROM posts p WHERE p.organization_id = ? AND p.author_id = ?"
@@ -82,7 +83,8 @@ constexpr absl::string_view kSelectRevisionsOfAuthor =
     " FROM post_revisions r JOIN posts p"
     " ON p.organization_id = r.organization_id AND p.post_id = r.post_id"
     " WHERE p.organization_id = ? AND p.author_id = ?"
-    " ORDER BY r.post_id, r.revision";
+    " AND (r.post_id > ? OR (r.post_id = ? AND r.revision > ?))"
+    " ORDER BY r.post_id, r.revision LIMIT ?";
 constexpr absl::string_view kEraseRevisionsOfAuthor =
     "UPDATE post_revisions r JOIN posts p"
     " ON p.organization_id = r.organization_id AND p.post_id = r.post_id"
@@ -251,16 +253,21 @@ absl::StatusOr<int> PostRepository::WithdrawPendingPostsOf(
 }
 
 absl::StatusOr<std::vector<PostRecord>> PostRepository::ListPostsOfAuthor(
-    absl::string_view org, absl::string_view author_id) {
+    absl::string_view org, absl::string_view author_id,
+    const TimeCursor& before, int limit) {
   return db::QueryAll(*pool_, "list posts of an author", kSelectPostsOfAuthor,
-                      RowToPost, org, author_id);
+                      RowToPost, org, author_id, before.time_us, before.time_us,
+                      before.id, limit);
 }
 
 absl::StatusOr<std::vector<PostRevisionRecord>>
 PostRepository::ListRevisionsOfAuthor(absl::string_view org,
-                                      absl::string_view author_id) {
+                                      absl::string_view author_id,
+                                      absl::string_view after_post_id,
+                                      int64_t after_revision, int limit) {
   return db::QueryAll(*pool_, "list revisions of an author",
-                      kSelectRevisionsOfAuthor, RowToRevision, org, author_id);
+                      kSelectRevisionsOfAuthor, RowToRevision, org, author_id,
+                      after_post_id, after_post_id, after_revision, limit);
 }
 
 absl::StatusOr<std::vector<PostRecord>>

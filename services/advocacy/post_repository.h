@@ -89,12 +89,16 @@ class PostRepository {
                                              absl::string_view author_id,
                                              int64_t now_us);
 
-  // Every post `author_id` wrote, newest first, and every stored wording of
-  // them (for a personal-data export).
+  // For a personal-data export, up to `limit` at a time: the posts
+  // `author_id` wrote, newest first, before `before`; and every stored
+  // wording of them, in (post_id, revision) order after (`after_post_id`,
+  // `after_revision`).
   absl::StatusOr<std::vector<PostRecord>> ListPostsOfAuthor(
-      absl::string_view org, absl::string_view author_id);
+      absl::string_view org, absl::string_view author_id,
+      const TimeCursor& before, int limit);
   absl::StatusOr<std::vector<PostRevisionRecord>> ListRevisionsOfAuthor(
-      absl::string_view org, absl::string_view author_id);
+      absl::string_view org, absl::string_view author_id,
+      absl::string_view after_post_id, int64_t after_revision, int limit);
 
   // The posts of `author_id`, locked for an erasure.
   absl::StatusOr<std::vector<PostRecord>> ListPostsOfAuthorForUpdate(

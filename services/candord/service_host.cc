@@ -143,7 +143,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
           &hosted->env, hosted->pool.get(), options.page_tokens);
     } else if (name == "privacy") {
       hosted->full_name = privacy::PrivacyService::kServiceName;
-      hosted->service = std::make_unique<privacy::PrivacyService>(&hosted->env);
+      hosted->service = std::make_unique<privacy::PrivacyService>(
+          &hosted->env, options.page_tokens);
     } else {
       return absl::InvalidArgumentError(absl::StrCat("unknown service ", name));
     }

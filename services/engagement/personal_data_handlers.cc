@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/export_page.h"
 #include "services/common/idempotency.h"
 #include "services/common/personal_data.h"
 #include "services/common/status_macros.h"
@@ -20,10 +21,6 @@ namespace {
 
 using ::google::protobuf::util::TimeUtil;
 
-// An export reads everything at once; a person's shares and notifications
-// number in the thousands at most.
-constexpr int kMaxExportRows = 1'000'000;
-
 }  // namespace
 
 absl::Status EngagementService::DoExportPersonalData(
@@ -32,40 +29,62 @@ absl::Status EngagementService::DoExportPersonalData(
   CANDOR_ASSIGN_OR_RETURN(PersonRef person,
                           PersonToExport(caller, request.staff_member()));
   CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
+  CANDOR_ASSIGN_OR_RETURN(ExportPage page,
+                          ExportPage::Start(*page_tokens_, request));
   ShareFilter filter;
   filter.author_id = person.id;
-  CANDOR_ASSIGN_OR_RETURN(
-      std::vector<ShareRecord> shares,
-      repository_.ListShares(person.org, filter, std::nullopt, kMaxExportRows));
-  for (const ShareRecord& share : shares) {
-    ShareToProto(share, tracking_base_url_, response->add_shares());
+  CANDOR_RETURN_IF_ERROR(page.Section(
+      0,
+      [&](absl::string_view after,
+          int limit) -> absl::StatusOr<std::vector<ShareRecord>> {
+        CANDOR_ASSIGN_OR_RETURN(TimeCursor before, TimeCursorAfter(after));
+        return repository_.ListShares(person.org, filter, before, limit);
+      },
+      [&](const ShareRecord& share) {
+        v1::Share* out = response->add_shares();
+        ShareToProto(share, tracking_base_url_, out);
+        return out;
+      },
+      [](const ShareRecord& share) {
+        return TimeKey(share.create_time_us, share.share_id);
+      }));
+  // Newest first: each page continues below the last sequence it took (0,
+  // a section's start, is no bound).
+  CANDOR_RETURN_IF_ERROR(page.Section(
+      1,
+      [&](absl::string_view after,
+          int limit) -> absl::StatusOr<std::vector<NotificationRecord>> {
+        CANDOR_ASSIGN_OR_RETURN(int64_t before, NumberAfter(after));
+        return notifications_.ListNewestFirst(person.org, person.id, before,
+                                              /*unread_only=*/false, limit);
+      },
+      [&](const NotificationRecord& n) {
+        v1::Notification* out = response->add_notifications();
+        out->set_name(absl::StrCat(person.name, "/notifications/", n.sequence));
+        out->set_kind(v1::Notification::Kind_IsValid(n.kind)
+                          ? static_cast<v1::Notification::Kind>(n.kind)
+                          : v1::Notification::KIND_UNSPECIFIED);
+        out->set_subject(n.subject);
+        out->set_message(n.message);
+        out->set_read(n.read);
+        *out->mutable_create_time() =
+            TimeUtil::MicrosecondsToTimestamp(n.create_time_us);
+        return out;
+      },
+      [](const NotificationRecord& n) { return NumberKey(n.sequence); }));
+  if (page.first()) {
+    CANDOR_ASSIGN_OR_RETURN(auto participation, repository_.FindParticipation(
+                                                    person.org, person.id));
+    if (participation.has_value()) {
+      v1::LeaderboardParticipation* out =
+          response->mutable_leaderboard_participation();
+      out->set_staff_member(person.name);
+      out->set_participate(participation->first);
+      *out->mutable_update_time() =
+          TimeUtil::MicrosecondsToTimestamp(participation->second);
+    }
   }
-  CANDOR_ASSIGN_OR_RETURN(
-      std::vector<NotificationRecord> notifications,
-      notifications_.ListNewestFirst(person.org, person.id, /*before=*/0,
-                                     /*unread_only=*/false, kMaxExportRows));
-  for (const NotificationRecord& n : notifications) {
-    v1::Notification* out = response->add_notifications();
-    out->set_name(absl::StrCat(person.name, "/notifications/", n.sequence));
-    out->set_kind(v1::Notification::Kind_IsValid(n.kind)
-                      ? static_cast<v1::Notification::Kind>(n.kind)
-                      : v1::Notification::KIND_UNSPECIFIED);
-    out->set_subject(n.subject);
-    out->set_message(n.message);
-    out->set_read(n.read);
-    *out->mutable_create_time() =
-        TimeUtil::MicrosecondsToTimestamp(n.create_time_us);
-  }
-  CANDOR_ASSIGN_OR_RETURN(auto participation,
-                          repository_.FindParticipation(person.org, person.id));
-  if (participation.has_value()) {
-    v1::LeaderboardParticipation* out =
-        response->mutable_leaderboard_participation();
-    out->set_staff_member(person.name);
-    out->set_participate(participation->first);
-    *out->mutable_update_time() =
-        TimeUtil::MicrosecondsToTimestamp(participation->second);
-  }
+  response->set_next_page_token(page.next_page_token());
   return absl::OkStatus();
 }
 

@@ -2,12 +2,18 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "services/common/clock.h"
+#include "services/common/export_page.h"
 #include "services/common/internal_call.h"
+#include "services/common/method_name.h"
+#include "services/common/page_token.h"
 #include "services/common/personal_data.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
@@ -41,16 +47,46 @@ absl::Status CallStep(const Caller& caller, Stub* stub,
                           absl::StrCat("the ", service, " service"));
 }
 
-// One service's ExportPersonalData for `person`, into `section`.
+// What one service's export page held.
+struct SectionPage {
+  int rows = 0;  // items of its repeated fields: what page_size counts
+  size_t bytes = 0;
+  std::string next_page_token;  // the service's own; "" when it is done
+};
+
+int RowsOf(const google::protobuf::Message& section) {
+  const google::protobuf::Reflection& reflection = *section.GetReflection();
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  reflection.ListFields(section, &fields);
+  int rows = 0;
+  for (const google::protobuf::FieldDescriptor* field : fields) {
+    if (field->is_repeated()) rows += reflection.FieldSize(section, field);
+  }
+  return rows;
+}
+
+// One page of one service's ExportPersonalData for `person`, into
+// `section`, whose next_page_token moves into the answer (the export's own
+// token carries it).
 template <typename Stub, typename Request, typename Response>
-absl::Status ExportFrom(const Caller& caller, Stub* stub,
-                        grpc::Status (Stub::*method)(grpc::ClientContext*,
-                                                     const Request&, Response*),
-                        const std::string& person, Response* section,
-                        absl::string_view service) {
+absl::StatusOr<SectionPage> ExportFrom(
+    const Caller& caller, Stub* stub,
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                 Response*),
+    const std::string& person, int page_size, const std::string& page_token,
+    Response* section, absl::string_view service) {
   Request request;
   request.set_staff_member(person);
-  return CallStep(caller, stub, method, request, section, service);
+  request.set_page_size(page_size);
+  request.set_page_token(page_token);
+  CANDOR_RETURN_IF_ERROR(
+      CallStep(caller, stub, method, request, section, service));
+  SectionPage page;
+  page.next_page_token = std::move(*section->mutable_next_page_token());
+  section->clear_next_page_token();
+  page.rows = RowsOf(*section);
+  page.bytes = section->ByteSizeLong();
+  return page;
 }
 
 // One service's ErasePersonalData for `person` under `request_id`; how many
@@ -73,7 +109,9 @@ absl::StatusOr<int64_t> EraseIn(
 
 }  // namespace
 
-PrivacyService::PrivacyService(const CallEnvironment* env) : env_(env) {}
+PrivacyService::PrivacyService(const CallEnvironment* env,
+                               const PageTokenCodec* page_tokens)
+    : env_(env), page_tokens_(page_tokens) {}
 
 void PrivacyService::SetDependencies(const Dependencies& dependencies) {
   staff_ = staff::v1::StaffService::NewStub(dependencies.staff);
@@ -88,6 +126,10 @@ void PrivacyService::SetDependencies(const Dependencies& dependencies) {
       dependencies.staff_state_ttl);
 }
 
+// A page holds pages of the services in turn (staff, values, advocacy,
+// engagement, transparency), each asked for the rows the page still has
+// room for, and ends when a service has more, or when the page is full.
+// Its cursor is "<index of that service>\n<that service's page token>".
 absl::Status PrivacyService::DoExportStaffData(
     const Caller& caller, const v1::ExportStaffDataRequest& request,
     v1::StaffDataExport* response) {
@@ -98,32 +140,80 @@ absl::Status PrivacyService::DoExportStaffData(
   // An admin deactivated or erased since their token was issued reads no
   // one's data out.
   CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
+  CANDOR_ASSIGN_OR_RETURN(
+      PageRequest page,
+      page_tokens_->StartPage(
+          absl::StrCat(MethodName<v1::ExportStaffDataRequest>(), "\n",
+                       person.name),
+          request.page_size(), request.page_token(), kDefaultExportPageSize));
   response->set_staff_member(person.name);
   *response->mutable_export_time() =
       TimeUtil::MicrosecondsToTimestamp(NowMicros());
 
-  // Staff first: it answers NOT_FOUND for a missing person before anyone
-  // else is asked, and records the export (`staff.export`), which
-  // transparency, asked later, already shows in the audit entries.
-  CANDOR_RETURN_IF_ERROR(ExportFrom(
-      caller, staff_.get(), &staff::v1::StaffService::Stub::ExportPersonalData,
-      person.name, response->mutable_staff(), "staff"));
-  CANDOR_RETURN_IF_ERROR(
-      ExportFrom(caller, values_.get(),
-                 &values::v1::ValuesService::Stub::ExportPersonalData,
-                 person.name, response->mutable_values(), "values"));
-  CANDOR_RETURN_IF_ERROR(
-      ExportFrom(caller, advocacy_.get(),
-                 &advocacy::v1::AdvocacyService::Stub::ExportPersonalData,
-                 person.name, response->mutable_advocacy(), "advocacy"));
-  CANDOR_RETURN_IF_ERROR(
-      ExportFrom(caller, engagement_.get(),
-                 &engagement::v1::EngagementService::Stub::ExportPersonalData,
-                 person.name, response->mutable_engagement(), "engagement"));
-  CANDOR_RETURN_IF_ERROR(ExportFrom(
-      caller, transparency_.get(),
-      &transparency::v1::TransparencyService::Stub::ExportPersonalData,
-      person.name, response->mutable_transparency(), "transparency"));
+  // Staff first: on the first page it answers NOT_FOUND for a missing
+  // person before anyone else is asked, and records the export
+  // (`staff.export`), which transparency, asked later, already shows in the
+  // audit entries.
+  using Step = std::function<absl::StatusOr<SectionPage>(
+      int page_size, const std::string& page_token)>;
+  const Step steps[] = {
+      [&](int size, const std::string& token) {
+        return ExportFrom(caller, staff_.get(),
+                          &staff::v1::StaffService::Stub::ExportPersonalData,
+                          person.name, size, token, response->mutable_staff(),
+                          "staff");
+      },
+      [&](int size, const std::string& token) {
+        return ExportFrom(caller, values_.get(),
+                          &values::v1::ValuesService::Stub::ExportPersonalData,
+                          person.name, size, token, response->mutable_values(),
+                          "values");
+      },
+      [&](int size, const std::string& token) {
+        return ExportFrom(
+            caller, advocacy_.get(),
+            &advocacy::v1::AdvocacyService::Stub::ExportPersonalData,
+            person.name, size, token, response->mutable_advocacy(), "advocacy");
+      },
+      [&](int size, const std::string& token) {
+        return ExportFrom(
+            caller, engagement_.get(),
+            &engagement::v1::EngagementService::Stub::ExportPersonalData,
+            person.name, size, token, response->mutable_engagement(),
+            "engagement");
+      },
+      [&](int size, const std::string& token) {
+        return ExportFrom(
+            caller, transparency_.get(),
+            &transparency::v1::TransparencyService::Stub::ExportPersonalData,
+            person.name, size, token, response->mutable_transparency(),
+            "transparency");
+      },
+  };
+  constexpr int kSteps = sizeof(steps) / sizeof(steps[0]);
+
+  CANDOR_ASSIGN_OR_RETURN(ExportCursor start,
+                          DecodeExportCursor(page.cursor, kSteps));
+  std::string step_token = std::move(start.after);
+  int rows_left = page.size;
+  size_t bytes = 0;
+  for (int step = start.section; step < kSteps; ++step) {
+    CANDOR_ASSIGN_OR_RETURN(SectionPage part,
+                            steps[step](rows_left, step_token));
+    rows_left -= part.rows;
+    bytes += part.bytes;
+    if (!part.next_page_token.empty()) {
+      response->set_next_page_token(page_tokens_->Encode(
+          page.query, EncodeExportCursor({step, part.next_page_token})));
+      break;
+    }
+    step_token.clear();
+    if ((rows_left <= 0 || bytes >= kExportPageBytes) && step + 1 < kSteps) {
+      response->set_next_page_token(
+          page_tokens_->Encode(page.query, EncodeExportCursor({step + 1, ""})));
+      break;
+    }
+  }
   return absl::OkStatus();
 }
 

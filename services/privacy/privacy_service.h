@@ -22,6 +22,8 @@
 // dependency finishes the job, and erasing an erased person changes
 // nothing and succeeds.
 //
+// Exports come in pages (DoExportStaffData says how they are cut).
+//
 // Thread-safe: handlers share only the stubs.
 //
 // Files: each RPC is a CANDOR_UNARY_RPC line in the class
@@ -41,6 +43,7 @@
 #include "candor/transparency/v1/transparency.grpc.pb.h"
 #include "candor/values/v1/values.grpc.pb.h"
 #include "services/common/call.h"
+#include "services/common/page_token.h"
 #include "services/common/service_token.h"
 #include "services/common/staff_state_cache.h"
 
@@ -63,8 +66,8 @@ class PrivacyService final : public v1::PrivacyService::CallbackService {
     absl::Duration staff_state_ttl = kDefaultStaffStateTtl;
   };
 
-  // `env` must outlive the service.
-  explicit PrivacyService(const CallEnvironment* env);
+  // `env` and `page_tokens` must outlive the service.
+  PrivacyService(const CallEnvironment* env, const PageTokenCodec* page_tokens);
 
   // Called once, before serving.
   void SetDependencies(const Dependencies& dependencies);
@@ -74,6 +77,7 @@ class PrivacyService final : public v1::PrivacyService::CallbackService {
 
  private:
   const CallEnvironment* const env_;
+  const PageTokenCodec* const page_tokens_;
   std::unique_ptr<staff::v1::StaffService::Stub> staff_;
   std::unique_ptr<values::v1::ValuesService::Stub> values_;
   std::unique_ptr<transparency::v1::TransparencyService::Stub> transparency_;

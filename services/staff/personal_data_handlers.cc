@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/clock.h"
+#include "services/common/export_page.h"
 #include "services/common/personal_data.h"
 #include "services/common/status_macros.h"
 #include "services/staff/staff_internal.h"
@@ -18,25 +19,37 @@ absl::Status StaffService::DoExportPersonalData(
   CANDOR_ASSIGN_OR_RETURN(PersonRef person,
                           PersonToExport(caller, request.staff_member()));
   CANDOR_RETURN_IF_ERROR(RequireActiveCaller(caller));
+  CANDOR_ASSIGN_OR_RETURN(ExportPage page,
+                          ExportPage::Start(*page_tokens_, request));
   CANDOR_ASSIGN_OR_RETURN(StaffMemberRecord member,
                           repository_.FindStaffMember(person.org, person.id));
-  // The export itself is recorded first, so the document shows it too.
-  {
+  if (page.first()) {
+    // The export itself is recorded first, so the document shows it too;
+    // once, on the first page.
     CANDOR_ASSIGN_OR_RETURN(db::Transaction tx,
                             db::Transaction::Begin(repository_.pool()));
     StaffEventRecord event = StaffEvent(person.org, NowMicros(), caller.subject,
                                         kExportEvent, request.staff_member());
     CANDOR_RETURN_IF_ERROR(repository_.AppendStaffEvent(tx, &event));
     CANDOR_RETURN_IF_ERROR(tx.Commit());
+    StaffMemberToProto(member, /*private_view=*/true,
+                       response->mutable_staff_member());
   }
-  StaffMemberToProto(member, /*private_view=*/true,
-                     response->mutable_staff_member());
-  CANDOR_ASSIGN_OR_RETURN(
-      std::vector<StaffEventRecord> events,
-      repository_.ListStaffEventsOf(person.org, request.staff_member()));
-  for (const StaffEventRecord& e : events) {
-    StaffEventToProto(e, response->add_events());
-  }
+  CANDOR_RETURN_IF_ERROR(page.Section(
+      0,
+      [&](absl::string_view after,
+          int limit) -> absl::StatusOr<std::vector<StaffEventRecord>> {
+        CANDOR_ASSIGN_OR_RETURN(int64_t after_sequence, NumberAfter(after));
+        return repository_.ListStaffEventsOf(person.org, request.staff_member(),
+                                             after_sequence, limit);
+      },
+      [&](const StaffEventRecord& e) {
+        v1::StaffEvent* out = response->add_events();
+        StaffEventToProto(e, out);
+        return out;
+      },
+      [](const StaffEventRecord& e) { return NumberKey(e.sequence); }));
+  response->set_next_page_token(page.next_page_token());
   return absl::OkStatus();
 }
 

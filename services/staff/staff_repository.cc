@@ -96,10 +96,12 @@ constexpr absl::string_view kListStaffEvents =
 constexpr absl::string_view kListStaffEventsOf =
     "SELECT organization_id, sequence, time_us, actor, kind, subject, details "
     "FROM staff_events WHERE organization_id = ? AND actor = ? "
+    "AND sequence > ? "
     "UNION "
     "SELECT organization_id, sequence, time_us, actor, kind, subject, details "
     "FROM staff_events WHERE organization_id = ? AND subject = ? "
-    "ORDER BY sequence";
+    "AND sequence > ? "
+    "ORDER BY sequence LIMIT ?";
 constexpr absl::string_view kPseudonymizeEventActor =
     "UPDATE staff_events SET actor = ? WHERE organization_id = ? AND actor = ?";
 constexpr absl::string_view kScrubEventDetailsOfSubject =
@@ -394,10 +396,11 @@ absl::StatusOr<std::vector<StaffEventRecord>> StaffRepository::ListStaffEvents(
 
 absl::StatusOr<std::vector<StaffEventRecord>>
 StaffRepository::ListStaffEventsOf(absl::string_view org,
-                                   absl::string_view name) {
+                                   absl::string_view name, int64_t after,
+                                   int limit) {
   return db::QueryAll(*pool_, "list staff events of a person",
-                      kListStaffEventsOf, StaffEventFromRow, org, name, org,
-                      name);
+                      kListStaffEventsOf, StaffEventFromRow, org, name, after,
+                      org, name, after, limit);
 }
 
 absl::StatusOr<int64_t> StaffRepository::PseudonymizeEventActor(

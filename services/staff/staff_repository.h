@@ -82,11 +82,11 @@ class StaffRepository {
   absl::StatusOr<std::vector<StaffEventRecord>> ListStaffEvents(
       absl::string_view org, int64_t after, int limit);
 
-  // Every staff member of the organization, locked (for imports).
-  // The organization's staff events with `name` (a staff resource name) as
-  // actor or subject, in sequence order.
+  // Up to `limit` of the organization's staff events with `name` (a staff
+  // resource name) as actor or subject and sequence > `after`, in sequence
+  // order.
   absl::StatusOr<std::vector<StaffEventRecord>> ListStaffEventsOf(
-      absl::string_view org, absl::string_view name);
+      absl::string_view org, absl::string_view name, int64_t after, int limit);
 
   // Replaces `name` as the actor of the organization's staff events with
   // `pseudonym`; returns the rows changed.

@@ -32,7 +32,7 @@ constexpr absl::string_view kListAuditEntries =
 constexpr absl::string_view kListAuditEntriesByActor =
     "SELECT " CANDOR_AUDIT_COLUMNS
     " FROM audit_entries WHERE organization_id = ? AND actor = ? "
-    "ORDER BY sequence";
+    "AND sequence > ? ORDER BY sequence LIMIT ?";
 #undef CANDOR_AUDIT_COLUMNS
 
 constexpr absl::string_view kListAuditHashes =
@@ -297,9 +297,12 @@ TransparencyRepository::ListAuditEntries(absl::string_view org, int64_t after,
 
 absl::StatusOr<std::vector<AuditEntryRecord>>
 TransparencyRepository::ListAuditEntriesByActor(absl::string_view org,
-                                                absl::string_view actor) {
+                                                absl::string_view actor,
+                                                int64_t after_sequence,
+                                                int limit) {
   return db::QueryAll(*pool_, "list audit entries of an actor",
-                      kListAuditEntriesByActor, RowToAuditEntry, org, actor);
+                      kListAuditEntriesByActor, RowToAuditEntry, org, actor,
+                      after_sequence, limit);
 }
 
 absl::StatusOr<int64_t> TransparencyRepository::PseudonymizeAuditActor(

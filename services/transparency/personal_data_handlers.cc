@@ -6,6 +6,7 @@
 
 #include "services/common/clock.h"
 #include "services/common/event_feed.h"
+#include "services/common/export_page.h"
 #include "services/common/idempotency.h"
 #include "services/common/personal_data.h"
 #include "services/common/status_macros.h"
@@ -24,21 +25,42 @@ absl::Status TransparencyService::DoExportPersonalData(
   CANDOR_ASSIGN_OR_RETURN(PersonRef person,
                           PersonToExport(caller, request.staff_member()));
   CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
+  CANDOR_ASSIGN_OR_RETURN(ExportPage page,
+                          ExportPage::Start(*page_tokens_, request));
   // Pending staff events (this export's own among them) first, so the
   // document shows the log as it stands.
-  ImportStaffEvents(person.org);
-  CANDOR_ASSIGN_OR_RETURN(
-      std::vector<DecisionRecord> decisions,
-      repository_.ListDecisionsOfPerson(person.org, person.id));
-  for (const DecisionRecord& d : decisions) {
-    CANDOR_RETURN_IF_ERROR(DecisionToProto(d, response->add_decisions()));
-  }
-  CANDOR_ASSIGN_OR_RETURN(
-      std::vector<AuditEntryRecord> entries,
-      repository_.ListAuditEntriesByActor(person.org, person.name));
-  for (const AuditEntryRecord& e : entries) {
-    AuditEntryToProto(e, response->add_audit_entries());
-  }
+  if (page.first()) ImportStaffEvents(person.org);
+  CANDOR_RETURN_IF_ERROR(page.Section(
+      0,
+      [&](absl::string_view after,
+          int limit) -> absl::StatusOr<std::vector<DecisionRecord>> {
+        CANDOR_ASSIGN_OR_RETURN(TimeCursor before, TimeCursorAfter(after));
+        return repository_.ListDecisionsOfPerson(person.org, person.id, before,
+                                                 limit);
+      },
+      [&](const DecisionRecord& d) -> absl::StatusOr<v1::Decision*> {
+        v1::Decision* out = response->add_decisions();
+        CANDOR_RETURN_IF_ERROR(DecisionToProto(d, out));
+        return out;
+      },
+      [](const DecisionRecord& d) {
+        return TimeKey(d.create_time_us, d.decision_id);
+      }));
+  CANDOR_RETURN_IF_ERROR(page.Section(
+      1,
+      [&](absl::string_view after,
+          int limit) -> absl::StatusOr<std::vector<AuditEntryRecord>> {
+        CANDOR_ASSIGN_OR_RETURN(int64_t after_sequence, NumberAfter(after));
+        return repository_.ListAuditEntriesByActor(person.org, person.name,
+                                                   after_sequence, limit);
+      },
+      [&](const AuditEntryRecord& e) {
+        v1::AuditEntry* out = response->add_audit_entries();
+        AuditEntryToProto(e, out);
+        return out;
+      },
+      [](const AuditEntryRecord& e) { return NumberKey(e.sequence); }));
+  response->set_next_page_token(page.next_page_token());
   return absl::OkStatus();
 }
 

@@ -97,7 +97,8 @@ constexpr absl::string_view kListDecisionsOfPerson =
     "SELECT " CANDOR_DECISION_COLUMNS
     " FROM decisions WHERE organization_id = ? "
     "AND (author_id = ? OR decider_id = ?) "
-    "ORDER BY create_time_us DESC, decision_id DESC";
+    "AND (create_time_us < ? OR (create_time_us = ? AND decision_id < ?)) "
+    "ORDER BY create_time_us DESC, decision_id DESC LIMIT ?";
 constexpr absl::string_view kListDecisionsOfAuthorForUpdate =
     "SELECT " CANDOR_DECISION_COLUMNS
     " FROM decisions WHERE organization_id = ? AND author_id = ? "
@@ -484,11 +485,14 @@ absl::Status TransparencyRepository::ForEachPostShingles(
 // --- personal data -----------------------------------------------------------
 
 absl::StatusOr<std::vector<DecisionRecord>>
-TransparencyRepository::ListDecisionsOfPerson(
-    absl::string_view org, absl::string_view staff_member_id) {
+TransparencyRepository::ListDecisionsOfPerson(absl::string_view org,
+                                              absl::string_view staff_member_id,
+                                              const TimeCursor& before,
+                                              int limit) {
   return db::QueryAll(*pool_, "list decisions of a person",
                       kListDecisionsOfPerson, RowToDecision, org,
-                      staff_member_id, staff_member_id);
+                      staff_member_id, staff_member_id, before.time_us,
+                      before.time_us, before.id, limit);
 }
 
 absl::StatusOr<std::vector<DecisionRecord>>

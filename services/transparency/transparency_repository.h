@@ -200,13 +200,14 @@ class TransparencyRepository {
       absl::string_view org, int64_t since_us,
       const std::function<absl::Status(const PostShinglesRecord&)>& visit);
 
-  // --- personal data (exports and erasures; no index on these columns,
-  // they are rare and read one organization once) ---
+  // --- personal data (exports and erasures; indexed by person since
+  // V0004) ---
 
-  // Decisions on `staff_member_id`'s posts and decisions they made, newest
-  // first.
+  // Up to `limit` decisions on `staff_member_id`'s posts and decisions they
+  // made, newest first, before `before` (an export's page).
   absl::StatusOr<std::vector<DecisionRecord>> ListDecisionsOfPerson(
-      absl::string_view org, absl::string_view staff_member_id);
+      absl::string_view org, absl::string_view staff_member_id,
+      const TimeCursor& before, int limit);
   // Decisions on `author_id`'s posts, locked for an erasure.
   absl::StatusOr<std::vector<DecisionRecord>> ListDecisionsOfAuthorForUpdate(
       db::Transaction& tx, absl::string_view org, absl::string_view author_id);
@@ -218,9 +219,11 @@ class TransparencyRepository {
   // LockOrganization (lock order).
   absl::StatusOr<std::vector<std::string>> RemovePostShinglesOfAuthor(
       db::Transaction& tx, absl::string_view org, absl::string_view author_id);
-  // Audit entries whose actor is `actor`, in sequence order.
+  // Up to `limit` audit entries whose actor is `actor`, in sequence order
+  // after `after_sequence` (an export's page).
   absl::StatusOr<std::vector<AuditEntryRecord>> ListAuditEntriesByActor(
-      absl::string_view org, absl::string_view actor);
+      absl::string_view org, absl::string_view actor, int64_t after_sequence,
+      int limit);
   // Replaces `actor` with `pseudonym` in the actor column only: actor_digest,
   // which the hash chain covers, stays, so the chain still verifies once an
   // erasure entry declares the pseudonym. Returns the rows changed.

@@ -92,7 +92,8 @@ constexpr absl::string_view kListFeedback =
 // Personal data: no index on the author; exports and erasures are rare.
 constexpr absl::string_view kSelectEndorsementsOf =
     "SELECT value_id, create_time_us FROM value_endorsements "
-    "WHERE organization_id = ? AND staff_member_id = ? ORDER BY value_id";
+    "WHERE organization_id = ? AND staff_member_id = ? AND value_id > ? "
+    "ORDER BY value_id LIMIT ?";
 constexpr absl::string_view kDeleteEndorsementsOf =
     "DELETE FROM value_endorsements WHERE organization_id = ? AND "
     "staff_member_id = ?";
@@ -100,7 +101,8 @@ constexpr absl::string_view kSelectSignedFeedbackOf =
     "SELECT organization_id, value_id, sequence_number, feedback_text, "
     "anonymous, author_id, value_revision_number, create_time_us "
     "FROM value_feedback WHERE organization_id = ? AND author_id = ? "
-    "ORDER BY value_id, sequence_number";
+    "AND (value_id > ? OR (value_id = ? AND sequence_number > ?)) "
+    "ORDER BY value_id, sequence_number LIMIT ?";
 constexpr absl::string_view kEraseSignedFeedbackOf =
     "UPDATE value_feedback SET feedback_text = ?, anonymous = TRUE, "
     "author_id = NULL WHERE organization_id = ? AND author_id = ?";
@@ -327,21 +329,26 @@ absl::StatusOr<std::vector<FeedbackRecord>> ValuesRepository::ListFeedback(
 
 absl::StatusOr<std::vector<EndorsementRecord>>
 ValuesRepository::ListEndorsementsOf(absl::string_view org,
-                                     absl::string_view staff_member_id) {
+                                     absl::string_view staff_member_id,
+                                     absl::string_view after_value_id,
+                                     int limit) {
   return db::QueryAll(
       *pool_, "list endorsements of a person", kSelectEndorsementsOf,
       [](sql::ResultSet& row) {
         return EndorsementRecord{row.getString(1), row.getInt64(2)};
       },
-      org, staff_member_id);
+      org, staff_member_id, after_value_id, limit);
 }
 
 absl::StatusOr<std::vector<FeedbackRecord>>
 ValuesRepository::ListSignedFeedbackOf(absl::string_view org,
-                                       absl::string_view staff_member_id) {
+                                       absl::string_view staff_member_id,
+                                       absl::string_view after_value_id,
+                                       int64_t after_sequence, int limit) {
   return db::QueryAll(*pool_, "list feedback of a person",
                       kSelectSignedFeedbackOf, RowToFeedback, org,
-                      staff_member_id);
+                      staff_member_id, after_value_id, after_value_id,
+                      after_sequence, limit);
 }
 
 absl::StatusOr<int64_t> ValuesRepository::EraseEndorsementsOf(

@@ -99,11 +99,15 @@ class ValuesRepository {
       int limit);
 
   // A person's endorsements and signed (not anonymous) feedback, for an
-  // export. Anonymous feedback has no author stored, so it is never here.
+  // export, up to `limit` at a time. Anonymous feedback has no author
+  // stored, so it is never here. Endorsements come in value_id order after
+  // `after_value_id`; feedback in (value_id, sequence) order after `after`.
   absl::StatusOr<std::vector<EndorsementRecord>> ListEndorsementsOf(
-      absl::string_view org, absl::string_view staff_member_id);
+      absl::string_view org, absl::string_view staff_member_id,
+      absl::string_view after_value_id, int limit);
   absl::StatusOr<std::vector<FeedbackRecord>> ListSignedFeedbackOf(
-      absl::string_view org, absl::string_view staff_member_id);
+      absl::string_view org, absl::string_view staff_member_id,
+      absl::string_view after_value_id, int64_t after_sequence, int limit);
 
   // Erasure: removes the person's endorsement rows and leaves every
   // endorsement_count as it is (the count is the aggregate kept); turns

@@ -14,6 +14,7 @@
 #include "services/common/authz.h"
 #include "services/common/clock.h"
 #include "services/common/etag.h"
+#include "services/common/export_page.h"
 #include "services/common/idempotency.h"
 #include "services/common/ids.h"
 #include "services/common/personal_data.h"
@@ -509,21 +510,39 @@ absl::Status ValuesService::DoExportPersonalData(
   CANDOR_ASSIGN_OR_RETURN(PersonRef person,
                           PersonToExport(caller, request.staff_member()));
   CANDOR_RETURN_IF_ERROR(RequireActiveCaller(staff_states_.get(), caller));
-  CANDOR_ASSIGN_OR_RETURN(
-      std::vector<EndorsementRecord> endorsements,
-      repository_.ListEndorsementsOf(person.org, person.id));
-  for (const EndorsementRecord& e : endorsements) {
-    v1::Endorsement* out = response->add_endorsements();
-    out->set_value(ValueResourceName(person.org, e.value_id));
-    *out->mutable_create_time() =
-        TimeUtil::MicrosecondsToTimestamp(e.create_time_us);
-  }
-  CANDOR_ASSIGN_OR_RETURN(
-      std::vector<FeedbackRecord> feedback,
-      repository_.ListSignedFeedbackOf(person.org, person.id));
-  for (const FeedbackRecord& f : feedback) {
-    FeedbackToProto(f, response->add_feedback());
-  }
+  CANDOR_ASSIGN_OR_RETURN(ExportPage page,
+                          ExportPage::Start(*page_tokens_, request));
+  CANDOR_RETURN_IF_ERROR(page.Section(
+      0,
+      [&](absl::string_view after, int limit) {
+        return repository_.ListEndorsementsOf(person.org, person.id, after,
+                                              limit);
+      },
+      [&](const EndorsementRecord& e) {
+        v1::Endorsement* out = response->add_endorsements();
+        out->set_value(ValueResourceName(person.org, e.value_id));
+        *out->mutable_create_time() =
+            TimeUtil::MicrosecondsToTimestamp(e.create_time_us);
+        return out;
+      },
+      [](const EndorsementRecord& e) { return e.value_id; }));
+  CANDOR_RETURN_IF_ERROR(page.Section(
+      1,
+      [&](absl::string_view after,
+          int limit) -> absl::StatusOr<std::vector<FeedbackRecord>> {
+        CANDOR_ASSIGN_OR_RETURN(IdNumber last, IdNumberAfter(after));
+        return repository_.ListSignedFeedbackOf(person.org, person.id, last.id,
+                                                last.number, limit);
+      },
+      [&](const FeedbackRecord& f) {
+        v1::ValueFeedback* out = response->add_feedback();
+        FeedbackToProto(f, out);
+        return out;
+      },
+      [](const FeedbackRecord& f) {
+        return IdNumberKey(f.value_id, f.sequence);
+      }));
+  response->set_next_page_token(page.next_page_token());
   return absl::OkStatus();
 }
 
