@@ -65,12 +65,13 @@ ensure_packages() {
     --no-install-recommends "${missing[@]}"
 }
 
-# Installs the Node client's npm dependencies (clients/node/node_modules,
-# git-ignored) with `npm ci` from its committed package-lock.json, unless
-# they were installed from this very lock file already. The node_client_e2e
-# ctest entry needs them.
-ensure_node_client_deps() {
-  local dir="$CANDOR_ROOT/clients/node"
+# Installs the npm dependencies of a Node package of this repository
+# (clients/node, clients/web; node_modules is git-ignored) with `npm ci`
+# from its committed package-lock.json, unless they were installed from
+# this very lock file already. Their ctest entries (node_client_e2e,
+# web_gateway_e2e) and the web gateway need them.
+ensure_npm_deps() {
+  local dir="$CANDOR_ROOT/$1"
   local stamp="$dir/node_modules/.candor-lock.sha256"
   local want
   want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
@@ -78,7 +79,7 @@ ensure_node_client_deps() {
     return 0
   fi
   command -v npm >/dev/null 2>&1 || die "npm not found; run ensure_packages first"
-  log "installing the Node client's dependencies (npm ci in clients/node)"
+  log "installing the npm dependencies of $1 (npm ci)"
   (cd -- "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
   echo "$want" >"$stamp"
 }
@@ -228,12 +229,14 @@ stop_pidfiles() {
 }
 
 # Stops every server deploy/local/up may have started in $1 (a CANDOR_VAR)
-# but MariaDB: HAProxy first, so it stops handing out calls, then every
+# but MariaDB: the web gateway and HAProxy first, so they stop handing out
+# calls (the gateway names itself web-gateway), then every
 # candord replica, whatever CANDOR_REPLICAS was when they started
 # (candord.pid for a single server, candord-N.pid for replica N).
 stop_candor_servers() {
   local var="$1"
   local -a pidfiles=("$var/candord.pid")
+  stop_pidfile "$var/web-gateway.pid" web-gateway
   stop_pidfile "$var/haproxy.pid" haproxy
   local file
   for file in "$var"/candord-*.pid; do

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The web gateway's end-to-end test, as ctest runs it (web_gateway_e2e):
+# generates the typed client (generate.sh), then `node --test` on
+# clients/web/test/ against a real candord started by
+# tests/support/with-candord. The test serves the gateway itself.
+#
+#   clients/web/test/run-e2e.sh BUILD_DIR
+#
+# Needs clients/web/node_modules (deploy/local/test runs `npm ci` there).
+set -euo pipefail
+
+if (($# != 1)); then
+  echo "usage: $0 BUILD_DIR" >&2
+  exit 2
+fi
+BUILD_DIR="$(cd -- "$1" && pwd -P)"
+WEB_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)"
+[[ -d "$WEB_DIR/node_modules/@connectrpc/connect-node" ]] || {
+  echo "web_gateway_e2e: $WEB_DIR/node_modules missing; run: (cd $WEB_DIR && npm ci)" >&2
+  exit 1
+}
+"$WEB_DIR/generate.sh"
+cd -- "$WEB_DIR"
+exec "$WEB_DIR/../../tests/support/with-candord" "$BUILD_DIR" \
+  node --test --test-reporter=spec test/gateway.test.js
