@@ -4,13 +4,16 @@
 // native gRPC. Each forwarded call keeps the caller's bearer token, its
 // deadline and its cancellation; an error keeps its code, message and
 // details (RetryInfo among them). It holds no state: any number of
-// gateways can sit in front of any number of candord replicas.
+// gateways can sit in front of any number of candord replicas. It also
+// serves the employee's web app (dist/, built by build.sh) at /.
 //
 // Client-streaming methods (ImportStaffMembers, RecordEngagementEvents)
 // are not offered: browsers' fetch cannot stream a request body over
 // gRPC-Web. They stay with candorctl and native gRPC clients, and browsers
 // get UNIMPLEMENTED.
+import fs from "node:fs";
 import http2 from "node:http2";
+import path from "node:path";
 
 import { ConnectError, createClient, cors } from "@connectrpc/connect";
 import {
@@ -196,6 +199,62 @@ function applyCors(request, response, allowedOrigins) {
   return "allowed";
 }
 
+const CONTENT_TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".map": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+};
+
+// The app's pages: scripts and styles from this origin only, calls to this
+// origin only, never framed.
+const STATIC_HEADERS = {
+  "content-security-policy":
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; " +
+    "base-uri 'none'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+};
+
+// Serves GET/HEAD `request` from the directory `root` ("/" is
+// index.html); false when no such file (nothing sent). Never leaves
+// `root`: the URL path is resolved and checked against it.
+function serveStatic(root, request, response) {
+  if (request.method !== "GET" && request.method !== "HEAD") return false;
+  let urlPath;
+  try {
+    urlPath = decodeURIComponent(new URL(request.url, "http://x").pathname);
+  } catch {
+    return false;
+  }
+  if (urlPath.endsWith("/")) urlPath += "index.html";
+  const file = path.resolve(root, `.${urlPath}`);
+  if (!file.startsWith(root + path.sep)) return false;
+  const type = CONTENT_TYPES[path.extname(file)];
+  let stat;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    return false;
+  }
+  if (type === undefined || !stat.isFile()) return false;
+  response.writeHead(200, {
+    ...STATIC_HEADERS,
+    "content-type": type,
+    "content-length": stat.size,
+    // index.html names app.js, which changes with each build: revalidate.
+    "cache-control": "no-cache",
+  });
+  if (request.method === "HEAD") {
+    response.end();
+  } else {
+    fs.createReadStream(file).pipe(response);
+  }
+  return true;
+}
+
 function sendText(response, status, text) {
   response.writeHead(status, {
     "content-type": "text/plain; charset=utf-8",
@@ -213,7 +272,14 @@ function sendText(response, status, text) {
 //                   client certificate and key (mutual TLS)
 //   allowedOrigins  origins (scheme://host[:port]) that may call from
 //                   another origin; the gateway's own always may
-export function createGateway({ upstream, upstreamTls = {}, allowedOrigins = [] }) {
+//   staticDir       a directory served at / (the web app, dist/); optional
+export function createGateway({
+  upstream,
+  upstreamTls = {},
+  allowedOrigins = [],
+  staticDir,
+}) {
+  const staticRoot = staticDir === undefined ? undefined : path.resolve(staticDir);
   const nodeOptions = Object.fromEntries(
     Object.entries(upstreamTls).filter(([, pem]) => pem !== undefined),
   );
@@ -244,6 +310,9 @@ export function createGateway({ upstream, upstreamTls = {}, allowedOrigins = [] 
             ? sendText(response, 200, "ok")
             : sendText(response, 503, "candord is not serving"),
         );
+        return;
+      }
+      if (staticRoot !== undefined && serveStatic(staticRoot, request, response)) {
         return;
       }
       sendText(response, 404, "not found");

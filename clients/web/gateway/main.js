@@ -3,17 +3,20 @@
 //
 //   node gateway/main.js --listen 127.0.0.1:8080 --upstream http://127.0.0.1:50051 \
 //     [--upstream-ca FILE [--upstream-cert FILE --upstream-key FILE]] \
-//     [--allowed-origin https://app.example.com ...]
+//     [--allowed-origin https://app.example.com ...] [--static-dir DIR]
 //
 // With https:// upstream, --upstream-ca is the CA that signed candord's
 // certificate, and --upstream-cert/--upstream-key the gateway's own client
-// certificate when candord requires one (mutual TLS).
+// certificate when candord requires one (mutual TLS). The web app is
+// served at / from --static-dir (default: dist/ beside gateway/).
 //
 // Prints "candor-web-gateway: serving on http://HOST:PORT" once it listens
 // (with --listen HOST:0, the port it got). SIGTERM and SIGINT stop it
 // gracefully: no new connections, calls in flight finish.
 import fs from "node:fs";
 import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 import { createGateway } from "./gateway.js";
@@ -34,6 +37,11 @@ const { values } = parseArgs({
     "upstream-cert": { type: "string" },
     "upstream-key": { type: "string" },
     "allowed-origin": { type: "string", multiple: true, default: [] },
+    // The web app that build.sh bundles; "" serves none.
+    "static-dir": {
+      type: "string",
+      default: path.join(path.dirname(fileURLToPath(import.meta.url)), "../dist"),
+    },
   },
   strict: true,
 });
@@ -67,6 +75,7 @@ const server = http.createServer(
       key: readIfGiven("upstream-key"),
     },
     allowedOrigins: values["allowed-origin"],
+    staticDir: values["static-dir"] === "" ? undefined : values["static-dir"],
   }),
 );
 server.listen(port, host, () => {
