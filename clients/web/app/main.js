@@ -10,6 +10,7 @@ import { createGrpcWebTransport } from "@connectrpc/connect-web";
 import { Network } from "../gen/candor/common/v1/network_pb.js";
 import { AdvocacyService } from "../gen/candor/advocacy/v1/advocacy_pb.js";
 import { StaffService } from "../gen/candor/staff/v1/staff_pb.js";
+import { ValuesService } from "../gen/candor/values/v1/values_pb.js";
 import {
   Decision_Verdict,
   Outcome,
@@ -48,6 +49,7 @@ function clientsFor(token) {
     staff: createClient(StaffService, transport),
     advocacy: createClient(AdvocacyService, transport),
     transparency: createClient(TransparencyService, transport),
+    values: createClient(ValuesService, transport),
   };
 }
 
@@ -99,6 +101,94 @@ const VERDICT_TEXT = {
   [Decision_Verdict.NEEDS_REVIEW]: "Sent to a reviewer.",
   [Decision_Verdict.REJECTED]: "Rejected.",
 };
+
+// --- values ----------------------------------------------------------------
+
+// One value: its statement, its endorsements (a toggle), and a feedback
+// form.
+function valueItem(value) {
+  const item = document.createElement("li");
+  item.className = "value";
+  item.dataset.value = value.name;
+  const title = document.createElement("h3");
+  title.textContent = value.title;
+  const statement = document.createElement("p");
+  statement.textContent = value.statement;
+  const endorse = document.createElement("button");
+  endorse.type = "button";
+  endorse.setAttribute("aria-pressed", String(value.endorsedByCaller));
+  endorse.textContent = `${value.endorsedByCaller ? "Endorsed" : "Endorse"} (${value.endorsementCount})`;
+  endorse.addEventListener("click", () => toggleEndorsement(value, item));
+
+  const form = document.createElement("form");
+  const id = `feedback-${value.name.split("/").pop()}`;
+  const label = document.createElement("label");
+  label.htmlFor = id;
+  label.textContent = `Your feedback on "${value.title}"`;
+  const text = document.createElement("textarea");
+  text.id = id;
+  text.rows = 2;
+  text.required = true;
+  const anonymousLabel = document.createElement("label");
+  anonymousLabel.className = "inline";
+  const anonymous = document.createElement("input");
+  anonymous.type = "checkbox";
+  anonymousLabel.append(anonymous, " Send anonymously");
+  const send = document.createElement("button");
+  send.type = "submit";
+  send.textContent = "Send feedback";
+  const sent = document.createElement("p");
+  sent.setAttribute("role", "status");
+  form.append(label, text, anonymousLabel, send, sent);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await session.clients.values.createValueFeedback({
+        parent: value.name,
+        feedback: { text: text.value, anonymous: anonymous.checked },
+        requestId: crypto.randomUUID(),
+      });
+      text.value = "";
+      sent.textContent = anonymous.checked
+        ? "Sent anonymously. Thank you."
+        : "Sent. Thank you.";
+    } catch (error) {
+      sent.textContent = describeError(error);
+    }
+  });
+  item.append(title, statement, endorse, form);
+  return item;
+}
+
+async function toggleEndorsement(value, item) {
+  try {
+    // Endorsing is idempotent by itself: no request_id.
+    const request = { name: value.name };
+    const updated = value.endorsedByCaller
+      ? await session.clients.values.unendorseValue(request)
+      : await session.clients.values.endorseValue(request);
+    const fresh = valueItem(updated);
+    item.replaceWith(fresh);
+    fresh.querySelector("button").focus();
+  } catch (error) {
+    $("values-error").textContent = describeError(error);
+  }
+}
+
+async function loadValues() {
+  try {
+    const { values } = await session.clients.values.listValues({
+      parent: `organizations/${session.org}`,
+      pageSize: 100,
+    });
+    $("value-list").replaceChildren(...values.map(valueItem));
+    if (values.length === 0) $("value-list").textContent = "No values published yet.";
+  } catch (error) {
+    $("values-error").textContent = describeError(error);
+  }
+}
+
+// --- posts -----------------------------------------------------------------
 
 function currentPost() {
   return {
@@ -176,7 +266,9 @@ async function signIn(token) {
   $("token").value = "";
   $("sign-in").hidden = true;
   $("sign-out").hidden = false;
+  $("values").hidden = false;
   $("compose").hidden = false;
+  loadValues();
 }
 
 function signOut() {
@@ -185,6 +277,7 @@ function signOut() {
   $("who").textContent = "Not signed in.";
   $("sign-in").hidden = false;
   $("sign-out").hidden = true;
+  $("values").hidden = true;
   $("compose").hidden = true;
 }
 

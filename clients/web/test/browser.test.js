@@ -14,7 +14,15 @@ import { after, before, test } from "node:test";
 
 import { chromium } from "playwright-core";
 
-import { env, makeOrgWithEmployee, mint, startGateway, stopGateway } from "./support.js";
+import { ValuesService } from "../gen/candor/values/v1/values_pb.js";
+import {
+  clientFor,
+  env,
+  makeOrgWithEmployee,
+  mint,
+  startGateway,
+  stopGateway,
+} from "./support.js";
 
 const ARTIFACTS = env("CANDOR_TEST_ARTIFACTS");
 const DISCLOSED =
@@ -127,6 +135,41 @@ test("the rules are checked as the post is typed, each with its reason", async (
   assert.deepEqual(problems, []);
 });
 
+test("values: endorse one, and give feedback under my name and anonymously", async () => {
+  const admin = clientFor(gateway.baseUrl, ValuesService, people.adminToken);
+  const value = await admin.createValue({
+    parent: people.org,
+    value: { title: "Candour", statement: "We say what we think, kindly." },
+  });
+  const page = await openApp();
+  await signIn(page, people.employeeToken);
+  const item = page.locator(`li.value[data-value="${value.name}"]`);
+  await item.getByRole("button", { name: "Endorse (0)" }).click();
+  await item.getByRole("button", { name: "Endorsed (1)" }).waitFor();
+  assert.equal(
+    await item.getByRole("button", { name: "Endorsed (1)" }).getAttribute("aria-pressed"),
+    "true",
+  );
+  const feedback = item.getByLabel('Your feedback on "Candour"');
+  await feedback.fill("Candour means I can disagree in meetings.");
+  await item.getByRole("button", { name: "Send feedback" }).click();
+  await item.getByText("Sent. Thank you.").waitFor();
+  await feedback.fill("Sometimes candour is not rewarded here.");
+  await item.getByLabel("Send anonymously").check();
+  await item.getByRole("button", { name: "Send feedback" }).click();
+  await item.getByText("Sent anonymously. Thank you.").waitFor();
+  await screenshot(page, "05-values");
+
+  // What the company reads: one signed, one without an author.
+  const { feedback: received } = await admin.listValueFeedback({ parent: value.name });
+  assert.equal(received.length, 2);
+  const anonymous = received.find((f) => f.anonymous);
+  assert.ok(anonymous, "no anonymous feedback among what the company reads");
+  assert.equal(anonymous.author, "");
+  assert.equal(received.find((f) => !f.anonymous).author, people.employeeName);
+  assert.deepEqual(problems, []);
+});
+
 test("a phone-sized screen needs no sideways scrolling", async () => {
   const page = await openApp({ viewport: { width: 375, height: 740 }, isMobile: true });
   await signIn(page, people.employeeToken);
@@ -136,7 +179,7 @@ test("a phone-sized screen needs no sideways scrolling", async () => {
     () => document.documentElement.scrollWidth - window.innerWidth,
   );
   assert.ok(overflow <= 0, `${overflow}px wider than the screen`);
-  await screenshot(page, "05-phone");
+  await screenshot(page, "06-phone");
 });
 
 test("an expired token is refused with a clear message", async () => {
@@ -146,7 +189,7 @@ test("an expired token is refused with a clear message", async () => {
   await signIn(page, expired);
   await page.getByText("Your token was not accepted").waitFor();
   assert.equal(await page.locator("#compose").isHidden(), true);
-  await screenshot(page, "06-expired-token");
+  await screenshot(page, "07-expired-token");
 });
 
 test("CORS: a listed origin may call the gateway from a browser, others may not", async () => {
