@@ -42,8 +42,7 @@ class Export {
             if (!last.ok()) return last.status();
             std::vector<int> rows;
             for (int n = static_cast<int>(*last) + 1;
-                 n <= sizes_[s] && static_cast<int>(rows.size()) < limit;
-                 ++n) {
+                 n <= sizes_[s] && static_cast<int>(rows.size()) < limit; ++n) {
               rows.push_back(n);
             }
             return rows;
@@ -110,7 +109,8 @@ TEST(ExportPageTest, AnEmptyExportIsOneFirstPage) {
   Export sections({0, 0});
   std::vector<std::string> taken;
   bool first = false;
-  absl::StatusOr<std::string> next = sections.Page(codec, 0, "", &taken, &first);
+  absl::StatusOr<std::string> next =
+      sections.Page(codec, 0, "", &taken, &first);
   ASSERT_TRUE(next.ok()) << next.status();
   EXPECT_TRUE(first);
   EXPECT_EQ(*next, "");
@@ -122,7 +122,8 @@ TEST(ExportPageTest, OnlyTheFirstPageIsFirst) {
   Export sections({3});
   std::vector<std::string> taken;
   bool first = false;
-  absl::StatusOr<std::string> next = sections.Page(codec, 2, "", &taken, &first);
+  absl::StatusOr<std::string> next =
+      sections.Page(codec, 2, "", &taken, &first);
   ASSERT_TRUE(next.ok());
   EXPECT_TRUE(first);
   ASSERT_TRUE(sections.Page(codec, 2, *next, &taken, &first).ok());
@@ -135,8 +136,7 @@ TEST(ExportPageTest, LargeRowsEndAPageEarly) {
   Export sections({10}, 300 * 1024);
   std::vector<std::string> taken;
   std::string token;
-  absl::StatusOr<std::string> next =
-      sections.Page(codec, 1000, token, &taken);
+  absl::StatusOr<std::string> next = sections.Page(codec, 1000, token, &taken);
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(taken.size(), 4u);
   EXPECT_FALSE(next->empty());
@@ -148,28 +148,27 @@ TEST(ExportPageTest, RefusesBadSizesAndForeignOrEditedTokens) {
   const PageTokenCodec codec("secret");
   Export sections({5});
   std::vector<std::string> taken;
-  EXPECT_THAT(sections.Page(codec, -1, "", &taken),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("page_size")));
-  EXPECT_THAT(sections.Page(codec, kMaxPageSize + 1, "", &taken),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("page_size")));
+  EXPECT_THAT(
+      sections.Page(codec, -1, "", &taken),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_size")));
+  EXPECT_THAT(
+      sections.Page(codec, kMaxPageSize + 1, "", &taken),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_size")));
   // A token of another query (another person's export) or another key.
   const std::string foreign = codec.Encode("export\nsomeone-else", "0\n1");
-  EXPECT_THAT(sections.Page(codec, 2, foreign, &taken),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("page_token")));
+  EXPECT_THAT(
+      sections.Page(codec, 2, foreign, &taken),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token")));
   const std::string other_key =
       PageTokenCodec("other").Encode("export\nperson", "0\n1");
-  EXPECT_THAT(sections.Page(codec, 2, other_key, &taken),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("page_token")));
+  EXPECT_THAT(
+      sections.Page(codec, 2, other_key, &taken),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token")));
   // Sealed but not an export cursor: only a server bug could make one.
   for (const char* cursor : {"no newline", "99\n1", "-1\n1", "0\nx"}) {
-    EXPECT_THAT(sections.Page(codec, 2, codec.Encode("export\nperson", cursor),
-                              &taken),
-                StatusIs(absl::StatusCode::kInvalidArgument,
-                         HasSubstr("page_token")))
+    EXPECT_THAT(
+        sections.Page(codec, 2, codec.Encode("export\nperson", cursor), &taken),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token")))
         << cursor;
   }
   EXPECT_TRUE(taken.empty());
