@@ -73,21 +73,17 @@ absl::StatusOr<int64_t> NumberAfter(absl::string_view key) {
   return number;
 }
 
+// An (id, number) key has the time cursor's shape, "<number>/<id>", so it
+// shares its codec (time_cursor.h).
 std::string IdNumberKey(absl::string_view id, int64_t number) {
-  return absl::StrCat(number, "/", id);
+  return EncodeTimeCursor(TimeCursor{number, std::string(id)});
 }
 
 absl::StatusOr<IdNumber> IdNumberAfter(absl::string_view key) {
   if (key.empty()) return IdNumber{};
-  const size_t slash = key.find('/');
-  IdNumber after;
-  if (slash == absl::string_view::npos ||
-      !absl::SimpleAtoi(key.substr(0, slash), &after.number) ||
-      !CheckResourceId("page_token", key.substr(slash + 1)).ok()) {
-    return NotACursor();
-  }
-  after.id = std::string(key.substr(slash + 1));
-  return after;
+  absl::StatusOr<TimeCursor> cursor = DecodeTimeCursor(key);
+  if (!cursor.ok()) return cursor.status();
+  return IdNumber{std::move(cursor->id), cursor->time_us};
 }
 
 std::string TimeKey(int64_t time_us, absl::string_view id) {

@@ -28,7 +28,7 @@ import { StaffService } from "../gen/candor/staff/v1/staff_pb.js";
 import { TransparencyService } from "../gen/candor/transparency/v1/transparency_pb.js";
 import { ValuesService } from "../gen/candor/values/v1/values_pb.js";
 
-export const SERVICES = [
+const SERVICES = [
   StaffService,
   ValuesService,
   TransparencyService,
@@ -119,7 +119,7 @@ function forwardingImplementation(service, client) {
 // empty HealthCheckRequest), with a hand-written request and answer since
 // the health API is not among Candor's protos: SERVING is the answer
 // bytes 08 01. Resolves to true or false, never rejects.
-export function checkUpstreamHealth(upstreamUrl, nodeOptions, timeoutMs) {
+function checkUpstreamHealth(upstreamUrl, nodeOptions, timeoutMs) {
   return new Promise((resolve) => {
     let settled = false;
     const finish = (healthy) => {
