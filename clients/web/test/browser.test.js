@@ -14,6 +14,8 @@ import { after, before, test } from "node:test";
 
 import { chromium } from "playwright-core";
 
+import { AdvocacyService } from "../gen/candor/advocacy/v1/advocacy_pb.js";
+import { Network } from "../gen/candor/common/v1/network_pb.js";
 import { ValuesService } from "../gen/candor/values/v1/values_pb.js";
 import {
   clientFor,
@@ -31,6 +33,10 @@ const DISCLOSED =
 const UNDISCLOSED =
   "Proud of my team this week: we shipped the new payments dashboard. " +
   "Ask me anything about how we got there.";
+// Disclosed, but a financial promise: the sensitive-terms rule sends it to
+// a reviewer.
+const PROMISING =
+  "#ad Our new savings plan has guaranteed returns, and I helped build it.";
 
 let gateway;
 let browser;
@@ -57,13 +63,38 @@ async function openApp(options = {}) {
   return page;
 }
 
-async function screenshot(page, name) {
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+// The whole page, or only the element `selector` (a section) when given.
+async function screenshot(page, name, selector) {
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  if (selector) await page.locator(selector).screenshot({ path: file });
+  else await page.screenshot({ path: file, fullPage: true });
 }
 
 async function signIn(page, token) {
   await page.getByLabel("Your access token").fill(token);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+// Writes `text` in the app on `page`, submits it and waits for `verdict`.
+async function writeAndSubmit(page, text, verdict) {
+  await page.getByLabel("Your post").fill(text);
+  await page.getByRole("button", { name: "Submit for approval" }).click();
+  await page.locator("#decision-summary").getByText(verdict).waitFor();
+}
+
+// The entry of `post` in the "My posts" list of `page`.
+function myPost(page, text) {
+  return page.locator("#post-list li.post").filter({ hasText: text });
+}
+
+// Runs SQL on the test's MariaDB as root (tests/support/with-candord).
+function sql(database, statement) {
+  return execFileSync(
+    "mariadb",
+    ["--no-defaults", `--socket=${env("CANDOR_DB_SOCKET")}`, "-uroot", "--batch",
+      "--skip-column-names", database, "-e", statement],
+    { encoding: "utf8" },
+  ).trim();
 }
 
 before(async () => {
@@ -118,20 +149,20 @@ test("the rules are checked as the post is typed, each with its reason", async (
   const disclosure = page.locator('li.rule[data-rule-id="disclosure"]');
   await disclosure.and(page.locator(".failed")).waitFor();
   assert.match(await disclosure.innerText(), /Blocks the post/);
-  await screenshot(page, "02-rules-fail-without-disclosure");
+  await screenshot(page, "02-rules-fail-without-disclosure", "#compose");
 
   await text.fill(DISCLOSED);
   await disclosure.and(page.locator(".passed")).waitFor();
   await page.getByText("Every rule passes").waitFor();
   assert.match(await disclosure.innerText(), /#ad/);
-  await screenshot(page, "03-rules-pass");
+  await screenshot(page, "03-rules-pass", "#compose");
 
   // Submitted: the decision, with every rule's explanation.
   await page.getByRole("button", { name: "Submit for approval" }).click();
-  await page.getByText("Approved. You can share it.").waitFor();
+  await page.locator("#decision-summary").getByText("Approved. You can share it.").waitFor();
   const decided = await page.locator("#decision-results li.rule").count();
   assert.ok(decided >= 5, `${decided} rule results in the decision`);
-  await screenshot(page, "04-decision-approved");
+  await screenshot(page, "04-decision-approved", "#compose");
   assert.deepEqual(problems, []);
 });
 
@@ -158,7 +189,7 @@ test("values: endorse one, and give feedback under my name and anonymously", asy
   await item.getByLabel("Send anonymously").check();
   await item.getByRole("button", { name: "Send feedback" }).click();
   await item.getByText("Sent anonymously. Thank you.").waitFor();
-  await screenshot(page, "05-values");
+  await screenshot(page, "05-values", "#values");
 
   // What the company reads: one signed, one without an author.
   const { feedback: received } = await admin.listValueFeedback({ parent: value.name });
@@ -218,4 +249,153 @@ test("CORS: a listed origin may call the gateway from a browser, others may not"
   assert.equal(await callFrom(`http://localhost:${port}`), "status 200: Lena Lovelace");
   assert.match(await callFrom(`http://127.0.0.1:${port}`), /^blocked: /);
   await context.close();
+});
+
+test("stories for my department only, and a post that draws on one", async () => {
+  const admin = clientFor(gateway.baseUrl, AdvocacyService, people.adminToken);
+  const mine = await admin.createStory({
+    parent: people.org,
+    story: {
+      title: "Payments dashboard launch",
+      summary: "The payments team shipped a dashboard that shows every fee up front.",
+      talkingPoints: ["Built in six weeks", "Fees shown before you pay"],
+      audienceDepartments: ["Engineering"],
+    },
+  });
+  await admin.createStory({
+    parent: people.org,
+    story: { title: "Sales kickoff", summary: "The sales team meets in May.", audienceDepartments: ["Sales"] },
+  });
+  const page = await openApp();
+  await signIn(page, people.employeeToken);
+  const stories = page.locator("#story-list li.story");
+  await stories.first().waitFor();
+  assert.deepEqual(await stories.locator("h3").allInnerTexts(), ["Payments dashboard launch"]);
+  await stories.getByRole("button", { name: "Write about this" }).click();
+  assert.equal(await page.getByLabel("Story it draws on").inputValue(), mine.name);
+  // Focus moved to the text, ready to write.
+  assert.equal(await page.evaluate(() => document.activeElement.id), "text");
+  // Copying the story's words fails own_words, with its reason.
+  await page.keyboard.type(`#ad ${mine.summary} ${mine.talkingPoints.join(". ")}`);
+  const ownWords = page.locator('li.rule[data-rule-id="own-words"]');
+  await ownWords.and(page.locator(".failed")).waitFor();
+  await screenshot(page, "08-story-own-words", "#compose");
+  assert.deepEqual(problems, []);
+});
+
+test("a post approved, shared, its tracking link followed and the click seen in the metrics", async () => {
+  const page = await openApp();
+  await signIn(page, people.employeeToken);
+  const text = "#ad I shipped the fee breakdown on the payments dashboard today.";
+  await writeAndSubmit(page, text, "Approved. You can share it.");
+  const post = myPost(page, text);
+  await post.getByText("Approved").first().waitFor();
+  await post.getByLabel("Link to it on LinkedIn (optional)").fill("https://www.linkedin.com/feed/update/1");
+  await post.getByRole("button", { name: "I published it" }).click();
+  const link = post.locator("a.tracking");
+  await link.waitFor();
+  const trackingUrl = await link.getAttribute("href");
+  assert.ok(trackingUrl.startsWith(`${env("CANDOR_TRACKING_BASE")}/r/`), trackingUrl);
+  assert.equal(await post.locator('[data-metric="clicks"]').innerText(), "0");
+
+  // A reader follows the link: redirected to the post, one click counted.
+  const followed = await fetch(trackingUrl, { redirect: "manual" });
+  assert.equal(followed.status, 302);
+  assert.equal(followed.headers.get("location"), "https://www.linkedin.com/feed/update/1");
+  await page.getByRole("button", { name: "Refresh" }).first().click();
+  await myPost(page, text).locator('[data-metric="clicks"]').getByText("1").waitFor();
+  assert.equal(await myPost(page, text).locator('[data-metric="shares"]').innerText(), "1");
+  assert.equal(await page.locator('#my-metrics [data-metric="clicks"]').innerText(), "1");
+  await screenshot(page, "09-shared-and-clicked", "#my-posts");
+  assert.deepEqual(problems, []);
+});
+
+test("a reviewer approves one post and rejects an appealed one citing a rule; the author hears live", async () => {
+  const author = await openApp();
+  await signIn(author, people.employeeToken);
+  await author.getByText("Live.").waitFor();
+  await writeAndSubmit(author, PROMISING, "Sent to a reviewer.");
+  await writeAndSubmit(author, UNDISCLOSED, "Rejected.");
+  const rejected = myPost(author, UNDISCLOSED).first();
+  await rejected.getByLabel("Why should a person look again?").fill("It is my own experience; I forgot the tag.");
+  await rejected.getByRole("button", { name: "Appeal" }).click();
+  await myPost(author, UNDISCLOSED).first().getByText("With a reviewer").waitFor();
+
+  const reviewer = await openApp();
+  await signIn(reviewer, people.adminToken);
+  const queue = reviewer.locator("#review-list li.post");
+  await queue.first().waitFor();
+  assert.equal(await queue.count(), 2);
+  await screenshot(reviewer, "10-review-queue", "#review");
+  const promising = queue.filter({ hasText: "guaranteed returns" });
+  await promising.getByLabel("Note to the author").fill("Fine: it is a fact about the product.");
+  await promising.getByRole("button", { name: "Approve" }).click();
+  await queue.filter({ hasText: "guaranteed returns" }).waitFor({ state: "detached" });
+  const appealed = queue.filter({ hasText: "payments dashboard" });
+  // Rejecting needs a cited rule.
+  await appealed.getByRole("button", { name: "Reject" }).click();
+  await appealed.getByText("Tick at least one rule").waitFor();
+  await appealed.getByLabel("Say that you work here").check();
+  await appealed.getByRole("button", { name: "Reject" }).click();
+  await reviewer.getByText("Nothing waits for a reviewer.").waitFor();
+
+  // The author's open page hears of both decisions on its live stream.
+  const decisions = author.locator("#notification-list li.unread");
+  await author.waitForFunction(
+    () => document.querySelectorAll("#notification-list li.unread").length >= 2,
+  );
+  assert.ok((await decisions.count()) >= 2);
+  await author.getByRole("button", { name: "Refresh" }).first().click();
+  await myPost(author, PROMISING).getByText("Fine: it is a fact about the product.").waitFor();
+  await screenshot(author, "11-author-notified", "#notifications");
+  assert.deepEqual(problems, []);
+});
+
+test("the audit log verifies in the browser, and a tampered entry shows as broken", async () => {
+  const page = await openApp();
+  await signIn(page, people.employeeToken);
+  await page.getByRole("button", { name: "Verify the audit log" }).click();
+  const summary = page.locator("#audit-summary");
+  await summary.getByText("Verified in this browser").waitFor();
+  assert.match(await summary.innerText(), /saved to check the next visit against/);
+
+  // More entries, then a second visit: the saved head is proved a prefix.
+  const advocacy = clientFor(gateway.baseUrl, AdvocacyService, people.employeeToken);
+  const post = await advocacy.createPost({
+    parent: people.org,
+    post: { network: Network.LINKEDIN, text: "#ad One more thing we shipped: receipts by email." },
+  });
+  await advocacy.submitPost({ name: post.name });
+  await page.reload();
+  await page.getByRole("button", { name: "Verify the audit log" }).click();
+  await summary.getByText(/extends the one saved/).waitFor();
+  await screenshot(page, "12-audit-verified", "#audit");
+
+  // Someone with the database forges who approved the reviewed post.
+  const orgId = people.orgId;
+  const approval = sql("candor_transparency",
+    `SELECT sequence FROM audit_entries WHERE organization_id = '${orgId}' ` +
+    `AND actor LIKE '%/staffMembers/%' AND action = 'decision.create' ORDER BY sequence LIMIT 1`);
+  assert.match(approval, /^\d+$/, "no human decision in the audit log");
+  sql("candor_transparency",
+    `UPDATE audit_entries SET actor = 'organizations/${orgId}/staffMembers/lena' ` +
+    `WHERE organization_id = '${orgId}' AND sequence = ${approval}`);
+  await page.getByRole("button", { name: "Verify the audit log" }).click();
+  await summary.getByText(`Broken at entry #${approval}`).waitFor();
+  const broken = page.locator(`li.entry.broken[data-sequence="${approval}"]`);
+  assert.match(await broken.innerText(), /Broken: /);
+  await screenshot(page, "13-audit-tampered", "#audit");
+  assert.deepEqual(problems, []);
+});
+
+test("the transparency report: numbers and a chart", async () => {
+  const page = await openApp();
+  await signIn(page, people.employeeToken);
+  const summary = page.locator("#report-summary");
+  await summary.waitFor();
+  assert.match(await summary.innerText(), /\d+ decisions: \d+ by the rules, [1-9]\d* by a person/);
+  const chart = page.locator('svg.chart[role="img"]').first();
+  assert.match(await chart.getAttribute("aria-label"), /Approved [1-9]/);
+  await screenshot(page, "14-transparency-report", "#report");
+  assert.deepEqual(problems, []);
 });

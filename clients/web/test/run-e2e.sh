@@ -26,4 +26,4 @@ WEB_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd -- "$WEB_DIR"
 export CANDOR_TEST_ARTIFACTS="$BUILD_DIR/test-artifacts/web"
 exec "$WEB_DIR/../../tests/support/with-candord" "$BUILD_DIR" \
-  node --test --test-reporter=spec test/gateway.test.js test/browser.test.js
+  node --test --test-reporter=spec test/gateway.test.js test/audit.test.js test/browser.test.js
