@@ -246,6 +246,26 @@ TEST_F(ErasureTracesTest, NothingNamesAnErasedPerson) {
     ASSERT_EQ(submitted.post().state(), advocacypb::Post::APPROVED);
   }
   {
+    // Rejected (no disclosure), then appealed with a reason that names them.
+    advocacypb::Post rejected;
+    grpc::Status status =
+        CreatePost(token, org_.name, NewPost("Proud of the team this week."),
+                   &rejected, absl::StrCat("post-3-", org_.id));
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    advocacypb::SubmitPostResponse submitted;
+    status = SubmitPost(token, rejected.name(), &submitted,
+                        absl::StrCat("submit-3-", org_.id));
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_EQ(submitted.post().state(), advocacypb::Post::REJECTED);
+    advocacypb::AppealPostRequest appeal;
+    appeal.set_name(rejected.name());
+    appeal.set_reason(absl::StrCat("I am ", display_name, "; my bio says it."));
+    advocacypb::Post appealed;
+    status = advocacy_->AppealPost(TestServer::Context(token).get(), appeal,
+                                   &appealed);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  {
     engagementpb::CreateShareRequest request;
     request.set_parent(post.name());
     request.set_request_id(absl::StrCat("share-", org_.id));

@@ -889,6 +889,55 @@ TEST_F(PostsTest, AppealAndWithdraw) {
               GrpcCodeIs(StatusCode::FAILED_PRECONDITION));
 }
 
+// The appeal's reason is kept for the reviewer who looks again (it was once
+// checked and dropped), hidden from colleagues once the post is approved,
+// and gone with the revision it argued for.
+TEST_F(PostsTest, AppealReasonReachesTheReviewerOnly) {
+  const Person author = MakePerson("W1");
+  const Person reviewer = MakePerson("R1", {StaffMember::REVIEWER});
+  const Person colleague = MakePerson("W2");
+  ASSERT_FALSE(HasFailure());
+  constexpr char kReason[] = "The returns are the fund's published history.";
+  const advocacypb::SubmitPostResponse sensitive =
+      MustSubmit(author, kSensitiveText);
+  ASSERT_EQ(sensitive.post().state(), Post::IN_REVIEW);
+  EXPECT_EQ(sensitive.post().appeal_reason(), "");
+  Post out;
+  ASSERT_TRUE(
+      Reject(reviewer.token, sensitive.post().name(), {"sensitive-terms"}, &out)
+          .ok());
+  Post appealed;
+  ASSERT_TRUE(
+      Appeal(author.token, sensitive.post().name(), kReason, &appealed).ok());
+  EXPECT_EQ(appealed.appeal_reason(), kReason);
+  advocacypb::ListPostsResponse queue;
+  ASSERT_TRUE(List(reviewer.token, "state = IN_REVIEW", 10, "", &queue).ok());
+  ASSERT_EQ(queue.posts_size(), 1);
+  EXPECT_EQ(queue.posts(0).appeal_reason(), kReason);
+
+  ASSERT_TRUE(Approve(reviewer.token, appealed.name(), &out).ok());
+  ASSERT_TRUE(Get(author.token, appealed.name(), &out).ok());
+  EXPECT_EQ(out.appeal_reason(), kReason);
+  ASSERT_TRUE(Get(colleague.token, appealed.name(), &out).ok());
+  EXPECT_EQ(out.state(), Post::APPROVED);
+  EXPECT_EQ(out.appeal_reason(), "");
+
+  // Rejected again after a second appeal, then rewritten: the new revision
+  // was never appealed.
+  const advocacypb::SubmitPostResponse undisclosed =
+      MustSubmit(author, kUndisclosedText);
+  ASSERT_TRUE(
+      Appeal(author.token, undisclosed.post().name(), kReason, &appealed).ok());
+  ASSERT_TRUE(
+      Reject(reviewer.token, appealed.name(), {"disclosure"}, &out).ok());
+  EXPECT_EQ(out.appeal_reason(), kReason);
+  Post rewritten = out;
+  rewritten.set_text(kGoodText);
+  ASSERT_TRUE(Update(author.token, rewritten, {"text"}, &out).ok());
+  EXPECT_EQ(out.state(), Post::DRAFT);
+  EXPECT_EQ(out.appeal_reason(), "");
+}
+
 TEST_F(PostsTest, ConcurrentSubmitsMakeOneDecision) {
   const Person author = MakePerson("W1");
   ASSERT_FALSE(HasFailure());

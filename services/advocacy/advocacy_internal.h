@@ -41,6 +41,11 @@ std::string PostResourceName(const PostRecord& post);
 
 void PostToProto(const PostRecord& r, v1::Post* out);
 
+// PostToProto as `caller` reads it: the appeal reason, written for the
+// reviewer, only for the post's author, reviewers and admins (colleagues
+// see approved posts, which may have been appealed).
+void PostToProtoFor(const Caller& caller, const PostRecord& r, v1::Post* out);
+
 }  // namespace candor::advocacy
 
 #endif  // CANDOR_SERVICES_ADVOCACY_ADVOCACY_INTERNAL_H_

@@ -97,6 +97,13 @@ std::string PostResourceName(const PostRecord& post) {
   return PostResourceName(post.organization_id, post.post_id);
 }
 
+void PostToProtoFor(const Caller& caller, const PostRecord& r, v1::Post* out) {
+  PostToProto(r, out);
+  if (caller.staff_member_id != r.author_id && !IsStoryEditor(caller)) {
+    out->clear_appeal_reason();
+  }
+}
+
 void PostToProto(const PostRecord& r, v1::Post* out) {
   out->Clear();
   out->set_name(PostResourceName(r));
@@ -124,6 +131,7 @@ void PostToProto(const PostRecord& r, v1::Post* out) {
   *out->mutable_update_time() =
       TimeUtil::MicrosecondsToTimestamp(r.update_time_us);
   out->set_etag(EtagOf(r.version));
+  out->set_appeal_reason(r.appeal_reason);
 }
 
 }  // namespace candor::advocacy

@@ -51,6 +51,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -121,10 +122,11 @@ class AdvocacyService final : public v1::AdvocacyService::CallbackService {
  private:
   // posts_handlers.cc.
   // Moves the caller's own post to `next` when `allowed` accepts its state
-  // under the row lock (withdraw, appeal).
+  // under the row lock (withdraw, appeal); an appeal stores its reason.
   absl::Status MovePost(const PostRecord& current,
                         absl::Status (*allowed)(PostState), PostState next,
-                        v1::Post* response);
+                        v1::Post* response,
+                        std::optional<std::string> appeal_reason = {});
   // The post `name` as `caller` may see it (GetPost's visibility):
   // NOT_FOUND when it does not exist or is hidden from the caller.
   absl::StatusOr<PostRecord> FindVisiblePost(const Caller& caller,

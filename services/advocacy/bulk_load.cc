@@ -32,9 +32,9 @@ absl::Status BulkInsertPosts(db::Pool& pool,
               c,
               "INSERT INTO posts (organization_id, post_id, author_id, "
               "story_id, network, text, link_url, value_ids, state, revision, "
-              "latest_decision, create_time_us, update_time_us, version) "
-              "VALUES ",
-              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n,
+              "latest_decision, create_time_us, update_time_us, version, "
+              "appeal_reason) VALUES ",
+              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n,
               [&](sql::PreparedStatement& s, int first, size_t i) {
                 const PostRecord& r = posts[begin + i];
                 return BindPostRow(s, first, r,

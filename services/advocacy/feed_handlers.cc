@@ -163,7 +163,7 @@ absl::Status AdvocacyService::DoListFeed(const Caller& caller,
     if (item.key.kind == FeedKind::kStory) {
       StoryToProto(stories[item.index], out->mutable_story());
     } else {
-      PostToProto(posts[item.index], out->mutable_post());
+      PostToProtoFor(caller, posts[item.index], out->mutable_post());
     }
   }
   return absl::OkStatus();

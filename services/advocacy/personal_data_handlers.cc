@@ -94,9 +94,11 @@ absl::Status AdvocacyService::DoErasePersonalData(
         int64_t changed = 0;
         for (PostRecord& post : posts) {
           bool post_changed = EraseDecisionEvidence(&post.latest_decision);
-          if (post.text != kErasedText || !post.link_url.empty()) {
+          if (post.text != kErasedText || !post.link_url.empty() ||
+              !post.appeal_reason.empty()) {
             post.text = kErasedText;
             post.link_url.clear();
+            post.appeal_reason.clear();
             post_changed = true;
           }
           if (post.state == PostState::kDraft ||

@@ -58,6 +58,8 @@ struct PostRecord {
   int64_t create_time_us = 0;
   int64_t update_time_us = 0;
   int64_t version = 0;  // bumped by every change; the etag
+  // AppealPost's reason for the current revision; empty: not appealed.
+  std::string appeal_reason;
 };
 
 // One stored wording of a post (post_revisions).

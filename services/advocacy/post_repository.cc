@@ -17,7 +17,7 @@ namespace {
 #define CANDOR_POST_COLUMNS                                                   \
   "p.organization_id, p.post_id, p.author_id, p.story_id, p.network, "        \
   "p.text, p.link_url, p.value_ids, p.state, p.revision, p.latest_decision, " \
-  "p.create_time_us, p.update_time_us, p.version"
+  "p.create_time_us, p.update_time_us, p.version, p.appeal_reason"
 
 // Newest first: (create_time_us, post_id) descending, after a cursor.
 #define CANDOR_POST_PAGE                                                    \
@@ -27,8 +27,8 @@ namespace {
 constexpr absl::string_view kInsertPost =
     "INSERT INTO posts (organization_id, post_id, author_id, story_id, "
     "network, text, link_url, value_ids, state, revision, latest_decision, "
-    "create_time_us, update_time_us, version) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "create_time_us, update_time_us, version, appeal_reason) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr absl::string_view kInsertRevision =
     "INSERT INTO post_revisions (organization_id, post_id, revision, "
     "story_id, network, text, link_url, value_ids, create_time_us) "
@@ -36,7 +36,7 @@ constexpr absl::string_view kInsertRevision =
 constexpr absl::string_view kUpdatePost =
     "UPDATE posts SET story_id = ?, network = ?, text = ?, link_url = ?, "
     "value_ids = ?, state = ?, revision = ?, latest_decision = ?, "
-    "update_time_us = ?, version = ? "
+    "update_time_us = ?, version = ?, appeal_reason = ? "
     "WHERE organization_id = ? AND post_id = ?";
 constexpr absl::string_view kDeletePost =
     "DELETE FROM posts WHERE organization_id = ? AND post_id = ?";
@@ -111,6 +111,7 @@ PostRecord RowToPost(sql::ResultSet& row) {
   r.create_time_us = row.getInt64(12);
   r.update_time_us = row.getInt64(13);
   r.version = row.getInt64(14);
+  r.appeal_reason = row.getString(15);
   return r;
 }
 
@@ -159,7 +160,7 @@ int BindPostRow(sql::PreparedStatement& s, int first, const PostRecord& r,
                     r.story_id, r.network, r.text, r.link_url,
                     EncodeStringList(r.value_ids), r.state, r.revision,
                     LatestDecision(r, decision), r.create_time_us,
-                    r.update_time_us, r.version);
+                    r.update_time_us, r.version, r.appeal_reason);
 }
 
 int BindRevisionRow(sql::PreparedStatement& s, int first, const PostRecord& r,
@@ -206,7 +207,7 @@ absl::Status PostRepository::UpdatePost(db::Transaction& tx,
     db::Bind(c.Prepare(kUpdatePost), r.story_id, r.network, r.text, r.link_url,
              EncodeStringList(r.value_ids), r.state, r.revision,
              LatestDecision(r, decision), r.update_time_us, r.version,
-             r.organization_id, r.post_id)
+             r.appeal_reason, r.organization_id, r.post_id)
         .executeUpdate();
     if (new_revision) InsertRevision(c, r);
     return absl::OkStatus();

@@ -183,7 +183,7 @@ absl::Status AdvocacyService::DoGetPost(const Caller& caller,
     WithdrawPostsOfInactiveAuthors(caller, one).IgnoreError();
     record = one.front();
   }
-  PostToProto(record, response);
+  PostToProtoFor(caller, record, response);
   return absl::OkStatus();
 }
 
@@ -214,7 +214,7 @@ absl::Status AdvocacyService::DoListPosts(const Caller& caller,
     WithdrawPostsOfInactiveAuthors(caller, records).IgnoreError();
   }
   for (const PostRecord& record : records) {
-    PostToProto(record, response->add_posts());
+    PostToProtoFor(caller, record, response->add_posts());
   }
   return absl::OkStatus();
 }
@@ -286,6 +286,7 @@ absl::Status AdvocacyService::DoUpdatePost(const Caller& caller,
   if (new_revision) {
     after.revision = before.revision + 1;
     after.latest_decision.clear();
+    after.appeal_reason.clear();
   }
   after.state = PostState::kDraft;
   after.version = before.version + 1;
@@ -334,12 +335,14 @@ absl::Status AdvocacyService::DoAppealPost(const Caller& caller,
   CANDOR_RETURN_IF_ERROR(CheckText("reason", request.reason(),
                                    kMaxAppealReasonLength, Presence::kRequired,
                                    /*multiline=*/true));
-  return MovePost(current, CheckCanAppeal, PostState::kInReview, response);
+  return MovePost(current, CheckCanAppeal, PostState::kInReview, response,
+                  request.reason());
 }
 
-absl::Status AdvocacyService::MovePost(const PostRecord& current,
-                                       absl::Status (*allowed)(PostState),
-                                       PostState next, v1::Post* response) {
+absl::Status AdvocacyService::MovePost(
+    const PostRecord& current, absl::Status (*allowed)(PostState),
+    PostState next, v1::Post* response,
+    std::optional<std::string> appeal_reason) {
   CANDOR_ASSIGN_OR_RETURN(db::Transaction tx,
                           db::Transaction::Begin(posts_.pool()));
   CANDOR_ASSIGN_OR_RETURN(
@@ -348,6 +351,8 @@ absl::Status AdvocacyService::MovePost(const PostRecord& current,
   CANDOR_RETURN_IF_ERROR(allowed(before.state));
   PostRecord after = before;
   after.state = next;
+  if (appeal_reason.has_value())
+    after.appeal_reason = *std::move(appeal_reason);
   after.version = before.version + 1;
   after.update_time_us = NowMicros();
   CANDOR_RETURN_IF_ERROR(posts_.UpdatePost(tx, after, /*new_revision=*/false));

@@ -75,6 +75,7 @@ function postItem(session, post, shares, metrics, reload) {
     el("p", {}, el("strong", { className: "state" }, STATE_TEXT[post.state] ?? "Unknown"),
       ` · ${networkName(post.network)} · ${formatTime(post.updateTime)}`),
     el("blockquote", {}, post.text),
+    post.appealReason ? el("p", { className: "appeal" }, el("strong", {}, "Your appeal: "), post.appealReason) : null,
     decision ? el("p", {}, VERDICT_TEXT[decision.verdict] ?? "", decision.note ? ` Note: ${decision.note}` : "") : null,
     failed.length > 0 ? el("ul", {}, ...failed.map(ruleItem)) : null,
   );

@@ -38,6 +38,7 @@ function reviewItem(session, post, rules, reload) {
     el("p", {}, el("strong", {}, shortName(post.author)),
       ` · ${networkName(post.network)} · ${formatTime(post.updateTime)}`),
     el("blockquote", {}, post.text),
+    post.appealReason ? el("p", { className: "appeal" }, el("strong", {}, "The author appeals: "), post.appealReason) : null,
     failed.length > 0 ? el("ul", {}, ...failed.map(ruleItem)) : null,
     el("label", { for: note.id }, "Note to the author"),
     note,

@@ -332,6 +332,8 @@ test("a reviewer approves one post and rejects an appealed one citing a rule; th
   await promising.getByRole("button", { name: "Approve" }).click();
   await queue.filter({ hasText: "guaranteed returns" }).waitFor({ state: "detached" });
   const appealed = queue.filter({ hasText: "payments dashboard" });
+  // The reviewer reads why the author asked again.
+  await appealed.getByText("The author appeals: It is my own experience; I forgot the tag.").waitFor();
   // Rejecting needs a cited rule.
   await appealed.getByRole("button", { name: "Reject" }).click();
   await appealed.getByText("Tick at least one rule").waitFor();
