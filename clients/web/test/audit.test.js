@@ -54,6 +54,20 @@ function need(key, what) {
   return state[key];
 }
 
+// The server's consistency proof that `head` extends the older head
+// `older` verifies.
+async function assertProvedExtension(older, head) {
+  const proof = await transparency.getAuditConsistencyProof({
+    parent: org,
+    firstTreeSize: older.treeSize,
+    secondTreeSize: head.treeSize,
+  });
+  assert.equal(
+    await verifyConsistency(older.treeSize, head.treeSize, older.rootHash, head.rootHash, proof.hashes),
+    true,
+  );
+}
+
 // Every entry of the log, following the pages (small ones, so there are
 // several).
 async function listAll() {
@@ -321,15 +335,7 @@ test("consistency proofs verify from every older size, and not against a wrong o
   // prefixes, and the server's proofs from them verify.
   for (const saved of [state.savedHead, state.midHead]) {
     assert.deepEqual(await merkleRoot(leaves, saved.treeSize), saved.rootHash);
-    const proof = await transparency.getAuditConsistencyProof({
-      parent: org,
-      firstTreeSize: saved.treeSize,
-      secondTreeSize: head.treeSize,
-    });
-    assert.equal(
-      await verifyConsistency(saved.treeSize, head.treeSize, saved.rootHash, head.rootHash, proof.hashes),
-      true,
-    );
+    await assertProvedExtension(saved, head);
   }
 });
 
@@ -459,15 +465,7 @@ test("an erasure's pseudonym and redactions verify because it declares them", as
   }
   // Erasure changed what entries show, not what they hash: the log still
   // extends the head from before it.
-  const proof = await transparency.getAuditConsistencyProof({
-    parent: org,
-    firstTreeSize: earlier.treeSize,
-    secondTreeSize: head.treeSize,
-  });
-  assert.equal(
-    await verifyConsistency(earlier.treeSize, head.treeSize, earlier.rootHash, head.rootHash, proof.hashes),
-    true,
-  );
+  await assertProvedExtension(earlier, head);
   assert.deepEqual(await merkleRoot(result.leafHashes, earlier.treeSize), earlier.rootHash);
 
   // Without the declaration (the log as of just before it), the first
