@@ -10,8 +10,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "services/common/event_feed.h"
 #include "services/common/internal_call.h"
+#include "services/common/personal_data.h"
 #include "services/common/resource_name.h"
 #include "services/common/status_macros.h"
 #include "services/transparency/transparency_service.h"
@@ -26,6 +28,29 @@ namespace staffpb = ::candor::staff::v1;
 // rest waits for the next call).
 constexpr EventFeedLimits kStaffEventLimits{/*page_size=*/1000,
                                             /*max_pages=*/10};
+
+// The kind of the event the staff service writes when it erases a person.
+constexpr char kStaffEraseKind[] = "staff.erase";
+
+// The staff service's erasure (which the privacy service runs before this
+// service's) renames the person in the events they made to its own
+// pseudonym, ErasedPseudonym(name), which anyone who knows the name can
+// compute. Those events still pending enter the log under the person's
+// name again, found through the "staff.erase" event for them (written in
+// the same transaction as the renaming, so pending too), so that this
+// service's erasure gives them the log's keyed pseudonym and declaration
+// like every earlier entry (docs/AUDIT.md, "Erasure"). Maps each such
+// pseudonym to the person's name.
+absl::flat_hash_map<std::string, std::string> ErasedActors(
+    const std::vector<staffpb::StaffEvent>& events) {
+  absl::flat_hash_map<std::string, std::string> erased;
+  for (const staffpb::StaffEvent& event : events) {
+    if (event.kind() == kStaffEraseKind) {
+      erased[ErasedPseudonym(event.subject())] = event.subject();
+    }
+  }
+  return erased;
+}
 
 }  // namespace
 
@@ -74,13 +99,17 @@ absl::Status TransparencyService::AppendStaffEvents(
   // Another call may have imported some (or all) of them since the fetch.
   CANDOR_ASSIGN_OR_RETURN(int64_t cursor,
                           repository_.StaffEventCursorForUpdate(tx, org));
+  const absl::flat_hash_map<std::string, std::string> erased_actors =
+      ErasedActors(events);
   CANDOR_ASSIGN_OR_RETURN(
       const int64_t appended,
       ApplyFeedEvents(cursor, events, [&](const staffpb::StaffEvent& event) {
         AuditEntryRecord entry;
         entry.organization_id = std::string(org);
         entry.time_us = TimeUtil::TimestampToMicroseconds(event.time());
-        entry.actor = event.actor();
+        const auto erased = erased_actors.find(event.actor());
+        entry.actor =
+            erased != erased_actors.end() ? erased->second : event.actor();
         entry.action = event.kind();
         entry.subject = event.subject();
         entry.details = event.details();
