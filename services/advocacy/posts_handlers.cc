@@ -351,8 +351,9 @@ absl::Status AdvocacyService::MovePost(
   CANDOR_RETURN_IF_ERROR(allowed(before.state));
   PostRecord after = before;
   after.state = next;
-  if (appeal_reason.has_value())
+  if (appeal_reason.has_value()) {
     after.appeal_reason = *std::move(appeal_reason);
+  }
   after.version = before.version + 1;
   after.update_time_us = NowMicros();
   CANDOR_RETURN_IF_ERROR(posts_.UpdatePost(tx, after, /*new_revision=*/false));
