@@ -36,9 +36,9 @@ function saveHead(orgName, head) {
 
 const equalBytes = (a, b) => a.length === b.length && a.every((byte, i) => byte === b[i]);
 
-// What is wrong with `head` and the saved head, given the listed entries'
-// leaf hashes; [] when nothing is.
-async function headProblems(session, head, leafHashes, saved) {
+// What is wrong with `head` and the saved head, given how many entries
+// were listed and the hashes of those whose chain held; [] when nothing is.
+async function headProblems(session, head, listed, leafHashes, saved) {
   const problems = [];
   const size = Number(head.treeSize);
   const pinned = saved ? fromHex(saved.publicKey) : null;
@@ -47,10 +47,13 @@ async function headProblems(session, head, leafHashes, saved) {
   } else if (!(await verifyTreeHeadSignature(session.orgName, head, pinned))) {
     problems.push("The tree head's signature does not verify.");
   }
-  if (leafHashes.length < size) {
-    problems.push(`The head signs ${size} entries, but the server listed ${leafHashes.length}.`);
+  if (listed < size) {
+    problems.push(`The head signs ${size} entries, but the server listed ${listed}.`);
     return problems;
   }
+  // A chain that broke before the head's size is reported with its entry;
+  // there is no root to compare.
+  if (leafHashes.length < size) return problems;
   if (!equalBytes(await merkleRoot(leafHashes, size), head.rootHash)) {
     problems.push("The entries do not add up to the signed root hash.");
   }
@@ -103,7 +106,7 @@ export async function verifyAuditLog(session) {
     }), "auditEntries");
     const chain = await verifyEntries(entries);
     const saved = loadSavedHead(session.orgName);
-    const problems = await headProblems(session, head, chain.leafHashes, saved);
+    const problems = await headProblems(session, head, entries.length, chain.leafHashes, saved);
     const key = toHex(head.publicKey).slice(0, 16);
     if (chain.ok && problems.length === 0) {
       saveHead(session.orgName, head);
