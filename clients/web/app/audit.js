@@ -65,7 +65,7 @@ function concat(...parts) {
   return out;
 }
 
-function equalBytes(a, b) {
+export function equalBytes(a, b) {
   if (a.length !== b.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];

@@ -6,6 +6,7 @@
 // its entries recomputed and the server's consistency proof checked. The
 // new head is saved only when everything holds.
 import {
+  equalBytes,
   fromHex,
   merkleRoot,
   toHex,
@@ -33,8 +34,6 @@ function saveHead(orgName, head) {
     time: formatTime(head.time),
   }));
 }
-
-const equalBytes = (a, b) => a.length === b.length && a.every((byte, i) => byte === b[i]);
 
 // What is wrong with `head` and the saved head, given how many entries
 // were listed and the hashes of those whose chain held; [] when nothing is.

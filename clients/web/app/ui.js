@@ -32,16 +32,6 @@ export function describeError(error) {
   return `${Code[e.code]}: ${e.rawMessage}`;
 }
 
-// Runs `action`; a failure becomes a sentence in the element `status`.
-export async function reporting(status, action) {
-  try {
-    return await action();
-  } catch (error) {
-    status.textContent = describeError(error);
-    return undefined;
-  }
-}
-
 export function formatTime(timestamp) {
   return timestamp ? timestampDate(timestamp).toLocaleString() : "";
 }
